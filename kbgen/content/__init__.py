@@ -1,0 +1,33 @@
+"""The help center's content: loading, the typed model and validation.
+
+No MkDocs here: the model is what every later step (pages, search, server)
+reads, and it must be usable on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from . import checks, links
+from .diagnostics import Diagnostic, Report
+from .loader import load as _load
+from .model import Article, Category, FaqEntry, HelpCenter, Section
+
+__all__ = [
+    "Article", "Category", "Diagnostic", "FaqEntry", "HelpCenter", "Report", "Section",
+    "load",
+]
+
+
+def load(
+    docs_dir: Path | str, *, base: Path | str | None = None, today: dt.date | None = None
+) -> tuple[HelpCenter, Report]:
+    """Load and validate ``docs_dir``; paths in the report are relative to ``base``."""
+    report = Report(base=Path(base) if base is not None else Path.cwd())
+    center = _load(Path(docs_dir), report)
+    checks.duplicate_questions(center, report)
+    checks.clashing_urls(center, report)
+    checks.overdue_reviews(center, report, today or dt.date.today())
+    links.check(center, report)
+    return center, report

@@ -1,0 +1,68 @@
+"""Checks across files: duplicates, clashing URLs, pages overdue for review."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .diagnostics import Report
+from .model import HelpCenter
+
+
+def _normalize_question(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+def duplicate_questions(center: HelpCenter, report: Report) -> None:
+    seen: dict[str, object] = {}
+    for entry in sorted(center.faqs, key=lambda f: f.src):
+        key = _normalize_question(entry.question)
+        first = seen.setdefault(key, entry)
+        if first is not entry:
+            report.error(
+                entry.path,
+                entry.lines.get("question", 1),
+                f"duplicate question '{entry.question}': already asked in "
+                f"{report._rel(first.path)}:{first.lines.get('question', 1)}",
+                "question",
+            )
+
+
+def _url_key(src: str) -> str:
+    stem = src[:-3] if src.endswith(".md") else src
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[: -len("index")]
+    return stem.rstrip("/").casefold()
+
+
+def clashing_urls(center: HelpCenter, report: Report) -> None:
+    """Two files that would be published at the same address."""
+    owners: dict[str, tuple[str, object]] = {}
+    for category in center.categories:
+        owners[_url_key(category.index_src)] = (category.index_src, category.path / "_category.yml")
+        for section in category.sections:
+            key = _url_key(f"{category.slug}/{section.slug}")
+            owners.setdefault(key, (f"{category.slug}/{section.slug}/", category.path / section.slug))
+    for article in sorted(center.articles, key=lambda a: a.src):
+        key = _url_key(article.src)
+        owner = owners.setdefault(key, (article.src, article.path))
+        if owner[0] != article.src:
+            report.error(
+                article.path,
+                1,
+                f"duplicate slug: '{article.src}' would be published at the same address "
+                f"as '{owner[0]}' (/{key}/); rename one of them",
+            )
+
+
+def overdue_reviews(center: HelpCenter, report: Report, today: dt.date) -> None:
+    for article in center.articles:
+        if article.review_by and article.review_by < today:
+            who = f" ({article.owner})" if article.owner else ""
+            report.warning(
+                article.path,
+                article.lines.get("review_by", 1),
+                f"review_by {article.review_by.isoformat()} has passed: review this page{who} "
+                "and set a new date",
+                "review_by",
+            )

@@ -1,0 +1,100 @@
+"""Problems found in content, reported as ``path:line: message``.
+
+Every loader and checker appends to one :class:`Report` instead of raising, so a
+writer sees every mistake in one run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str
+    line: int
+    message: str
+    severity: str = ERROR
+    field: str | None = None
+
+    def format(self) -> str:
+        prefix = "" if self.severity == ERROR else f"{self.severity}: "
+        return f"{self.path}:{self.line}: {prefix}{self.message}"
+
+
+@dataclass
+class Report:
+    """Collects diagnostics; paths are shown relative to ``root``'s parent dir."""
+
+    base: Path | None = None
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def _rel(self, path: Path | str) -> str:
+        path = Path(path)
+        if self.base is not None:
+            try:
+                return path.resolve().relative_to(self.base.resolve()).as_posix()
+            except ValueError:
+                pass
+        return path.as_posix()
+
+    def error(self, path, line: int, message: str, field: str | None = None) -> None:
+        self.items.append(Diagnostic(self._rel(path), max(line, 1), message, ERROR, field))
+
+    def warning(self, path, line: int, message: str, field: str | None = None) -> None:
+        self.items.append(Diagnostic(self._rel(path), max(line, 1), message, WARNING, field))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == WARNING]
+
+    def failed(self, strict: bool = False) -> bool:
+        return bool(self.errors or (strict and self.warnings))
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(set(self.items))
+
+
+def did_you_mean(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def format_text(diagnostics: list[Diagnostic]) -> str:
+    return "\n".join(d.format() for d in diagnostics)
+
+
+def format_json(diagnostics: list[Diagnostic]) -> str:
+    return json.dumps([asdict(d) for d in diagnostics], indent=2)
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def format_github(diagnostics: list[Diagnostic]) -> str:
+    """GitHub Actions workflow commands: each problem annotates its file and line."""
+    lines = []
+    for d in diagnostics:
+        kind = "error" if d.severity == ERROR else "warning"
+        lines.append(
+            f"::{kind} file={_gh_escape(d.path, True)},line={d.line},title=kbgen::"
+            f"{_gh_escape(d.message)}"
+        )
+    return "\n".join(lines)
+
+
+FORMATTERS = {"text": format_text, "json": format_json, "github": format_github}

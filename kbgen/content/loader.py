@@ -1,0 +1,277 @@
+"""Read a content folder into a :class:`HelpCenter`, reporting every mistake.
+
+The loader never raises for bad content: it skips what it cannot use and
+records why in the :class:`Report`, so one run shows all problems.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import schema
+from .diagnostics import Report
+from .mdscan import anchors, headings
+from .model import Article, Category, FaqEntry, HelpCenter, Section
+from .yamlfile import YamlError, item_lines, parse, split_front_matter
+
+CATEGORY_FILE = "_category.yml"
+SYNONYMS_FILE = "synonyms.yml"
+FAQ_DIR = "faq"
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+
+
+def load(docs_dir: Path, report: Report) -> HelpCenter:
+    docs_dir = Path(docs_dir)
+    center = HelpCenter(docs_dir=docs_dir)
+    if not docs_dir.is_dir():
+        report.error(docs_dir, 1, "content folder not found")
+        return center
+    for entry in sorted(docs_dir.iterdir()):
+        if entry.name.startswith((".", "_")):
+            continue
+        if entry.is_dir():
+            category = _load_category(entry, docs_dir, report)
+            if category is not None:
+                center.categories.append(category)
+        elif entry.suffix == ".md":
+            if entry.name == "index.md":
+                center.home = _load_article(entry, docs_dir, None, None, report, schema.INDEX)
+            else:
+                article = _load_article(entry, docs_dir, None, None, report, schema.ARTICLE)
+                if article is not None:
+                    center.loose_articles.append(article)
+    center.categories.sort(key=lambda c: (c.order, c.title.casefold()))
+    center.synonyms = _load_synonyms(docs_dir / SYNONYMS_FILE, report)
+    return center
+
+
+def _src(path: Path, docs_dir: Path) -> str:
+    return path.relative_to(docs_dir).as_posix()
+
+
+def _read(path: Path, report: Report) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        report.error(path, 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+    except OSError as exc:
+        report.error(path, 1, f"cannot read: {exc.strerror}")
+    return None
+
+
+def _markdown_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.md") if not p.name.startswith((".", "_")))
+
+
+def _has_markdown(folder: Path) -> bool:
+    return any(p.suffix == ".md" for p in folder.rglob("*.md"))
+
+
+def _load_category(folder: Path, docs_dir: Path, report: Report) -> Category | None:
+    meta_file = folder / CATEGORY_FILE
+    if not meta_file.is_file():
+        if _has_markdown(folder):
+            first = min(folder.rglob("*.md"))
+            report.error(
+                first,
+                1,
+                f"unknown category '{folder.name}': add {folder.name}/{CATEGORY_FILE} "
+                "with at least a title",
+            )
+        return None  # a folder of images or other static files
+    meta = _load_yaml_mapping(meta_file, report, schema.CATEGORY, "a category file")
+    if meta is None:
+        return None
+    category = Category(
+        slug=folder.name,
+        path=folder,
+        title=meta.get("title", folder.name.replace("-", " ").capitalize()),
+        description=meta.get("description", ""),
+        icon=meta.get("icon", ""),
+        order=meta.get("order", 1000),
+    )
+    _check_slug(folder, report, "category folder")
+    for md in _markdown_files(folder):
+        if md.name == "index.md":
+            category.intro = _load_article(md, docs_dir, category.slug, None, report, schema.INDEX)
+            continue
+        article = _load_article(md, docs_dir, category.slug, None, report, schema.ARTICLE)
+        if article is not None:
+            category.articles.append(article)
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+        if sub.name.startswith((".", "_")):
+            continue
+        if sub.name == FAQ_DIR:
+            category.faqs.extend(_load_faqs(sub, docs_dir, category.slug, report))
+        elif _has_markdown(sub):
+            category.sections.append(_load_section(sub, docs_dir, category.slug, report))
+    return category
+
+
+def _load_section(folder: Path, docs_dir: Path, category: str, report: Report) -> Section:
+    title = folder.name.replace("-", " ").capitalize()
+    meta_file = folder / CATEGORY_FILE
+    if meta_file.is_file():
+        meta = _load_yaml_mapping(meta_file, report, schema.CATEGORY, "a section file")
+        title = (meta or {}).get("title", title)
+    section = Section(slug=folder.name, title=title)
+    for md in sorted(folder.rglob("*.md")):
+        if md.name.startswith((".", "_")):
+            continue
+        if md.name == "index.md":
+            report.error(md, 1, "sections cannot have an index.md; put the intro in the category")
+            continue
+        article = _load_article(md, docs_dir, category, folder.name, report, schema.ARTICLE)
+        if article is not None:
+            section.articles.append(article)
+    return section
+
+
+def _load_faqs(folder: Path, docs_dir: Path, category: str, report: Report) -> list[FaqEntry]:
+    entries = []
+    for md in sorted(folder.rglob("*.md")):
+        if md.name.startswith((".", "_")):
+            continue
+        text = _read(md, report)
+        if text is None:
+            continue
+        _check_slug(md, report, "FAQ file name")
+        try:
+            parsed = split_front_matter(text)
+        except YamlError as exc:
+            report.error(md, exc.line, exc.message)
+            continue
+        if parsed.meta is None:
+            report.error(md, 1, "missing front matter: a FAQ entry starts with '---', "
+                                "a 'question:' line and '---'")
+            continue
+        meta = schema.validate(parsed.meta, schema.FAQ, md, report, "a FAQ entry")
+        if "question" not in meta:
+            continue
+        if not parsed.body.strip():
+            report.error(md, parsed.body_line, "the answer is empty: write it below the front matter")
+            continue
+        heads = headings(parsed.body, parsed.body_line)
+        entries.append(
+            FaqEntry(
+                src=_src(md, docs_dir),
+                path=md,
+                category=category,
+                question=meta["question"],
+                body=parsed.body,
+                body_line=parsed.body_line,
+                tags=meta.get("tags", ()),
+                audience=meta.get("audience", "everyone"),
+                updated=meta.get("updated"),
+                promoted=meta.get("promoted", False),
+                headings=heads,
+                anchors=anchors(parsed.body, heads),
+                lines=parsed.meta.lines,
+            )
+        )
+    return entries
+
+
+def _load_article(
+    md: Path, docs_dir: Path, category: str | None, section: str | None, report: Report, fields
+) -> Article | None:
+    text = _read(md, report)
+    if text is None:
+        return None
+    if md.name != "index.md":
+        _check_slug(md, report, "file name")
+    try:
+        parsed = split_front_matter(text)
+    except YamlError as exc:
+        report.error(md, exc.line, exc.message)
+        return None
+    if parsed.meta is None:
+        if fields is schema.INDEX:
+            meta: dict = {}
+        else:
+            report.error(md, 1, "missing front matter: an article starts with '---', "
+                                "a 'title:' line and '---'")
+            return None
+    else:
+        meta = schema.validate(parsed.meta, fields, md, report, "front matter")
+        if fields is schema.ARTICLE and "title" not in meta:
+            return None
+    heads = headings(parsed.body, parsed.body_line)
+    return Article(
+        src=_src(md, docs_dir),
+        path=md,
+        category=category,
+        section=section,
+        title=meta.get("title", ""),
+        body=parsed.body,
+        body_line=parsed.body_line,
+        summary=meta.get("summary", ""),
+        tags=meta.get("tags", ()),
+        audience=meta.get("audience", "everyone"),
+        updated=meta.get("updated"),
+        effective=meta.get("effective"),
+        review_by=meta.get("review_by"),
+        owner=meta.get("owner", ""),
+        promoted=meta.get("promoted", False),
+        headings=heads,
+        anchors=anchors(parsed.body, heads),
+        meta=meta,
+        lines=parsed.meta.lines if parsed.meta else {},
+    )
+
+
+def _load_yaml_mapping(path: Path, report: Report, fields, what: str) -> dict | None:
+    text = _read(path, report)
+    if text is None:
+        return None
+    try:
+        doc = parse(text)
+    except YamlError as exc:
+        report.error(path, exc.line, exc.message)
+        return None
+    return schema.validate(doc, fields, path, report, what)
+
+
+def _load_synonyms(path: Path, report: Report) -> list[tuple[str, ...]]:
+    """``synonyms.yml``: a list of groups, each a list or a comma-separated line."""
+    if not path.is_file():
+        return []
+    text = _read(path, report)
+    if text is None:
+        return []
+    try:
+        doc = parse(text)
+        lines = item_lines(text)
+    except YamlError as exc:
+        report.error(path, exc.line, exc.message)
+        return []
+    if doc.data is None:
+        return []
+    if not isinstance(doc.data, list):
+        report.error(path, 1, "synonyms must be a list of groups, e.g. '- [refund, money back]'")
+        return []
+    groups = []
+    for i, group in enumerate(doc.data):
+        line = lines[i] if i < len(lines) else 1
+        if isinstance(group, str):
+            group = [w.strip() for w in group.split(",")]
+        if not isinstance(group, list) or not all(isinstance(w, str) and w.strip() for w in group):
+            report.error(path, line, "a synonym group must be a list of words or phrases")
+            continue
+        words = tuple(dict.fromkeys(w.strip().casefold() for w in group))
+        if len(words) < 2:
+            report.error(path, line, "a synonym group needs at least two different words")
+            continue
+        groups.append(words)
+    return groups
+
+
+def _check_slug(path: Path, report: Report, what: str) -> None:
+    stem = path.stem if path.is_file() else path.name
+    if not _SLUG.match(stem):
+        better = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+        report.error(
+            path, 1, f"{what} '{path.name}' must be lowercase words joined by hyphens "
+                     f"(it becomes the URL): rename it to '{better}{path.suffix}'"
+        )

@@ -1,0 +1,128 @@
+"""Line-aware scanning of Markdown source: headings, anchors and link targets.
+
+Python-Markdown drops source positions, and writers need ``path:line``, so we
+scan the source ourselves. Code (fenced, indented by a fence, or inline) is
+masked first so examples inside it are never read as links.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown.extensions.toc import slugify, unique
+
+from .model import Heading
+
+_FENCE_OPEN = re.compile(r"^(\s*)(`{3,}|~{3,})")
+_INLINE_CODE = re.compile(r"(`+)(.+?)\1", re.S)
+_ATX = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_ATTR_ID = re.compile(r"\{:?[^}]*?#([\w-]+)[^}]*\}\s*$")
+_HTML_ID = re.compile(r"""\bid=["']([^"']+)["']""")
+_ATTR_ANY_ID = re.compile(r"\{:?[^}\n]*?#([\w-]+)[^}\n]*\}")
+
+_INLINE_LINK = re.compile(
+    r"(?P<image>!?)\[(?:[^\[\]\\]|\\.|\[[^\]]*\])*\]\(\s*(?P<target><[^>\n]*>|[^\s)]+)"
+    r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
+)
+_REF_DEF = re.compile(r"^[ ]{0,3}\[[^\]]+\]:[ \t]*(?P<target><[^>\n]*>|\S+)", re.M)
+_HTML_LINK = re.compile(r"""<(?P<tag>a|img)\b[^>]*?\b(?:href|src)=["'](?P<target>[^"']+)["']""", re.I)
+
+_INLINE_MARKUP = re.compile(r"[*_`]|!?\[([^\]]*)\]\([^)]*\)")
+
+
+def mask_code(text: str) -> str:
+    """Blank out code blocks and spans, keeping every offset and newline."""
+    out = []
+    fence = None
+    for line in text.splitlines(keepends=True):
+        match = _FENCE_OPEN.match(line)
+        if fence is None and match:
+            fence = match.group(2)[0] * len(match.group(2))
+            out.append(_blank(line))
+        elif fence is not None:
+            if line.strip().startswith(fence) and set(line.strip()) <= {fence[0]}:
+                fence = None
+            out.append(_blank(line))
+        else:
+            out.append(line)
+    masked = "".join(out)
+    return _INLINE_CODE.sub(lambda m: _blank(m.group(0)), masked)
+
+
+def _blank(text: str) -> str:
+    return re.sub(r"[^\n]", " ", text)
+
+
+def heading_text(raw: str) -> str:
+    """Heading text as the table of contents shows it (inline markup removed)."""
+    raw = _ATTR_ID.sub("", raw).strip()
+    return _INLINE_MARKUP.sub(lambda m: m.group(1) or "", raw).strip()
+
+
+def headings(body: str, first_line: int = 1) -> list[Heading]:
+    """ATX headings with the anchors Python-Markdown's toc extension gives them."""
+    found: list[Heading] = []
+    seen: set[str] = set()
+    for offset, line in enumerate(mask_code(body).splitlines()):
+        match = _ATX.match(line)
+        if not match:
+            continue
+        raw = match.group(2)
+        explicit = _ATTR_ID.search(raw)
+        text = heading_text(raw)
+        anchor = explicit.group(1) if explicit else unique(slugify(text, "-"), seen)
+        seen.add(anchor)
+        found.append(Heading(len(match.group(1)), text, anchor, first_line + offset))
+    return found
+
+
+def anchors(body: str, heads: list[Heading]) -> set[str]:
+    """Every id a link may point at: headings, attr_list ids and raw HTML ids."""
+    masked = mask_code(body)
+    ids = {h.anchor for h in heads}
+    ids.update(_HTML_ID.findall(masked))
+    ids.update(_ATTR_ANY_ID.findall(masked))
+    return ids
+
+
+@dataclass(frozen=True)
+class Link:
+    target: str
+    line: int
+    start: int  # offsets of the target inside the body
+    end: int
+    image: bool
+
+
+def links(body: str, first_line: int = 1) -> list[Link]:
+    masked = mask_code(body)
+    found: list[Link] = []
+
+    def add(match, image: bool) -> None:
+        start, end = match.span("target")
+        target = match.group("target")
+        if target.startswith("<") and target.endswith(">"):
+            target, start, end = target[1:-1], start + 1, end - 1
+        line = first_line + masked.count("\n", 0, start)
+        found.append(Link(target, line, start, end, image))
+
+    for m in _INLINE_LINK.finditer(masked):
+        add(m, bool(m.group("image")))
+    for m in _REF_DEF.finditer(masked):
+        add(m, False)
+    for m in _HTML_LINK.finditer(masked):
+        add(m, m.group("tag").lower() == "img")
+    return sorted(found, key=lambda link: link.start)
+
+
+def replace_targets(body: str, replacements: dict[int, tuple[int, str]]) -> str:
+    """Replace link targets; ``replacements`` maps start offset to (end, new target)."""
+    out, pos = [], 0
+    for start in sorted(replacements):
+        end, new = replacements[start]
+        out.append(body[pos:start])
+        out.append(new)
+        pos = end
+    out.append(body[pos:])
+    return "".join(out)

@@ -1,0 +1,144 @@
+"""The help center as typed objects: what the loader produces and every later step reads.
+
+Paths (``src``) are POSIX paths relative to the content folder, as MkDocs names
+files, so pages, links and the search index agree on one key per page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str
+    line: int
+
+
+@dataclass
+class Article:
+    src: str
+    path: Path
+    category: str | None
+    section: str | None
+    title: str
+    body: str
+    body_line: int
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    audience: str = "everyone"
+    updated: dt.date | None = None
+    effective: dt.date | None = None
+    review_by: dt.date | None = None
+    owner: str = ""
+    promoted: bool = False
+    headings: list[Heading] = field(default_factory=list)
+    anchors: set[str] = field(default_factory=set)
+    meta: dict = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line
+
+    kind = "article"
+
+    @property
+    def slug(self) -> str:
+        return posixpath.splitext(posixpath.basename(self.src))[0]
+
+
+@dataclass
+class FaqEntry:
+    src: str
+    path: Path
+    category: str
+    question: str
+    body: str
+    body_line: int
+    tags: tuple[str, ...] = ()
+    audience: str = "everyone"
+    updated: dt.date | None = None
+    promoted: bool = False
+    headings: list[Heading] = field(default_factory=list)
+    anchors: set[str] = field(default_factory=set)
+    lines: dict[str, int] = field(default_factory=dict)
+
+    kind = "faq"
+
+    @property
+    def slug(self) -> str:
+        """The entry's file name without ``.md``: its anchor and its stable id."""
+        return posixpath.splitext(posixpath.basename(self.src))[0]
+
+    @property
+    def title(self) -> str:
+        return self.question
+
+    @property
+    def page_src(self) -> str:
+        """The page that shows this entry: its category's page."""
+        return f"{self.category}/index.md"
+
+
+@dataclass
+class Section:
+    slug: str
+    title: str
+    articles: list[Article] = field(default_factory=list)
+
+
+@dataclass
+class Category:
+    slug: str
+    path: Path
+    title: str
+    description: str = ""
+    icon: str = ""
+    order: int = 1000
+    articles: list[Article] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    faqs: list[FaqEntry] = field(default_factory=list)
+    intro: Article | None = None  # the writer's own <category>/index.md, if any
+
+    @property
+    def index_src(self) -> str:
+        return f"{self.slug}/index.md"
+
+    @property
+    def all_articles(self) -> list[Article]:
+        return self.articles + [a for s in self.sections for a in s.articles]
+
+
+@dataclass
+class HelpCenter:
+    docs_dir: Path
+    categories: list[Category] = field(default_factory=list)
+    loose_articles: list[Article] = field(default_factory=list)  # top-level pages
+    home: Article | None = None  # the writer's own index.md, if any
+    synonyms: list[tuple[str, ...]] = field(default_factory=list)
+
+    def category(self, slug: str | None) -> Category | None:
+        return next((c for c in self.categories if c.slug == slug), None)
+
+    @property
+    def articles(self) -> list[Article]:
+        return [a for c in self.categories for a in c.all_articles] + self.loose_articles
+
+    @property
+    def faqs(self) -> list[FaqEntry]:
+        return [f for c in self.categories for f in c.faqs]
+
+    def by_src(self) -> dict[str, Article | FaqEntry | Category]:
+        """Every page source (and FAQ file) keyed by its docs-relative path."""
+        pages: dict[str, Article | FaqEntry | Category] = {}
+        for c in self.categories:
+            pages[c.index_src] = c
+            for a in c.all_articles:
+                pages[a.src] = a
+            for f in c.faqs:
+                pages[f.src] = f
+        for a in self.loose_articles:
+            pages[a.src] = a
+        return pages

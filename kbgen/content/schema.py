@@ -1,0 +1,150 @@
+"""The fields writers may use, declared once, and their validation.
+
+Each kind of file (article, FAQ entry, category) has one schema. Validation
+turns raw YAML into clean values and reports every problem with its line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .diagnostics import Report, did_you_mean
+from .yamlfile import Document
+
+AUDIENCES = ("buyers", "sellers", "everyone")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str  # str | text | date | bool | tags | audience | int | list
+    required: bool = False
+    help: str = ""
+
+
+def _fields(*fields: Field) -> dict[str, Field]:
+    return {f.name: f for f in fields}
+
+
+# Material's own page keys that writers may still set.
+_MATERIAL = (Field("template", "str"), Field("hide", "list"))
+
+ARTICLE = _fields(
+    Field("title", "str", required=True, help="the page title"),
+    Field("summary", "str", help="one sentence for listings, search and the meta description"),
+    Field("tags", "tags"),
+    Field("audience", "audience"),
+    Field("updated", "date"),
+    Field("effective", "date"),
+    Field("review_by", "date"),
+    Field("owner", "str"),
+    Field("promoted", "bool"),
+    *_MATERIAL,
+)
+
+FAQ = _fields(
+    Field("question", "str", required=True, help="the question, as shoppers ask it"),
+    Field("tags", "tags"),
+    Field("audience", "audience"),
+    Field("updated", "date"),
+    Field("promoted", "bool"),
+)
+
+CATEGORY = _fields(
+    Field("title", "str", required=True),
+    Field("description", "str"),
+    Field("icon", "str"),
+    Field("order", "int"),
+)
+
+# A home page or category intro written by hand (index.md) takes these.
+INDEX = _fields(
+    Field("title", "str"),
+    Field("summary", "str"),
+    *_MATERIAL,
+)
+
+
+def parse_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def validate(doc: Document, schema: dict[str, Field], path, report: Report, what: str) -> dict:
+    """Return the valid fields of ``doc``; report the rest against ``path``."""
+    data = doc.data if doc.data is not None else {}
+    if not isinstance(data, dict):
+        report.error(path, doc.line(), f"{what} must be a mapping of 'key: value' lines")
+        return {}
+    clean: dict = {}
+    for key, value in data.items():
+        key = str(key)
+        line = doc.line(key)
+        field = schema.get(key)
+        if field is None:
+            report.error(
+                path, line, f"unknown key '{key}' in {what}{did_you_mean(key, schema)}", key
+            )
+            continue
+        ok, result = _check(field, value)
+        if ok:
+            clean[key] = result
+        else:
+            report.error(path, line, f"'{key}': {result}", key)
+    for field in schema.values():
+        if field.required and field.name not in data:
+            hint = f" ({field.help})" if field.help else ""
+            report.error(path, doc.line(), f"missing required '{field.name}'{hint}", field.name)
+    return clean
+
+
+def _check(field: Field, value: object) -> tuple[bool, object]:
+    kind = field.kind
+    if kind in ("str", "text"):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            return False, "must be non-empty text"
+        return True, value.strip()
+    if kind == "date":
+        date = parse_date(value)
+        if date is None:
+            return False, f"'{value}' is not a valid date; use YYYY-MM-DD, e.g. 2026-03-01"
+        return True, date
+    if kind == "bool":
+        if not isinstance(value, bool):
+            return False, f"'{value}' must be true or false"
+        return True, value
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return False, f"'{value}' must be a whole number"
+        return True, value
+    if kind == "audience":
+        if value not in AUDIENCES:
+            return False, (
+                f"unknown audience '{value}'; use one of {', '.join(AUDIENCES)}"
+                f"{did_you_mean(str(value), AUDIENCES)}"
+            )
+        return True, value
+    if kind == "tags":
+        if isinstance(value, str):
+            value = [t.strip() for t in value.split(",")]
+        if not isinstance(value, list) or not all(
+            isinstance(t, (str, int)) and str(t).strip() for t in value
+        ):
+            return False, "must be a list of words, e.g. [returns, refund]"
+        return True, tuple(str(t).strip() for t in value)
+    if kind == "list":
+        if not isinstance(value, list):
+            return False, "must be a list"
+        return True, value
+    raise AssertionError(f"unknown field kind {kind}")

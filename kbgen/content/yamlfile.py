@@ -1,0 +1,98 @@
+"""YAML with line numbers, for files and front matter that writers edit.
+
+Dates stay strings here (the schema parses them), so a bad date such as
+``2026-13-45`` is a reported mistake instead of a crash inside PyYAML.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves timestamps as strings."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class YamlError(Exception):
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass
+class Document:
+    """A parsed YAML mapping plus the 1-based line of each top-level key."""
+
+    data: object
+    lines: dict[str, int] = field(default_factory=dict)
+    first_line: int = 1
+
+    def line(self, key: str | None = None) -> int:
+        if key is not None and key in self.lines:
+            return self.lines[key]
+        return self.first_line
+
+
+def parse(text: str, first_line: int = 1) -> Document:
+    """Parse YAML; ``first_line`` is where ``text`` starts in its file."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        raise YamlError(f"invalid YAML: {exc.problem or exc}", line) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"invalid YAML: {exc}", first_line) from None
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                lines[str(key_node.value)] = first_line + key_node.start_mark.line
+    return Document(data, lines, first_line)
+
+
+def item_lines(text: str, first_line: int = 1) -> list[int]:
+    """1-based lines of the items of a top-level YAML sequence (for list files)."""
+    node = yaml.compose(text, Loader=_Loader)
+    if isinstance(node, yaml.SequenceNode):
+        return [first_line + item.start_mark.line for item in node.value]
+    return []
+
+
+_FENCE = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+
+
+@dataclass
+class MarkdownFile:
+    meta: Document | None
+    body: str
+    body_line: int  # 1-based line where the body starts
+    has_front_matter: bool
+
+
+def split_front_matter(text: str) -> MarkdownFile:
+    """Split ``---`` front matter from a Markdown body, keeping line numbers.
+
+    Raises :class:`YamlError` when the front matter is present but invalid.
+    """
+    text = text.lstrip("\ufeff")
+    match = _FENCE.match(text)
+    if not match:
+        if text.startswith("---"):
+            raise YamlError("front matter starts with '---' but has no closing '---'", 1)
+        return MarkdownFile(None, text, 1, False)
+    meta = parse(match.group(1), first_line=2)
+    body = text[match.end():]
+    body_line = text[: match.end()].count("\n") + 1
+    return MarkdownFile(meta, body, body_line, True)
