@@ -7,6 +7,7 @@ reads, and it must be usable on its own.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from . import checks, links
@@ -16,7 +17,7 @@ from .model import Article, Category, FaqEntry, HelpCenter, Section
 
 __all__ = [
     "Article", "Category", "Diagnostic", "FaqEntry", "HelpCenter", "Report", "Section",
-    "load",
+    "check_icons", "current_date", "load",
 ]
 
 
@@ -28,6 +29,17 @@ def load(
     center = _load(Path(docs_dir), report)
     checks.duplicate_questions(center, report)
     checks.clashing_urls(center, report)
-    checks.overdue_reviews(center, report, today or dt.date.today())
+    checks.overdue_reviews(center, report, today or current_date())
     links.check(center, report)
     return center, report
+
+
+def check_icons(center: HelpCenter, icon_dirs, report: Report) -> None:
+    """Report category icons missing from ``icon_dirs`` (the theme's folders)."""
+    checks.unknown_icons(center, report, icon_dirs)
+
+
+def current_date() -> dt.date:
+    """Today, or ``KBGEN_TODAY`` (YYYY-MM-DD) so reproducible builds and tests can pin it."""
+    pinned = os.environ.get("KBGEN_TODAY")
+    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 
 from .diagnostics import Report
@@ -65,4 +66,20 @@ def overdue_reviews(center: HelpCenter, report: Report, today: dt.date) -> None:
                 f"review_by {article.review_by.isoformat()} has passed: review this page{who} "
                 "and set a new date",
                 "review_by",
+            )
+
+
+def unknown_icons(center: HelpCenter, report: Report, icon_dirs) -> None:
+    """Category icons must exist in the theme's ``.icons`` folders."""
+    for category in center.categories:
+        icon = category.icon
+        if icon and not any(
+            os.path.isfile(os.path.join(d, ".icons", f"{icon}.svg")) for d in icon_dirs
+        ):
+            report.error(
+                category.path / "_category.yml",
+                category.lines.get("icon", 1),
+                f"unknown icon '{icon}': use a Material icon name such as "
+                "'material/truck-delivery-outline'",
+                "icon",
             )

@@ -42,8 +42,18 @@ def load(docs_dir: Path, report: Report) -> HelpCenter:
                 if article is not None:
                     center.loose_articles.append(article)
     center.categories.sort(key=lambda c: (c.order, c.title.casefold()))
+    for category in center.categories:
+        _sort_articles(category.articles)
+        for section in category.sections:
+            _sort_articles(section.articles)
+    _sort_articles(center.loose_articles)
     center.synonyms = _load_synonyms(docs_dir / SYNONYMS_FILE, report)
     return center
+
+
+def _sort_articles(articles: list[Article]) -> None:
+    """Promoted articles first, then by title: the order of listings and navigation."""
+    articles.sort(key=lambda a: (not a.promoted, a.title.casefold()))
 
 
 def _src(path: Path, docs_dir: Path) -> str:
@@ -80,10 +90,11 @@ def _load_category(folder: Path, docs_dir: Path, report: Report) -> Category | N
                 "with at least a title",
             )
         return None  # a folder of images or other static files
-    meta = _load_yaml_mapping(meta_file, report, schema.CATEGORY, "a category file")
+    meta, lines = _load_yaml_mapping(meta_file, report, schema.CATEGORY, "a category file")
     if meta is None:
         return None
     category = Category(
+        lines=lines,
         slug=folder.name,
         path=folder,
         title=meta.get("title", folder.name.replace("-", " ").capitalize()),
@@ -113,7 +124,7 @@ def _load_section(folder: Path, docs_dir: Path, category: str, report: Report) -
     title = folder.name.replace("-", " ").capitalize()
     meta_file = folder / CATEGORY_FILE
     if meta_file.is_file():
-        meta = _load_yaml_mapping(meta_file, report, schema.CATEGORY, "a section file")
+        meta, _ = _load_yaml_mapping(meta_file, report, schema.CATEGORY, "a section file")
         title = (meta or {}).get("title", title)
     section = Section(slug=folder.name, title=title)
     for md in sorted(folder.rglob("*.md")):
@@ -221,16 +232,17 @@ def _load_article(
     )
 
 
-def _load_yaml_mapping(path: Path, report: Report, fields, what: str) -> dict | None:
+def _load_yaml_mapping(path: Path, report: Report, fields, what: str):
+    """The valid fields of a YAML file and the line of each key, or (None, {})."""
     text = _read(path, report)
     if text is None:
-        return None
+        return None, {}
     try:
         doc = parse(text)
     except YamlError as exc:
         report.error(path, exc.line, exc.message)
-        return None
-    return schema.validate(doc, fields, path, report, what)
+        return None, {}
+    return schema.validate(doc, fields, path, report, what), doc.lines
 
 
 def _load_synonyms(path: Path, report: Report) -> list[tuple[str, ...]]:

@@ -101,6 +101,7 @@ class Category:
     sections: list[Section] = field(default_factory=list)
     faqs: list[FaqEntry] = field(default_factory=list)
     intro: Article | None = None  # the writer's own <category>/index.md, if any
+    lines: dict[str, int] = field(default_factory=dict)
 
     @property
     def index_src(self) -> str:

@@ -1,0 +1,185 @@
+"""The ``kbgen`` command line (Contract 2 in DESIGN.md).
+
+Each command imports what it needs when it runs, so ``kbgen --help`` is fast.
+User mistakes end as ``KbgenError``: a clear message and exit status 1,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner (DESIGN.md)
+
+
+class KbgenError(click.ClickException):
+    """A mistake the user can fix; printed as ``Error: message``, exit 1."""
+
+
+config_option = click.option(
+    "-f", "--config-file", "config_file", default="mkdocs.yml", show_default=True,
+    type=click.Path(dir_okay=False), help="The help center's MkDocs configuration.",
+)
+
+
+class _LogHandler(logging.Handler):
+    """Prints MkDocs and kbgen log records: diagnostics as they are, others prefixed."""
+
+    def __init__(self, verbose: bool):
+        super().__init__(logging.DEBUG if verbose else logging.INFO)
+        self.verbose = verbose
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        ours = record.name.startswith("mkdocs.plugins.kbgen")
+        if record.levelno < logging.WARNING and not (ours or self.verbose):
+            return
+        if not ours and record.levelno >= logging.WARNING:
+            message = f"{record.levelname.lower()}: {message}"
+        click.echo(message, err=True)
+
+
+def _setup_logging(verbose: bool = False) -> None:
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = [_LogHandler(verbose)]
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
+
+
+def _require_config(config_file: str) -> Path:
+    path = Path(config_file)
+    if not path.is_file():
+        raise KbgenError(
+            f"{config_file}: no such file. Run kbgen in your help center's folder, "
+            "pass -f path/to/mkdocs.yml, or create a project with 'kbgen new DIR'."
+        )
+    return path
+
+
+def _load_project(config_file: str):
+    from .project import ProjectError, load_project
+
+    try:
+        return load_project(_require_config(config_file))
+    except ProjectError as exc:
+        raise KbgenError(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kbgen")
+def cli() -> None:
+    """kbgen: a searchable help center for shops and marketplaces, from Markdown."""
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+def new(directory: str) -> None:
+    """Create a working help-center project in DIRECTORY."""
+    from .scaffold import create
+
+    try:
+        created = create(Path(directory))
+    except FileExistsError as exc:
+        raise KbgenError(str(exc)) from None
+    click.echo(f"Created a help center in {created}.")
+    click.echo(f"Next: cd {directory} && kbgen serve --watch")
+
+
+@cli.command()
+@config_option
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False),
+              help="Where to write the site (default: site_dir of the config).")
+@click.option("--strict", is_flag=True, help="Fail on warnings too (stale reviews, ...).")
+@click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' own progress messages.")
+def build(config_file: str, site_dir: str | None, strict: bool, verbose: bool) -> None:
+    """Build the site and its search index; the old site stays if anything fails."""
+    _setup_logging(verbose)
+    target = _build(_require_config(config_file), site_dir, strict)
+    click.echo(f"Built the help center in {target}", err=True)
+
+
+def _build(config_file: Path, site_dir, strict: bool) -> Path:
+    from .build import BuildFailed
+    from .build import build as build_site
+
+    try:
+        return build_site(config_file, site_dir, strict=strict)
+    except BuildFailed as exc:
+        raise KbgenError(f"{exc}\nThe build failed; the previous site was left as it was.") from None
+
+
+@cli.command()
+@config_option
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="github prints workflow annotations for CI.")
+def check(config_file: str, strict: bool, fmt: str) -> None:
+    """Check the content and report every problem as path:line: message."""
+    from .content.diagnostics import FORMATTERS
+
+    project = _load_project(config_file)
+    diagnostics = project.report.sorted()
+    if strict:
+        diagnostics = [d.__class__(d.path, d.line, d.message, "error", d.field) for d in diagnostics]
+    output = FORMATTERS[fmt](diagnostics)
+    if output:
+        click.echo(output)
+    errors = sum(d.severity == "error" for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    if fmt == "text":
+        click.echo(f"{errors} error(s), {warnings} warning(s) in {project.docs_dir}", err=True)
+    if errors:
+        sys.exit(1)
+
+
+@cli.command()
+@config_option
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False),
+              help="The built site to serve (default: site_dir of the config).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--watch", is_flag=True, help="Rebuild on content changes and reload the browser.")
+@click.option("--no-build", is_flag=True, help="Serve the existing site without building first.")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
+def serve(config_file, site_dir, host, port, watch, no_build, threads) -> None:
+    """Serve the help center (building it first) on HOST:PORT."""
+    from .server import HelpCenterApp
+    from .server import serve as run
+
+    _setup_logging()
+    if no_build:
+        if site_dir is None:
+            site_dir = _load_project(config_file).site_dir
+        target = Path(site_dir)
+        if not (target / "index.html").is_file():
+            raise KbgenError(f"{target}: no built site here; run 'kbgen build' first")
+    else:
+        target = _build(_require_config(config_file), site_dir, strict=False)
+    app = HelpCenterApp(target, live_reload=watch)
+    if watch:
+        from .watch import Watcher
+
+        Watcher(Path(config_file), lambda: _rebuild(app, Path(config_file), target)).start()
+    click.echo(f"Serving {target} on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    run(app, host=host, port=port, threads=threads)
+
+
+def _rebuild(app, config_file: Path, target: Path) -> None:
+    try:
+        _build(config_file, target, strict=False)
+    except KbgenError as exc:
+        click.echo(exc.format_message(), err=True)
+        return
+    app.build_id += 1
+    click.echo("Rebuilt; reloading browsers.", err=True)
+
+
+def main() -> None:
+    cli(prog_name="kbgen")

@@ -1,0 +1,16 @@
+"""The kbgen plugin's options in ``mkdocs.yml``, declared once and validated by MkDocs."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class KbgenConfig(base.Config):
+    enabled = c.Type(bool, default=True)
+    # The home page's big heading above the search box.
+    home_heading = c.Type(str, default="How can we help?")
+    # The first breadcrumb, linking to the home page.
+    home_title = c.Type(str, default="Help center")
+    # Heading of the questions-and-answers block on category pages.
+    faq_heading = c.Type(str, default="Questions and answers")

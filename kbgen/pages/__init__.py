@@ -1,0 +1,11 @@
+"""Pages kbgen generates and what templates are told about every page.
+
+Everything here works on the content model and plain strings; the plugin
+hands the results to MkDocs.
+"""
+
+from .faq import faq_accordion
+from .layout import HOME_SRC, Layout, PageKind
+from .views import page_view
+
+__all__ = ["HOME_SRC", "Layout", "PageKind", "faq_accordion", "page_view"]

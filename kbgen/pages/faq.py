@@ -1,0 +1,44 @@
+"""The FAQ accordion of a category page, as Markdown for ``md_in_html``.
+
+Answers stay Markdown so MkDocs renders them with the site's extensions and
+resolves their links like any page's. Native ``<details>``/``<summary>`` make
+the accordion keyboard and screen-reader accessible without JavaScript; each
+entry's id is its file name, its stable permalink.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Callable
+
+from ..content.model import Category, FaqEntry
+
+FAQ_HEADING_ID = "faq"
+
+
+def faq_accordion(
+    category: Category, rebase: Callable[[FaqEntry], str], heading: str = "Questions and answers"
+) -> str:
+    if not category.faqs:
+        return ""
+    parts = [f'\n\n## {escape(heading)} {{#{FAQ_HEADING_ID}}}\n\n<div class="kb-faq" markdown="1">\n']
+    for entry in _ordered(category.faqs):
+        parts.append(_entry(entry, rebase(entry)))
+    parts.append("</div>\n")
+    return "".join(parts)
+
+
+def _ordered(entries: list[FaqEntry]) -> list[FaqEntry]:
+    return sorted(entries, key=lambda e: (not e.promoted, e.question.casefold()))
+
+
+def _entry(entry: FaqEntry, answer: str) -> str:
+    slug = escape(entry.slug)
+    return (
+        f'<details class="kb-faq__item" id="{slug}" data-kb-faq markdown="1">\n'
+        f'<summary class="kb-faq__question">{escape(entry.question)}</summary>\n'
+        f'<div class="kb-faq__answer" markdown="1">\n\n'
+        f"{answer.strip()}\n\n"
+        f'<p class="kb-faq__permalink"><a href="#{slug}">Link to this answer</a></p>\n\n'
+        f"</div>\n</details>\n"
+    )

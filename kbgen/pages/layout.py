@@ -1,0 +1,58 @@
+"""Which pages the help center has, what kind each is, and the navigation."""
+
+from __future__ import annotations
+
+import enum
+
+from ..content.model import Article, Category, HelpCenter
+
+HOME_SRC = "index.md"
+
+
+class PageKind(str, enum.Enum):
+    HOME = "home"
+    CATEGORY = "category"
+    ARTICLE = "article"
+    OTHER = "other"
+
+    @property
+    def template(self) -> str | None:
+        return None if self is PageKind.OTHER else f"kbgen/{self.value}.html"
+
+
+class Layout:
+    """The pages of one help center, keyed by their docs-relative source path."""
+
+    def __init__(self, center: HelpCenter):
+        self.center = center
+        self.pages: dict[str, Article | Category] = {
+            src: page for src, page in center.by_src().items()
+            if isinstance(page, (Article, Category))
+        }
+
+    def classify(self, src: str) -> tuple[PageKind, Article | Category | None]:
+        if src == HOME_SRC:
+            return PageKind.HOME, self.center.home
+        page = self.pages.get(src)
+        if isinstance(page, Category):
+            return PageKind.CATEGORY, page
+        if isinstance(page, Article):
+            return PageKind.ARTICLE, page
+        return PageKind.OTHER, None
+
+    def generated_sources(self) -> list[str]:
+        """Pages to add because no writer wrote them: the home and category pages."""
+        srcs = [] if self.center.home is not None else [HOME_SRC]
+        return srcs + [c.index_src for c in self.center.categories if c.intro is None]
+
+    def navigation(self, home_title: str) -> list:
+        """MkDocs ``nav`` from the categories, so writers never maintain it."""
+        nav: list = [{home_title: HOME_SRC}]
+        for category in self.center.categories:
+            items: list = [category.index_src]
+            items += [a.src for a in category.articles]
+            for section in category.sections:
+                items.append({section.title: [a.src for a in section.articles]})
+            nav.append({category.title: items})
+        nav += [a.src for a in self.center.loose_articles]
+        return nav

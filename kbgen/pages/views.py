@@ -1,0 +1,95 @@
+"""What templates are told about a page (``kb`` in the template context).
+
+Plain dicts of strings, numbers and lists, so templates stay logic-free and
+any theme could render them. URLs are relative to the site root; templates
+pass them through MkDocs' ``url`` filter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable
+
+from ..content.model import Article, Category, FaqEntry
+from .layout import HOME_SRC, Layout, PageKind
+
+UrlFor = Callable[[str], str]
+
+
+def page_view(layout: Layout, src: str, url_for: UrlFor, home_title: str = "Home") -> dict:
+    kind, page = layout.classify(src)
+    view: dict = {"kind": kind.value, "breadcrumbs": []}
+    center = layout.center
+    if kind is PageKind.HOME:
+        view["categories"] = [_card(c, url_for) for c in center.categories]
+        view["promoted"] = [
+            _item(a, url_for, category=c) for c in center.categories
+            for a in c.all_articles if a.promoted
+        ]
+        view["popular"] = [_faq(f, url_for) for f in center.faqs if f.promoted]
+    elif kind is PageKind.CATEGORY:
+        view["category"] = _card(page, url_for)
+        view["articles"] = [_item(a, url_for) for a in page.articles]
+        view["sections"] = [
+            {"title": s.title, "articles": [_item(a, url_for) for a in s.articles]}
+            for s in page.sections
+        ]
+        view["breadcrumbs"] = [_crumb(home_title, url_for(HOME_SRC)), _crumb(page.title)]
+    elif kind is PageKind.ARTICLE:
+        category = center.category(page.category)
+        view["article"] = _item(page, url_for, category=category)
+        crumbs = [_crumb(home_title, url_for(HOME_SRC))]
+        if category is not None:
+            crumbs.append(_crumb(category.title, url_for(category.index_src)))
+            section = next((s for s in category.sections if s.slug == page.section), None)
+            if section is not None:
+                crumbs.append(_crumb(section.title))
+        crumbs.append(_crumb(page.title))
+        view["breadcrumbs"] = crumbs
+    return view
+
+
+def _crumb(title: str, url: str | None = None) -> dict:
+    return {"title": title, "url": url}
+
+
+def _date(value: dt.date | None) -> dict | None:
+    if value is None:
+        return None
+    return {"iso": value.isoformat(), "text": f"{value.day} {value:%B %Y}"}
+
+
+def _card(category: Category, url_for: UrlFor) -> dict:
+    articles = category.all_articles
+    return {
+        "slug": category.slug,
+        "title": category.title,
+        "description": category.description,
+        "icon": category.icon,
+        "url": url_for(category.index_src),
+        "article_count": len(articles),
+        "faq_count": len(category.faqs),
+        "top": [_item(a, url_for) for a in sorted(articles, key=lambda a: not a.promoted)[:3]],
+    }
+
+
+def _item(article: Article, url_for: UrlFor, category: Category | None = None) -> dict:
+    return {
+        "title": article.title,
+        "summary": article.summary,
+        "url": url_for(article.src),
+        "audience": article.audience,
+        "tags": list(article.tags),
+        "owner": article.owner,
+        "updated": _date(article.updated),
+        "effective": _date(article.effective),
+        "category": category.title if category else None,
+    }
+
+
+def _faq(entry: FaqEntry, url_for: UrlFor) -> dict:
+    return {
+        "question": entry.question,
+        "url": f"{url_for(entry.page_src)}#{entry.slug}",
+        "slug": entry.slug,
+    }

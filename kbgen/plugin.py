@@ -1,0 +1,134 @@
+"""The MkDocs plugin: a thin adapter from MkDocs' events to kbgen's steps.
+
+content (load + validate) -> pages (generated pages, nav, template views)
+-> Material + theme/ render. No business logic lives here.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+
+from mkdocs.exceptions import PluginError
+import logging
+
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from . import content, pages
+from .config import KbgenConfig
+from .content.diagnostics import format_text
+from .content.links import Resolver
+from .content.loader import CATEGORY_FILE, FAQ_DIR, SYNONYMS_FILE
+from .resources import theme_dir
+
+# A plain logger under "mkdocs." (so --strict counts its warnings) without a
+# prefix, so diagnostics keep their "path:line: message" shape.
+log = logging.getLogger("mkdocs.plugins.kbgen")
+
+# Extensions the generated pages rely on (the FAQ accordion uses md_in_html).
+REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "toc")
+PROGRESS_THRESHOLD = 300
+DATA_FILES = {CATEGORY_FILE, SYNONYMS_FILE}
+
+
+class KbgenPlugin(BasePlugin[KbgenConfig]):
+    def on_config(self, config):
+        if not self.config.enabled:
+            return
+        self._pages_done = 0
+        self._page_total = 0
+        center, report = content.load(config.docs_dir, today=content.current_date())
+        content.check_icons(center, [*config.theme.dirs, str(theme_dir())], report)
+        for warning in report.sorted():
+            if warning.severity != "error":
+                log.warning(warning.format())
+        if report.errors:
+            raise PluginError(
+                f"{len(report.errors)} problem(s) in the content:\n"
+                + format_text(sorted(set(report.errors)))
+            )
+        self.center = center
+        self.layout = pages.Layout(center)
+        self.resolver = Resolver(center)
+
+        config.theme.dirs.append(str(theme_dir()))
+        for name in REQUIRED_EXTENSIONS:
+            if name not in config.markdown_extensions:
+                config.markdown_extensions.append(name)
+        config.extra_css.append("assets/kbgen/kb.css")
+        config.extra_javascript.append("assets/kbgen/kb.js")
+        if config.nav is None:
+            config.nav = self.layout.navigation(self.config.home_title)
+        return config
+
+    def on_files(self, files: Files, config):
+        if not self.config.enabled:
+            return
+        for file in list(files):
+            if _is_data_file(file.src_uri):
+                files.remove(file)
+        for src in self.layout.generated_sources():
+            files.append(File.generated(config, src, content=""))
+        self._page_total = len(files.documentation_pages())
+        self._files = files
+        return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        if not self.config.enabled:
+            return
+        src = page.file.src_uri
+        kind, model = self.layout.classify(src)
+        if kind.template:
+            page.meta.setdefault("template", kind.template)
+        if kind is pages.PageKind.HOME:
+            page.meta.setdefault("title", config.site_name)
+            page.meta.setdefault("hide", ["navigation", "toc"])
+        elif kind is pages.PageKind.CATEGORY:
+            page.meta.setdefault("title", model.title)
+            if model.description:
+                page.meta.setdefault("description", model.description)
+            markdown = self.resolver.rebase(markdown, src, src) + pages.faq_accordion(
+                model,
+                lambda entry: self.resolver.rebase(entry.body, entry.src, src),
+                heading=self.config.faq_heading,
+            )
+            return markdown
+        elif kind is pages.PageKind.ARTICLE and model.summary:
+            page.meta.setdefault("description", model.summary)
+        return self.resolver.rebase(markdown, src, src)
+
+    def on_page_context(self, context, page, config, nav):
+        if not self.config.enabled:
+            return
+        context["kb"] = pages.page_view(
+            self.layout,
+            page.file.src_uri,
+            self._url_for,
+            home_title=self.config.home_title,
+        )
+        context["kb"]["home_heading"] = self.config.home_heading
+        return context
+
+    def on_post_page(self, output, page, config):
+        if not self.config.enabled:
+            return
+        self._pages_done += 1
+        total = self._page_total
+        if total >= PROGRESS_THRESHOLD:
+            step = max(total // 10, 1)
+            if self._pages_done % step == 0 or self._pages_done == total:
+                log.info(f"rendered {self._pages_done}/{total} pages")
+        return output
+
+    def _url_for(self, src: str) -> str:
+        file = self._files.get_file_from_path(src)
+        return file.url if file is not None else src
+
+
+def _is_data_file(src: str) -> bool:
+    name = posixpath.basename(src)
+    if name in DATA_FILES:
+        return True
+    parts = src.split("/")
+    return len(parts) >= 3 and FAQ_DIR in parts[1:-1] and name.endswith(".md")

@@ -1,0 +1,135 @@
+"""The WSGI app that serves a built help center.
+
+Static files come from the site folder, looked up per request, so a site
+swapped in by ``kbgen build`` is served at once without a restart. No MkDocs
+here: a server replica needs only the built site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+import os
+import posixpath
+from email.utils import formatdate
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+# Folders inside the site that are never served (the prebuilt search index).
+PRIVATE_DIRS = ("_kbgen",)
+LIVE_RELOAD_PATH = "/_kbgen/livereload"
+_LIVE_RELOAD_SCRIPT = b"""<script>(function(){var id=null;function poll(){fetch("%s",{cache:"no-store"})
+.then(function(r){return r.json()}).then(function(d){if(id!==null&&d.build!==id){location.reload()}id=d.build})
+.catch(function(){}).finally(function(){setTimeout(poll,1000)})}poll()})();</script>""" % (
+    LIVE_RELOAD_PATH.encode()
+)
+
+mimetypes.add_type("text/javascript", ".js")
+mimetypes.add_type("application/manifest+json", ".webmanifest")
+
+
+def json_response(start_response, status: str, body: dict, headers=()) -> list[bytes]:
+    data = json.dumps(body, ensure_ascii=False).encode()
+    start_response(status, [
+        ("Content-Type", "application/json; charset=utf-8"),
+        ("Content-Length", str(len(data))),
+        ("Cache-Control", "no-store"),
+        ("X-Content-Type-Options", "nosniff"),
+        *headers,
+    ])
+    return [data]
+
+
+class HelpCenterApp:
+    """Static site plus kbgen's endpoints. ``live_reload`` is for ``kbgen serve --watch``."""
+
+    def __init__(self, site_dir: str | os.PathLike, live_reload: bool = False):
+        self.site_dir = Path(site_dir)
+        self.live_reload = live_reload
+        self.build_id = 0  # bumped by the watcher after each rebuild
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO") or "/"
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == "/healthz":
+            ok = (self.site_dir / "index.html").is_file()
+            status = "200 OK" if ok else "503 Service Unavailable"
+            return json_response(start_response, status, {"status": "ok" if ok else "no site"})
+        if self.live_reload and path == LIVE_RELOAD_PATH:
+            return json_response(start_response, "200 OK", {"build": self.build_id})
+        if path.startswith("/api/"):
+            return json_response(start_response, "404 Not Found", {"error": "unknown API endpoint"})
+        if method not in ("GET", "HEAD"):
+            return json_response(
+                start_response, "405 Method Not Allowed", {"error": "method not allowed"},
+                [("Allow", "GET, HEAD")],
+            )
+        return self._static(environ, start_response, path, method == "HEAD")
+
+    # -- static files -------------------------------------------------------
+    def _static(self, environ, start_response, path: str, head: bool):
+        rel = posixpath.normpath(unquote(path)).lstrip("/")
+        parts = [p for p in rel.split("/") if p not in ("", ".")]
+        if any(p.startswith(".") or p == ".." for p in parts) or (parts and parts[0] in PRIVATE_DIRS):
+            return self._not_found(start_response, head)
+        file = self.site_dir.joinpath(*parts)
+        if file.is_dir():
+            if not path.endswith("/"):
+                query = environ.get("QUERY_STRING")
+                location = quote(path) + "/" + (f"?{query}" if query else "")
+                start_response("301 Moved Permanently", [("Location", location),
+                                                        ("Content-Length", "0")])
+                return [b""]
+            file = file / "index.html"
+        if not file.is_file():
+            return self._not_found(start_response, head)
+        return self._send(environ, start_response, file, "200 OK", head)
+
+    def _not_found(self, start_response, head: bool):
+        page = self.site_dir / "404.html"
+        if page.is_file():
+            return self._send({}, start_response, page, "404 Not Found", head, cache=False)
+        body = b"Not found"
+        start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8"),
+                                         ("Content-Length", str(len(body)))])
+        return [b"" if head else body]
+
+    def _send(self, environ, start_response, file: Path, status: str, head: bool, cache=True):
+        try:
+            data = file.read_bytes()  # small static files; read at once so a swap can't tear them
+            stat = file.stat()
+        except OSError:
+            return self._not_found(start_response, head) if status.startswith("200") else [b""]
+        ctype, encoding = mimetypes.guess_type(file.name)
+        ctype = ctype or "application/octet-stream"
+        if ctype.startswith("text/") or ctype in ("application/json", "application/xml",
+                                                  "image/svg+xml", "text/javascript"):
+            ctype += "; charset=utf-8"
+        if self.live_reload and ctype.startswith("text/html"):
+            data = data.replace(b"</body>", _LIVE_RELOAD_SCRIPT + b"</body>", 1)
+        etag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
+        headers = [
+            ("Content-Type", ctype),
+            ("ETag", etag),
+            ("Last-Modified", formatdate(stat.st_mtime, usegmt=True)),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Cache-Control", "no-cache" if ctype.startswith("text/html") or not cache
+             else "public, max-age=300"),
+        ]
+        if encoding == "gzip":
+            headers[0] = ("Content-Type", "application/gzip")
+        if cache and environ.get("HTTP_IF_NONE_MATCH") == etag and status.startswith("200"):
+            start_response("304 Not Modified", headers)
+            return [b""]
+        headers.append(("Content-Length", str(len(data))))
+        start_response(status, headers)
+        return [b"" if head else data]
+
+
+def serve(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 4) -> None:
+    """Run ``app`` with waitress, a production-grade pure-Python WSGI server."""
+    import waitress
+
+    waitress.serve(app, host=host, port=port, threads=threads, ident="kbgen",
+                   max_request_body_size=1_048_576)
