@@ -79,6 +79,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             return
         src = page.file.src_uri
         kind, model = self.layout.classify(src)
+        updated = self.layout.last_updated(src)
+        if updated is not None:
+            page.update_date = updated.isoformat()
         if kind.template:
             page.meta.setdefault("template", kind.template)
         if kind is pages.PageKind.HOME:

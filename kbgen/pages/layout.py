@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 
 from ..content.model import Article, Category, HelpCenter
@@ -39,6 +40,22 @@ class Layout:
         if isinstance(page, Article):
             return PageKind.ARTICLE, page
         return PageKind.OTHER, None
+
+    def last_updated(self, src: str) -> dt.date | None:
+        """When a page last changed, from content dates (not the build clock).
+
+        Sitemaps and their gzip header use it, so a rebuild of unchanged
+        content gives the same bytes on any day.
+        """
+        kind, page = self.classify(src)
+        if kind is PageKind.ARTICLE and page.updated:
+            return page.updated
+        if kind is PageKind.CATEGORY:
+            items = [*page.all_articles, *page.faqs]
+        else:
+            items = [*self.center.articles, *self.center.faqs]
+        dates = [i.updated for i in items if i.updated]
+        return max(dates) if dates else None
 
     def generated_sources(self) -> list[str]:
         """Pages to add because no writer wrote them: the home and category pages."""

@@ -1,0 +1,23 @@
+"""``kbgen new``: copy a small, working help-center project."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+TEMPLATE = Path(__file__).resolve().parent / "project"
+# Dotfiles are stored without their dot so packaging tools keep them.
+RENAMES = {"gitignore": ".gitignore"}
+
+
+def create(directory: Path) -> Path:
+    """Copy the template project into ``directory`` (which must be new or empty)."""
+    directory = Path(directory)
+    if directory.exists() and any(directory.iterdir()):
+        raise FileExistsError(f"{directory}: folder exists and is not empty; choose a new folder")
+    shutil.copytree(TEMPLATE, directory, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for old, new in RENAMES.items():
+        if (directory / old).exists():
+            (directory / old).rename(directory / new)
+    return directory.resolve()

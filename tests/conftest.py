@@ -1,0 +1,150 @@
+"""Shared fixtures: small throwaway sites, the sample help center built once, a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kbgen.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ["NO_MKDOCS_2_WARNING"] = "1"
+os.environ.setdefault("KBGEN_TODAY", "2026-11-23")
+
+MINIMAL_CONFIG = """\
+site_name: Test Help Center
+site_url: https://help.example.com/
+docs_dir: content
+theme:
+  name: material
+plugins:
+  - search
+  - kbgen
+"""
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """Write a project (mkdocs.yml + content/) from a dict of relative paths to text."""
+
+    def make(files: dict[str, str], config: str = MINIMAL_CONFIG) -> Path:
+        write_tree(tmp_path, {"mkdocs.yml": config, **files})
+        return tmp_path
+
+    return make
+
+
+@pytest.fixture
+def runner(monkeypatch):
+    return CliRunner()
+
+
+@pytest.fixture
+def invoke(runner):
+    def run(*args, cwd: Path | None = None):
+        old = os.getcwd()
+        if cwd is not None:
+            os.chdir(cwd)
+        try:
+            return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+        finally:
+            os.chdir(old)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The sample help center in content/, built once with kbgen's real build."""
+    from kbgen.build import build
+
+    project = tmp_path_factory.mktemp("sample")
+    shutil.copytree(ROOT / "content", project / "content")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    return build(project / "mkdocs.yml", project / "site")
+
+
+# A tiny but complete help center for build tests.
+CATEGORY_FILES = {
+    "content/returns/_category.yml": "title: Returns\ndescription: Send it back.\nicon: material/keyboard-return\n",
+    "content/returns/return-policy.md": (
+        "---\ntitle: Return policy\nsummary: Thirty days.\nupdated: 2026-10-02\npromoted: true\n---\n"
+        "## Window\n\nThirty days. See [how long refunds take](faq/refund-time.md).\n"
+    ),
+    "content/returns/faq/refund-time.md": (
+        "---\nquestion: How long do refunds take?\n---\nFive days, see the [policy](../return-policy.md#window).\n"
+    ),
+}
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """Start kbgen's WSGI app under a real waitress server on a free loopback port."""
+    import threading
+
+    import waitress
+
+    servers = []
+
+    def start(app) -> str:
+        server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+        threading.Thread(target=server.run, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.effective_port}"
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+@pytest.fixture(scope="session")
+def sample_url(sample_site, serve) -> str:
+    from kbgen.server import HelpCenterApp
+
+    return serve(HelpCenterApp(sample_site))
+
+
+CHROMIUM = os.environ.get("KBGEN_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; never a downloaded browser."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set KBGEN_CHROMIUM)")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -1,0 +1,66 @@
+"""The server serves the built site over real HTTP, safely."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+
+def get(url, **headers):
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, err.read()
+
+
+def test_pages_and_assets_are_served(sample_url):
+    status, headers, body = get(sample_url + "/")
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert b"kb-hero" in body
+    status, headers, _ = get(sample_url + "/assets/kbgen/kb.css")
+    assert status == 200 and headers["Content-Type"].startswith("text/css")
+
+
+def test_folder_without_slash_redirects(sample_url):
+    request = urllib.request.Request(sample_url + "/returns?x=1")
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        opener.open(request)
+    except urllib.error.HTTPError as err:
+        assert err.code == 301 and err.headers["Location"] == "/returns/?x=1"
+    else:
+        raise AssertionError("expected a redirect")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_unknown_pages_get_the_sites_404(sample_url):
+    status, _, body = get(sample_url + "/no/such/page/")
+    assert status == 404 and b"404" in body
+
+
+def test_path_traversal_and_hidden_files_are_refused(sample_url):
+    for path in ("/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/.git/config", "/_kbgen/x"):
+        status, _, body = get(sample_url + path)
+        assert status == 404, path
+        assert b"root:" not in body
+
+
+def test_etag_revalidation(sample_url):
+    _, headers, _ = get(sample_url + "/returns/")
+    status, _, body = get(sample_url + "/returns/", **{"If-None-Match": headers["ETag"]})
+    assert status == 304 and body == b""
+
+
+def test_healthz_and_unknown_api(sample_url):
+    status, _, body = get(sample_url + "/healthz")
+    assert status == 200 and json.loads(body) == {"status": "ok"}
+    status, headers, body = get(sample_url + "/api/nothing")
+    assert status == 404 and headers["Content-Type"].startswith("application/json")
+    assert "error" in json.loads(body)

@@ -1,0 +1,73 @@
+"""The wheel carries everything: a plain install can create and build a help center."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def run(*args, cwd=None, env=None):
+    result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True,
+                            text=True, timeout=600)
+    assert result.returncode == 0, f"{args}\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    run(sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", out, ROOT)
+    (built,) = out.glob("kbgen-*.whl")
+    return built
+
+
+def test_wheel_contains_theme_templates_assets_and_scaffold(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for required in (
+        "kbgen/theme/kbgen/home.html",
+        "kbgen/theme/kbgen/category.html",
+        "kbgen/theme/kbgen/article.html",
+        "kbgen/theme/partials/kbgen/breadcrumbs.html",
+        "kbgen/theme/assets/kbgen/kb.css",
+        "kbgen/theme/assets/kbgen/kb.js",
+        "kbgen/scaffold/project/mkdocs.yml",
+        "kbgen/scaffold/project/gitignore",
+        "kbgen/scaffold/project/content/orders/_category.yml",
+    ):
+        assert required in names, required
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    text = zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "kbgen = kbgen.cli:main" in text and "kbgen = kbgen.plugin:KbgenPlugin" in text
+
+
+def test_installed_wheel_creates_and_builds_a_project(wheel, tmp_path):
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    bin_dir = env_dir / "bin"
+    env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("PYTHONPATH", None)
+    run(bin_dir / "python", "-m", "pip", "install", "--quiet", wheel, env=env)
+    work = tmp_path / "elsewhere"  # not the source tree: nothing may come from it
+    work.mkdir()
+    run(bin_dir / "kbgen", "new", "helpdesk", cwd=work, env=env)
+    run(bin_dir / "kbgen", "build", "--strict", cwd=work / "helpdesk", env=env)
+    site = work / "helpdesk" / "site"
+    assert "kb-card" in (site / "index.html").read_text()
+    assert (site / "assets/kbgen/kb.css").is_file()
+    assert "kb-faq__item" in (site / "orders/index.html").read_text()
+    # plain `mkdocs build` with the plugin gives the same pages
+    run(bin_dir / "mkdocs", "build", "-q", "-d", "mkdocs-site", cwd=work / "helpdesk", env=env)
+    assert (work / "helpdesk/mkdocs-site/orders/index.html").read_text() == (
+        site / "orders/index.html").read_text()
+    location = run(bin_dir / "python", "-c", "import kbgen; print(kbgen.__file__)", cwd=work, env=env)
+    assert str(env_dir) in location.stdout
