@@ -142,6 +142,49 @@ def check(config_file: str, strict: bool, fmt: str) -> None:
 @cli.command()
 @config_option
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False),
+              help="The built site whose index to search (default: site_dir of the config).")
+@click.option("--json", "as_json", is_flag=True, help="Print the /api/search JSON object.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 50))
+@click.option("--category", help="Only this category (its folder name).")
+@click.option("--type", "type_", type=click.Choice(["article", "faq"]))
+@click.option("--audience", type=click.Choice(["buyers", "sellers", "everyone"]))
+@click.argument("query", nargs=-1, required=True)
+def search(config_file, site_dir, as_json, limit, category, type_, audience, query) -> None:
+    """Search the built help center's index, as shoppers do."""
+    import json
+    import re
+
+    from .search import IndexMissing, RequestError, SearchRequest, open_engine
+
+    if site_dir is None:
+        site_dir = _load_project(config_file).site_dir
+    params = {"q": " ".join(query), "limit": str(limit), "category": category or "",
+              "type": type_ or "", "audience": audience or ""}
+    try:
+        request = SearchRequest.from_params(params)
+        result = open_engine(site_dir).search(request)
+    except RequestError as exc:
+        raise KbgenError(str(exc)) from None
+    except IndexMissing as exc:
+        raise KbgenError(f"{exc}: run 'kbgen build' first") from None
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    if result["suggestion"]:
+        click.echo(f"Did you mean: {result['suggestion']}")
+    click.echo(f"{result['total']} result(s) for {result['query']!r}")
+    for number, hit in enumerate(result["hits"], 1):
+        click.echo(f"\n{number}. {hit['title']}  [{hit['type']}, {hit['category']}]")
+        click.echo(f"   {hit['url']}")
+        text = re.sub(r"</?mark>", "", hit["snippet"])
+        from html import unescape
+
+        click.echo(f"   {unescape(text)}")
+
+
+@cli.command()
+@config_option
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False),
               help="The built site to serve (default: site_dir of the config).")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))

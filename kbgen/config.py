@@ -14,3 +14,8 @@ class KbgenConfig(base.Config):
     home_title = c.Type(str, default="Help center")
     # Heading of the questions-and-answers block on category pages.
     faq_heading = c.Type(str, default="Questions and answers")
+    # Search: the built-in shopping vocabulary (refund = money back, ...) on top of
+    # synonyms.yml; switch it off to use only your own synonyms.
+    search_builtin_synonyms = c.Type(bool, default=True)
+    # Processes that write the search index (2 helps on sites of a few thousand pages).
+    search_processes = c.Optional(c.Type(int))

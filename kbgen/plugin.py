@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 import logging
@@ -15,7 +16,7 @@ import logging
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import content, pages
+from . import content, pages, search
 from .config import KbgenConfig
 from .content.diagnostics import format_text
 from .content.links import Resolver
@@ -38,6 +39,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             return
         self._pages_done = 0
         self._page_total = 0
+        self._texts: dict[str, search.PageText] = {}
         center, report = content.load(config.docs_dir, today=content.current_date())
         content.check_icons(center, [*config.theme.dirs, str(theme_dir())], report)
         for warning in report.sorted():
@@ -101,6 +103,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             page.meta.setdefault("description", model.summary)
         return self.resolver.rebase(markdown, src, src)
 
+    def on_page_content(self, html, page, config, files):
+        if not self.config.enabled:
+            return
+        self._texts[page.file.src_uri] = search.extract(html)
+        return html
+
     def on_page_context(self, context, page, config, nav):
         if not self.config.enabled:
             return
@@ -123,6 +131,18 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             if self._pages_done % step == 0 or self._pages_done == total:
                 log.info(f"rendered {self._pages_done}/{total} pages")
         return output
+
+    def on_post_build(self, config):
+        if not self.config.enabled:
+            return
+        base = urlsplit(config.site_url or "/").path or "/"
+        if not base.endswith("/"):
+            base += "/"
+        docs = search.collect(self.center, self._texts, lambda src: base + self._url_for(src))
+        groups = search.synonym_groups(self.center.synonyms, self.config.search_builtin_synonyms)
+        procs = self.config.search_processes or (2 if len(docs) >= 2000 else 1)
+        search.write_index(docs, groups, config.site_dir, procs=min(procs, os.cpu_count() or 1))
+        log.info(f"search index: {len(docs)} documents")
 
     def _url_for(self, src: str) -> str:
         file = self._files.get_file_from_path(src)

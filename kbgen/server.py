@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import mimetypes
 import os
 import posixpath
+import threading
 from email.utils import formatdate
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import parse_qsl, quote, unquote
+
+from .search import IndexMissing, RequestError, SearchEngine, SearchRequest
+from .search import INDEX_DIR as SEARCH_INDEX_DIR
+
+log = logging.getLogger("kbgen.server")
+MAX_QUERY_STRING = 2048
+MAX_SUGGESTIONS = 10
 
 # Folders inside the site that are never served (the prebuilt search index).
 PRIVATE_DIRS = ("_kbgen",)
@@ -48,6 +57,17 @@ class HelpCenterApp:
         self.site_dir = Path(site_dir)
         self.live_reload = live_reload
         self.build_id = 0  # bumped by the watcher after each rebuild
+        self._engine: SearchEngine | None = None
+        self._engine_lock = threading.Lock()
+
+    @property
+    def engine(self) -> SearchEngine:
+        """The search engine, opened once per worker on first use."""
+        if self._engine is None:
+            with self._engine_lock:
+                if self._engine is None:
+                    self._engine = SearchEngine(self.site_dir / SEARCH_INDEX_DIR)
+        return self._engine
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO") or "/"
@@ -59,13 +79,51 @@ class HelpCenterApp:
         if self.live_reload and path == LIVE_RELOAD_PATH:
             return json_response(start_response, "200 OK", {"build": self.build_id})
         if path.startswith("/api/"):
-            return json_response(start_response, "404 Not Found", {"error": "unknown API endpoint"})
+            try:
+                return self._api(environ, start_response, path, method)
+            except Exception:  # a bug: log it, never show a traceback to the browser
+                log.exception("error in %s", path)
+                return json_response(start_response, "500 Internal Server Error",
+                                     {"error": "internal error"})
         if method not in ("GET", "HEAD"):
             return json_response(
                 start_response, "405 Method Not Allowed", {"error": "method not allowed"},
                 [("Allow", "GET, HEAD")],
             )
         return self._static(environ, start_response, path, method == "HEAD")
+
+    # -- JSON API -------------------------------------------------------------
+    def _api(self, environ, start_response, path: str, method: str):
+        routes = {"/api/search": self._search, "/api/suggest": self._suggest}
+        handler = routes.get(path)
+        if handler is None:
+            return json_response(start_response, "404 Not Found", {"error": "unknown API endpoint"})
+        if method not in ("GET", "HEAD"):
+            return json_response(start_response, "405 Method Not Allowed",
+                                 {"error": "use GET"}, [("Allow", "GET, HEAD")])
+        try:
+            params = _query_params(environ)
+            return handler(start_response, params)
+        except RequestError as exc:
+            return json_response(start_response, "400 Bad Request", {"error": str(exc)})
+        except IndexMissing:
+            return json_response(start_response, "503 Service Unavailable",
+                                 {"error": "the search index is not available"})
+
+    def _search(self, start_response, params: dict[str, str]):
+        request = SearchRequest.from_params(params)
+        return json_response(start_response, "200 OK", self.engine.search(request))
+
+    def _suggest(self, start_response, params: dict[str, str]):
+        unknown = set(params) - {"q", "limit"}
+        if unknown:
+            raise RequestError(f"unknown parameter '{sorted(unknown)[0]}'")
+        request = SearchRequest.from_params({"q": params.get("q"), "limit": params.get("limit", "")},
+                                            default_limit=8)
+        if request.limit > MAX_SUGGESTIONS:
+            raise RequestError(f"'limit' must be between 1 and {MAX_SUGGESTIONS}")
+        return json_response(start_response, "200 OK",
+                             self.engine.suggest(request.q, limit=request.limit))
 
     # -- static files -------------------------------------------------------
     def _static(self, environ, start_response, path: str, head: bool):
@@ -125,6 +183,25 @@ class HelpCenterApp:
         headers.append(("Content-Length", str(len(data))))
         start_response(status, headers)
         return [b"" if head else data]
+
+
+def _query_params(environ) -> dict[str, str]:
+    raw = environ.get("QUERY_STRING", "")
+    if len(raw) > MAX_QUERY_STRING:
+        raise RequestError(f"the query string is longer than {MAX_QUERY_STRING} characters")
+    try:
+        pairs = parse_qsl(raw.encode("latin-1").decode("utf-8"), keep_blank_values=True,
+                          strict_parsing=False, max_num_fields=20, errors="strict")
+    except UnicodeError:
+        raise RequestError("the query string is not valid UTF-8") from None
+    except ValueError as exc:
+        raise RequestError(f"bad query string: {exc}") from None
+    params: dict[str, str] = {}
+    for key, value in pairs:
+        if key in params:
+            raise RequestError(f"parameter '{key}' is given more than once")
+        params[key] = value
+    return params
 
 
 def serve(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 4) -> None:

@@ -1,0 +1,20 @@
+"""Search: the prebuilt Whoosh index and the queries over it.
+
+The only package that imports Whoosh. Others use :func:`build`,
+:func:`open_engine` and :class:`SearchRequest`.
+"""
+
+from __future__ import annotations
+
+from .documents import SearchDocument, collect
+from .engine import IndexMissing, SearchEngine, open_engine
+from .index import INDEX_DIR
+from .index import write as write_index
+from .request import RequestError, SearchRequest
+from .text import PageText, extract
+from .vocabulary import synonym_groups
+
+__all__ = [
+    "INDEX_DIR", "IndexMissing", "PageText", "RequestError", "SearchDocument", "SearchEngine",
+    "SearchRequest", "collect", "extract", "open_engine", "synonym_groups", "write_index",
+]

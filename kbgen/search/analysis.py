@@ -1,0 +1,67 @@
+"""Text analysis shared by the indexer and the query side, so both agree on every token.
+
+Words are split on anything that is not a letter or digit, accents folded,
+lowercased and Porter-stemmed. Stop words are dropped from the index, but the
+query side sees them first, so multi-word synonyms such as "didn't arrive" match.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from whoosh.analysis import (
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
+from whoosh.lang.porter import stem as porter_stem
+from whoosh.support.charset import accent_map
+
+from .vocabulary import KEEP_WORDS, STOP_WORDS
+
+WORD = re.compile(r"[^\W_]+")
+STOPS = STOP_WORDS - KEEP_WORDS
+
+
+def index_analyzer():
+    """Analyzer for the searchable text fields."""
+    return (
+        RegexTokenizer(WORD.pattern)
+        | CharsetFilter(accent_map)
+        | LowercaseFilter()
+        | StopFilter(stoplist=STOPS, minsize=1)
+        | StemFilter(stemfn=porter_stem, cachesize=100_000)
+    )
+
+
+def spelling_analyzer():
+    """Unstemmed words (3+ letters, no digits) that corrections may suggest."""
+    return (
+        RegexTokenizer(r"[^\W\d_]{3,}")
+        | CharsetFilter(accent_map)
+        | LowercaseFilter()
+        | StopFilter(stoplist=STOPS, minsize=3)
+    )
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def words(text: str) -> list[str]:
+    """Lowercased, accent-folded words in order, stop words included."""
+    return WORD.findall(fold(text))
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    return porter_stem(word)
+
+
+def is_stop(word: str) -> bool:
+    return word in STOPS

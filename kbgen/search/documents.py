@@ -1,0 +1,81 @@
+"""What the index holds: one document per article and one per FAQ entry.
+
+Built from the content model (titles, tags, audience, category) plus the
+rendered text of each page. Plain data: no Whoosh here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Callable
+
+from ..content.model import HelpCenter
+from .text import PageText
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    id: str  # the source path, plus "#slug" for FAQ entries
+    url: str  # absolute path on the site, e.g. /returns/#how-long-do-refunds-take
+    type: str  # article | faq
+    title: str  # the article's title or the entry's question
+    summary: str
+    headings: str
+    tags: str
+    body: str
+    category: str
+    category_title: str
+    audience: str
+    promoted: bool
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def collect(
+    center: HelpCenter, texts: dict[str, PageText], url_for: Callable[[str], str]
+) -> list[SearchDocument]:
+    """Documents for every article and FAQ entry; ``texts`` maps page src to rendered text."""
+    docs: list[SearchDocument] = []
+    for category in center.categories:
+        page = texts.get(category.index_src, PageText())
+        for article in category.all_articles:
+            text = texts.get(article.src, PageText())
+            docs.append(SearchDocument(
+                id=article.src,
+                url=url_for(article.src),
+                type="article",
+                title=article.title,
+                summary=article.summary,
+                headings="\n".join(text.headings),
+                tags=" ".join(article.tags),
+                body=text.body,
+                category=category.slug,
+                category_title=category.title,
+                audience=article.audience,
+                promoted=article.promoted,
+            ))
+        for entry in category.faqs:
+            docs.append(SearchDocument(
+                id=f"{entry.src}",
+                url=f"{url_for(category.index_src)}#{entry.slug}",
+                type="faq",
+                title=entry.question,
+                summary="",
+                headings="",
+                tags=" ".join(entry.tags),
+                body=page.faq_answers.get(entry.slug, ""),
+                category=category.slug,
+                category_title=category.title,
+                audience=entry.audience,
+                promoted=entry.promoted,
+            ))
+    for article in center.loose_articles:
+        text = texts.get(article.src, PageText())
+        docs.append(SearchDocument(
+            id=article.src, url=url_for(article.src), type="article", title=article.title,
+            summary=article.summary, headings="\n".join(text.headings),
+            tags=" ".join(article.tags), body=text.body, category="", category_title="",
+            audience=article.audience, promoted=article.promoted,
+        ))
+    return docs

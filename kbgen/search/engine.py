@@ -1,0 +1,236 @@
+"""The search engine a server worker (or the CLI) holds: open once, read-only.
+
+The index is copied into memory when opened, through a file descriptor on its
+folder, so a rebuild that swaps the site folder can neither tear a read nor
+pull files from under a running query. Every request checks (at most once a
+second) whether ``meta.json`` changed; if so the new index is loaded and
+swapped in, and requests already running finish on the old one. Whoosh
+searchers are not thread-safe: each thread gets its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import query as Q
+from whoosh import scoring
+from whoosh.filedb.filestore import RamStorage
+
+from . import query as planner
+from .analysis import fold, is_stop, stem, words
+from .index import INDEX_DIR, META_FILE, TEXT_FIELDS
+from .request import SearchRequest
+from .snippets import snippet
+
+RECHECK_SECONDS = 1.0
+SPELL_FIELD = "spell"
+
+
+class IndexMissing(FileNotFoundError):
+    """No prebuilt index where one was expected."""
+
+
+@dataclass
+class _Loaded:
+    """One opened index generation."""
+
+    index: object
+    vocab: planner.Vocabulary
+    meta: dict
+    signature: tuple
+    local: threading.local
+
+
+def _signature(meta_path: Path) -> tuple:
+    st = os.stat(meta_path)
+    return (st.st_ino, st.st_dev, st.st_mtime_ns, st.st_size)
+
+
+def _load(index_dir: Path) -> _Loaded:
+    """Read every index file into memory through one directory descriptor."""
+    try:
+        dir_fd = os.open(index_dir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except FileNotFoundError:
+        raise IndexMissing(f"{index_dir}: no search index; build the site with kbgen first") from None
+    try:
+        signature = _signature_fd(dir_fd)
+        storage = RamStorage()
+        meta = None
+        for name in sorted(os.listdir(dir_fd)):
+            if name.endswith(".tmp") or name.startswith("."):
+                continue
+            fd = os.open(name, os.O_RDONLY, dir_fd=dir_fd)
+            with os.fdopen(fd, "rb") as handle:
+                data = handle.read()
+            if name == META_FILE:
+                meta = json.loads(data)
+                continue
+            if name.endswith(("WRITELOCK", ".lock")):
+                continue
+            out = storage.create_file(name)
+            out.write(data)
+            out.close()
+    finally:
+        os.close(dir_fd)
+    if meta is None:
+        raise IndexMissing(f"{index_dir}: index has no {META_FILE}; rebuild the site")
+    ix = storage.open_index()
+    vocab = planner.Vocabulary.from_groups(meta.get("synonyms", []))
+    return _Loaded(ix, vocab, meta, signature, threading.local())
+
+
+def _signature_fd(dir_fd: int) -> tuple:
+    st = os.stat(META_FILE, dir_fd=dir_fd)
+    return (st.st_ino, st.st_dev, st.st_mtime_ns, st.st_size)
+
+
+class SearchEngine:
+    def __init__(self, index_dir: str | os.PathLike):
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._loaded = _load(self.index_dir)
+        self._checked = time.monotonic()
+
+    # -- index generations --------------------------------------------------
+    def _current(self) -> _Loaded:
+        now = time.monotonic()
+        if now - self._checked >= RECHECK_SECONDS:
+            self._checked = now
+            try:
+                changed = _signature(self.index_dir / META_FILE) != self._loaded.signature
+            except OSError:
+                changed = False  # mid-swap or removed: keep serving what we have
+            if changed:
+                self.reload()
+        return self._loaded
+
+    def reload(self) -> bool:
+        """Load the index again if it changed on disk; True when a new one is in use."""
+        with self._lock:
+            try:
+                fresh = _load(self.index_dir)
+            except (OSError, ValueError):
+                return False
+            if fresh.signature == self._loaded.signature:
+                return False
+            self._loaded = fresh  # running requests keep their own reference
+            return True
+
+    @property
+    def meta(self) -> dict:
+        return self._current().meta
+
+    def _searcher(self, loaded: _Loaded):
+        searcher = getattr(loaded.local, "searcher", None)
+        if searcher is None:
+            searcher = loaded.index.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+            loaded.local.searcher = searcher
+        return searcher
+
+    # -- queries ------------------------------------------------------------
+    def search(self, q: str | SearchRequest, limit: int = 10, **filters) -> dict:
+        """Search; returns the object of Contract 3's ``/api/search``."""
+        request = q if isinstance(q, SearchRequest) else SearchRequest(q, limit=limit, **filters)
+        loaded = self._current()
+        searcher = self._searcher(loaded)
+        plan = self._plan(request.q, loaded, searcher)
+        result = {"query": request.q, "total": 0, "suggestion": plan.suggestion, "hits": []}
+        if plan.empty:
+            return result
+        results = searcher.search_page(
+            planner.to_whoosh(plan), request.page, pagelen=request.limit,
+            filter=_filters(request),
+        )
+        result["total"] = results.total
+        stems = plan.highlight
+        for hit in results:
+            fields = hit.fields()
+            text = fields.get("body") or fields.get("summary") or ""
+            result["hits"].append({
+                "url": fields["url"],
+                "title": fields["title"],
+                "type": fields["type"],
+                "category": fields.get("category_title", ""),
+                "score": round(hit.score, 4),
+                "snippet": snippet(text, stems),
+            })
+        return result
+
+    def suggest(self, q: str, limit: int = 8) -> dict:
+        """Titles and questions for search-as-you-type; the last word may be unfinished."""
+        loaded = self._current()
+        searcher = self._searcher(loaded)
+        tokens = words(q)
+        if not tokens:
+            return {"query": q, "suggestions": []}
+        head, last = tokens[:-1], tokens[-1]
+        clauses = []
+        for word in head:
+            if not is_stop(word):
+                clauses.append(Q.Term("title", stem(word)))
+        prefix = [Q.Term("title", stem(last), boost=2.0)]
+        if len(last) >= 2:
+            expansions = list(searcher.reader().expand_prefix("title", fold(last)))[:30]
+            prefix += [Q.Term("title", term.decode() if isinstance(term, bytes) else term)
+                       for term in expansions]
+        clauses.append(Q.Or(prefix))
+        results = searcher.search(Q.And(clauses) if len(clauses) > 1 else clauses[0], limit=limit)
+        return {
+            "query": q,
+            "suggestions": [
+                {"title": h["title"], "url": h["url"], "type": h["type"],
+                 "category": h.get("category_title", "")}
+                for h in results
+            ],
+        }
+
+    def _plan(self, text: str, loaded: _Loaded, searcher) -> planner.Plan:
+        reader = searcher.reader()
+
+        def known(s: str) -> bool:
+            return any(reader.doc_frequency(name, s) for name in TEXT_FIELDS)
+
+        def correct(word: str) -> str | None:
+            return _closest(reader, word) or _closest_synonym(word, loaded.vocab)
+
+        return planner.plan(text, loaded.vocab, known, correct)
+
+
+def _filters(request: SearchRequest):
+    terms = []
+    if request.category:
+        terms.append(Q.Term("category", request.category))
+    if request.type:
+        terms.append(Q.Term("type", request.type))
+    if request.audience:
+        # "everyone" pages are for buyers and sellers too
+        terms.append(Q.Or([Q.Term("audience", request.audience), Q.Term("audience", "everyone")]))
+    return Q.And(terms) if terms else None
+
+
+def _closest(reader, word: str) -> str | None:
+    """The most frequent indexed word at the smallest edit distance (1, then 2)."""
+    maxdist = 1 if len(word) <= 4 else 2
+    for distance in range(1, maxdist + 1):
+        candidates = list(reader.terms_within(SPELL_FIELD, word, distance, prefix=1))
+        candidates = [c for c in candidates if c != word]
+        if candidates:
+            return max(candidates, key=lambda c: (reader.frequency(SPELL_FIELD, c), c))
+    return None
+
+
+def _closest_synonym(word: str, vocab: planner.Vocabulary) -> str | None:
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(vocab.words), n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
+def open_engine(site_dir: str | os.PathLike) -> SearchEngine:
+    """The engine for a built site folder."""
+    return SearchEngine(Path(site_dir) / INDEX_DIR)

@@ -1,0 +1,90 @@
+"""The prebuilt Whoosh index: schema and writer.
+
+Written once per build into the new site folder (``_kbgen/search/``), beside a
+``meta.json`` that carries the synonym groups and a content hash, so the
+server needs nothing but the built site. Committed optimized: one segment
+opens and searches fastest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import shutil
+from pathlib import Path
+
+from whoosh import fields, index
+
+from .analysis import index_analyzer, spelling_analyzer
+from .documents import SearchDocument
+
+INDEX_DIR = "_kbgen/search"
+META_FILE = "meta.json"
+FORMAT = 1
+# Field weights (applied at query time, so they scale scores linearly):
+# question/title above tags and headings above the summary above the body.
+FIELD_WEIGHTS = {"title": 4.0, "tags": 2.0, "headings": 2.0, "summary": 1.5, "body": 1.0}
+TEXT_FIELDS = tuple(FIELD_WEIGHTS)
+
+
+def schema() -> fields.Schema:
+    analyzer = index_analyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        url=fields.STORED(),
+        type=fields.ID(stored=True),
+        category=fields.ID(stored=True),
+        category_title=fields.STORED(),
+        audience=fields.ID(stored=True),
+        promoted=fields.BOOLEAN(stored=True),
+        title=fields.TEXT(analyzer=analyzer, stored=True),
+        summary=fields.TEXT(analyzer=analyzer, stored=True),
+        headings=fields.TEXT(analyzer=analyzer),
+        tags=fields.TEXT(analyzer=analyzer),
+        body=fields.TEXT(analyzer=analyzer, stored=True),
+        spell=fields.TEXT(analyzer=spelling_analyzer(), spelling=True),
+    )
+
+
+def write(docs: list[SearchDocument], synonyms: list[tuple[str, ...]], site_dir: Path,
+          procs: int = 1) -> Path:
+    """Write the index for ``docs`` into ``site_dir``; returns the index folder."""
+    target = Path(site_dir) / INDEX_DIR
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    state = random.getstate()
+    random.seed(0)  # Whoosh names segments randomly; a fixed seed keeps builds reproducible
+    try:
+        ix = index.create_in(str(target), schema())
+        writer = ix.writer(procs=procs, limitmb=256) if procs > 1 else ix.writer(limitmb=256)
+        for doc in docs:
+            writer.add_document(
+                id=doc.id, url=doc.url, type=doc.type, category=doc.category,
+                category_title=doc.category_title, audience=doc.audience,
+                promoted=doc.promoted, title=doc.title, summary=doc.summary,
+                headings=doc.headings, tags=doc.tags, body=doc.body,
+                spell="\n".join((doc.title, doc.summary, doc.headings, doc.tags, doc.body)),
+            )
+        writer.commit(optimize=True)
+        ix.close()
+        for lock in target.glob("*WRITELOCK"):  # Whoosh leaves its lock file behind
+            lock.unlink()
+    finally:
+        random.setstate(state)
+    digest = hashlib.sha256()
+    for doc in docs:
+        digest.update(json.dumps(doc.as_dict(), sort_keys=True).encode())
+    digest.update(json.dumps(synonyms).encode())
+    meta = {
+        "format": FORMAT,
+        "documents": len(docs),
+        "content_hash": digest.hexdigest()[:16],
+        "synonyms": [list(g) for g in synonyms],
+    }
+    tmp = target / (META_FILE + ".tmp")
+    tmp.write_text(json.dumps(meta, indent=1), encoding="utf-8")
+    os.replace(tmp, target / META_FILE)
+    return target

@@ -1,0 +1,94 @@
+"""Plain text from rendered pages, for the index and its snippets.
+
+The index is built from what shoppers read (the rendered HTML), not the
+Markdown source, so admonitions, tables and link texts are searchable and
+Markdown syntax never shows up in a snippet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+_SKIP = {"script", "style", "template", "svg", "button"}
+_BLOCK = {"p", "li", "td", "th", "div", "section", "h1", "h2", "h3", "h4", "h5", "h6",
+          "summary", "details", "blockquote", "pre", "dt", "dd", "tr", "br", "table"}
+_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
+
+
+@dataclass
+class PageText:
+    body: str = ""
+    headings: list[str] = field(default_factory=list)
+    faq_answers: dict[str, str] = field(default_factory=dict)  # entry slug -> answer text
+
+
+class _Extractor(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str]] = []  # (tag, role) of open elements
+        self.body: list[str] = []
+        self.headings: list[str] = []
+        self.answers: dict[str, list[str]] = {}
+        self._heading: list[str] | None = None
+        self._faq: str | None = None
+        self._faq_depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        role = ""
+        if tag in _SKIP or "headerlink" in classes or "kb-faq__permalink" in classes:
+            role = "skip"
+        elif tag == "summary" and self._faq:
+            role = "skip"  # the question is indexed as the entry's title
+        elif tag == "details" and "data-kb-faq" in attrs and attrs.get("id"):
+            self._faq, self._faq_depth = attrs["id"], len(self.stack)
+            self.answers[self._faq] = []
+        if tag in _HEADINGS and not self._faq:
+            self._heading = []
+        if tag in ("br", "img", "input", "hr", "meta", "link", "source", "wbr"):
+            self._text(" ")
+            return
+        self.stack.append((tag, role))
+        if tag in _BLOCK:
+            self._text("\n")
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+        if tag in _HEADINGS and self._heading is not None:
+            self.headings.append(" ".join("".join(self._heading).split()))
+            self._heading = None
+        if tag == "details" and self._faq and len(self.stack) <= self._faq_depth:
+            self._faq = None
+        if tag in _BLOCK:
+            self._text("\n")
+
+    def handle_data(self, data):
+        if any(role == "skip" for _, role in self.stack):
+            return
+        self._text(data)
+        if self._heading is not None:
+            self._heading.append(data)
+
+    def _text(self, data: str) -> None:
+        (self.answers[self._faq] if self._faq else self.body).append(data)
+
+
+def _clean(parts: list[str]) -> str:
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def extract(html: str) -> PageText:
+    parser = _Extractor()
+    parser.feed(html)
+    parser.close()
+    return PageText(
+        body=_clean(parser.body),
+        headings=[h for h in parser.headings if h],
+        faq_answers={slug: _clean(parts) for slug, parts in parser.answers.items()},
+    )
