@@ -14,6 +14,9 @@ class KbgenConfig(base.Config):
     home_title = c.Type(str, default="Help center")
     # Heading of the questions-and-answers block on category pages.
     faq_heading = c.Type(str, default="Questions and answers")
+    # The page to send shoppers to when self-service is not enough (a content
+    # path such as "contact/index.md"); default: a category folder named "contact".
+    contact_page = c.Optional(c.Type(str))
     # Search: the built-in shopping vocabulary (refund = money back, ...) on top of
     # synonyms.yml; switch it off to use only your own synonyms.
     search_builtin_synonyms = c.Type(bool, default=True)

@@ -54,7 +54,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.layout = pages.Layout(center)
         self.resolver = Resolver(center)
 
-        config.theme.dirs.append(str(theme_dir()))
+        # Before Material's own folder (our partials/search.html is the header search
+        # widget) but after the user's custom_dir, which always wins.
+        position = 1 if config.theme.custom_dir else 0
+        config.theme.dirs.insert(position, str(theme_dir()))
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
@@ -71,7 +74,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             if _is_data_file(file.src_uri):
                 files.remove(file)
         for src in self.layout.generated_sources():
-            files.append(File.generated(config, src, content=""))
+            inclusion = (InclusionLevel.NOT_IN_NAV if src == pages.SEARCH_SRC
+                         else InclusionLevel.UNDEFINED)
+            files.append(File.generated(config, src, content="", inclusion=inclusion))
         self._page_total = len(files.documentation_pages())
         self._files = files
         return files
@@ -89,6 +94,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if kind is pages.PageKind.HOME:
             page.meta.setdefault("title", config.site_name)
             page.meta.setdefault("hide", ["navigation", "toc"])
+        elif kind is pages.PageKind.SEARCH:
+            page.meta.setdefault("title", "Search")
+            page.meta.setdefault("hide", ["navigation", "toc"])
+            page.meta.setdefault("search", {"exclude": True})
         elif kind is pages.PageKind.CATEGORY:
             page.meta.setdefault("title", model.title)
             if model.description:
@@ -119,6 +128,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             home_title=self.config.home_title,
         )
         context["kb"]["home_heading"] = self.config.home_heading
+        context["kb"]["contact_url"] = self._contact_url()
         return context
 
     def on_post_page(self, output, page, config):
@@ -143,6 +153,13 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         procs = self.config.search_processes or (2 if len(docs) >= 2000 else 1)
         search.write_index(docs, groups, config.site_dir, procs=min(procs, os.cpu_count() or 1))
         log.info(f"search index: {len(docs)} documents")
+
+    def _contact_url(self) -> str | None:
+        src = self.config.contact_page
+        if src is None:
+            category = self.center.category("contact")
+            src = category.index_src if category else None
+        return self._url_for(src) if src else None
 
     def _url_for(self, src: str) -> str:
         file = self._files.get_file_from_path(src)

@@ -5,7 +5,7 @@ hands the results to MkDocs.
 """
 
 from .faq import faq_accordion
-from .layout import HOME_SRC, Layout, PageKind
+from .layout import HOME_SRC, SEARCH_SRC, Layout, PageKind
 from .views import page_view
 
-__all__ = ["HOME_SRC", "Layout", "PageKind", "faq_accordion", "page_view"]
+__all__ = ["HOME_SRC", "SEARCH_SRC", "Layout", "PageKind", "faq_accordion", "page_view"]

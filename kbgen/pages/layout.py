@@ -8,10 +8,12 @@ import enum
 from ..content.model import Article, Category, HelpCenter
 
 HOME_SRC = "index.md"
+SEARCH_SRC = "search.md"  # the results page, /search/?q=
 
 
 class PageKind(str, enum.Enum):
     HOME = "home"
+    SEARCH = "search"
     CATEGORY = "category"
     ARTICLE = "article"
     OTHER = "other"
@@ -34,6 +36,8 @@ class Layout:
     def classify(self, src: str) -> tuple[PageKind, Article | Category | None]:
         if src == HOME_SRC:
             return PageKind.HOME, self.center.home
+        if src == SEARCH_SRC:
+            return PageKind.SEARCH, None
         page = self.pages.get(src)
         if isinstance(page, Category):
             return PageKind.CATEGORY, page
@@ -60,7 +64,8 @@ class Layout:
     def generated_sources(self) -> list[str]:
         """Pages to add because no writer wrote them: the home and category pages."""
         srcs = [] if self.center.home is not None else [HOME_SRC]
-        return srcs + [c.index_src for c in self.center.categories if c.intro is None]
+        srcs += [c.index_src for c in self.center.categories if c.intro is None]
+        return srcs + [SEARCH_SRC]
 
     def navigation(self, home_title: str) -> list:
         """MkDocs ``nav`` from the categories, so writers never maintain it."""

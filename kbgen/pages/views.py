@@ -27,6 +27,9 @@ def page_view(layout: Layout, src: str, url_for: UrlFor, home_title: str = "Home
             for a in c.all_articles if a.promoted
         ]
         view["popular"] = [_faq(f, url_for) for f in center.faqs if f.promoted]
+    elif kind is PageKind.SEARCH:
+        view["categories"] = [{"slug": c.slug, "title": c.title} for c in center.categories]
+        view["breadcrumbs"] = [_crumb(home_title, url_for(HOME_SRC)), _crumb("Search")]
     elif kind is PageKind.CATEGORY:
         view["category"] = _card(page, url_for)
         view["articles"] = [_item(a, url_for) for a in page.articles]

@@ -1,23 +1,365 @@
-/* kbgen widgets: dependency-free, progressive enhancement only. */
+/* kbgen widgets: dependency-free progressive enhancement. Everything works without
+   this file (plain forms and links); with it, search answers as you type. */
 (function () {
   "use strict";
 
-  // FAQ permalinks: opening /category/#entry opens (and scrolls to) that entry.
+  /* ---------------------------------------------------------------- helpers */
+  function debounce(fn, ms) {
+    var timer;
+    return function () {
+      var args = arguments, self = this;
+      clearTimeout(timer);
+      timer = setTimeout(function () { fn.apply(self, args); }, ms);
+    };
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") node.textContent = attrs[k];
+      else node.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
+    return node;
+  }
+
+  // Snippets are HTML-escaped text with <mark> and nothing else: build DOM nodes
+  // from that shape instead of trusting it as HTML.
+  var decoder = document.createElement("textarea");
+  function decode(text) { decoder.innerHTML = text; return decoder.value; }
+  function snippetNodes(snippet) {
+    var frag = document.createDocumentFragment();
+    String(snippet || "").split(/(<mark>[\s\S]*?<\/mark>)/).forEach(function (part) {
+      var m = /^<mark>([\s\S]*)<\/mark>$/.exec(part);
+      if (m) frag.appendChild(el("mark", { text: decode(m[1]) }));
+      else if (part) frag.appendChild(document.createTextNode(decode(part)));
+    });
+    return frag;
+  }
+  function escapeHtml(s) {
+    return s.replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  /* ---------------------------------------------------------------- backends */
+  // kbgen's API when the site is served by `kbgen serve`; otherwise Material's
+  // prebuilt search_index.json, searched here, so a static-only host still works.
+  function Backend(base) {
+    this.base = new URL(base.replace(/\/?$/, "/"), location.href);
+    this.mode = null; // "api" | "static"
+    this.staticDocs = null;
+  }
+  Backend.prototype.url = function (path, params) {
+    var url = new URL(path, this.base);
+    Object.keys(params).forEach(function (k) { if (params[k]) url.searchParams.set(k, params[k]); });
+    return url;
+  };
+  Backend.prototype.api = function (path, params) {
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller && setTimeout(function () { controller.abort(); }, 4000);
+    return fetch(this.url(path, params), {
+      headers: { Accept: "application/json" },
+      signal: controller ? controller.signal : undefined
+    }).then(function (response) {
+      clearTimeout(timer);
+      var type = response.headers.get("Content-Type") || "";
+      if (type.indexOf("application/json") !== 0) throw new Error("no API");
+      if (response.status >= 500 || response.status === 404) throw new Error("API unavailable");
+      return response.json().then(function (body) {
+        if (!response.ok) { var e = new Error(body.error || "bad request"); e.client = true; throw e; }
+        return body;
+      });
+    });
+  };
+  Backend.prototype.search = function (params) {
+    var self = this;
+    if (this.mode === "static") return this.staticSearch(params);
+    return this.api("api/search", params).then(function (body) {
+      self.mode = "api";
+      return body;
+    }, function (error) {
+      if (error.client) throw error;
+      self.mode = "static";
+      return self.staticSearch(params);
+    });
+  };
+  Backend.prototype.loadStatic = function () {
+    var self = this;
+    if (!this.staticDocs) {
+      this.staticDocs = fetch(new URL("search/search_index.json", this.base))
+        .then(function (r) { if (!r.ok) throw new Error("no search index"); return r.json(); })
+        .then(function (data) {
+          return (data.docs || []).map(function (d) {
+            var text = (d.text || "").replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+            return { location: d.location, title: d.title || "", text: decode(text),
+                     ltitle: (d.title || "").toLowerCase(), ltext: decode(text).toLowerCase() };
+          });
+        });
+    }
+    return this.staticDocs;
+  };
+  Backend.prototype.staticSearch = function (params) {
+    var base = this.base;
+    var limit = Number(params.limit) || 10, page = Number(params.page) || 1;
+    return this.loadStatic().then(function (docs) {
+      var words = (params.q || "").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (w) {
+        return w.length > 1;
+      });
+      if (!words.length) return { query: params.q, total: 0, suggestion: null, hits: [] };
+      var best = {};
+      docs.forEach(function (d) {
+        var score = 0, matched = 0;
+        words.forEach(function (w) {
+          var inTitle = d.ltitle.indexOf(w) !== -1, inText = d.ltext.indexOf(w) !== -1;
+          if (inTitle || inText) matched++;
+          score += (inTitle ? 10 : 0) + (inText ? 1 : 0);
+        });
+        if (!matched) return;
+        score *= matched / words.length;
+        var page = d.location.split("#")[0];
+        if (!best[page] || best[page].score < score) best[page] = { doc: d, score: score };
+      });
+      var ranked = Object.keys(best).map(function (k) { return best[k]; })
+        .sort(function (a, b) { return b.score - a.score; });
+      var hits = ranked.slice((page - 1) * limit, page * limit).map(function (r) {
+        return {
+          url: new URL(r.doc.location, base).pathname + new URL(r.doc.location, base).hash,
+          title: r.doc.title, type: "article", category: "", score: r.score,
+          snippet: staticSnippet(r.doc.text, words)
+        };
+      });
+      return { query: params.q, total: ranked.length, suggestion: null, hits: hits };
+    });
+  };
+  function staticSnippet(text, words) {
+    var lower = text.toLowerCase(), at = -1;
+    words.forEach(function (w) { var i = lower.indexOf(w); if (i !== -1 && (at === -1 || i < at)) at = i; });
+    var start = Math.max(0, at - 60), piece = text.slice(start, start + 200);
+    var html = escapeHtml(piece);
+    words.forEach(function (w) {
+      html = html.replace(new RegExp("(" + w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + ")", "gi"),
+                          "<mark>$1</mark>");
+    });
+    return (start ? "… " : "") + html + (start + 200 < text.length ? " …" : "");
+  }
+
+  var backends = {};
+  function backendFor(node) {
+    var base = node.getAttribute("data-kb-base") || ".";
+    var key = new URL(base.replace(/\/?$/, "/"), location.href).href;
+    return backends[key] || (backends[key] = new Backend(base));
+  }
+  function hitHref(backend, hit) {
+    // API urls are absolute paths on the serving host; keep them as they are.
+    return hit.url;
+  }
+
+  /* ----------------------------------------------------------- combobox */
+  // ARIA 1.2 combobox with a listbox popup: answers appear as the shopper types.
+  function Combobox(form) {
+    this.form = form;
+    this.input = form.querySelector("input[role=combobox]");
+    this.list = form.querySelector("[role=listbox]");
+    this.status = form.querySelector("[data-kb-status]");
+    this.backend = backendFor(form);
+    this.options = [];
+    this.active = -1;
+    this.seq = 0;
+    var self = this;
+    this.input.addEventListener("input", debounce(function () { self.update(); }, 150));
+    this.input.addEventListener("keydown", function (e) { self.key(e); });
+    this.input.addEventListener("blur", function () { setTimeout(function () { self.close(); }, 150); });
+    this.input.addEventListener("focus", function () { if (self.options.length) self.open(); });
+  }
+  Combobox.prototype.update = function () {
+    var q = this.input.value.trim(), self = this, seq = ++this.seq;
+    if (q.length < 2) { this.render([], null, q); return; }
+    this.backend.search({ q: q, limit: 6 }).then(function (result) {
+      if (seq === self.seq) self.render(result.hits, result.suggestion, q, result.total);
+    }, function () {
+      if (seq === self.seq) self.render([], null, q);
+    });
+  };
+  Combobox.prototype.render = function (hits, suggestion, q, total) {
+    var self = this;
+    this.list.textContent = "";
+    this.options = [];
+    this.active = -1;
+    this.input.removeAttribute("aria-activedescendant");
+    hits.forEach(function (hit, i) {
+      var id = self.list.id + "-" + i;
+      var meta = (hit.type === "faq" ? "Question" : "Article") + (hit.category ? " · " + hit.category : "");
+      var link = el("a", { href: hitHref(self.backend, hit), tabindex: "-1", class: "kb-suggestion__link" }, [
+        el("span", { class: "kb-suggestion__title", text: hit.title }),
+        el("span", { class: "kb-suggestion__meta", text: meta })
+      ]);
+      var option = el("li", { id: id, role: "option", "aria-selected": "false", class: "kb-suggestion" }, [link]);
+      option.addEventListener("mousedown", function (e) { e.preventDefault(); });
+      option.addEventListener("click", function () { location.href = link.href; });
+      self.list.appendChild(option);
+      self.options.push(option);
+    });
+    if (q.length >= 2) {
+      var all = el("li", { id: this.list.id + "-all", role: "option", "aria-selected": "false",
+                           class: "kb-suggestion kb-suggestion--all" }, [
+        el("span", { text: hits.length ? "See all results for “" + q + "”" :
+                             "No quick answers. Search all pages for “" + q + "”" })
+      ]);
+      all.addEventListener("mousedown", function (e) { e.preventDefault(); });
+      all.addEventListener("click", function () { self.form.submit(); });
+      this.list.appendChild(all);
+      this.options.push(all);
+    }
+    if (this.status) {
+      this.status.textContent = q.length < 2 ? "" :
+        (hits.length ? hits.length + " suggested answers. Use the arrow keys to choose." : "No suggested answers.");
+    }
+    if (this.options.length && document.activeElement === this.input) this.open(); else this.close();
+  };
+  Combobox.prototype.open = function () {
+    this.list.hidden = false;
+    this.input.setAttribute("aria-expanded", "true");
+  };
+  Combobox.prototype.close = function () {
+    this.list.hidden = true;
+    this.input.setAttribute("aria-expanded", "false");
+    this.select(-1);
+  };
+  Combobox.prototype.select = function (index) {
+    if (this.active >= 0 && this.options[this.active]) {
+      this.options[this.active].setAttribute("aria-selected", "false");
+    }
+    this.active = index;
+    if (index >= 0 && this.options[index]) {
+      this.options[index].setAttribute("aria-selected", "true");
+      this.input.setAttribute("aria-activedescendant", this.options[index].id);
+      this.options[index].scrollIntoView({ block: "nearest" });
+    } else {
+      this.input.removeAttribute("aria-activedescendant");
+    }
+  };
+  Combobox.prototype.key = function (e) {
+    var n = this.options.length;
+    if (e.key === "ArrowDown" && n) {
+      e.preventDefault();
+      this.open();
+      this.select((this.active + 1) % n);
+    } else if (e.key === "ArrowUp" && n) {
+      e.preventDefault();
+      this.open();
+      this.select(this.active <= 0 ? n - 1 : this.active - 1);
+    } else if (e.key === "Enter" && this.active >= 0 && !this.list.hidden) {
+      e.preventDefault();
+      this.options[this.active].click();
+    } else if (e.key === "Escape") {
+      if (!this.list.hidden) { e.preventDefault(); this.close(); }
+      else if (this.input.value) { e.preventDefault(); this.input.value = ""; this.render([], null, ""); }
+    }
+  };
+
+  /* ------------------------------------------------------- results page */
+  function ResultsPage(form) {
+    this.form = form;
+    this.backend = backendFor(form);
+    this.list = document.querySelector("[data-kb-results-list]");
+    this.status = document.querySelector("[data-kb-results-status]");
+    this.didYouMean = document.querySelector("[data-kb-did-you-mean]");
+    this.pager = document.querySelector("[data-kb-pager]");
+    this.empty = document.querySelector("[data-kb-no-results]");
+    var params = new URLSearchParams(location.search);
+    this.params = {};
+    var self = this;
+    ["q", "category", "type", "audience", "page"].forEach(function (name) {
+      var value = params.get(name) || "";
+      self.params[name] = value;
+      var field = form.elements[name];
+      if (field) field.value = value;
+    });
+    form.querySelectorAll("select").forEach(function (select) {
+      select.addEventListener("change", function () { form.submit(); });
+    });
+    if (this.params.q) this.run();
+    else this.status.textContent = "Type a question or a few words above.";
+  }
+  ResultsPage.prototype.link = function (changes) {
+    var params = new URLSearchParams();
+    var merged = Object.assign({}, this.params, changes);
+    Object.keys(merged).forEach(function (k) { if (merged[k]) params.set(k, merged[k]); });
+    return "?" + params.toString();
+  };
+  ResultsPage.prototype.run = function () {
+    var self = this, p = this.params, limit = 10;
+    this.status.textContent = "Searching…";
+    this.backend.search({ q: p.q, category: p.category, type: p.type, audience: p.audience,
+                          page: p.page, limit: limit })
+      .then(function (result) { self.show(result, limit); },
+            function (error) { self.status.textContent = "Search is not available right now: " + error.message; });
+  };
+  ResultsPage.prototype.show = function (result, limit) {
+    var self = this, page = Number(this.params.page) || 1;
+    document.title = "Search: " + result.query + " - " + document.title.replace(/^Search(: .*?)? - /, "");
+    this.list.textContent = "";
+    this.status.textContent = result.total ?
+      result.total + (result.total === 1 ? " result" : " results") + " for “" + result.query + "”" :
+      "No results for “" + result.query + "”";
+    if (result.suggestion) {
+      this.didYouMean.textContent = "Did you mean ";
+      this.didYouMean.appendChild(el("a", { href: this.link({ q: result.suggestion, page: "" }), text: result.suggestion }));
+      this.didYouMean.appendChild(document.createTextNode("?"));
+      this.didYouMean.hidden = false;
+    }
+    result.hits.forEach(function (hit) {
+      var meta = (hit.type === "faq" ? "Question" : "Article") + (hit.category ? " · " + hit.category : "");
+      var snippet = el("p", { class: "kb-result__snippet" });
+      snippet.appendChild(snippetNodes(hit.snippet));
+      self.list.appendChild(el("li", { class: "kb-result" }, [
+        el("a", { class: "kb-result__title", href: hitHref(self.backend, hit), text: hit.title }),
+        el("p", { class: "kb-result__meta", text: meta }),
+        snippet
+      ]));
+    });
+    this.empty.hidden = result.total > 0;
+    var pages = Math.ceil(result.total / limit);
+    this.pager.textContent = "";
+    if (pages > 1) {
+      if (page > 1) this.pager.appendChild(el("a", { href: this.link({ page: String(page - 1) }), rel: "prev", text: "Previous" }));
+      this.pager.appendChild(el("span", { text: "Page " + page + " of " + pages }));
+      if (page < pages) this.pager.appendChild(el("a", { href: this.link({ page: String(page + 1) }), rel: "next", text: "Next" }));
+      this.pager.hidden = false;
+    }
+  };
+
+  /* ----------------------------------------------------------- FAQ links */
+  // /category/#entry opens (and scrolls to) that entry of the accordion.
   function openFaqFromHash() {
     var id = decodeURIComponent(location.hash.slice(1));
     if (!id) return;
     var item = document.getElementById(id);
     if (!item || !item.matches("details[data-kb-faq]")) return;
-    document.querySelectorAll(".kb-is-target").forEach(function (el) { el.classList.remove("kb-is-target"); });
+    document.querySelectorAll(".kb-is-target").forEach(function (n) { n.classList.remove("kb-is-target"); });
     item.open = true;
     item.classList.add("kb-is-target");
     item.scrollIntoView({ block: "start" });
   }
 
-  window.addEventListener("hashchange", openFaqFromHash);
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", openFaqFromHash);
-  } else {
+  function init() {
+    document.querySelectorAll("form[data-kb-search]").forEach(function (form) { new Combobox(form); });
+    var results = document.querySelector("form[data-kb-results]");
+    if (results) new ResultsPage(results);
     openFaqFromHash();
+    // "/" focuses the search box, as on most help centers
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+      var t = e.target;
+      if (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)) return;
+      var box = document.querySelector(".kb-hero input[role=combobox]") ||
+                document.querySelector("input[role=combobox]");
+      if (box) { e.preventDefault(); box.focus(); }
+    });
   }
+
+  window.addEventListener("hashchange", openFaqFromHash);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
 })();
