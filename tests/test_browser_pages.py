@@ -47,6 +47,6 @@ def test_dark_mode_toggle_still_works(new_page, sample_url):
 def test_home_search_box_is_labelled_and_first(new_page, sample_url):
     page = new_page()
     page.goto(sample_url + "/")
-    box = page.get_by_role("searchbox", name="Search the help center")
+    box = page.get_by_role("combobox", name="Search the help center")
     assert box.count() >= 1
     assert page.locator(".kb-card").count() >= 10

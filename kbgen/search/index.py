@@ -15,7 +15,8 @@ import random
 import shutil
 from pathlib import Path
 
-from whoosh import fields, index
+from whoosh import fields
+from whoosh.filedb.filestore import FileStorage, RamStorage
 
 from .analysis import index_analyzer, spelling_analyzer
 from .documents import SearchDocument
@@ -58,7 +59,14 @@ def write(docs: list[SearchDocument], synonyms: list[tuple[str, ...]], site_dir:
     state = random.getstate()
     random.seed(0)  # Whoosh names segments randomly; a fixed seed keeps builds reproducible
     try:
-        ix = index.create_in(str(target), schema())
+        if procs > 1:
+            # Several processes need files on disk; their timestamps end up in the index.
+            storage = FileStorage(str(target))
+        else:
+            # In memory: faster, and the files carry no timestamps, so the same
+            # content gives the same index bytes.
+            storage = RamStorage()
+        ix = storage.create_index(schema())
         writer = ix.writer(procs=procs, limitmb=256) if procs > 1 else ix.writer(limitmb=256)
         for doc in docs:
             writer.add_document(
@@ -70,10 +78,13 @@ def write(docs: list[SearchDocument], synonyms: list[tuple[str, ...]], site_dir:
             )
         writer.commit(optimize=True)
         ix.close()
-        for lock in target.glob("*WRITELOCK"):  # Whoosh leaves its lock file behind
-            lock.unlink()
+        if isinstance(storage, RamStorage):
+            for name in storage.list():
+                (target / name).write_bytes(bytes(storage.open_file(name).read()))
     finally:
         random.setstate(state)
+    for lock in target.glob("*WRITELOCK"):  # Whoosh leaves its lock file behind
+        lock.unlink()
     digest = hashlib.sha256()
     for doc in docs:
         digest.update(json.dumps(doc.as_dict(), sort_keys=True).encode())
