@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import filecmp
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -133,9 +136,16 @@ def test_dark_mode_palette_survives(sample_site):
 
 
 def test_same_input_gives_same_bytes(make_site, tmp_path):
+    """Two builds in two processes (different hash seeds) give identical sites and indexes."""
     project = make_site(CATEGORY_FILES)
-    first = build(project / "mkdocs.yml", tmp_path / "one")
-    second = build(project / "mkdocs.yml", tmp_path / "two")
+    for name, seed in (("one", "1"), ("two", "2")):
+        subprocess.run(
+            [sys.executable, "-m", "kbgen", "build", "-d", str(tmp_path / name)],
+            cwd=project, check=True, capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+    first, second = tmp_path / "one", tmp_path / "two"
+    assert (first / "_kbgen/search/meta.json").is_file()
     cmp = filecmp.dircmp(first, second)
     def differences(c):
         return c.diff_files + c.left_only + c.right_only + [

@@ -27,13 +27,27 @@ WORD = re.compile(r"[^\W_]+")
 STOPS = STOP_WORDS - KEEP_WORDS
 
 
+class _StopFilter(StopFilter):
+    """StopFilter that pickles its words sorted: the schema is pickled into the
+    index, and a frozenset's order changes with every process's hash seed."""
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["stops"] = sorted(self.stops)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.stops = frozenset(self.stops)
+
+
 def index_analyzer():
     """Analyzer for the searchable text fields."""
     return (
         RegexTokenizer(WORD.pattern)
         | CharsetFilter(accent_map)
         | LowercaseFilter()
-        | StopFilter(stoplist=STOPS, minsize=1)
+        | _StopFilter(stoplist=STOPS, minsize=1)
         | StemFilter(stemfn=porter_stem, cachesize=100_000)
     )
 
@@ -44,7 +58,7 @@ def spelling_analyzer():
         RegexTokenizer(r"[^\W\d_]{3,}")
         | CharsetFilter(accent_map)
         | LowercaseFilter()
-        | StopFilter(stoplist=STOPS, minsize=3)
+        | _StopFilter(stoplist=STOPS, minsize=3)
     )
 
 
