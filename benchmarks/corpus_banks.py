@@ -723,12 +723,12 @@ CATEGORIES = [
 SITE_NAMES = ["Kestrel Market", "Harbourline", "Brightcart", "Tidewater Market", "Marlowe Bazaar",
               "Northfield Market"]
 
-SEGMENTS = [  # (singular, plural)
-    ("business buyer", "business buyers"), ("new seller", "new sellers"),
-    ("Plus member", "Plus members"), ("first-time buyer", "first-time buyers"),
-    ("private seller", "private sellers"), ("business seller", "business sellers"),
-    ("international buyer", "international buyers"), ("guest shopper", "guest shoppers"),
-    ("top-rated seller", "top-rated sellers"), ("student", "students"),
+SEGMENTS = [  # (singular with its article, plural)
+    ("a business buyer", "business buyers"), ("a new seller", "new sellers"),
+    ("a Plus member", "Plus members"), ("a first-time buyer", "first-time buyers"),
+    ("a private seller", "private sellers"), ("a business seller", "business sellers"),
+    ("an international buyer", "international buyers"), ("a guest shopper", "guest shoppers"),
+    ("a top-rated seller", "top-rated sellers"), ("a student", "students"),
 ]
 
 DEPTS = ["electronics", "fashion", "furniture", "grocery", "beauty", "toy", "book",
@@ -772,9 +772,8 @@ BUTTONS = ["Manage order", "Return items", "Report a problem", "Edit", "Continue
            "Open a case", "Choose a reason", "Add details", "View details", "Upload files",
            "Next", "Review request", "Update"]
 
-TEAMS = ["Customer care", "Delivery team", "Returns team", "Payments team", "Trust & safety",
-         "Seller success", "Legal & compliance", "Accounts team", "Marketplace policy",
-         "Support operations"]
+TEAMS = ["Customer care", "Delivery", "Returns", "Payments", "Trust & safety", "Seller success",
+         "Legal & compliance", "Accounts", "Marketplace policy", "Support operations"]  # "... team"
 
 POLICIES = [
     "under the Buyer Guarantee", "under EU consumer law", "under our User Agreement",
@@ -833,7 +832,7 @@ TITLE_QUALS = {
     "device": ["in the mobile app"],
 }
 ACTION_QUALS = {
-    "segment": ["as a {segment_one}"],
+    "segment": ["as {segment_one}"],
     "dept": ["for {product}", "for {dept} orders"],
     "country": ["from {country}", "for an order to {country}"],
     "carrier": ["with {carrier}"],
@@ -842,7 +841,7 @@ ACTION_QUALS = {
 }
 # Question qualifiers: (text, says_if). Questions that already say "if" use forms without it.
 QUESTION_QUALS = {
-    "segment": [("as a {segment_one}", False)],
+    "segment": [("as {segment_one}", False)],
     "dept": [("for {dept} orders", False), ("for {product}", False)],
     "country": [("from {country}", False), ("for an order to {country}", False)],
     "carrier": [("with {carrier}", False), ("when the carrier is {carrier}", False)],

@@ -148,3 +148,94 @@ def new_page(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+# A small help center whose words are chosen for exact search assertions.
+SEARCH_FILES = {
+    "content/synonyms.yml": "- [voucher code, promo token]\n",
+    "content/returns/_category.yml": "title: Returns & refunds\n",
+    "content/returns/refunds.md": """
+        ---
+        title: Refunds
+        summary: When and how a refund reaches your card.
+        tags: [refund]
+        audience: buyers
+        ---
+        ## Refund timing
+
+        Sellers issue your refund within five business days. Card refunds take longer.
+        """,
+    "content/returns/return-label.md": """
+        ---
+        title: Printing a return label
+        summary: Labels for sending an item back.
+        audience: buyers
+        ---
+        Print the label from Your orders and attach it to the box.
+        """,
+    "content/returns/faq/refund-time.md": """
+        ---
+        question: How long does a refund take?
+        audience: buyers
+        ---
+        Most refunds arrive within five business days of the seller receiving the item.
+        """,
+    "content/shipping/_category.yml": "title: Shipping\n",
+    "content/shipping/tracking.md": """
+        ---
+        title: Tracking a parcel
+        summary: Follow your parcel from dispatch to your door.
+        audience: everyone
+        promoted: true
+        ---
+        ## Tracking number
+
+        Your tracking number is in the dispatch email. The carrier scans the parcel at each depot.
+        """,
+    "content/shipping/faq/lost-parcel.md": """
+        ---
+        question: My parcel never arrived. What now?
+        audience: buyers
+        ---
+        Wait until the latest estimated delivery date, then report it from Your orders.
+        """,
+    "content/selling/_category.yml": "title: Selling\n",
+    "content/selling/fees.md": """
+        ---
+        title: Selling fees
+        summary: What it costs to sell, and when payouts arrive.
+        audience: sellers
+        ---
+        A final value fee applies to every sale. Payouts reach your bank in two business days.
+        Promotions can use a voucher code chosen by the seller.
+        """,
+    "content/selling/safety.md": """
+        ---
+        title: Unsafe listings <script>alert(1)</script>
+        summary: Reporting listings with scripts.
+        audience: everyone
+        ---
+        Never paste `<script>alert("x")</script>` into a listing: the scanner removes scripts.
+        """,
+}
+
+
+@pytest.fixture(scope="session")
+def search_project(tmp_path_factory) -> Path:
+    project = tmp_path_factory.mktemp("search-site")
+    write_tree(project, {"mkdocs.yml": MINIMAL_CONFIG, **SEARCH_FILES})
+    return project
+
+
+@pytest.fixture(scope="session")
+def search_site(search_project) -> Path:
+    from kbgen.build import build
+
+    return build(search_project / "mkdocs.yml", search_project / "site")
+
+
+@pytest.fixture(scope="session")
+def engine(search_site):
+    from kbgen.search import open_engine
+
+    return open_engine(search_site)

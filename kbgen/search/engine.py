@@ -162,32 +162,24 @@ class SearchEngine:
         return result
 
     def suggest(self, q: str, limit: int = 8) -> dict:
-        """Titles and questions for search-as-you-type; the last word may be unfinished."""
+        """Titles and questions for search-as-you-type: the last word may be unfinished."""
         loaded = self._current()
         searcher = self._searcher(loaded)
         tokens = words(q)
-        if not tokens:
-            return {"query": q, "suggestions": []}
-        head, last = tokens[:-1], tokens[-1]
-        clauses = []
-        for word in head:
-            if not is_stop(word):
-                clauses.append(Q.Term("title", stem(word)))
-        prefix = [Q.Term("title", stem(last), boost=2.0)]
-        if len(last) >= 2:
-            expansions = list(searcher.reader().expand_prefix("title", fold(last)))[:30]
-            prefix += [Q.Term("title", term.decode() if isinstance(term, bytes) else term)
-                       for term in expansions]
-        clauses.append(Q.Or(prefix))
-        results = searcher.search(Q.And(clauses) if len(clauses) > 1 else clauses[0], limit=limit)
-        return {
-            "query": q,
-            "suggestions": [
-                {"title": h["title"], "url": h["url"], "type": h["type"],
-                 "category": h.get("category_title", "")}
-                for h in results
-            ],
-        }
+        suggestions: list[dict] = []
+        if tokens and len(tokens[-1]) >= 2:
+            plan = self._plan(" ".join(tokens[:-1]), loaded, searcher)
+            completions = _completions(searcher.reader(), tokens[-1])
+            if completions:
+                plan.concepts.append([((stem(w),), 1.0) for w in completions])
+            if not plan.empty:
+                results = searcher.search(planner.to_whoosh(plan), limit=limit)
+                suggestions = [
+                    {"title": h["title"], "url": h["url"], "type": h["type"],
+                     "category": h.get("category_title", "")}
+                    for h in results
+                ]
+        return {"query": q, "suggestions": suggestions}
 
     def _plan(self, text: str, loaded: _Loaded, searcher) -> planner.Plan:
         reader = searcher.reader()
@@ -222,6 +214,14 @@ def _closest(reader, word: str) -> str | None:
         if candidates:
             return max(candidates, key=lambda c: (reader.frequency(SPELL_FIELD, c), c))
     return None
+
+
+def _completions(reader, prefix: str, most: int = 8) -> list[str]:
+    """The word itself and the most frequent indexed words that start with it."""
+    found = [t.decode() if isinstance(t, bytes) else t
+             for t in reader.expand_prefix(SPELL_FIELD, prefix)]
+    found.sort(key=lambda w: -reader.frequency(SPELL_FIELD, w))
+    return list(dict.fromkeys([prefix, *found[:most]]))
 
 
 def _closest_synonym(word: str, vocab: planner.Vocabulary) -> str | None:
