@@ -163,5 +163,5 @@ def test_builtin_vocabulary_can_be_switched_off(make_site, tmp_path):
     config = MINIMAL_CONFIG.replace("  - kbgen\n", "  - kbgen:\n      search_builtin_synonyms: false\n")
     project = make_site(SEARCH_FILES, config=config)
     engine = open_engine(build(project / "mkdocs.yml"))
-    assert engine.search("money back")["total"] == 0
+    assert "/returns/refunds/" not in urls(engine.search("money back"))
     assert urls(engine.search("promo token"))[0] == "/selling/fees/"  # the writer's own still work
