@@ -282,8 +282,10 @@ class Generator:
             if attempt > 0 or rng.random() < 0.45:  # a qualifier makes a title more specific
                 quals = B.TITLE_QUALS if kind == "topic" else B.ACTION_QUALS
                 qual = rng.choice(quals[rng.choice(spec["quals"])])
-                head, colon, tail = template.partition(":")  # "X for Y: subtitle"
-                template = f"{head} {qual}{colon}{tail}"
+                if kind == "topic":  # right after the topic: "X for Y: rules", "X in Z explained"
+                    template = re.sub(r"\{[Tt]opic\}", lambda m: f"{m.group(0)} {qual}", template)
+                else:
+                    template = f"{template} {qual}"
             title = cap(self.filler.fill(template, ctx))
             slug = slugify(title)
             if title.casefold() in self.titles or slug in slugs or slug in RESERVED_SLUGS:

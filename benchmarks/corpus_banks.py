@@ -28,7 +28,7 @@ CATEGORIES = [
         tags=["orders", "checkout", "basket", "cancel"],
         quals=["device", "segment", "payment", "dept"],
         events=["paying", "the order has been dispatched", "the seller has accepted it",
-                "an hour"],
+                "checking out"],
         topics=["checkout", "order confirmation emails", "guest checkout", "order limits",
                 "baskets with items from several sellers", "saved baskets", "order history",
                 "order numbers"],

@@ -18,12 +18,11 @@ from email.utils import formatdate
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote
 
-from .search import IndexMissing, RequestError, SearchEngine, SearchRequest
+from .search import IndexMissing, RequestError, SearchEngine, SearchRequest, SuggestRequest
 from .search import INDEX_DIR as SEARCH_INDEX_DIR
 
 log = logging.getLogger("kbgen.server")
 MAX_QUERY_STRING = 2048
-MAX_SUGGESTIONS = 10
 
 # Folders inside the site that are never served (the prebuilt search index).
 PRIVATE_DIRS = ("_kbgen",)
@@ -115,13 +114,7 @@ class HelpCenterApp:
         return json_response(start_response, "200 OK", self.engine.search(request))
 
     def _suggest(self, start_response, params: dict[str, str]):
-        unknown = set(params) - {"q", "limit"}
-        if unknown:
-            raise RequestError(f"unknown parameter '{sorted(unknown)[0]}'")
-        request = SearchRequest.from_params({"q": params.get("q"), "limit": params.get("limit", "")},
-                                            default_limit=8)
-        if request.limit > MAX_SUGGESTIONS:
-            raise RequestError(f"'limit' must be between 1 and {MAX_SUGGESTIONS}")
+        request = SuggestRequest.from_params(params)
         return json_response(start_response, "200 OK",
                              self.engine.suggest(request.q, limit=request.limit))
 

@@ -97,7 +97,8 @@ def serve():
 
     import waitress
 
-    servers = []
+    servers = []  # kept alive until the process ends: closing waitress from another
+                  # thread races with its event loop
 
     def start(app) -> str:
         server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
@@ -105,9 +106,7 @@ def serve():
         servers.append(server)
         return f"http://127.0.0.1:{server.effective_port}"
 
-    yield start
-    for server in servers:
-        server.close()
+    return start
 
 
 @pytest.fixture(scope="session")

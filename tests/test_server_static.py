@@ -13,7 +13,8 @@ def get(url, **headers):
         with urllib.request.urlopen(request) as response:
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as err:
-        return err.code, err.headers, err.read()
+        with err:
+            return err.code, err.headers, err.read()
 
 
 def test_pages_and_assets_are_served(sample_url):
@@ -30,6 +31,7 @@ def test_folder_without_slash_redirects(sample_url):
     try:
         opener.open(request)
     except urllib.error.HTTPError as err:
+        err.close()
         assert err.code == 301 and err.headers["Location"] == "/returns/?x=1"
     else:
         raise AssertionError("expected a redirect")

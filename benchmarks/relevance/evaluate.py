@@ -268,6 +268,36 @@ def run_lunr(queries, docs, site_dir, variant):
     return json.loads(proc.stdout), note, [elapsed / max(len(queries), 1)] * len(queries)
 
 
+def check_lunr_port(site_dir: Path, queries: list[str]) -> None:
+    """Compare lunr_search.js with the search worker bundled in the installed Material."""
+    try:
+        import material
+    except ImportError:
+        print("lunr port check: mkdocs-material is not importable", file=sys.stderr)
+        return
+    workers = sorted(
+        (Path(material.__file__).parent / "templates/assets/javascripts/workers").glob(
+            "search.*.min.js"
+        )
+    )
+    node = shutil.which("node")
+    if not workers or node is None or not (HERE / "node_modules" / "lunr").is_dir():
+        print("lunr port check: needs node, lunr and Material's worker bundle", file=sys.stderr)
+        return
+    proc = subprocess.run(
+        [
+            node,
+            str(HERE / "check_lunr_port.js"),
+            str(site_dir / "search" / "search_index.json"),
+            str(workers[-1]),
+        ],
+        input=json.dumps(queries),
+        capture_output=True,
+        text=True,
+    )
+    print((proc.stdout + proc.stderr).strip())
+
+
 RUNNERS = {
     "kbgen": run_kbgen,
     "bm25": run_bm25,
@@ -338,12 +368,11 @@ def print_table(systems: list[str], summary: dict, kinds_n: dict) -> None:
     for g in groups:
         row = f"{g:12}{kinds_n[g]:>5} "
         for s in systems:
-            m = summary[s]["overall" if g == "overall" else "by_kind"]
-            m = m if g == "overall" else m[g]
             if summary[s]["status"] != "ok":
                 row += f"| {'skipped':^20} "
-            else:
-                row += f"| {fmt(m['mrr@10'])} {fmt(m['recall@1'])} {fmt(m['recall@5'])} "
+                continue
+            m = summary[s]["overall"] if g == "overall" else summary[s]["by_kind"][g]
+            row += f"| {fmt(m['mrr@10'])} {fmt(m['recall@1'])} {fmt(m['recall@5'])} "
         print(row)
         if g == "overall":
             print("-" * len(head2))
@@ -356,7 +385,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--content", type=Path, default=ROOT / "content")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results JSON")
     ap.add_argument(
-        "--systems", default=",".join(SYSTEMS), help=f"comma-separated subset of {','.join(SYSTEMS)}"
+        "--systems",
+        default=",".join(SYSTEMS),
+        help=f"comma-separated subset of {','.join(SYSTEMS)}",
+    )
+    ap.add_argument(
+        "--check-lunr-port",
+        action="store_true",
+        help="also check lunr_search.js against the installed Material's own search worker",
     )
     args = ap.parse_args(argv)
 
@@ -378,6 +414,9 @@ def main(argv: list[str] | None = None) -> int:
         site_dir = DEFAULT_SITE
         build_site(site_dir)
 
+    if args.check_lunr_port:
+        check_lunr_port(site_dir, queries)
+
     summary: dict[str, dict] = {}
     per_query_ranked: dict[str, list[list[str]]] = {}
     for system in systems:
@@ -388,9 +427,12 @@ def main(argv: list[str] | None = None) -> int:
             continue
         ranked = [dedupe([mapper(u) for u in urls]) for urls in raw]
         per_query_ranked[system] = ranked
-        ranks = [first_relevant_rank(r, e["relevant"]) for r, e in zip(ranked, entries)]
+        ranks = [
+            first_relevant_rank(r, e["relevant"]) for r, e in zip(ranked, entries, strict=True)
+        ]
         by_kind = {
-            k: summarize([r for r, e in zip(ranks, entries) if e["kind"] == k]) for k in KINDS
+            k: summarize([r for r, e in zip(ranks, entries, strict=True) if e["kind"] == k])
+            for k in KINDS
         }
         summary[system] = {
             "status": "ok",
@@ -407,8 +449,10 @@ def main(argv: list[str] | None = None) -> int:
     kinds_n.update({k: sum(1 for e in entries if e["kind"] == k) for k in KINDS})
 
     print()
-    print(f"{len(entries)} queries, {len(docs)} documents "
-          f"({sum(d['faq'] for d in docs.values())} FAQ entries), site {site_dir}")
+    print(
+        f"{len(entries)} queries, {len(docs)} documents "
+        f"({sum(d['faq'] for d in docs.values())} FAQ entries), site {site_dir}"
+    )
     print("MRR@10: mean of 1/rank of the first relevant result (0 if none in the top 10).")
     print("R@k: share of queries with a relevant result in the top k.\n")
     print_table(systems, summary, kinds_n)
@@ -429,8 +473,14 @@ def main(argv: list[str] | None = None) -> int:
     # Per-query detail and kbgen misses
     records = []
     for i, e in enumerate(entries):
-        rec = {"q": e["q"], "kind": e["kind"], "relevant": e["relevant"], "ranks": {},
-               "best_answer_ranks": {}, "top5": {}}
+        rec = {
+            "q": e["q"],
+            "kind": e["kind"],
+            "relevant": e["relevant"],
+            "ranks": {},
+            "best_answer_ranks": {},
+            "top5": {},
+        }
         for s, ranked in per_query_ranked.items():
             rec["ranks"][s] = first_relevant_rank(ranked[i], e["relevant"])
             rec["best_answer_ranks"][s] = first_relevant_rank(ranked[i], e["relevant"][:1])
@@ -443,17 +493,23 @@ def main(argv: list[str] | None = None) -> int:
             r = rec["ranks"]["kbgen"]
             if r is None or r > MISS_RANK:
                 misses.append(rec)
-        print(f"\nkbgen misses ({len(misses)} of {len(records)} queries: "
-              f"no relevant result in the top {MISS_RANK}):")
+        print(
+            f"\nkbgen misses ({len(misses)} of {len(records)} queries: "
+            f"no relevant result in the top {MISS_RANK}):"
+        )
         for rec in misses:
             r = rec["ranks"]["kbgen"]
             others = ", ".join(
                 f"{s} {rec['ranks'][s] or '-'}" for s in per_query_ranked if s != "kbgen"
             )
-            print(f"  [{rec['kind']}] {rec['q']!r}: rank {r or '>10'}"
-                  + (f" ({others})" if others else ""))
-            print(f"      want {rec['relevant'][0]}"
-                  + (f" (+{len(rec['relevant']) - 1} more)" if len(rec["relevant"]) > 1 else ""))
+            print(
+                f"  [{rec['kind']}] {rec['q']!r}: rank {r or '>10'}"
+                + (f" ({others})" if others else "")
+            )
+            print(
+                f"      want {rec['relevant'][0]}"
+                + (f" (+{len(rec['relevant']) - 1} more)" if len(rec["relevant"]) > 1 else "")
+            )
             print(f"      got  {', '.join(rec['top5']['kbgen'][:3]) or '(no results)'}")
     elif "kbgen" in systems:
         print(f"\nkbgen: {summary['kbgen']['note']}")
@@ -469,14 +525,19 @@ def main(argv: list[str] | None = None) -> int:
             "mrr@10": "mean over queries of 1/rank of the first relevant target in the top 10",
             "recall@k": "share of queries with at least one relevant target in the top k",
             "ranks": "rank of the first relevant target after mapping results to content "
-                     "paths and keeping the first occurrence of each; null = not in top 10",
+            "paths and keeping the first occurrence of each; null = not in top 10",
             "best_answer_ranks": "rank of the first-listed (best) answer alone",
         },
         "systems": summary,
         "queries": records,
         "kbgen_misses": [
-            {"q": r["q"], "kind": r["kind"], "relevant": r["relevant"],
-             "rank": r["ranks"]["kbgen"], "kbgen_top5": r["top5"]["kbgen"]}
+            {
+                "q": r["q"],
+                "kind": r["kind"],
+                "relevant": r["relevant"],
+                "rank": r["ranks"]["kbgen"],
+                "kbgen_top5": r["top5"]["kbgen"],
+            }
             for r in misses
         ],
     }

@@ -280,4 +280,7 @@ function main() {
   process.stdout.write(JSON.stringify(out));
 }
 
-main();
+if (require.main === module)
+  main();
+else
+  module.exports = { buildIndex, search };

@@ -10,11 +10,11 @@ from .documents import SearchDocument, collect
 from .engine import IndexMissing, SearchEngine, open_engine
 from .index import INDEX_DIR
 from .index import write as write_index
-from .request import RequestError, SearchRequest
+from .request import RequestError, SearchRequest, SuggestRequest
 from .text import PageText, extract
 from .vocabulary import synonym_groups
 
 __all__ = [
     "INDEX_DIR", "IndexMissing", "PageText", "RequestError", "SearchDocument", "SearchEngine",
-    "SearchRequest", "collect", "extract", "open_engine", "synonym_groups", "write_index",
+    "SearchRequest", "SuggestRequest", "collect", "extract", "open_engine", "synonym_groups", "write_index",
 ]

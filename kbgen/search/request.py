@@ -11,6 +11,7 @@ from dataclasses import dataclass
 MAX_QUERY_CHARS = 200
 MAX_LIMIT = 50
 MAX_PAGE = 100
+MAX_SUGGESTIONS = 10
 TYPES = ("article", "faq")
 AUDIENCES = ("buyers", "sellers", "everyone")
 
@@ -29,18 +30,12 @@ class SearchRequest:
     audience: str | None = None
 
     @classmethod
-    def from_params(cls, params: dict[str, str], default_limit: int = 10) -> SearchRequest:
+    def from_params(cls, params: dict[str, str]) -> SearchRequest:
         unknown = set(params) - {"q", "limit", "page", "category", "type", "audience"}
         if unknown:
             raise RequestError(f"unknown parameter '{sorted(unknown)[0]}'")
-        q = params.get("q")
-        if q is None:
-            raise RequestError("missing parameter 'q'")
-        if len(q) > MAX_QUERY_CHARS:
-            raise RequestError(f"'q' is longer than {MAX_QUERY_CHARS} characters")
-        if "\x00" in q:
-            raise RequestError("'q' contains a NUL character")
-        limit = _int(params, "limit", default_limit, 1, MAX_LIMIT)
+        q = _query(params)
+        limit = _int(params, "limit", 10, 1, MAX_LIMIT)
         page = _int(params, "page", 1, 1, MAX_PAGE)
         type_ = params.get("type") or None
         if type_ is not None and type_ not in TYPES:
@@ -52,6 +47,30 @@ class SearchRequest:
         if category is not None and (len(category) > 100 or not category.replace("-", "").replace("_", "").isalnum()):
             raise RequestError("'category' must be a category's folder name")
         return cls(q.strip(), limit, page, category, type_, audience)
+
+
+@dataclass(frozen=True)
+class SuggestRequest:
+    q: str
+    limit: int = 8
+
+    @classmethod
+    def from_params(cls, params: dict[str, str]) -> SuggestRequest:
+        unknown = set(params) - {"q", "limit"}
+        if unknown:
+            raise RequestError(f"unknown parameter '{sorted(unknown)[0]}'")
+        return cls(_query(params).strip(), _int(params, "limit", 8, 1, MAX_SUGGESTIONS))
+
+
+def _query(params: dict[str, str]) -> str:
+    q = params.get("q")
+    if q is None:
+        raise RequestError("missing parameter 'q'")
+    if len(q) > MAX_QUERY_CHARS:
+        raise RequestError(f"'q' is longer than {MAX_QUERY_CHARS} characters")
+    if "\x00" in q:
+        raise RequestError("'q' contains a NUL character")
+    return q
 
 
 def _int(params: dict[str, str], name: str, default: int, low: int, high: int) -> int:

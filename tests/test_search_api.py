@@ -1,0 +1,162 @@
+"""The HTTP API over a real built index, served by waitress."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from kbgen.build import build
+from kbgen.server import HelpCenterApp
+
+
+def call(base, path, data=None, method=None):
+    request = urllib.request.Request(base + path, data=data, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, json.loads(response.read())
+    except urllib.error.HTTPError as err:
+        with err:
+            return err.code, err.headers, json.loads(err.read())
+
+
+@pytest.fixture(scope="module")
+def api(search_site, serve):
+    return serve(HelpCenterApp(search_site))
+
+
+def test_search_returns_the_contract_object(api, engine):
+    status, headers, body = call(api, "/api/search?q=refnud&limit=3")
+    assert status == 200 and headers["Content-Type"] == "application/json; charset=utf-8"
+    assert body["suggestion"] == "refund" and len(body["hits"]) <= 3
+    assert body == engine.search("refnud", limit=3)
+
+
+def test_search_filters_and_paging(api):
+    _, _, body = call(api, "/api/search?q=business+days&category=selling&type=article")
+    assert [h["url"] for h in body["hits"]] == ["/selling/fees/"]
+    _, _, page2 = call(api, "/api/search?q=business+days&limit=1&page=2")
+    assert page2["total"] >= 2 and len(page2["hits"]) == 1
+
+
+def test_suggest(api):
+    status, _, body = call(api, "/api/suggest?q=refu")
+    assert status == 200 and body["suggestions"][0]["title"] in ("Refunds", "How long does a refund take?")
+
+
+@pytest.mark.parametrize("path, error", [
+    ("/api/search", "missing parameter 'q'"),
+    ("/api/search?q=" + "a" * 201, "'q' is longer than 200 characters"),
+    ("/api/search?q=x&limit=1000", "'limit' must be between 1 and 50"),
+    ("/api/search?q=x&page=-1", "'page' must be between 1 and 100"),
+    ("/api/search?q=x&type=pdf", "'type' must be one of article, faq"),
+    ("/api/search?q=x&q=y", "parameter 'q' is given more than once"),
+    ("/api/search?q=%ff%fe", "the query string is not valid UTF-8"),
+    ("/api/search?q=x&debug=1", "unknown parameter 'debug'"),
+    ("/api/search?q=" + "a" * 3000, "the query string is longer than 2048 characters"),
+    ("/api/suggest?q=x&limit=99", "'limit' must be between 1 and 10"),
+])
+def test_bad_requests_get_400_with_a_json_error(api, path, error):
+    status, headers, body = call(api, path)
+    assert status == 400 and headers["Content-Type"].startswith("application/json")
+    assert body == {"error": error}
+
+
+def test_wrong_method_and_unknown_endpoint(api):
+    status, headers, body = call(api, "/api/search?q=x", data=b"{}", method="POST")
+    assert status == 405 and headers["Allow"] == "GET, HEAD" and "error" in body
+    status, _, body = call(api, "/api/nope")
+    assert status == 404 and "error" in body
+
+
+def test_oversized_request_body_is_refused(api):
+    request = urllib.request.Request(api + "/api/search?q=x", data=b"x" * 2_000_000, method="POST")
+    try:
+        urllib.request.urlopen(request, timeout=10).close()
+    except urllib.error.HTTPError as err:
+        err.close()
+        assert err.code in (405, 413)
+    except (ConnectionError, urllib.error.URLError):
+        pass  # waitress may close the connection on a body over its limit
+
+
+def test_the_index_folder_is_never_served(api, search_site):
+    for name in ("_kbgen/search/meta.json", "_kbgen/search/_MAIN_1.toc", "_kbgen/"):
+        assert (search_site / "_kbgen/search/meta.json").exists()
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(api + "/" + name)
+        err.value.close()
+        assert err.value.code == 404
+
+
+def test_healthz(api):
+    assert call(api, "/healthz")[:1] == (200,)
+
+
+def test_concurrent_requests_all_succeed(api):
+    queries = ["refund", "parcel", "tracking numbr", "fees", "money back", "label"] * 20
+
+    def one(q):
+        status, _, body = call(api, "/api/search?" + urllib.parse.urlencode({"q": q}))
+        return status, body["total"]
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        results = list(pool.map(one, queries))
+    assert all(status == 200 and total > 0 for status, total in results)
+
+
+def test_missing_index_gives_503_not_a_traceback(tmp_path, serve):
+    (tmp_path / "index.html").write_text("<html><body>static only</body></html>")
+    base = serve(HelpCenterApp(tmp_path))
+    status, _, body = call(base, "/api/search?q=refund")
+    assert status == 503 and body == {"error": "the search index is not available"}
+
+
+def test_rebuilt_index_is_picked_up_without_a_failed_request(search_project, serve, tmp_path):
+    project = tmp_path / "project"
+    import shutil
+
+    shutil.copytree(search_project / "content", project / "content")
+    shutil.copy(search_project / "mkdocs.yml", project / "mkdocs.yml")
+    site = build(project / "mkdocs.yml")
+    base = serve(HelpCenterApp(site))
+    assert call(base, "/api/search?q=gift+wrapping")[2]["total"] == 0
+
+    failures, done = [], threading.Event()
+
+    def hammer():
+        while not done.is_set():
+            try:
+                status, _, body = call(base, "/api/search?q=refund")
+                if status != 200 or body["total"] == 0:
+                    failures.append((status, body))
+                with urllib.request.urlopen(base + "/returns/refunds/", timeout=10) as page:
+                    if page.status != 200:
+                        failures.append(page.status)
+            except Exception as exc:  # any error during the swap is a failure
+                failures.append(repr(exc))
+
+    workers = [threading.Thread(target=hammer) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    try:
+        (project / "content/shipping/gift-wrapping.md").write_text(
+            "---\ntitle: Gift wrapping\n---\nAdd gift wrapping at checkout.\n")
+        for _ in range(3):  # several swaps while requests run
+            build(project / "mkdocs.yml")
+        deadline = time.monotonic() + 10
+        while call(base, "/api/search?q=gift+wrapping")[2]["total"] == 0:
+            assert time.monotonic() < deadline, "the new index was not picked up"
+            time.sleep(0.2)
+    finally:
+        done.set()
+        for worker in workers:
+            worker.join()
+    assert failures == []
+    assert call(base, "/api/search?q=gift+wrapping")[2]["hits"][0]["url"] == "/shipping/gift-wrapping/"
