@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+from html import escape
 from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
@@ -91,6 +92,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             page.update_date = updated.isoformat()
         if kind.template:
             page.meta.setdefault("template", kind.template)
+        if model is not None and kind is not pages.PageKind.HOME:
+            # MkDocs and Material put titles into HTML (navigation, <title>) unescaped.
+            page.meta["title"] = escape(model.title)
         if kind is pages.PageKind.HOME:
             page.meta.setdefault("title", config.site_name)
             page.meta.setdefault("hide", ["navigation", "toc"])
@@ -99,7 +103,6 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             page.meta.setdefault("hide", ["navigation", "toc"])
             page.meta.setdefault("search", {"exclude": True})
         elif kind is pages.PageKind.CATEGORY:
-            page.meta.setdefault("title", model.title)
             if model.description:
                 page.meta.setdefault("description", model.description)
             markdown = self.resolver.rebase(markdown, src, src) + pages.faq_accordion(

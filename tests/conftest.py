@@ -238,3 +238,23 @@ def engine(search_site):
     from kbgen.search import open_engine
 
     return open_engine(search_site)
+
+
+@pytest.fixture(scope="session")
+def static_host():
+    """A plain static file server (no kbgen API), like GitHub Pages or a CDN."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    def start(directory: Path) -> str:
+        handler = functools.partial(Quiet, directory=str(directory))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    return start

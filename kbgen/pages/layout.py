@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from html import escape
 
 from ..content.model import Article, Category, HelpCenter
 
@@ -69,7 +70,8 @@ class Layout:
 
     def navigation(self, home_title: str) -> list:
         """MkDocs ``nav`` from the categories, so writers never maintain it."""
-        nav: list = [{home_title: HOME_SRC}]
+        # MkDocs renders nav titles as HTML: escape what writers typed.
+        nav: list = [{escape(home_title): HOME_SRC}]
         for category in self.center.categories:
             items: list = [category.index_src]
             items += [a.src for a in category.articles]

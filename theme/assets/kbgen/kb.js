@@ -90,10 +90,16 @@
       this.staticDocs = fetch(new URL("search/search_index.json", this.base))
         .then(function (r) { if (!r.ok) throw new Error("no search index"); return r.json(); })
         .then(function (data) {
-          return (data.docs || []).map(function (d) {
+          var docs = data.docs || [], pageTitles = {};
+          docs.forEach(function (d) {
+            if (d.location.indexOf("#") === -1) pageTitles[d.location] = decode((d.title || "").replace(/<[^>]*>/g, ""));
+          });
+          return docs.map(function (d) {
             var text = (d.text || "").replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
-            return { location: d.location, title: d.title || "", text: decode(text),
-                     ltitle: (d.title || "").toLowerCase(), ltext: decode(text).toLowerCase() };
+            var title = decode((d.title || "").replace(/<[^>]*>/g, ""));
+            var page = pageTitles[d.location.split("#")[0]] || title;
+            return { location: d.location, title: page, text: decode(text),
+                     ltitle: (page + " " + title).toLowerCase(), ltext: decode(text).toLowerCase() };
           });
         });
     }
