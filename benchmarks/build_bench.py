@@ -25,6 +25,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import shutil
 import signal
 import statistics
 import subprocess
@@ -71,6 +72,13 @@ def ensure_corpus(pages: int, seed: int, force: bool) -> tuple[Path, dict]:
 def measure(cmd: list[str], cwd: Path, env: dict, log: Path, timeout: float | None) -> dict:
     """Run ``cmd`` as a fresh child; its own wall time, CPU time and peak RSS."""
     log.parent.mkdir(parents=True, exist_ok=True)
+    # A private temp folder: Whoosh keeps temp files under a fixed name in the system temp
+    # folder, so a kbgen build running elsewhere on the machine could clobber ours.
+    tmp = OUT / "tmp" / log.stem
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    env = dict(env, TMPDIR=str(tmp))
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     timed_out = threading.Event()
     with open(log, "wb") as out:
         started = time.perf_counter()
@@ -102,8 +110,10 @@ def measure(cmd: list[str], cwd: Path, env: dict, log: Path, timeout: float | No
         "user_s": round(usage.ru_utime, 3),
         "sys_s": round(usage.ru_stime, 3),
         "peak_rss_mib": round(rss_kib / 1024, 1),
+        "load_avg_1min_before": round(load, 2) if load is not None else None,
         "log": _rel(log),
     }
+    shutil.rmtree(tmp, ignore_errors=True)
     if timed_out.is_set():
         result["error"] = f"timed out after {timeout:.0f}s (killed)"
     elif proc.returncode != 0:

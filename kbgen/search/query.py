@@ -113,7 +113,7 @@ def plan(
             continue
         alternatives = [((s,), 1.0)]
         literal.append(s)
-        if not known(s) and len(word) >= 3 and not word.isdigit():
+        if not known(s) and word not in vocab.words and len(word) >= 3 and not word.isdigit():
             fix = correct(word)
             if fix and fix != word:
                 fixes[word] = fix

@@ -16,8 +16,10 @@ BUILTIN_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("seller", "vendor", "merchant", "shop", "store", "trader"),
     ("buyer", "customer", "shopper", "purchaser"),
     ("return", "send back", "give back"),
-    ("broken", "faulty", "damaged", "defective", "doesn't work", "not working"),
-    ("not received", "never arrived", "didn't arrive", "did not arrive", "missing", "lost"),
+    ("broken", "faulty", "damaged", "defective", "doesn't work", "not working",
+     "stopped working"),
+    ("not received", "never arrived", "didn't arrive", "didnt arrive", "did not arrive",
+     "haven't received", "havent received", "hasn't arrived", "hasnt arrived", "missing", "lost"),
     ("track", "tracking", "trace"),
     ("late", "delayed", "overdue", "slow"),
     ("account", "profile", "login"),
@@ -25,9 +27,11 @@ BUILTIN_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("password", "passcode"),
     ("two-step verification", "2fa", "two factor", "2-step", "mfa", "authentication code"),
     ("hacked", "compromised", "unauthorised", "unauthorized", "fraud"),
-    ("scam", "phishing", "fraud", "fake"),
+    ("scam", "phishing", "fraud", "suspicious"),
+    ("counterfeit", "fake", "replica", "not genuine", "knock off"),
     ("complaint", "complain", "grievance"),
-    ("dispute", "claim", "case", "chargeback"),
+    ("dispute", "claim", "case"),
+    ("chargeback", "bank dispute", "card dispute"),
     ("contact", "reach", "talk to", "speak to", "call", "phone", "email", "chat"),
     ("fee", "cost", "commission", "charge"),
     ("bid", "offer", "bidding"),
@@ -45,6 +49,16 @@ BUILTIN_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("exchange", "swap", "replace", "replacement"),
     ("customs", "import duty", "import duties", "vat", "tax"),
     ("rating", "feedback", "review", "stars"),
+    ("cart", "basket", "shopping bag", "checkout"),
+    ("paid", "payed"),
+    ("dispatch", "post", "ship", "send out"),
+    ("international", "abroad", "overseas", "outside the eu", "worldwide", "usa",
+     "united states", "america", "uk", "canada", "australia"),
+    ("text", "sms", "message"),
+    ("ombudsman", "alternative dispute resolution", "adr", "independent body", "regulator"),
+    ("express", "next day", "fast", "faster", "quick", "urgent"),
+    ("ignoring", "not responding", "not answering", "no reply", "no response", "unresponsive"),
+    ("age", "how old", "minimum age", "under 18"),
     ("ban", "suspended", "restricted", "blocked", "limit"),
 )
 
@@ -59,7 +73,8 @@ please same she should so some such than that thats the their theirs them then t
 these they this those through to too under until up us very was we were what whats when
 whens where wheres which while who whom why whys will with would you your yours yourself
 s t d ll m re ve y hi hello thanks thank doesn didn isn wasn aren haven hasn
-shouldn couldn wouldn
+shouldn couldn wouldn havent hasnt didnt doesnt isnt wasnt arent cant dont shouldnt
+couldnt wouldnt youre theyre id
 """.split())
 
 # Words that are stop words above but carry meaning in a shopping help center.
