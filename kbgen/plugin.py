@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import time
 from html import escape
 from urllib.parse import urlsplit
 
@@ -153,9 +154,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             base += "/"
         docs = search.collect(self.center, self._texts, lambda src: base + self._url_for(src))
         groups = search.synonym_groups(self.center.synonyms, self.config.search_builtin_synonyms)
-        procs = self.config.search_processes or (2 if len(docs) >= 2000 else 1)
+        procs = self.config.search_processes or 1
+        started = time.perf_counter()
         search.write_index(docs, groups, config.site_dir, procs=min(procs, os.cpu_count() or 1))
-        log.info(f"search index: {len(docs)} documents")
+        log.info(f"search index: {len(docs)} documents in {time.perf_counter() - started:.1f} s")
 
     def _contact_url(self) -> str | None:
         src = self.config.contact_page

@@ -28,6 +28,7 @@ from .request import SearchRequest
 from .snippets import snippet
 
 RECHECK_SECONDS = 1.0
+RERANK = 50  # top matches re-scored by how many of the query's concepts they contain
 SPELL_FIELD = "spell"
 
 
@@ -142,13 +143,17 @@ class SearchEngine:
         result = {"query": request.q, "total": 0, "suggestion": plan.suggestion, "hits": []}
         if plan.empty:
             return result
-        results = searcher.search_page(
-            planner.to_whoosh(plan), request.page, pagelen=request.limit,
-            filter=_filters(request),
+        first = (request.page - 1) * request.limit
+        # optimize=False: one pass that scores and counts every match (with block
+        # skipping, Whoosh would run the query a second time just to count).
+        results = searcher.search(
+            planner.to_whoosh(plan), limit=max(first + request.limit, RERANK), terms=True,
+            optimize=False, filter=_filters(request),
         )
-        result["total"] = results.total
+        result["total"] = len(results)
+        ranked = _rerank(results, plan)
         stems = plan.highlight
-        for hit in results:
+        for score, hit in ranked[first:first + request.limit]:
             fields = hit.fields()
             text = fields.get("body") or fields.get("summary") or ""
             result["hits"].append({
@@ -156,7 +161,7 @@ class SearchEngine:
                 "title": fields["title"],
                 "type": fields["type"],
                 "category": fields.get("category_title", ""),
-                "score": round(hit.score, 4),
+                "score": round(score, 4),
                 "snippet": snippet(text, stems),
             })
         return result
@@ -191,6 +196,23 @@ class SearchEngine:
             return _closest(reader, word) or _closest_synonym(word, loaded.vocab)
 
         return planner.plan(text, loaded.vocab, known, correct)
+
+
+def _rerank(results, plan: planner.Plan) -> list[tuple[float, object]]:
+    """Documents matching every concept of the query first, then partial matches.
+
+    A score is multiplied by 1 + coverage², so a page that answers the whole
+    question ("cancel" and "bid") beats one that repeats a single word.
+    """
+    decode = lambda t: t.decode("utf-8") if isinstance(t, bytes) else t  # noqa: E731
+    scored = []
+    for hit in results:
+        matched = {(name, decode(text)) for name, text in hit.matched_terms()}
+        share = planner.coverage(plan, matched)
+        promoted = 1.05 if hit.get("promoted") else 1.0
+        scored.append((hit.score * (1 + 2 * share * share) * promoted, hit))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].docnum))
+    return scored
 
 
 def _filters(request: SearchRequest):

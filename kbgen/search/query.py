@@ -145,7 +145,12 @@ def _suggest(text: str, fixes: dict[str, str]) -> str | None:
 
 
 def to_whoosh(p: Plan) -> Q.Query:
-    """The scoring query for a plan (which must not be empty)."""
+    """The scoring query for a plan (which must not be empty).
+
+    Each concept searches every field with its weight; a document matches if
+    any concept does. Matching every concept is rewarded afterwards
+    (:func:`coverage`), which costs far less than a conjunction in the query.
+    """
     concept_queries = []
     for alternatives in p.concepts:
         clauses = []
@@ -157,12 +162,23 @@ def to_whoosh(p: Plan) -> Q.Query:
                 else:
                     clauses.append(Q.Phrase(name, list(stems), boost=boost))
         concept_queries.append(Q.Or(clauses))
-    if len(concept_queries) == 1:
-        return concept_queries[0]
-    # Every concept may match alone, but matching all of them counts again,
-    # and the words typed in order (in a title, or close together in the text) once more.
-    scoring = [Q.And(concept_queries), *concept_queries]
     if len(p.literal) >= 2:
-        scoring.append(Q.Phrase("title", p.literal, boost=FIELD_WEIGHTS["title"]))
-        scoring.append(Q.Phrase("body", p.literal, slop=2, boost=2.0))
-    return Q.Or(scoring)
+        # the words typed, in order, in a title: cheap (titles are short), strong signal
+        concept_queries.append(Q.Phrase("title", p.literal, boost=FIELD_WEIGHTS["title"]))
+        concept_queries.append(Q.Phrase("body", p.literal, slop=2, boost=2.0))
+    return concept_queries[0] if len(concept_queries) == 1 else Q.Or(concept_queries)
+
+
+def coverage(p: Plan, matched: set[tuple[str, str]]) -> float:
+    """Share of the plan's concepts that a document matched (0..1).
+
+    ``matched`` holds the (field, stem) pairs the document matched.
+    """
+    if not p.concepts:
+        return 0.0
+    stems = {text for _, text in matched}
+    hit = sum(
+        1 for alternatives in p.concepts
+        if any(all(s in stems for s in alt) for alt, _ in alternatives)
+    )
+    return hit / len(p.concepts)

@@ -20,7 +20,7 @@ def snippet(text: str, stems: set[str], words_around: int = 30) -> str:
     tokens = list(WORD.finditer(text))
     if not tokens:
         return ""
-    hits = [i for i, t in enumerate(tokens) if stem(fold(t.group(0))) in stems]
+    hits = [i for i, t in enumerate(tokens) if _stem(t.group(0)) in stems]
     start = _best_window(tokens, hits, words_around) if hits else 0
     end = min(start + words_around, len(tokens))
     begin_char = tokens[start].start() if start else 0
@@ -46,8 +46,12 @@ def _best_window(tokens, hits: list[int], size: int) -> int:
     for first in hits:
         start = max(0, first - 3)  # a little context before the first match
         window = [h for h in hits if start <= h < start + size]
-        distinct = len({stem(fold(tokens[h].group(0))) for h in window})
+        distinct = len({_stem(tokens[h].group(0)) for h in window})
         score = distinct * 10 + len(window)
         if score > best_score:
             best, best_score = start, score
     return best
+
+
+def _stem(word: str) -> str:
+    return stem(word.lower() if word.isascii() else fold(word))

@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Search speed at scale (run by hand, not a test).
+
+    python benchmarks/search_bench.py [--pages 10000] [--seconds 20] [--connections 8]
+
+1. generates (or reuses) the benchmark corpus with corpus.py and builds it with
+   ``kbgen build``, reporting the build time and the search-index part of it;
+2. measures query latency in process (p50/p99 over the relevance queries plus
+   words drawn from the corpus's titles);
+3. starts ``kbgen serve --no-build`` and loads it from loopback with ``wrk``
+   (Debian's package) for a bounded time and connection count, cycling
+   through the same queries: requests per second, latency p50/p99, errors.
+
+Targets (issue 3): p99 under 20 ms through the API, at least 300 requests per
+second, zero errors. Results go to benchmarks/out/search-results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+BIN = Path(sys.executable).parent
+
+
+def corpus(pages: int) -> Path:
+    project = OUT / f"corpus-{pages}-seed1"
+    subprocess.run([sys.executable, str(HERE / "corpus.py"), "--pages", str(pages),
+                    "--out", str(project)], check=True)
+    return project
+
+
+def build(project: Path) -> tuple[Path, float, float | None]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    run = subprocess.run([str(BIN / "kbgen"), "build"], cwd=project, env=env,
+                         capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if run.returncode:
+        sys.exit(run.stderr)
+    match = re.search(r"search index: \d+ documents in ([\d.]+) s", run.stderr)
+    return project / "site", seconds, float(match.group(1)) if match else None
+
+
+def queries(project: Path, n: int = 600) -> list[str]:
+    import yaml
+
+    qs = [q["q"] for q in yaml.safe_load((HERE / "relevance/queries.yml").read_text())]
+    rng = random.Random(7)
+    titles = [json.loads(line)["title"] if line.startswith("{") else line
+              for line in _titles(project)]
+    while len(qs) < n and titles:
+        words = re.findall(r"[A-Za-z]+", rng.choice(titles))
+        if words:
+            k = rng.randint(1, min(3, len(words)))
+            start = rng.randint(0, len(words) - k)
+            qs.append(" ".join(words[start:start + k]).lower())
+    return qs
+
+
+def _titles(project: Path) -> list[str]:
+    found = []
+    for md in sorted((project / "content").rglob("*.md"))[:3000]:
+        head = md.read_text(encoding="utf-8").split("---")[1] if md.read_text().startswith("---") else ""
+        m = re.search(r"^(?:title|question): (.+)$", head, re.M)
+        if m:
+            found.append(m.group(1).strip().strip('"\''))
+    return found
+
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def in_process(site: Path, qs: list[str]) -> dict:
+    sys.path.insert(0, str(HERE.parent))
+    from kbgen.search import open_engine
+
+    start = time.perf_counter()
+    engine = open_engine(site)
+    open_ms = (time.perf_counter() - start) * 1000
+    for q in qs[:50]:
+        engine.search(q)  # warm caches
+    times = []
+    for q in qs:
+        t = time.perf_counter()
+        engine.search(q)
+        times.append((time.perf_counter() - t) * 1000)
+    return {"open_ms": round(open_ms, 1), "queries": len(qs),
+            "p50_ms": round(percentile(times, 50), 2), "p99_ms": round(percentile(times, 99), 2),
+            "mean_ms": round(statistics.mean(times), 2)}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def through_api(site: Path, qs: list[str], seconds: int, connections: int, threads: int) -> dict:
+    if not shutil.which("wrk"):
+        return {"skipped": "wrk is not installed (apt-get install wrk)"}
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "kbgen"), "serve", "--no-build", "-d", str(site), "--port", str(port),
+         "--threads", str(threads)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        paths = ["/api/search?" + urllib.parse.urlencode({"q": q}) for q in qs]
+        for path in paths[:50]:
+            urllib.request.urlopen(base + path).close()  # open the index, warm caches
+        script = OUT / "wrk-queries.lua"
+        script.write_text(
+            "local paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n"
+            "local i = 0\n"
+            "request = function()\n  i = (i % #paths) + 1\n"
+            "  return wrk.format('GET', paths[i])\nend\n"
+            "done = function(summary, latency, requests)\n"
+            "  io.write(string.format('JSON {\"p50\": %d, \"p99\": %d, \"non2xx\": %d, "
+            "\"errors\": %d, \"requests\": %d}\\n', latency:percentile(50), "
+            "latency:percentile(99), summary.errors.status, summary.errors.connect + "
+            "summary.errors.read + summary.errors.write + summary.errors.timeout, "
+            "summary.requests))\nend\n")
+        run = subprocess.run(
+            ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--latency",
+             "-s", str(script), base], capture_output=True, text=True, check=True)
+        stats = json.loads(run.stdout.split("JSON ", 1)[1].splitlines()[0])
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", run.stdout).group(1))
+        return {"seconds": seconds, "connections": connections, "server_threads": threads,
+                "requests": stats["requests"], "rps": round(rps, 1),
+                "p50_ms": stats["p50"] / 1000, "p99_ms": stats["p99"] / 1000,
+                "non_2xx": stats["non2xx"], "socket_errors": stats["errors"]}
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=10000)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=4, help="server worker threads")
+    parser.add_argument("--no-build", action="store_true", help="reuse the built site")
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    project = corpus(args.pages)
+    result: dict = {"pages": args.pages}
+    if args.no_build and (project / "site/_kbgen/search/meta.json").exists():
+        site = project / "site"
+    else:
+        site, seconds, index_seconds = build(project)
+        result["build_seconds"] = round(seconds, 1)
+        result["index_seconds"] = index_seconds
+    qs = queries(project)
+    result["in_process"] = in_process(site, qs)
+    print(json.dumps(result, indent=1), flush=True)
+    result["api"] = through_api(site, qs, args.seconds, args.connections, args.threads)
+    print(json.dumps(result["api"], indent=1))
+    (OUT / "search-results.json").write_text(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()
