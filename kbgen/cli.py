@@ -190,8 +190,11 @@ def search(config_file, site_dir, as_json, limit, category, type_, audience, que
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--watch", is_flag=True, help="Rebuild on content changes and reload the browser.")
 @click.option("--no-build", is_flag=True, help="Serve the existing site without building first.")
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
-def serve(config_file, site_dir, host, port, watch, no_build, threads) -> None:
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Worker threads of this server process.")
+@click.option("--search-cache", default=4096, show_default=True, type=click.IntRange(0, 1_000_000),
+              help="Search responses kept in memory per index (0 turns the cache off).")
+def serve(config_file, site_dir, host, port, watch, no_build, threads, search_cache) -> None:
     """Serve the help center (building it first) on HOST:PORT."""
     from .server import HelpCenterApp
     from .server import serve as run
@@ -205,7 +208,7 @@ def serve(config_file, site_dir, host, port, watch, no_build, threads) -> None:
             raise KbgenError(f"{target}: no built site here; run 'kbgen build' first")
     else:
         target = _build(_require_config(config_file), site_dir, strict=False)
-    app = HelpCenterApp(target, live_reload=watch)
+    app = HelpCenterApp(target, live_reload=watch, search_cache=search_cache)
     if watch:
         from .watch import Watcher
 

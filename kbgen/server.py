@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, quote, unquote
 
 from .search import IndexMissing, RequestError, SearchEngine, SearchRequest, SuggestRequest
 from .search import INDEX_DIR as SEARCH_INDEX_DIR
+from .search.engine import CACHE_SIZE
 
 log = logging.getLogger("kbgen.server")
 MAX_QUERY_STRING = 2048
@@ -52,9 +53,11 @@ def json_response(start_response, status: str, body: dict, headers=()) -> list[b
 class HelpCenterApp:
     """Static site plus kbgen's endpoints. ``live_reload`` is for ``kbgen serve --watch``."""
 
-    def __init__(self, site_dir: str | os.PathLike, live_reload: bool = False):
+    def __init__(self, site_dir: str | os.PathLike, live_reload: bool = False,
+                 search_cache: int = CACHE_SIZE):
         self.site_dir = Path(site_dir)
         self.live_reload = live_reload
+        self.search_cache = search_cache
         self.build_id = 0  # bumped by the watcher after each rebuild
         self._engine: SearchEngine | None = None
         self._engine_lock = threading.Lock()
@@ -65,7 +68,8 @@ class HelpCenterApp:
         if self._engine is None:
             with self._engine_lock:
                 if self._engine is None:
-                    self._engine = SearchEngine(self.site_dir / SEARCH_INDEX_DIR)
+                    self._engine = SearchEngine(self.site_dir / SEARCH_INDEX_DIR,
+                                                self.search_cache)
         return self._engine
 
     def __call__(self, environ, start_response):

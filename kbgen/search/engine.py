@@ -10,10 +10,12 @@ searchers are not thread-safe: each thread gets its own.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,11 +31,37 @@ from .snippets import snippet
 
 RECHECK_SECONDS = 1.0
 RERANK = 50  # top matches re-scored by how many of the query's concepts they contain
+CACHE_SIZE = 4096  # results kept per index generation (shoppers repeat the same questions)
 SPELL_FIELD = "spell"
 
 
 class IndexMissing(FileNotFoundError):
     """No prebuilt index where one was expected."""
+
+
+class _Cache:
+    """A small thread-safe LRU of finished responses for one index generation."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        if self.size <= 0:
+            return
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
 
 
 @dataclass
@@ -45,6 +73,7 @@ class _Loaded:
     meta: dict
     signature: tuple
     local: threading.local
+    cache: _Cache
 
 
 def _signature(meta_path: Path) -> tuple:
@@ -52,7 +81,7 @@ def _signature(meta_path: Path) -> tuple:
     return (st.st_ino, st.st_dev, st.st_mtime_ns, st.st_size)
 
 
-def _load(index_dir: Path) -> _Loaded:
+def _load(index_dir: Path, cache_size: int) -> _Loaded:
     """Read every index file into memory through one directory descriptor."""
     try:
         dir_fd = os.open(index_dir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
@@ -82,7 +111,7 @@ def _load(index_dir: Path) -> _Loaded:
         raise IndexMissing(f"{index_dir}: index has no {META_FILE}; rebuild the site")
     ix = storage.open_index()
     vocab = planner.Vocabulary.from_groups(meta.get("synonyms", []))
-    return _Loaded(ix, vocab, meta, signature, threading.local())
+    return _Loaded(ix, vocab, meta, signature, threading.local(), _Cache(cache_size))
 
 
 def _signature_fd(dir_fd: int) -> tuple:
@@ -91,10 +120,11 @@ def _signature_fd(dir_fd: int) -> tuple:
 
 
 class SearchEngine:
-    def __init__(self, index_dir: str | os.PathLike):
+    def __init__(self, index_dir: str | os.PathLike, cache_size: int = CACHE_SIZE):
         self.index_dir = Path(index_dir)
+        self.cache_size = cache_size
         self._lock = threading.Lock()
-        self._loaded = _load(self.index_dir)
+        self._loaded = _load(self.index_dir, cache_size)
         self._checked = time.monotonic()
 
     # -- index generations --------------------------------------------------
@@ -114,7 +144,7 @@ class SearchEngine:
         """Load the index again if it changed on disk; True when a new one is in use."""
         with self._lock:
             try:
-                fresh = _load(self.index_dir)
+                fresh = _load(self.index_dir, self.cache_size)
             except (OSError, ValueError):
                 return False
             if fresh.signature == self._loaded.signature:
@@ -138,6 +168,9 @@ class SearchEngine:
         """Search; returns the object of Contract 3's ``/api/search``."""
         request = q if isinstance(q, SearchRequest) else SearchRequest(q, limit=limit, **filters)
         loaded = self._current()
+        return self._cached(loaded, ("search", request), lambda: self._search(request, loaded))
+
+    def _search(self, request: SearchRequest, loaded: _Loaded) -> dict:
         searcher = self._searcher(loaded)
         plan = self._plan(request.q, loaded, searcher)
         result = {"query": request.q, "total": 0, "suggestion": plan.suggestion, "hits": []}
@@ -147,11 +180,11 @@ class SearchEngine:
         # optimize=False: one pass that scores and counts every match (with block
         # skipping, Whoosh would run the query a second time just to count).
         results = searcher.search(
-            planner.to_whoosh(plan), limit=max(first + request.limit, RERANK), terms=True,
+            planner.to_whoosh(plan), limit=max(first + request.limit, RERANK),
             optimize=False, filter=_filters(request),
         )
         result["total"] = len(results)
-        ranked = _rerank(results, plan)
+        ranked = _rerank(results, plan, searcher.reader())
         stems = plan.highlight
         for score, hit in ranked[first:first + request.limit]:
             fields = hit.fields()
@@ -169,6 +202,17 @@ class SearchEngine:
     def suggest(self, q: str, limit: int = 8) -> dict:
         """Titles and questions for search-as-you-type: the last word may be unfinished."""
         loaded = self._current()
+        return self._cached(loaded, ("suggest", q, limit), lambda: self._suggest(q, limit, loaded))
+
+    @staticmethod
+    def _cached(loaded: _Loaded, key, compute) -> dict:
+        value = loaded.cache.get(key)
+        if value is None:
+            value = compute()
+            loaded.cache.put(key, value)
+        return copy.deepcopy(value)  # callers may change what they get
+
+    def _suggest(self, q: str, limit: int, loaded: _Loaded) -> dict:
         searcher = self._searcher(loaded)
         tokens = words(q)
         suggestions: list[dict] = []
@@ -198,21 +242,54 @@ class SearchEngine:
         return planner.plan(text, loaded.vocab, known, correct)
 
 
-def _rerank(results, plan: planner.Plan) -> list[tuple[float, object]]:
+def _rerank(results, plan: planner.Plan, reader) -> list[tuple[float, object]]:
     """Documents matching every concept of the query first, then partial matches.
 
-    A score is multiplied by 1 + coverage², so a page that answers the whole
+    A score is multiplied by 1 + 2·coverage², so a page that answers the whole
     question ("cancel" and "bid") beats one that repeats a single word.
+    Coverage is looked up in the postings of the few top documents only:
+    tracking matched terms during the search costs more than the search.
     """
-    decode = lambda t: t.decode("utf-8") if isinstance(t, bytes) else t  # noqa: E731
+    hits = list(results)
+    matched = _concepts_matched(reader, plan, sorted(h.docnum for h in hits))
     scored = []
-    for hit in results:
-        matched = {(name, decode(text)) for name, text in hit.matched_terms()}
-        share = planner.coverage(plan, matched)
+    for hit in hits:
+        share = matched.get(hit.docnum, 0) / len(plan.concepts)
         promoted = 1.05 if hit.get("promoted") else 1.0
         scored.append((hit.score * (1 + 2 * share * share) * promoted, hit))
     scored.sort(key=lambda pair: (-pair[0], pair[1].docnum))
     return scored
+
+
+def _concepts_matched(reader, plan: planner.Plan, docnums: list[int]) -> dict[int, int]:
+    """How many of the plan's concepts each of ``docnums`` (sorted) contains."""
+    found: dict[str, set[int]] = {}
+
+    def docs_with(stem_: str) -> set[int]:
+        if stem_ not in found:
+            docs: set[int] = set()
+            for name in TEXT_FIELDS:
+                if not reader.doc_frequency(name, stem_):
+                    continue
+                postings = reader.postings(name, stem_)
+                for docnum in docnums:
+                    if not postings.is_active():
+                        break
+                    if postings.id() < docnum:
+                        postings.skip_to(docnum)
+                    if postings.is_active() and postings.id() == docnum:
+                        docs.add(docnum)
+            found[stem_] = docs
+        return found[stem_]
+
+    counts: dict[int, int] = {}
+    for alternatives in plan.concepts:
+        concept_docs: set[int] = set()
+        for stems, _ in alternatives:
+            concept_docs |= set.intersection(*(docs_with(s) for s in stems))
+        for docnum in concept_docs:
+            counts[docnum] = counts.get(docnum, 0) + 1
+    return counts
 
 
 def _filters(request: SearchRequest):
@@ -253,6 +330,6 @@ def _closest_synonym(word: str, vocab: planner.Vocabulary) -> str | None:
     return close[0] if close else None
 
 
-def open_engine(site_dir: str | os.PathLike) -> SearchEngine:
+def open_engine(site_dir: str | os.PathLike, cache_size: int = CACHE_SIZE) -> SearchEngine:
     """The engine for a built site folder."""
-    return SearchEngine(Path(site_dir) / INDEX_DIR)
+    return SearchEngine(Path(site_dir) / INDEX_DIR, cache_size)

@@ -167,18 +167,3 @@ def to_whoosh(p: Plan) -> Q.Query:
         concept_queries.append(Q.Phrase("title", p.literal, boost=FIELD_WEIGHTS["title"]))
         concept_queries.append(Q.Phrase("body", p.literal, slop=2, boost=2.0))
     return concept_queries[0] if len(concept_queries) == 1 else Q.Or(concept_queries)
-
-
-def coverage(p: Plan, matched: set[tuple[str, str]]) -> float:
-    """Share of the plan's concepts that a document matched (0..1).
-
-    ``matched`` holds the (field, stem) pairs the document matched.
-    """
-    if not p.concepts:
-        return 0.0
-    stems = {text for _, text in matched}
-    hit = sum(
-        1 for alternatives in p.concepts
-        if any(all(s in stems for s in alt) for alt, _ in alternatives)
-    )
-    return hit / len(p.concepts)
