@@ -190,11 +190,14 @@ def search(config_file, site_dir, as_json, limit, category, type_, audience, que
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--watch", is_flag=True, help="Rebuild on content changes and reload the browser.")
 @click.option("--no-build", is_flag=True, help="Serve the existing site without building first.")
+@click.option("--workers", type=click.IntRange(1, 64),
+              help="Server processes sharing the port [default: one per core, 1 with --watch].")
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
-              help="Worker threads of this server process.")
+              help="Threads per server process.")
 @click.option("--search-cache", default=4096, show_default=True, type=click.IntRange(0, 1_000_000),
               help="Search responses kept in memory per index (0 turns the cache off).")
-def serve(config_file, site_dir, host, port, watch, no_build, threads, search_cache) -> None:
+def serve(config_file, site_dir, host, port, watch, no_build, workers, threads,
+          search_cache) -> None:
     """Serve the help center (building it first) on HOST:PORT."""
     from .server import HelpCenterApp
     from .server import serve as run
@@ -213,8 +216,13 @@ def serve(config_file, site_dir, host, port, watch, no_build, threads, search_ca
         from .watch import Watcher
 
         Watcher(Path(config_file), lambda: _rebuild(app, Path(config_file), target)).start()
-    click.echo(f"Serving {target} on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    run(app, host=host, port=port, threads=threads)
+    if workers is None:
+        workers = 1 if watch else min(os.cpu_count() or 1, 8)
+    if watch and workers > 1:
+        raise KbgenError("--watch reloads one server process; leave out --workers")
+    click.echo(f"Serving {target} on http://{host}:{port}/ with {workers} process(es) "
+               "(Ctrl+C to stop)", err=True)
+    run(app, host=host, port=port, threads=threads, workers=workers)
 
 
 def _rebuild(app, config_file: Path, target: Path) -> None:

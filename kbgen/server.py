@@ -201,9 +201,51 @@ def _query_params(environ) -> dict[str, str]:
     return params
 
 
-def serve(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 4) -> None:
-    """Run ``app`` with waitress, a production-grade pure-Python WSGI server."""
+def serve(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 4,
+          workers: int = 1) -> None:
+    """Run ``app`` with waitress, a production-grade pure-Python WSGI server.
+
+    With ``workers`` > 1 the listening socket is opened once and shared by that
+    many forked processes, each with its own threads and its own copy of the
+    search index, so all cores serve (Python threads share one core).
+    """
     import waitress
 
-    waitress.serve(app, host=host, port=port, threads=threads, ident="kbgen",
-                   max_request_body_size=1_048_576)
+    options = {"threads": threads, "ident": "kbgen", "max_request_body_size": 1_048_576,
+               "connection_limit": 1000, "channel_timeout": 30}
+    if workers <= 1 or not hasattr(os, "fork"):
+        waitress.serve(app, host=host, port=port, **options)
+        return
+    import signal
+    import socket
+
+    sock = socket.create_server((host, port), backlog=1024)
+    children = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # a worker
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            try:
+                waitress.serve(app, sockets=[sock], **options)
+            finally:
+                os._exit(0)
+        children.append(pid)
+
+    def stop(signum, frame):
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for pid in children:
+        while True:
+            try:
+                os.waitpid(pid, 0)
+                break
+            except ChildProcessError:
+                break
+            except InterruptedError:
+                continue
