@@ -195,3 +195,4 @@ def test_kbgen_serve_with_two_worker_processes(search_site, tmp_path):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
+        server.stderr.close()
