@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import importlib.metadata
 import json
 import os
@@ -54,15 +55,13 @@ def command(build: str, python: str) -> list[str]:
 
 def ensure_corpus(pages: int, seed: int, force: bool) -> tuple[Path, dict]:
     project = OUT / f"corpus-{pages}-seed{seed}"
-    stamp_file = project / corpus.STAMP
-    if not force and stamp_file.is_file():
-        stamp = json.loads(stamp_file.read_text())
-        if stamp.get("generator_sha256") == corpus.generator_hash():
-            print(f"corpus {pages}: cached in {_rel(project)}", file=sys.stderr)
-            return project, stamp
+    stamp = None if force else corpus.current_stamp(project, pages, seed)
+    if stamp is not None:
+        print(f"corpus {pages}: cached in {_rel(project)}", file=sys.stderr)
+        return project, stamp
     print(f"corpus {pages}: generating in {_rel(project)} ...", file=sys.stderr)
     started = time.perf_counter()
-    stamp = corpus.generate(project, pages, seed)
+    stamp = corpus.generate(project, pages, seed, force=True)
     print(f"corpus {pages}: {stamp['articles']} articles, {stamp['faqs']} FAQ entries, "
           f"{stamp['categories']} categories in {time.perf_counter() - started:.1f}s",
           file=sys.stderr)
@@ -186,6 +185,22 @@ def environment(python: str) -> dict:
     }
 
 
+def kbgen_sources(python: str) -> dict:
+    """Where the measured kbgen lives and a hash of its code and theme (it changes often)."""
+    probe = subprocess.run(
+        [python, "-c", "import kbgen, kbgen.resources as r; print(kbgen.__file__); "
+                       "print(r.theme_dir())"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        return {}
+    package, theme = (Path(p).resolve() for p in probe.stdout.split("\n")[:2])
+    package = package.parent
+    digest = hashlib.sha256()
+    for root in (package, theme):
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return {"kbgen_package": str(package), "kbgen_sources_sha256": digest.hexdigest()[:16]}
+
+
 def load_results() -> dict:
     try:
         data = json.loads(RESULTS.read_text())
@@ -275,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
             "pages", "seed", "categories", "articles", "faqs", "article_words", "faq_words",
             "internal_links")}
         for build in builds:
+            sources = kbgen_sources(args.python) if build == "kbgen" else {}
             runs = []
             for i in range(1, args.repeat + 1):
                 print(f"{pages} pages: {build} build, run {i}/{args.repeat} ...", file=sys.stderr,
@@ -293,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
             size_entry[build] = {
                 "command": " ".join(command(build, "python")),
                 "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                **sources,
                 "runs": runs,
                 "summary": summarize(runs),
                 "site": site_stats(project / SITE_DIRS[build]) if runs[-1]["returncode"] == 0 else {},

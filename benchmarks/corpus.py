@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a deterministic kbgen help-center project for benchmarks.
 
-    python benchmarks/corpus.py --pages 1000 --out DIR [--seed 1] [--categories N]
+    python benchmarks/corpus.py --pages 1000 --out DIR [--seed 1] [--categories N] [--force]
 
 writes DIR/mkdocs.yml (a kbgen project like the scaffold's), DIR/mkdocs-plain.yml and
 DIR/mkdocs-plain-prune.yml (the same Markdown built by plain MkDocs + Material, without the
@@ -12,7 +12,8 @@ generator so a cached corpus can tell it is stale).
 (``<category>/<slug>.md``) and 60% FAQ entries (``<category>/faq/<slug>.md``), over 12
 categories at 1,000 pages and 40 at 10,000 (``--categories`` overrides). The text is
 assembled from the banks in corpus_banks.py with one ``random.Random(seed)``: the same
-pages and seed give byte-identical output. Standard library only.
+pages and seed give byte-identical output. If DIR already holds exactly that corpus (same
+generator hash, pages, seed), nothing is rewritten unless ``--force``. Standard library only.
 """
 
 from __future__ import annotations
@@ -219,8 +220,7 @@ class Generator:
         self.filler = Filler(self.rng, self.site)
         # Dates are fixed by the seed, never by the clock.
         self.base_date = dt.date(2026, 1, 1) + dt.timedelta(days=(seed * 7919) % 300)
-        n = categories or category_count(pages)
-        n = max(1, min(n, len(B.CATEGORIES)))
+        n = effective_categories(pages, categories)
         self.categories = [Category(spec, i + 1) for i, spec in enumerate(B.CATEGORIES[:n])]
         self.n_articles = max(n, round(pages * ARTICLE_SHARE))
         self.n_faqs = pages - self.n_articles
@@ -638,9 +638,36 @@ def _stats(values: list[int]) -> dict:
             "total": sum(values)} if values else {}
 
 
-def generate(out: Path | str, pages: int, seed: int = 1, categories: int | None = None) -> dict:
-    """Write the project to ``out``; returns what corpus.json records."""
+def effective_categories(pages: int, categories: int | None) -> int:
+    return max(1, min(categories or category_count(pages), len(B.CATEGORIES)))
+
+
+def current_stamp(out: Path | str, pages: int, seed: int = 1,
+                  categories: int | None = None) -> dict | None:
+    """corpus.json of ``out`` if it already holds this exact corpus, else None."""
+    try:
+        stamp = json.loads((Path(out) / STAMP).read_text())
+    except (OSError, ValueError):
+        return None
+    same = (stamp.get("generator_sha256") == generator_hash() and stamp.get("pages") == pages
+            and stamp.get("seed") == seed
+            and stamp.get("categories") == effective_categories(pages, categories)
+            and (Path(out) / "content").is_dir())
+    return stamp if same else None
+
+
+def generate(out: Path | str, pages: int, seed: int = 1, categories: int | None = None,
+             force: bool = False) -> dict:
+    """Write the project to ``out``; returns what corpus.json records.
+
+    A folder that already holds the same corpus is left alone (builds may be reading it)
+    unless ``force``.
+    """
     out = Path(out)
+    if not force:
+        stamp = current_stamp(out, pages, seed, categories)
+        if stamp is not None:
+            return dict(stamp, unchanged=True)
     if out.exists() and any(out.iterdir()):
         if not (out / STAMP).is_file():
             raise SystemExit(f"{out} is not empty and was not made by corpus.py; "
@@ -701,10 +728,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--categories", type=int, default=None,
                         help=f"number of categories (default: 12 at 1,000 pages, 40 at 10,000; "
                              f"at most {len(B.CATEGORIES)})")
+    parser.add_argument("--force", action="store_true",
+                        help="rewrite DIR even if it already holds this exact corpus")
     args = parser.parse_args(argv)
-    stamp = generate(args.out, args.pages, args.seed, args.categories)
+    stamp = generate(args.out, args.pages, args.seed, args.categories, force=args.force)
     aw = stamp["article_words"]
-    print(f"{args.out}: {stamp['articles']} articles ({aw['min']}-{aw['max']} words, "
+    state = "unchanged (already this corpus; --force rewrites)" if stamp.get("unchanged") else ""
+    print(f"{args.out}: {state}{': ' if state else ''}{stamp['articles']} articles ({aw['min']}-{aw['max']} words, "
           f"mean {aw['mean']}), {stamp['faqs']} FAQ entries, {stamp['categories']} categories, "
           f"{stamp['internal_links']} internal links", file=sys.stderr)
     return 0

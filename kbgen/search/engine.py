@@ -179,8 +179,13 @@ class SearchEngine:
         first = (request.page - 1) * request.limit
         # optimize=False: one pass that scores and counts every match (with block
         # skipping, Whoosh would run the query a second time just to count).
+        reader = searcher.reader()
+
+        def unseen(stems: tuple[str, ...]) -> bool:
+            return any(not reader.doc_frequency("body", s) for s in stems)
+
         results = searcher.search(
-            planner.to_whoosh(plan), limit=max(first + request.limit, RERANK),
+            planner.to_whoosh(plan, unseen), limit=max(first + request.limit, RERANK),
             optimize=False, filter=_filters(request),
         )
         result["total"] = len(results)
