@@ -249,6 +249,13 @@ class Generator:
             faq_slugs: set[str] = set()
             for _ in range(n_faqs):
                 category.faqs.append(self._plan_faq(category, faq_slugs))
+            # Writers promote a few pages per category, however big the site is.
+            for page in self.rng.sample(category.articles, min(len(category.articles),
+                                                               self.rng.randint(1, 2))):
+                page.meta["promoted"] = True
+            for page in self.rng.sample(category.faqs, min(len(category.faqs),
+                                                           self.rng.randint(0, 2))):
+                page.meta["promoted"] = True
         self._plan_links()
 
     def _dates(self, days_back: int = 720) -> dt.date:
@@ -308,8 +315,6 @@ class Generator:
             meta["effective"] = meta["updated"] - dt.timedelta(days=rng.randint(0, 45))
         if rng.random() < 0.3:
             meta["review_by"] = dt.date(2030, rng.randint(1, 12), rng.randint(1, 28))
-        if rng.random() < 0.06:
-            meta["promoted"] = True
         return ArticlePlan(category, slug, title, kind, ctx, self._headings(kind, ctx, target),
                            target, meta)
 
@@ -378,8 +383,6 @@ class Generator:
             meta["tags"] = rng.sample(spec["tags"], rng.randint(1, 2))
         meta["audience"] = self._audience(spec)
         meta["updated"] = self._dates()
-        if rng.random() < 0.04:
-            meta["promoted"] = True
         return FaqPlan(category, slug, question, kind, ctx, meta)
 
     def _plan_links(self) -> None:
