@@ -22,6 +22,8 @@ from . import content, pages, search
 from .config import KbgenConfig
 from .content.diagnostics import format_text
 from .content.links import Resolver
+from .content.contactfile import CONTACT_FILE
+from .content.flowfile import FLOWS_DIR
 from .content.loader import CATEGORY_FILE, FAQ_DIR, SYNONYMS_FILE
 from .resources import theme_dir
 
@@ -32,7 +34,7 @@ log = logging.getLogger("mkdocs.plugins.kbgen")
 # Extensions the generated pages rely on (the FAQ accordion uses md_in_html).
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "toc")
 PROGRESS_THRESHOLD = 300
-DATA_FILES = {CATEGORY_FILE, SYNONYMS_FILE}
+DATA_FILES = {CATEGORY_FILE, SYNONYMS_FILE, CONTACT_FILE}
 
 
 class KbgenPlugin(BasePlugin[KbgenConfig]):
@@ -99,6 +101,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if kind is pages.PageKind.HOME:
             page.meta.setdefault("title", config.site_name)
             page.meta.setdefault("hide", ["navigation", "toc"])
+        elif kind is pages.PageKind.FLOW:
+            page.meta.setdefault("hide", ["toc"])
+            if model.summary:
+                page.meta.setdefault("description", model.summary)
         elif kind is pages.PageKind.SEARCH:
             page.meta.setdefault("title", "Search")
             page.meta.setdefault("hide", ["navigation", "toc"])
@@ -106,10 +112,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         elif kind is pages.PageKind.CATEGORY:
             if model.description:
                 page.meta.setdefault("description", model.description)
+            contact_src = self._contact_src()
+            contact_link = (posixpath.relpath(contact_src, posixpath.dirname(src))
+                            if contact_src and contact_src != src else None)
             markdown = self.resolver.rebase(markdown, src, src) + pages.faq_accordion(
                 model,
                 lambda entry: self.resolver.rebase(entry.body, entry.src, src),
                 heading=self.config.faq_heading,
+                contact_link=contact_link,
             )
             return markdown
         elif kind is pages.PageKind.ARTICLE and model.summary:
@@ -130,9 +140,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             page.file.src_uri,
             self._url_for,
             home_title=self.config.home_title,
+            contact_src=self._contact_src(),
+            resolver=self.resolver,
         )
         context["kb"]["home_heading"] = self.config.home_heading
-        context["kb"]["contact_url"] = self._contact_url()
         return context
 
     def on_post_page(self, output, page, config):
@@ -159,12 +170,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         search.write_index(docs, groups, config.site_dir, procs=min(procs, os.cpu_count() or 1))
         log.info(f"search index: {len(docs)} documents in {time.perf_counter() - started:.1f} s")
 
-    def _contact_url(self) -> str | None:
-        src = self.config.contact_page
-        if src is None:
-            category = self.center.category("contact")
-            src = category.index_src if category else None
-        return self._url_for(src) if src else None
+    def _contact_src(self) -> str | None:
+        if self.config.contact_page is not None:
+            return self.config.contact_page
+        category = self.center.category("contact")
+        return category.index_src if category else None
 
     def _url_for(self, src: str) -> str:
         file = self._files.get_file_from_path(src)
@@ -176,4 +186,6 @@ def _is_data_file(src: str) -> bool:
     if name in DATA_FILES:
         return True
     parts = src.split("/")
+    if len(parts) == 2 and parts[0] == FLOWS_DIR and name.endswith(".yml"):
+        return True
     return len(parts) >= 3 and FAQ_DIR in parts[1:-1] and name.endswith(".md")

@@ -10,7 +10,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from . import checks, links
+from . import checks, flowfile, links
 from .diagnostics import Diagnostic, Report
 from .loader import load as _load
 from .model import Article, Category, FaqEntry, HelpCenter, Section
@@ -31,6 +31,7 @@ def load(
     checks.clashing_urls(center, report)
     checks.overdue_reviews(center, report, today or current_date())
     links.check(center, report)
+    flowfile.check_references(center, report)
     return center, report
 
 

@@ -13,6 +13,8 @@ from . import schema
 from .diagnostics import Report
 from .mdscan import anchors, headings
 from .model import Article, Category, FaqEntry, HelpCenter, Section
+from .contactfile import load_contact
+from .flowfile import load_flows
 from .yamlfile import YamlError, item_lines, parse, split_front_matter
 
 CATEGORY_FILE = "_category.yml"
@@ -48,6 +50,8 @@ def load(docs_dir: Path, report: Report) -> HelpCenter:
             _sort_articles(section.articles)
     _sort_articles(center.loose_articles)
     center.synonyms = _load_synonyms(docs_dir / SYNONYMS_FILE, report)
+    center.contact = load_contact(docs_dir, report)
+    center.flows = load_flows(docs_dir, report)
     return center
 
 
@@ -176,6 +180,7 @@ def _load_faqs(folder: Path, docs_dir: Path, category: str, report: Report) -> l
                 audience=meta.get("audience", "everyone"),
                 updated=meta.get("updated"),
                 promoted=meta.get("promoted", False),
+                contact=meta.get("contact", True),
                 headings=heads,
                 anchors=anchors(parsed.body, heads),
                 lines=parsed.meta.lines,
@@ -225,6 +230,7 @@ def _load_article(
         review_by=meta.get("review_by"),
         owner=meta.get("owner", ""),
         promoted=meta.get("promoted", False),
+        contact=meta.get("contact", True),
         headings=heads,
         anchors=anchors(parsed.body, heads),
         meta=meta,

@@ -37,6 +37,7 @@ class Article:
     review_by: dt.date | None = None
     owner: str = ""
     promoted: bool = False
+    contact: bool = True  # show "Still need help?"
     headings: list[Heading] = field(default_factory=list)
     anchors: set[str] = field(default_factory=set)
     meta: dict = field(default_factory=dict)
@@ -61,6 +62,7 @@ class FaqEntry:
     audience: str = "everyone"
     updated: dt.date | None = None
     promoted: bool = False
+    contact: bool = True
     headings: list[Heading] = field(default_factory=list)
     anchors: set[str] = field(default_factory=set)
     lines: dict[str, int] = field(default_factory=dict)
@@ -119,6 +121,11 @@ class HelpCenter:
     loose_articles: list[Article] = field(default_factory=list)  # top-level pages
     home: Article | None = None  # the writer's own index.md, if any
     synonyms: list[tuple[str, ...]] = field(default_factory=list)
+    contact: Contact | None = None
+    flows: list[Flow] = field(default_factory=list)
+
+    def flow(self, flow_id: str) -> Flow | None:
+        return next((f for f in self.flows if f.id == flow_id), None)
 
     def category(self, slug: str | None) -> Category | None:
         return next((c for c in self.categories if c.slug == slug), None)
@@ -143,3 +150,88 @@ class HelpCenter:
         for a in self.loose_articles:
             pages[a.src] = a
         return pages
+
+
+@dataclass
+class Channel:
+    """One way to reach support (contact.yml)."""
+
+    id: str
+    type: str  # phone | email | chat | messaging | social | form | post
+    label: str
+    address: str = ""  # number, e-mail address, handle or postal address
+    url: str = ""  # where the channel starts (tel:, mailto:, https:)
+    audience: str = "everyone"
+    schedule: object | None = None  # kbgen.contact.Schedule; None = any time
+    response_minutes: int | None = None
+    response: str = ""  # the promise as shoppers read it
+    escalation: int | None = None  # place in the escalation order (1 = first)
+    script: str = ""  # a live-chat provider's script, loaded only on request
+    note: str = ""
+    line: int = 1
+
+
+@dataclass
+class Contact:
+    path: Path
+    zone: str
+    channels: list[Channel] = field(default_factory=list)
+    holidays: list[tuple[object, str]] = field(default_factory=list)
+
+    def channel(self, channel_id: str) -> Channel | None:
+        return next((c for c in self.channels if c.id == channel_id), None)
+
+    def for_audience(self, audience: str) -> list[Channel]:
+        """Channels a page for ``audience`` shows: theirs and everyone's."""
+        if audience == "everyone":
+            return list(self.channels)
+        return [c for c in self.channels if c.audience in (audience, "everyone")]
+
+    @property
+    def escalation(self) -> list[Channel]:
+        return sorted((c for c in self.channels if c.escalation), key=lambda c: c.escalation)
+
+
+@dataclass
+class FlowAnswer:
+    label: str
+    next: str
+
+
+@dataclass
+class FlowStep:
+    id: str
+    question: str
+    help: str = ""
+    answers: list[FlowAnswer] = field(default_factory=list)
+
+
+@dataclass
+class FlowResult:
+    id: str
+    title: str
+    text: str = ""
+    links: list[tuple[str, str]] = field(default_factory=list)  # (label, target src)
+    channel: str | None = None
+
+
+@dataclass
+class Flow:
+    """A guided resolution: questions leading to what to do and whom to contact."""
+
+    id: str
+    path: Path
+    title: str
+    summary: str = ""
+    audience: str = "everyone"
+    start: str = ""
+    steps: list[FlowStep] = field(default_factory=list)
+    results: list[FlowResult] = field(default_factory=list)
+    lines: object = field(default=None, repr=False)  # YAML key path -> line
+
+    @property
+    def src(self) -> str:
+        return f"flows/{self.id}.md"
+
+    def node(self, node_id: str) -> FlowStep | FlowResult | None:
+        return next((n for n in [*self.steps, *self.results] if n.id == node_id), None)

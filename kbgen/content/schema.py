@@ -42,6 +42,7 @@ ARTICLE = _fields(
     Field("review_by", "date"),
     Field("owner", "str"),
     Field("promoted", "bool"),
+    Field("contact", "bool", help="false hides 'Still need help?' on this page"),
     *_MATERIAL,
 )
 
@@ -51,6 +52,7 @@ FAQ = _fields(
     Field("audience", "audience"),
     Field("updated", "date"),
     Field("promoted", "bool"),
+    Field("contact", "bool", help="false hides the contact link under this answer"),
 )
 
 CATEGORY = _fields(

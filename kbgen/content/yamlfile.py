@@ -96,3 +96,47 @@ def split_front_matter(text: str) -> MarkdownFile:
     body = text[match.end():]
     body_line = text[: match.end()].count("\n") + 1
     return MarkdownFile(meta, body, body_line, True)
+
+
+def parse_with_lines(text: str) -> tuple[object, dict[tuple, int]]:
+    """Parse YAML and map every key path to its 1-based line.
+
+    Paths are tuples of mapping keys and sequence indexes, e.g.
+    ``("channels", 0, "hours")``; ``()`` is the document itself.
+    """
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise YamlError(f"invalid YAML: {exc.problem or exc}", 1 + (mark.line if mark else 0)) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"invalid YAML: {exc}", 1) from None
+    lines: dict[tuple, int] = {}
+
+    def walk(n, path: tuple) -> None:
+        lines.setdefault(path, n.start_mark.line + 1)
+        if isinstance(n, yaml.MappingNode):
+            for key, value in n.value:
+                child = path + (key.value if isinstance(key, yaml.ScalarNode) else str(key),)
+                lines[child] = key.start_mark.line + 1
+                walk(value, child)
+        elif isinstance(n, yaml.SequenceNode):
+            for i, item in enumerate(n.value):
+                walk(item, path + (i,))
+
+    if node is not None:
+        walk(node, ())
+    return data, lines
+
+
+class Lines:
+    """Line lookup for a parsed YAML file: the nearest known line of a key path."""
+
+    def __init__(self, lines: dict[tuple, int]):
+        self._lines = lines
+
+    def __call__(self, *path) -> int:
+        while path and path not in self._lines:
+            path = path[:-1]
+        return self._lines.get(path, 1)

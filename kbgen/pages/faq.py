@@ -17,13 +17,16 @@ FAQ_HEADING_ID = "faq"
 
 
 def faq_accordion(
-    category: Category, rebase: Callable[[FaqEntry], str], heading: str = "Questions and answers"
+    category: Category, rebase: Callable[[FaqEntry], str], heading: str = "Questions and answers",
+    contact_link: str | None = None,
 ) -> str:
+    """``contact_link``: a Markdown link target (relative to the category page) for
+    the "Still need help?" line under each answer."""
     if not category.faqs:
         return ""
     parts = [f'\n\n## {escape(heading)} {{#{FAQ_HEADING_ID}}}\n\n<div class="kb-faq" markdown="1">\n']
     for entry in _ordered(category.faqs):
-        parts.append(_entry(entry, rebase(entry)))
+        parts.append(_entry(entry, rebase(entry), contact_link if entry.contact else None))
     parts.append("</div>\n")
     return "".join(parts)
 
@@ -32,13 +35,16 @@ def _ordered(entries: list[FaqEntry]) -> list[FaqEntry]:
     return sorted(entries, key=lambda e: (not e.promoted, e.question.casefold()))
 
 
-def _entry(entry: FaqEntry, answer: str) -> str:
+def _entry(entry: FaqEntry, answer: str, contact_link: str | None) -> str:
     slug = escape(entry.slug)
+    contact = (f'<p class="kb-faq__contact" markdown="1">Still need help? '
+               f'[Contact us]({contact_link})</p>\n\n' if contact_link else "")
     return (
         f'<details class="kb-faq__item" id="{slug}" data-kb-faq markdown="1">\n'
         f'<summary class="kb-faq__question">{escape(entry.question)}</summary>\n'
         f'<div class="kb-faq__answer" markdown="1">\n\n'
         f"{answer.strip()}\n\n"
+        f"{contact}"
         f'<p class="kb-faq__permalink"><a href="#{slug}">Link to this answer</a></p>\n\n'
         f"</div>\n</details>\n"
     )

@@ -15,6 +15,7 @@ SEARCH_SRC = "search.md"  # the results page, /search/?q=
 class PageKind(str, enum.Enum):
     HOME = "home"
     SEARCH = "search"
+    FLOW = "flow"
     CATEGORY = "category"
     ARTICLE = "article"
     OTHER = "other"
@@ -33,18 +34,26 @@ class Layout:
             src: page for src, page in center.by_src().items()
             if isinstance(page, (Article, Category))
         }
+        self.flows = {flow.src: flow for flow in center.flows}
 
     def classify(self, src: str) -> tuple[PageKind, Article | Category | None]:
         if src == HOME_SRC:
             return PageKind.HOME, self.center.home
         if src == SEARCH_SRC:
             return PageKind.SEARCH, None
+        flow = self.flows.get(src)
+        if flow is not None:
+            return PageKind.FLOW, flow
         page = self.pages.get(src)
         if isinstance(page, Category):
             return PageKind.CATEGORY, page
         if isinstance(page, Article):
             return PageKind.ARTICLE, page
         return PageKind.OTHER, None
+
+    def audience(self, src: str) -> str:
+        kind, page = self.classify(src)
+        return getattr(page, "audience", "everyone") if page is not None else "everyone"
 
     def last_updated(self, src: str) -> dt.date | None:
         """When a page last changed, from content dates (not the build clock).
@@ -66,7 +75,7 @@ class Layout:
         """Pages to add because no writer wrote them: the home and category pages."""
         srcs = [] if self.center.home is not None else [HOME_SRC]
         srcs += [c.index_src for c in self.center.categories if c.intro is None]
-        return srcs + [SEARCH_SRC]
+        return srcs + list(self.flows) + [SEARCH_SRC]
 
     def navigation(self, home_title: str) -> list:
         """MkDocs ``nav`` from the categories, so writers never maintain it."""
@@ -79,4 +88,6 @@ class Layout:
                 items.append({section.title: [a.src for a in section.articles]})
             nav.append({category.title: items})
         nav += [a.src for a in self.center.loose_articles]
+        if self.flows:
+            nav.append({"Guided help": list(self.flows)})
         return nav

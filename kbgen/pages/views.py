@@ -11,15 +11,24 @@ import datetime as dt
 from typing import Callable
 
 from ..content.model import Article, Category, FaqEntry
+from .contact import contact_view, flow_view
 from .layout import HOME_SRC, Layout, PageKind
 
 UrlFor = Callable[[str], str]
 
 
-def page_view(layout: Layout, src: str, url_for: UrlFor, home_title: str = "Home") -> dict:
+def page_view(layout: Layout, src: str, url_for: UrlFor, home_title: str = "Home",
+              contact_src: str | None = None, resolver=None) -> dict:
     kind, page = layout.classify(src)
     view: dict = {"kind": kind.value, "breadcrumbs": []}
     center = layout.center
+    view["status"] = contact_view(center.contact)
+    view["contact_url"] = url_for(contact_src) if contact_src else None
+    if src == contact_src:
+        view["contact_page"] = contact_view(center.contact)
+    view["flows"] = [
+        {"title": f.title, "summary": f.summary, "url": url_for(f.src)} for f in center.flows
+    ]
     if kind is PageKind.HOME:
         view["categories"] = [_card(c, url_for) for c in center.categories]
         view["promoted"] = [
@@ -38,9 +47,18 @@ def page_view(layout: Layout, src: str, url_for: UrlFor, home_title: str = "Home
             for s in page.sections
         ]
         view["breadcrumbs"] = [_crumb(home_title, url_for(HOME_SRC)), _crumb(page.title)]
+        if src != contact_src:
+            view["still_need_help"] = contact_view(
+                center.contact, "everyone", subject=f"Question about: {page.title}")
+    elif kind is PageKind.FLOW:
+        view["flow"] = flow_view(page, center.contact, resolver, url_for)
+        view["breadcrumbs"] = [_crumb(home_title, url_for(HOME_SRC)), _crumb(page.title)]
     elif kind is PageKind.ARTICLE:
         category = center.category(page.category)
         view["article"] = _item(page, url_for, category=category)
+        if page.contact:
+            view["still_need_help"] = contact_view(
+                center.contact, page.audience, subject=f"Question about: {page.title}")
         crumbs = [_crumb(home_title, url_for(HOME_SRC))]
         if category is not None:
             crumbs.append(_crumb(category.title, url_for(category.index_src)))

@@ -1,0 +1,217 @@
+"""``flows/<id>.yml``: guided resolution flows, short decision trees.
+
+```yaml
+title: Item not received
+summary: Find out what to do when a parcel hasn't arrived.
+audience: buyers
+start: delivery-date
+steps:
+  - id: delivery-date
+    question: Has the latest estimated delivery date passed?
+    answers:
+      - {label: "Yes", next: tracking}
+      - {label: "Not yet", next: wait}
+results:
+  - id: wait
+    title: Give it until the latest estimated date
+    text: Parcels often arrive on the last day of the estimate.
+    links: [../shipping/tracking-a-parcel.md]
+    channel: chat
+```
+Links are relative to the flow file, like any Markdown link.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .diagnostics import Report, did_you_mean
+from .links import LinkError, Resolver
+from .model import Flow, FlowAnswer, FlowResult, FlowStep, HelpCenter
+from .schema import AUDIENCES
+from .yamlfile import Lines, YamlError, parse_with_lines
+
+FLOWS_DIR = "flows"
+FLOW_KEYS = ("title", "summary", "audience", "start", "steps", "results")
+STEP_KEYS = ("id", "question", "help", "answers")
+RESULT_KEYS = ("id", "title", "text", "links", "channel")
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def load_flows(docs_dir: Path, report: Report) -> list[Flow]:
+    folder = docs_dir / FLOWS_DIR
+    if not folder.is_dir():
+        return []
+    flows = []
+    for path in sorted(folder.glob("*.yml")):
+        flow = _load(path, report)
+        if flow is not None:
+            flows.append(flow)
+    return flows
+
+
+def _label(value) -> str:
+    if isinstance(value, bool):  # YAML reads a bare Yes/No as a boolean
+        return "Yes" if value else "No"
+    return str(value or "").strip()
+
+
+def _load(path: Path, report: Report) -> Flow | None:
+    try:
+        data, raw = parse_with_lines(path.read_text(encoding="utf-8"))
+    except (YamlError, UnicodeDecodeError) as exc:
+        report.error(path, getattr(exc, "line", 1), getattr(exc, "message", str(exc)))
+        return None
+    line = Lines(raw)
+    if not _ID.match(path.stem):
+        report.error(path, 1, f"flow file name '{path.name}' must be lowercase words joined by hyphens")
+        return None
+    if not isinstance(data, dict):
+        report.error(path, 1, "a flow must be a mapping with title, start, steps and results")
+        return None
+    for key in data:
+        if key not in FLOW_KEYS:
+            report.error(path, line(key), f"unknown key '{key}' in a flow{did_you_mean(str(key), FLOW_KEYS)}")
+    title = str(data.get("title") or "").strip()
+    if not title:
+        report.error(path, 1, "missing required 'title'")
+    audience = data.get("audience", "everyone")
+    if audience not in AUDIENCES:
+        report.error(path, line("audience"), f"unknown audience '{audience}'; use one of {', '.join(AUDIENCES)}")
+    flow = Flow(id=path.stem, path=path, title=title, summary=str(data.get("summary") or ""),
+                audience=audience if audience in AUDIENCES else "everyone",
+                start=str(data.get("start") or ""))
+    seen: dict[str, int] = {}
+
+    def node_id(value, where: tuple) -> str | None:
+        if not isinstance(value, str) or not _ID.match(value):
+            report.error(path, line(*where), f"'id' must be a short lowercase name (got {value!r})")
+            return None
+        if value in seen:
+            report.error(path, line(*where), f"duplicate id '{value}' (first on line {seen[value]})")
+            return None
+        seen[value] = line(*where)
+        return value
+
+    for i, raw_step in enumerate(data.get("steps") or []):
+        if not isinstance(raw_step, dict):
+            report.error(path, line("steps", i), "a step must be a mapping with id, question and answers")
+            continue
+        _unknown(raw_step, STEP_KEYS, "a step", path, line, ("steps", i), report)
+        sid = node_id(raw_step.get("id"), ("steps", i, "id"))
+        question = str(raw_step.get("question") or "").strip()
+        if not question:
+            report.error(path, line("steps", i), "a step needs a 'question'")
+        answers = []
+        for j, answer in enumerate(raw_step.get("answers") or []):
+            if not isinstance(answer, dict) or not _label(answer.get("label")) or not answer.get("next"):
+                report.error(path, line("steps", i, "answers", j), "an answer needs a 'label' and a 'next'")
+                continue
+            answers.append(FlowAnswer(_label(answer["label"]), str(answer["next"])))
+        if len(answers) < 2:
+            report.error(path, line("steps", i), "a step needs at least two answers")
+        if sid and question:
+            flow.steps.append(FlowStep(sid, question, str(raw_step.get("help") or ""), answers))
+    for i, raw_result in enumerate(data.get("results") or []):
+        if not isinstance(raw_result, dict):
+            report.error(path, line("results", i), "a result must be a mapping with id and title")
+            continue
+        _unknown(raw_result, RESULT_KEYS, "a result", path, line, ("results", i), report)
+        rid = node_id(raw_result.get("id"), ("results", i, "id"))
+        rtitle = str(raw_result.get("title") or "").strip()
+        if not rtitle:
+            report.error(path, line("results", i), "a result needs a 'title'")
+        links = []
+        for j, link in enumerate(raw_result.get("links") or []):
+            if isinstance(link, dict) and len(link) == 1:
+                label, target = next(iter(link.items()))
+            else:
+                label, target = "", link
+            links.append((str(label), str(target)))
+        if rid and rtitle:
+            flow.results.append(FlowResult(rid, rtitle, str(raw_result.get("text") or ""),
+                                           links, raw_result.get("channel")))
+    if not flow.results:
+        report.error(path, line("results"), "a flow needs at least one result")
+    flow.lines = line  # for check_references
+    return flow if title else None
+
+
+def _unknown(raw: dict, keys, what: str, path, line: Lines, where: tuple, report: Report) -> None:
+    for key in raw:
+        if key not in keys:
+            report.error(path, line(*where, key), f"unknown key '{key}' in {what}{did_you_mean(str(key), keys)}")
+
+
+def check_references(center: HelpCenter, report: Report) -> None:
+    """Answers lead somewhere, results name real pages and channels, no loops."""
+    resolver = Resolver(center)
+    for flow in center.flows:
+        line: Lines = flow.lines
+        ids = {n.id for n in [*flow.steps, *flow.results]}
+        if flow.start not in ids:
+            report.error(flow.path, line("start"), f"'start' must name a step (got {flow.start!r})"
+                                                   f"{did_you_mean(flow.start, ids)}")
+        for i, step in enumerate(flow.steps):
+            for j, answer in enumerate(step.answers):
+                if answer.next not in ids:
+                    report.error(flow.path, line("steps", i, "answers", j),
+                                 f"answer '{answer.label}' leads to unknown '{answer.next}'"
+                                 f"{did_you_mean(answer.next, ids)}")
+        for i, result in enumerate(flow.results):
+            for j, (label, target) in enumerate(result.links):
+                try:
+                    resolved = resolver.resolve(flow.src, target)
+                except LinkError as exc:
+                    report.error(flow.path, line("results", i, "links", j), str(exc))
+                    continue
+                if resolved is not None and not label:
+                    page = resolver.pages.get(resolved.src) if not resolved.anchor else None
+                    fallback = getattr(page, "title", "") or target
+                    result.links[j] = (fallback, target)
+            if result.channel is not None and (
+                center.contact is None or center.contact.channel(str(result.channel)) is None
+            ):
+                known = [c.id for c in center.contact.channels] if center.contact else []
+                report.error(flow.path, line("results", i, "channel"),
+                             f"unknown channel '{result.channel}'{did_you_mean(str(result.channel), known)}"
+                             + ("" if center.contact else "; add it to contact.yml"))
+        if flow.start in ids and _has_cycle(flow):
+            report.error(flow.path, line("steps"), "the answers go round in a circle; a flow must "
+                                                   "always move on to a result")
+        reachable = _reachable(flow)
+        for node in [*flow.steps, *flow.results]:
+            if flow.start in ids and node.id not in reachable:
+                report.warning(flow.path, 1, f"'{node.id}' is never reached from '{flow.start}'")
+
+
+def _reachable(flow: Flow) -> set[str]:
+    seen, todo = set(), [flow.start]
+    while todo:
+        node = flow.node(todo.pop())
+        if node is None or node.id in seen:
+            continue
+        seen.add(node.id)
+        if isinstance(node, FlowStep):
+            todo.extend(a.next for a in node.answers)
+    return seen
+
+
+def _has_cycle(flow: Flow) -> bool:
+    visiting, done = set(), set()
+
+    def visit(node_id: str) -> bool:
+        if node_id in done:
+            return False
+        if node_id in visiting:
+            return True
+        visiting.add(node_id)
+        node = flow.node(node_id)
+        if isinstance(node, FlowStep) and any(visit(a.next) for a in node.answers):
+            return True
+        visiting.discard(node_id)
+        done.add(node_id)
+        return False
+
+    return visit(flow.start)

@@ -1,0 +1,111 @@
+"""What templates show of contact channels and guided flows.
+
+Plain dicts: the schedule travels as JSON so the shopper's browser can say
+"open now" for the channel's own time zone; everything else is rendered into
+the page, so it reads the same without JavaScript.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+from urllib.parse import quote
+
+import markdown
+
+from ..contact.hours import promise_text
+from ..content.links import LinkError, Resolver
+from ..content.model import Channel, Contact, Flow
+
+ICONS = {
+    "phone": "material/phone-outline",
+    "email": "material/email-outline",
+    "chat": "material/chat-processing-outline",
+    "messaging": "material/message-text-outline",
+    "social": "material/at",
+    "form": "material/form-select",
+    "post": "material/mailbox-outline",
+}
+VERBS = {"phone": "answers", "chat": "replies", "messaging": "replies", "social": "replies",
+         "email": "answered", "form": "answered", "post": "answered"}
+
+
+def channel_view(channel: Channel, subject: str | None = None) -> dict:
+    url = channel.url
+    if channel.type == "email" and subject:
+        url += "?subject=" + quote(subject)
+    schedule = channel.schedule
+    promise = channel.response
+    if not promise and channel.response_minutes is not None:
+        promise = promise_text(channel.response_minutes, VERBS[channel.type])
+    return {
+        "id": channel.id,
+        "type": channel.type,
+        "label": channel.label,
+        "address": channel.address,
+        "address_lines": channel.address.splitlines(),
+        "url": url,
+        "audience": channel.audience,
+        "note": channel.note,
+        "icon": ICONS[channel.type],
+        "promise": promise,
+        "escalation": channel.escalation,
+        "script": channel.script,
+        "always_open": schedule is None,
+        "hours": schedule.rows() if schedule else None,
+        "hours_summary": schedule.summary() if schedule else "Any time",
+        "zone": schedule.zone if schedule else None,
+        "schedule": schedule.as_json() if schedule else None,
+    }
+
+
+def contact_view(contact: Contact | None, audience: str = "everyone",
+                 subject: str | None = None) -> dict | None:
+    if contact is None or not contact.channels:
+        return None
+    channels = [channel_view(c, subject) for c in contact.for_audience(audience)]
+    return {
+        "channels": channels,
+        "escalation": [channel_view(c, subject) for c in contact.escalation],
+        "holidays": [{"date": d.isoformat(), "name": n} for d, n in contact.holidays],
+        "zone": contact.zone,
+    }
+
+
+def _html(text: str) -> str:
+    return markdown.markdown(text, extensions=["attr_list"]) if text.strip() else ""
+
+
+def flow_view(flow: Flow, contact: Contact | None, resolver: Resolver,
+              url_for: Callable[[str], str]) -> dict:
+    def link(label: str, target: str) -> dict | None:
+        try:
+            resolved = resolver.resolve(flow.src, target)
+        except LinkError:
+            return None  # reported by kbgen check
+        if resolved is None:
+            return {"label": label or target, "url": target, "external": True}
+        url = url_for(resolved.src) + (f"#{resolved.anchor}" if resolved.anchor else "")
+        return {"label": label or target, "url": url, "external": False}
+
+    results = []
+    for result in flow.results:
+        channel = contact.channel(result.channel) if (contact and result.channel) else None
+        results.append({
+            "id": result.id,
+            "title": result.title,
+            "html": _html(result.text),
+            "links": [v for v in (link(lbl, tgt) for lbl, tgt in result.links) if v],
+            "channel": channel_view(channel, subject=flow.title) if channel else None,
+        })
+    return {
+        "id": flow.id,
+        "title": flow.title,
+        "summary": flow.summary,
+        "start": flow.start,
+        "steps": [
+            {"id": s.id, "question": s.question, "help": _html(s.help),
+             "answers": [{"label": a.label, "next": a.next} for a in s.answers]}
+            for s in sorted(flow.steps, key=lambda s: s.id != flow.start)
+        ],
+        "results": results,
+    }
