@@ -17,8 +17,10 @@ import logging
 
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import get_relative_url
 
 from . import content, pages, search
+from .pages import embeds
 from .config import KbgenConfig
 from .content.diagnostics import format_text
 from .content.links import Resolver
@@ -115,7 +117,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             contact_src = self._contact_src()
             contact_link = (posixpath.relpath(contact_src, posixpath.dirname(src))
                             if contact_src and contact_src != src else None)
-            markdown = self.resolver.rebase(markdown, src, src) + pages.faq_accordion(
+            markdown = embeds.to_markers(self.resolver.rebase(markdown, src, src)) + pages.faq_accordion(
                 model,
                 lambda entry: self.resolver.rebase(entry.body, entry.src, src),
                 heading=self.config.faq_heading,
@@ -124,7 +126,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             return markdown
         elif kind is pages.PageKind.ARTICLE and model.summary:
             page.meta.setdefault("description", model.summary)
-        return self.resolver.rebase(markdown, src, src)
+        return embeds.to_markers(self.resolver.rebase(markdown, src, src))
 
     def on_page_content(self, html, page, config, files):
         if not self.config.enabled:
@@ -146,9 +148,17 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         context["kb"]["home_heading"] = self.config.home_heading
         return context
 
+    def on_env(self, env, config, files):
+        if not self.config.enabled:
+            return
+        self._env = env
+        return env
+
     def on_post_page(self, output, page, config):
         if not self.config.enabled:
             return
+        if "kb-embed" in output:
+            output = embeds.render_markers(output, lambda kind, id_: self._render_embed(kind, id_, page))
         self._pages_done += 1
         total = self._page_total
         if total >= PROGRESS_THRESHOLD:
@@ -169,6 +179,24 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         started = time.perf_counter()
         search.write_index(docs, groups, config.site_dir, procs=min(procs, os.cpu_count() or 1))
         log.info(f"search index: {len(docs)} documents in {time.perf_counter() - started:.1f} s")
+
+    def _render_embed(self, kind: str, id_: str, page) -> str | None:
+        """The theme's own partial for a ``{{ contact:id }}`` or ``{{ flow:id }}``."""
+        context = {"page": page, "base_url": get_relative_url(".", page.url)}
+        if kind == "contact" and self.center.contact is not None:
+            channel = self.center.contact.channel(id_)
+            if channel is None:
+                return None
+            card = self._env.get_template("partials/kbgen/channel-card.html").render(
+                **context, channel=pages.channel_view(channel, subject=page.title), compact=False)
+            return f'<ul class="kb-channels kb-channels--embedded">{card}</ul>'
+        if kind == "flow":
+            flow = self.center.flow(id_)
+            if flow is None:
+                return None
+            view = pages.flow_view(flow, self.center.contact, self.resolver, self._url_for)
+            return self._env.get_template("partials/kbgen/flow.html").render(**context, flow=view)
+        return None
 
     def _contact_src(self) -> str | None:
         if self.config.contact_page is not None:

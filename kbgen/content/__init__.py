@@ -30,6 +30,7 @@ def load(
     checks.duplicate_questions(center, report)
     checks.clashing_urls(center, report)
     checks.overdue_reviews(center, report, today or current_date())
+    checks.unknown_shortcodes(center, report)
     links.check(center, report)
     flowfile.check_references(center, report)
     return center, report

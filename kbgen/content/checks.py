@@ -6,7 +6,8 @@ import datetime as dt
 import os
 import re
 
-from .diagnostics import Report
+from .diagnostics import Report, did_you_mean
+from .mdscan import shortcodes
 from .model import HelpCenter
 
 
@@ -83,3 +84,29 @@ def unknown_icons(center: HelpCenter, report: Report, icon_dirs) -> None:
                 "'material/truck-delivery-outline'",
                 "icon",
             )
+
+
+SHORTCODE_KINDS = ("contact", "flow")
+
+
+def unknown_shortcodes(center: HelpCenter, report: Report) -> None:
+    """``{{ contact:id }}`` and ``{{ flow:id }}`` must name a channel or a flow."""
+    channels = [c.id for c in center.contact.channels] if center.contact else []
+    flows = [f.id for f in center.flows]
+    documents = [*center.articles, *center.faqs]
+    documents += [c.intro for c in center.categories if c.intro is not None]
+    if center.home is not None:
+        documents.append(center.home)
+    for doc in documents:
+        for code in shortcodes(doc.body, doc.body_line):
+            if code.kind == "contact":
+                known, what = channels, "contact channel (see contact.yml)"
+            elif code.kind == "flow":
+                known, what = flows, "flow (see flows/)"
+            else:
+                report.error(doc.path, code.line, f"unknown shortcode '{code.kind}'; use "
+                             f"{{{{ contact:id }}}} or {{{{ flow:id }}}}{did_you_mean(code.kind, SHORTCODE_KINDS)}")
+                continue
+            if code.id not in known:
+                report.error(doc.path, code.line,
+                             f"unknown {what} '{code.id}'{did_you_mean(code.id, known)}")

@@ -28,6 +28,9 @@ _INLINE_LINK = re.compile(
 _REF_DEF = re.compile(r"^[ ]{0,3}\[[^\]]+\]:[ \t]*(?P<target><[^>\n]*>|\S+)", re.M)
 _HTML_LINK = re.compile(r"""<(?P<tag>a|img)\b[^>]*?\b(?:href|src)=["'](?P<target>[^"']+)["']""", re.I)
 
+# {{ contact:chat }} or {{ flow:item-not-received }}: a channel card or a guided flow.
+SHORTCODE = re.compile(r"\{\{\s*(?P<kind>[a-z]+)\s*:\s*(?P<id>[^\s}]*)\s*\}\}")
+
 _INLINE_MARKUP = re.compile(r"[*_`]|!?\[([^\]]*)\]\([^)]*\)")
 
 
@@ -126,3 +129,18 @@ def replace_targets(body: str, replacements: dict[int, tuple[int, str]]) -> str:
         pos = end
     out.append(body[pos:])
     return "".join(out)
+
+
+@dataclass(frozen=True)
+class Shortcode:
+    kind: str
+    id: str
+    line: int
+
+
+def shortcodes(body: str, first_line: int = 1) -> list[Shortcode]:
+    masked = mask_code(body)
+    return [
+        Shortcode(m.group("kind"), m.group("id"), first_line + masked.count("\n", 0, m.start()))
+        for m in SHORTCODE.finditer(masked)
+    ]

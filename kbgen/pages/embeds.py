@@ -1,0 +1,34 @@
+"""Shortcodes in Markdown: ``{{ contact:chat }}`` places a channel card,
+``{{ flow:item-not-received }}`` a guided flow.
+
+Markdown is rendered before templates exist, so a shortcode first becomes an
+empty marker element, and the widget's HTML (the same partial the theme
+uses) replaces it once the page is rendered.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from ..content.mdscan import SHORTCODE, mask_code
+
+MARKER = re.compile(r'<div class="kb-embed" data-kb-embed="(?P<kind>[a-z]+):(?P<id>[a-z0-9-]+)"></div>')
+
+
+def to_markers(markdown: str) -> str:
+    """Replace shortcodes (outside code) with marker elements on their own lines."""
+    masked = mask_code(markdown)
+    out, pos = [], 0
+    for match in SHORTCODE.finditer(masked):
+        out.append(markdown[pos:match.start()])
+        out.append(f'\n\n<div class="kb-embed" data-kb-embed="{match.group("kind")}:'
+                   f'{match.group("id")}"></div>\n\n')
+        pos = match.end()
+    out.append(markdown[pos:])
+    return "".join(out)
+
+
+def render_markers(html: str, render: Callable[[str, str], str | None]) -> str:
+    """Replace markers with ``render(kind, id)``; unknown ones are left out."""
+    return MARKER.sub(lambda m: render(m.group("kind"), m.group("id")) or "", html)
