@@ -91,3 +91,27 @@ def test_without_javascript_every_step_schedule_and_channel_shows(new_page, url)
     assert page.get_by_role("link", name="help@shop.example").count() >= 1
     text = page.locator("[data-kb-status-text]").inner_text()
     assert text.startswith("Need a hand? Live chat: Mon–Fri 08:00–20:00")
+
+
+def test_chat_provider_script_loads_only_when_asked(new_page, tmp_path, serve):
+    from conftest import CATEGORY_FILES, MINIMAL_CONFIG, write_tree
+    from kbgen.build import build
+
+    write_tree(tmp_path, {
+        "mkdocs.yml": MINIMAL_CONFIG, **CATEGORY_FILES,
+        "content/contact.yml": (
+            "channels:\n  - id: chat\n    type: chat\n    label: Live chat\n"
+            "    script: https://chat-provider.example/widget.js\n"),
+    })
+    base = serve(HelpCenterApp(build(tmp_path / "mkdocs.yml")))
+    page = new_page()
+    requested = []
+    page.route("https://chat-provider.example/**", lambda route: (
+        requested.append(route.request.url), route.fulfill(body="window.kbChatLoaded = true;",
+                                                           content_type="text/javascript")))
+    page.goto(base + "/returns/return-policy/")
+    page.wait_for_timeout(300)
+    assert requested == []  # nothing from the provider until the shopper asks
+    page.get_by_role("button", name="Start a chat").first.click()
+    page.wait_for_function("window.kbChatLoaded === true")
+    assert requested == ["https://chat-provider.example/widget.js"]
