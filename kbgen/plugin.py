@@ -25,6 +25,7 @@ from .config import KbgenConfig
 from .content.diagnostics import format_text
 from .content.links import Resolver
 from .content.contactfile import CONTACT_FILE
+from .content.facts import render_placeholders
 from .content.flowfile import FLOWS_DIR
 from .content.loader import CATEGORY_FILE, FAQ_DIR, SYNONYMS_FILE
 from .resources import theme_dir
@@ -46,7 +47,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._pages_done = 0
         self._page_total = 0
         self._texts: dict[str, search.PageText] = {}
-        center, report = content.load(config.docs_dir, today=content.current_date())
+        self.today = content.current_date()
+        center, report = content.load(config.docs_dir, today=self.today)
         content.check_icons(center, [*config.theme.dirs, str(theme_dir())], report)
         for warning in report.sorted():
             if warning.severity != "error":
@@ -80,7 +82,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             if _is_data_file(file.src_uri):
                 files.remove(file)
         for src in self.layout.generated_sources():
-            inclusion = (InclusionLevel.NOT_IN_NAV if src == pages.SEARCH_SRC
+            inclusion = (InclusionLevel.NOT_IN_NAV if src in (pages.SEARCH_SRC, pages.UPDATES_SRC)
                          else InclusionLevel.UNDEFINED)
             files.append(File.generated(config, src, content="", inclusion=inclusion))
         self._page_total = len(files.documentation_pages())
@@ -91,6 +93,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if not self.config.enabled:
             return
         src = page.file.src_uri
+        markdown = render_placeholders(markdown, self.center.facts, self.today)
         kind, model = self.layout.classify(src)
         updated = self.layout.last_updated(src)
         if updated is not None:
@@ -107,6 +110,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             page.meta.setdefault("hide", ["toc"])
             if model.summary:
                 page.meta.setdefault("description", model.summary)
+        elif kind is pages.PageKind.UPDATES:
+            page.meta.setdefault("title", "Policy updates")
+            page.meta.setdefault("description", "Changes to our policies, newest first.")
         elif kind is pages.PageKind.SEARCH:
             page.meta.setdefault("title", "Search")
             page.meta.setdefault("hide", ["navigation", "toc"])
@@ -144,6 +150,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             home_title=self.config.home_title,
             contact_src=self._contact_src(),
             resolver=self.resolver,
+            today=self.today,
         )
         context["kb"]["home_heading"] = self.config.home_heading
         return context
@@ -179,6 +186,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         started = time.perf_counter()
         search.write_index(docs, groups, config.site_dir, procs=min(procs, os.cpu_count() or 1))
         log.info(f"search index: {len(docs)} documents in {time.perf_counter() - started:.1f} s")
+        if self.layout.has_updates:
+            feed = pages.policies.atom_feed(self.center, self._url_for, config.site_url or "/",
+                                            config.site_name)
+            with open(os.path.join(config.site_dir, pages.policies.FEED_FILE), "wb") as out:
+                out.write(feed)
 
     def _render_embed(self, kind: str, id_: str, page) -> str | None:
         """The theme's own partial for a ``{{ contact:id }}`` or ``{{ flow:id }}``."""

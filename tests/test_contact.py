@@ -159,7 +159,7 @@ def test_unknown_shortcodes(tmp_path):
     assert found == [
         "content/returns/help.md:4: unknown contact channel (see contact.yml) 'fax'",
         "content/returns/help.md:6: unknown flow (see flows/) 'late'",
-        "content/returns/help.md:10: unknown shortcode 'contakt'; use {{ contact:id }} or "
+        "content/returns/help.md:10: unknown shortcode 'contakt'; use {{ fact:name }}, {{ contact:id }} or "
         "{{ flow:id }} (did you mean 'contact'?)",
     ]
 

@@ -10,7 +10,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from . import checks, flowfile, links
+from . import checks, facts, flowfile, links
 from .diagnostics import Diagnostic, Report
 from .loader import load as _load
 from .model import Article, Category, FaqEntry, HelpCenter, Section
@@ -26,13 +26,16 @@ def load(
 ) -> tuple[HelpCenter, Report]:
     """Load and validate ``docs_dir``; paths in the report are relative to ``base``."""
     report = Report(base=Path(base) if base is not None else Path.cwd())
+    today = today or current_date()
     center = _load(Path(docs_dir), report)
     checks.duplicate_questions(center, report)
     checks.clashing_urls(center, report)
-    checks.overdue_reviews(center, report, today or current_date())
+    checks.overdue_reviews(center, report, today)
     checks.unknown_shortcodes(center, report)
+    checks.hard_coded_facts(center, report, today)
     links.check(center, report)
     flowfile.check_references(center, report)
+    facts.apply(center, today)
     return center, report
 
 

@@ -7,6 +7,7 @@ import os
 import re
 
 from .diagnostics import Report, did_you_mean
+from .facts import hard_coded_values
 from .mdscan import shortcodes
 from .model import HelpCenter
 
@@ -86,13 +87,14 @@ def unknown_icons(center: HelpCenter, report: Report, icon_dirs) -> None:
             )
 
 
-SHORTCODE_KINDS = ("contact", "flow")
+SHORTCODE_KINDS = ("contact", "flow", "fact")
 
 
 def unknown_shortcodes(center: HelpCenter, report: Report) -> None:
     """``{{ contact:id }}`` and ``{{ flow:id }}`` must name a channel or a flow."""
     channels = [c.id for c in center.contact.channels] if center.contact else []
     flows = [f.id for f in center.flows]
+    facts = list(center.facts.facts) if center.facts else []
     documents = [*center.articles, *center.faqs]
     documents += [c.intro for c in center.categories if c.intro is not None]
     if center.home is not None:
@@ -103,10 +105,25 @@ def unknown_shortcodes(center: HelpCenter, report: Report) -> None:
                 known, what = channels, "contact channel (see contact.yml)"
             elif code.kind == "flow":
                 known, what = flows, "flow (see flows/)"
+            elif code.kind == "fact":
+                known, what = facts, "fact (see facts.yml)"
             else:
-                report.error(doc.path, code.line, f"unknown shortcode '{code.kind}'; use "
+                report.error(doc.path, code.line, f"unknown shortcode '{code.kind}'; use {{{{ fact:name }}}}, "
                              f"{{{{ contact:id }}}} or {{{{ flow:id }}}}{did_you_mean(code.kind, SHORTCODE_KINDS)}")
                 continue
             if code.id not in known:
                 report.error(doc.path, code.line,
                              f"unknown {what} '{code.id}'{did_you_mean(code.id, known)}")
+
+
+def hard_coded_facts(center: HelpCenter, report: Report, today: dt.date) -> None:
+    """A value a fact covers, written by hand ("within 14 days" near "return")."""
+    if not center.facts or not center.facts.facts:
+        return
+    for doc in [*center.articles, *center.faqs]:
+        for line, written, fact in hard_coded_values(doc.body, center.facts, doc.body_line):
+            current = fact.render(today)
+            same = written.replace(" ", "") == current.replace(" ", "")
+            problem = "" if same else f" but the fact says {current}"
+            report.warning(doc.path, line, f"'{written}' is written by hand{problem}: write "
+                           f"{{{{ fact:{fact.name} }}}} so it follows {fact.label.lower()}")

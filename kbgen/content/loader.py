@@ -14,6 +14,7 @@ from .diagnostics import Report
 from .mdscan import anchors, headings
 from .model import Article, Category, FaqEntry, HelpCenter, Section
 from .contactfile import load_contact
+from .facts import load_facts
 from .flowfile import load_flows
 from .yamlfile import YamlError, item_lines, parse, split_front_matter
 
@@ -52,6 +53,7 @@ def load(docs_dir: Path, report: Report) -> HelpCenter:
     center.synonyms = _load_synonyms(docs_dir / SYNONYMS_FILE, report)
     center.contact = load_contact(docs_dir, report)
     center.flows = load_flows(docs_dir, report)
+    center.facts = load_facts(docs_dir, report)
     return center
 
 
@@ -231,6 +233,7 @@ def _load_article(
         owner=meta.get("owner", ""),
         promoted=meta.get("promoted", False),
         contact=meta.get("contact", True),
+        changes=meta.get("changes", []),
         headings=heads,
         anchors=anchors(parsed.body, heads),
         meta=meta,

@@ -38,6 +38,8 @@ class Article:
     owner: str = ""
     promoted: bool = False
     contact: bool = True  # show "Still need help?"
+    changes: list[tuple[dt.date, str]] = field(default_factory=list)  # change history
+    facts_used: list[str] = field(default_factory=list)  # {{ fact:... }} in the body
     headings: list[Heading] = field(default_factory=list)
     anchors: set[str] = field(default_factory=set)
     meta: dict = field(default_factory=dict)
@@ -123,6 +125,7 @@ class HelpCenter:
     synonyms: list[tuple[str, ...]] = field(default_factory=list)
     contact: Contact | None = None
     flows: list[Flow] = field(default_factory=list)
+    facts: object = None  # kbgen.content.facts.Facts
 
     def flow(self, flow_id: str) -> Flow | None:
         return next((f for f in self.flows if f.id == flow_id), None)

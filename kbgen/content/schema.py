@@ -43,6 +43,7 @@ ARTICLE = _fields(
     Field("owner", "str"),
     Field("promoted", "bool"),
     Field("contact", "bool", help="false hides 'Still need help?' on this page"),
+    Field("changes", "changes", help="the change history: a list of {date, summary}"),
     *_MATERIAL,
 )
 
@@ -145,6 +146,18 @@ def _check(field: Field, value: object) -> tuple[bool, object]:
         ):
             return False, "must be a list of words, e.g. [returns, refund]"
         return True, tuple(str(t).strip() for t in value)
+    if kind == "changes":
+        if not isinstance(value, list):
+            return False, "must be a list of {date: YYYY-MM-DD, summary: what changed}"
+        changes = []
+        for item in value:
+            date = parse_date(item.get("date")) if isinstance(item, dict) else None
+            summary = item.get("summary") if isinstance(item, dict) else None
+            if date is None or not isinstance(summary, str) or not summary.strip():
+                return False, (f"each change needs a date (YYYY-MM-DD) and a one-line summary; "
+                               f"got {item!r}")
+            changes.append((date, summary.strip()))
+        return True, sorted(changes, reverse=True)
     if kind == "list":
         if not isinstance(value, list):
             return False, "must be a list"

@@ -13,6 +13,7 @@ from typing import Callable
 
 from ..content.mdscan import SHORTCODE, mask_code
 
+KINDS = ("contact", "flow")
 MARKER = re.compile(r'<div class="kb-embed" data-kb-embed="(?P<kind>[a-z]+):(?P<id>[a-z0-9-]+)"></div>')
 
 
@@ -21,6 +22,8 @@ def to_markers(markdown: str) -> str:
     masked = mask_code(markdown)
     out, pos = [], 0
     for match in SHORTCODE.finditer(masked):
+        if match.group("kind") not in KINDS:
+            continue
         out.append(markdown[pos:match.start()])
         out.append(f'\n\n<div class="kb-embed" data-kb-embed="{match.group("kind")}:'
                    f'{match.group("id")}"></div>\n\n')

@@ -10,12 +10,14 @@ from ..content.model import Article, Category, HelpCenter
 
 HOME_SRC = "index.md"
 SEARCH_SRC = "search.md"  # the results page, /search/?q=
+UPDATES_SRC = "policy-updates.md"  # every policy change, newest first
 
 
 class PageKind(str, enum.Enum):
     HOME = "home"
     SEARCH = "search"
     FLOW = "flow"
+    UPDATES = "updates"
     CATEGORY = "category"
     ARTICLE = "article"
     OTHER = "other"
@@ -35,12 +37,16 @@ class Layout:
             if isinstance(page, (Article, Category))
         }
         self.flows = {flow.src: flow for flow in center.flows}
+        self.has_updates = any(a.changes for a in center.articles) or bool(
+            center.facts and any(f.changes for f in center.facts.facts.values()))
 
     def classify(self, src: str) -> tuple[PageKind, Article | Category | None]:
         if src == HOME_SRC:
             return PageKind.HOME, self.center.home
         if src == SEARCH_SRC:
             return PageKind.SEARCH, None
+        if src == UPDATES_SRC and self.has_updates:
+            return PageKind.UPDATES, None
         flow = self.flows.get(src)
         if flow is not None:
             return PageKind.FLOW, flow
@@ -75,7 +81,8 @@ class Layout:
         """Pages to add because no writer wrote them: the home and category pages."""
         srcs = [] if self.center.home is not None else [HOME_SRC]
         srcs += [c.index_src for c in self.center.categories if c.intro is None]
-        return srcs + list(self.flows) + [SEARCH_SRC]
+        srcs += list(self.flows) + [SEARCH_SRC]
+        return srcs + ([UPDATES_SRC] if self.has_updates else [])
 
     def navigation(self, home_title: str) -> list:
         """MkDocs ``nav`` from the categories, so writers never maintain it."""

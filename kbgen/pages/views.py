@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Callable
 
 from ..content.model import Article, Category, FaqEntry
+from . import policies
 from .contact import contact_view, flow_view
 from .layout import HOME_SRC, Layout, PageKind
 
@@ -18,7 +19,8 @@ UrlFor = Callable[[str], str]
 
 
 def page_view(layout: Layout, src: str, url_for: UrlFor, home_title: str = "Home",
-              contact_src: str | None = None, resolver=None) -> dict:
+              contact_src: str | None = None, resolver=None, today: dt.date | None = None) -> dict:
+    today = today or dt.date.today()
     kind, page = layout.classify(src)
     view: dict = {"kind": kind.value, "breadcrumbs": []}
     center = layout.center
@@ -29,13 +31,19 @@ def page_view(layout: Layout, src: str, url_for: UrlFor, home_title: str = "Home
     view["flows"] = [
         {"title": f.title, "summary": f.summary, "url": url_for(f.src)} for f in center.flows
     ]
+    view["feed"] = "policy-updates.xml" if layout.has_updates else None
     if kind is PageKind.HOME:
+        view["jsonld"] = policies.organization_jsonld(center, today)
         view["categories"] = [_card(c, url_for) for c in center.categories]
         view["promoted"] = [
             _item(a, url_for, category=c) for c in center.categories
             for a in c.all_articles if a.promoted
         ]
         view["popular"] = [_faq(f, url_for) for f in center.faqs if f.promoted]
+    elif kind is PageKind.UPDATES:
+        view["changes"] = policies.all_changes(center, url_for)
+        view["scheduled"] = policies.scheduled_changes(center, today)
+        view["breadcrumbs"] = [_crumb(home_title, url_for(HOME_SRC)), _crumb("Policy updates")]
     elif kind is PageKind.SEARCH:
         view["categories"] = [{"slug": c.slug, "title": c.title} for c in center.categories]
         view["breadcrumbs"] = [_crumb(home_title, url_for(HOME_SRC)), _crumb("Search")]
@@ -56,6 +64,8 @@ def page_view(layout: Layout, src: str, url_for: UrlFor, home_title: str = "Home
     elif kind is PageKind.ARTICLE:
         category = center.category(page.category)
         view["article"] = _item(page, url_for, category=category)
+        view["changes"] = [{"date": _date(d), "summary": text} for d, text in page.changes]
+        view["upcoming"] = policies.upcoming_changes(center, page.facts_used, today)
         if page.contact:
             view["still_need_help"] = contact_view(
                 center.contact, page.audience, subject=f"Question about: {page.title}")

@@ -1,0 +1,311 @@
+"""Policy facts (``facts.yml``): numbers written once and used everywhere.
+
+```yaml
+facts:
+  return_window:
+    value: 30
+    unit: days                # days, hours, %, or a currency: EUR
+    label: Return window
+    keywords: [return]        # kbgen check warns where "14 days" is written near them
+    changes:                  # a scheduled change: the value from that date on
+      - {from: 2027-03-01, value: 60}
+structured_data:              # schema.org for search engines, built from the facts
+  organization: Larkspur Market Ltd
+  url: https://www.larkspur.example/
+  country: IE
+  return_policy: {days: return_window, fees: free, restocking_fee: restocking_fee}
+  shipping: {free_over: free_shipping_threshold, handling_days: max_handling_days,
+             transit_days: [2, 5]}
+```
+Pages write ``{{ fact:return_window }}``; the build renders "30 days".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Report, did_you_mean
+from .schema import parse_date
+from .yamlfile import Lines, YamlError, parse_with_lines
+
+FACTS_FILE = "facts.yml"
+FACT_KEYS = ("value", "unit", "label", "keywords", "changes", "text")
+CURRENCIES = {"EUR": "€", "GBP": "£", "USD": "$"}
+TIME_UNITS = ("minutes", "hours", "days", "business days", "weeks", "months", "years")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass
+class Fact:
+    name: str
+    value: object
+    unit: str = ""
+    label: str = ""
+    keywords: tuple[str, ...] = ()
+    changes: list[tuple[dt.date, object]] = field(default_factory=list)  # (from, value)
+    text: str = ""  # an explicit rendering, when the value needs words
+    line: int = 1
+
+    def value_on(self, day: dt.date):
+        value = self.value
+        for start, new in sorted(self.changes, key=lambda c: c[0]):
+            if start <= day:
+                value = new
+        return value
+
+    def render(self, day: dt.date, value=None) -> str:
+        value = self.value_on(day) if value is None else value
+        if self.text and value == self.value:
+            return self.text
+        return format_value(value, self.unit)
+
+    def upcoming(self, day: dt.date) -> list[tuple[dt.date, object]]:
+        return sorted((c for c in self.changes if c[0] > day), key=lambda c: c[0])
+
+
+def format_value(value, unit: str) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if unit in CURRENCIES:
+        amount = f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
+        return f"{CURRENCIES[unit]}{amount}"
+    if unit == "%":
+        return f"{value}%"
+    if unit:
+        singular = unit[:-1] if unit.endswith("s") and value == 1 else unit
+        return f"{value} {singular}"
+    return str(value)
+
+
+@dataclass
+class Facts:
+    path: Path | None = None
+    facts: dict[str, Fact] = field(default_factory=dict)
+    structured: dict = field(default_factory=dict)
+    lines: object = None
+
+    def get(self, name: str) -> Fact | None:
+        return self.facts.get(name)
+
+
+def load_facts(docs_dir: Path, report: Report) -> Facts:
+    path = docs_dir / FACTS_FILE
+    if not path.is_file():
+        return Facts()
+    try:
+        data, raw = parse_with_lines(path.read_text(encoding="utf-8"))
+    except (YamlError, UnicodeDecodeError) as exc:
+        report.error(path, getattr(exc, "line", 1), getattr(exc, "message", str(exc)))
+        return Facts(path)
+    line = Lines(raw)
+    facts = Facts(path, lines=line)
+    if not isinstance(data, dict):
+        report.error(path, 1, "facts.yml must be a mapping with 'facts:'")
+        return facts
+    for key in data:
+        if key not in ("facts", "structured_data"):
+            report.error(path, line(key), f"unknown key '{key}' in facts.yml"
+                                          f"{did_you_mean(str(key), ('facts', 'structured_data'))}")
+    for name, raw_fact in (data.get("facts") or {}).items():
+        fact = _fact(str(name), raw_fact, path, line, report)
+        if fact is not None:
+            facts.facts[fact.name] = fact
+    structured = data.get("structured_data") or {}
+    if isinstance(structured, dict):
+        facts.structured = structured
+        _check_structured(facts, path, line, report)
+    return facts
+
+
+def _fact(name: str, raw, path: Path, line: Lines, report: Report) -> Fact | None:
+    where = ("facts", name)
+    if not _NAME.match(name):
+        report.error(path, line(*where), f"fact name '{name}' must be lowercase words joined by _")
+        return None
+    if not isinstance(raw, dict):
+        raw = {"value": raw}
+    ok = True
+    for key in raw:
+        if key not in FACT_KEYS:
+            report.error(path, line(*where, key), f"unknown key '{key}' in fact '{name}'"
+                                                   f"{did_you_mean(str(key), FACT_KEYS)}")
+            ok = False
+    if "value" not in raw or isinstance(raw["value"], (dict, list)):
+        report.error(path, line(*where), f"fact '{name}' needs a 'value' (a number or short text)")
+        return None
+    unit = str(raw.get("unit") or "")
+    if unit and unit not in CURRENCIES and unit != "%" and unit not in TIME_UNITS:
+        report.error(path, line(*where, "unit"),
+                     f"unknown unit '{unit}'; use %, a currency ({', '.join(CURRENCIES)}) or "
+                     f"{', '.join(TIME_UNITS)}")
+        ok = False
+    if unit and not isinstance(raw["value"], (int, float)):
+        report.error(path, line(*where, "value"), f"fact '{name}' has a unit, so its value must be a number")
+        ok = False
+    changes = []
+    for i, change in enumerate(raw.get("changes") or []):
+        start = parse_date(change.get("from")) if isinstance(change, dict) else None
+        if start is None or "value" not in change:
+            report.error(path, line(*where, "changes", i),
+                         "a change needs 'from' (YYYY-MM-DD) and the new 'value'")
+            ok = False
+            continue
+        changes.append((start, change["value"]))
+    keywords = raw.get("keywords") or []
+    if isinstance(keywords, str):
+        keywords = [keywords]
+    if not ok:
+        return None
+    return Fact(name, raw["value"], unit, str(raw.get("label") or name.replace("_", " ").capitalize()),
+                tuple(str(k).lower() for k in keywords), changes, str(raw.get("text") or ""),
+                line(*where))
+
+
+def _check_structured(facts: Facts, path: Path, line: Lines, report: Report) -> None:
+    data = facts.structured
+
+    def need_fact(value, where: tuple, unit_kind: str | None = None) -> None:
+        if isinstance(value, str) and value not in facts.facts:
+            report.error(path, line("structured_data", *where),
+                         f"unknown fact '{value}'{did_you_mean(value, facts.facts)}")
+
+    for key in ("organization", "url"):
+        if not data.get(key):
+            report.error(path, line("structured_data"), f"structured_data needs '{key}'")
+    policy = data.get("return_policy") or {}
+    for key in ("days", "restocking_fee"):
+        if key in policy:
+            need_fact(policy[key], ("return_policy", key))
+    if policy and policy.get("fees", "free") not in ("free", "buyer_pays", "restocking_fee"):
+        report.error(path, line("structured_data", "return_policy", "fees"),
+                     "'fees' must be free, buyer_pays or restocking_fee")
+    shipping = data.get("shipping") or {}
+    for key in ("free_over", "handling_days", "rate"):
+        if key in shipping:
+            need_fact(shipping[key], ("shipping", key))
+
+
+# -- placeholders --------------------------------------------------------------------------
+
+def render_placeholders(text: str, facts: Facts, day: dt.date) -> str:
+    """Replace ``{{ fact:name }}`` (outside code) with the value on ``day``."""
+    from .mdscan import SHORTCODE, mask_code
+
+    masked = mask_code(text)
+    out, pos = [], 0
+    for match in SHORTCODE.finditer(masked):
+        if match.group("kind") != "fact":
+            continue
+        fact = facts.get(match.group("id"))
+        if fact is None:
+            continue  # reported by check_placeholders
+        out.append(text[pos:match.start()])
+        out.append(fact.render(day))
+        pos = match.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def used_facts(text: str) -> list[str]:
+    from .mdscan import SHORTCODE, mask_code
+
+    return [m.group("id") for m in SHORTCODE.finditer(mask_code(text)) if m.group("kind") == "fact"]
+
+
+_NUMBER_UNIT = re.compile(
+    r"(?P<all>(?P<cur>[€£$])\s?(?P<amount1>\d+(?:[.,]\d+)?)|(?P<amount2>\d+(?:\.\d+)?)\s?"
+    r"(?P<unit>%|percent|business days?|days?|hours?|minutes?|weeks?|months?))", re.I)
+_WORD = re.compile(r"[a-z]+")
+NEARBY_WORDS = 6
+
+
+IGNORE_MARK = "kbgen:not-a-fact"  # an HTML comment on a line: its numbers are examples
+
+
+def hard_coded_values(body: str, facts: Facts, first_line: int = 1):
+    """(line, text written, fact) where a body writes a value a fact covers.
+
+    A number with the fact's kind of unit within a few words of one of the
+    fact's keywords (words or phrases): "within 14 days" near "return" while
+    return_window has keywords [return]. When several facts could apply, the one
+    whose value was written wins. Placeholders, code and lines marked
+    ``<!-- kbgen:not-a-fact -->`` are ignored.
+    """
+    from .mdscan import SHORTCODE, mask_code
+
+    masked = SHORTCODE.sub(lambda m: " " * len(m.group(0)), mask_code(body))
+    keyed = [f for f in facts.facts.values() if f.keywords and isinstance(f.value, (int, float))]
+    if not keyed:
+        return []
+    found = []
+    for match in _NUMBER_UNIT.finditer(masked):
+        line_start = masked.rfind("\n", 0, match.start()) + 1
+        line_end = masked.find("\n", match.end())
+        if IGNORE_MARK in body[line_start:line_end if line_end != -1 else len(body)]:
+            continue
+        unit = (match.group("unit") or "").lower()
+        currency = match.group("cur")
+        amount = float((match.group("amount1") or match.group("amount2")).replace(",", "."))
+        before = _WORD.findall(masked[max(0, match.start() - 80):match.start()].lower())[-NEARBY_WORDS:]
+        after = _WORD.findall(masked[match.end():match.end() + 80].lower())[:NEARBY_WORDS]
+        window = " " + " ".join(before + after) + " "
+        candidates = [
+            fact for fact in keyed
+            if _same_kind(fact.unit, unit, currency)
+            and any(f" {k}" in window for k in fact.keywords)
+        ]
+        if candidates:
+            same = [f for f in candidates if any(float(v) == amount for v in _values(f))]
+            line = first_line + masked.count("\n", 0, match.start())
+            found.append((line, match.group("all"), (same or candidates)[0]))
+    return found
+
+
+def _values(fact: Fact) -> list:
+    return [v for v in [fact.value, *(c[1] for c in fact.changes)] if isinstance(v, (int, float))]
+
+
+def _same_kind(fact_unit: str, unit: str, currency: str | None) -> bool:
+    if fact_unit in CURRENCIES:
+        return currency is not None and CURRENCIES[fact_unit] == currency
+    if fact_unit == "%":
+        return unit in ("%", "percent")
+    if fact_unit:
+        return bool(unit) and unit.split()[-1].rstrip("s") == fact_unit.split()[-1].rstrip("s") and \
+            ("business" in unit) == ("business" in fact_unit)
+    return False
+
+
+def apply(center, day: dt.date) -> None:
+    """Render every placeholder in the loaded content with the values on ``day``.
+
+    Runs after all checks (which need the placeholders); later steps (pages,
+    search) then see the values shoppers read.
+    """
+    facts = center.facts
+    if facts is None:
+        return
+
+    def render(text: str) -> str:
+        return render_placeholders(text, facts, day) if "{{" in text else text
+
+    for article in [*center.articles, *[c.intro for c in center.categories if c.intro]]:
+        article.facts_used = list(dict.fromkeys(used_facts(article.body)))
+        article.body = render(article.body)
+        article.summary = render(article.summary)
+    if center.home is not None:
+        center.home.body = render(center.home.body)
+    for entry in center.faqs:
+        entry.body = render(entry.body)
+    for flow in center.flows:
+        flow.summary = render(flow.summary)
+        for step in flow.steps:
+            step.question, step.help = render(step.question), render(step.help)
+        for result in flow.results:
+            result.title, result.text = render(result.title), render(result.text)
+    if center.contact is not None:
+        for channel in center.contact.channels:
+            channel.response, channel.note = render(channel.response), render(channel.note)
