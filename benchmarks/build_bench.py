@@ -61,7 +61,11 @@ def ensure_corpus(pages: int, seed: int, force: bool) -> tuple[Path, dict]:
         return project, stamp
     print(f"corpus {pages}: generating in {_rel(project)} ...", file=sys.stderr)
     started = time.perf_counter()
-    stamp = corpus.generate(project, pages, seed, force=True)
+    # In a child process: on Linux a child's peak RSS starts at its parent's RSS when it is
+    # forked, so this process must stay small for the builds' figures to be their own.
+    subprocess.run([sys.executable, str(HERE / "corpus.py"), "--pages", str(pages),
+                    "--out", str(project), "--seed", str(seed), "--force"], check=True)
+    stamp = json.loads((project / corpus.STAMP).read_text())
     print(f"corpus {pages}: {stamp['articles']} articles, {stamp['faqs']} FAQ entries, "
           f"{stamp['categories']} categories in {time.perf_counter() - started:.1f}s",
           file=sys.stderr)
@@ -113,6 +117,10 @@ def measure(cmd: list[str], cwd: Path, env: dict, log: Path, timeout: float | No
         "log": _rel(log),
     }
     shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        tmp.parent.rmdir()
+    except OSError:
+        pass  # another run's folder is still there
     if timed_out.is_set():
         result["error"] = f"timed out after {timeout:.0f}s (killed)"
     elif proc.returncode != 0:

@@ -25,7 +25,8 @@ from .config import KbgenConfig
 from .content.diagnostics import format_text
 from .content.links import Resolver
 from .content.contactfile import CONTACT_FILE
-from .content.facts import render_placeholders
+from .content.facts import FACTS_FILE, render_placeholders
+from .content.glossary import GLOSSARY_FILE
 from .content.flowfile import FLOWS_DIR
 from .content.loader import CATEGORY_FILE, FAQ_DIR, SYNONYMS_FILE
 from .resources import theme_dir
@@ -37,7 +38,7 @@ log = logging.getLogger("mkdocs.plugins.kbgen")
 # Extensions the generated pages rely on (the FAQ accordion uses md_in_html).
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "toc")
 PROGRESS_THRESHOLD = 300
-DATA_FILES = {CATEGORY_FILE, SYNONYMS_FILE, CONTACT_FILE}
+DATA_FILES = {CATEGORY_FILE, SYNONYMS_FILE, CONTACT_FILE, FACTS_FILE, GLOSSARY_FILE}
 
 
 class KbgenPlugin(BasePlugin[KbgenConfig]):

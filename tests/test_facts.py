@@ -145,6 +145,7 @@ def test_policy_updates_page_and_atom_feed(site):
     assert feed.feed.updated.startswith("2026-09-01")
     home = (site / "index.html").read_text()
     assert 'type="application/atom+xml"' in home
+    assert not (site / "facts.yml").exists()
 
 
 def test_merchant_return_policy_and_shipping_as_jsonld(site):

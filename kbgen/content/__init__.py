@@ -10,7 +10,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from . import checks, facts, flowfile, links
+from . import checks, facts, flowfile, glossary, links
 from .diagnostics import Diagnostic, Report
 from .loader import load as _load
 from .model import Article, Category, FaqEntry, HelpCenter, Section
@@ -35,6 +35,7 @@ def load(
     checks.hard_coded_facts(center, report, today)
     links.check(center, report)
     flowfile.check_references(center, report)
+    glossary.check_links(center, report)
     facts.apply(center, today)
     return center, report
 

@@ -15,6 +15,7 @@ from .mdscan import anchors, headings
 from .model import Article, Category, FaqEntry, HelpCenter, Section
 from .contactfile import load_contact
 from .facts import load_facts
+from .glossary import load_glossary
 from .flowfile import load_flows
 from .yamlfile import YamlError, item_lines, parse, split_front_matter
 
@@ -54,6 +55,7 @@ def load(docs_dir: Path, report: Report) -> HelpCenter:
     center.contact = load_contact(docs_dir, report)
     center.flows = load_flows(docs_dir, report)
     center.facts = load_facts(docs_dir, report)
+    center.glossary = load_glossary(docs_dir, report)
     return center
 
 
@@ -183,6 +185,7 @@ def _load_faqs(folder: Path, docs_dir: Path, category: str, report: Report) -> l
                 updated=meta.get("updated"),
                 promoted=meta.get("promoted", False),
                 contact=meta.get("contact", True),
+                glossary=meta.get("glossary", True),
                 headings=heads,
                 anchors=anchors(parsed.body, heads),
                 lines=parsed.meta.lines,
@@ -233,6 +236,7 @@ def _load_article(
         owner=meta.get("owner", ""),
         promoted=meta.get("promoted", False),
         contact=meta.get("contact", True),
+        glossary=meta.get("glossary", True),
         changes=meta.get("changes", []),
         headings=heads,
         anchors=anchors(parsed.body, heads),

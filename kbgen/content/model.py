@@ -38,6 +38,7 @@ class Article:
     owner: str = ""
     promoted: bool = False
     contact: bool = True  # show "Still need help?"
+    glossary: bool = True  # explain glossary terms on first use
     changes: list[tuple[dt.date, str]] = field(default_factory=list)  # change history
     facts_used: list[str] = field(default_factory=list)  # {{ fact:... }} in the body
     headings: list[Heading] = field(default_factory=list)
@@ -65,6 +66,7 @@ class FaqEntry:
     updated: dt.date | None = None
     promoted: bool = False
     contact: bool = True
+    glossary: bool = True
     headings: list[Heading] = field(default_factory=list)
     anchors: set[str] = field(default_factory=set)
     lines: dict[str, int] = field(default_factory=dict)
@@ -126,6 +128,7 @@ class HelpCenter:
     contact: Contact | None = None
     flows: list[Flow] = field(default_factory=list)
     facts: object = None  # kbgen.content.facts.Facts
+    glossary: object = None  # kbgen.content.glossary.Glossary
 
     def flow(self, flow_id: str) -> Flow | None:
         return next((f for f in self.flows if f.id == flow_id), None)

@@ -44,6 +44,7 @@ ARTICLE = _fields(
     Field("promoted", "bool"),
     Field("contact", "bool", help="false hides 'Still need help?' on this page"),
     Field("changes", "changes", help="the change history: a list of {date, summary}"),
+    Field("glossary", "bool", help="false turns off glossary explanations on this page"),
     *_MATERIAL,
 )
 
@@ -54,6 +55,7 @@ FAQ = _fields(
     Field("updated", "date"),
     Field("promoted", "bool"),
     Field("contact", "bool", help="false hides the contact link under this answer"),
+    Field("glossary", "bool", help="false turns off glossary explanations in this answer"),
 )
 
 CATEGORY = _fields(

@@ -12,14 +12,25 @@ from dataclasses import dataclass, field
 import yaml
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves timestamps as strings."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe loader (libyaml's when installed) that leaves timestamps as strings."""
 
 
 _Loader.yaml_implicit_resolvers = {
     key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _compose_and_load(text: str):
+    """One parse: the node tree (for line numbers) and the data built from it."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return node, data
 
 
 class YamlError(Exception):
@@ -46,10 +57,9 @@ class Document:
 def parse(text: str, first_line: int = 1) -> Document:
     """Parse YAML; ``first_line`` is where ``text`` starts in its file."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader) if node is not None else None
+        node, data = _compose_and_load(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark = exc.context_mark or exc.problem_mark
         line = first_line + (mark.line if mark else 0)
         raise YamlError(f"invalid YAML: {exc.problem or exc}", line) from None
     except yaml.YAMLError as exc:
@@ -105,10 +115,9 @@ def parse_with_lines(text: str) -> tuple[object, dict[tuple, int]]:
     ``("channels", 0, "hours")``; ``()`` is the document itself.
     """
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader) if node is not None else None
+        node, data = _compose_and_load(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark = exc.context_mark or exc.problem_mark
         raise YamlError(f"invalid YAML: {exc.problem or exc}", 1 + (mark.line if mark else 0)) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}", 1) from None

@@ -16,6 +16,7 @@ from .contact import contact_view, flow_view
 from .layout import HOME_SRC, Layout, PageKind
 
 UrlFor = Callable[[str], str]
+HOME_LIST_LIMIT = 12  # promoted articles and questions on the home page
 
 
 def page_view(layout: Layout, src: str, url_for: UrlFor, home_title: str = "Home",
@@ -38,8 +39,8 @@ def page_view(layout: Layout, src: str, url_for: UrlFor, home_title: str = "Home
         view["promoted"] = [
             _item(a, url_for, category=c) for c in center.categories
             for a in c.all_articles if a.promoted
-        ]
-        view["popular"] = [_faq(f, url_for) for f in center.faqs if f.promoted]
+        ][:HOME_LIST_LIMIT]
+        view["popular"] = [_faq(f, url_for) for f in center.faqs if f.promoted][:HOME_LIST_LIMIT]
     elif kind is PageKind.UPDATES:
         view["changes"] = policies.all_changes(center, url_for)
         view["scheduled"] = policies.scheduled_changes(center, today)

@@ -1,0 +1,136 @@
+"""``glossary.yml``: the marketplace's words, explained where shoppers meet them.
+
+```yaml
+- term: Reserve price
+  definition: The lowest price a seller will accept at auction.
+  synonyms: [reserve, minimum price]
+  link: auctions/reserve-prices.md      # relative to the content folder
+```
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Report, did_you_mean
+from .links import LinkError, Resolver
+from .yamlfile import Lines, YamlError, parse_with_lines
+
+GLOSSARY_FILE = "glossary.yml"
+GLOSSARY_SRC = "glossary.md"  # the A to Z page
+TERM_KEYS = ("term", "definition", "synonyms", "link")
+
+
+def term_anchor(term: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+
+
+@dataclass
+class Term:
+    term: str
+    definition: str
+    synonyms: tuple[str, ...] = ()
+    link: str = ""  # content path of the article that explains more
+    line: int = 1
+    target: object = None  # the resolved link (kbgen.content.links.Target)
+
+    @property
+    def anchor(self) -> str:
+        return term_anchor(self.term)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.term, *self.synonyms)
+
+
+@dataclass
+class Glossary:
+    path: Path | None = None
+    terms: list[Term] = field(default_factory=list)
+
+    def sorted(self) -> list[Term]:
+        return sorted(self.terms, key=lambda t: t.term.casefold())
+
+    def find(self, name: str) -> Term | None:
+        key = name.casefold().strip()
+        return next((t for t in self.terms if key in (n.casefold() for n in t.names)), None)
+
+    def synonym_groups(self) -> list[tuple[str, ...]]:
+        return [tuple(n.lower() for n in t.names) for t in self.terms if t.synonyms]
+
+
+def load_glossary(docs_dir: Path, report: Report) -> Glossary:
+    path = docs_dir / GLOSSARY_FILE
+    if not path.is_file():
+        return Glossary()
+    glossary = Glossary(path)
+    try:
+        data, raw = parse_with_lines(path.read_text(encoding="utf-8"))
+    except (YamlError, UnicodeDecodeError) as exc:
+        report.error(path, getattr(exc, "line", 1), getattr(exc, "message", str(exc)))
+        return glossary
+    line = Lines(raw)
+    if not isinstance(data, list):
+        report.error(path, 1, "the glossary is a list of terms: '- term: ...'")
+        return glossary
+    seen: dict[str, tuple[str, int]] = {}
+    for i, item in enumerate(data):
+        if not isinstance(item, dict):
+            report.error(path, line(i), "each entry needs term, definition and link")
+            continue
+        for key in item:
+            if key not in TERM_KEYS:
+                report.error(path, line(i, key), f"unknown key '{key}' in a glossary entry"
+                                                  f"{did_you_mean(str(key), TERM_KEYS)}")
+        term = str(item.get("term") or "").strip()
+        definition = str(item.get("definition") or "").strip()
+        if not term:
+            report.error(path, line(i), "missing required 'term'")
+            continue
+        if not definition:
+            report.error(path, line(i), f"'{term}' needs a 'definition'")
+        synonyms = item.get("synonyms") or []
+        if isinstance(synonyms, str):
+            synonyms = [s.strip() for s in synonyms.split(",")]
+        names = [term, *[str(s).strip() for s in synonyms if str(s).strip()]]
+        duplicate = False
+        for name in names:
+            key = name.casefold()
+            if key in seen:
+                first, first_line = seen[key]
+                report.error(path, line(i, "term" if name == term else "synonyms"),
+                             f"duplicate glossary word '{name}': already used by '{first}' "
+                             f"on line {first_line}")
+                duplicate = True
+            else:
+                seen[key] = (term, line(i, "term"))
+        if definition and not duplicate:
+            glossary.terms.append(Term(term, definition, tuple(names[1:]), str(item.get("link") or ""),
+                                       line(i, "term")))
+    return glossary
+
+
+def check_links(center, report: Report) -> None:
+    glossary = center.glossary
+    if not glossary or not glossary.terms:
+        return
+    resolver = Resolver(center)
+    for term in glossary.terms:
+        if not term.link:
+            continue
+        try:
+            term.target = resolver.resolve(GLOSSARY_SRC, term.link)
+        except LinkError as exc:
+            report.error(glossary.path, term.line + _link_offset(glossary.path, term.line), str(exc))
+            term.link = ""
+
+
+def _link_offset(path: Path, term_line: int) -> int:
+    """The line of an entry's 'link:' relative to its 'term:' line (for the report)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for offset, text in enumerate(lines[term_line - 1:term_line + 6]):
+        if text.strip().startswith("link:"):
+            return offset
+    return 0
