@@ -111,6 +111,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             page.meta.setdefault("hide", ["toc"])
             if model.summary:
                 page.meta.setdefault("description", model.summary)
+        elif kind is pages.PageKind.GLOSSARY:
+            page.meta.setdefault("title", "Glossary")
+            page.meta.setdefault("description", "The words of our marketplace, explained.")
         elif kind is pages.PageKind.UPDATES:
             page.meta.setdefault("title", "Policy updates")
             page.meta.setdefault("description", "Changes to our policies, newest first.")
@@ -138,7 +141,15 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_page_content(self, html, page, config, files):
         if not self.config.enabled:
             return
-        self._texts[page.file.src_uri] = search.extract(html)
+        src = page.file.src_uri
+        self._texts[src] = search.extract(html)  # before glossary tooltips join the text
+        kind, model = self.layout.classify(src)
+        explains = (kind is pages.PageKind.ARTICLE and model.glossary) or kind is pages.PageKind.CATEGORY
+        if explains and self.layout.has_glossary:
+            glossary_url = self._url_for(pages.GLOSSARY_SRC)
+            html = pages.mark_terms(
+                html, self.center.glossary,
+                lambda term: get_relative_url(glossary_url, page.url) + f"#{term.anchor}")
         return html
 
     def on_page_context(self, context, page, config, nav):
@@ -182,10 +193,19 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if not base.endswith("/"):
             base += "/"
         docs = search.collect(self.center, self._texts, lambda src: base + self._url_for(src))
-        groups = search.synonym_groups(self.center.synonyms, self.config.search_builtin_synonyms)
+        writer_groups = [*self.center.synonyms]
+        if self.center.glossary:
+            writer_groups += self.center.glossary.synonym_groups()
+        groups = search.synonym_groups(writer_groups, self.config.search_builtin_synonyms)
         procs = self.config.search_processes or 1
         started = time.perf_counter()
-        search.write_index(docs, groups, config.site_dir, procs=min(procs, os.cpu_count() or 1))
+        definitions = []
+        if self.layout.has_glossary:
+            glossary_url = base + self._url_for(pages.GLOSSARY_SRC)
+            definitions = [{"term": t.term, "names": list(t.names), "definition": t.definition,
+                            "url": f"{glossary_url}#{t.anchor}"} for t in self.center.glossary.terms]
+        search.write_index(docs, groups, config.site_dir, procs=min(procs, os.cpu_count() or 1),
+                           definitions=definitions)
         log.info(f"search index: {len(docs)} documents in {time.perf_counter() - started:.1f} s")
         if self.layout.has_updates:
             feed = pages.policies.atom_feed(self.center, self._url_for, config.site_url or "/",

@@ -13,6 +13,9 @@ PAGES = [
     "/contact/",  # the contact page
     "/flows/item-not-received/",  # a guided flow
     "/search/?q=refund",  # search results
+    "/glossary/",  # the glossary
+    "/policy-updates/",  # policy changes
+    "/auctions/reserve-prices/",  # an article with glossary tooltips
 ]
 
 

@@ -17,7 +17,7 @@ def urls(result):
 
 def test_result_shape_follows_the_api_contract(engine):
     result = engine.search("refund")
-    assert set(result) == {"query", "total", "suggestion", "hits"}
+    assert set(result) == {"query", "total", "suggestion", "hits", "definition"}
     assert result["query"] == "refund" and result["suggestion"] is None
     hit = result["hits"][0]
     assert set(hit) == {"url", "title", "type", "category", "score", "snippet"}

@@ -34,6 +34,7 @@ class Term:
     synonyms: tuple[str, ...] = ()
     link: str = ""  # content path of the article that explains more
     line: int = 1
+    link_line: int = 1
     target: object = None  # the resolved link (kbgen.content.links.Target)
 
     @property
@@ -108,7 +109,7 @@ def load_glossary(docs_dir: Path, report: Report) -> Glossary:
                 seen[key] = (term, line(i, "term"))
         if definition and not duplicate:
             glossary.terms.append(Term(term, definition, tuple(names[1:]), str(item.get("link") or ""),
-                                       line(i, "term")))
+                                       line(i, "term"), line(i, "link")))
     return glossary
 
 
@@ -123,14 +124,5 @@ def check_links(center, report: Report) -> None:
         try:
             term.target = resolver.resolve(GLOSSARY_SRC, term.link)
         except LinkError as exc:
-            report.error(glossary.path, term.line + _link_offset(glossary.path, term.line), str(exc))
+            report.error(glossary.path, term.link_line, str(exc))
             term.link = ""
-
-
-def _link_offset(path: Path, term_line: int) -> int:
-    """The line of an entry's 'link:' relative to its 'term:' line (for the report)."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    for offset, text in enumerate(lines[term_line - 1:term_line + 6]):
-        if text.strip().startswith("link:"):
-            return offset
-    return 0

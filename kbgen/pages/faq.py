@@ -37,12 +37,13 @@ def _ordered(entries: list[FaqEntry]) -> list[FaqEntry]:
 
 def _entry(entry: FaqEntry, answer: str, contact_link: str | None) -> str:
     slug = escape(entry.slug)
+    glossary_off = "" if entry.glossary else ' data-kb-glossary="off"'
     contact = (f'<p class="kb-faq__contact" markdown="1">Still need help? '
                f'[Contact us]({contact_link})</p>\n\n' if contact_link else "")
     return (
         f'<details class="kb-faq__item" id="{slug}" data-kb-faq markdown="1">\n'
         f'<summary class="kb-faq__question">{escape(entry.question)}</summary>\n'
-        f'<div class="kb-faq__answer" markdown="1">\n\n'
+        f'<div class="kb-faq__answer"{glossary_off} markdown="1">\n\n'
         f"{answer.strip()}\n\n"
         f"{contact}"
         f'<p class="kb-faq__permalink"><a href="#{slug}">Link to this answer</a></p>\n\n'

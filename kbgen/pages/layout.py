@@ -11,6 +11,7 @@ from ..content.model import Article, Category, HelpCenter
 HOME_SRC = "index.md"
 SEARCH_SRC = "search.md"  # the results page, /search/?q=
 UPDATES_SRC = "policy-updates.md"  # every policy change, newest first
+GLOSSARY_SRC = "glossary.md"  # the glossary, A to Z
 
 
 class PageKind(str, enum.Enum):
@@ -18,6 +19,7 @@ class PageKind(str, enum.Enum):
     SEARCH = "search"
     FLOW = "flow"
     UPDATES = "updates"
+    GLOSSARY = "glossary"
     CATEGORY = "category"
     ARTICLE = "article"
     OTHER = "other"
@@ -37,6 +39,7 @@ class Layout:
             if isinstance(page, (Article, Category))
         }
         self.flows = {flow.src: flow for flow in center.flows}
+        self.has_glossary = bool(center.glossary and center.glossary.terms)
         self.has_updates = any(a.changes for a in center.articles) or bool(
             center.facts and any(f.changes for f in center.facts.facts.values()))
 
@@ -47,6 +50,8 @@ class Layout:
             return PageKind.SEARCH, None
         if src == UPDATES_SRC and self.has_updates:
             return PageKind.UPDATES, None
+        if src == GLOSSARY_SRC and self.has_glossary:
+            return PageKind.GLOSSARY, None
         flow = self.flows.get(src)
         if flow is not None:
             return PageKind.FLOW, flow
@@ -82,7 +87,8 @@ class Layout:
         srcs = [] if self.center.home is not None else [HOME_SRC]
         srcs += [c.index_src for c in self.center.categories if c.intro is None]
         srcs += list(self.flows) + [SEARCH_SRC]
-        return srcs + ([UPDATES_SRC] if self.has_updates else [])
+        srcs += [UPDATES_SRC] if self.has_updates else []
+        return srcs + ([GLOSSARY_SRC] if self.has_glossary else [])
 
     def navigation(self, home_title: str) -> list:
         """MkDocs ``nav`` from the categories, so writers never maintain it."""
@@ -97,4 +103,6 @@ class Layout:
         nav += [a.src for a in self.center.loose_articles]
         if self.flows:
             nav.append({"Guided help": list(self.flows)})
+        if self.has_glossary:
+            nav.append(GLOSSARY_SRC)
         return nav

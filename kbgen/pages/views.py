@@ -41,6 +41,9 @@ def page_view(layout: Layout, src: str, url_for: UrlFor, home_title: str = "Home
             for a in c.all_articles if a.promoted
         ][:HOME_LIST_LIMIT]
         view["popular"] = [_faq(f, url_for) for f in center.faqs if f.promoted][:HOME_LIST_LIMIT]
+    elif kind is PageKind.GLOSSARY:
+        view["letters"] = glossary_letters(center, url_for)
+        view["breadcrumbs"] = [_crumb(home_title, url_for(HOME_SRC)), _crumb("Glossary")]
     elif kind is PageKind.UPDATES:
         view["changes"] = policies.all_changes(center, url_for)
         view["scheduled"] = policies.scheduled_changes(center, today)
@@ -125,3 +128,19 @@ def _faq(entry: FaqEntry, url_for: UrlFor) -> dict:
         "url": f"{url_for(entry.page_src)}#{entry.slug}",
         "slug": entry.slug,
     }
+
+
+def glossary_letters(center, url_for: UrlFor) -> list[dict]:
+    """Terms A to Z, grouped by first letter, each with its anchor and link."""
+    letters: dict[str, list[dict]] = {}
+    for term in center.glossary.sorted():
+        letter = term.term[0].upper() if term.term[0].isalpha() else "#"
+        target = term.target
+        url = None
+        if target is not None:
+            url = url_for(target.src) + (f"#{target.anchor}" if target.anchor else "")
+        letters.setdefault(letter, []).append({
+            "term": term.term, "anchor": term.anchor, "definition": term.definition,
+            "synonyms": list(term.synonyms), "url": url,
+        })
+    return [{"letter": k, "terms": v} for k, v in sorted(letters.items())]

@@ -173,7 +173,8 @@ class SearchEngine:
     def _search(self, request: SearchRequest, loaded: _Loaded) -> dict:
         searcher = self._searcher(loaded)
         plan = self._plan(request.q, loaded, searcher)
-        result = {"query": request.q, "total": 0, "suggestion": plan.suggestion, "hits": []}
+        result = {"query": request.q, "total": 0, "suggestion": plan.suggestion, "hits": [],
+                  "definition": _definition(loaded.meta, request.q, plan.suggestion)}
         if plan.empty:
             return result
         first = (request.page - 1) * request.limit
@@ -295,6 +296,16 @@ def _concepts_matched(reader, plan: planner.Plan, docnums: list[int]) -> dict[in
         for docnum in concept_docs:
             counts[docnum] = counts.get(docnum, 0) + 1
     return counts
+
+
+def _definition(meta: dict, query: str, suggestion: str | None) -> dict | None:
+    """The glossary entry a query names ("reserve price", "what is a proxy bid")."""
+    wanted = {" ".join(w for w in words(q) if not is_stop(w)) for q in (query, suggestion) if q}
+    for entry in meta.get("definitions", []):
+        names = {" ".join(w for w in words(n) if not is_stop(w)) for n in entry["names"]}
+        if wanted & names:
+            return {"term": entry["term"], "definition": entry["definition"], "url": entry["url"]}
+    return None
 
 
 def _filters(request: SearchRequest):

@@ -73,7 +73,9 @@ def schema() -> fields.Schema:
 
 
 def write(docs: list[SearchDocument], synonyms: list[tuple[str, ...]], site_dir: Path,
-          procs: int = 1) -> Path:
+          procs: int = 1, definitions: list[dict] | None = None) -> Path:
+    """``definitions``: glossary terms ({"term", "names", "definition", "url"}) shown
+    above the results when a query names one."""
     """Write the index for ``docs`` into ``site_dir``; returns the index folder."""
     target = Path(site_dir) / INDEX_DIR
     if target.exists():
@@ -114,12 +116,13 @@ def write(docs: list[SearchDocument], synonyms: list[tuple[str, ...]], site_dir:
     digest = hashlib.sha256()
     for doc in docs:
         digest.update(json.dumps(doc.as_dict(), sort_keys=True).encode())
-    digest.update(json.dumps(synonyms).encode())
+    digest.update(json.dumps([synonyms, definitions or []]).encode())
     meta = {
         "format": FORMAT,
         "documents": len(docs),
         "content_hash": digest.hexdigest()[:16],
         "synonyms": [list(g) for g in synonyms],
+        "definitions": definitions or [],
     }
     tmp = target / (META_FILE + ".tmp")
     tmp.write_text(json.dumps(meta, indent=1), encoding="utf-8")

@@ -315,6 +315,14 @@
       this.didYouMean.appendChild(document.createTextNode("?"));
       this.didYouMean.hidden = false;
     }
+    var box = document.querySelector("[data-kb-definition]");
+    if (box && result.definition) {
+      box.textContent = "";
+      box.appendChild(el("p", { class: "kb-definition__term", text: result.definition.term }));
+      box.appendChild(el("p", { text: result.definition.definition }));
+      box.appendChild(el("a", { href: result.definition.url, text: "See it in the glossary" }));
+      box.hidden = false;
+    }
     result.hits.forEach(function (hit) {
       var meta = (hit.type === "faq" ? "Question" : "Article") + (hit.category ? " · " + hit.category : "");
       var snippet = el("p", { class: "kb-result__snippet" });
@@ -493,6 +501,16 @@
     setInterval(updateChannels, 60000);
     chatButtons();
     document.querySelectorAll("[data-kb-flow]").forEach(function (root) { new Flow(root); });
+    // Escape hides an open glossary tooltip (WCAG 1.4.13), until focus moves on.
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "Escape") return;
+      var term = document.activeElement && document.activeElement.closest && document.activeElement.closest(".kb-term");
+      if (term) term.classList.add("kb-tip-dismissed");
+    });
+    document.addEventListener("focusout", function (e) {
+      var term = e.target.closest && e.target.closest(".kb-term");
+      if (term) term.classList.remove("kb-tip-dismissed");
+    });
     // "/" focuses the search box, as on most help centers
     document.addEventListener("keydown", function (e) {
       if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
