@@ -162,3 +162,24 @@ def test_merchant_return_policy_and_shipping_as_jsonld(site):
     shipping = next(n for n in graph if n["@type"] == "OfferShippingDetails")
     assert shipping["freeShippingThreshold"] == {"@type": "MonetaryAmount", "value": 40, "currency": "EUR"}
     assert shipping["deliveryTime"]["transitTime"]["maxValue"] == 5
+
+
+def test_contact_promises_and_flows_read_the_same_facts(tmp_path):
+    facts = FACTS.replace("  restocking_fee:", "  email_hours: {value: 12, unit: hours}\n  restocking_fee:")
+    contact = ("channels:\n  - id: email\n    type: email\n    label: Email\n"
+               "    address: help@shop.example\n    response_time: \"{{ fact:email_hours }}\"\n"
+               "    note: \"Returns accepted for {{ fact:return_window }}.\"\n")
+    flow = ("title: Return\nstart: ok\nsteps: []\nresults:\n  - id: ok\n"
+            "    title: Send it back within {{ fact:return_window }}\n    channel: email\n")
+    found, center = problems(tmp_path, {"content/facts.yml": facts, "content/contact.yml": contact,
+                                        "content/flows/return.yml": flow})
+    assert found == []
+    email = center.contact.channel("email")
+    assert email.response_minutes == 720 and email.note == "Returns accepted for 30 days."
+    assert center.flows[0].results[0].title == "Send it back within 30 days"
+    bad, _ = problems(tmp_path, {"content/facts.yml": facts,
+                                 "content/contact.yml": contact.replace("email_hours", "email_hour"),
+                                 "content/flows/return.yml": flow.replace("return_window", "return_windw")})
+    assert "content/contact.yml:6: unknown fact 'email_hour' (did you mean 'email_hours'?)" in bad
+    assert any(b.startswith("content/flows/return.yml:1: unknown fact (see facts.yml) 'return_windw'")
+               for b in bad)

@@ -32,10 +32,12 @@ def load(
     checks.clashing_urls(center, report)
     checks.overdue_reviews(center, report, today)
     checks.unknown_shortcodes(center, report)
+    checks.unknown_facts_in_data(center, report)
     checks.hard_coded_facts(center, report, today)
     links.check(center, report)
     flowfile.check_references(center, report)
     glossary.check_links(center, report)
+    facts.check_channel_facts(center, report)
     facts.apply(center, today)
     return center, report
 

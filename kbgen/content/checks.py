@@ -127,3 +127,20 @@ def hard_coded_facts(center: HelpCenter, report: Report, today: dt.date) -> None
             problem = "" if same else f" but the fact says {current}"
             report.warning(doc.path, line, f"'{written}' is written by hand{problem}: write "
                            f"{{{{ fact:{fact.name} }}}} so it follows {fact.label.lower()}")
+
+
+def unknown_facts_in_data(center: HelpCenter, report: Report) -> None:
+    """Placeholders in flows and contact.yml must name facts too."""
+    known = set(center.facts.facts) if center.facts else set()
+    texts = []
+    for flow in center.flows:
+        texts.append((flow.path, 1, flow.summary))
+        texts += [(flow.path, 1, f"{s.question} {s.help}") for s in flow.steps]
+        texts += [(flow.path, 1, f"{r.title} {r.text}") for r in flow.results]
+    if center.contact is not None:
+        texts += [(center.contact.path, c.line, f"{c.response} {c.note}") for c in center.contact.channels]
+    for path, line, text in texts:
+        for code in shortcodes(text):
+            if code.kind == "fact" and code.id not in known:
+                report.error(path, line, f"unknown fact (see facts.yml) '{code.id}'"
+                                         f"{did_you_mean(code.id, known)}")

@@ -31,6 +31,7 @@ TOP_KEYS = ("timezone", "holidays", "channels")
 CHANNEL_KEYS = ("id", "type", "label", "address", "url", "audience", "hours", "timezone",
                 "closed", "response_time", "response", "escalation", "script", "note", "app")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FACT_REF = re.compile(r"^\{\{\s*fact\s*:\s*([a-z0-9_]+)\s*\}\}$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _PHONE = re.compile(r"^\+[1-9][0-9 ()-]+$")
 _URL = re.compile(r"^https://[^\s/$.?#][^\s]*$")
@@ -178,7 +179,11 @@ def _channel(raw, i: int, contact: Contact, path: Path, line: Lines, report: Rep
             error(key, f"'{key}': {exc}")
             ok = False
     minutes = None
-    if "response_time" in raw:
+    response_fact = ""
+    fact_ref = FACT_REF.match(str(raw.get("response_time", "")))
+    if fact_ref:
+        response_fact = fact_ref.group(1)  # resolved once the facts are loaded
+    elif "response_time" in raw:
         try:
             minutes = parse_duration(raw["response_time"])
         except HoursError as exc:
@@ -195,5 +200,6 @@ def _channel(raw, i: int, contact: Contact, path: Path, line: Lines, report: Rep
         id=cid, type=ctype, label=label.strip(), address=address, url=url, audience=audience,
         schedule=schedule, response_minutes=minutes, response=str(raw.get("response") or ""),
         escalation=escalation, script=script, note=str(raw.get("note") or ""),
-        line=line("channels", i),
+        line=line("channels", i), response_fact=response_fact,
+        response_line=line("channels", i, "response_time"),
     )

@@ -309,3 +309,26 @@ def apply(center, day: dt.date) -> None:
     if center.contact is not None:
         for channel in center.contact.channels:
             channel.response, channel.note = render(channel.response), render(channel.note)
+            fact = facts.get(channel.response_fact) if channel.response_fact else None
+            if fact is not None and fact.unit in MINUTES_PER:
+                channel.response_minutes = round(fact.value_on(day) * MINUTES_PER[fact.unit])
+
+
+MINUTES_PER = {"minutes": 1, "hours": 60, "days": 1440, "business days": 1440, "weeks": 10080}
+
+
+def check_channel_facts(center, report: Report) -> None:
+    """``response_time: "{{ fact:name }}"`` must name a fact with a time unit."""
+    if center.contact is None:
+        return
+    facts = center.facts or Facts()
+    for channel in center.contact.channels:
+        if not channel.response_fact:
+            continue
+        fact = facts.get(channel.response_fact)
+        if fact is None:
+            report.error(center.contact.path, channel.response_line,
+                         f"unknown fact '{channel.response_fact}'{did_you_mean(channel.response_fact, facts.facts)}")
+        elif fact.unit not in MINUTES_PER:
+            report.error(center.contact.path, channel.response_line,
+                         f"fact '{fact.name}' is not a time (its unit is '{fact.unit or 'none'}')")

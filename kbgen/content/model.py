@@ -175,6 +175,8 @@ class Channel:
     script: str = ""  # a live-chat provider's script, loaded only on request
     note: str = ""
     line: int = 1
+    response_fact: str = ""  # response_time given as {{ fact:name }}
+    response_line: int = 1
 
 
 @dataclass
