@@ -13,6 +13,7 @@ from html import escape
 from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
+import datetime as dt
 import logging
 
 from mkdocs.plugins import BasePlugin
@@ -49,6 +50,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._page_total = 0
         self._texts: dict[str, search.PageText] = {}
         self.today = content.current_date()
+        # notices are picked at the start of the build day (reproducible within a day);
+        # the browser hides what has ended since
+        self.now = dt.datetime.combine(self.today, dt.time(), tzinfo=dt.timezone.utc)
         center, report = content.load(config.docs_dir, today=self.today)
         content.check_icons(center, [*config.theme.dirs, str(theme_dir())], report)
         for warning in report.sorted():
@@ -82,9 +86,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         for file in list(files):
             if _is_data_file(file.src_uri):
                 files.remove(file)
+            elif file.src_uri in self.layout.notices:
+                file.inclusion = InclusionLevel.NOT_IN_NAV
         for src in self.layout.generated_sources():
-            inclusion = (InclusionLevel.NOT_IN_NAV if src in (pages.SEARCH_SRC, pages.UPDATES_SRC)
-                         else InclusionLevel.UNDEFINED)
+            hidden = (pages.SEARCH_SRC, pages.UPDATES_SRC, pages.NOTICES_SRC)
+            inclusion = InclusionLevel.NOT_IN_NAV if src in hidden else InclusionLevel.UNDEFINED
             files.append(File.generated(config, src, content="", inclusion=inclusion))
         self._page_total = len(files.documentation_pages())
         self._files = files
@@ -111,6 +117,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             page.meta.setdefault("hide", ["toc"])
             if model.summary:
                 page.meta.setdefault("description", model.summary)
+        elif kind is pages.PageKind.NOTICE:
+            page.meta.setdefault("hide", ["navigation"])
+            if model.summary:
+                page.meta.setdefault("description", model.summary)
+        elif kind is pages.PageKind.NOTICES:
+            page.meta.setdefault("title", "Service notices")
+            page.meta.setdefault("description", "What is going on right now, and what happened before.")
+            page.meta.setdefault("hide", ["navigation", "toc"])
         elif kind is pages.PageKind.GLOSSARY:
             page.meta.setdefault("title", "Glossary")
             page.meta.setdefault("description", "The words of our marketplace, explained.")
@@ -163,6 +177,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             contact_src=self._contact_src(),
             resolver=self.resolver,
             today=self.today,
+            now=self.now,
+            page_url=(config.site_url or "/").rstrip("/") + "/" + page.url,
         )
         context["kb"]["home_heading"] = self.config.home_heading
         return context
@@ -207,6 +223,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         search.write_index(docs, groups, config.site_dir, procs=min(procs, os.cpu_count() or 1),
                            definitions=definitions)
         log.info(f"search index: {len(docs)} documents in {time.perf_counter() - started:.1f} s")
+        if self.layout.notices:
+            feed = pages.notices.atom_feed(self.center, self._url_for, config.site_url or "/",
+                                           config.site_name)
+            with open(os.path.join(config.site_dir, pages.notices.FEED_FILE), "wb") as out:
+                out.write(feed)
         if self.layout.has_updates:
             feed = pages.policies.atom_feed(self.center, self._url_for, config.site_url or "/",
                                             config.site_name)

@@ -16,6 +16,8 @@ PAGES = [
     "/glossary/",  # the glossary
     "/policy-updates/",  # policy changes
     "/auctions/reserve-prices/",  # an article with glossary tooltips
+    "/notices/",  # service notices
+    "/notices/recall-kettle/",  # a product recall
 ]
 
 

@@ -107,7 +107,7 @@ def test_article_has_breadcrumbs_summary_dates_and_toc(sample_site):
     assert [t for _, t in article.find("h1")] == ["Return policy"]
     assert article.find("p", class_="kb-lead")
     times = article.find("time")
-    assert times and all(re.fullmatch(r"\d{4}-\d\d-\d\d", a["datetime"]) for a, _ in times)
+    assert times and all(re.fullmatch(r"\d{4}-\d\d-\d\d(T[\d:]+[+-]\d\d:\d\d)?", a["datetime"]) for a, _ in times)
     assert article.find("nav", class_="md-nav--secondary"), "Material's table of contents"
     meta = article.find("meta", name="description")
     assert meta and meta[0][0]["content"].startswith("What you can return")

@@ -124,6 +124,7 @@ def check(center: HelpCenter, report: Report) -> None:
     documents += [c.intro for c in center.categories if c.intro is not None]
     if center.home is not None:
         documents.append(center.home)
+    documents += center.notices
     for doc in documents:
         for link in links(doc.body, doc.body_line):
             try:

@@ -16,6 +16,7 @@ from .model import Article, Category, FaqEntry, HelpCenter, Section
 from .contactfile import load_contact
 from .facts import load_facts
 from .glossary import load_glossary
+from .notices import NOTICES_DIR, load_notices
 from .flowfile import load_flows
 from .yamlfile import YamlError, item_lines, parse, split_front_matter
 
@@ -35,6 +36,8 @@ def load(docs_dir: Path, report: Report) -> HelpCenter:
         if entry.name.startswith((".", "_")):
             continue
         if entry.is_dir():
+            if entry.name == NOTICES_DIR and not (entry / CATEGORY_FILE).exists():
+                continue
             category = _load_category(entry, docs_dir, report)
             if category is not None:
                 center.categories.append(category)
@@ -56,6 +59,8 @@ def load(docs_dir: Path, report: Report) -> HelpCenter:
     center.flows = load_flows(docs_dir, report)
     center.facts = load_facts(docs_dir, report)
     center.glossary = load_glossary(docs_dir, report)
+    center.zone = center.contact.zone if center.contact else "UTC"
+    center.notices = load_notices(docs_dir, report, center.zone, {c.slug for c in center.categories})
     return center
 
 

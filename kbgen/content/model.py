@@ -129,6 +129,8 @@ class HelpCenter:
     flows: list[Flow] = field(default_factory=list)
     facts: object = None  # kbgen.content.facts.Facts
     glossary: object = None  # kbgen.content.glossary.Glossary
+    notices: list = field(default_factory=list)  # kbgen.content.notices.Notice
+    zone: str = "UTC"  # the help center's time zone (contact.yml), for naive times
 
     def flow(self, flow_id: str) -> Flow | None:
         return next((f for f in self.flows if f.id == flow_id), None)
@@ -155,6 +157,8 @@ class HelpCenter:
                 pages[f.src] = f
         for a in self.loose_articles:
             pages[a.src] = a
+        for n in self.notices:
+            pages[n.src] = n
         return pages
 
 

@@ -12,6 +12,7 @@ HOME_SRC = "index.md"
 SEARCH_SRC = "search.md"  # the results page, /search/?q=
 UPDATES_SRC = "policy-updates.md"  # every policy change, newest first
 GLOSSARY_SRC = "glossary.md"  # the glossary, A to Z
+NOTICES_SRC = "notices/index.md"  # service notices, current and past
 
 
 class PageKind(str, enum.Enum):
@@ -20,6 +21,8 @@ class PageKind(str, enum.Enum):
     FLOW = "flow"
     UPDATES = "updates"
     GLOSSARY = "glossary"
+    NOTICE = "notice"
+    NOTICES = "notices"
     CATEGORY = "category"
     ARTICLE = "article"
     OTHER = "other"
@@ -39,6 +42,7 @@ class Layout:
             if isinstance(page, (Article, Category))
         }
         self.flows = {flow.src: flow for flow in center.flows}
+        self.notices = {notice.src: notice for notice in center.notices}
         self.has_glossary = bool(center.glossary and center.glossary.terms)
         self.has_updates = any(a.changes for a in center.articles) or bool(
             center.facts and any(f.changes for f in center.facts.facts.values()))
@@ -52,6 +56,11 @@ class Layout:
             return PageKind.UPDATES, None
         if src == GLOSSARY_SRC and self.has_glossary:
             return PageKind.GLOSSARY, None
+        if src == NOTICES_SRC and self.notices:
+            return PageKind.NOTICES, None
+        notice = self.notices.get(src)
+        if notice is not None:
+            return PageKind.NOTICE, notice
         flow = self.flows.get(src)
         if flow is not None:
             return PageKind.FLOW, flow
@@ -61,6 +70,12 @@ class Layout:
         if isinstance(page, Article):
             return PageKind.ARTICLE, page
         return PageKind.OTHER, None
+
+    def category_of(self, src: str) -> str | None:
+        kind, page = self.classify(src)
+        if kind is PageKind.CATEGORY:
+            return page.slug
+        return getattr(page, "category", None) if kind is PageKind.ARTICLE else None
 
     def audience(self, src: str) -> str:
         kind, page = self.classify(src)
@@ -88,6 +103,7 @@ class Layout:
         srcs += [c.index_src for c in self.center.categories if c.intro is None]
         srcs += list(self.flows) + [SEARCH_SRC]
         srcs += [UPDATES_SRC] if self.has_updates else []
+        srcs += [NOTICES_SRC] if self.notices else []
         return srcs + ([GLOSSARY_SRC] if self.has_glossary else [])
 
     def navigation(self, home_title: str) -> list:

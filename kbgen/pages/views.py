@@ -11,17 +11,19 @@ import datetime as dt
 from typing import Callable
 
 from ..content.model import Article, Category, FaqEntry
-from . import policies
+from . import notices, policies
 from .contact import contact_view, flow_view
-from .layout import HOME_SRC, Layout, PageKind
+from .layout import HOME_SRC, NOTICES_SRC, Layout, PageKind
 
 UrlFor = Callable[[str], str]
 HOME_LIST_LIMIT = 12  # promoted articles and questions on the home page
 
 
 def page_view(layout: Layout, src: str, url_for: UrlFor, home_title: str = "Home",
-              contact_src: str | None = None, resolver=None, today: dt.date | None = None) -> dict:
+              contact_src: str | None = None, resolver=None, today: dt.date | None = None,
+              now: dt.datetime | None = None, page_url: str = "") -> dict:
     today = today or dt.date.today()
+    now = now or dt.datetime.now(dt.timezone.utc)
     kind, page = layout.classify(src)
     view: dict = {"kind": kind.value, "breadcrumbs": []}
     center = layout.center
@@ -33,6 +35,9 @@ def page_view(layout: Layout, src: str, url_for: UrlFor, home_title: str = "Home
         {"title": f.title, "summary": f.summary, "url": url_for(f.src)} for f in center.flows
     ]
     view["feed"] = "policy-updates.xml" if layout.has_updates else None
+    view["notices"] = notices.banners(center, layout.category_of(src), url_for, now,
+                                      everywhere=kind is PageKind.HOME)
+    view["notices_url"] = url_for(NOTICES_SRC) if layout.notices else None
     if kind is PageKind.HOME:
         view["jsonld"] = policies.organization_jsonld(center, today)
         view["categories"] = [_card(c, url_for) for c in center.categories]
@@ -41,6 +46,14 @@ def page_view(layout: Layout, src: str, url_for: UrlFor, home_title: str = "Home
             for a in c.all_articles if a.promoted
         ][:HOME_LIST_LIMIT]
         view["popular"] = [_faq(f, url_for) for f in center.faqs if f.promoted][:HOME_LIST_LIMIT]
+    elif kind is PageKind.NOTICE:
+        view["notice"] = notices.notice_view(page, url_for, center.zone)
+        view["notice"]["jsonld"] = notices.announcement_jsonld(page, page_url)
+        view["breadcrumbs"] = [_crumb(home_title, url_for(HOME_SRC)),
+                               _crumb("Service notices", url_for(NOTICES_SRC)), _crumb(page.title)]
+    elif kind is PageKind.NOTICES:
+        view.update(notices.listing(center, url_for, now))
+        view["breadcrumbs"] = [_crumb(home_title, url_for(HOME_SRC)), _crumb("Service notices")]
     elif kind is PageKind.GLOSSARY:
         view["letters"] = glossary_letters(center, url_for)
         view["breadcrumbs"] = [_crumb(home_title, url_for(HOME_SRC)), _crumb("Glossary")]
@@ -53,6 +66,8 @@ def page_view(layout: Layout, src: str, url_for: UrlFor, home_title: str = "Home
         view["breadcrumbs"] = [_crumb(home_title, url_for(HOME_SRC)), _crumb("Search")]
     elif kind is PageKind.CATEGORY:
         view["category"] = _card(page, url_for)
+        view["recalls"] = [notices.notice_view(n, url_for, center.zone) for n in center.notices
+                           if n.type == "recall" and page.slug in n.categories and not n.ended(now)]
         view["articles"] = [_item(a, url_for) for a in page.articles]
         view["sections"] = [
             {"title": s.title, "articles": [_item(a, url_for) for a in s.articles]}

@@ -27,6 +27,9 @@ class SearchDocument:
     category_title: str
     audience: str
     promoted: bool
+    starts: float = 0.0  # notices: when they are shown (epoch seconds)
+    ends: float = 0.0  # 0: no end
+    severity: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -70,6 +73,17 @@ def collect(
                 audience=entry.audience,
                 promoted=entry.promoted,
             ))
+    for notice in center.notices:
+        text = texts.get(notice.src, PageText())
+        updates = "\n".join(u.text for u in notice.updates)
+        docs.append(SearchDocument(
+            id=notice.src, url=url_for(notice.src), type="notice", title=notice.title,
+            summary=notice.summary, headings="\n".join(text.headings),
+            tags=" ".join(notice.recall.values()), body=f"{text.body}\n{updates}", category="",
+            category_title="Service notices", audience=notice.audience, promoted=False,
+            starts=notice.start.timestamp(), ends=notice.end.timestamp() if notice.end else 0.0,
+            severity=notice.severity,
+        ))
     for article in center.loose_articles:
         text = texts.get(article.src, PageText())
         docs.append(SearchDocument(

@@ -262,9 +262,24 @@ def _rerank(results, plan: planner.Plan, reader) -> list[tuple[float, object]]:
     for hit in hits:
         share = matched.get(hit.docnum, 0) / len(plan.concepts)
         promoted = 1.05 if hit.get("promoted") else 1.0
-        scored.append((hit.score * (1 + 2 * share * share) * promoted, hit))
+        scored.append((hit.score * (1 + 2 * share * share) * promoted * _timeliness(hit), hit))
     scored.sort(key=lambda pair: (-pair[0], pair[1].docnum))
     return scored
+
+
+NOTICE_WEIGHT = {"incident": 3.0, "warning": 2.0, "info": 1.2}
+
+
+def _timeliness(hit) -> float:
+    """An active incident ranks first for its words; an ended notice sinks."""
+    window = hit.get("window")
+    if not window:
+        return 1.0
+    starts, ends, severity = window
+    now = time.time()
+    if severity == "resolved" or now < starts or (ends and now >= ends):
+        return 0.3
+    return NOTICE_WEIGHT.get(severity, 1.0)
 
 
 def _concepts_matched(reader, plan: planner.Plan, docnums: list[int]) -> dict[int, int]:

@@ -64,6 +64,7 @@ def schema() -> fields.Schema:
         category_title=fields.STORED(),
         audience=fields.ID(stored=True),
         promoted=fields.BOOLEAN(stored=True),
+        window=fields.STORED(),  # notices: (starts, ends, severity)
         title=fields.TEXT(analyzer=analyzer, stored=True),
         summary=fields.STORED(),
         meta=fields.TEXT(analyzer=analyzer),
@@ -99,6 +100,7 @@ def write(docs: list[SearchDocument], synonyms: list[tuple[str, ...]], site_dir:
                 id=doc.id, url=doc.url, type=doc.type, category=doc.category,
                 category_title=doc.category_title, audience=doc.audience,
                 promoted=doc.promoted, title=doc.title, summary=doc.summary,
+                window=(doc.starts, doc.ends, doc.severity) if doc.type == "notice" else None,
                 meta="\n".join((doc.headings, doc.tags, doc.summary)), body=doc.body,
                 spell="\n".join((doc.title, doc.summary, doc.headings, doc.tags, doc.body)),
             )

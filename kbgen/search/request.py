@@ -12,7 +12,7 @@ MAX_QUERY_CHARS = 200
 MAX_LIMIT = 50
 MAX_PAGE = 100
 MAX_SUGGESTIONS = 10
-TYPES = ("article", "faq")
+TYPES = ("article", "faq", "notice")
 AUDIENCES = ("buyers", "sellers", "everyone")
 
 

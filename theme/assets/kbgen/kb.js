@@ -479,6 +479,33 @@
     if (focus && heading) heading.focus();
   };
 
+  /* ------------------------------------------------------------ notices */
+  // A banner shows between its start and end (checked here, so an ended notice
+  // disappears without a rebuild) unless dismissed since its latest update.
+  function store() { try { return window.localStorage; } catch (e) { return null; } }
+  function updateBanners() {
+    var t = now().getTime(), storage = store();
+    document.querySelectorAll("[data-kb-notice]").forEach(function (banner) {
+      var start = Date.parse(banner.getAttribute("data-kb-start"));
+      var end = banner.hasAttribute("data-kb-end") ? Date.parse(banner.getAttribute("data-kb-end")) : Infinity;
+      var key = "kb-dismissed:" + banner.getAttribute("data-kb-notice");
+      var dismissed = storage && storage.getItem(key) === banner.getAttribute("data-kb-version");
+      banner.hidden = t < start || t >= end || !!dismissed;
+    });
+  }
+  function bannerButtons() {
+    var storage = store();
+    document.querySelectorAll("[data-kb-notice] [data-kb-dismiss]").forEach(function (button) {
+      var banner = button.closest("[data-kb-notice]");
+      button.hidden = !storage;
+      button.addEventListener("click", function () {
+        storage.setItem("kb-dismissed:" + banner.getAttribute("data-kb-notice"),
+                        banner.getAttribute("data-kb-version"));
+        banner.hidden = true;
+      });
+    });
+  }
+
   /* ----------------------------------------------------------- FAQ links */
   // /category/#entry opens (and scrolls to) that entry of the accordion.
   function openFaqFromHash() {
@@ -498,7 +525,9 @@
     if (results) new ResultsPage(results);
     openFaqFromHash();
     updateChannels();
-    setInterval(updateChannels, 60000);
+    bannerButtons();
+    updateBanners();
+    setInterval(function () { updateChannels(); updateBanners(); }, 60000);
     chatButtons();
     document.querySelectorAll("[data-kb-flow]").forEach(function (root) { new Flow(root); });
     // Escape hides an open glossary tooltip (WCAG 1.4.13), until focus moves on.

@@ -1,0 +1,123 @@
+"""What templates and feeds show of service notices.
+
+Banners carry their start and end, so the browser hides a notice that has
+ended (or not begun) without a rebuild; without JavaScript they show with
+their dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable
+from xml.etree import ElementTree as ET
+
+import markdown
+
+from ..content.model import HelpCenter
+from ..content.notices import Notice
+
+FEED_FILE = "notices.xml"
+ATOM = "http://www.w3.org/2005/Atom"
+SEVERITY_LABELS = {"info": "Information", "warning": "Warning", "incident": "Incident",
+                   "resolved": "Resolved"}
+
+
+def _when(moment: dt.datetime, zone: str) -> dict:
+    from zoneinfo import ZoneInfo
+
+    local = moment.astimezone(ZoneInfo(zone))
+    return {"iso": moment.isoformat(), "text": f"{local.day} {local:%B %Y, %H:%M}"}
+
+
+def notice_view(notice: Notice, url_for: Callable[[str], str], zone: str) -> dict:
+    latest = notice.latest
+    return {
+        "id": notice.id,
+        "title": notice.title,
+        "severity": notice.severity,
+        "severity_label": "Product recall" if notice.type == "recall" else SEVERITY_LABELS[notice.severity],
+        "type": notice.type,
+        "summary": notice.summary,
+        "url": url_for(notice.src),
+        "start": _when(notice.start, zone),
+        "end": _when(notice.end, zone) if notice.end else None,
+        "latest": {"time": _when(latest.time, zone), "text": latest.text} if latest else None,
+        "updates": [{"time": _when(u.time, zone), "text": u.text} for u in reversed(notice.updates)],
+        "recall": notice.recall,
+        "categories": list(notice.categories),
+    }
+
+
+def banners(center: HelpCenter, category: str | None, url_for, now: dt.datetime,
+            everywhere: bool = False) -> list[dict]:
+    """Notices not yet ended that belong on a page of ``category``."""
+    shown = []
+    for notice in center.notices:
+        if notice.ended(now):
+            continue
+        if everywhere or not notice.categories or category in notice.categories:
+            shown.append(notice_view(notice, url_for, center.zone))
+    order = {"incident": 0, "warning": 1, "info": 2, "resolved": 3}
+    return sorted(shown, key=lambda n: (order[n["severity"]], n["start"]["iso"]))
+
+
+def listing(center: HelpCenter, url_for, now: dt.datetime) -> dict:
+    current = [n for n in center.notices if not n.ended(now)]
+    past = [n for n in center.notices if n.ended(now)]
+    view = lambda items: [notice_view(n, url_for, center.zone) for n in  # noqa: E731
+                          sorted(items, key=lambda n: n.start, reverse=True)]
+    return {"current": view(current), "past": view(past)}
+
+
+def announcement_jsonld(notice: Notice, page_url: str) -> dict:
+    """schema.org SpecialAnnouncement (with the recalled product, for recalls)."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "SpecialAnnouncement",
+        "name": notice.title,
+        "text": notice.summary or (notice.latest.text if notice.latest else notice.title),
+        "datePosted": notice.start.isoformat(),
+        "url": page_url,
+    }
+    if notice.end:
+        data["expires"] = notice.end.isoformat()
+    if notice.type == "recall":
+        data["about"] = {"@type": "Product", "name": notice.recall.get("product", "")}
+        data["category"] = "https://schema.org/ProductRecall"
+    return data
+
+
+def atom_feed(center: HelpCenter, url_for, site_url: str, title: str) -> bytes:
+    """Every notice update as an Atom entry, newest first."""
+    base = site_url.rstrip("/") + "/"
+    entries = []
+    for notice in center.notices:
+        link = base + url_for(notice.src)
+        updates = notice.updates or []
+        for index, update in enumerate(updates):
+            entries.append((update.time, f"{notice.title}: {update.text}", link,
+                            f"{link}#update-{index}", update.text))
+        if not updates:
+            entries.append((notice.start, notice.title, link, link, notice.summary or notice.title))
+    entries.sort(key=lambda e: e[0], reverse=True)
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = f"{title}: service notices"
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = base + FEED_FILE
+    newest = entries[0][0] if entries else dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = newest.isoformat()
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=base + FEED_FILE)
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    ET.SubElement(author, f"{{{ATOM}}}name").text = title
+    for when, entry_title, link, entry_id, summary in entries:
+        item = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        ET.SubElement(item, f"{{{ATOM}}}title").text = entry_title
+        ET.SubElement(item, f"{{{ATOM}}}link", rel="alternate", href=link)
+        ET.SubElement(item, f"{{{ATOM}}}id").text = entry_id
+        ET.SubElement(item, f"{{{ATOM}}}updated").text = when.isoformat()
+        ET.SubElement(item, f"{{{ATOM}}}summary").text = summary
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def render_markdown(text: str) -> str:
+    return markdown.markdown(text) if text else ""
