@@ -19,6 +19,9 @@ from . import __version__
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner (DESIGN.md)
 
 
+DEFAULT_DATABASE = "sqlite:///.kbgen/feedback.sqlite3"
+
+
 class KbgenError(click.ClickException):
     """A mistake the user can fix; printed as ``Error: message``, exit 1."""
 
@@ -196,8 +199,13 @@ def search(config_file, site_dir, as_json, limit, category, type_, audience, que
               help="Threads per server process.")
 @click.option("--search-cache", default=4096, show_default=True, type=click.IntRange(0, 1_000_000),
               help="Search responses kept in memory per index (0 turns the cache off).")
+@click.option("--database", envvar="KBGEN_DATABASE_URL", show_envvar=True,
+              help="Where votes and search analytics go: sqlite:///file (default "
+                   "sqlite:///.kbgen/feedback.sqlite3) or postgresql://...")
+@click.option("--retention-days", default=365, show_default=True, type=click.IntRange(1, 3650),
+              help="Votes and searches older than this are deleted.")
 def serve(config_file, site_dir, host, port, watch, no_build, workers, threads,
-          search_cache) -> None:
+          search_cache, database, retention_days) -> None:
     """Serve the help center (building it first) on HOST:PORT."""
     from .server import HelpCenterApp
     from .server import serve as run
@@ -211,7 +219,15 @@ def serve(config_file, site_dir, host, port, watch, no_build, workers, threads,
             raise KbgenError(f"{target}: no built site here; run 'kbgen build' first")
     else:
         target = _build(_require_config(config_file), site_dir, strict=False)
-    app = HelpCenterApp(target, live_reload=watch, search_cache=search_cache)
+    database = database or DEFAULT_DATABASE
+    try:
+        from .feedback import StoreError, open_store
+
+        open_store(database)  # create and migrate the schema once, before workers start
+    except StoreError as exc:
+        raise KbgenError(str(exc)) from None
+    app = HelpCenterApp(target, live_reload=watch, search_cache=search_cache, database=database,
+                        retention_days=retention_days)
     if watch:
         from .watch import Watcher
 
@@ -223,6 +239,43 @@ def serve(config_file, site_dir, host, port, watch, no_build, workers, threads,
     click.echo(f"Serving {target} on http://{host}:{port}/ with {workers} process(es) "
                "(Ctrl+C to stop)", err=True)
     run(app, host=host, port=port, threads=threads, workers=workers)
+
+
+@cli.command()
+@config_option
+@click.option("--database", envvar="KBGEN_DATABASE_URL", show_envvar=True,
+              help="The server's database (default sqlite:///.kbgen/feedback.sqlite3).")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3650),
+              help="The period: the last N days.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Start date (overrides --days).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="End date, exclusive (default: now).")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False),
+              help="Also write an HTML report with charts to this file.")
+def report(config_file, database, days, since, until, html_file) -> None:
+    """What shoppers searched for, what they didn't find, and which pages didn't help."""
+    import datetime as dt
+
+    from .feedback import StoreError, open_store
+    from .feedback.report import as_html, as_text, build_report
+
+    utc = dt.timezone.utc
+    end = until.replace(tzinfo=utc) if until else dt.datetime.now(utc)
+    start = since.replace(tzinfo=utc) if since else end - dt.timedelta(days=days)
+    titles, overdue, site_name = {}, [], "Help center"
+    if Path(config_file).is_file():
+        project = _load_project(config_file)
+        site_name = project.site_name
+        titles = project.titles()
+        overdue = project.overdue()
+    try:
+        store = open_store(database or DEFAULT_DATABASE)
+        result = build_report(store, start, end, titles, overdue)
+    except StoreError as exc:
+        raise KbgenError(str(exc)) from None
+    click.echo(as_text(result), nl=False)
+    if html_file:
+        Path(html_file).write_text(as_html(result, site_name), encoding="utf-8")
+        click.echo(f"Wrote {html_file}", err=True)
 
 
 def _rebuild(app, config_file: Path, target: Path) -> None:

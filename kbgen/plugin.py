@@ -244,6 +244,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             card = self._env.get_template("partials/kbgen/channel-card.html").render(
                 **context, channel=pages.channel_view(channel, subject=page.title), compact=False)
             return f'<ul class="kb-channels kb-channels--embedded">{card}</ul>'
+        if kind == "feedback":  # under a FAQ answer: votes for that entry
+            url = "/" + page.url + f"#{id_}"
+            return self._env.get_template("partials/kbgen/feedback.html").render(
+                **context, feedback_url=url, feedback_id=id_)
         if kind == "flow":
             flow = self.center.flow(id_)
             if flow is None:

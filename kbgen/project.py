@@ -23,6 +23,32 @@ class Project:
     site_dir: Path
     center: content.HelpCenter
     report: content.Report
+    site_name: str = "Help center"
+
+    def titles(self) -> dict[str, str]:
+        """Page titles by the URL paths votes are recorded under."""
+        titles = {}
+        for article in self.center.articles:
+            titles["/" + _url(article.src)] = article.title
+        for category in self.center.categories:
+            titles["/" + _url(category.index_src)] = category.title
+            for entry in category.faqs:
+                titles["/" + _url(category.index_src) + "#" + entry.slug] = entry.question
+        return titles
+
+    def overdue(self) -> list[dict]:
+        today = content.current_date()
+        return [{"title": a.title, "path": a.src, "review_by": a.review_by.isoformat(),
+                 "owner": a.owner} for a in sorted(self.center.articles, key=lambda a: a.review_by or today)
+                if a.review_by and a.review_by < today]
+
+
+def _url(src: str) -> str:
+    """MkDocs' directory URL of a page source: returns/refunds.md -> returns/refunds/."""
+    stem = src[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-5]
+    return stem + "/"
 
 
 def load_project(config_file: Path) -> Project:
@@ -32,4 +58,5 @@ def load_project(config_file: Path) -> Project:
         raise ProjectError(f"{config_file}: {exc}") from None
     center, report = content.load(config.docs_dir, today=content.current_date())
     content.check_icons(center, [*config.theme.dirs, str(theme_dir())], report)
-    return Project(Path(config_file), Path(config.docs_dir), Path(config.site_dir), center, report)
+    return Project(Path(config_file), Path(config.docs_dir), Path(config.site_dir), center, report,
+                   config.site_name)

@@ -18,6 +18,8 @@ from email.utils import formatdate
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote
 
+from .feedback import StoreError, open_store
+from .feedback import api as feedback_api
 from .search import IndexMissing, RequestError, SearchEngine, SearchRequest, SuggestRequest
 from .search import INDEX_DIR as SEARCH_INDEX_DIR
 from .search.engine import CACHE_SIZE
@@ -45,6 +47,7 @@ def json_response(start_response, status: str, body: dict, headers=()) -> list[b
         ("Content-Length", str(len(data))),
         ("Cache-Control", "no-store"),
         ("X-Content-Type-Options", "nosniff"),
+        ("Access-Control-Expose-Headers", "X-KB-Search-Id"),
         *headers,
     ])
     return [data]
@@ -54,10 +57,16 @@ class HelpCenterApp:
     """Static site plus kbgen's endpoints. ``live_reload`` is for ``kbgen serve --watch``."""
 
     def __init__(self, site_dir: str | os.PathLike, live_reload: bool = False,
-                 search_cache: int = CACHE_SIZE):
+                 search_cache: int = CACHE_SIZE, database: str | None = None,
+                 retention_days: int = 365, write_rate: float = 30):
         self.site_dir = Path(site_dir)
         self.live_reload = live_reload
         self.search_cache = search_cache
+        self.database = database  # None: feedback and analytics are off
+        self.retention_days = retention_days
+        self.limiter = feedback_api.RateLimiter(rate=write_rate)
+        self._store = None
+        self._store_lock = threading.Lock()
         self.build_id = 0  # bumped by the watcher after each rebuild
         self._engine: SearchEngine | None = None
         self._engine_lock = threading.Lock()
@@ -95,10 +104,27 @@ class HelpCenterApp:
             )
         return self._static(environ, start_response, path, method == "HEAD")
 
+    @property
+    def store(self):
+        """The feedback store, opened (and migrated) once per worker on first use."""
+        if self._store is None:
+            with self._store_lock:
+                if self._store is None:
+                    store = open_store(self.database)
+                    store.purge(self.retention_days)
+                    self._store = store
+        return self._store
+
     # -- JSON API -------------------------------------------------------------
     def _api(self, environ, start_response, path: str, method: str):
-        routes = {"/api/search": self._search, "/api/suggest": self._suggest}
-        handler = routes.get(path)
+        reads = {"/api/search": self._search, "/api/suggest": self._suggest}
+        writes = {"/api/feedback": self._feedback, "/api/opened": self._opened}
+        if path in writes:
+            if method != "POST":
+                return json_response(start_response, "405 Method Not Allowed",
+                                     {"error": "use POST"}, [("Allow", "POST")])
+            return self._write(environ, start_response, writes[path])
+        handler = reads.get(path)
         if handler is None:
             return json_response(start_response, "404 Not Found", {"error": "unknown API endpoint"})
         if method not in ("GET", "HEAD"):
@@ -106,18 +132,58 @@ class HelpCenterApp:
                                  {"error": "use GET"}, [("Allow", "GET, HEAD")])
         try:
             params = _query_params(environ)
-            return handler(start_response, params)
+            return handler(start_response, params, environ)
         except RequestError as exc:
             return json_response(start_response, "400 Bad Request", {"error": str(exc)})
         except IndexMissing:
             return json_response(start_response, "503 Service Unavailable",
                                  {"error": "the search index is not available"})
 
-    def _search(self, start_response, params: dict[str, str]):
-        request = SearchRequest.from_params(params)
-        return json_response(start_response, "200 OK", self.engine.search(request))
+    def _write(self, environ, start_response, handler):
+        if self.database is None:
+            return json_response(start_response, "503 Service Unavailable",
+                                 {"error": "feedback is not enabled on this server"})
+        if not self.limiter.allow(environ.get("REMOTE_ADDR", "")):
+            return json_response(start_response, "429 Too Many Requests",
+                                 {"error": "too many requests; try again in a minute"},
+                                 [("Retry-After", "60")])
+        try:
+            body = feedback_api.read_json(environ)
+            return handler(start_response, body, feedback_api.browser_id(environ))
+        except feedback_api.BadRequest as exc:
+            return json_response(start_response, exc.status, {"error": str(exc)})
+        except StoreError as exc:
+            log.error("feedback store: %s", exc)
+            return json_response(start_response, "503 Service Unavailable",
+                                 {"error": "feedback cannot be saved right now"})
 
-    def _suggest(self, start_response, params: dict[str, str]):
+    def _feedback(self, start_response, body: dict, browser: str):
+        url, helpful, reason = feedback_api.vote(body, self.site_dir)
+        self.store.record_vote(url, helpful, reason, browser)
+        return json_response(start_response, "201 Created", {"ok": True})
+
+    def _opened(self, start_response, body: dict, browser: str):
+        search_id, url = feedback_api.opened(body, self.site_dir)
+        self.store.record_open(search_id, url, browser)
+        return json_response(start_response, "201 Created", {"ok": True})
+
+    def _search(self, start_response, params: dict[str, str], environ):
+        request = SearchRequest.from_params(params)
+        result = self.engine.search(request)
+        headers = []
+        # The results page asks for its searches to be counted (typeahead does not).
+        if environ.get("HTTP_X_KB_RECORD") == "1" and self.database and request.page == 1:
+            browser = environ.get("HTTP_X_KB_BROWSER", "")[:64]
+            try:
+                search_id = self.store.record_search(request.q, result["total"], browser)
+            except StoreError as exc:
+                log.error("feedback store: %s", exc)
+                search_id = None
+            if search_id:
+                headers.append(("X-KB-Search-Id", str(search_id)))
+        return json_response(start_response, "200 OK", result, headers)
+
+    def _suggest(self, start_response, params: dict[str, str], environ):
         request = SuggestRequest.from_params(params)
         return json_response(start_response, "200 OK",
                              self.engine.suggest(request.q, limit=request.limit))

@@ -258,3 +258,54 @@ def static_host():
         return f"http://127.0.0.1:{server.server_address[1]}"
 
     return start
+
+
+def _postgres_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return found[-1].parent if found else None
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory):
+    """A real PostgreSQL server for this test session (Debian's postgresql package).
+
+    As root, the server runs as the 'postgres' user the package creates.
+    """
+    import shutil
+    import socket
+    import subprocess
+
+    pytest.importorskip("psycopg")
+    bin_dir = _postgres_bin()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    import tempfile
+
+    # not under pytest's private temp folder: the postgres user must reach it
+    root = Path(tempfile.mkdtemp(prefix="kbgen-pg-"))
+    data, sockets = root / "data", root / "sockets"
+    sockets.mkdir()
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        if shutil.which("runuser") is None:
+            pytest.skip("running as root without runuser: cannot start PostgreSQL")
+        subprocess.run(["chown", "-R", "postgres", str(root)], check=True)
+        os.chmod(root, 0o755)
+        prefix = ["runuser", "-u", "postgres", "--"]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+
+    def run(*args):
+        return subprocess.run([*prefix, *map(str, args)], capture_output=True, text=True, timeout=120)
+
+    init = run(bin_dir / "initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync")
+    if init.returncode:
+        pytest.skip(f"initdb failed: {init.stderr.strip()[:300]}")
+    start = run(bin_dir / "pg_ctl", "-D", data, "-w", "-l", root / "log", "-o",
+                f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+    if start.returncode:
+        pytest.skip(f"PostgreSQL did not start: {start.stderr.strip()[:300]}")
+    yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    run(bin_dir / "pg_ctl", "-D", data, "-m", "immediate", "stop")
+    shutil.rmtree(root, ignore_errors=True)

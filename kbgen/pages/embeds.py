@@ -13,7 +13,7 @@ from typing import Callable
 
 from ..content.mdscan import SHORTCODE, mask_code
 
-KINDS = ("contact", "flow")
+KINDS = ("contact", "flow")  # shortcodes writers use; "feedback" markers are kbgen's own
 MARKER = re.compile(r'<div class="kb-embed" data-kb-embed="(?P<kind>[a-z]+):(?P<id>[a-z0-9-]+)"></div>')
 
 

@@ -46,6 +46,7 @@ def _entry(entry: FaqEntry, answer: str, contact_link: str | None) -> str:
         f'<div class="kb-faq__answer"{glossary_off} markdown="1">\n\n'
         f"{answer.strip()}\n\n"
         f"{contact}"
+        f'<div class="kb-embed" data-kb-embed="feedback:{slug}"></div>\n\n'
         f'<p class="kb-faq__permalink"><a href="#{slug}">Link to this answer</a></p>\n\n'
         f"</div>\n</details>\n"
     )

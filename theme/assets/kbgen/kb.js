@@ -55,13 +55,17 @@
     Object.keys(params).forEach(function (k) { if (params[k]) url.searchParams.set(k, params[k]); });
     return url;
   };
-  Backend.prototype.api = function (path, params) {
+  Backend.prototype.api = function (path, params, record) {
     var controller = window.AbortController ? new AbortController() : null;
     var timer = controller && setTimeout(function () { controller.abort(); }, 4000);
+    var headers = { Accept: "application/json" };
+    if (record) { headers["X-KB-Record"] = "1"; headers["X-KB-Browser"] = browserId(); }
+    var self = this;
     return fetch(this.url(path, params), {
-      headers: { Accept: "application/json" },
+      headers: headers,
       signal: controller ? controller.signal : undefined
     }).then(function (response) {
+      self.searchId = Number(response.headers.get("X-KB-Search-Id")) || null;
       clearTimeout(timer);
       var type = response.headers.get("Content-Type") || "";
       if (type.indexOf("application/json") !== 0) throw new Error("no API");
@@ -72,10 +76,10 @@
       });
     });
   };
-  Backend.prototype.search = function (params) {
+  Backend.prototype.search = function (params, record) {
     var self = this;
     if (this.mode === "static") return this.staticSearch(params);
-    return this.api("api/search", params).then(function (body) {
+    return this.api("api/search", params, record).then(function (body) {
       self.mode = "api";
       return body;
     }, function (error) {
@@ -298,7 +302,7 @@
     var self = this, p = this.params, limit = 10;
     this.status.textContent = "Searching…";
     this.backend.search({ q: p.q, category: p.category, type: p.type, audience: p.audience,
-                          page: p.page, limit: limit })
+                          page: p.page, limit: limit }, true)
       .then(function (result) { self.show(result, limit); },
             function (error) { self.status.textContent = "Search is not available right now: " + error.message; });
   };
@@ -327,8 +331,17 @@
       var meta = (hit.type === "faq" ? "Question" : "Article") + (hit.category ? " · " + hit.category : "");
       var snippet = el("p", { class: "kb-result__snippet" });
       snippet.appendChild(snippetNodes(hit.snippet));
+      var link = el("a", { class: "kb-result__title", href: hitHref(self.backend, hit), text: hit.title });
+      var searchId = self.backend.searchId;
+      if (searchId) {
+        link.addEventListener("click", function () {
+          var path = new URL(link.href, location.href);
+          postJson(self.form.getAttribute("data-kb-base") || ".", "api/opened",
+                   { search_id: searchId, url: path.pathname + path.hash }).catch(function () {});
+        });
+      }
       self.list.appendChild(el("li", { class: "kb-result" }, [
-        el("a", { class: "kb-result__title", href: hitHref(self.backend, hit), text: hit.title }),
+        link,
         el("p", { class: "kb-result__meta", text: meta }),
         snippet
       ]));
@@ -479,6 +492,60 @@
     if (focus && heading) heading.focus();
   };
 
+  /* ----------------------------------------------------------- feedback */
+  // A random id per browser (no cookie), so a page gets one vote per browser.
+  function browserId() {
+    var storage = store();
+    var id = storage && storage.getItem("kb-browser");
+    if (!id) {
+      id = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() :
+        String(Math.random()).slice(2) + String(Date.now());
+      if (storage) storage.setItem("kb-browser", id);
+    }
+    return id;
+  }
+  function postJson(base, path, body) {
+    return fetch(new URL(path, new URL(base.replace(/\/?$/, "/"), location.href)), {
+      method: "POST", keepalive: true,
+      headers: { "Content-Type": "application/json", "X-KB-Browser": browserId() },
+      body: JSON.stringify(body)
+    }).then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r; });
+  }
+  function Feedback(form) {
+    var url = form.getAttribute("data-kb-url"), base = form.getAttribute("data-kb-base") || ".";
+    var status = form.querySelector("[data-kb-feedback-status]");
+    var question = form.querySelector(".kb-feedback__question");
+    var reason = form.querySelector("[data-kb-reason]");
+    var storage = store(), key = "kb-voted:" + url;
+    form.hidden = false;
+    function thanks() {
+      question.hidden = true;
+      reason.hidden = true;
+      status.textContent = "Thank you for your feedback.";
+    }
+    if (storage && storage.getItem(key)) { thanks(); return; }
+    function send(helpful, text) {
+      status.textContent = "Sending…";
+      postJson(base, "api/feedback", { url: url, helpful: helpful, reason: text || "" }).then(function () {
+        if (storage) storage.setItem(key, helpful ? "yes" : "no");
+        thanks();
+      }, function () {
+        status.textContent = "Sorry, your feedback could not be sent right now.";
+      });
+    }
+    form.querySelector("[data-kb-vote=yes]").addEventListener("click", function () { send(true); });
+    form.querySelector("[data-kb-vote=no]").addEventListener("click", function () {
+      question.hidden = true;
+      reason.hidden = false;
+      status.textContent = "";
+      reason.querySelector("textarea").focus();
+    });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      send(false, reason.querySelector("textarea").value);
+    });
+  }
+
   /* ------------------------------------------------------------ notices */
   // A banner shows between its start and end (checked here, so an ended notice
   // disappears without a rebuild) unless dismissed since its latest update.
@@ -527,6 +594,7 @@
     updateChannels();
     bannerButtons();
     updateBanners();
+    document.querySelectorAll("form[data-kb-feedback]").forEach(function (form) { new Feedback(form); });
     setInterval(function () { updateChannels(); updateBanners(); }, 60000);
     chatButtons();
     document.querySelectorAll("[data-kb-flow]").forEach(function (root) { new Flow(root); });
