@@ -100,10 +100,22 @@ def new(directory: str) -> None:
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False),
               help="Where to write the site (default: site_dir of the config).")
 @click.option("--strict", is_flag=True, help="Fail on warnings too (stale reviews, ...).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="How content problems are printed (github: annotations).")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' own progress messages.")
-def build(config_file: str, site_dir: str | None, strict: bool, verbose: bool) -> None:
+def build(config_file: str, site_dir: str | None, strict: bool, fmt: str, verbose: bool) -> None:
     """Build the site and its search index; the old site stays if anything fails."""
     _setup_logging(verbose)
+    if fmt != "text":
+        # check first, so CI gets every problem as annotations on the commit's files
+        from .content.diagnostics import FORMATTERS
+
+        project = _load_project(config_file)
+        diagnostics = project.report.sorted()
+        if diagnostics:
+            click.echo(FORMATTERS[fmt](diagnostics))
+        if project.report.failed(strict):
+            raise KbgenError("the content has problems; the previous site was left as it was")
     target = _build(_require_config(config_file), site_dir, strict)
     click.echo(f"Built the help center in {target}", err=True)
 

@@ -181,6 +181,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             page_url=(config.site_url or "/").rstrip("/") + "/" + page.url,
         )
         context["kb"]["home_heading"] = self.config.home_heading
+        context["kb"]["seo"] = self._seo(context["kb"], page, config)
         return context
 
     def on_env(self, env, config, files):
@@ -233,6 +234,28 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                                             config.site_name)
             with open(os.path.join(config.site_dir, pages.policies.FEED_FILE), "wb") as out:
                 out.write(feed)
+
+    def _seo(self, view: dict, page, config) -> dict:
+        """JSON-LD and Open Graph for a page (needs absolute URLs: set site_url)."""
+        base = config.site_url or "/"
+        page_url = page.canonical_url or ("/" + page.url)
+        jsonld = []
+        crumbs = pages.seo.breadcrumbs(view.get("breadcrumbs", []), base, page_url)
+        if crumbs:
+            jsonld.append(crumbs)
+        kind, model = self.layout.classify(page.file.src_uri)
+        if kind is pages.PageKind.ARTICLE:
+            jsonld.append(pages.seo.article(view["article"], page_url, config.site_name))
+        elif kind is pages.PageKind.CATEGORY:
+            answers = self._texts.get(page.file.src_uri, search.PageText()).faq_answers
+            entries = [(e.question, answers.get(e.slug, ""), e.slug) for e in model.faqs]
+            faq = pages.seo.faq_page(entries, page_url)
+            if faq:
+                jsonld.append(faq)
+        description = page.meta.get("description") or config.site_description or ""
+        title = page.title if kind is not pages.PageKind.HOME else config.site_name
+        return {"jsonld": jsonld,
+                "og": pages.seo.open_graph(title, description, page_url, config.site_name, kind.value)}
 
     def _render_embed(self, kind: str, id_: str, page) -> str | None:
         """The theme's own partial for a ``{{ contact:id }}`` or ``{{ flow:id }}``."""

@@ -7,6 +7,7 @@ here: a server replica needs only the built site.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -230,6 +231,12 @@ class HelpCenterApp:
         if self.live_reload and ctype.startswith("text/html"):
             data = data.replace(b"</body>", _LIVE_RELOAD_SCRIPT + b"</body>", 1)
         etag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
+        compress = (len(data) > 1024 and "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")
+                    and (ctype.startswith(("text/", "application/json", "image/svg+xml",
+                                           "application/xml", "application/atom+xml"))))
+        if compress:
+            data = _gzipped(etag, data)
+            etag = etag[:-1] + '-gz"'
         headers = [
             ("Content-Type", ctype),
             ("ETag", etag),
@@ -240,12 +247,29 @@ class HelpCenterApp:
         ]
         if encoding == "gzip":
             headers[0] = ("Content-Type", "application/gzip")
+        headers.append(("Vary", "Accept-Encoding"))
+        if compress:
+            headers.append(("Content-Encoding", "gzip"))
         if cache and environ.get("HTTP_IF_NONE_MATCH") == etag and status.startswith("200"):
             start_response("304 Not Modified", headers)
             return [b""]
         headers.append(("Content-Length", str(len(data))))
         start_response(status, headers)
         return [b"" if head else data]
+
+
+_GZIP_CACHE: dict[str, bytes] = {}
+
+
+def _gzipped(etag: str, data: bytes) -> bytes:
+    """Compressed once per file version (the ETag), kept for the next shoppers."""
+    packed = _GZIP_CACHE.get(etag)
+    if packed is None:
+        packed = gzip.compress(data, compresslevel=6, mtime=0)
+        if len(_GZIP_CACHE) > 2000:
+            _GZIP_CACHE.clear()
+        _GZIP_CACHE[etag] = packed
+    return packed
 
 
 def _query_params(environ) -> dict[str, str]:

@@ -66,3 +66,13 @@ def test_healthz_and_unknown_api(sample_url):
     status, headers, body = get(sample_url + "/api/nothing")
     assert status == 404 and headers["Content-Type"].startswith("application/json")
     assert "error" in json.loads(body)
+
+
+def test_text_is_sent_compressed_when_the_browser_accepts_it(sample_url):
+    import gzip
+
+    status, headers, body = get(sample_url + "/returns/", **{"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    plain = get(sample_url + "/returns/")[2]
+    assert gzip.decompress(body) == plain and len(body) < len(plain) / 3
+    assert get(sample_url + "/returns/")[1]["Content-Encoding"] is None

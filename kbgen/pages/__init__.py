@@ -4,7 +4,7 @@ Everything here works on the content model and plain strings; the plugin
 hands the results to MkDocs.
 """
 
-from . import notices, policies
+from . import notices, policies, seo
 from .contact import channel_view, contact_view, flow_view
 from .faq import faq_accordion
 from .terms import mark_terms

@@ -1,0 +1,68 @@
+"""What search engines read: schema.org JSON-LD and Open Graph data for each page.
+
+Articles are ``Article`` with their dates, category pages with answers are
+``FAQPage``, every page below the home page has a ``BreadcrumbList``.
+"""
+
+from __future__ import annotations
+
+
+def _absolute(base: str, url: str | None) -> str | None:
+    if url is None:
+        return None
+    return base.rstrip("/") + "/" + url.lstrip("/")
+
+
+def breadcrumbs(crumbs: list[dict], base: str, page_url: str) -> dict | None:
+    if len(crumbs) < 2:
+        return None
+    items = []
+    for position, crumb in enumerate(crumbs, 1):
+        item = {"@type": "ListItem", "position": position, "name": crumb["title"]}
+        url = _absolute(base, crumb["url"]) if crumb["url"] is not None else page_url
+        item["item"] = url
+        items.append(item)
+    return {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}
+
+
+def article(view: dict, page_url: str, publisher: str) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": view["title"],
+        "url": page_url,
+        "mainEntityOfPage": page_url,
+        "publisher": {"@type": "Organization", "name": publisher},
+    }
+    if view.get("summary"):
+        data["description"] = view["summary"]
+    first = view.get("effective") or view.get("updated")
+    if first:
+        data["datePublished"] = first["iso"]
+    if view.get("updated"):
+        data["dateModified"] = view["updated"]["iso"]
+    return data
+
+
+def faq_page(entries: list[tuple[str, str, str]], page_url: str) -> dict | None:
+    """``entries``: (question, answer text, anchor)."""
+    if not entries:
+        return None
+    return {
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "url": page_url,
+        "mainEntity": [
+            {"@type": "Question", "name": question, "url": f"{page_url}#{anchor}",
+             "acceptedAnswer": {"@type": "Answer", "text": answer}}
+            for question, answer, anchor in entries
+        ],
+    }
+
+
+def open_graph(title: str, description: str, page_url: str, site_name: str, kind: str) -> list[dict]:
+    tags = [("og:type", "article" if kind == "article" else "website"), ("og:title", title),
+            ("og:url", page_url), ("og:site_name", site_name)]
+    if description:
+        tags.append(("og:description", description))
+    return [{"property": p, "content": c} for p, c in tags]
