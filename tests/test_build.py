@@ -219,7 +219,7 @@ def test_scaffold_builds_strict_and_checks_clean(tmp_path, invoke):
     built = invoke("build", "--strict", cwd=project)
     assert built.exit_code == 0, built.output
     home = page(project / "site", "")
-    assert len(home.find("li", class_="kb-card")) == 2
+    assert len(home.find("li", class_="kb-card")) == 3  # orders, returns, contact us
     orders = page(project / "site", "orders")
     assert [a["id"] for a, _ in orders.find("details", class_="kb-faq__item")] == [
         "where-is-my-order", "can-i-cancel-my-order"]  # promoted first
