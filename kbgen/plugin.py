@@ -6,6 +6,8 @@ content (load + validate) -> pages (generated pages, nav, template views)
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import os
 import posixpath
 import time
@@ -13,23 +15,20 @@ from html import escape
 from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
-import datetime as dt
-import logging
-
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from . import content, pages, search
-from .pages import embeds
 from .config import KbgenConfig
-from .content.diagnostics import format_text
-from .content.links import Resolver
 from .content.contactfile import CONTACT_FILE
+from .content.diagnostics import format_text
 from .content.facts import FACTS_FILE, render_placeholders
-from .content.glossary import GLOSSARY_FILE
 from .content.flowfile import FLOWS_DIR
+from .content.glossary import GLOSSARY_FILE
+from .content.links import Resolver
 from .content.loader import CATEGORY_FILE, FAQ_DIR, SYNONYMS_FILE
+from .pages import embeds
 from .resources import theme_dir
 
 # A plain logger under "mkdocs." (so --strict counts its warnings) without a

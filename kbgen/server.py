@@ -21,8 +21,8 @@ from urllib.parse import parse_qsl, quote, unquote
 
 from .feedback import StoreError, open_store
 from .feedback import api as feedback_api
-from .search import IndexMissing, RequestError, SearchEngine, SearchRequest, SuggestRequest
 from .search import INDEX_DIR as SEARCH_INDEX_DIR
+from .search import IndexMissing, RequestError, SearchEngine, SearchRequest, SuggestRequest
 from .search.engine import CACHE_SIZE
 
 log = logging.getLogger("kbgen.server")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 
 def snapshot(paths: list[Path]) -> dict[str, tuple[float, int]]:

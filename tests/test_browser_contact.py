@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from test_contact import contact_site  # noqa: F401  (the built site fixture)
 
 from kbgen.server import HelpCenterApp
-from test_contact import contact_site  # noqa: F401  (the built site fixture)
 
 pytestmark = pytest.mark.browser
 UTC = dt.timezone.utc
@@ -95,6 +95,7 @@ def test_without_javascript_every_step_schedule_and_channel_shows(new_page, url)
 
 def test_chat_provider_script_loads_only_when_asked(new_page, tmp_path, serve):
     from conftest import CATEGORY_FILES, MINIMAL_CONFIG, write_tree
+
     from kbgen.build import build
 
     write_tree(tmp_path, {

@@ -6,8 +6,8 @@ import json
 import re
 
 import pytest
-
 from conftest import CATEGORY_FILES, write_tree
+
 from kbgen.build import build
 from kbgen.content import load
 
@@ -106,7 +106,8 @@ def test_valid_contact_and_flow_load(tmp_path):
     (("timezone: Europe/Dublin", "timezone: Europe/Dublinn"),
      "content/contact.yml:1: 'timezone': unknown time zone 'Europe/Dublinn'; use a name like Europe/Dublin"),
     (("    type: chat\n", "    type: chatbot\n"),
-     "content/contact.yml:6: unknown channel type 'chatbot'; use one of phone, email, chat, messaging, social, form, post"),
+     "content/contact.yml:6: unknown channel type 'chatbot'; use one of phone, email, chat, messaging, "
+     "social, form, post"),
     (("    response_time: 12h", "    response_time: soon"),
      "content/contact.yml:16: 'response_time': 'soon' is not a duration like 2m, 12h or 1d"),
     (("    escalation: 2", "    escalation: 1"),

@@ -6,8 +6,8 @@ import datetime as dt
 import json
 
 import pytest
-
 from conftest import write_tree
+
 from kbgen.content import load
 
 CATEGORY = {"content/returns/_category.yml": "title: Returns\ndescription: Send it back.\n"}

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from conftest import CATEGORY_FILES, MINIMAL_CONFIG, write_tree
+
 from kbgen.build import build
 from kbgen.content import load
-from kbgen.content.facts import Facts, Fact, format_value, render_placeholders
+from kbgen.content.facts import Fact, Facts, format_value, render_placeholders
 
 FACTS = """
 facts:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import CATEGORY_FILES, MINIMAL_CONFIG, write_tree
+
 from kbgen.build import build
 from kbgen.content import load
 

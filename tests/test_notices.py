@@ -6,8 +6,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from conftest import CATEGORY_FILES, MINIMAL_CONFIG, write_tree
+
 from kbgen.build import build
 from kbgen.content import load
 from kbgen.content.notices import parse_time

@@ -12,7 +12,6 @@ import time
 import urllib.request
 
 import pytest
-
 from conftest import CATEGORY_FILES
 
 
@@ -74,8 +73,8 @@ def test_pages_load_nothing_from_third_parties_and_stay_small(new_page, sample_u
     for path in ("/", "/returns/return-policy/"):
         page = new_page()
         hosts, total = set(), 0
-        responses = []
-        page.on("response", lambda r: responses.append(r))
+        responses: list = []
+        page.on("response", lambda response, sink=responses: sink.append(response))
         page.goto(sample_url + path, wait_until="networkidle")
         for response in responses:
             hosts.add(response.url.split("/")[2])

@@ -157,6 +157,7 @@ def test_words_fold_accents_and_split_punctuation():
 
 def test_builtin_vocabulary_can_be_switched_off(make_site, tmp_path):
     from conftest import MINIMAL_CONFIG, SEARCH_FILES
+
     from kbgen.build import build
     from kbgen.search import open_engine
 

@@ -148,7 +148,7 @@ def _check_overlaps(week: list[list[tuple[int, int]]]) -> None:
             spans.append((day * 1440 + start, day * 1440 + end, day))
     spans.sort()
     week_minutes = 7 * 1440
-    for (s1, e1, d1), (s2, e2, d2) in zip(spans, spans[1:]):
+    for (_, e1, _), (s2, _, d2) in zip(spans, spans[1:], strict=False):
         if s2 < e1:
             raise HoursError(f"hours overlap on {DAY_NAMES[d2]}")
     if spans and spans[-1][1] > week_minutes and spans[-1][1] - week_minutes > spans[0][0]:

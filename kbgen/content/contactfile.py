@@ -23,7 +23,7 @@ from ..contact.hours import HoursError, parse_duration, parse_schedule
 from .diagnostics import Report, did_you_mean
 from .model import Channel, Contact
 from .schema import AUDIENCES, parse_date
-from .yamlfile import Lines, YamlError, parse_with_lines
+from .yamlfile import Lines, read_data_file
 
 CONTACT_FILE = "contact.yml"
 TYPES = ("phone", "email", "chat", "messaging", "social", "form", "post")
@@ -43,12 +43,10 @@ def load_contact(docs_dir: Path, report: Report) -> Contact | None:
     path = docs_dir / CONTACT_FILE
     if not path.is_file():
         return None
-    try:
-        data, raw_lines = parse_with_lines(path.read_text(encoding="utf-8"))
-    except (YamlError, UnicodeDecodeError) as exc:
-        report.error(path, getattr(exc, "line", 1), getattr(exc, "message", str(exc)))
+    parsed = read_data_file(path, report)
+    if parsed is None:
         return None
-    line = Lines(raw_lines)
+    data, line = parsed
     if not isinstance(data, dict):
         report.error(path, 1, "contact.yml must be a mapping with 'channels:'")
         return None

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .diagnostics import Report, did_you_mean
 from .schema import parse_date
-from .yamlfile import Lines, YamlError, parse_with_lines
+from .yamlfile import Lines, read_data_file
 
 FACTS_FILE = "facts.yml"
 FACT_KEYS = ("value", "unit", "label", "keywords", "changes", "text")
@@ -95,12 +95,10 @@ def load_facts(docs_dir: Path, report: Report) -> Facts:
     path = docs_dir / FACTS_FILE
     if not path.is_file():
         return Facts()
-    try:
-        data, raw = parse_with_lines(path.read_text(encoding="utf-8"))
-    except (YamlError, UnicodeDecodeError) as exc:
-        report.error(path, getattr(exc, "line", 1), getattr(exc, "message", str(exc)))
+    parsed = read_data_file(path, report)
+    if parsed is None:
         return Facts(path)
-    line = Lines(raw)
+    data, line = parsed
     facts = Facts(path, lines=line)
     if not isinstance(data, dict):
         report.error(path, 1, "facts.yml must be a mapping with 'facts:'")

@@ -30,7 +30,7 @@ from .diagnostics import Report, did_you_mean
 from .links import LinkError, Resolver
 from .model import Flow, FlowAnswer, FlowResult, FlowStep, HelpCenter
 from .schema import AUDIENCES
-from .yamlfile import Lines, YamlError, parse_with_lines
+from .yamlfile import Lines, read_data_file
 
 FLOWS_DIR = "flows"
 FLOW_KEYS = ("title", "summary", "audience", "start", "steps", "results")
@@ -58,12 +58,10 @@ def _label(value) -> str:
 
 
 def _load(path: Path, report: Report) -> Flow | None:
-    try:
-        data, raw = parse_with_lines(path.read_text(encoding="utf-8"))
-    except (YamlError, UnicodeDecodeError) as exc:
-        report.error(path, getattr(exc, "line", 1), getattr(exc, "message", str(exc)))
+    parsed = read_data_file(path, report)
+    if parsed is None:
         return None
-    line = Lines(raw)
+    data, line = parsed
     if not _ID.match(path.stem):
         report.error(path, 1, f"flow file name '{path.name}' must be lowercase words joined by hyphens")
         return None
@@ -123,7 +121,7 @@ def _load(path: Path, report: Report) -> Flow | None:
         if not rtitle:
             report.error(path, line("results", i), "a result needs a 'title'")
         links = []
-        for j, link in enumerate(raw_result.get("links") or []):
+        for link in raw_result.get("links") or []:
             if isinstance(link, dict) and len(link) == 1:
                 label, target = next(iter(link.items()))
             else:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .diagnostics import Report, did_you_mean
 from .links import LinkError, Resolver
-from .yamlfile import Lines, YamlError, parse_with_lines
+from .yamlfile import read_data_file
 
 GLOSSARY_FILE = "glossary.yml"
 GLOSSARY_SRC = "glossary.md"  # the A to Z page
@@ -67,12 +67,10 @@ def load_glossary(docs_dir: Path, report: Report) -> Glossary:
     if not path.is_file():
         return Glossary()
     glossary = Glossary(path)
-    try:
-        data, raw = parse_with_lines(path.read_text(encoding="utf-8"))
-    except (YamlError, UnicodeDecodeError) as exc:
-        report.error(path, getattr(exc, "line", 1), getattr(exc, "message", str(exc)))
+    parsed = read_data_file(path, report)
+    if parsed is None:
         return glossary
-    line = Lines(raw)
+    data, line = parsed
     if not isinstance(data, list):
         report.error(path, 1, "the glossary is a list of terms: '- term: ...'")
         return glossary

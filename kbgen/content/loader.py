@@ -10,14 +10,14 @@ import re
 from pathlib import Path
 
 from . import schema
+from .contactfile import load_contact
 from .diagnostics import Report
+from .facts import load_facts
+from .flowfile import load_flows
+from .glossary import load_glossary
 from .mdscan import anchors, headings
 from .model import Article, Category, FaqEntry, HelpCenter, Section
-from .contactfile import load_contact
-from .facts import load_facts
-from .glossary import load_glossary
 from .notices import NOTICES_DIR, load_notices
-from .flowfile import load_flows
 from .yamlfile import YamlError, item_lines, parse, split_front_matter
 
 CATEGORY_FILE = "_category.yml"

@@ -149,3 +149,16 @@ class Lines:
         while path and path not in self._lines:
             path = path[:-1]
         return self._lines.get(path, 1)
+
+
+def read_data_file(path, report) -> tuple[object, Lines] | None:
+    """Parse a YAML data file for its loader; problems go to ``report`` (then None)."""
+    try:
+        data, lines = parse_with_lines(path.read_text(encoding="utf-8"))
+    except YamlError as exc:
+        report.error(path, exc.line, exc.message)
+        return None
+    except UnicodeDecodeError as exc:
+        report.error(path, 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return None
+    return data, Lines(lines)

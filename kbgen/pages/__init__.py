@@ -7,7 +7,6 @@ hands the results to MkDocs.
 from . import notices, policies, seo
 from .contact import channel_view, contact_view, flow_view
 from .faq import faq_accordion
-from .terms import mark_terms
 from .layout import (
     GLOSSARY_SRC,
     HOME_SRC,
@@ -17,6 +16,11 @@ from .layout import (
     Layout,
     PageKind,
 )
+from .terms import mark_terms
 from .views import page_view
 
-__all__ = ["GLOSSARY_SRC", "HOME_SRC", "NOTICES_SRC", "SEARCH_SRC", "UPDATES_SRC", "Layout", "channel_view", "contact_view", "flow_view", "PageKind", "faq_accordion", "mark_terms", "page_view"]
+__all__ = [
+    "GLOSSARY_SRC", "HOME_SRC", "NOTICES_SRC", "SEARCH_SRC", "UPDATES_SRC", "Layout", "PageKind",
+    "channel_view", "contact_view", "faq_accordion", "flow_view", "mark_terms", "notices",
+    "page_view", "policies", "seo",
+]

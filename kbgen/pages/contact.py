@@ -7,7 +7,7 @@ the page, so it reads the same without JavaScript.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import quote
 
 import markdown

@@ -9,7 +9,7 @@ uses) replaces it once the page is rendered.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from ..content.mdscan import SHORTCODE, mask_code
 

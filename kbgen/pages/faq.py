@@ -8,8 +8,8 @@ entry's id is its file name, its stable permalink.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
-from typing import Callable
 
 from ..content.model import Category, FaqEntry
 

@@ -8,7 +8,7 @@ their dates.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 from xml.etree import ElementTree as ET
 
 import markdown

@@ -7,7 +7,7 @@ fact ``changes`` (what will change), and ``structured_data`` in facts.yml.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 from xml.etree import ElementTree as ET
 
 from ..content.model import HelpCenter

@@ -9,8 +9,8 @@ own scope, so the first use in every answer is explained.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import escape
-from typing import Callable
 
 from ..content.glossary import Glossary, Term
 
@@ -33,8 +33,7 @@ def mark_terms(html: str, glossary: Glossary, href: Callable[[Term], str]) -> st
                          re.IGNORECASE)
     out: list[str] = []
     stack: list[str] = []
-    used: set[str] = set()
-    scope_off = False
+    scope = {"used": set(), "off": False}  # reset at each FAQ answer
     counter = 0
     for part in _TAG.split(html):
         if not part:
@@ -52,18 +51,18 @@ def mark_terms(html: str, glossary: Glossary, href: Callable[[Term], str]) -> st
                 stack.append("skip" if name in SKIP or "kb-term" in part or "kb-channel" in part
                              or "kb-flow" in part else name)
             if SCOPE.match(part):
-                used, scope_off = set(), OFF in part
+                scope["used"], scope["off"] = set(), OFF in part
             continue
-        if scope_off or "skip" in stack or any(tag in SKIP for tag in stack):
+        if scope["off"] or "skip" in stack or any(tag in SKIP for tag in stack):
             out.append(part)
             continue
 
         def wrap(m: re.Match) -> str:
             nonlocal counter
             term = terms[m.group(1).casefold()]
-            if term.term in used:
+            if term.term in scope["used"]:
                 return m.group(0)
-            used.add(term.term)
+            scope["used"].add(term.term)
             counter += 1
             tip = f"kb-tip-{counter}"
             return (f'<span class="kb-term"><a class="kb-term__link" href="{escape(href(term))}" '

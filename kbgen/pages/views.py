@@ -8,7 +8,7 @@ pass them through MkDocs' ``url`` filter.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 from ..content.model import Article, Category, FaqEntry
 from . import notices, policies

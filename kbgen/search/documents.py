@@ -6,8 +6,8 @@ rendered text of each page. Plain data: no Whoosh here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Callable
 
 from ..content.model import HelpCenter
 from .text import PageText

@@ -24,7 +24,7 @@ from whoosh import scoring
 from whoosh.filedb.filestore import RamStorage
 
 from . import query as planner
-from .analysis import fold, is_stop, stem, words
+from .analysis import is_stop, stem, words
 from .index import INDEX_DIR, META_FILE, TEXT_FIELDS
 from .request import SearchRequest
 from .snippets import snippet

@@ -16,8 +16,8 @@ Queries are plain words, never query syntax: punctuation, wildcards and
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from whoosh import query as Q
 
@@ -100,7 +100,7 @@ def plan(
         length = _synonym_at(stems, i, vocab, tokens)
         if length:
             key = tuple(stems[i:i + length])
-            typed = tuple(s for s, t in zip(key, tokens[i:i + length]) if not is_stop(t))
+            typed = tuple(s for s, t in zip(key, tokens[i:i + length], strict=True) if not is_stop(t))
             alternatives = [(alt, 1.0 if alt == typed else SYNONYM_WEIGHT)
                             for alt in vocab.alternatives(key)]
             concepts.append(alternatives)
