@@ -74,6 +74,7 @@ class _Loaded:
     signature: tuple
     local: threading.local
     cache: _Cache
+    flags: dict  # docnum -> (promoted, notice window), read once so ranking loads no stored fields
 
 
 def _signature(meta_path: Path) -> tuple:
@@ -111,7 +112,13 @@ def _load(index_dir: Path, cache_size: int) -> _Loaded:
         raise IndexMissing(f"{index_dir}: index has no {META_FILE}; rebuild the site")
     ix = storage.open_index()
     vocab = planner.Vocabulary.from_groups(meta.get("synonyms", []))
-    return _Loaded(ix, vocab, meta, signature, threading.local(), _Cache(cache_size))
+    with ix.reader() as reader:
+        flags = {
+            docnum: (bool(fields.get("promoted")), fields.get("window"))
+            for docnum, fields in reader.iter_docs()
+            if fields.get("promoted") or fields.get("window")
+        }
+    return _Loaded(ix, vocab, meta, signature, threading.local(), _Cache(cache_size), flags)
 
 
 def _signature_fd(dir_fd: int) -> tuple:
@@ -190,7 +197,7 @@ class SearchEngine:
             optimize=False, filter=_filters(request),
         )
         result["total"] = len(results)
-        ranked = _rerank(results, plan, searcher.reader())
+        ranked = _rerank(results, plan, searcher.reader(), loaded.flags)
         stems = plan.highlight
         for score, hit in ranked[first:first + request.limit]:
             fields = hit.fields()
@@ -248,7 +255,7 @@ class SearchEngine:
         return planner.plan(text, loaded.vocab, known, correct)
 
 
-def _rerank(results, plan: planner.Plan, reader) -> list[tuple[float, object]]:
+def _rerank(results, plan: planner.Plan, reader, flags: dict) -> list[tuple[float, object]]:
     """Documents matching every concept of the query first, then partial matches.
 
     A score is multiplied by 1 + 2·coverage², so a page that answers the whole
@@ -256,13 +263,14 @@ def _rerank(results, plan: planner.Plan, reader) -> list[tuple[float, object]]:
     Coverage is looked up in the postings of the few top documents only:
     tracking matched terms during the search costs more than the search.
     """
-    hits = list(results)
+    hits = [results[i] for i in range(results.scored_length())]
     matched = _concepts_matched(reader, plan, sorted(h.docnum for h in hits))
     scored = []
     for hit in hits:
         share = matched.get(hit.docnum, 0) / len(plan.concepts)
-        promoted = 1.05 if hit.get("promoted") else 1.0
-        scored.append((hit.score * (1 + 2 * share * share) * promoted * _timeliness(hit), hit))
+        promoted, window = flags.get(hit.docnum, (False, None))
+        boost = (1.05 if promoted else 1.0) * _timeliness(window)
+        scored.append((hit.score * (1 + 2 * share * share) * boost, hit))
     scored.sort(key=lambda pair: (-pair[0], pair[1].docnum))
     return scored
 
@@ -270,9 +278,8 @@ def _rerank(results, plan: planner.Plan, reader) -> list[tuple[float, object]]:
 NOTICE_WEIGHT = {"incident": 3.0, "warning": 2.0, "info": 1.2}
 
 
-def _timeliness(hit) -> float:
+def _timeliness(window) -> float:
     """An active incident ranks first for its words; an ended notice sinks."""
-    window = hit.get("window")
     if not window:
         return 1.0
     starts, ends, severity = window
