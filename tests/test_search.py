@@ -8,7 +8,7 @@ import pytest
 
 from kbgen.search import RequestError, SearchRequest
 from kbgen.search.analysis import words
-from kbgen.search.query import Vocabulary, plan
+from kbgen.search.query import SYNONYM_WEIGHT, Vocabulary, plan
 
 
 def urls(result):
@@ -146,7 +146,7 @@ def test_synonym_phrases_match_longest_first():
     p = plan("i need my money back", vocab, known=lambda s: True, correct=lambda w: None)
     assert [[stems for stems, _ in concept] for concept in p.concepts] == [
         [("need",)], [("refund",), ("monei", "back")]]
-    assert dict(p.concepts[1]) == {("refund",): 0.8, ("monei", "back"): 1.0}  # typed words first
+    assert dict(p.concepts[1]) == {("refund",): SYNONYM_WEIGHT, ("monei", "back"): 1.0}  # typed words first
     p = plan("parcel never arrived", vocab, known=lambda s: True, correct=lambda w: None)
     assert len(p.concepts) == 2
 

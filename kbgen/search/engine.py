@@ -31,6 +31,10 @@ from .snippets import snippet
 
 RECHECK_SECONDS = 1.0
 RERANK = 50  # top matches re-scored by how many of the query's concepts they contain
+# Words typed that few bodies contain ("money back") let their synonyms search the
+# bodies too; common ones don't need the help, and their synonyms' postings are long.
+RARE_DOCS = 20
+RARE_SHARE = 0.02
 CACHE_SIZE = 4096  # results kept per index generation (shoppers repeat the same questions)
 SPELL_FIELD = "spell"
 
@@ -189,11 +193,13 @@ class SearchEngine:
         # skipping, Whoosh would run the query a second time just to count).
         reader = searcher.reader()
 
-        def unseen(stems: tuple[str, ...]) -> bool:
-            return any(not reader.doc_frequency("body", s) for s in stems)
+        rare_below = max(RARE_DOCS, RARE_SHARE * reader.doc_count())
+
+        def rare(stems: tuple[str, ...]) -> bool:
+            return any(reader.doc_frequency("body", s) < rare_below for s in stems)
 
         results = searcher.search(
-            planner.to_whoosh(plan, unseen), limit=max(first + request.limit, RERANK),
+            planner.to_whoosh(plan, rare), limit=max(first + request.limit, RERANK),
             optimize=False, filter=_filters(request),
         )
         result["total"] = len(results)

@@ -25,7 +25,7 @@ from .analysis import is_stop, stem, words
 from .index import FIELD_WEIGHTS
 
 MAX_WORDS = 32
-SYNONYM_WEIGHT = 0.8  # a synonym counts a little less than the word typed
+SYNONYM_WEIGHT = 0.6  # a synonym counts less than the word typed
 CORRECTION_WEIGHT = 0.9
 
 
@@ -144,7 +144,7 @@ def _suggest(text: str, fixes: dict[str, str]) -> str | None:
     return " ".join(suggestion.split())
 
 
-def to_whoosh(p: Plan, unseen: Callable[[tuple[str, ...]], bool] = lambda stems: False) -> Q.Query:
+def to_whoosh(p: Plan, rare: Callable[[tuple[str, ...]], bool] = lambda stems: False) -> Q.Query:
     """The scoring query for a plan (which must not be empty).
 
     Each concept searches every field with its weight; a document matches if
@@ -156,11 +156,11 @@ def to_whoosh(p: Plan, unseen: Callable[[tuple[str, ...]], bool] = lambda stems:
         clauses = []
         # Synonyms and corrections search the short fields (titles, headings, tags,
         # summaries); only the words typed also search the body, whose postings are
-        # long and most of a query's cost on a big help center. When no body holds
-        # the words typed (``unseen``), the synonyms must find the answer: they search
+        # long and most of a query's cost on a big help center. When few bodies hold
+        # the words typed (``rare``), the synonyms must find the answer: they search
         # the body too.
         typed = [stems for stems, weight in alternatives if weight == 1.0]
-        expand = not typed or all(unseen(stems) for stems in typed)
+        expand = not typed or all(rare(stems) for stems in typed)
         for stems, weight in alternatives:
             for name, field_weight in FIELD_WEIGHTS.items():
                 if name == "body" and weight != 1.0 and not expand:
