@@ -77,10 +77,6 @@ class Layout:
             return page.slug
         return getattr(page, "category", None) if kind is PageKind.ARTICLE else None
 
-    def audience(self, src: str) -> str:
-        kind, page = self.classify(src)
-        return getattr(page, "audience", "everyone") if page is not None else "everyone"
-
     def last_updated(self, src: str) -> dt.date | None:
         """When a page last changed, from content dates (not the build clock).
 
