@@ -309,3 +309,42 @@ def postgres_url(tmp_path_factory):
     yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     run(bin_dir / "pg_ctl", "-D", data, "-m", "immediate", "stop")
     shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def kbgen_serve():
+    """Run the real `kbgen serve ARGS` command; returns its base URL once /healthz answers."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    servers = []
+
+    def start(*args, cwd=None, health="/healthz") -> str:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = subprocess.Popen(
+            [sys.executable, "-m", "kbgen", "serve", "--port", str(port), *map(str, args)],
+            cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        servers.append(server)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + health, timeout=1).close()
+                return base
+            except OSError:
+                assert server.poll() is None, "kbgen serve exited"
+                assert time.monotonic() < deadline, "kbgen serve did not start"
+                time.sleep(0.1)
+
+    start.processes = servers
+    yield start
+    for server in servers:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)

@@ -233,44 +233,25 @@ def test_new_refuses_a_non_empty_folder(tmp_path, invoke):
     assert (tmp_path / "existing.txt").read_text() == "keep me"
 
 
-def test_serve_watch_rebuilds_and_tells_browsers_to_reload(make_site):
+def test_serve_watch_rebuilds_and_tells_browsers_to_reload(make_site, kbgen_serve):
     """kbgen serve --watch: an edit is rebuilt, served, and the live-reload id moves on."""
     import json
-    import signal
-    import socket
     import time
     import urllib.request
 
     project = make_site(CATEGORY_FILES)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kbgen", "serve", "--watch", "--port", str(port)],
-        cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    base = kbgen_serve("--watch", cwd=project)
 
     def get(path):
         with urllib.request.urlopen(base + path, timeout=5) as response:
             return response.read().decode()
 
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                first = json.loads(get("/_kbgen/livereload"))["build"]
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "server did not start"
-                time.sleep(0.2)
-        assert "/_kbgen/livereload" in get("/returns/return-policy/")  # the reload script
-        page = project / "content/returns/return-policy.md"
-        page.write_text(page.read_text().replace("Thirty days.", "Sixty days."))
-        deadline = time.monotonic() + 30
-        while json.loads(get("/_kbgen/livereload"))["build"] == first:
-            assert time.monotonic() < deadline, "no rebuild after the edit"
-            time.sleep(0.2)
-        assert "Sixty days." in get("/returns/return-policy/")
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
+    first = json.loads(get("/_kbgen/livereload"))["build"]
+    assert "/_kbgen/livereload" in get("/returns/return-policy/")  # the reload script
+    page = project / "content/returns/return-policy.md"
+    page.write_text(page.read_text().replace("Thirty days.", "Sixty days."))
+    deadline = time.monotonic() + 30
+    while json.loads(get("/_kbgen/livereload"))["build"] == first:
+        assert time.monotonic() < deadline, "no rebuild after the edit"
+        time.sleep(0.2)
+    assert "Sixty days." in get("/returns/return-policy/")

@@ -4,12 +4,8 @@ path from `kbgen new` to a shopper finding, opening and rating a new answer."""
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 from conftest import CATEGORY_FILES
@@ -86,7 +82,7 @@ def test_pages_load_nothing_from_third_parties_and_stay_small(new_page, sample_u
 
 
 @pytest.mark.browser
-def test_new_project_end_to_end(tmp_path, new_page):
+def test_new_project_end_to_end(tmp_path, new_page, kbgen_serve):
     """kbgen new, a new article and FAQ entry, build, serve; a shopper finds, opens, rates it."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     kbgen = [sys.executable, "-m", "kbgen"]
@@ -99,43 +95,25 @@ def test_new_project_end_to_end(tmp_path, new_page):
         "---\nquestion: Can I hide the price on a gift?\n---\n"
         "Yes: gift-wrapped orders never include the receipt.\n")
     subprocess.run([*kbgen, "build", "--strict"], cwd=project, check=True, env=env, capture_output=True)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([*kbgen, "serve", "--no-build", "--port", str(port), "--workers", "1"],
-                              cwd=project, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline
-                time.sleep(0.1)
-        page = new_page()
-        page.goto(base + "/")
-        page.locator(".kb-hero input[role=combobox]").fill("hide the price gift")
-        page.get_by_role("option", name="Can I hide the price on a gift?").click()
-        page.wait_for_url("**/orders/#can-i-hide-the-price")
-        entry = page.locator("details#can-i-hide-the-price")
-        assert entry.get_attribute("open") is not None
-        entry.get_by_role("button", name="Yes").click()
-        entry.locator("[data-kb-feedback-status]").filter(has_text="Thank you").wait_for()
-        page.goto(base + "/search/?q=gift+wrapping")
-        page.get_by_role("link", name="Gift wrapping").click()
-        page.wait_for_url("**/orders/gift-wrapping/")
-        help_box = page.locator(".kb-still-need-help")
-        assert help_box.get_by_role("heading", name="Live chat").count() == 1
-        email = help_box.get_by_role("link", name="help@example.com")
-        assert "subject=Question%20about%3A%20Gift%20wrapping" in email.get_attribute("href")
-        help_box.get_by_role("link", name="All the ways to contact us").click()
-        page.wait_for_url("**/contact/")
-        assert page.locator("[data-kb-channel=chat] [data-kb-channel-status]").inner_text()
-        report = subprocess.run([*kbgen, "report"], cwd=project, env=env, capture_output=True, text=True)
-        assert "1 votes" in report.stdout and "gift wrapping" in report.stdout
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
+    base = kbgen_serve("--no-build", "--workers", "1", cwd=project)
+    page = new_page()
+    page.goto(base + "/")
+    page.locator(".kb-hero input[role=combobox]").fill("hide the price gift")
+    page.get_by_role("option", name="Can I hide the price on a gift?").click()
+    page.wait_for_url("**/orders/#can-i-hide-the-price")
+    entry = page.locator("details#can-i-hide-the-price")
+    assert entry.get_attribute("open") is not None
+    entry.get_by_role("button", name="Yes").click()
+    entry.locator("[data-kb-feedback-status]").filter(has_text="Thank you").wait_for()
+    page.goto(base + "/search/?q=gift+wrapping")
+    page.get_by_role("link", name="Gift wrapping").click()
+    page.wait_for_url("**/orders/gift-wrapping/")
+    help_box = page.locator(".kb-still-need-help")
+    assert help_box.get_by_role("heading", name="Live chat").count() == 1
+    email = help_box.get_by_role("link", name="help@example.com")
+    assert "subject=Question%20about%3A%20Gift%20wrapping" in email.get_attribute("href")
+    help_box.get_by_role("link", name="All the ways to contact us").click()
+    page.wait_for_url("**/contact/")
+    assert page.locator("[data-kb-channel=chat] [data-kb-channel-status]").inner_text()
+    report = subprocess.run([*kbgen, "report"], cwd=project, env=env, capture_output=True, text=True)
+    assert "1 votes" in report.stdout and "gift wrapping" in report.stdout

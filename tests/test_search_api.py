@@ -162,37 +162,14 @@ def test_rebuilt_index_is_picked_up_without_a_failed_request(search_project, ser
     assert call(base, "/api/search?q=gift+wrapping")[2]["hits"][0]["url"] == "/shipping/gift-wrapping/"
 
 
-def test_kbgen_serve_with_two_worker_processes(search_site, tmp_path):
+def test_kbgen_serve_with_two_worker_processes(search_site, kbgen_serve):
     """The real command: one port shared by two forked waitress processes."""
-    import os
-    import signal
-    import socket
     import subprocess
-    import sys
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kbgen", "serve", "--no-build", "-d", str(search_site),
-         "--port", str(port), "--workers", "2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, server.stderr.read1().decode()
-                time.sleep(0.1)
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            statuses = list(pool.map(lambda _: call(base, "/api/search?q=parcel")[0], range(40)))
-        assert statuses == [200] * 40
-        children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True)
-        assert len(children.stdout.split()) == 2
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
-        server.stderr.close()
+    base = kbgen_serve("--no-build", "-d", search_site, "--workers", "2")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda _: call(base, "/api/search?q=parcel")[0], range(40)))
+    assert statuses == [200] * 40
+    (server,) = kbgen_serve.processes
+    children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True)
+    assert len(children.stdout.split()) == 2

@@ -50,9 +50,7 @@ def load_contact(docs_dir: Path, report: Report) -> Contact | None:
     if not isinstance(data, dict):
         report.error(path, 1, "contact.yml must be a mapping with 'channels:'")
         return None
-    for key in data:
-        if key not in TOP_KEYS:
-            report.error(path, line(key), f"unknown key '{key}' in contact.yml{did_you_mean(str(key), TOP_KEYS)}")
+    report.unknown_keys(path, data, TOP_KEYS, "contact.yml", line)
     zone = data.get("timezone") or "UTC"
     try:
         parse_schedule({"mon": "00:00-01:00"}, str(zone))
@@ -104,10 +102,8 @@ def _channel(raw, i: int, contact: Contact, path: Path, line: Lines, report: Rep
         error(None, "a channel must be a mapping with id, type and label")
         return None
     ok = True
-    for key in raw:
-        if key not in CHANNEL_KEYS:
-            error(str(key), f"unknown key '{key}' in a channel{did_you_mean(str(key), CHANNEL_KEYS)}")
-            ok = False
+    if report.unknown_keys(path, raw, CHANNEL_KEYS, "a channel", lambda key: line("channels", i, key)):
+        ok = False
     cid, ctype, label = raw.get("id"), raw.get("type"), raw.get("label")
     if not isinstance(cid, str) or not _ID.match(cid):
         error("id", f"channel 'id' must be a short lowercase name like 'chat' (got {cid!r})")

@@ -103,10 +103,7 @@ def load_facts(docs_dir: Path, report: Report) -> Facts:
     if not isinstance(data, dict):
         report.error(path, 1, "facts.yml must be a mapping with 'facts:'")
         return facts
-    for key in data:
-        if key not in ("facts", "structured_data"):
-            report.error(path, line(key), f"unknown key '{key}' in facts.yml"
-                                          f"{did_you_mean(str(key), ('facts', 'structured_data'))}")
+    report.unknown_keys(path, data, ("facts", "structured_data"), "facts.yml", line)
     for name, raw_fact in (data.get("facts") or {}).items():
         fact = _fact(str(name), raw_fact, path, line, report)
         if fact is not None:
@@ -126,11 +123,8 @@ def _fact(name: str, raw, path: Path, line: Lines, report: Report) -> Fact | Non
     if not isinstance(raw, dict):
         raw = {"value": raw}
     ok = True
-    for key in raw:
-        if key not in FACT_KEYS:
-            report.error(path, line(*where, key), f"unknown key '{key}' in fact '{name}'"
-                                                   f"{did_you_mean(str(key), FACT_KEYS)}")
-            ok = False
+    if report.unknown_keys(path, raw, FACT_KEYS, f"fact '{name}'", lambda key: line(*where, key)):
+        ok = False
     if "value" not in raw or isinstance(raw["value"], (dict, list)):
         report.error(path, line(*where), f"fact '{name}' needs a 'value' (a number or short text)")
         return None

@@ -68,9 +68,7 @@ def _load(path: Path, report: Report) -> Flow | None:
     if not isinstance(data, dict):
         report.error(path, 1, "a flow must be a mapping with title, start, steps and results")
         return None
-    for key in data:
-        if key not in FLOW_KEYS:
-            report.error(path, line(key), f"unknown key '{key}' in a flow{did_you_mean(str(key), FLOW_KEYS)}")
+    report.unknown_keys(path, data, FLOW_KEYS, "a flow", line)
     title = str(data.get("title") or "").strip()
     if not title:
         report.error(path, 1, "missing required 'title'")
@@ -96,7 +94,7 @@ def _load(path: Path, report: Report) -> Flow | None:
         if not isinstance(raw_step, dict):
             report.error(path, line("steps", i), "a step must be a mapping with id, question and answers")
             continue
-        _unknown(raw_step, STEP_KEYS, "a step", path, line, ("steps", i), report)
+        report.unknown_keys(path, raw_step, STEP_KEYS, "a step", lambda key, i=i: line("steps", i, key))
         sid = node_id(raw_step.get("id"), ("steps", i, "id"))
         question = str(raw_step.get("question") or "").strip()
         if not question:
@@ -115,7 +113,8 @@ def _load(path: Path, report: Report) -> Flow | None:
         if not isinstance(raw_result, dict):
             report.error(path, line("results", i), "a result must be a mapping with id and title")
             continue
-        _unknown(raw_result, RESULT_KEYS, "a result", path, line, ("results", i), report)
+        report.unknown_keys(path, raw_result, RESULT_KEYS, "a result",
+                            lambda key, i=i: line("results", i, key))
         rid = node_id(raw_result.get("id"), ("results", i, "id"))
         rtitle = str(raw_result.get("title") or "").strip()
         if not rtitle:
@@ -134,12 +133,6 @@ def _load(path: Path, report: Report) -> Flow | None:
         report.error(path, line("results"), "a flow needs at least one result")
     flow.lines = line  # for check_references
     return flow if title else None
-
-
-def _unknown(raw: dict, keys, what: str, path, line: Lines, where: tuple, report: Report) -> None:
-    for key in raw:
-        if key not in keys:
-            report.error(path, line(*where, key), f"unknown key '{key}' in {what}{did_you_mean(str(key), keys)}")
 
 
 def check_references(center: HelpCenter, report: Report) -> None:

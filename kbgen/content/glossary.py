@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Report, did_you_mean
+from .diagnostics import Report
 from .links import LinkError, Resolver
 from .yamlfile import read_data_file
 
@@ -79,10 +79,7 @@ def load_glossary(docs_dir: Path, report: Report) -> Glossary:
         if not isinstance(item, dict):
             report.error(path, line(i), "each entry needs term, definition and link")
             continue
-        for key in item:
-            if key not in TERM_KEYS:
-                report.error(path, line(i, key), f"unknown key '{key}' in a glossary entry"
-                                                  f"{did_you_mean(str(key), TERM_KEYS)}")
+        report.unknown_keys(path, item, TERM_KEYS, "a glossary entry", lambda key, i=i: line(i, key))
         term = str(item.get("term") or "").strip()
         definition = str(item.get("definition") or "").strip()
         if not term:

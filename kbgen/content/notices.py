@@ -128,9 +128,8 @@ def _load(md: Path, report: Report, zone: ZoneInfo, categories: set[str]) -> Not
         report.error(md, line(key), message, key)
         ok = False
 
-    for key in meta:
-        if key not in KEYS:
-            error(key, f"unknown key '{key}' in a notice{did_you_mean(str(key), KEYS)}")
+    if report.unknown_keys(md, meta, KEYS, "a notice", line):
+        ok = False
     title = str(meta.get("title") or "").strip()
     if not title:
         error(None, "missing required 'title'")
