@@ -35,6 +35,11 @@ RERANK = 50  # top matches re-scored by how many of the query's concepts they co
 # bodies too; common ones don't need the help, and their synonyms' postings are long.
 RARE_DOCS = 20
 RARE_SHARE = 0.02
+# On big help centers a word in more than this share of a field's documents is left
+# out of the scored query (its IDF barely moves a ranking, its postings are half of
+# a query's cost); the re-ranking still rewards pages that contain it.
+COMMON_SHARE = 0.3
+COMMON_MIN_DOCS = 2000
 CACHE_SIZE = 4096  # results kept per index generation (shoppers repeat the same questions)
 SPELL_FIELD = "spell"
 
@@ -198,9 +203,15 @@ class SearchEngine:
         def rare(stems: tuple[str, ...]) -> bool:
             return any(reader.doc_frequency("body", s) < rare_below for s in stems)
 
+        total = reader.doc_count()
+        common_above = COMMON_SHARE * total if total >= COMMON_MIN_DOCS else float("inf")
+
+        def common(field: str, stem_: str) -> bool:
+            return reader.doc_frequency(field, stem_) > common_above
+
+        query = planner.to_whoosh(plan, rare, common) or planner.to_whoosh(plan, rare)
         results = searcher.search(
-            planner.to_whoosh(plan, rare), limit=max(first + request.limit, RERANK),
-            optimize=False, filter=_filters(request),
+            query, limit=max(first + request.limit, RERANK), optimize=False, filter=_filters(request),
         )
         result["total"] = len(results)
         ranked = _rerank(results, plan, searcher.reader(), loaded.flags)

@@ -144,8 +144,10 @@ def _suggest(text: str, fixes: dict[str, str]) -> str | None:
     return " ".join(suggestion.split())
 
 
-def to_whoosh(p: Plan, rare: Callable[[tuple[str, ...]], bool] = lambda stems: False) -> Q.Query:
-    """The scoring query for a plan (which must not be empty).
+def to_whoosh(p: Plan, rare: Callable[[tuple[str, ...]], bool] = lambda stems: False,
+              common: Callable[[str, str], bool] = lambda field, stem: False) -> Q.Query:
+    """The scoring query for a plan (which must not be empty); None if every word is
+    ``common``.
 
     Each concept searches every field with its weight; a document matches if
     any concept does. Matching every concept is rewarded afterwards
@@ -167,14 +169,19 @@ def to_whoosh(p: Plan, rare: Callable[[tuple[str, ...]], bool] = lambda stems: F
                     continue
                 boost = field_weight * weight
                 if len(stems) == 1:
+                    if common(name, stems[0]):
+                        continue  # too common to rank by; coverage still counts it
                     clauses.append(Q.Term(name, stems[0], boost=boost))
                 else:
                     clauses.append(Q.Phrase(name, list(stems), boost=boost))
-        concept_queries.append(_preloaded(Q.Or(clauses)))
+        if clauses:
+            concept_queries.append(_preloaded(Q.Or(clauses)))
     if len(p.literal) >= 2:
         # the words typed, in order, in a title: cheap (titles are short), strong signal
         concept_queries.append(Q.Phrase("title", p.literal, boost=FIELD_WEIGHTS["title"]))
         concept_queries.append(Q.Phrase("body", p.literal, slop=2, boost=2.0))
+    if not concept_queries:
+        return None
     return concept_queries[0] if len(concept_queries) == 1 else _preloaded(Q.Or(concept_queries))
 
 
