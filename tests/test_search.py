@@ -166,3 +166,20 @@ def test_builtin_vocabulary_can_be_switched_off(make_site, tmp_path):
     engine = open_engine(build(project / "mkdocs.yml"))
     assert "/returns/refunds/" not in urls(engine.search("money back"))
     assert urls(engine.search("promo token"))[0] == "/selling/fees/"  # the writer's own still work
+
+
+def test_very_common_words_leave_the_scored_query_but_not_the_plan():
+    from kbgen.search.query import to_whoosh
+
+    vocab = Vocabulary.from_groups([])
+    p = plan("order refund", vocab, known=lambda s: True, correct=lambda w: None)
+    from whoosh.query import Term
+
+    def terms(query):  # single-word clauses (the exact-phrase bonus keeps every word)
+        return {(q.fieldname, q.text) for q in query.leaves() if isinstance(q, Term)}
+
+    everything = terms(to_whoosh(p))
+    pruned = terms(to_whoosh(p, common=lambda field, stem: stem == "order"))
+    assert ("body", "order") in everything and ("title", "order") in everything
+    assert not any(stem == "order" for _, stem in pruned) and ("body", "refund") in pruned
+    assert to_whoosh(p, common=lambda field, stem: True) is None  # the engine then keeps them all
