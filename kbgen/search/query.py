@@ -176,12 +176,12 @@ def to_whoosh(p: Plan, rare: Callable[[tuple[str, ...]], bool] = lambda stems: F
                     clauses.append(Q.Phrase(name, list(stems), boost=boost))
         if clauses:
             concept_queries.append(_preloaded(Q.Or(clauses)))
+    if not concept_queries:
+        return None
     if len(p.literal) >= 2:
         # the words typed, in order, in a title: cheap (titles are short), strong signal
         concept_queries.append(Q.Phrase("title", p.literal, boost=FIELD_WEIGHTS["title"]))
         concept_queries.append(Q.Phrase("body", p.literal, slop=2, boost=2.0))
-    if not concept_queries:
-        return None
     return concept_queries[0] if len(concept_queries) == 1 else _preloaded(Q.Or(concept_queries))
 
 
