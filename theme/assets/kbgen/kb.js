@@ -197,6 +197,10 @@
     this.options = [];
     this.active = -1;
     this.input.removeAttribute("aria-activedescendant");
+    if (suggestion && hits.length) {
+      this.list.appendChild(el("li", { role: "presentation", class: "kb-suggestion kb-suggestion--note",
+                                       text: "Showing answers for “" + suggestion + "”" }));
+    }
     hits.forEach(function (hit, i) {
       var id = self.list.id + "-" + i;
       var meta = (hit.type === "faq" ? "Question" : "Article") + (hit.category ? " · " + hit.category : "");
@@ -223,7 +227,8 @@
     }
     if (this.status) {
       this.status.textContent = q.length < 2 ? "" :
-        (hits.length ? hits.length + " suggested answers. Use the arrow keys to choose." : "No suggested answers.");
+        (hits.length ? (suggestion ? "Showing answers for " + suggestion + ". " : "") + hits.length +
+                       " suggested answers. Use the arrow keys to choose." : "No suggested answers.");
     }
     if (this.options.length && document.activeElement === this.input) this.open(); else this.close();
   };
