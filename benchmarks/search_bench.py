@@ -174,7 +174,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=10000)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--threads", type=int, default=4, help="server worker threads")
+    parser.add_argument("--threads", type=int, default=2, help="server worker threads")
     parser.add_argument("--no-build", action="store_true", help="reuse the built site")
     parser.add_argument("--warm-only", action="store_true", help="skip the cache-off API run")
     args = parser.parse_args()
