@@ -44,10 +44,10 @@ class Watcher(threading.Thread):
 
     @staticmethod
     def _watched_dirs(config_file: Path, base: Path) -> list[Path]:
-        from .project import load_project
+        from mkdocs.config import load_config
 
-        try:
-            docs = load_project(config_file).docs_dir
+        try:  # the config only: validating all the content just to find it is the build's job
+            docs = Path(load_config(str(config_file)).docs_dir)
         except Exception:  # an unusable config is reported by the build itself
             docs = base / "content"
         dirs = [docs]
