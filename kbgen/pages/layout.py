@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from functools import cached_property
 from html import escape
 
 from ..content.model import Article, Category, HelpCenter
+from .contact import contact_view
 
 HOME_SRC = "index.md"
 SEARCH_SRC = "search.md"  # the results page, /search/?q=
@@ -46,6 +48,11 @@ class Layout:
         self.has_glossary = bool(center.glossary and center.glossary.terms)
         self.has_updates = any(a.changes for a in center.articles) or bool(
             center.facts and any(f.changes for f in center.facts.facts.values()))
+
+    @cached_property
+    def contact_status(self) -> dict | None:
+        """Every channel, for everyone: the same on every page, so built once."""
+        return contact_view(self.center.contact)
 
     def classify(self, src: str) -> tuple[PageKind, Article | Category | None]:
         if src == HOME_SRC:

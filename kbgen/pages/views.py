@@ -27,10 +27,10 @@ def page_view(layout: Layout, src: str, url_for: UrlFor, home_title: str = "Home
     kind, page = layout.classify(src)
     view: dict = {"kind": kind.value, "breadcrumbs": []}
     center = layout.center
-    view["status"] = contact_view(center.contact)
+    view["status"] = layout.contact_status
     view["contact_url"] = url_for(contact_src) if contact_src else None
     if src == contact_src:
-        view["contact_page"] = contact_view(center.contact)
+        view["contact_page"] = layout.contact_status
     view["flows"] = [
         {"title": f.title, "summary": f.summary, "url": url_for(f.src)} for f in center.flows
     ]
