@@ -169,17 +169,18 @@ def test_builtin_vocabulary_can_be_switched_off(make_site, tmp_path):
 
 
 def test_very_common_words_leave_the_scored_query_but_not_the_plan():
-    from kbgen.search.query import to_whoosh
+    from kbgen.search.query import clauses
 
     vocab = Vocabulary.from_groups([])
     p = plan("order refund", vocab, known=lambda s: True, correct=lambda w: None)
-    from whoosh.query import Term
 
-    def terms(query):  # single-word clauses (the exact-phrase bonus keeps every word)
-        return {(q.fieldname, q.text) for q in query.leaves() if isinstance(q, Term)}
+    def terms(concepts):
+        return {(c.field, c.stems[0]) for concept in concepts for c in concept}
 
-    everything = terms(to_whoosh(p))
-    pruned = terms(to_whoosh(p, common=lambda field, stem: stem == "order"))
+    everything = terms(clauses(p))
+    pruned = terms(clauses(p, common=lambda field, stem: stem == "order"))
     assert ("body", "order") in everything and ("title", "order") in everything
     assert not any(stem == "order" for _, stem in pruned) and ("body", "refund") in pruned
-    assert to_whoosh(p, common=lambda field, stem: True) is None  # the engine then keeps them all
+    assert p.concepts[0] == [(("order",), 1.0)]  # the plan keeps it for the re-ranking
+    # when every word is common, all of them are scored again
+    assert terms(clauses(p, common=lambda field, stem: True)) == everything

@@ -62,9 +62,27 @@ def spelling_analyzer():
     )
 
 
+
+def _marks() -> re.Pattern:
+    """Every combining mark of the Basic Multilingual Plane (the accents NFKD splits off)."""
+    ranges: list[list[int]] = []
+    for code in range(0x300, 0x10000):
+        if unicodedata.combining(chr(code)):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return re.compile("[%s]" % "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges))
+
+
+_MARKS = _marks()
+
+
 def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    """Lowercase without accents ("Café" -> "cafe")."""
+    if text.isascii():
+        return text.lower()
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text)).lower()
 
 
 def words(text: str) -> list[str]:

@@ -10,7 +10,6 @@ searchers are not thread-safe: each thread gets its own.
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import threading
@@ -19,18 +18,17 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import query as Q
-from whoosh import scoring
 from whoosh.filedb.filestore import RamStorage
 
+from . import impacts as scored
 from . import query as planner
+from . import ranking
 from .analysis import is_stop, stem, words
-from .index import INDEX_DIR, META_FILE, TEXT_FIELDS
+from .index import INDEX_DIR, META_FILE, TEXT_FIELDS, weighting
 from .request import SearchRequest
 from .snippets import snippet
 
 RECHECK_SECONDS = 1.0
-RERANK = 50  # top matches re-scored by how many of the query's concepts they contain
 # Words typed that few bodies contain ("money back") let their synonyms search the
 # bodies too; common ones don't need the help, and their synonyms' postings are long.
 RARE_DOCS = 20
@@ -84,6 +82,10 @@ class _Loaded:
     local: threading.local
     cache: _Cache
     flags: dict  # docnum -> (promoted, notice window), read once so ranking loads no stored fields
+    impacts: scored.Impacts
+    doc_count: int
+    groups: dict  # (field, value) -> document numbers, for the filters
+    definitions: dict  # glossary entries by their names' content words
 
 
 def _signature(meta_path: Path) -> tuple:
@@ -101,6 +103,7 @@ def _load(index_dir: Path, cache_size: int) -> _Loaded:
         signature = _signature_fd(dir_fd)
         storage = RamStorage()
         meta = None
+        files: dict[str, bytes] = {}
         for name in sorted(os.listdir(dir_fd)):
             if name.endswith(".tmp") or name.startswith("."):
                 continue
@@ -110,6 +113,9 @@ def _load(index_dir: Path, cache_size: int) -> _Loaded:
             if name == META_FILE:
                 meta = json.loads(data)
                 continue
+            if name in (scored.DATA_FILE, scored.DIRECTORY_FILE):
+                files[name] = data
+                continue
             if name.endswith(("WRITELOCK", ".lock")):
                 continue
             out = storage.create_file(name)
@@ -117,17 +123,25 @@ def _load(index_dir: Path, cache_size: int) -> _Loaded:
             out.close()
     finally:
         os.close(dir_fd)
-    if meta is None:
-        raise IndexMissing(f"{index_dir}: index has no {META_FILE}; rebuild the site")
+    if meta is None or len(files) < 2:
+        raise IndexMissing(f"{index_dir}: incomplete index (no {META_FILE} or impacts); rebuild the site")
     ix = storage.open_index()
     vocab = planner.Vocabulary.from_groups(meta.get("synonyms", []))
+    impacts = scored.Impacts(files[scored.DATA_FILE], json.loads(files[scored.DIRECTORY_FILE]))
+    flags: dict = {}
+    groups: dict = {}
     with ix.reader() as reader:
-        flags = {
-            docnum: (bool(fields.get("promoted")), fields.get("window"))
-            for docnum, fields in reader.iter_docs()
-            if fields.get("promoted") or fields.get("window")
-        }
-    return _Loaded(ix, vocab, meta, signature, threading.local(), _Cache(cache_size), flags)
+        for docnum, fields in reader.iter_docs():
+            if fields.get("promoted") or fields.get("window"):
+                flags[docnum] = (bool(fields.get("promoted")), fields.get("window"))
+            for name in FILTER_FIELDS:
+                groups.setdefault((name, fields.get(name, "")), set()).add(docnum)
+        doc_count = reader.doc_count()
+    return _Loaded(ix, vocab, meta, signature, threading.local(), _Cache(cache_size), flags,
+                   impacts, doc_count, groups, _definitions(meta))
+
+
+FILTER_FIELDS = ("category", "type", "audience")
 
 
 def _signature_fd(dir_fd: int) -> tuple:
@@ -175,7 +189,7 @@ class SearchEngine:
     def _searcher(self, loaded: _Loaded):
         searcher = getattr(loaded.local, "searcher", None)
         if searcher is None:
-            searcher = loaded.index.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+            searcher = loaded.index.searcher(weighting=weighting())
             loaded.local.searcher = searcher
         return searcher
 
@@ -188,36 +202,30 @@ class SearchEngine:
 
     def _search(self, request: SearchRequest, loaded: _Loaded) -> dict:
         searcher = self._searcher(loaded)
-        plan = self._plan(request.q, loaded, searcher)
+        plan = self._plan(request.q, loaded)
         result = {"query": request.q, "total": 0, "suggestion": plan.suggestion, "hits": [],
-                  "definition": _definition(loaded.meta, request.q, plan.suggestion)}
+                  "definition": _definition(loaded.definitions, request.q, plan.suggestion)}
         if plan.empty:
             return result
         first = (request.page - 1) * request.limit
-        # optimize=False: one pass that scores and counts every match (with block
-        # skipping, Whoosh would run the query a second time just to count).
-        reader = searcher.reader()
-
-        rare_below = max(RARE_DOCS, RARE_SHARE * reader.doc_count())
+        impacts = loaded.impacts
+        rare_below = max(RARE_DOCS, RARE_SHARE * loaded.doc_count)
 
         def rare(stems: tuple[str, ...]) -> bool:
-            return any(reader.doc_frequency("body", s) < rare_below for s in stems)
+            return any(impacts.count("body", (s,)) < rare_below for s in stems)
 
-        total = reader.doc_count()
-        common_above = COMMON_SHARE * total if total >= COMMON_MIN_DOCS else float("inf")
+        common_above = COMMON_SHARE * loaded.doc_count if loaded.doc_count >= COMMON_MIN_DOCS else float("inf")
 
         def common(field: str, stem_: str) -> bool:
-            return reader.doc_frequency(field, stem_) > common_above
+            return impacts.count(field, (stem_,)) > common_above
 
-        query = planner.to_whoosh(plan, rare, common) or planner.to_whoosh(plan, rare)
-        results = searcher.search(
-            query, limit=max(first + request.limit, RERANK), optimize=False, filter=_filters(request),
-        )
-        result["total"] = len(results)
-        ranked = _rerank(results, plan, searcher.reader(), loaded.flags)
+        total, ranked = ranking.rank(
+            impacts, plan, planner.clauses(plan, rare, common), _positions(searcher.reader()),
+            _weights(loaded.flags), allowed=_allowed(request, loaded.groups), depth=first + request.limit)
+        result["total"] = total
         stems = plan.highlight
-        for score, hit in ranked[first:first + request.limit]:
-            fields = hit.fields()
+        for score, docnum in ranked[first:first + request.limit]:
+            fields = searcher.stored_fields(docnum)
             text = fields.get("body") or fields.get("summary") or ""
             result["hits"].append({
                 "url": fields["url"],
@@ -239,32 +247,34 @@ class SearchEngine:
         value = loaded.cache.get(key)
         if value is None:
             value = compute()
+            if loaded.cache.size <= 0:
+                return value
             loaded.cache.put(key, value)
-        return copy.deepcopy(value)  # callers may change what they get
+        return _copy(value)  # callers may change what they get
 
     def _suggest(self, q: str, limit: int, loaded: _Loaded) -> dict:
         searcher = self._searcher(loaded)
         tokens = words(q)
         suggestions: list[dict] = []
         if tokens and len(tokens[-1]) >= 2:
-            plan = self._plan(" ".join(tokens[:-1]), loaded, searcher)
+            plan = self._plan(" ".join(tokens[:-1]), loaded)
             completions = _completions(searcher.reader(), tokens[-1])
             if completions:
                 plan.concepts.append([((stem(w),), 1.0) for w in completions])
             if not plan.empty:
-                results = searcher.search(planner.to_whoosh(plan), limit=limit)
-                suggestions = [
-                    {"title": h["title"], "url": h["url"], "type": h["type"],
-                     "category": h.get("category_title", "")}
-                    for h in results
-                ]
+                _, ranked = ranking.rank(loaded.impacts, plan, planner.clauses(plan),
+                                         _positions(searcher.reader()), _weights(loaded.flags), depth=limit)
+                for _, docnum in ranked[:limit]:
+                    h = searcher.stored_fields(docnum)
+                    suggestions.append({"title": h["title"], "url": h["url"], "type": h["type"],
+                                        "category": h.get("category_title", "")})
         return {"query": q, "suggestions": suggestions}
 
-    def _plan(self, text: str, loaded: _Loaded, searcher) -> planner.Plan:
-        reader = searcher.reader()
+    def _plan(self, text: str, loaded: _Loaded) -> planner.Plan:
+        reader = self._searcher(loaded).reader()
 
         def known(s: str) -> bool:
-            return any(reader.doc_frequency(name, s) for name in TEXT_FIELDS)
+            return any(loaded.impacts.count(name, (s,)) for name in TEXT_FIELDS)
 
         def correct(word: str) -> str | None:
             return _closest(reader, word) or _closest_synonym(word, loaded.vocab)
@@ -272,24 +282,37 @@ class SearchEngine:
         return planner.plan(text, loaded.vocab, known, correct)
 
 
-def _rerank(results, plan: planner.Plan, reader, flags: dict) -> list[tuple[float, object]]:
-    """Documents matching every concept of the query first, then partial matches.
+def _copy(value):
+    """A copy of a response (dicts, lists and plain values), far cheaper than deepcopy."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
 
-    A score is multiplied by 1 + 2·coverage², so a page that answers the whole
-    question ("cancel" and "bid") beats one that repeats a single word.
-    Coverage is looked up in the postings of the few top documents only:
-    tracking matched terms during the search costs more than the search.
-    """
-    hits = [results[i] for i in range(results.scored_length())]
-    matched = _concepts_matched(reader, plan, sorted(h.docnum for h in hits))
-    scored = []
-    for hit in hits:
-        share = matched.get(hit.docnum, 0) / len(plan.concepts)
-        promoted, window = flags.get(hit.docnum, (False, None))
-        boost = (1.05 if promoted else 1.0) * _timeliness(window)
-        scored.append((hit.score * (1 + 2 * share * share) * boost, hit))
-    scored.sort(key=lambda pair: (-pair[0], pair[1].docnum))
-    return scored
+
+def _weights(flags: dict):
+    """A page's own weight in the ranking: promoted articles, current notices."""
+    def weight(docnum: int) -> float:
+        promoted, window = flags.get(docnum, (False, None))
+        return (1.05 if promoted else 1.0) * _timeliness(window)
+    return weight
+
+
+def _positions(reader) -> ranking.Positions:
+    """Where a stem occurs in some documents, read from the Whoosh postings."""
+    def positions(field: str, stem_: str, docnums: list[int]) -> dict[int, list[int]]:
+        found: dict[int, list[int]] = {}
+        postings = reader.postings(field, stem_)
+        for docnum in docnums:
+            if not postings.is_active():
+                break
+            if postings.id() < docnum:
+                postings.skip_to(docnum)
+            if postings.is_active() and postings.id() == docnum:
+                found[docnum] = postings.value_as("positions")
+        return found
+    return positions
 
 
 NOTICE_WEIGHT = {"incident": 3.0, "warning": 2.0, "info": 1.2}
@@ -306,57 +329,39 @@ def _timeliness(window) -> float:
     return NOTICE_WEIGHT.get(severity, 1.0)
 
 
-def _concepts_matched(reader, plan: planner.Plan, docnums: list[int]) -> dict[int, int]:
-    """How many of the plan's concepts each of ``docnums`` (sorted) contains."""
-    found: dict[str, set[int]] = {}
-
-    def docs_with(stem_: str) -> set[int]:
-        if stem_ not in found:
-            docs: set[int] = set()
-            for name in TEXT_FIELDS:
-                if not reader.doc_frequency(name, stem_):
-                    continue
-                postings = reader.postings(name, stem_)
-                for docnum in docnums:
-                    if not postings.is_active():
-                        break
-                    if postings.id() < docnum:
-                        postings.skip_to(docnum)
-                    if postings.is_active() and postings.id() == docnum:
-                        docs.add(docnum)
-            found[stem_] = docs
-        return found[stem_]
-
-    counts: dict[int, int] = {}
-    for alternatives in plan.concepts:
-        concept_docs: set[int] = set()
-        for stems, _ in alternatives:
-            concept_docs |= set.intersection(*(docs_with(s) for s in stems))
-        for docnum in concept_docs:
-            counts[docnum] = counts.get(docnum, 0) + 1
-    return counts
-
-
-def _definition(meta: dict, query: str, suggestion: str | None) -> dict | None:
+def _definition(definitions: dict, query: str, suggestion: str | None) -> dict | None:
     """The glossary entry a query names ("reserve price", "what is a proxy bid")."""
-    wanted = {" ".join(w for w in words(q) if not is_stop(w)) for q in (query, suggestion) if q}
-    for entry in meta.get("definitions", []):
-        names = {" ".join(w for w in words(n) if not is_stop(w)) for n in entry["names"]}
-        if wanted & names:
+    for q in (query, suggestion):
+        if q and (entry := definitions.get(_content_words(q))):
             return {"term": entry["term"], "definition": entry["definition"], "url": entry["url"]}
     return None
 
 
-def _filters(request: SearchRequest):
-    terms = []
-    if request.category:
-        terms.append(Q.Term("category", request.category))
-    if request.type:
-        terms.append(Q.Term("type", request.type))
-    if request.audience:
-        # "everyone" pages are for buyers and sellers too
-        terms.append(Q.Or([Q.Term("audience", request.audience), Q.Term("audience", "everyone")]))
-    return Q.And(terms) if terms else None
+def _definitions(meta: dict) -> dict[str, dict]:
+    """Glossary entries by each of their names' content words, first entry first."""
+    found: dict[str, dict] = {}
+    for entry in meta.get("definitions", []):
+        for name in entry["names"]:
+            found.setdefault(_content_words(name), entry)
+    return found
+
+
+def _content_words(text: str) -> str:
+    return " ".join(w for w in words(text) if not is_stop(w))
+
+
+def _allowed(request: SearchRequest, groups: dict) -> set[int] | None:
+    """Document numbers the request's filters let through (None: no filter)."""
+    allowed = None
+    wanted = [("category", (request.category,)), ("type", (request.type,)),
+              # "everyone" pages are for buyers and sellers too
+              ("audience", (request.audience, "everyone"))]
+    for name, values in wanted:
+        if not values[0]:
+            continue
+        docs = set().union(*(groups.get((name, value), ()) for value in values))
+        allowed = docs if allowed is None else allowed & docs
+    return allowed
 
 
 def _closest(reader, word: str) -> str | None:

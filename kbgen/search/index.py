@@ -16,9 +16,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from whoosh import fields
+from whoosh import fields, scoring
 from whoosh.filedb.filestore import FileStorage, RamStorage
 
+from . import impacts
 from .analysis import index_analyzer, spelling_analyzer
 from .documents import SearchDocument
 
@@ -30,6 +31,11 @@ FORMAT = 1
 # Three fields, not five: every field multiplies the terms a query must read.
 FIELD_WEIGHTS = {"title": 4.0, "meta": 2.0, "body": 1.0}
 TEXT_FIELDS = tuple(FIELD_WEIGHTS)
+
+
+def weighting() -> scoring.WeightingModel:
+    """The scoring model; impacts are computed with it at build time."""
+    return scoring.BM25F(B=0.75, K1=1.2)
 
 
 class _RamStorage(RamStorage):
@@ -75,9 +81,12 @@ def schema() -> fields.Schema:
 
 def write(docs: list[SearchDocument], synonyms: list[tuple[str, ...]], site_dir: Path,
           procs: int = 1, definitions: list[dict] | None = None) -> Path:
-    """``definitions``: glossary terms ({"term", "names", "definition", "url"}) shown
-    above the results when a query names one."""
-    """Write the index for ``docs`` into ``site_dir``; returns the index folder."""
+    """Write the index for ``docs`` into ``site_dir``; returns the index folder.
+
+    ``definitions``: glossary terms ({"term", "names", "definition", "url"})
+    shown above the results when a query names one.
+    """
+    from .query import Vocabulary  # the query side decides which phrases it searches
     target = Path(site_dir) / INDEX_DIR
     if target.exists():
         shutil.rmtree(target)
@@ -105,6 +114,10 @@ def write(docs: list[SearchDocument], synonyms: list[tuple[str, ...]], site_dir:
                 spell="\n".join((doc.title, doc.summary, doc.headings, doc.tags, doc.body)),
             )
         writer.commit(optimize=True)
+        ix.close()
+        ix = storage.open_index()
+        phrases = Vocabulary.from_groups(synonyms).searched_phrases()
+        impacts.write(ix, weighting(), TEXT_FIELDS, phrases, target)
         ix.close()
         if isinstance(storage, RamStorage):
             for name in storage.list():

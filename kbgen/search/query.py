@@ -1,4 +1,4 @@
-"""From the words a shopper typed to a Whoosh query.
+"""From the words a shopper typed to the clauses that score it.
 
 Queries are plain words, never query syntax: punctuation, wildcards and
 ``field:`` prefixes are just separators. The plan:
@@ -18,8 +18,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from whoosh import query as Q
 
 from .analysis import is_stop, stem, words
 from .index import FIELD_WEIGHTS
@@ -56,6 +54,10 @@ class Vocabulary:
                     alternatives.append(searchable)
             vocab.groups.append(list(dict.fromkeys(alternatives)))
         return vocab
+
+    def searched_phrases(self) -> list[tuple[str, ...]]:
+        """Every multi-word alternative a query may search (the index scores them ahead)."""
+        return sorted({alt for group in self.groups for alt in group if len(alt) > 1})
 
     def alternatives(self, key: tuple[str, ...]) -> list[tuple[str, ...]]:
         found: list[tuple[str, ...]] = []
@@ -144,53 +146,49 @@ def _suggest(text: str, fixes: dict[str, str]) -> str | None:
     return " ".join(suggestion.split())
 
 
-def to_whoosh(p: Plan, rare: Callable[[tuple[str, ...]], bool] = lambda stems: False,
-              common: Callable[[str, str], bool] = lambda field, stem: False) -> Q.Query:
-    """The scoring query for a plan (which must not be empty); None if every word is
-    ``common``.
+@dataclass(frozen=True)
+class Clause:
+    """One field searched for one term or phrase, its score multiplied by ``boost``."""
 
-    Each concept searches every field with its weight; a document matches if
-    any concept does. Matching every concept is rewarded afterwards
-    (:func:`coverage`), which costs far less than a conjunction in the query.
+    field: str
+    stems: tuple[str, ...]
+    boost: float
+
+
+def clauses(p: Plan, rare: Callable[[tuple[str, ...]], bool] = lambda stems: False,
+            common: Callable[[str, str], bool] = lambda field, stem: False) -> list[list[Clause]]:
+    """What each concept of a plan searches: its alternatives in every field, weighted.
+
+    A document's score is the sum of the clauses it matches, whatever their
+    concept; matching every concept is rewarded afterwards, which costs far
+    less than a conjunction. Words too ``common`` to rank by leave the scored
+    clauses (the re-ranking still counts them), unless that would leave none.
     """
-    concept_queries = []
-    for alternatives in p.concepts:
-        clauses = []
-        # Synonyms and corrections search the short fields (titles, headings, tags,
-        # summaries); only the words typed also search the body, whose postings are
-        # long and most of a query's cost on a big help center. When few bodies hold
-        # the words typed (``rare``), the synonyms must find the answer: they search
-        # the body too.
-        typed = [stems for stems, weight in alternatives if weight == 1.0]
-        expand = not typed or all(rare(stems) for stems in typed)
-        for stems, weight in alternatives:
-            for name, field_weight in FIELD_WEIGHTS.items():
-                if name == "body" and weight != 1.0 and not expand:
-                    continue
-                boost = field_weight * weight
-                if len(stems) == 1:
-                    if common(name, stems[0]):
-                        continue  # too common to rank by; coverage still counts it
-                    clauses.append(Q.Term(name, stems[0], boost=boost))
-                else:
-                    clauses.append(Q.Phrase(name, list(stems), boost=boost))
-        if clauses:
-            concept_queries.append(_preloaded(Q.Or(clauses)))
-    if not concept_queries:
-        return None
-    if len(p.literal) >= 2:
-        # the words typed, in order, in a title: cheap (titles are short), strong signal
-        concept_queries.append(Q.Phrase("title", p.literal, boost=FIELD_WEIGHTS["title"]))
-        concept_queries.append(Q.Phrase("body", p.literal, slop=2, boost=2.0))
-    return concept_queries[0] if len(concept_queries) == 1 else _preloaded(Q.Or(concept_queries))
+    concepts = [_concept_clauses(alternatives, rare, common) for alternatives in p.concepts]
+    if not any(concepts):
+        concepts = [_concept_clauses(alternatives, rare, lambda field, stem: False)
+                    for alternatives in p.concepts]
+    return concepts
 
 
-def _preloaded(query: Q.Or) -> Q.Or:
-    """Score the union by reading each clause's postings into arrays.
+def _concept_clauses(alternatives, rare, common) -> list[Clause]:
+    found = []
+    # Synonyms and corrections search the short fields (titles, headings, tags,
+    # summaries); only the words typed also search the body, where any word
+    # matches too many pages to be a good hint. When few bodies hold the words
+    # typed (``rare``), the synonyms must find the answer: they search the body too.
+    typed = [stems for stems, weight in alternatives if weight == 1.0]
+    expand = not typed or all(rare(stems) for stems in typed)
+    for stems, weight in alternatives:
+        for name, field_weight in FIELD_WEIGHTS.items():
+            if name == "body" and weight != 1.0 and not expand:
+                continue
+            if len(stems) == 1 and common(name, stems[0]):
+                continue  # too common to rank by; coverage still counts it
+            found.append(Clause(name, stems, field_weight * weight))
+    return found
 
-    The engine scores every match anyway (to count them); for that, Whoosh's
-    array union is about twice as fast as its default tree of binary unions
-    on 10,000 pages (measured), which pays per document for every node.
-    """
-    query.matcher_type = Q.Or.ARRAY_MATCHER
-    return query
+
+# The words typed, in order, in a title (exactly) or a body (one word between
+# allowed): (field, slop, boost). Checked on the best candidates only.
+PHRASE_BOOSTS = (("title", 1, FIELD_WEIGHTS["title"]), ("body", 2, 2.0))

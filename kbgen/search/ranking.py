@@ -1,0 +1,133 @@
+"""Ranking a query: sums of precomputed scores, then the few best re-scored.
+
+1. every clause adds its precomputed BM25F scores (times its boost) to the
+   documents it matches: that is Whoosh's BM25F for the same query, without
+   running a matcher per posting;
+2. the best candidates get the phrase boost (the words typed, in order, in a
+   title or a body), read from the postings' positions for those pages only;
+3. the best of those are re-scored by how many of the query's concepts they
+   contain (1 + 2·coverage²), so a page that answers the whole question
+   ("cancel" and "bid") beats one that repeats a single word, and by the
+   page's own weight (promoted articles, current notices).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Collection
+from heapq import nlargest
+
+from .impacts import Impacts
+from .index import TEXT_FIELDS
+from .query import PHRASE_BOOSTS, Clause, Plan
+
+RERANK = 50  # best matches re-scored by concept coverage
+POOL = 1.5  # candidates for the phrase check, per place re-ranked
+
+# (field, stem, sorted document numbers) -> {document: positions of the stem}
+Positions = Callable[[str, str, list[int]], dict[int, list[int]]]
+
+
+def rank(
+    impacts: Impacts,
+    plan: Plan,
+    concepts: list[list[Clause]],
+    positions: Positions,
+    weight: Callable[[int], float],
+    allowed: Collection[int] | None = None,
+    depth: int = RERANK,
+) -> tuple[int, list[tuple[float, int]]]:
+    """(number of matching documents, the best ``depth`` as (score, document), best first)."""
+    scores: dict[int, float] = {}
+    get = scores.get
+    for concept in concepts:
+        for clause in concept:
+            entry = impacts.postings(clause.field, clause.stems)
+            if entry is None:
+                continue
+            boost = clause.boost
+            for doc, score in zip(*entry, strict=True):
+                scores[doc] = get(doc, 0.0) + score * boost
+    if allowed is not None:
+        scores = {doc: score for doc, score in scores.items() if doc in allowed}
+    if not scores:
+        return 0, []
+    depth = max(depth, RERANK)
+    candidates = nlargest(int(POOL * depth), scores, key=scores.__getitem__)
+    candidates.sort()
+    boosted = {doc: scores[doc] for doc in candidates}
+    if len(plan.literal) >= 2:
+        for field, slop, boost in PHRASE_BOOSTS:
+            for doc, score in _phrase_scores(impacts, positions, field, plan.literal, slop, candidates).items():
+                boosted[doc] += score * boost
+    best = nlargest(depth, candidates, key=boosted.__getitem__)
+    best.sort()
+    covered = _coverage(impacts, plan, best)
+    ranked = [
+        (boosted[doc] * (1 + 2 * covered.get(doc, 0.0) ** 2) * weight(doc), doc)
+        for doc in best
+    ]
+    ranked.sort(key=lambda pair: (-pair[0], pair[1]))
+    return len(scores), ranked
+
+
+def _phrase_scores(impacts: Impacts, positions: Positions, field: str, stems: list[str], slop: int,
+                   docs: list[int]) -> dict[int, float]:
+    """The documents among ``docs`` (sorted) holding ``stems`` in order in ``field``,
+    each with the sum of those terms' scores (what Whoosh's phrase query scores)."""
+    tables = []
+    for stem in stems:
+        entry = impacts.postings(field, (stem,))
+        if entry is None:
+            return {}
+        tables.append(entry)
+    holders = [doc for doc in docs if all(_find(ids, doc) >= 0 for ids, _ in tables)]
+    if not holders:
+        return {}
+    where = {stem: positions(field, stem, holders) for stem in set(stems)}
+    found = {}
+    for doc in holders:
+        if _in_order([where[stem].get(doc, ()) for stem in stems], slop):
+            found[doc] = sum(scores[_find(ids, doc)] for ids, scores in tables)
+    return found
+
+
+def _in_order(places: list, slop: int) -> bool:
+    """Whether one position from each list follows the previous by 1 to ``slop``."""
+    ends = set(places[0])
+    for following in places[1:]:
+        ends = {p for p in following if any(1 <= p - end <= slop for end in ends)}
+        if not ends:
+            return False
+    return True
+
+
+def _coverage(impacts: Impacts, plan: Plan, docs: list[int]) -> dict[int, float]:
+    """Share of the plan's concepts each of ``docs`` contains (all stems of one
+    alternative, anywhere in the page)."""
+    holding: dict[str, set[int]] = {}
+
+    def holders(stem: str) -> set[int]:
+        if stem not in holding:
+            found = set()
+            for field in TEXT_FIELDS:
+                entry = impacts.postings(field, (stem,))
+                if entry is not None:
+                    found.update(doc for doc in docs if _find(entry[0], doc) >= 0)
+            holding[stem] = found
+        return holding[stem]
+
+    counts: dict[int, int] = {}
+    for alternatives in plan.concepts:
+        concept_docs: set[int] = set()
+        for stems, _ in alternatives:
+            concept_docs |= set.intersection(*(holders(s) for s in stems))
+        for doc in concept_docs:
+            counts[doc] = counts.get(doc, 0) + 1
+    return {doc: count / len(plan.concepts) for doc, count in counts.items()}
+
+
+def _find(ids, doc: int) -> int:
+    """Index of ``doc`` in the sorted ``ids``, or -1."""
+    i = bisect_left(ids, doc)
+    return i if i < len(ids) and ids[i] == doc else -1
