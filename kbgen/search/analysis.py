@@ -72,7 +72,7 @@ def _marks() -> re.Pattern:
                 ranges[-1][1] = code
             else:
                 ranges.append([code, code])
-    return re.compile("[%s]" % "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges))
+    return re.compile("[{}]".format("".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)))
 
 
 _MARKS = _marks()

@@ -93,4 +93,4 @@ def _candidates(stems: frozenset[str], ascii_only: bool) -> re.Pattern:
     """
     keys = sorted({s[:max(1, len(s) - 2)] for s in stems}, key=lambda k: (-len(k), k))
     letter = "[a-z0-9]" if ascii_only else r"[^\W_]"
-    return re.compile(r"(?<!%s)(?:%s)%s*" % (letter, "|".join(map(re.escape, keys)), letter))
+    return re.compile(r"(?<!{})(?:{}){}*".format(letter, "|".join(map(re.escape, keys)), letter))

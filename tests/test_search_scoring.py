@@ -1,0 +1,122 @@
+"""Precomputed scores give exactly Whoosh's BM25F; snippets find words on any page."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from whoosh import query as Q
+
+from kbgen.search import IndexMissing, open_engine, ranking
+from kbgen.search import impacts as scored
+from kbgen.search.index import INDEX_DIR, TEXT_FIELDS, weighting
+from kbgen.search.query import Clause, Plan
+from kbgen.search.snippets import snippet
+
+
+@pytest.fixture(scope="module")
+def loaded(sample_site):
+    engine = open_engine(sample_site, cache_size=0)
+    return engine._loaded
+
+
+def whoosh_scores(loaded, query) -> dict[int, float]:
+    with loaded.index.searcher(weighting=weighting()) as searcher:
+        return {hit.docnum: hit.score for hit in searcher.search(query, limit=None, optimize=False)}
+
+
+def test_every_posting_carries_whooshs_own_bm25f_score(loaded):
+    with loaded.index.reader() as reader:
+        terms = {field: sorted(reader.field_terms(field)) for field in TEXT_FIELDS}
+    checked = 0
+    for field, found in terms.items():
+        for term in found[::10]:  # a spread of terms, rare and common
+            ids, scores = loaded.impacts.postings(field, (term,))
+            expected = whoosh_scores(loaded, Q.Term(field, term))
+            assert list(ids) == sorted(expected)
+            assert list(scores) == pytest.approx([expected[d] for d in ids], rel=1e-6)
+            checked += 1
+    assert checked > 100
+
+
+def test_synonym_phrases_are_scored_as_whoosh_scores_the_phrase(loaded):
+    phrases = loaded.vocab.searched_phrases()
+    found = 0
+    for stems in phrases:
+        for field in TEXT_FIELDS:
+            expected = whoosh_scores(loaded, Q.Phrase(field, list(stems)))
+            entry = loaded.impacts.postings(field, stems)
+            if not expected:
+                assert entry is None
+                continue
+            found += 1
+            assert list(entry[0]) == sorted(expected)
+            assert list(entry[1]) == pytest.approx([expected[d] for d in entry[0]], rel=1e-6)
+    assert found >= 5  # "money back", "call off", ... occur in the sample
+
+
+def test_ranking_adds_up_to_whooshs_score_for_the_same_query(loaded):
+    # One concept (so coverage is the same for every match), no phrase:
+    # the ranking must be Whoosh's own scores, times the constant 1 + 2·1².
+    alternatives = [(("refund",), 1.0), (("money", "back"), 0.6), (("reimburs",), 0.6)]
+    plan = Plan([alternatives], literal=["refund"])
+    clauses = [[Clause(field, stems, boost * field_weight)
+                for stems, boost in alternatives
+                for field, field_weight in (("title", 4.0), ("meta", 2.0), ("body", 1.0))]]
+    expected = whoosh_scores(loaded, Q.Or([
+        (Q.Term(c.field, c.stems[0]) if len(c.stems) == 1 else Q.Phrase(c.field, list(c.stems))).with_boost(c.boost)
+        for c in clauses[0]]))
+    total, ranked = ranking.rank(loaded.impacts, plan, clauses, positions=None, weight=lambda doc: 1.0, depth=500)
+    assert total == len(expected) > 20
+    assert [doc for _, doc in ranked] == sorted(expected, key=lambda d: (-expected[d], d))
+    assert [score / 3 for score, _ in ranked] == pytest.approx(sorted(expected.values(), reverse=True), rel=1e-5)
+
+
+def test_filters_keep_only_matching_pages_and_count_them(loaded):
+    everything, _ = ranking.rank(loaded.impacts, Plan([[(("order",), 1.0)]], ["order"]),
+                                 [[Clause("body", ("order",), 1.0)]], None, lambda d: 1.0)
+    returns = loaded.groups[("category", "returns")]
+    total, ranked = ranking.rank(loaded.impacts, Plan([[(("order",), 1.0)]], ["order"]),
+                                 [[Clause("body", ("order",), 1.0)]], None, lambda d: 1.0, allowed=returns)
+    assert 0 < total < everything
+    assert {doc for _, doc in ranked} <= returns
+
+
+def test_an_index_without_its_scores_is_refused_with_a_clear_message(sample_site, tmp_path):
+    import shutil
+
+    copy = tmp_path / "site"
+    shutil.copytree(sample_site / INDEX_DIR, copy / INDEX_DIR)
+    (copy / INDEX_DIR / scored.DATA_FILE).unlink()
+    with pytest.raises(IndexMissing, match="rebuild the site"):
+        open_engine(copy)
+
+
+def test_scores_of_an_unknown_format_are_refused(sample_site):
+    directory = json.loads((sample_site / INDEX_DIR / scored.DIRECTORY_FILE).read_text())
+    with pytest.raises(ValueError, match="unknown format"):
+        scored.Impacts(b"", {**directory, "format": 99})
+
+
+def test_snippet_marks_accented_words_of_the_page_as_written():
+    text = "Nous remboursons votre Café au lait. Le café est livré en 2 jours."
+    assert snippet(text, {"cafe"}) == (
+        "Nous remboursons votre <mark>Café</mark> au lait. Le <mark>café</mark> est livré en 2 jours.")
+
+
+def test_snippet_survives_characters_that_fold_to_several():
+    text = "The ﬁrst refund arrives in ½ a week; refunds go to the card."
+    assert snippet(text, {"refund"}).count("<mark>") == 2
+
+
+def test_snippet_shows_the_passage_around_matches_deep_in_a_long_page():
+    filler = " ".join(f"word{i}" for i in range(400))
+    text = f"{filler} You can cancel a bid before the auction ends. {filler}"
+    result = snippet(text, {"cancel", "bid"})
+    assert result.startswith("… ") and result.endswith(" …")
+    assert "<mark>cancel</mark> a <mark>bid</mark>" in result
+    assert len(result.split()) <= 32
+
+
+def test_snippet_of_a_page_without_the_words_is_its_beginning():
+    assert snippet("Returns are free within the window. " * 20, {"auction"}).startswith("Returns are free")
