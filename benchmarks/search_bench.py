@@ -115,7 +115,11 @@ def free_port() -> int:
 
 
 def through_api(site: Path, qs: list[str], seconds: int, connections: int, threads: int,
-                cache: int) -> dict:
+                cache: int, rate: float | None = None) -> dict:
+    """wrk from loopback: closed-loop (each connection sends as soon as it has its
+    answer: the most the server sustains) or, with ``rate``, paced: each connection
+    waits an exponentially distributed time between requests so that together they
+    offer ``rate`` requests per second (the latency shoppers see at that load)."""
     if not shutil.which("wrk"):
         return {"skipped": "wrk is not installed (apt-get install wrk)"}
     port = free_port()
@@ -146,7 +150,9 @@ def through_api(site: Path, qs: list[str], seconds: int, connections: int, threa
             "local i = 0\n"
             "request = function()\n  i = (i % #paths) + 1\n"
             "  return wrk.format('GET', paths[i])\nend\n"
-            "done = function(summary, latency, requests)\n"
+            + (f"delay = function()\n  return -math.log(1 - math.random()) * {connections * 1000 / rate}\nend\n"
+               if rate else "")
+            + "done = function(summary, latency, requests)\n"
             "  io.write(string.format('JSON {\"p50\": %d, \"p99\": %d, \"non2xx\": %d, "
             "\"errors\": %d, \"requests\": %d}\\n', latency:percentile(50), "
             "latency:percentile(99), summary.errors.status, summary.errors.connect + "
@@ -161,6 +167,7 @@ def through_api(site: Path, qs: list[str], seconds: int, connections: int, threa
                 "search_cache": cache, "distinct_queries": len(set(paths)),
                 "traffic": "zipf over the queries, caches start empty" if cache
                            else "each query in turn",
+                "load": f"paced, {rate:g} req/s offered" if rate else "closed loop (as fast as answered)",
                 "requests": stats["requests"], "rps": round(rps, 1),
                 "p50_ms": stats["p50"] / 1000, "p99_ms": stats["p99"] / 1000,
                 "non_2xx": stats["non2xx"], "socket_errors": stats["errors"]}
@@ -176,7 +183,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2, help="server worker threads")
     parser.add_argument("--no-build", action="store_true", help="reuse the built site")
-    parser.add_argument("--warm-only", action="store_true", help="skip the cache-off API run")
+    parser.add_argument("--runs", default="paced,cold,warm",
+                        help="API runs: paced (cache off, paced load), cold (cache off, closed loop), "
+                             "warm (cache on, Zipf traffic, closed loop)")
+    parser.add_argument("--rate", type=float, default=400,
+                        help="requests per second offered in the paced run (target: 300)")
+    parser.add_argument("--paced-connections", type=int, default=16)
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     project = corpus(args.pages)
@@ -192,11 +204,18 @@ def main() -> None:
     print(json.dumps(result, indent=1), flush=True)
     # Cold: cache off, so every request runs a real search. Warm: the default cache and
     # traffic that repeats itself the way shoppers' searches do.
-    if not args.warm_only:
-        result["api_cold"] = through_api(site, qs, args.seconds, args.connections, args.threads, 0)
-        print(json.dumps(result["api_cold"], indent=1), flush=True)
-    result["api_warm"] = through_api(site, qs, args.seconds, args.connections, args.threads, 4096)
-    print(json.dumps(result["api_warm"], indent=1))
+    runs = {
+        "api_cold_paced": dict(connections=args.paced_connections, cache=0, rate=args.rate),
+        "api_cold": dict(connections=args.connections, cache=0),
+        "api_warm": dict(connections=args.connections, cache=4096),
+    }
+    wanted = {"paced": "api_cold_paced", "cold": "api_cold", "warm": "api_warm"}
+    for run in args.runs.split(","):
+        name = wanted[run.strip()]
+        options = runs[name]
+        result[name] = through_api(site, qs, args.seconds, options["connections"], args.threads,
+                                   options["cache"], rate=options.get("rate"))
+        print(json.dumps(result[name], indent=1), flush=True)
     (OUT / "search-results.json").write_text(json.dumps(result, indent=1))
 
 

@@ -14,6 +14,7 @@ import logging
 import mimetypes
 import os
 import posixpath
+import sys
 import threading
 from email.utils import formatdate
 from pathlib import Path
@@ -301,6 +302,8 @@ def serve(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 2,
     """
     import waitress
 
+    if os.environ.get("KBGEN_SWITCH_INTERVAL"):  # experiments only (benchmarks/search_bench.py)
+        sys.setswitchinterval(float(os.environ["KBGEN_SWITCH_INTERVAL"]))
     options = {"threads": threads, "ident": "kbgen", "max_request_body_size": 1_048_576,
                "connection_limit": 1000, "channel_timeout": 30}
     if workers <= 1 or not hasattr(os, "fork"):

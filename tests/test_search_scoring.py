@@ -120,3 +120,15 @@ def test_snippet_shows_the_passage_around_matches_deep_in_a_long_page():
 
 def test_snippet_of_a_page_without_the_words_is_its_beginning():
     assert snippet("Returns are free within the window. " * 20, {"auction"}).startswith("Returns are free")
+
+
+def test_title_words_kept_in_memory_follow_each_other_as_in_the_index(loaded):
+    # The phrase boost reads title words from memory; word for word they must be
+    # the index's own (Whoosh numbers positions with the stop words left out).
+    analyzer = loaded.index.schema["title"].analyzer
+    with loaded.index.searcher() as searcher:
+        for doc in range(searcher.doc_count_all()):
+            title = searcher.stored_fields(doc)["title"]
+            tokens = sorted((t.pos, t.text) for t in analyzer(title, positions=True))  # one Token, reused
+            assert [pos - tokens[0][0] for pos, _ in tokens] == list(range(len(tokens)))
+            assert loaded.titles[doc] == tuple(text for _, text in tokens), title

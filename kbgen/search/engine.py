@@ -86,6 +86,7 @@ class _Loaded:
     doc_count: int
     groups: dict  # (field, value) -> document numbers, for the filters
     definitions: dict  # glossary entries by their names' content words
+    titles: dict  # docnum -> the title's indexed words in order, for the phrase boost
 
 
 def _signature(meta_path: Path) -> tuple:
@@ -130,15 +131,18 @@ def _load(index_dir: Path, cache_size: int) -> _Loaded:
     impacts = scored.Impacts(files[scored.DATA_FILE], json.loads(files[scored.DIRECTORY_FILE]))
     flags: dict = {}
     groups: dict = {}
+    titles: dict = {}
     with ix.reader() as reader:
         for docnum, fields in reader.iter_docs():
+            # the index numbers words with the stop words left out, as here
+            titles[docnum] = tuple(stem(w) for w in words(fields.get("title", "")) if not is_stop(w))
             if fields.get("promoted") or fields.get("window"):
                 flags[docnum] = (bool(fields.get("promoted")), fields.get("window"))
             for name in FILTER_FIELDS:
                 groups.setdefault((name, fields.get(name, "")), set()).add(docnum)
         doc_count = reader.doc_count()
     return _Loaded(ix, vocab, meta, signature, threading.local(), _Cache(cache_size), flags,
-                   impacts, doc_count, groups, _definitions(meta))
+                   impacts, doc_count, groups, _definitions(meta), titles)
 
 
 FILTER_FIELDS = ("category", "type", "audience")
@@ -220,7 +224,7 @@ class SearchEngine:
             return impacts.count(field, (stem_,)) > common_above
 
         total, ranked = ranking.rank(
-            impacts, plan, planner.clauses(plan, rare, common), _positions(searcher.reader()),
+            impacts, plan, planner.clauses(plan, rare, common), _positions(searcher.reader(), loaded.titles),
             _weights(loaded.flags), allowed=_allowed(request, loaded.groups), depth=first + request.limit)
         result["total"] = total
         stems = plan.highlight
@@ -263,7 +267,8 @@ class SearchEngine:
                 plan.concepts.append([((stem(w),), 1.0) for w in completions])
             if not plan.empty:
                 _, ranked = ranking.rank(loaded.impacts, plan, planner.clauses(plan),
-                                         _positions(searcher.reader()), _weights(loaded.flags), depth=limit)
+                                         _positions(searcher.reader(), loaded.titles),
+                                         _weights(loaded.flags), depth=limit)
                 for _, docnum in ranked[:limit]:
                     h = searcher.stored_fields(docnum)
                     suggestions.append({"title": h["title"], "url": h["url"], "type": h["type"],
@@ -299,10 +304,17 @@ def _weights(flags: dict):
     return weight
 
 
-def _positions(reader) -> ranking.Positions:
-    """Where a stem occurs in some documents, read from the Whoosh postings."""
+def _positions(reader, titles: dict) -> ranking.Positions:
+    """Where a stem occurs in some documents: titles from memory, other fields
+    from the Whoosh postings."""
     def positions(field: str, stem_: str, docnums: list[int]) -> dict[int, list[int]]:
         found: dict[int, list[int]] = {}
+        if field == "title":
+            for docnum in docnums:
+                places = [i for i, s in enumerate(titles.get(docnum, ())) if s == stem_]
+                if places:
+                    found[docnum] = places
+            return found
         postings = reader.postings(field, stem_)
         for docnum in docnums:
             if not postings.is_active():

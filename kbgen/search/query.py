@@ -190,5 +190,6 @@ def _concept_clauses(alternatives, rare, common) -> list[Clause]:
 
 
 # The words typed, in order, in a title (exactly) or a body (one word between
-# allowed): (field, slop, boost). Checked on the best candidates only.
-PHRASE_BOOSTS = (("title", 1, FIELD_WEIGHTS["title"]), ("body", 2, 2.0))
+# allowed): (field, slop, boost, reach). Checked on the best candidates only:
+# ``reach`` of them, or all (None) for titles, which the engine keeps in memory.
+PHRASE_BOOSTS = (("title", 1, FIELD_WEIGHTS["title"], None), ("body", 2, 2.0, 20))

@@ -57,8 +57,9 @@ def rank(
     candidates.sort()
     boosted = {doc: scores[doc] for doc in candidates}
     if len(plan.literal) >= 2:
-        for field, slop, boost in PHRASE_BOOSTS:
-            for doc, score in _phrase_scores(impacts, positions, field, plan.literal, slop, candidates).items():
+        for field, slop, boost, reach in PHRASE_BOOSTS:
+            docs = candidates if reach is None else sorted(nlargest(reach, candidates, key=boosted.__getitem__))
+            for doc, score in _phrase_scores(impacts, positions, field, plan.literal, slop, docs).items():
                 boosted[doc] += score * boost
     best = nlargest(depth, candidates, key=boosted.__getitem__)
     best.sort()
