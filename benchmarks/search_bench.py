@@ -36,6 +36,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 BIN = Path(sys.executable).parent
+WORKERS = 0  # server processes; 0: kbgen serve's default
 
 
 def corpus(pages: int) -> Path:
@@ -125,7 +126,8 @@ def through_api(site: Path, qs: list[str], seconds: int, connections: int, threa
     port = free_port()
     server = subprocess.Popen(
         [str(BIN / "kbgen"), "serve", "--no-build", "-d", str(site), "--port", str(port),
-         "--threads", str(threads), "--search-cache", str(cache)],
+         "--threads", str(threads), "--search-cache", str(cache),
+         *(["--workers", str(WORKERS)] if WORKERS else [])],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         base = f"http://127.0.0.1:{port}"
@@ -164,6 +166,7 @@ def through_api(site: Path, qs: list[str], seconds: int, connections: int, threa
         stats = json.loads(run.stdout.split("JSON ", 1)[1].splitlines()[0])
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", run.stdout).group(1))
         return {"seconds": seconds, "connections": connections, "server_threads": threads,
+                "server_processes": WORKERS or "default (one per core)",
                 "search_cache": cache, "distinct_queries": len(set(paths)),
                 "traffic": "zipf over the queries, caches start empty" if cache
                            else "each query in turn",
@@ -181,15 +184,19 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=10000)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--threads", type=int, default=2, help="server worker threads")
+    parser.add_argument("--threads", type=int, default=1, help="server threads per process")
+    parser.add_argument("--workers", type=int, default=0, help="server processes (default: kbgen's)")
     parser.add_argument("--no-build", action="store_true", help="reuse the built site")
     parser.add_argument("--runs", default="paced,cold,warm",
                         help="API runs: paced (cache off, paced load), cold (cache off, closed loop), "
                              "warm (cache on, Zipf traffic, closed loop)")
     parser.add_argument("--rate", type=float, default=400,
                         help="requests per second offered in the paced run (target: 300)")
-    parser.add_argument("--paced-connections", type=int, default=16)
+    parser.add_argument("--paced-connections", type=int, default=64,
+                        help="many connections, each mostly waiting, so the rate offered is the rate sent")
     args = parser.parse_args()
+    global WORKERS
+    WORKERS = args.workers
     OUT.mkdir(exist_ok=True)
     project = corpus(args.pages)
     result: dict = {"pages": args.pages}

@@ -15,7 +15,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh.filedb.filestore import RamStorage
@@ -39,6 +39,8 @@ RARE_SHARE = 0.02
 COMMON_SHARE = 0.3
 COMMON_MIN_DOCS = 2000
 CACHE_SIZE = 4096  # results kept per index generation (shoppers repeat the same questions)
+CORRECTIONS_CACHE = 4096
+STORED_CACHE = 2048
 SPELL_FIELD = "spell"
 
 
@@ -87,6 +89,17 @@ class _Loaded:
     groups: dict  # (field, value) -> document numbers, for the filters
     definitions: dict  # glossary entries by their names' content words
     titles: dict  # docnum -> the title's indexed words in order, for the phrase boost
+    # Shoppers misspell the same words and land on the same pages: corrections
+    # and stored fields (a decompression each) are kept per generation.
+    corrections: _Cache = field(default_factory=lambda: _Cache(CORRECTIONS_CACHE))
+    stored: _Cache = field(default_factory=lambda: _Cache(STORED_CACHE))
+
+    def stored_fields(self, searcher, docnum: int) -> dict:
+        fields = self.stored.get(docnum)
+        if fields is None:
+            fields = searcher.stored_fields(docnum)
+            self.stored.put(docnum, fields)
+        return fields
 
 
 def _signature(meta_path: Path) -> tuple:
@@ -229,7 +242,7 @@ class SearchEngine:
         result["total"] = total
         stems = plan.highlight
         for score, docnum in ranked[first:first + request.limit]:
-            fields = searcher.stored_fields(docnum)
+            fields = loaded.stored_fields(searcher, docnum)
             text = fields.get("body") or fields.get("summary") or ""
             result["hits"].append({
                 "url": fields["url"],
@@ -270,7 +283,7 @@ class SearchEngine:
                                          _positions(searcher.reader(), loaded.titles),
                                          _weights(loaded.flags), depth=limit)
                 for _, docnum in ranked[:limit]:
-                    h = searcher.stored_fields(docnum)
+                    h = loaded.stored_fields(searcher, docnum)
                     suggestions.append({"title": h["title"], "url": h["url"], "type": h["type"],
                                         "category": h.get("category_title", "")})
         return {"query": q, "suggestions": suggestions}
@@ -282,7 +295,11 @@ class SearchEngine:
             return any(loaded.impacts.count(name, (s,)) for name in TEXT_FIELDS)
 
         def correct(word: str) -> str | None:
-            return _closest(reader, word) or _closest_synonym(word, loaded.vocab)
+            fix = loaded.corrections.get(word)
+            if fix is None:
+                fix = _closest(reader, word) or _closest_synonym(word, loaded.vocab) or ""
+                loaded.corrections.put(word, fix)
+            return fix or None
 
         return planner.plan(text, loaded.vocab, known, correct)
 
