@@ -184,7 +184,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=10000)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--threads", type=int, default=1, help="server threads per process")
+    parser.add_argument("--threads", type=int, default=2, help="server threads per process")
     parser.add_argument("--workers", type=int, default=0, help="server processes (default: kbgen's)")
     parser.add_argument("--no-build", action="store_true", help="reuse the built site")
     parser.add_argument("--runs", default="paced,cold,warm",

@@ -132,3 +132,8 @@ def test_title_words_kept_in_memory_follow_each_other_as_in_the_index(loaded):
             tokens = sorted((t.pos, t.text) for t in analyzer(title, positions=True))  # one Token, reused
             assert [pos - tokens[0][0] for pos, _ in tokens] == list(range(len(tokens)))
             assert loaded.titles[doc] == tuple(text for _, text in tokens), title
+
+
+def test_snippet_of_text_with_loose_whitespace_is_single_spaced():
+    text = "Refunds\n\n  go\tback to\u00a0the card you paid with.  "
+    assert snippet(text, {"refund", "card"}) == "<mark>Refunds</mark> go back to the <mark>card</mark> you paid with."

@@ -110,7 +110,8 @@ def write(docs: list[SearchDocument], synonyms: list[tuple[str, ...]], site_dir:
                 category_title=doc.category_title, audience=doc.audience,
                 promoted=doc.promoted, title=doc.title, summary=doc.summary,
                 window=(doc.starts, doc.ends, doc.severity) if doc.type == "notice" else None,
-                meta="\n".join((doc.headings, doc.tags, doc.summary)), body=doc.body,
+                # one space between words: snippets then cut the stored text as it is
+                meta="\n".join((doc.headings, doc.tags, doc.summary)), body=" ".join(doc.body.split()),
                 spell="\n".join((doc.title, doc.summary, doc.headings, doc.tags, doc.body)),
             )
         writer.commit(optimize=True)

@@ -19,8 +19,11 @@ MAX_SCAN = 20_000  # characters of a document looked at
 
 
 def snippet(text: str, stems: set[str], words_around: int = 30) -> str:
-    # One space between words, so counting spaces counts words.
-    text = " ".join(text[:MAX_SCAN].split())
+    # One space between words, so counting spaces counts words (the index
+    # stores bodies that way already).
+    text = text[:MAX_SCAN]
+    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
+        text = " ".join(text.split())  # (any whitespace but a space is unprintable)
     if not text:
         return ""
     folded = text.lower() if text.isascii() else fold(text)
