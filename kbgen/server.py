@@ -14,7 +14,6 @@ import logging
 import mimetypes
 import os
 import posixpath
-import sys
 import threading
 from email.utils import formatdate
 from pathlib import Path
@@ -296,14 +295,12 @@ def serve(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 2,
           workers: int = 1) -> None:
     """Run ``app`` with waitress, a production-grade pure-Python WSGI server.
 
-    With ``workers`` > 1 the listening socket is opened once and shared by that
-    many forked processes, each with its own threads and its own copy of the
+    With ``workers`` > 1, that many forked processes serve, each with its own
+    threads, its own listening socket on the port and its own copy of the
     search index, so all cores serve (Python threads share one core).
     """
     import waitress
 
-    if os.environ.get("KBGEN_SWITCH_INTERVAL"):  # experiments only (benchmarks/search_bench.py)
-        sys.setswitchinterval(float(os.environ["KBGEN_SWITCH_INTERVAL"]))
     options = {"threads": threads, "ident": "kbgen", "max_request_body_size": 1_048_576,
                "connection_limit": 1000, "channel_timeout": 30}
     if workers <= 1 or not hasattr(os, "fork"):
@@ -312,18 +309,30 @@ def serve(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 2,
     import signal
     import socket
 
-    sock = socket.create_server((host, port), backlog=1024)
+    # Each worker listens on its own SO_REUSEPORT socket, so the kernel spreads
+    # connections over the workers. On one shared socket the first worker to
+    # wake accepted every waiting connection: a few keep-alive clients (a proxy,
+    # a load balancer) then all landed on one process and left the other cores idle.
+    per_worker = port != 0 and hasattr(socket, "SO_REUSEPORT")
+    if per_worker:
+        family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        reserved = socket.socket(family, socket.SOCK_STREAM)  # bound, never listening: holds the port
+        reserved.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        reserved.bind(address)
+    else:
+        shared = socket.create_server((host, port), backlog=1024)
     children = []
     for _ in range(workers):
         pid = os.fork()
         if pid == 0:  # a worker
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             try:
+                sock = (socket.create_server(address[:2], family=family, backlog=1024, reuse_port=True)
+                        if per_worker else shared)
                 waitress.serve(app, sockets=[sock], **options)
             finally:
                 os._exit(0)
         children.append(pid)
-
     def stop(signum, frame):
         for pid in children:
             try:

@@ -163,7 +163,8 @@ def test_rebuilt_index_is_picked_up_without_a_failed_request(search_project, ser
 
 
 def test_kbgen_serve_with_two_worker_processes(search_site, kbgen_serve):
-    """The real command: one port shared by two forked waitress processes."""
+    """The real command: two forked waitress processes, each listening on the port
+    (SO_REUSEPORT), so the kernel spreads connections over both."""
     import subprocess
 
     base = kbgen_serve("--no-build", "-d", search_site, "--workers", "2")
@@ -173,3 +174,26 @@ def test_kbgen_serve_with_two_worker_processes(search_site, kbgen_serve):
     (server,) = kbgen_serve.processes
     children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True)
     assert len(children.stdout.split()) == 2
+    port = int(base.rsplit(":", 1)[1].strip("/"))
+    first, second = (_listening(int(pid), port) for pid in children.stdout.split())
+    assert first and second and not first & second  # a listening socket each, not one shared
+
+
+def _listening(pid: int, port: int) -> set[str]:
+    """The sockets (inodes) process ``pid`` holds that listen on ``port`` (from /proc)."""
+    import os
+    from pathlib import Path
+
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        target = os.readlink(fd)
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            local_port = int(fields[1].rsplit(":", 1)[1], 16)
+            if local_port == port and fields[3] == "0A" and fields[9] in inodes:  # 0A: LISTEN
+                found.add(fields[9])
+    return found
