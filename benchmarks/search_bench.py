@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Search speed at scale (run by hand, not a test).
 
-    python benchmarks/search_bench.py [--pages 10000] [--seconds 20] [--connections 8]
+    python benchmarks/search_bench.py [--pages 10000] [--seconds 20] [--connections 4]
+        [--runs paced,cold,warm] [--rate 300] [--workers N] [--threads N] [--no-build]
 
 1. generates (or reuses) the benchmark corpus with corpus.py and builds it with
    ``kbgen build``, reporting the build time and the search-index part of it;
@@ -10,6 +11,9 @@
 3. starts ``kbgen serve --no-build`` and loads it from loopback with ``wrk``
    (Debian's package) for a bounded time and connection count, cycling
    through the same queries: requests per second, latency p50/p99, errors.
+   Runs: ``cold`` (response cache off, every request a real search, closed
+   loop), ``paced`` (cache off, connections that wait between requests to
+   offer ``--rate``), ``warm`` (the default cache, Zipf-repeated queries).
 
 Targets (issue 3): p99 under 20 ms through the API, at least 300 requests per
 second, zero errors. Results go to benchmarks/out/search-results.json.
@@ -183,8 +187,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=10000)
     parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--threads", type=int, default=2, help="server threads per process")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1, help="server threads per process")
     parser.add_argument("--workers", type=int, default=0, help="server processes (default: kbgen's)")
     parser.add_argument("--no-build", action="store_true", help="reuse the built site")
     parser.add_argument("--runs", default="paced,cold,warm",
@@ -192,7 +196,7 @@ def main() -> None:
                              "warm (cache on, Zipf traffic, closed loop)")
     parser.add_argument("--rate", type=float, default=400,
                         help="requests per second offered in the paced run (target: 300)")
-    parser.add_argument("--paced-connections", type=int, default=64,
+    parser.add_argument("--paced-connections", type=int, default=16,
                         help="many connections, each mostly waiting, so the rate offered is the rate sent")
     args = parser.parse_args()
     global WORKERS

@@ -206,9 +206,9 @@ def search(config_file, site_dir, as_json, limit, category, type_, audience, que
 @click.option("--watch", is_flag=True, help="Rebuild on content changes and reload the browser.")
 @click.option("--no-build", is_flag=True, help="Serve the existing site without building first.")
 @click.option("--workers", type=click.IntRange(1, 64),
-              help="Server processes sharing the port [default: one per core, 1 with --watch].")
-@click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="Threads per server process.")
+              help="Server processes, each listening on the port [default: one per core, 1 with --watch].")
+@click.option("--threads", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Threads per server process (searches are CPU-bound: one per process is fastest).")
 @click.option("--search-cache", default=4096, show_default=True, type=click.IntRange(0, 1_000_000),
               help="Search responses kept in memory per index (0 turns the cache off).")
 @click.option("--database", envvar="KBGEN_DATABASE_URL", show_envvar=True,

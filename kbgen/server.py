@@ -291,7 +291,7 @@ def _query_params(environ) -> dict[str, str]:
     return params
 
 
-def serve(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 2,
+def serve(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 1,
           workers: int = 1) -> None:
     """Run ``app`` with waitress, a production-grade pure-Python WSGI server.
 
