@@ -180,7 +180,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             page_url=(config.site_url or "/").rstrip("/") + "/" + page.url,
         )
         context["kb"]["home_heading"] = self.config.home_heading
-        context["kb"]["seo"] = self._seo(context["kb"], page, config)
+        kind, model = self.layout.classify(page.file.src_uri)
+        context["kb"]["seo"] = pages.seo.page_data(
+            kind, model, context["kb"],
+            page_url=page.canonical_url or ("/" + page.url), base=config.site_url or "/",
+            site_name=config.site_name,
+            title=page.title if kind is not pages.PageKind.HOME else config.site_name,
+            description=page.meta.get("description") or config.site_description or "",
+            faq_answers=self._texts.get(page.file.src_uri, search.PageText()).faq_answers)
         return context
 
     def on_env(self, env, config, files):
@@ -217,44 +224,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         started = time.perf_counter()
         definitions = []
         if self.layout.has_glossary:
-            glossary_url = base + self._url_for(pages.GLOSSARY_SRC)
-            definitions = [{"term": t.term, "names": list(t.names), "definition": t.definition,
-                            "url": f"{glossary_url}#{t.anchor}"} for t in self.center.glossary.terms]
+            definitions = pages.search_definitions(self.center.glossary, base + self._url_for(pages.GLOSSARY_SRC))
         search.write_index(docs, groups, config.site_dir, procs=min(procs, os.cpu_count() or 1),
                            definitions=definitions)
         log.info(f"search index: {len(docs)} documents in {time.perf_counter() - started:.1f} s")
-        if self.layout.notices:
-            feed = pages.notices.atom_feed(self.center, self._url_for, config.site_url or "/",
-                                           config.site_name)
-            with open(os.path.join(config.site_dir, pages.notices.FEED_FILE), "wb") as out:
-                out.write(feed)
-        if self.layout.has_updates:
-            feed = pages.policies.atom_feed(self.center, self._url_for, config.site_url or "/",
-                                            config.site_name)
-            with open(os.path.join(config.site_dir, pages.policies.FEED_FILE), "wb") as out:
-                out.write(feed)
-
-    def _seo(self, view: dict, page, config) -> dict:
-        """JSON-LD and Open Graph for a page (needs absolute URLs: set site_url)."""
-        base = config.site_url or "/"
-        page_url = page.canonical_url or ("/" + page.url)
-        jsonld = []
-        crumbs = pages.seo.breadcrumbs(view.get("breadcrumbs", []), base, page_url)
-        if crumbs:
-            jsonld.append(crumbs)
-        kind, model = self.layout.classify(page.file.src_uri)
-        if kind is pages.PageKind.ARTICLE:
-            jsonld.append(pages.seo.article(view["article"], page_url, config.site_name))
-        elif kind is pages.PageKind.CATEGORY:
-            answers = self._texts.get(page.file.src_uri, search.PageText()).faq_answers
-            entries = [(e.question, answers.get(e.slug, ""), e.slug) for e in model.faqs]
-            faq = pages.seo.faq_page(entries, page_url)
-            if faq:
-                jsonld.append(faq)
-        description = page.meta.get("description") or config.site_description or ""
-        title = page.title if kind is not pages.PageKind.HOME else config.site_name
-        return {"jsonld": jsonld,
-                "og": pages.seo.open_graph(title, description, page_url, config.site_name, kind.value)}
+        pages.feeds.write(self.layout, self.center, self._url_for, config.site_url or "/",
+                          config.site_name, config.site_dir)
 
     def _render_embed(self, kind: str, id_: str, page) -> str | None:
         """The theme's own partial for a ``{{ contact:id }}`` or ``{{ flow:id }}``."""

@@ -4,7 +4,7 @@ Everything here works on the content model and plain strings; the plugin
 hands the results to MkDocs.
 """
 
-from . import notices, policies, seo
+from . import feeds, notices, policies, seo
 from .contact import channel_view, contact_view, flow_view
 from .faq import faq_accordion
 from .layout import (
@@ -16,11 +16,11 @@ from .layout import (
     Layout,
     PageKind,
 )
-from .terms import mark_terms
+from .terms import mark_terms, search_definitions
 from .views import page_view
 
 __all__ = [
     "GLOSSARY_SRC", "HOME_SRC", "NOTICES_SRC", "SEARCH_SRC", "UPDATES_SRC", "Layout", "PageKind",
-    "channel_view", "contact_view", "faq_accordion", "flow_view", "mark_terms", "notices",
-    "page_view", "policies", "seo",
+    "channel_view", "contact_view", "faq_accordion", "feeds", "flow_view", "mark_terms", "notices",
+    "page_view", "policies", "search_definitions", "seo",
 ]

@@ -6,6 +6,28 @@ Articles are ``Article`` with their dates, category pages with answers are
 
 from __future__ import annotations
 
+from .layout import PageKind
+
+
+def page_data(kind: PageKind, model, view: dict, *, page_url: str, base: str, site_name: str,
+              title: str, description: str, faq_answers: dict[str, str]) -> dict:
+    """JSON-LD and Open Graph for one page (absolute URLs need ``site_url``).
+
+    ``view`` is the page's view (breadcrumbs, article); ``faq_answers`` the
+    rendered answers of a category page's entries, by slug.
+    """
+    jsonld = []
+    crumbs = breadcrumbs(view.get("breadcrumbs", []), base, page_url)
+    if crumbs:
+        jsonld.append(crumbs)
+    if kind is PageKind.ARTICLE:
+        jsonld.append(article(view["article"], page_url, site_name))
+    elif kind is PageKind.CATEGORY:
+        faq = faq_page([(e.question, faq_answers.get(e.slug, ""), e.slug) for e in model.faqs], page_url)
+        if faq:
+            jsonld.append(faq)
+    return {"jsonld": jsonld, "og": open_graph(title, description, page_url, site_name, kind.value)}
+
 
 def _absolute(base: str, url: str | None) -> str | None:
     if url is None:

@@ -71,3 +71,9 @@ def mark_terms(html: str, glossary: Glossary, href: Callable[[Term], str]) -> st
 
         out.append(pattern.sub(wrap, part))
     return "".join(out)
+
+
+def search_definitions(glossary: Glossary, glossary_url: str) -> list[dict]:
+    """What search shows above the results when a query names a term."""
+    return [{"term": t.term, "names": list(t.names), "definition": t.definition,
+             "url": f"{glossary_url}#{t.anchor}"} for t in glossary.terms]
