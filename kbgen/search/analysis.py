@@ -62,7 +62,6 @@ def spelling_analyzer():
     )
 
 
-
 def _marks() -> re.Pattern:
     """Every combining mark of the Basic Multilingual Plane (the accents NFKD splits off)."""
     ranges: list[list[int]] = []

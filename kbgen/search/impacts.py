@@ -55,25 +55,23 @@ def write(ix, weighting, fields: Iterable[str], phrases: Iterable[tuple[str, ...
 
         for field in fields:
             for text in list(reader.field_terms(field)):
-                postings = searcher.postings(field, text)  # scored with ``weighting``
-                ids, scores = array("i"), array("f")
-                while postings.is_active():
-                    ids.append(postings.id())
-                    scores.append(postings.score())
-                    postings.next()
-                add(field, text, ids, scores)
+                add(field, text, *_drain(searcher.postings(field, text)))  # scored with ``weighting``
             for phrase in phrases:
-                matcher = Q.Phrase(field, list(phrase)).matcher(searcher)
-                ids, scores = array("i"), array("f")
-                while matcher.is_active():
-                    ids.append(matcher.id())
-                    scores.append(matcher.score())
-                    matcher.next()
-                add(field, " ".join(phrase), ids, scores)
+                add(field, " ".join(phrase), *_drain(Q.Phrase(field, list(phrase)).matcher(searcher)))
     (target / DIRECTORY_FILE).write_text(
         json.dumps({"format": FORMAT, "entries": directory}, sort_keys=True, separators=(",", ":")),
         encoding="utf-8")
     return written
+
+
+def _drain(matcher) -> tuple[array, array]:
+    """Every document a matcher matches, with its score."""
+    ids, scores = array("i"), array("f")
+    while matcher.is_active():
+        ids.append(matcher.id())
+        scores.append(matcher.score())
+        matcher.next()
+    return ids, scores
 
 
 class Impacts:
