@@ -40,7 +40,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 BIN = Path(sys.executable).parent
-WORKERS = 0  # server processes; 0: kbgen serve's default
 
 
 def corpus(pages: int) -> Path:
@@ -120,18 +119,19 @@ def free_port() -> int:
 
 
 def through_api(site: Path, qs: list[str], seconds: int, connections: int, threads: int,
-                cache: int, rate: float | None = None) -> dict:
+                cache: int, rate: float | None = None, workers: int = 0) -> dict:
     """wrk from loopback: closed-loop (each connection sends as soon as it has its
     answer: the most the server sustains) or, with ``rate``, paced: each connection
     waits an exponentially distributed time between requests so that together they
-    offer ``rate`` requests per second (the latency shoppers see at that load)."""
+    offer ``rate`` requests per second (the latency shoppers see at that load).
+    ``workers``: server processes (0: kbgen serve's default)."""
     if not shutil.which("wrk"):
         return {"skipped": "wrk is not installed (apt-get install wrk)"}
     port = free_port()
     server = subprocess.Popen(
         [str(BIN / "kbgen"), "serve", "--no-build", "-d", str(site), "--port", str(port),
          "--threads", str(threads), "--search-cache", str(cache),
-         *(["--workers", str(WORKERS)] if WORKERS else [])],
+         *(["--workers", str(workers)] if workers else [])],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         base = f"http://127.0.0.1:{port}"
@@ -170,7 +170,7 @@ def through_api(site: Path, qs: list[str], seconds: int, connections: int, threa
         stats = json.loads(run.stdout.split("JSON ", 1)[1].splitlines()[0])
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", run.stdout).group(1))
         return {"seconds": seconds, "connections": connections, "server_threads": threads,
-                "server_processes": WORKERS or "default (one per core)",
+                "server_processes": workers or "default (one per core)",
                 "search_cache": cache, "distinct_queries": len(set(paths)),
                 "traffic": "zipf over the queries, caches start empty" if cache
                            else "each query in turn",
@@ -197,10 +197,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=400,
                         help="requests per second offered in the paced run (target: 300)")
     parser.add_argument("--paced-connections", type=int, default=16,
-                        help="many connections, each mostly waiting, so the rate offered is the rate sent")
+                        help="connections of the paced run; each waits between requests, so the rate "
+                             "sent is a little below the rate offered")
     args = parser.parse_args()
-    global WORKERS
-    WORKERS = args.workers
     OUT.mkdir(exist_ok=True)
     project = corpus(args.pages)
     result: dict = {"pages": args.pages}
@@ -215,17 +214,15 @@ def main() -> None:
     print(json.dumps(result, indent=1), flush=True)
     # Cold: cache off, so every request runs a real search. Warm: the default cache and
     # traffic that repeats itself the way shoppers' searches do.
-    runs = {
-        "api_cold_paced": dict(connections=args.paced_connections, cache=0, rate=args.rate),
-        "api_cold": dict(connections=args.connections, cache=0),
-        "api_warm": dict(connections=args.connections, cache=4096),
+    runs = {  # run: (result key, connections, response cache, paced rate)
+        "paced": ("api_cold_paced", args.paced_connections, 0, args.rate),
+        "cold": ("api_cold", args.connections, 0, None),
+        "warm": ("api_warm", args.connections, 4096, None),
     }
-    wanted = {"paced": "api_cold_paced", "cold": "api_cold", "warm": "api_warm"}
     for run in args.runs.split(","):
-        name = wanted[run.strip()]
-        options = runs[name]
-        result[name] = through_api(site, qs, args.seconds, options["connections"], args.threads,
-                                   options["cache"], rate=options.get("rate"))
+        name, connections, cache, rate = runs[run.strip()]
+        result[name] = through_api(site, qs, args.seconds, connections, args.threads, cache,
+                                   rate=rate, workers=args.workers)
         print(json.dumps(result[name], indent=1), flush=True)
     (OUT / "search-results.json").write_text(json.dumps(result, indent=1))
 

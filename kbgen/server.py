@@ -333,6 +333,7 @@ def serve(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 1,
             finally:
                 os._exit(0)
         children.append(pid)
+
     def stop(signum, frame):
         for pid in children:
             try:
