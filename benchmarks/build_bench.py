@@ -63,12 +63,26 @@ def ensure_corpus(pages: int, seed: int, force: bool) -> tuple[Path, dict]:
     started = time.perf_counter()
     # In a child process: on Linux a child's peak RSS starts at its parent's RSS when it is
     # forked, so this process must stay small for the builds' figures to be their own.
-    subprocess.run([sys.executable, str(HERE / "corpus.py"), "--pages", str(pages),
-                    "--out", str(project), "--seed", str(seed), "--force"], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(HERE / "corpus.py"),
+            "--pages",
+            str(pages),
+            "--out",
+            str(project),
+            "--seed",
+            str(seed),
+            "--force",
+        ],
+        check=True,
+    )
     stamp = json.loads((project / corpus.STAMP).read_text())
-    print(f"corpus {pages}: {stamp['articles']} articles, {stamp['faqs']} FAQ entries, "
-          f"{stamp['categories']} categories in {time.perf_counter() - started:.1f}s",
-          file=sys.stderr)
+    print(
+        f"corpus {pages}: {stamp['articles']} articles, {stamp['faqs']} FAQ entries, "
+        f"{stamp['categories']} categories in {time.perf_counter() - started:.1f}s",
+        file=sys.stderr,
+    )
     return project, stamp
 
 
@@ -85,8 +99,7 @@ def measure(cmd: list[str], cwd: Path, env: dict, log: Path, timeout: float | No
     timed_out = threading.Event()
     with open(log, "wb") as out:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
         def kill() -> None:
             timed_out.set()
@@ -196,8 +209,10 @@ def environment(python: str) -> dict:
 def kbgen_sources(python: str) -> dict:
     """Where the measured kbgen lives and a hash of its code and theme (it changes often)."""
     probe = subprocess.run(
-        [python, "-c", "import kbgen, kbgen.resources as r; print(kbgen.__file__); "
-                       "print(r.theme_dir())"], capture_output=True, text=True)
+        [python, "-c", "import kbgen, kbgen.resources as r; print(kbgen.__file__); print(r.theme_dir())"],
+        capture_output=True,
+        text=True,
+    )
     if probe.returncode != 0:
         return {}
     package, theme = (Path(p).resolve() for p in probe.stdout.split("\n")[:2])
@@ -220,8 +235,10 @@ def load_results() -> dict:
 
 
 def print_table(entries: dict, sizes: list[int]) -> None:
-    header = (f"{'pages':>6}  {'build':<12} {'runs':>4}  {'wall s':>8}  {'min s':>8}  "
-              f"{'cpu s':>8}  {'peak RSS MiB':>12}  {'html':>6}  status")
+    header = (
+        f"{'pages':>6}  {'build':<12} {'runs':>4}  {'wall s':>8}  {'min s':>8}  "
+        f"{'cpu s':>8}  {'peak RSS MiB':>12}  {'html':>6}  status"
+    )
     print(header)
     print("-" * len(header))
     for pages in sizes:
@@ -234,12 +251,16 @@ def print_table(entries: dict, sizes: list[int]) -> None:
             html = entry.get("site", {}).get("html_files", "")
             if "wall_s_median" in s:
                 status = "ok" if s["ok"] else "some runs failed"
-                print(f"{pages:>6}  {build:<12} {runs:>4}  {s['wall_s_median']:>8.2f}  "
-                      f"{s['wall_s_min']:>8.2f}  {s['cpu_s_median']:>8.2f}  "
-                      f"{s['peak_rss_mib']:>12.1f}  {html:>6}  {status}")
+                print(
+                    f"{pages:>6}  {build:<12} {runs:>4}  {s['wall_s_median']:>8.2f}  "
+                    f"{s['wall_s_min']:>8.2f}  {s['cpu_s_median']:>8.2f}  "
+                    f"{s['peak_rss_mib']:>12.1f}  {html:>6}  {status}"
+                )
             else:
-                print(f"{pages:>6}  {build:<12} {runs:>4}  {'-':>8}  {'-':>8}  {'-':>8}  "
-                      f"{'-':>12}  {'':>6}  FAILED (see {entry['runs'][-1]['log']})")
+                print(
+                    f"{pages:>6}  {build:<12} {runs:>4}  {'-':>8}  {'-':>8}  {'-':>8}  "
+                    f"{'-':>12}  {'':>6}  FAILED (see {entry['runs'][-1]['log']})"
+                )
     rs = ratios(entries)
     lines = []
     for pages in sizes:
@@ -259,19 +280,18 @@ def _rel(path: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1000,10000",
-                        help="comma-separated page counts (default 1000,10000)")
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated page counts (default 1000,10000)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per build (default 1)")
-    parser.add_argument("--skip-plain", action="store_true",
-                        help="skip the plain build without prune (quadratic in pages)")
-    parser.add_argument("--builds", default=",".join(BUILDS),
-                        help=f"which builds to run (default {','.join(BUILDS)})")
+    parser.add_argument(
+        "--skip-plain", action="store_true", help="skip the plain build without prune (quadratic in pages)"
+    )
+    parser.add_argument("--builds", default=",".join(BUILDS), help=f"which builds to run (default {','.join(BUILDS)})")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
-    parser.add_argument("--timeout", type=float, default=3600,
-                        help="kill a build after this many seconds (default 3600; 0: never)")
+    parser.add_argument(
+        "--timeout", type=float, default=3600, help="kill a build after this many seconds (default 3600; 0: never)"
+    )
     parser.add_argument("--regenerate", action="store_true", help="regenerate cached corpora")
-    parser.add_argument("--python", default=sys.executable,
-                        help="Python that runs the builds (default: this one)")
+    parser.add_argument("--python", default=sys.executable, help="Python that runs the builds (default: this one)")
     args = parser.parse_args(argv)
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -281,11 +301,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown build(s): {', '.join(sorted(unknown))}")
     if args.skip_plain and "plain" in builds:
         builds.remove("plain")
-    check = subprocess.run([args.python, "-c", "import kbgen, mkdocs, material"],
-                           capture_output=True)
+    check = subprocess.run([args.python, "-c", "import kbgen, mkdocs, material"], capture_output=True)
     if check.returncode != 0:
-        parser.error(f"{args.python} cannot import kbgen, mkdocs and material; run this with "
-                     "the virtualenv's Python or pass --python")
+        parser.error(
+            f"{args.python} cannot import kbgen, mkdocs and material; run this with "
+            "the virtualenv's Python or pass --python"
+        )
 
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
     results = load_results()
@@ -294,26 +315,26 @@ def main(argv: list[str] | None = None) -> int:
     for pages in sizes:
         project, stamp = ensure_corpus(pages, args.seed, args.regenerate)
         size_entry = entries.setdefault(str(pages), {})
-        size_entry["corpus"] = {k: stamp[k] for k in (
-            "pages", "seed", "categories", "articles", "faqs", "article_words", "faq_words",
-            "internal_links")}
+        size_entry["corpus"] = {
+            k: stamp[k]
+            for k in ("pages", "seed", "categories", "articles", "faqs", "article_words", "faq_words", "internal_links")
+        }
         for build in builds:
             sources = kbgen_sources(args.python) if build == "kbgen" else {}
             runs = []
             for i in range(1, args.repeat + 1):
-                print(f"{pages} pages: {build} build, run {i}/{args.repeat} ...", file=sys.stderr,
-                      flush=True)
+                print(f"{pages} pages: {build} build, run {i}/{args.repeat} ...", file=sys.stderr, flush=True)
                 log = OUT / "logs" / f"{pages}-{build}-{i}.log"
-                run = measure(command(build, args.python), project, env, log,
-                              args.timeout or None)
+                run = measure(command(build, args.python), project, env, log, args.timeout or None)
                 runs.append(run)
                 if "error" in run:
-                    print(f"  FAILED ({run['wall_s']:.1f}s): see {run['log']}\n"
-                          + "\n".join("  | " + line for line in run["error"].splitlines()),
-                          file=sys.stderr)
+                    print(
+                        f"  FAILED ({run['wall_s']:.1f}s): see {run['log']}\n"
+                        + "\n".join("  | " + line for line in run["error"].splitlines()),
+                        file=sys.stderr,
+                    )
                 else:
-                    print(f"  {run['wall_s']:.1f}s, peak RSS {run['peak_rss_mib']:.0f} MiB",
-                          file=sys.stderr)
+                    print(f"  {run['wall_s']:.1f}s, peak RSS {run['peak_rss_mib']:.0f} MiB", file=sys.stderr)
             size_entry[build] = {
                 "command": " ".join(command(build, "python")),
                 "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -328,8 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print_table(entries, sizes)
     print(f"\nresults: {_rel(RESULTS)}")
-    failed = any("error" in r for p in sizes for b in builds
-                 for r in entries[str(p)].get(b, {}).get("runs", []))
+    failed = any("error" in r for p in sizes for b in builds for r in entries[str(p)].get(b, {}).get("runs", []))
     return 1 if failed else 0
 
 

@@ -60,6 +60,7 @@ def category_count(pages: int) -> int:
 
 # -- small text helpers --------------------------------------------------------------------
 
+
 def slugify(text: str, limit: int = 72) -> str:
     """A lowercase-hyphenated file name; long names are cut at a hyphen."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -103,14 +104,17 @@ _PLAIN = re.compile(r"^[A-Za-z0-9][^:#\[\]{}&*!|>\"%@`]*$")
 
 def yaml_str(value: str) -> str:
     """A YAML scalar: plain when safe, else double-quoted."""
-    if _PLAIN.match(value) and not value.endswith(" ") and value.lower() not in (
-        "yes", "no", "true", "false", "on", "off", "null"
+    if (
+        _PLAIN.match(value)
+        and not value.endswith(" ")
+        and value.lower() not in ("yes", "no", "true", "false", "on", "off", "null")
     ):
         return value
     return json.dumps(value, ensure_ascii=False)
 
 
 # -- filling templates -----------------------------------------------------------------------
+
 
 class Deck:
     """Draws from banks without repeats until a bank is used up (per page)."""
@@ -168,6 +172,7 @@ class Filler:
 
 
 # -- the plan: every page's name, title and headings before any body is written -------------
+
 
 @dataclass
 class Category:
@@ -250,11 +255,9 @@ class Generator:
             for _ in range(n_faqs):
                 category.faqs.append(self._plan_faq(category, faq_slugs))
             # Writers promote a few pages per category, however big the site is.
-            for page in self.rng.sample(category.articles, min(len(category.articles),
-                                                               self.rng.randint(1, 2))):
+            for page in self.rng.sample(category.articles, min(len(category.articles), self.rng.randint(1, 2))):
                 page.meta["promoted"] = True
-            for page in self.rng.sample(category.faqs, min(len(category.faqs),
-                                                           self.rng.randint(0, 2))):
+            for page in self.rng.sample(category.faqs, min(len(category.faqs), self.rng.randint(0, 2))):
                 page.meta["promoted"] = True
         self._plan_links()
 
@@ -274,7 +277,9 @@ class Generator:
             "problem": self.rng.choice(spec["problems"]),
             "menus": spec["menu"],
             "events": spec.get("events", []),
-            "aspect": aspects[0], "aspect2": aspects[1], "aspect3": aspects[2],
+            "aspect": aspects[0],
+            "aspect2": aspects[1],
+            "aspect3": aspects[2],
         }
 
     def _plan_article(self, category: Category, slugs: set[str]) -> ArticlePlan:
@@ -315,13 +320,13 @@ class Generator:
             meta["effective"] = meta["updated"] - dt.timedelta(days=rng.randint(0, 45))
         if rng.random() < 0.3:
             meta["review_by"] = dt.date(2030, rng.randint(1, 12), rng.randint(1, 28))
-        return ArticlePlan(category, slug, title, kind, ctx, self._headings(kind, ctx, target),
-                           target, meta)
+        return ArticlePlan(category, slug, title, kind, ctx, self._headings(kind, ctx, target), target, meta)
 
     def _tags(self, spec: dict, ctx: dict) -> list[str]:
         tags = self.rng.sample(spec["tags"], self.rng.randint(1, 3))
-        extra = self.rng.choice(["how-to", "policy", "troubleshooting", "account", "orders",
-                                 "buyers", "sellers", None, None])
+        extra = self.rng.choice(
+            ["how-to", "policy", "troubleshooting", "account", "orders", "buyers", "sellers", None, None]
+        )
         if extra and extra not in tags:
             tags.append(extra)
         return tags
@@ -363,8 +368,7 @@ class Generator:
                 continue  # the plain forms are used up: qualify
             says_if = "{problem}" in template or " if " in template
             if needs_qual:
-                forms = [f for f in B.QUESTION_QUALS[rng.choice(spec["quals"])]
-                         if not (says_if and f[1])]
+                forms = [f for f in B.QUESTION_QUALS[rng.choice(spec["quals"])] if not (says_if and f[1])]
                 ctx["qual"] = self.filler.fill(rng.choice(forms)[0], ctx)
             question = first_person(self.filler.fill(template, ctx))
             key = normalize_question(question)
@@ -428,8 +432,7 @@ class Generator:
             return template.replace("{ltitle}", text[1:]).replace("{href}", href)
         template = deck.draw(B.LINKS)
         lower = text if _keeps_capital(text, self.site) else text[:1].lower() + text[1:]
-        return (template.replace("{Ltitle}", text).replace("{ltitle}", lower)
-                .replace("{href}", href))
+        return template.replace("{Ltitle}", text).replace("{ltitle}", lower).replace("{href}", href)
 
     def _sentences(self, deck: Deck, bank: list[str], n: int, ctx: dict) -> str:
         return " ".join(self.filler.fill(deck.draw(bank), ctx) for _ in range(n))
@@ -463,9 +466,15 @@ class Generator:
         rng = self.rng
         blocks: list[list[str]] = []
         if block == "steps":
-            lead = rng.choice(["Here's how:", "To {action}:", "Follow these steps:",
-                               "It only takes a few minutes:",
-                               "The steps are the same on the website and in the app:"])
+            lead = rng.choice(
+                [
+                    "Here's how:",
+                    "To {action}:",
+                    "Follow these steps:",
+                    "It only takes a few minutes:",
+                    "The steps are the same on the website and in the app:",
+                ]
+            )
             blocks.append([self.filler.fill(lead, ctx)])
             blocks.append(self._steps(deck, ctx, rng.randint(3, 6)))
         elif block.startswith("list:"):
@@ -487,11 +496,9 @@ class Generator:
         for attempt in range(20):
             deck = Deck(rng)
             ctx = plan.ctx
-            intro = self.filler.fill(deck.draw(B.INTROS), ctx) + " " + self._sentences(
-                deck, B.EXPLAINS, 1, ctx)
-            budget = (plan.target - words(intro)) / len(plan.headings) * (0.9 ** attempt)
-            sections = [self._section(deck, ctx, block, int(budget))
-                        for _, block, _ in plan.headings]
+            intro = self.filler.fill(deck.draw(B.INTROS), ctx) + " " + self._sentences(deck, B.EXPLAINS, 1, ctx)
+            budget = (plan.target - words(intro)) / len(plan.headings) * (0.9**attempt)
+            sections = [self._section(deck, ctx, block, int(budget)) for _, block, _ in plan.headings]
             # Links go at the end of a prose paragraph of some section.
             for href, text in plan.links:
                 blocks = sections[rng.randrange(len(sections))]
@@ -521,14 +528,23 @@ class Generator:
         rng = self.rng
         deck = Deck(rng)
         ctx = plan.ctx
-        paragraphs = [self.filler.fill(deck.draw(B.FAQ_OPENERS[plan.kind]), ctx) + " "
-                      + self._sentences(deck, B.EXPLAINS, rng.randint(1, 2), ctx)]
+        paragraphs = [
+            self.filler.fill(deck.draw(B.FAQ_OPENERS[plan.kind]), ctx)
+            + " "
+            + self._sentences(deck, B.EXPLAINS, rng.randint(1, 2), ctx)
+        ]
         roll = rng.random()
         if roll < 0.2 and plan.kind in ("how", "whatif"):
             paragraphs.append("\n".join(self._steps(deck, ctx, rng.randint(3, 4))))
         elif roll < 0.35:
-            group = {"why": "check", "whatif": "require", "rules": "exclude",
-                     "can": "exclude", "fee": "options", "time": "options"}.get(plan.kind, "tips")
+            group = {
+                "why": "check",
+                "whatif": "require",
+                "rules": "exclude",
+                "can": "exclude",
+                "fee": "options",
+                "time": "options",
+            }.get(plan.kind, "tips")
             paragraphs.append("\n".join(self._bullets(deck, ctx, group, rng.randint(2, 4))))
         if rng.random() < 0.3:
             paragraphs.append(self._sentences(deck, B.EXPLAINS, rng.randint(1, 2), ctx))
@@ -542,8 +558,11 @@ class Generator:
 
 
 def _owner(team: str) -> str:
-    return team if team in ("Customer care", "Trust & safety", "Legal & compliance",
-                            "Marketplace policy", "Support operations") else f"{team} team"
+    return (
+        team
+        if team in ("Customer care", "Trust & safety", "Legal & compliance", "Marketplace policy", "Support operations")
+        else f"{team} team"
+    )
 
 
 def _keeps_capital(title: str, site: str) -> bool:
@@ -556,6 +575,7 @@ def _keeps_capital(title: str, site: str) -> bool:
 
 
 # -- writing ---------------------------------------------------------------------------------
+
 
 def front_matter(meta: dict) -> str:
     lines = ["---"]
@@ -637,30 +657,34 @@ def _write(path: Path, text: str) -> None:
 
 
 def _stats(values: list[int]) -> dict:
-    return {"min": min(values), "max": max(values), "mean": round(sum(values) / len(values), 1),
-            "total": sum(values)} if values else {}
+    return (
+        {"min": min(values), "max": max(values), "mean": round(sum(values) / len(values), 1), "total": sum(values)}
+        if values
+        else {}
+    )
 
 
 def effective_categories(pages: int, categories: int | None) -> int:
     return max(1, min(categories or category_count(pages), len(B.CATEGORIES)))
 
 
-def current_stamp(out: Path | str, pages: int, seed: int = 1,
-                  categories: int | None = None) -> dict | None:
+def current_stamp(out: Path | str, pages: int, seed: int = 1, categories: int | None = None) -> dict | None:
     """corpus.json of ``out`` if it already holds this exact corpus, else None."""
     try:
         stamp = json.loads((Path(out) / STAMP).read_text())
     except (OSError, ValueError):
         return None
-    same = (stamp.get("generator_sha256") == generator_hash() and stamp.get("pages") == pages
-            and stamp.get("seed") == seed
-            and stamp.get("categories") == effective_categories(pages, categories)
-            and (Path(out) / "content").is_dir())
+    same = (
+        stamp.get("generator_sha256") == generator_hash()
+        and stamp.get("pages") == pages
+        and stamp.get("seed") == seed
+        and stamp.get("categories") == effective_categories(pages, categories)
+        and (Path(out) / "content").is_dir()
+    )
     return stamp if same else None
 
 
-def generate(out: Path | str, pages: int, seed: int = 1, categories: int | None = None,
-             force: bool = False) -> dict:
+def generate(out: Path | str, pages: int, seed: int = 1, categories: int | None = None, force: bool = False) -> dict:
     """Write the project to ``out``; returns what corpus.json records.
 
     A folder that already holds the same corpus is left alone (builds may be reading it)
@@ -673,8 +697,7 @@ def generate(out: Path | str, pages: int, seed: int = 1, categories: int | None 
             return dict(stamp, unchanged=True)
     if out.exists() and any(out.iterdir()):
         if not (out / STAMP).is_file():
-            raise SystemExit(f"{out} is not empty and was not made by corpus.py; "
-                             "choose a new or empty folder")
+            raise SystemExit(f"{out} is not empty and was not made by corpus.py; choose a new or empty folder")
         shutil.rmtree(out / "content", ignore_errors=True)
         (out / STAMP).unlink()
     gen = Generator(pages, seed, categories)
@@ -684,11 +707,13 @@ def generate(out: Path | str, pages: int, seed: int = 1, categories: int | None 
     for category in gen.categories:
         spec = category.spec
         folder = content / category.slug
-        _write(folder / "_category.yml",
-               f"title: {yaml_str(spec['title'])}\n"
-               f"description: {yaml_str(spec['description'])}\n"
-               f"icon: {spec['icon']}\n"
-               f"order: {category.order}\n")
+        _write(
+            folder / "_category.yml",
+            f"title: {yaml_str(spec['title'])}\n"
+            f"description: {yaml_str(spec['description'])}\n"
+            f"icon: {spec['icon']}\n"
+            f"order: {category.order}\n",
+        )
         for article in category.articles:
             body = gen.article_body(article)
             article_words.append(words(body))
@@ -699,9 +724,11 @@ def generate(out: Path | str, pages: int, seed: int = 1, categories: int | None 
             faq_words.append(words(body))
             links += len(entry.links)
             _write(folder / "faq" / f"{entry.slug}.md", front_matter(entry.meta) + body)
-    _write(content / "synonyms.yml",
-           "# Words shoppers use for the same thing. Search treats each group as one.\n"
-           + "".join("- [" + ", ".join(group) + "]\n" for group in B.SYNONYMS))
+    _write(
+        content / "synonyms.yml",
+        "# Words shoppers use for the same thing. Search treats each group as one.\n"
+        + "".join("- [" + ", ".join(group) + "]\n" for group in B.SYNONYMS),
+    )
     for name, variant in zip(CONFIGS, ("kbgen", "plain", "plain-prune")):
         _write(out / name, mkdocs_config(gen.site, pages, seed, variant))
     stamp = {
@@ -723,23 +750,32 @@ def generate(out: Path | str, pages: int, seed: int = 1, categories: int | None 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pages", type=int, required=True,
-                        help="Markdown pages in total (40%% articles, 60%% FAQ entries)")
-    parser.add_argument("--out", required=True, help="project folder to write (new or empty, "
-                        "or a corpus made earlier, which is replaced)")
+    parser.add_argument(
+        "--pages", type=int, required=True, help="Markdown pages in total (40%% articles, 60%% FAQ entries)"
+    )
+    parser.add_argument(
+        "--out",
+        required=True,
+        help="project folder to write (new or empty, or a corpus made earlier, which is replaced)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="same seed, same bytes (default 1)")
-    parser.add_argument("--categories", type=int, default=None,
-                        help=f"number of categories (default: 12 at 1,000 pages, 40 at 10,000; "
-                             f"at most {len(B.CATEGORIES)})")
-    parser.add_argument("--force", action="store_true",
-                        help="rewrite DIR even if it already holds this exact corpus")
+    parser.add_argument(
+        "--categories",
+        type=int,
+        default=None,
+        help=f"number of categories (default: 12 at 1,000 pages, 40 at 10,000; at most {len(B.CATEGORIES)})",
+    )
+    parser.add_argument("--force", action="store_true", help="rewrite DIR even if it already holds this exact corpus")
     args = parser.parse_args(argv)
     stamp = generate(args.out, args.pages, args.seed, args.categories, force=args.force)
     aw = stamp["article_words"]
     state = "unchanged (already this corpus; --force rewrites)" if stamp.get("unchanged") else ""
-    print(f"{args.out}: {state}{': ' if state else ''}{stamp['articles']} articles ({aw['min']}-{aw['max']} words, "
-          f"mean {aw['mean']}), {stamp['faqs']} FAQ entries, {stamp['categories']} categories, "
-          f"{stamp['internal_links']} internal links", file=sys.stderr)
+    print(
+        f"{args.out}: {state}{': ' if state else ''}{stamp['articles']} articles ({aw['min']}-{aw['max']} words, "
+        f"mean {aw['mean']}), {stamp['faqs']} FAQ entries, {stamp['categories']} categories, "
+        f"{stamp['internal_links']} internal links",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -44,16 +44,14 @@ BIN = Path(sys.executable).parent
 
 def corpus(pages: int) -> Path:
     project = OUT / f"corpus-{pages}-seed1"
-    subprocess.run([sys.executable, str(HERE / "corpus.py"), "--pages", str(pages),
-                    "--out", str(project)], check=True)
+    subprocess.run([sys.executable, str(HERE / "corpus.py"), "--pages", str(pages), "--out", str(project)], check=True)
     return project
 
 
 def build(project: Path) -> tuple[Path, float, float | None]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     start = time.perf_counter()
-    run = subprocess.run([str(BIN / "kbgen"), "build"], cwd=project, env=env,
-                         capture_output=True, text=True)
+    run = subprocess.run([str(BIN / "kbgen"), "build"], cwd=project, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if run.returncode:
         sys.exit(run.stderr)
@@ -66,14 +64,13 @@ def queries(project: Path, n: int = 600) -> list[str]:
 
     qs = [q["q"] for q in yaml.safe_load((HERE / "relevance/queries.yml").read_text())]
     rng = random.Random(7)
-    titles = [json.loads(line)["title"] if line.startswith("{") else line
-              for line in _titles(project)]
+    titles = [json.loads(line)["title"] if line.startswith("{") else line for line in _titles(project)]
     while len(qs) < n and titles:
         words = re.findall(r"[A-Za-z]+", rng.choice(titles))
         if words:
             k = rng.randint(1, min(3, len(words)))
             start = rng.randint(0, len(words) - k)
-            qs.append(" ".join(words[start:start + k]).lower())
+            qs.append(" ".join(words[start : start + k]).lower())
     return qs
 
 
@@ -83,7 +80,7 @@ def _titles(project: Path) -> list[str]:
         head = md.read_text(encoding="utf-8").split("---")[1] if md.read_text().startswith("---") else ""
         m = re.search(r"^(?:title|question): (.+)$", head, re.M)
         if m:
-            found.append(m.group(1).strip().strip('"\''))
+            found.append(m.group(1).strip().strip("\"'"))
     return found
 
 
@@ -107,9 +104,13 @@ def in_process(site: Path, qs: list[str]) -> dict:
         t = time.perf_counter()
         engine.search(q)
         times.append((time.perf_counter() - t) * 1000)
-    return {"open_ms": round(open_ms, 1), "queries": len(qs),
-            "p50_ms": round(percentile(times, 50), 2), "p99_ms": round(percentile(times, 99), 2),
-            "mean_ms": round(statistics.mean(times), 2)}
+    return {
+        "open_ms": round(open_ms, 1),
+        "queries": len(qs),
+        "p50_ms": round(percentile(times, 50), 2),
+        "p99_ms": round(percentile(times, 99), 2),
+        "mean_ms": round(statistics.mean(times), 2),
+    }
 
 
 def free_port() -> int:
@@ -118,8 +119,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def through_api(site: Path, qs: list[str], seconds: int, connections: int, threads: int,
-                cache: int, rate: float | None = None, workers: int = 0) -> dict:
+def through_api(
+    site: Path,
+    qs: list[str],
+    seconds: int,
+    connections: int,
+    threads: int,
+    cache: int,
+    rate: float | None = None,
+    workers: int = 0,
+) -> dict:
     """wrk from loopback: closed-loop (each connection sends as soon as it has its
     answer: the most the server sustains) or, with ``rate``, paced: each connection
     waits an exponentially distributed time between requests so that together they
@@ -129,10 +138,24 @@ def through_api(site: Path, qs: list[str], seconds: int, connections: int, threa
         return {"skipped": "wrk is not installed (apt-get install wrk)"}
     port = free_port()
     server = subprocess.Popen(
-        [str(BIN / "kbgen"), "serve", "--no-build", "-d", str(site), "--port", str(port),
-         "--threads", str(threads), "--search-cache", str(cache),
-         *(["--workers", str(workers)] if workers else [])],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        [
+            str(BIN / "kbgen"),
+            "serve",
+            "--no-build",
+            "-d",
+            str(site),
+            "--port",
+            str(port),
+            "--threads",
+            str(threads),
+            "--search-cache",
+            str(cache),
+            *(["--workers", str(workers)] if workers else []),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
@@ -156,28 +179,42 @@ def through_api(site: Path, qs: list[str], seconds: int, connections: int, threa
             "local i = 0\n"
             "request = function()\n  i = (i % #paths) + 1\n"
             "  return wrk.format('GET', paths[i])\nend\n"
-            + (f"delay = function()\n  return -math.log(1 - math.random()) * {connections * 1000 / rate}\nend\n"
-               if rate else "")
+            + (
+                f"delay = function()\n  return -math.log(1 - math.random()) * {connections * 1000 / rate}\nend\n"
+                if rate
+                else ""
+            )
             + "done = function(summary, latency, requests)\n"
-            "  io.write(string.format('JSON {\"p50\": %d, \"p99\": %d, \"non2xx\": %d, "
-            "\"errors\": %d, \"requests\": %d}\\n', latency:percentile(50), "
+            '  io.write(string.format(\'JSON {"p50": %d, "p99": %d, "non2xx": %d, '
+            '"errors": %d, "requests": %d}\\n\', latency:percentile(50), '
             "latency:percentile(99), summary.errors.status, summary.errors.connect + "
             "summary.errors.read + summary.errors.write + summary.errors.timeout, "
-            "summary.requests))\nend\n")
+            "summary.requests))\nend\n"
+        )
         run = subprocess.run(
-            ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--latency",
-             "-s", str(script), base], capture_output=True, text=True, check=True)
+            ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", str(script), base],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         stats = json.loads(run.stdout.split("JSON ", 1)[1].splitlines()[0])
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", run.stdout).group(1))
-        return {"seconds": seconds, "connections": connections, "server_threads": threads,
-                "server_processes": workers or "default (one per core)",
-                "search_cache": cache, "distinct_queries": len(set(paths)),
-                "traffic": "zipf over the queries, caches start empty" if cache
-                           else "each query in turn",
-                "load": f"paced, {rate:g} req/s offered" if rate else "closed loop (as fast as answered)",
-                "requests": stats["requests"], "rps": round(rps, 1),
-                "p50_ms": stats["p50"] / 1000, "p99_ms": stats["p99"] / 1000,
-                "non_2xx": stats["non2xx"], "socket_errors": stats["errors"]}
+        return {
+            "seconds": seconds,
+            "connections": connections,
+            "server_threads": threads,
+            "server_processes": workers or "default (one per core)",
+            "search_cache": cache,
+            "distinct_queries": len(set(paths)),
+            "traffic": "zipf over the queries, caches start empty" if cache else "each query in turn",
+            "load": f"paced, {rate:g} req/s offered" if rate else "closed loop (as fast as answered)",
+            "requests": stats["requests"],
+            "rps": round(rps, 1),
+            "p50_ms": stats["p50"] / 1000,
+            "p99_ms": stats["p99"] / 1000,
+            "non_2xx": stats["non2xx"],
+            "socket_errors": stats["errors"],
+        }
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait()
@@ -191,14 +228,22 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="server threads per process")
     parser.add_argument("--workers", type=int, default=0, help="server processes (default: kbgen's)")
     parser.add_argument("--no-build", action="store_true", help="reuse the built site")
-    parser.add_argument("--runs", default="paced,cold,warm",
-                        help="API runs: paced (cache off, paced load), cold (cache off, closed loop), "
-                             "warm (cache on, Zipf traffic, closed loop)")
-    parser.add_argument("--rate", type=float, default=400,
-                        help="requests per second offered in the paced run (target: 300)")
-    parser.add_argument("--paced-connections", type=int, default=16,
-                        help="connections of the paced run; each waits between requests, so the rate "
-                             "sent is a little below the rate offered")
+    parser.add_argument(
+        "--runs",
+        default="paced,cold,warm",
+        help="API runs: paced (cache off, paced load), cold (cache off, closed loop), "
+        "warm (cache on, Zipf traffic, closed loop)",
+    )
+    parser.add_argument(
+        "--rate", type=float, default=400, help="requests per second offered in the paced run (target: 300)"
+    )
+    parser.add_argument(
+        "--paced-connections",
+        type=int,
+        default=16,
+        help="connections of the paced run; each waits between requests, so the rate "
+        "sent is a little below the rate offered",
+    )
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     project = corpus(args.pages)
@@ -221,8 +266,9 @@ def main() -> None:
     }
     for run in args.runs.split(","):
         name, connections, cache, rate = runs[run.strip()]
-        result[name] = through_api(site, qs, args.seconds, connections, args.threads, cache,
-                                   rate=rate, workers=args.workers)
+        result[name] = through_api(
+            site, qs, args.seconds, connections, args.threads, cache, rate=rate, workers=args.workers
+        )
         print(json.dumps(result[name], indent=1), flush=True)
     (OUT / "search-results.json").write_text(json.dumps(result, indent=1))
 

@@ -26,8 +26,7 @@ class BuildFailed(Exception):
     """The build stopped; the message says why and the old site is intact."""
 
 
-def build(config_file: str | os.PathLike, site_dir: str | os.PathLike | None = None,
-          strict: bool = False) -> Path:
+def build(config_file: str | os.PathLike, site_dir: str | os.PathLike | None = None, strict: bool = False) -> Path:
     """Build the help center and swap it into ``site_dir``; returns the site path."""
     try:
         config = load_config(str(config_file), strict=strict)
@@ -83,7 +82,6 @@ def _exchange(a: Path, b: Path) -> bool:
         renameat2 = libc.renameat2
     except (OSError, AttributeError):
         return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
-                          ctypes.c_uint]
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0

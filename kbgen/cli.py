@@ -27,8 +27,13 @@ class KbgenError(click.ClickException):
 
 
 config_option = click.option(
-    "-f", "--config-file", "config_file", default="mkdocs.yml", show_default=True,
-    type=click.Path(dir_okay=False), help="The help center's MkDocs configuration.",
+    "-f",
+    "--config-file",
+    "config_file",
+    default="mkdocs.yml",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The help center's MkDocs configuration.",
 )
 
 
@@ -97,11 +102,21 @@ def new(directory: str) -> None:
 
 @cli.command()
 @config_option
-@click.option("-d", "--site-dir", type=click.Path(file_okay=False),
-              help="Where to write the site (default: site_dir of the config).")
+@click.option(
+    "-d",
+    "--site-dir",
+    type=click.Path(file_okay=False),
+    help="Where to write the site (default: site_dir of the config).",
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings too (stale reviews, ...).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
-              show_default=True, help="How content problems are printed (github: annotations).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="How content problems are printed (github: annotations).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' own progress messages.")
 def build(config_file: str, site_dir: str | None, strict: bool, fmt: str, verbose: bool) -> None:
     """Build the site and its search index; the old site stays if anything fails."""
@@ -133,8 +148,14 @@ def _build(config_file: Path, site_dir, strict: bool) -> Path:
 @cli.command()
 @config_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
-              show_default=True, help="github prints workflow annotations for CI.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="github prints workflow annotations for CI.",
+)
 def check(config_file: str, strict: bool, fmt: str) -> None:
     """Check the content and report every problem as path:line: message."""
     from .content.diagnostics import FORMATTERS
@@ -156,8 +177,12 @@ def check(config_file: str, strict: bool, fmt: str) -> None:
 
 @cli.command()
 @config_option
-@click.option("-d", "--site-dir", type=click.Path(file_okay=False),
-              help="The built site whose index to search (default: site_dir of the config).")
+@click.option(
+    "-d",
+    "--site-dir",
+    type=click.Path(file_okay=False),
+    help="The built site whose index to search (default: site_dir of the config).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the /api/search JSON object.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 50))
 @click.option("--category", help="Only this category (its folder name).")
@@ -173,8 +198,13 @@ def search(config_file, site_dir, as_json, limit, category, type_, audience, que
 
     if site_dir is None:
         site_dir = _load_project(config_file).site_dir
-    params = {"q": " ".join(query), "limit": str(limit), "category": category or "",
-              "type": type_ or "", "audience": audience or ""}
+    params = {
+        "q": " ".join(query),
+        "limit": str(limit),
+        "category": category or "",
+        "type": type_ or "",
+        "audience": audience or "",
+    }
     try:
         request = SearchRequest.from_params(params)
         result = open_engine(site_dir).search(request)
@@ -199,25 +229,52 @@ def search(config_file, site_dir, as_json, limit, category, type_, audience, que
 
 @cli.command()
 @config_option
-@click.option("-d", "--site-dir", type=click.Path(file_okay=False),
-              help="The built site to serve (default: site_dir of the config).")
+@click.option(
+    "-d",
+    "--site-dir",
+    type=click.Path(file_okay=False),
+    help="The built site to serve (default: site_dir of the config).",
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--watch", is_flag=True, help="Rebuild on content changes and reload the browser.")
 @click.option("--no-build", is_flag=True, help="Serve the existing site without building first.")
-@click.option("--workers", type=click.IntRange(1, 64),
-              help="Server processes, each listening on the port [default: one per core, 1 with --watch].")
-@click.option("--threads", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Threads per server process (searches are CPU-bound: one per process is fastest).")
-@click.option("--search-cache", default=4096, show_default=True, type=click.IntRange(0, 1_000_000),
-              help="Search responses kept in memory per index (0 turns the cache off).")
-@click.option("--database", envvar="KBGEN_DATABASE_URL", show_envvar=True,
-              help="Where votes and search analytics go: sqlite:///file (default "
-                   "sqlite:///.kbgen/feedback.sqlite3) or postgresql://...")
-@click.option("--retention-days", default=365, show_default=True, type=click.IntRange(1, 3650),
-              help="Votes and searches older than this are deleted.")
-def serve(config_file, site_dir, host, port, watch, no_build, workers, threads,
-          search_cache, database, retention_days) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="Server processes, each listening on the port [default: one per core, 1 with --watch].",
+)
+@click.option(
+    "--threads",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Threads per server process (searches are CPU-bound: one per process is fastest).",
+)
+@click.option(
+    "--search-cache",
+    default=4096,
+    show_default=True,
+    type=click.IntRange(0, 1_000_000),
+    help="Search responses kept in memory per index (0 turns the cache off).",
+)
+@click.option(
+    "--database",
+    envvar="KBGEN_DATABASE_URL",
+    show_envvar=True,
+    help="Where votes and search analytics go: sqlite:///file (default "
+    "sqlite:///.kbgen/feedback.sqlite3) or postgresql://...",
+)
+@click.option(
+    "--retention-days",
+    default=365,
+    show_default=True,
+    type=click.IntRange(1, 3650),
+    help="Votes and searches older than this are deleted.",
+)
+def serve(
+    config_file, site_dir, host, port, watch, no_build, workers, threads, search_cache, database, retention_days
+) -> None:
     """Serve the help center (building it first) on HOST:PORT."""
     from .server import HelpCenterApp
     from .server import serve as run
@@ -238,8 +295,9 @@ def serve(config_file, site_dir, host, port, watch, no_build, workers, threads,
         open_store(database)  # create and migrate the schema once, before workers start
     except StoreError as exc:
         raise KbgenError(str(exc)) from None
-    app = HelpCenterApp(target, live_reload=watch, search_cache=search_cache, database=database,
-                        retention_days=retention_days)
+    app = HelpCenterApp(
+        target, live_reload=watch, search_cache=search_cache, database=database, retention_days=retention_days
+    )
     if watch:
         from .watch import Watcher
 
@@ -248,21 +306,26 @@ def serve(config_file, site_dir, host, port, watch, no_build, workers, threads,
         workers = 1 if watch else min(os.cpu_count() or 1, 8)
     if watch and workers > 1:
         raise KbgenError("--watch reloads one server process; leave out --workers")
-    click.echo(f"Serving {target} on http://{host}:{port}/ with {workers} process(es) "
-               "(Ctrl+C to stop)", err=True)
+    click.echo(f"Serving {target} on http://{host}:{port}/ with {workers} process(es) (Ctrl+C to stop)", err=True)
     run(app, host=host, port=port, threads=threads, workers=workers)
 
 
 @cli.command()
 @config_option
-@click.option("--database", envvar="KBGEN_DATABASE_URL", show_envvar=True,
-              help="The server's database (default sqlite:///.kbgen/feedback.sqlite3).")
-@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3650),
-              help="The period: the last N days.")
+@click.option(
+    "--database",
+    envvar="KBGEN_DATABASE_URL",
+    show_envvar=True,
+    help="The server's database (default sqlite:///.kbgen/feedback.sqlite3).",
+)
+@click.option(
+    "--days", default=30, show_default=True, type=click.IntRange(1, 3650), help="The period: the last N days."
+)
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Start date (overrides --days).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="End date, exclusive (default: now).")
-@click.option("--html", "html_file", type=click.Path(dir_okay=False),
-              help="Also write an HTML report with charts to this file.")
+@click.option(
+    "--html", "html_file", type=click.Path(dir_okay=False), help="Also write an HTML report with charts to this file."
+)
 def report(config_file, database, days, since, until, html_file) -> None:
     """What shoppers searched for, what they didn't find, and which pages didn't help."""
     import datetime as dt

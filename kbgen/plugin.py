@@ -59,8 +59,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 log.warning(warning.format())
         if report.errors:
             raise PluginError(
-                f"{len(report.errors)} problem(s) in the content:\n"
-                + format_text(sorted(set(report.errors)))
+                f"{len(report.errors)} problem(s) in the content:\n" + format_text(sorted(set(report.errors)))
             )
         self.center = center
         self.layout = pages.Layout(center)
@@ -138,8 +137,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             if model.description:
                 page.meta.setdefault("description", model.description)
             contact_src = self._contact_src()
-            contact_link = (posixpath.relpath(contact_src, posixpath.dirname(src))
-                            if contact_src and contact_src != src else None)
+            contact_link = (
+                posixpath.relpath(contact_src, posixpath.dirname(src)) if contact_src and contact_src != src else None
+            )
             markdown = embeds.to_markers(self.resolver.rebase(markdown, src, src)) + pages.faq_accordion(
                 model,
                 lambda entry: self.resolver.rebase(entry.body, entry.src, src),
@@ -161,8 +161,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if explains and self.layout.has_glossary:
             glossary_url = self._url_for(pages.GLOSSARY_SRC)
             html = pages.mark_terms(
-                html, self.center.glossary,
-                lambda term: get_relative_url(glossary_url, page.url) + f"#{term.anchor}")
+                html, self.center.glossary, lambda term: get_relative_url(glossary_url, page.url) + f"#{term.anchor}"
+            )
         return html
 
     def on_page_context(self, context, page, config, nav):
@@ -182,12 +182,16 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         context["kb"]["home_heading"] = self.config.home_heading
         kind, model = self.layout.classify(page.file.src_uri)
         context["kb"]["seo"] = pages.seo.page_data(
-            kind, model, context["kb"],
-            page_url=page.canonical_url or ("/" + page.url), base=config.site_url or "/",
+            kind,
+            model,
+            context["kb"],
+            page_url=page.canonical_url or ("/" + page.url),
+            base=config.site_url or "/",
             site_name=config.site_name,
             title=page.title if kind is not pages.PageKind.HOME else config.site_name,
             description=page.meta.get("description") or config.site_description or "",
-            faq_answers=self._texts.get(page.file.src_uri, search.PageText()).faq_answers)
+            faq_answers=self._texts.get(page.file.src_uri, search.PageText()).faq_answers,
+        )
         return context
 
     def on_env(self, env, config, files):
@@ -225,11 +229,13 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         definitions = []
         if self.layout.has_glossary:
             definitions = pages.search_definitions(self.center.glossary, base + self._url_for(pages.GLOSSARY_SRC))
-        search.write_index(docs, groups, config.site_dir, procs=min(procs, os.cpu_count() or 1),
-                           definitions=definitions)
+        search.write_index(
+            docs, groups, config.site_dir, procs=min(procs, os.cpu_count() or 1), definitions=definitions
+        )
         log.info(f"search index: {len(docs)} documents in {time.perf_counter() - started:.1f} s")
-        pages.feeds.write(self.layout, self.center, self._url_for, config.site_url or "/",
-                          config.site_name, config.site_dir)
+        pages.feeds.write(
+            self.layout, self.center, self._url_for, config.site_url or "/", config.site_name, config.site_dir
+        )
 
     def _render_embed(self, kind: str, id_: str, page) -> str | None:
         """The theme's own partial for a ``{{ contact:id }}`` or ``{{ flow:id }}``."""
@@ -239,12 +245,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             if channel is None:
                 return None
             card = self._env.get_template("partials/kbgen/channel-card.html").render(
-                **context, channel=pages.channel_view(channel, subject=page.title), compact=False)
+                **context, channel=pages.channel_view(channel, subject=page.title), compact=False
+            )
             return f'<ul class="kb-channels kb-channels--embedded">{card}</ul>'
         if kind == "feedback":  # under a FAQ answer: votes for that entry
             url = "/" + page.url + f"#{id_}"
             return self._env.get_template("partials/kbgen/feedback.html").render(
-                **context, feedback_url=url, feedback_id=id_)
+                **context, feedback_url=url, feedback_id=id_
+            )
         if kind == "flow":
             flow = self.center.flow(id_)
             if flow is None:

@@ -38,9 +38,11 @@ class Project:
 
     def overdue(self) -> list[dict]:
         today = content.current_date()
-        return [{"title": a.title, "path": a.src, "review_by": a.review_by.isoformat(),
-                 "owner": a.owner} for a in sorted(self.center.articles, key=lambda a: a.review_by or today)
-                if a.review_by and a.review_by < today]
+        return [
+            {"title": a.title, "path": a.src, "review_by": a.review_by.isoformat(), "owner": a.owner}
+            for a in sorted(self.center.articles, key=lambda a: a.review_by or today)
+            if a.review_by and a.review_by < today
+        ]
 
 
 def _url(src: str) -> str:
@@ -58,5 +60,4 @@ def load_project(config_file: Path) -> Project:
         raise ProjectError(f"{config_file}: {exc}") from None
     center, report = content.load(config.docs_dir, today=content.current_date())
     content.check_icons(center, [*config.theme.dirs, str(theme_dir())], report)
-    return Project(Path(config_file), Path(config.docs_dir), Path(config.site_dir), center, report,
-                   config.site_name)
+    return Project(Path(config_file), Path(config.docs_dir), Path(config.site_dir), center, report, config.site_name)

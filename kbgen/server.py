@@ -33,9 +33,7 @@ PRIVATE_DIRS = ("_kbgen",)
 LIVE_RELOAD_PATH = "/_kbgen/livereload"
 _LIVE_RELOAD_SCRIPT = b"""<script>(function(){var id=null;function poll(){fetch("%s",{cache:"no-store"})
 .then(function(r){return r.json()}).then(function(d){if(id!==null&&d.build!==id){location.reload()}id=d.build})
-.catch(function(){}).finally(function(){setTimeout(poll,1000)})}poll()})();</script>""" % (
-    LIVE_RELOAD_PATH.encode()
-)
+.catch(function(){}).finally(function(){setTimeout(poll,1000)})}poll()})();</script>""" % (LIVE_RELOAD_PATH.encode())
 
 mimetypes.add_type("text/javascript", ".js")
 mimetypes.add_type("application/manifest+json", ".webmanifest")
@@ -43,23 +41,32 @@ mimetypes.add_type("application/manifest+json", ".webmanifest")
 
 def json_response(start_response, status: str, body: dict, headers=()) -> list[bytes]:
     data = json.dumps(body, ensure_ascii=False).encode()
-    start_response(status, [
-        ("Content-Type", "application/json; charset=utf-8"),
-        ("Content-Length", str(len(data))),
-        ("Cache-Control", "no-store"),
-        ("X-Content-Type-Options", "nosniff"),
-        ("Access-Control-Expose-Headers", "X-KB-Search-Id"),
-        *headers,
-    ])
+    start_response(
+        status,
+        [
+            ("Content-Type", "application/json; charset=utf-8"),
+            ("Content-Length", str(len(data))),
+            ("Cache-Control", "no-store"),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Access-Control-Expose-Headers", "X-KB-Search-Id"),
+            *headers,
+        ],
+    )
     return [data]
 
 
 class HelpCenterApp:
     """Static site plus kbgen's endpoints. ``live_reload`` is for ``kbgen serve --watch``."""
 
-    def __init__(self, site_dir: str | os.PathLike, live_reload: bool = False,
-                 search_cache: int = CACHE_SIZE, database: str | None = None,
-                 retention_days: int = 365, write_rate: float = 30):
+    def __init__(
+        self,
+        site_dir: str | os.PathLike,
+        live_reload: bool = False,
+        search_cache: int = CACHE_SIZE,
+        database: str | None = None,
+        retention_days: int = 365,
+        write_rate: float = 30,
+    ):
         self.site_dir = Path(site_dir)
         self.live_reload = live_reload
         self.search_cache = search_cache
@@ -78,8 +85,7 @@ class HelpCenterApp:
         if self._engine is None:
             with self._engine_lock:
                 if self._engine is None:
-                    self._engine = SearchEngine(self.site_dir / SEARCH_INDEX_DIR,
-                                                self.search_cache)
+                    self._engine = SearchEngine(self.site_dir / SEARCH_INDEX_DIR, self.search_cache)
         return self._engine
 
     def __call__(self, environ, start_response):
@@ -96,11 +102,12 @@ class HelpCenterApp:
                 return self._api(environ, start_response, path, method)
             except Exception:  # a bug: log it, never show a traceback to the browser
                 log.exception("error in %s", path)
-                return json_response(start_response, "500 Internal Server Error",
-                                     {"error": "internal error"})
+                return json_response(start_response, "500 Internal Server Error", {"error": "internal error"})
         if method not in ("GET", "HEAD"):
             return json_response(
-                start_response, "405 Method Not Allowed", {"error": "method not allowed"},
+                start_response,
+                "405 Method Not Allowed",
+                {"error": "method not allowed"},
                 [("Allow", "GET, HEAD")],
             )
         return self._static(environ, start_response, path, method == "HEAD")
@@ -122,32 +129,39 @@ class HelpCenterApp:
         writes = {"/api/feedback": self._feedback, "/api/opened": self._opened}
         if path in writes:
             if method != "POST":
-                return json_response(start_response, "405 Method Not Allowed",
-                                     {"error": "use POST"}, [("Allow", "POST")])
+                return json_response(
+                    start_response, "405 Method Not Allowed", {"error": "use POST"}, [("Allow", "POST")]
+                )
             return self._write(environ, start_response, writes[path])
         handler = reads.get(path)
         if handler is None:
             return json_response(start_response, "404 Not Found", {"error": "unknown API endpoint"})
         if method not in ("GET", "HEAD"):
-            return json_response(start_response, "405 Method Not Allowed",
-                                 {"error": "use GET"}, [("Allow", "GET, HEAD")])
+            return json_response(
+                start_response, "405 Method Not Allowed", {"error": "use GET"}, [("Allow", "GET, HEAD")]
+            )
         try:
             params = _query_params(environ)
             return handler(start_response, params, environ)
         except RequestError as exc:
             return json_response(start_response, "400 Bad Request", {"error": str(exc)})
         except IndexMissing:
-            return json_response(start_response, "503 Service Unavailable",
-                                 {"error": "the search index is not available"})
+            return json_response(
+                start_response, "503 Service Unavailable", {"error": "the search index is not available"}
+            )
 
     def _write(self, environ, start_response, handler):
         if self.database is None:
-            return json_response(start_response, "503 Service Unavailable",
-                                 {"error": "feedback is not enabled on this server"})
+            return json_response(
+                start_response, "503 Service Unavailable", {"error": "feedback is not enabled on this server"}
+            )
         if not self.limiter.allow(environ.get("REMOTE_ADDR", "")):
-            return json_response(start_response, "429 Too Many Requests",
-                                 {"error": "too many requests; try again in a minute"},
-                                 [("Retry-After", "60")])
+            return json_response(
+                start_response,
+                "429 Too Many Requests",
+                {"error": "too many requests; try again in a minute"},
+                [("Retry-After", "60")],
+            )
         try:
             body = feedback_api.read_json(environ)
             return handler(start_response, body, feedback_api.browser_id(environ))
@@ -155,8 +169,9 @@ class HelpCenterApp:
             return json_response(start_response, exc.status, {"error": str(exc)})
         except StoreError as exc:
             log.error("feedback store: %s", exc)
-            return json_response(start_response, "503 Service Unavailable",
-                                 {"error": "feedback cannot be saved right now"})
+            return json_response(
+                start_response, "503 Service Unavailable", {"error": "feedback cannot be saved right now"}
+            )
 
     def _feedback(self, start_response, body: dict, browser: str):
         url, helpful, reason = feedback_api.vote(body, self.site_dir)
@@ -186,8 +201,7 @@ class HelpCenterApp:
 
     def _suggest(self, start_response, params: dict[str, str], environ):
         request = SuggestRequest.from_params(params)
-        return json_response(start_response, "200 OK",
-                             self.engine.suggest(request.q, limit=request.limit))
+        return json_response(start_response, "200 OK", self.engine.suggest(request.q, limit=request.limit))
 
     # -- static files -------------------------------------------------------
     def _static(self, environ, start_response, path: str, head: bool):
@@ -200,8 +214,7 @@ class HelpCenterApp:
             if not path.endswith("/"):
                 query = environ.get("QUERY_STRING")
                 location = quote(path) + "/" + (f"?{query}" if query else "")
-                start_response("301 Moved Permanently", [("Location", location),
-                                                        ("Content-Length", "0")])
+                start_response("301 Moved Permanently", [("Location", location), ("Content-Length", "0")])
                 return [b""]
             file = file / "index.html"
         if not file.is_file():
@@ -213,8 +226,9 @@ class HelpCenterApp:
         if page.is_file():
             return self._send({}, start_response, page, "404 Not Found", head, cache=False)
         body = b"Not found"
-        start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8"),
-                                         ("Content-Length", str(len(body)))])
+        start_response(
+            "404 Not Found", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
+        )
         return [b"" if head else body]
 
     def _send(self, environ, start_response, file: Path, status: str, head: bool, cache=True):
@@ -225,15 +239,25 @@ class HelpCenterApp:
             return self._not_found(start_response, head) if status.startswith("200") else [b""]
         ctype, encoding = mimetypes.guess_type(file.name)
         ctype = ctype or "application/octet-stream"
-        if ctype.startswith("text/") or ctype in ("application/json", "application/xml",
-                                                  "image/svg+xml", "text/javascript"):
+        if ctype.startswith("text/") or ctype in (
+            "application/json",
+            "application/xml",
+            "image/svg+xml",
+            "text/javascript",
+        ):
             ctype += "; charset=utf-8"
         if self.live_reload and ctype.startswith("text/html"):
             data = data.replace(b"</body>", _LIVE_RELOAD_SCRIPT + b"</body>", 1)
         etag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
-        compress = (len(data) > 1024 and "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")
-                    and (ctype.startswith(("text/", "application/json", "image/svg+xml",
-                                           "application/xml", "application/atom+xml"))))
+        compress = (
+            len(data) > 1024
+            and "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")
+            and (
+                ctype.startswith(
+                    ("text/", "application/json", "image/svg+xml", "application/xml", "application/atom+xml")
+                )
+            )
+        )
         if compress:
             data = _gzipped(etag, data)
             etag = etag[:-1] + '-gz"'
@@ -242,8 +266,7 @@ class HelpCenterApp:
             ("ETag", etag),
             ("Last-Modified", formatdate(stat.st_mtime, usegmt=True)),
             ("X-Content-Type-Options", "nosniff"),
-            ("Cache-Control", "no-cache" if ctype.startswith("text/html") or not cache
-             else "public, max-age=300"),
+            ("Cache-Control", "no-cache" if ctype.startswith("text/html") or not cache else "public, max-age=300"),
         ]
         if encoding == "gzip":
             headers[0] = ("Content-Type", "application/gzip")
@@ -277,8 +300,13 @@ def _query_params(environ) -> dict[str, str]:
     if len(raw) > MAX_QUERY_STRING:
         raise RequestError(f"the query string is longer than {MAX_QUERY_STRING} characters")
     try:
-        pairs = parse_qsl(raw.encode("latin-1").decode("utf-8"), keep_blank_values=True,
-                          strict_parsing=False, max_num_fields=20, errors="strict")
+        pairs = parse_qsl(
+            raw.encode("latin-1").decode("utf-8"),
+            keep_blank_values=True,
+            strict_parsing=False,
+            max_num_fields=20,
+            errors="strict",
+        )
     except UnicodeError:
         raise RequestError("the query string is not valid UTF-8") from None
     except ValueError as exc:
@@ -291,8 +319,7 @@ def _query_params(environ) -> dict[str, str]:
     return params
 
 
-def serve(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 1,
-          workers: int = 1) -> None:
+def serve(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 1, workers: int = 1) -> None:
     """Run ``app`` with waitress, a production-grade pure-Python WSGI server.
 
     With ``workers`` > 1, that many forked processes serve, each with its own
@@ -301,8 +328,13 @@ def serve(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 1,
     """
     import waitress
 
-    options = {"threads": threads, "ident": "kbgen", "max_request_body_size": 1_048_576,
-               "connection_limit": 1000, "channel_timeout": 30}
+    options = {
+        "threads": threads,
+        "ident": "kbgen",
+        "max_request_body_size": 1_048_576,
+        "connection_limit": 1000,
+        "channel_timeout": 30,
+    }
     if workers <= 1 or not hasattr(os, "fork"):
         waitress.serve(app, host=host, port=port, **options)
         return
@@ -327,8 +359,11 @@ def serve(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 1,
         if pid == 0:  # a worker
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             try:
-                sock = (socket.create_server(address[:2], family=family, backlog=1024, reuse_port=True)
-                        if per_worker else shared)
+                sock = (
+                    socket.create_server(address[:2], family=family, backlog=1024, reuse_port=True)
+                    if per_worker
+                    else shared
+                )
                 waitress.serve(app, sockets=[sock], **options)
             finally:
                 os._exit(0)

@@ -34,8 +34,9 @@ def snapshot(paths: list[Path]) -> dict[str, tuple[float, int]]:
 
 
 class Watcher(threading.Thread):
-    def __init__(self, config_file: Path, rebuild: Callable[[], None], interval: float = 0.5,
-                 paths: list[Path] | None = None):
+    def __init__(
+        self, config_file: Path, rebuild: Callable[[], None], interval: float = 0.5, paths: list[Path] | None = None
+    ):
         super().__init__(daemon=True, name="kbgen-watch")
         base = config_file.resolve().parent
         self.paths = paths or [config_file.resolve(), *self._watched_dirs(config_file, base)]

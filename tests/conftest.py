@@ -98,7 +98,7 @@ def serve():
     import waitress
 
     servers = []  # kept alive until the process ends: closing waitress from another
-                  # thread races with its event loop
+    # thread races with its event loop
 
     def start(app) -> str:
         server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
@@ -118,8 +118,12 @@ def sample_url(sample_site, serve) -> str:
 
 CHROMIUM = os.environ.get("KBGEN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 
@@ -302,8 +306,17 @@ def postgres_url(tmp_path_factory):
     init = run(bin_dir / "initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync")
     if init.returncode:
         pytest.skip(f"initdb failed: {init.stderr.strip()[:300]}")
-    start = run(bin_dir / "pg_ctl", "-D", data, "-w", "-l", root / "log", "-o",
-                f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+    start = run(
+        bin_dir / "pg_ctl",
+        "-D",
+        data,
+        "-w",
+        "-l",
+        root / "log",
+        "-o",
+        f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off",
+        "start",
+    )
     if start.returncode:
         pytest.skip(f"PostgreSQL did not start: {start.stderr.strip()[:300]}")
     yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
@@ -329,8 +342,12 @@ def kbgen_serve():
             port = s.getsockname()[1]
         server = subprocess.Popen(
             [sys.executable, "-m", "kbgen", "serve", "--port", str(port), *map(str, args)],
-            cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+            cwd=cwd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
         servers.append(server)
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30

@@ -35,8 +35,9 @@ def test_no_wcag_violations(new_page, sample_url, axe, scheme):
         page.goto(sample_url + path)
         if path.startswith("/search/"):
             page.locator(".kb-result").first.wait_for()
-        results = axe.run(page, options={"runOnly": {"type": "tag", "values": [
-            "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+        results = axe.run(
+            page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+        )
         for violation in results.response["violations"]:
             targets = [node["target"] for node in violation["nodes"][:3]]
             failures.append(f"{scheme} {path}: {violation['id']} {targets}")

@@ -98,18 +98,27 @@ def test_chat_provider_script_loads_only_when_asked(new_page, tmp_path, serve):
 
     from kbgen.build import build
 
-    write_tree(tmp_path, {
-        "mkdocs.yml": MINIMAL_CONFIG, **CATEGORY_FILES,
-        "content/contact.yml": (
-            "channels:\n  - id: chat\n    type: chat\n    label: Live chat\n"
-            "    script: https://chat-provider.example/widget.js\n"),
-    })
+    write_tree(
+        tmp_path,
+        {
+            "mkdocs.yml": MINIMAL_CONFIG,
+            **CATEGORY_FILES,
+            "content/contact.yml": (
+                "channels:\n  - id: chat\n    type: chat\n    label: Live chat\n"
+                "    script: https://chat-provider.example/widget.js\n"
+            ),
+        },
+    )
     base = serve(HelpCenterApp(build(tmp_path / "mkdocs.yml")))
     page = new_page()
     requested = []
-    page.route("https://chat-provider.example/**", lambda route: (
-        requested.append(route.request.url), route.fulfill(body="window.kbChatLoaded = true;",
-                                                           content_type="text/javascript")))
+    page.route(
+        "https://chat-provider.example/**",
+        lambda route: (
+            requested.append(route.request.url),
+            route.fulfill(body="window.kbChatLoaded = true;", content_type="text/javascript"),
+        ),
+    )
     page.goto(base + "/returns/return-policy/")
     page.wait_for_timeout(300)
     assert requested == []  # nothing from the provider until the shopper asks

@@ -40,7 +40,7 @@ def test_dark_mode_toggle_still_works(new_page, sample_url):
     assert body.get_attribute("data-md-color-scheme") == "slate"
     # our widgets follow the scheme: the lead text is light on dark
     color = page.locator(".kb-lead").evaluate("e => getComputedStyle(e).color")
-    channels = [int(c) for c in color[color.index("(") + 1:].split(",")[:3]]
+    channels = [int(c) for c in color[color.index("(") + 1 :].split(",")[:3]]
     assert sum(channels) / 3 > 128, color
 
 

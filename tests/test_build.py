@@ -44,9 +44,13 @@ class Elements(HTMLParser):
         return [
             (a, " ".join("".join(t).split()))
             for (name, a, t) in self.items
-            if name == tag and all(
-                (v in (a.get(k) or "").split()) if k == "class_" and False else
-                (v in (a.get(k.rstrip("_")) or "").split()) if k == "class_" else a.get(k) == v
+            if name == tag
+            and all(
+                (v in (a.get(k) or "").split())
+                if k == "class_" and False
+                else (v in (a.get(k.rstrip("_")) or "").split())
+                if k == "class_"
+                else a.get(k) == v
                 for k, v in attrs.items()
             )
         ]
@@ -141,16 +145,18 @@ def test_same_input_gives_same_bytes(make_site, tmp_path):
     for name, seed in (("one", "1"), ("two", "2")):
         subprocess.run(
             [sys.executable, "-m", "kbgen", "build", "-d", str(tmp_path / name)],
-            cwd=project, check=True, capture_output=True,
+            cwd=project,
+            check=True,
+            capture_output=True,
             env={**os.environ, "PYTHONHASHSEED": seed},
         )
     first, second = tmp_path / "one", tmp_path / "two"
     assert (first / "_kbgen/search/meta.json").is_file()
     cmp = filecmp.dircmp(first, second)
+
     def differences(c):
-        return c.diff_files + c.left_only + c.right_only + [
-            d for sub in c.subdirs.values() for d in differences(sub)
-        ]
+        return c.diff_files + c.left_only + c.right_only + [d for sub in c.subdirs.values() for d in differences(sub)]
+
     assert differences(cmp) == []
     assert "2026-10-02" in (first / "sitemap.xml").read_text()  # dates from content, not the clock
 
@@ -191,8 +197,7 @@ def test_build_cli_reports_content_errors_and_exits_1(make_site, invoke):
 
 
 def test_build_strict_fails_on_overdue_review(make_site, invoke):
-    files = {**CATEGORY_FILES,
-             "content/returns/old.md": "---\ntitle: Old\nreview_by: 2025-01-01\n---\nText.\n"}
+    files = {**CATEGORY_FILES, "content/returns/old.md": "---\ntitle: Old\nreview_by: 2025-01-01\n---\nText.\n"}
     project = make_site(files)
     assert invoke("build", cwd=project).exit_code == 0
     strict = invoke("build", "--strict", "-d", project / "strict-site", cwd=project)
@@ -222,7 +227,9 @@ def test_scaffold_builds_strict_and_checks_clean(tmp_path, invoke):
     assert len(home.find("li", class_="kb-card")) == 3  # orders, returns, contact us
     orders = page(project / "site", "orders")
     assert [a["id"] for a, _ in orders.find("details", class_="kb-faq__item")] == [
-        "where-is-my-order", "can-i-cancel-my-order"]  # promoted first
+        "where-is-my-order",
+        "can-i-cancel-my-order",
+    ]  # promoted first
 
 
 def test_new_refuses_a_non_empty_folder(tmp_path, invoke):

@@ -94,31 +94,50 @@ def test_valid_contact_and_flow_load(tmp_path):
     assert flow.results[0].links == [("Return policy", "../returns/return-policy.md")]
 
 
-@pytest.mark.parametrize("change, expected", [
-    (("address: help@shop.example", "address: help-at-shop"),
-     "content/contact.yml:15: 'help-at-shop' is not an e-mail address"),
-    (("address: +353 1 555 0150", "address: 01 555 0150"),
-     "content/contact.yml:21: '01 555 0150' is not an international phone number like +353 1 555 0142"),
-    (('hours: {mon-fri: "09:00-17:00"}', 'hours: {mon-fri: "09:00-17:00", wed: "16:00-18:00"}'),
-     "content/contact.yml:23: 'hours': hours overlap on Wednesday"),
-    (('hours: {mon-fri: "09:00-17:00"}', 'hours: {mon-fri: "17:00-09:61"}'),
-     "content/contact.yml:23: 'hours': '09:61' is not a time of day"),
-    (("timezone: Europe/Dublin", "timezone: Europe/Dublinn"),
-     "content/contact.yml:1: 'timezone': unknown time zone 'Europe/Dublinn'; use a name like Europe/Dublin"),
-    (("    type: chat\n", "    type: chatbot\n"),
-     "content/contact.yml:6: unknown channel type 'chatbot'; use one of phone, email, chat, messaging, "
-     "social, form, post"),
-    (("    response_time: 12h", "    response_time: soon"),
-     "content/contact.yml:16: 'response_time': 'soon' is not a duration like 2m, 12h or 1d"),
-    (("    escalation: 2", "    escalation: 1"),
-     "content/contact.yml:17: escalation 1 is already 'chat'"),
-    (("  - id: email", "  - id: chat"),
-     "content/contact.yml:12: duplicate channel id 'chat' (first on line 5)"),
-    (("{date: 2026-12-25,", "{date: 2026-12-32,"),
-     "content/contact.yml:3: holiday date '2026-12-32' is not a date (YYYY-MM-DD)"),
-    (("    label: Email\n", "    label: Email\n    respone: fast\n"),
-     "content/contact.yml:15: unknown key 'respone' in a channel (did you mean 'response'?)"),
-])
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (
+            ("address: help@shop.example", "address: help-at-shop"),
+            "content/contact.yml:15: 'help-at-shop' is not an e-mail address",
+        ),
+        (
+            ("address: +353 1 555 0150", "address: 01 555 0150"),
+            "content/contact.yml:21: '01 555 0150' is not an international phone number like +353 1 555 0142",
+        ),
+        (
+            ('hours: {mon-fri: "09:00-17:00"}', 'hours: {mon-fri: "09:00-17:00", wed: "16:00-18:00"}'),
+            "content/contact.yml:23: 'hours': hours overlap on Wednesday",
+        ),
+        (
+            ('hours: {mon-fri: "09:00-17:00"}', 'hours: {mon-fri: "17:00-09:61"}'),
+            "content/contact.yml:23: 'hours': '09:61' is not a time of day",
+        ),
+        (
+            ("timezone: Europe/Dublin", "timezone: Europe/Dublinn"),
+            "content/contact.yml:1: 'timezone': unknown time zone 'Europe/Dublinn'; use a name like Europe/Dublin",
+        ),
+        (
+            ("    type: chat\n", "    type: chatbot\n"),
+            "content/contact.yml:6: unknown channel type 'chatbot'; use one of phone, email, chat, messaging, "
+            "social, form, post",
+        ),
+        (
+            ("    response_time: 12h", "    response_time: soon"),
+            "content/contact.yml:16: 'response_time': 'soon' is not a duration like 2m, 12h or 1d",
+        ),
+        (("    escalation: 2", "    escalation: 1"), "content/contact.yml:17: escalation 1 is already 'chat'"),
+        (("  - id: email", "  - id: chat"), "content/contact.yml:12: duplicate channel id 'chat' (first on line 5)"),
+        (
+            ("{date: 2026-12-25,", "{date: 2026-12-32,"),
+            "content/contact.yml:3: holiday date '2026-12-32' is not a date (YYYY-MM-DD)",
+        ),
+        (
+            ("    label: Email\n", "    label: Email\n    respone: fast\n"),
+            "content/contact.yml:15: unknown key 'respone' in a channel (did you mean 'response'?)",
+        ),
+    ],
+)
 def test_contact_mistakes_are_reported_with_their_line(tmp_path, change, expected):
     old, new = change
     assert old in CONTACT
@@ -126,22 +145,30 @@ def test_contact_mistakes_are_reported_with_their_line(tmp_path, change, expecte
     assert any(f.startswith(expected) for f in found), found
 
 
-@pytest.mark.parametrize("change, expected", [
-    (("next: escalate", "next: escalation"),
-     "content/flows/late.yml:15: answer 'Yes' leads to unknown 'escalation' (did you mean 'escalate'?)"),
-    (("start: passed", "start: begin"), "content/flows/late.yml:4: 'start' must name a step"),
-    (("channel: chat", "channel: fax"), "content/flows/late.yml:28: unknown channel 'fax'"),
-    (("[../returns/return-policy.md]", "[../returns/gone.md]"),
-     "content/flows/late.yml:21: broken link: '../returns/gone.md' does not exist"),
-    (("next: ask", "next: passed"),
-     "content/flows/late.yml:5: the answers go round in a circle; a flow must always move on to a result"),
-    (("  - id: ask\n", "  - id: wait\n"), "content/flows/late.yml:22: duplicate id 'wait'"),
-])
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (
+            ("next: escalate", "next: escalation"),
+            "content/flows/late.yml:15: answer 'Yes' leads to unknown 'escalation' (did you mean 'escalate'?)",
+        ),
+        (("start: passed", "start: begin"), "content/flows/late.yml:4: 'start' must name a step"),
+        (("channel: chat", "channel: fax"), "content/flows/late.yml:28: unknown channel 'fax'"),
+        (
+            ("[../returns/return-policy.md]", "[../returns/gone.md]"),
+            "content/flows/late.yml:21: broken link: '../returns/gone.md' does not exist",
+        ),
+        (
+            ("next: ask", "next: passed"),
+            "content/flows/late.yml:5: the answers go round in a circle; a flow must always move on to a result",
+        ),
+        (("  - id: ask\n", "  - id: wait\n"), "content/flows/late.yml:22: duplicate id 'wait'"),
+    ],
+)
 def test_flow_mistakes_are_reported_with_their_line(tmp_path, change, expected):
     old, new = change
     assert old in FLOW
-    found = problems(tmp_path, {"content/contact.yml": CONTACT,
-                                "content/flows/late.yml": FLOW.replace(old, new, 1)})
+    found = problems(tmp_path, {"content/contact.yml": CONTACT, "content/flows/late.yml": FLOW.replace(old, new, 1)})
     assert any(f.startswith(expected) for f in found), found
 
 
@@ -152,11 +179,14 @@ def test_unreachable_flow_result_is_a_warning(tmp_path):
 
 
 def test_unknown_shortcodes(tmp_path):
-    found = problems(tmp_path, {
-        "content/contact.yml": CONTACT,
-        "content/returns/help.md": "---\ntitle: Help\n---\n{{ contact:fax }}\n\n{{ flow:late }}\n\n"
-                                   "`{{ contact:in-code }}` is fine\n\n{{ contakt:chat }}\n",
-    })
+    found = problems(
+        tmp_path,
+        {
+            "content/contact.yml": CONTACT,
+            "content/returns/help.md": "---\ntitle: Help\n---\n{{ contact:fax }}\n\n{{ flow:late }}\n\n"
+            "`{{ contact:in-code }}` is fine\n\n{{ contakt:chat }}\n",
+        },
+    )
     assert found == [
         "content/returns/help.md:4: unknown contact channel (see contact.yml) 'fax'",
         "content/returns/help.md:6: unknown flow (see flows/) 'late'",
@@ -167,23 +197,27 @@ def test_unknown_shortcodes(tmp_path):
 
 # -- built pages ---------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def contact_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("contact-site")
     from conftest import MINIMAL_CONFIG
 
-    write_tree(root, {
-        "mkdocs.yml": MINIMAL_CONFIG,
-        **CATEGORY_FILES,
-        "content/contact.yml": CONTACT,
-        "content/flows/late.yml": FLOW,
-        "content/contact/_category.yml": "title: Contact us\n",
-        "content/contact/response-times.md": "---\ntitle: Response times\n---\n{{ contact:chat }}\n",
-        "content/returns/late-parcel.md": "---\ntitle: Late parcel\naudience: buyers\n---\n"
-                                          "## Guide\n\n{{ flow:late }}\n",
-        "content/returns/seller-fees.md": "---\ntitle: Seller fees\naudience: sellers\n---\nFees.\n",
-        "content/returns/quiet.md": "---\ntitle: Quiet page\ncontact: false\n---\nNothing.\n",
-    })
+    write_tree(
+        root,
+        {
+            "mkdocs.yml": MINIMAL_CONFIG,
+            **CATEGORY_FILES,
+            "content/contact.yml": CONTACT,
+            "content/flows/late.yml": FLOW,
+            "content/contact/_category.yml": "title: Contact us\n",
+            "content/contact/response-times.md": "---\ntitle: Response times\n---\n{{ contact:chat }}\n",
+            "content/returns/late-parcel.md": "---\ntitle: Late parcel\naudience: buyers\n---\n"
+            "## Guide\n\n{{ flow:late }}\n",
+            "content/returns/seller-fees.md": "---\ntitle: Seller fees\naudience: sellers\n---\nFees.\n",
+            "content/returns/quiet.md": "---\ntitle: Quiet page\ncontact: false\n---\nNothing.\n",
+        },
+    )
     return build(root / "mkdocs.yml", root / "site")
 
 
@@ -195,29 +229,31 @@ def test_contact_page_lists_every_channel_with_hours_and_escalation(contact_site
     page = html(contact_site, "contact")
     for label in ("Live chat", "Email", "Seller line", "Complaints by post"):
         assert f'<h3 class="kb-channel__label">{label}</h3>' in page
-    assert "<th scope=\"row\">Saturday</th><td>09:00–17:00</td>" in page
+    assert '<th scope="row">Saturday</th><td>09:00–17:00</td>' in page
     assert "Replies in about 2 minutes" in page and "Answered within 12 hours" in page
     assert re.search(r'<ol class="kb-escalation">\s*<li><strong>Live chat</strong>', page)
     assert "Christmas Day" in page
     schedule = re.search(r"data-kb-schedule='([^']+)'", page).group(1)
-    assert json.loads(schedule) == {"zone": "Europe/Dublin", "closed": ["2026-12-25"],
-                                    "week": [[[480, 1200]]] * 5 + [[[540, 1020]], []]}
+    assert json.loads(schedule) == {
+        "zone": "Europe/Dublin",
+        "closed": ["2026-12-25"],
+        "week": [[[480, 1200]]] * 5 + [[[540, 1020]], []],
+    }
 
 
 def test_articles_end_with_channels_for_their_audience(contact_site):
     buyers = html(contact_site, "returns/late-parcel")
-    help_block = buyers[buyers.index('class="kb-still-need-help"'):]
+    help_block = buyers[buyers.index('class="kb-still-need-help"') :]
     assert "Live chat" in help_block and "Seller line" not in help_block
     assert 'href="mailto:help@shop.example?subject=Question%20about%3A%20Late%20parcel"' in help_block
     sellers = html(contact_site, "returns/seller-fees")
-    assert "Seller line" in sellers[sellers.index('class="kb-still-need-help"'):]
+    assert "Seller line" in sellers[sellers.index('class="kb-still-need-help"') :]
     assert "kb-still-need-help" not in html(contact_site, "returns/quiet")
 
 
 def test_faq_answers_link_to_the_contact_page(contact_site):
     page = html(contact_site, "returns")
-    assert re.search(r'<p class="kb-faq__contact">Still need help\? <a href="../contact/">Contact us</a>',
-                     page)
+    assert re.search(r'<p class="kb-faq__contact">Still need help\? <a href="../contact/">Contact us</a>', page)
 
 
 def test_status_line_on_every_page_works_without_javascript(contact_site):

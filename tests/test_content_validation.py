@@ -30,9 +30,11 @@ def messages(tmp_path, files, today=dt.date(2026, 11, 23)):
 
 
 def test_valid_content_loads_into_typed_objects(tmp_path):
-    found, center = messages(tmp_path, {
-        "content/returns/return-policy.md": GOOD_ARTICLE,
-        "content/returns/faq/how-long.md": """
+    found, center = messages(
+        tmp_path,
+        {
+            "content/returns/return-policy.md": GOOD_ARTICLE,
+            "content/returns/faq/how-long.md": """
             ---
             question: How long do I have to return something?
             tags: [returns]
@@ -40,7 +42,8 @@ def test_valid_content_loads_into_typed_objects(tmp_path):
             ---
             Thirty days.
             """,
-    })
+        },
+    )
     assert found == []
     (category,) = center.categories
     assert category.title == "Returns"
@@ -64,26 +67,32 @@ def test_unclosed_front_matter(tmp_path):
 
 
 def test_missing_title_and_question(tmp_path):
-    found, _ = messages(tmp_path, {
-        "content/returns/a.md": "---\nsummary: No title here.\n---\nBody\n",
-        "content/returns/faq/q.md": "---\ntags: [x]\n---\nAn answer.\n",
-    })
+    found, _ = messages(
+        tmp_path,
+        {
+            "content/returns/a.md": "---\nsummary: No title here.\n---\nBody\n",
+            "content/returns/faq/q.md": "---\ntags: [x]\n---\nAn answer.\n",
+        },
+    )
     assert "content/returns/a.md:2: missing required 'title' (the page title)" in found
     assert any(m.startswith("content/returns/faq/q.md:2: missing required 'question'") for m in found)
 
 
 def test_unknown_key_suggests_the_right_one(tmp_path):
-    found, _ = messages(tmp_path, {
-        "content/returns/a.md": "---\ntitle: A\naudence: buyers\n---\nBody\n",
-    })
-    assert found == [
-        "content/returns/a.md:3: unknown key 'audence' in front matter (did you mean 'audience'?)"
-    ]
+    found, _ = messages(
+        tmp_path,
+        {
+            "content/returns/a.md": "---\ntitle: A\naudence: buyers\n---\nBody\n",
+        },
+    )
+    assert found == ["content/returns/a.md:3: unknown key 'audence' in front matter (did you mean 'audience'?)"]
 
 
 def test_bad_dates_and_unknown_audience(tmp_path):
-    found, _ = messages(tmp_path, {
-        "content/returns/a.md": """
+    found, _ = messages(
+        tmp_path,
+        {
+            "content/returns/a.md": """
             ---
             title: A
             updated: 2026-13-01
@@ -92,22 +101,24 @@ def test_bad_dates_and_unknown_audience(tmp_path):
             ---
             Body
             """,
-    })
+        },
+    )
     assert found == [
-        "content/returns/a.md:3: 'updated': '2026-13-01' is not a valid date; use YYYY-MM-DD, "
-        "e.g. 2026-03-01",
-        "content/returns/a.md:4: 'effective': 'next week' is not a valid date; use YYYY-MM-DD, "
-        "e.g. 2026-03-01",
+        "content/returns/a.md:3: 'updated': '2026-13-01' is not a valid date; use YYYY-MM-DD, e.g. 2026-03-01",
+        "content/returns/a.md:4: 'effective': 'next week' is not a valid date; use YYYY-MM-DD, e.g. 2026-03-01",
         "content/returns/a.md:5: 'audience': unknown audience 'buyer'; use one of buyers, "
         "sellers, everyone (did you mean 'buyers'?)",
     ]
 
 
 def test_duplicate_questions_point_at_the_first(tmp_path):
-    found, _ = messages(tmp_path, {
-        "content/returns/faq/a-first.md": "---\nquestion: How long do refunds take?\n---\nFive days.\n",
-        "content/returns/faq/b-second.md": "---\nquestion: how long do REFUNDS take\n---\nA week.\n",
-    })
+    found, _ = messages(
+        tmp_path,
+        {
+            "content/returns/faq/a-first.md": "---\nquestion: How long do refunds take?\n---\nFive days.\n",
+            "content/returns/faq/b-second.md": "---\nquestion: how long do REFUNDS take\n---\nA week.\n",
+        },
+    )
     assert found == [
         "content/returns/faq/b-second.md:2: duplicate question 'how long do REFUNDS take': "
         "already asked in content/returns/faq/a-first.md:2"
@@ -115,14 +126,18 @@ def test_duplicate_questions_point_at_the_first(tmp_path):
 
 
 def test_duplicate_slugs_that_share_an_address(tmp_path):
-    found, _ = messages(tmp_path, {
-        "content/returns/refunds.md": "---\ntitle: Refunds\n---\nBody\n",
-        "content/returns/refunds/_category.yml": "title: Refund details\n",
-        "content/returns/refunds/cards.md": "---\ntitle: Card refunds\n---\nBody\n",
-    })
+    found, _ = messages(
+        tmp_path,
+        {
+            "content/returns/refunds.md": "---\ntitle: Refunds\n---\nBody\n",
+            "content/returns/refunds/_category.yml": "title: Refund details\n",
+            "content/returns/refunds/cards.md": "---\ntitle: Card refunds\n---\nBody\n",
+        },
+    )
     assert any(
-        m.startswith("content/returns/refunds.md:1: duplicate slug: 'returns/refunds.md' would be "
-                     "published at the same address")
+        m.startswith(
+            "content/returns/refunds.md:1: duplicate slug: 'returns/refunds.md' would be published at the same address"
+        )
         for m in found
     ), found
 
@@ -138,15 +153,16 @@ def test_file_names_must_be_url_slugs(tmp_path):
 def test_folder_without_category_file(tmp_path):
     found, _ = messages(tmp_path, {"content/shipping/tracking.md": GOOD_ARTICLE})
     assert found == [
-        "content/shipping/tracking.md:1: unknown category 'shipping': add "
-        "shipping/_category.yml with at least a title"
+        "content/shipping/tracking.md:1: unknown category 'shipping': add shipping/_category.yml with at least a title"
     ]
 
 
 def test_broken_links_anchors_and_images(tmp_path):
-    found, _ = messages(tmp_path, {
-        "content/returns/return-policy.md": GOOD_ARTICLE,
-        "content/returns/refunds.md": """
+    found, _ = messages(
+        tmp_path,
+        {
+            "content/returns/return-policy.md": GOOD_ARTICLE,
+            "content/returns/refunds.md": """
             ---
             title: Refunds
             ---
@@ -158,7 +174,8 @@ def test_broken_links_anchors_and_images(tmp_path):
             [not a link](inside-code.md)
             ```
             """,
-    })
+        },
+    )
     assert found == [
         "content/returns/refunds.md:5: broken anchor: 'return-policy.md#return-windows' has no "
         "section '#return-windows' (did you mean 'return-window'?)",
@@ -169,17 +186,23 @@ def test_broken_links_anchors_and_images(tmp_path):
 
 
 def test_links_to_faq_entries_are_valid_targets(tmp_path):
-    found, _ = messages(tmp_path, {
-        "content/returns/faq/how-long.md": "---\nquestion: How long?\n---\nThirty days.\n",
-        "content/returns/a.md": "---\ntitle: A\n---\n[FAQ](faq/how-long.md) [page](index.md#how-long)\n",
-    })
+    found, _ = messages(
+        tmp_path,
+        {
+            "content/returns/faq/how-long.md": "---\nquestion: How long?\n---\nThirty days.\n",
+            "content/returns/a.md": "---\ntitle: A\n---\n[FAQ](faq/how-long.md) [page](index.md#how-long)\n",
+        },
+    )
     assert found == []
 
 
 def test_review_by_in_the_past_is_a_warning(tmp_path):
-    found, _ = messages(tmp_path, {
-        "content/returns/a.md": "---\ntitle: A\nowner: Returns team\nreview_by: 2026-01-31\n---\nB\n",
-    })
+    found, _ = messages(
+        tmp_path,
+        {
+            "content/returns/a.md": "---\ntitle: A\nowner: Returns team\nreview_by: 2026-01-31\n---\nB\n",
+        },
+    )
     assert found == [
         "content/returns/a.md:4: warning: review_by 2026-01-31 has passed: review this page "
         "(Returns team) and set a new date"
@@ -187,22 +210,31 @@ def test_review_by_in_the_past_is_a_warning(tmp_path):
 
 
 def test_all_problems_are_reported_in_one_run(tmp_path):
-    found, _ = messages(tmp_path, {
-        "content/returns/a.md": "---\ntitle: A\nupdated: soon\n---\n[x](nope.md)\n",
-        "content/returns/b.md": "---\ntitel: B\n---\nBody\n",
-        "content/returns/faq/c.md": "---\nquestion: [oops\n---\nBody\n",
-    })
+    found, _ = messages(
+        tmp_path,
+        {
+            "content/returns/a.md": "---\ntitle: A\nupdated: soon\n---\n[x](nope.md)\n",
+            "content/returns/b.md": "---\ntitel: B\n---\nBody\n",
+            "content/returns/faq/c.md": "---\nquestion: [oops\n---\nBody\n",
+        },
+    )
     assert [m.split(":")[0] for m in found] == [
-        "content/returns/a.md", "content/returns/a.md",
-        "content/returns/b.md", "content/returns/b.md", "content/returns/faq/c.md",
+        "content/returns/a.md",
+        "content/returns/a.md",
+        "content/returns/b.md",
+        "content/returns/b.md",
+        "content/returns/faq/c.md",
     ]
 
 
 def test_empty_answer_and_bad_synonyms(tmp_path):
-    found, _ = messages(tmp_path, {
-        "content/returns/faq/q.md": "---\nquestion: Why?\n---\n\n",
-        "content/synonyms.yml": "- [refund, money back]\n- [parcel]\n- {a: b}\n",
-    })
+    found, _ = messages(
+        tmp_path,
+        {
+            "content/returns/faq/q.md": "---\nquestion: Why?\n---\n\n",
+            "content/synonyms.yml": "- [refund, money back]\n- [parcel]\n- {a: b}\n",
+        },
+    )
     assert found == [
         "content/returns/faq/q.md:4: the answer is empty: write it below the front matter",
         "content/synonyms.yml:2: a synonym group needs at least two different words",
@@ -223,8 +255,7 @@ def test_check_prints_every_problem_and_exits_1(make_site, invoke):
     result = invoke("check", cwd=project)
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "content/returns/a.md:3: warning: review_by 2026-01-31 has passed: review this page "
-        "and set a new date",
+        "content/returns/a.md:3: warning: review_by 2026-01-31 has passed: review this page and set a new date",
         "content/returns/a.md:5: broken link: 'missing.md' does not exist",
     ]
     assert "Traceback" not in result.output
@@ -245,9 +276,13 @@ def test_check_json_format(make_site, invoke):
     data = json.loads(result.stdout)
     assert result.exit_code == 1
     assert {d["severity"] for d in data} == {"warning", "error"}
-    assert data[1] == {"path": "content/returns/a.md", "line": 5,
-                       "message": "broken link: 'missing.md' does not exist",
-                       "severity": "error", "field": None}
+    assert data[1] == {
+        "path": "content/returns/a.md",
+        "line": 5,
+        "message": "broken link: 'missing.md' does not exist",
+        "severity": "error",
+        "field": None,
+    }
 
 
 def test_check_github_annotations(make_site, invoke):
@@ -255,8 +290,7 @@ def test_check_github_annotations(make_site, invoke):
     assert result.stdout.splitlines() == [
         "::warning file=content/returns/a.md,line=3,title=kbgen::review_by 2026-01-31 has passed"
         "%3A review this page and set a new date".replace("%3A", ":"),
-        "::error file=content/returns/a.md,line=5,title=kbgen::broken link: 'missing.md' does "
-        "not exist",
+        "::error file=content/returns/a.md,line=5,title=kbgen::broken link: 'missing.md' does not exist",
     ]
 
 

@@ -73,21 +73,30 @@ def test_placeholders_render_in_bodies_and_summaries(tmp_path):
 
 
 def test_unknown_fact_is_an_error_with_its_line(tmp_path):
-    found, _ = problems(tmp_path, {"content/facts.yml": FACTS,
-                                   "content/returns/a.md": "---\ntitle: A\n---\nWithin {{ fact:return_windw }}.\n"})
-    assert found == ["content/returns/a.md:4: unknown fact (see facts.yml) 'return_windw' "
-                     "(did you mean 'return_window'?)"]
+    found, _ = problems(
+        tmp_path,
+        {"content/facts.yml": FACTS, "content/returns/a.md": "---\ntitle: A\n---\nWithin {{ fact:return_windw }}.\n"},
+    )
+    assert found == [
+        "content/returns/a.md:4: unknown fact (see facts.yml) 'return_windw' (did you mean 'return_window'?)"
+    ]
 
 
 def test_hand_written_values_near_keywords_are_warnings(tmp_path):
-    found, _ = problems(tmp_path, {"content/facts.yml": FACTS, "content/returns/a.md": (
-        "---\ntitle: A\n---\n"
-        "You can return items within 14 days.\n"
-        "Returns are accepted for 30 days.\n"
-        "The parcel takes 14 days to arrive.\n"  # no keyword nearby
-        "An item that sells for €40 pays €3. <!-- kbgen:not-a-fact -->\n"
-        "Free shipping on orders over €40.\n"
-    )})
+    found, _ = problems(
+        tmp_path,
+        {
+            "content/facts.yml": FACTS,
+            "content/returns/a.md": (
+                "---\ntitle: A\n---\n"
+                "You can return items within 14 days.\n"
+                "Returns are accepted for 30 days.\n"
+                "The parcel takes 14 days to arrive.\n"  # no keyword nearby
+                "An item that sells for €40 pays €3. <!-- kbgen:not-a-fact -->\n"
+                "Free shipping on orders over €40.\n"
+            ),
+        },
+    )
     assert found == [
         "content/returns/a.md:4: warning: '14 days' is written by hand but the fact says 30 days: "
         "write {{ fact:return_window }} so it follows return window",
@@ -98,13 +107,20 @@ def test_hand_written_values_near_keywords_are_warnings(tmp_path):
     ]
 
 
-@pytest.mark.parametrize("change, expected", [
-    (("unit: days", "unit: fortnights"), "content/facts.yml:4: unknown unit 'fortnights'"),
-    (("{from: 2027-03-01, value: 60}", "{from: next year, value: 60}"),
-     "content/facts.yml:8: a change needs 'from' (YYYY-MM-DD) and the new 'value'"),
-    (("days: return_window", "days: return_windows"),
-     "content/facts.yml:18: unknown fact 'return_windows' (did you mean 'return_window'?)"),
-])
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (("unit: days", "unit: fortnights"), "content/facts.yml:4: unknown unit 'fortnights'"),
+        (
+            ("{from: 2027-03-01, value: 60}", "{from: next year, value: 60}"),
+            "content/facts.yml:8: a change needs 'from' (YYYY-MM-DD) and the new 'value'",
+        ),
+        (
+            ("days: return_window", "days: return_windows"),
+            "content/facts.yml:18: unknown fact 'return_windows' (did you mean 'return_window'?)",
+        ),
+    ],
+)
 def test_bad_facts_file(tmp_path, change, expected):
     found, _ = problems(tmp_path, {"content/facts.yml": FACTS.replace(*change)})
     assert any(f.startswith(expected) for f in found), found
@@ -117,11 +133,19 @@ def test_bad_change_history(tmp_path):
 
 # -- the built site --------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("facts-site")
-    write_tree(root, {"mkdocs.yml": MINIMAL_CONFIG, **CATEGORY_FILES,
-                      "content/facts.yml": FACTS, "content/returns/policy.md": POLICY})
+    write_tree(
+        root,
+        {
+            "mkdocs.yml": MINIMAL_CONFIG,
+            **CATEGORY_FILES,
+            "content/facts.yml": FACTS,
+            "content/returns/policy.md": POLICY,
+        },
+    )
     return build(root / "mkdocs.yml", root / "site")
 
 
@@ -140,7 +164,9 @@ def test_policy_updates_page_and_atom_feed(site):
     feed = feedparser.parse((site / "policy-updates.xml").read_bytes())
     assert feed.bozo == 0 and feed.version == "atom10"
     assert [e.title for e in feed.entries] == [
-        "Return policy: Restocking fee capped at 10%", "Return policy: Return window extended to 30 days"]
+        "Return policy: Restocking fee capped at 10%",
+        "Return policy: Return window extended to 30 days",
+    ]
     assert feed.entries[0].link == "https://help.example.com/returns/policy/"
     assert feed.feed.updated.startswith("2026-09-01")
     home = (site / "index.html").read_text()
@@ -150,8 +176,9 @@ def test_policy_updates_page_and_atom_feed(site):
 
 def test_merchant_return_policy_and_shipping_as_jsonld(site):
     extruct = pytest.importorskip("extruct")
-    data = extruct.extract((site / "index.html").read_text(), base_url="https://help.example.com/",
-                           syntaxes=["json-ld"])
+    data = extruct.extract(
+        (site / "index.html").read_text(), base_url="https://help.example.com/", syntaxes=["json-ld"]
+    )
     (graph,) = [d["@graph"] for d in data["json-ld"] if "@graph" in d]
     org = next(n for n in graph if n["@type"] == "Organization")
     policy = org["hasMerchantReturnPolicy"]
@@ -166,20 +193,29 @@ def test_merchant_return_policy_and_shipping_as_jsonld(site):
 
 def test_contact_promises_and_flows_read_the_same_facts(tmp_path):
     facts = FACTS.replace("  restocking_fee:", "  email_hours: {value: 12, unit: hours}\n  restocking_fee:")
-    contact = ("channels:\n  - id: email\n    type: email\n    label: Email\n"
-               "    address: help@shop.example\n    response_time: \"{{ fact:email_hours }}\"\n"
-               "    note: \"Returns accepted for {{ fact:return_window }}.\"\n")
-    flow = ("title: Return\nstart: ok\nsteps: []\nresults:\n  - id: ok\n"
-            "    title: Send it back within {{ fact:return_window }}\n    channel: email\n")
-    found, center = problems(tmp_path, {"content/facts.yml": facts, "content/contact.yml": contact,
-                                        "content/flows/return.yml": flow})
+    contact = (
+        "channels:\n  - id: email\n    type: email\n    label: Email\n"
+        '    address: help@shop.example\n    response_time: "{{ fact:email_hours }}"\n'
+        '    note: "Returns accepted for {{ fact:return_window }}."\n'
+    )
+    flow = (
+        "title: Return\nstart: ok\nsteps: []\nresults:\n  - id: ok\n"
+        "    title: Send it back within {{ fact:return_window }}\n    channel: email\n"
+    )
+    found, center = problems(
+        tmp_path, {"content/facts.yml": facts, "content/contact.yml": contact, "content/flows/return.yml": flow}
+    )
     assert found == []
     email = center.contact.channel("email")
     assert email.response_minutes == 720 and email.note == "Returns accepted for 30 days."
     assert center.flows[0].results[0].title == "Send it back within 30 days"
-    bad, _ = problems(tmp_path, {"content/facts.yml": facts,
-                                 "content/contact.yml": contact.replace("email_hours", "email_hour"),
-                                 "content/flows/return.yml": flow.replace("return_window", "return_windw")})
+    bad, _ = problems(
+        tmp_path,
+        {
+            "content/facts.yml": facts,
+            "content/contact.yml": contact.replace("email_hours", "email_hour"),
+            "content/flows/return.yml": flow.replace("return_window", "return_windw"),
+        },
+    )
     assert "content/contact.yml:6: unknown fact 'email_hour' (did you mean 'email_hours'?)" in bad
-    assert any(b.startswith("content/flows/return.yml:1: unknown fact (see facts.yml) 'return_windw'")
-               for b in bad)
+    assert any(b.startswith("content/flows/return.yml:1: unknown fact (see facts.yml) 'return_windw'") for b in bad)

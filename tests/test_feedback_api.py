@@ -17,8 +17,12 @@ from kbgen.server import HelpCenterApp
 
 def post(base, path, body, headers=None, raw=None):
     data = raw if raw is not None else json.dumps(body).encode()
-    request = urllib.request.Request(base + path, data=data, method="POST", headers={
-        "Content-Type": "application/json", "X-KB-Browser": "browser-1", **(headers or {})})
+    request = urllib.request.Request(
+        base + path,
+        data=data,
+        method="POST",
+        headers={"Content-Type": "application/json", "X-KB-Browser": "browser-1", **(headers or {})},
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read())
@@ -36,8 +40,11 @@ def api(search_site, serve, tmp_path):
 
 def test_a_vote_is_stored_once_per_page_and_browser(api):
     base, database, _ = api
-    assert post(base, "/api/feedback", {"url": "/returns/refunds/", "helpful": False,
-                                        "reason": "  Card refunds   take how long? "}) == (201, {"ok": True})
+    assert post(
+        base,
+        "/api/feedback",
+        {"url": "/returns/refunds/", "helpful": False, "reason": "  Card refunds   take how long? "},
+    ) == (201, {"ok": True})
     assert post(base, "/api/feedback", {"url": "/returns/refunds/", "helpful": True})[0] == 201
     assert post(base, "/api/feedback", {"url": "/returns/#refund-time", "helpful": True})[0] == 201
     with open_store(database) as store:
@@ -46,22 +53,45 @@ def test_a_vote_is_stored_once_per_page_and_browser(api):
     assert votes == [("/returns/#refund-time", True, ""), ("/returns/refunds/", True, "")]
 
 
-@pytest.mark.parametrize("body, headers, raw, status, error", [
-    ({"url": "/nope/", "helpful": True}, {}, None, 400, "unknown page '/nope/'"),
-    ({"url": "https://evil.example/", "helpful": True}, {}, None, 400,
-     "'url' must be a path on this site, such as /returns/refunds/"),
-    ({"url": "/returns/refunds/", "helpful": "yes"}, {}, None, 400, "'helpful' must be true or false"),
-    ({"url": "/returns/refunds/", "helpful": False, "reason": "x" * 501}, {}, None, 400,
-     "'reason' must be text of at most 500 characters"),
-    ({"url": "/returns/refunds/", "helpful": True, "ip": "1.2.3.4"}, {}, None, 400, "unknown field 'ip'"),
-    (None, {}, b"{not json", 400, "the body is not valid JSON"),
-    (None, {}, b"[1, 2]", 400, "the body must be a JSON object"),
-    (None, {}, b"x" * 5000, 413, "the body is larger than 4096 bytes"),
-    ({"url": "/returns/refunds/", "helpful": True}, {"X-KB-Browser": ""}, None, 400,
-     "missing X-KB-Browser header (the page sends a random id)"),
-    ({"url": "/returns/refunds/", "helpful": True}, {"Content-Type": "text/plain"}, None, 415,
-     "send JSON with Content-Type: application/json"),
-])
+@pytest.mark.parametrize(
+    "body, headers, raw, status, error",
+    [
+        ({"url": "/nope/", "helpful": True}, {}, None, 400, "unknown page '/nope/'"),
+        (
+            {"url": "https://evil.example/", "helpful": True},
+            {},
+            None,
+            400,
+            "'url' must be a path on this site, such as /returns/refunds/",
+        ),
+        ({"url": "/returns/refunds/", "helpful": "yes"}, {}, None, 400, "'helpful' must be true or false"),
+        (
+            {"url": "/returns/refunds/", "helpful": False, "reason": "x" * 501},
+            {},
+            None,
+            400,
+            "'reason' must be text of at most 500 characters",
+        ),
+        ({"url": "/returns/refunds/", "helpful": True, "ip": "1.2.3.4"}, {}, None, 400, "unknown field 'ip'"),
+        (None, {}, b"{not json", 400, "the body is not valid JSON"),
+        (None, {}, b"[1, 2]", 400, "the body must be a JSON object"),
+        (None, {}, b"x" * 5000, 413, "the body is larger than 4096 bytes"),
+        (
+            {"url": "/returns/refunds/", "helpful": True},
+            {"X-KB-Browser": ""},
+            None,
+            400,
+            "missing X-KB-Browser header (the page sends a random id)",
+        ),
+        (
+            {"url": "/returns/refunds/", "helpful": True},
+            {"Content-Type": "text/plain"},
+            None,
+            415,
+            "send JSON with Content-Type: application/json",
+        ),
+    ],
+)
 def test_bad_writes_are_refused_with_a_reason(api, body, headers, raw, status, error):
     base, _, _ = api
     assert post(base, "/api/feedback", body, headers, raw) == (status, {"error": error})
@@ -69,21 +99,21 @@ def test_bad_writes_are_refused_with_a_reason(api, body, headers, raw, status, e
 
 def test_writes_are_rate_limited_per_client(search_site, serve, tmp_path):
     base = serve(HelpCenterApp(search_site, database=f"sqlite:///{tmp_path}/f.sqlite3", write_rate=6))
-    statuses = [post(base, "/api/feedback", {"url": "/returns/refunds/", "helpful": True})[0]
-                for _ in range(25)]
+    statuses = [post(base, "/api/feedback", {"url": "/returns/refunds/", "helpful": True})[0] for _ in range(25)]
     assert statuses[:20] == [201] * 20 and statuses[-1] == 429
 
 
 def test_searches_from_the_results_page_and_opened_results_are_recorded(api):
     base, database, _ = api
-    request = urllib.request.Request(base + "/api/search?q=Money+back", headers={
-        "X-KB-Record": "1", "X-KB-Browser": "browser-1"})
+    request = urllib.request.Request(
+        base + "/api/search?q=Money+back", headers={"X-KB-Record": "1", "X-KB-Browser": "browser-1"}
+    )
     with urllib.request.urlopen(request) as response:
         search_id = int(response.headers["X-KB-Search-Id"])
     with urllib.request.urlopen(base + "/api/search?q=typed+as+you+go") as response:
         assert response.headers["X-KB-Search-Id"] is None  # typeahead is not counted
     assert post(base, "/api/opened", {"search_id": search_id, "url": "/returns/refunds/"})[0] == 201
-    path = database[len("sqlite:///"):]
+    path = database[len("sqlite:///") :]
     rows = sqlite3.connect(path).execute("SELECT * FROM kb_searches").fetchall()
     assert len(rows) == 1
     _, at, query, hits, browser, opened_url, opened_at = rows[0]
@@ -99,8 +129,14 @@ def test_feedback_off_without_a_database(search_site, serve):
 
 def test_report_on_known_data(tmp_path):
     with open_store(f"sqlite:///{tmp_path}/r.sqlite3") as store:
-        for query, hits in [("money back", 5), ("Money back", 5), ("gift wrap", 0), ("gift wrap", 0),
-                            ("klarna", 0), ("refund", 8)]:
+        for query, hits in [
+            ("money back", 5),
+            ("Money back", 5),
+            ("gift wrap", 0),
+            ("gift wrap", 0),
+            ("klarna", 0),
+            ("refund", 8),
+        ]:
             search = store.record_search(query, hits, "b1")
             if query == "refund":
                 store.record_open(search, "/returns/refunds/", "b1")
@@ -108,16 +144,21 @@ def test_report_on_known_data(tmp_path):
         store.record_vote("/returns/refunds/", True, "", "b2")
         store.record_vote("/returns/#fee", False, "", "b3")
         now = dt.datetime.now(dt.timezone.utc)
-        report = build_report(store, now - dt.timedelta(days=1), now + dt.timedelta(days=1),
-                              titles={"/returns/refunds/": "Refunds"},
-                              overdue=[{"title": "Old page", "path": "x.md", "review_by": "2026-01-01",
-                                        "owner": "Team"}])
+        report = build_report(
+            store,
+            now - dt.timedelta(days=1),
+            now + dt.timedelta(days=1),
+            titles={"/returns/refunds/": "Refunds"},
+            overdue=[{"title": "Old page", "path": "x.md", "review_by": "2026-01-01", "owner": "Team"}],
+        )
     assert report.searches == 6 and report.votes == 3
     assert report.top_queries[0] == ("money back", 2, 5.0)
     assert report.no_results == [("gift wrap", 2), ("klarna", 1)]
     assert report.never_opened == [("money back", 2)]
     assert [(p["url"], p["yes"], p["no"]) for p in report.least_helpful] == [
-        ("/returns/#fee", 0, 1), ("/returns/refunds/", 1, 1)]
+        ("/returns/#fee", 0, 1),
+        ("/returns/refunds/", 1, 1),
+    ]
     text = as_text(report)
     assert "Queries with no results (content gaps)\n      2  gift wrap" in text
     assert "50% helpful (1 yes, 1 no)  Refunds  /returns/refunds/\n           - Didn't say how long" in text
@@ -156,7 +197,8 @@ def test_vote_in_the_browser_and_see_the_thanks(new_page, api):
     with open_store(database) as store:
         now = dt.datetime.now(dt.timezone.utc)
         assert store.votes(now - dt.timedelta(1), now + dt.timedelta(1)) == [
-            ("/returns/refunds/", False, "It doesn't say how long card refunds take.")]
+            ("/returns/refunds/", False, "It doesn't say how long card refunds take.")
+        ]
     faq = page.locator("details#refund-time")
     page.goto(base + "/returns/#refund-time")
     faq.locator("[data-kb-vote=yes]").click()

@@ -56,39 +56,52 @@ def test_duplicates_and_broken_links_are_errors(tmp_path):
         "content/glossary.yml:7: duplicate glossary word 'restocking charge': already used by "
         "'Restocking fee' on line 1",
     ]  # the duplicated entry is dropped, so its link is not checked
-    found, _ = problems(tmp_path, GLOSSARY.replace("link: returns/return-policy.md\n",
-                                                   "link: returns/no-such-page.md\n"))
+    found, _ = problems(
+        tmp_path, GLOSSARY.replace("link: returns/return-policy.md\n", "link: returns/no-such-page.md\n")
+    )
     assert found == ["content/glossary.yml:8: broken link: 'returns/no-such-page.md' does not exist"]
     found, _ = problems(tmp_path, GLOSSARY.replace("#window", "#windows"))
-    assert found == ["content/glossary.yml:4: broken anchor: 'returns/return-policy.md#windows' "
-                     "has no section '#windows' (did you mean 'window'?)"]
+    assert found == [
+        "content/glossary.yml:4: broken anchor: 'returns/return-policy.md#windows' "
+        "has no section '#windows' (did you mean 'window'?)"
+    ]
     found, _ = problems(tmp_path, GLOSSARY + "- term: Chargeback\n  definition: Again.\n")
-    assert found == ["content/glossary.yml:11: duplicate glossary word 'Chargeback': already "
-                     "used by 'Chargeback' on line 5"]
+    assert found == [
+        "content/glossary.yml:11: duplicate glossary word 'Chargeback': already used by 'Chargeback' on line 5"
+    ]
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("glossary-site")
-    write_tree(root, {
-        "mkdocs.yml": MINIMAL_CONFIG, **CATEGORY_FILES,
-        "content/glossary.yml": GLOSSARY,
-        "content/returns/fees.md": ARTICLE,
-        "content/returns/plain.md": "---\ntitle: Plain\nglossary: false\n---\nA restocking fee.\n",
-        "content/returns/faq/fee-on-faulty.md": "---\nquestion: Is there a restocking fee on faulty items?\n---\n"
-                                                 "No restocking fee applies to faulty items.\n",
-        "content/returns/faq/bank.md": "---\nquestion: Can I ask my bank?\n---\nA chargeback is possible.\n",
-    })
+    write_tree(
+        root,
+        {
+            "mkdocs.yml": MINIMAL_CONFIG,
+            **CATEGORY_FILES,
+            "content/glossary.yml": GLOSSARY,
+            "content/returns/fees.md": ARTICLE,
+            "content/returns/plain.md": "---\ntitle: Plain\nglossary: false\n---\nA restocking fee.\n",
+            "content/returns/faq/fee-on-faulty.md": "---\nquestion: Is there a restocking fee on faulty items?\n---\n"
+            "No restocking fee applies to faulty items.\n",
+            "content/returns/faq/bank.md": "---\nquestion: Can I ask my bank?\n---\nA chargeback is possible.\n",
+        },
+    )
     return build(root / "mkdocs.yml", root / "site")
 
 
 def test_first_use_in_an_article_is_explained_once(site):
     page = (site / "returns/fees/index.html").read_text()
-    terms = re.findall(r'<span class="kb-term"><a class="kb-term__link" href="([^"]+)" '
-                       r'aria-describedby="(kb-tip-\d+)">([^<]+)</a><span class="kb-term__tip" '
-                       r'role="tooltip" id="\2">([^<]+)</span>', page)
+    terms = re.findall(
+        r'<span class="kb-term"><a class="kb-term__link" href="([^"]+)" '
+        r'aria-describedby="(kb-tip-\d+)">([^<]+)</a><span class="kb-term__tip" '
+        r'role="tooltip" id="\2">([^<]+)</span>',
+        page,
+    )
     assert [(href, text) for href, _, text, _ in terms] == [
-        ("../../glossary/#restocking-fee", "restocking fee"), ("../../glossary/#chargeback", "chargeback")]
+        ("../../glossary/#restocking-fee", "restocking fee"),
+        ("../../glossary/#chargeback", "chargeback"),
+    ]
     assert terms[0][3].startswith("A charge of up to 10%")
     assert "<code>restocking fee</code>" in page
     assert re.search(r"<h2[^>]*>About fees", page)  # headings untouched
@@ -138,8 +151,9 @@ def test_tooltip_opens_with_the_keyboard_and_escape_closes_it(new_page, site, se
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.classList.contains('kb-term__link')"):
             break
-    assert page.evaluate("document.activeElement.getAttribute('aria-describedby')") == \
-        link.get_attribute("aria-describedby")
+    assert page.evaluate("document.activeElement.getAttribute('aria-describedby')") == link.get_attribute(
+        "aria-describedby"
+    )
     assert tip.is_visible()
     assert page.locator("article, .md-content").first.bounding_box() == box_before  # no layout shift
     assert page.get_by_role("tooltip").first.inner_text().startswith("A charge of up to 10%")

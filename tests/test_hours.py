@@ -19,8 +19,7 @@ from kbgen.contact.hours import (
 
 DUBLIN = ZoneInfo("Europe/Dublin")
 UTC = dt.timezone.utc
-WEEKDAYS = parse_schedule({"mon-fri": "08:00-20:00", "sat": "09:00-17:00"}, "Europe/Dublin",
-                          [dt.date(2026, 12, 25)])
+WEEKDAYS = parse_schedule({"mon-fri": "08:00-20:00", "sat": "09:00-17:00"}, "Europe/Dublin", [dt.date(2026, 12, 25)])
 
 
 def at(*args, tz=DUBLIN):
@@ -87,18 +86,21 @@ def test_daylight_saving_changes_keep_wall_clock_hours():
     assert sunday.astimezone(UTC).hour == 8
 
 
-@pytest.mark.parametrize("hours, zone, message", [
-    ({"mon": "09:00-17:00"}, "Mars/Olympus", "unknown time zone 'Mars/Olympus'"),
-    ({"mon": "25:00-26:00"}, "UTC", "'25:00' is not a time of day"),
-    ({"mon": "09:60-17:00"}, "UTC", "'09:60' is not a time of day"),
-    ({"mon": "9am-5pm"}, "UTC", "'9am-5pm' is not a time range like 09:00-17:30"),
-    ({"mon": "09:00-09:00"}, "UTC", "opens and closes at the same time"),
-    ({"mon-fri": "08:00-20:00", "wed": "19:00-21:00"}, "UTC", "hours overlap on Wednesday"),
-    ({"sun": "22:00-03:00", "mon": "02:00-05:00"}, "UTC", "hours overlap on Monday"),
-    ({"fri-mon": "09:00-17:00"}, "UTC", "runs backwards"),
-    ({"funday": "09:00-17:00"}, "UTC", "unknown day 'fun'"),
-    ({"mon": 540}, "UTC", "must be text"),
-])
+@pytest.mark.parametrize(
+    "hours, zone, message",
+    [
+        ({"mon": "09:00-17:00"}, "Mars/Olympus", "unknown time zone 'Mars/Olympus'"),
+        ({"mon": "25:00-26:00"}, "UTC", "'25:00' is not a time of day"),
+        ({"mon": "09:60-17:00"}, "UTC", "'09:60' is not a time of day"),
+        ({"mon": "9am-5pm"}, "UTC", "'9am-5pm' is not a time range like 09:00-17:30"),
+        ({"mon": "09:00-09:00"}, "UTC", "opens and closes at the same time"),
+        ({"mon-fri": "08:00-20:00", "wed": "19:00-21:00"}, "UTC", "hours overlap on Wednesday"),
+        ({"sun": "22:00-03:00", "mon": "02:00-05:00"}, "UTC", "hours overlap on Monday"),
+        ({"fri-mon": "09:00-17:00"}, "UTC", "runs backwards"),
+        ({"funday": "09:00-17:00"}, "UTC", "unknown day 'fun'"),
+        ({"mon": 540}, "UTC", "must be text"),
+    ],
+)
 def test_impossible_hours_are_rejected(hours, zone, message):
     with pytest.raises(HoursError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_schedule(hours, zone)

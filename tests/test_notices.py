@@ -65,9 +65,10 @@ def problems(tmp_path, files):
 
 
 def test_activity_windows_and_time_zones(tmp_path):
-    found, center = problems(tmp_path, {"content/notices/payments.md": INCIDENT,
-                                        "content/notices/holiday.md": INFO,
-                                        "content/notices/old.md": OLD})
+    found, center = problems(
+        tmp_path,
+        {"content/notices/payments.md": INCIDENT, "content/notices/holiday.md": INFO, "content/notices/old.md": OLD},
+    )
     assert found == []
     notices = {n.id: n for n in center.notices}
     incident, info, old = notices["payments"], notices["holiday"], notices["old"]
@@ -82,19 +83,32 @@ def test_activity_windows_and_time_zones(tmp_path):
     assert parse_time("2026-07-01T09:00", dublin).utcoffset() == dt.timedelta(hours=1)
 
 
-@pytest.mark.parametrize("change, expected", [
-    (("severity: incident", "severity: critical"),
-     "content/notices/payments.md:3: unknown severity 'critical'; use one of info, warning, incident, resolved"),
-    (("categories: [returns]", "categories: [refunds]"),
-     "content/notices/payments.md:4: unknown category 'refunds' (did you mean 'returns'?)"),
-    (("start: 2026-11-20T10:40+00:00", "start: yesterday"),
-     "content/notices/payments.md:5: 'start': 'yesterday' is not a date or time"),
-    (("end: until resolved", "end: 2026-11-19"), "content/notices/payments.md:6: 'end' must be after 'start'"),
-    (("{time: 2026-11-20T11:30+00:00,", "{time: later,"),
-     "content/notices/payments.md:9: each update needs a 'time'"),
-    (("[policy](../returns/return-policy.md)", "[policy](../returns/gone.md)"),
-     "content/notices/payments.md:11: broken link: '../returns/gone.md' does not exist"),
-])
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (
+            ("severity: incident", "severity: critical"),
+            "content/notices/payments.md:3: unknown severity 'critical'; use one of info, warning, incident, resolved",
+        ),
+        (
+            ("categories: [returns]", "categories: [refunds]"),
+            "content/notices/payments.md:4: unknown category 'refunds' (did you mean 'returns'?)",
+        ),
+        (
+            ("start: 2026-11-20T10:40+00:00", "start: yesterday"),
+            "content/notices/payments.md:5: 'start': 'yesterday' is not a date or time",
+        ),
+        (("end: until resolved", "end: 2026-11-19"), "content/notices/payments.md:6: 'end' must be after 'start'"),
+        (
+            ("{time: 2026-11-20T11:30+00:00,", "{time: later,"),
+            "content/notices/payments.md:9: each update needs a 'time'",
+        ),
+        (
+            ("[policy](../returns/return-policy.md)", "[policy](../returns/gone.md)"),
+            "content/notices/payments.md:11: broken link: '../returns/gone.md' does not exist",
+        ),
+    ],
+)
 def test_notice_mistakes_are_reported_with_their_line(tmp_path, change, expected):
     found, _ = problems(tmp_path, {"content/notices/payments.md": INCIDENT.replace(*change)})
     assert any(f.startswith(expected) for f in found), found
@@ -108,13 +122,19 @@ def test_recall_needs_its_fields(tmp_path):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("notices-site")
-    write_tree(root, {
-        "mkdocs.yml": MINIMAL_CONFIG, **CATEGORY_FILES,
-        "content/shipping/_category.yml": "title: Shipping\n",
-        "content/shipping/tracking.md": "---\ntitle: Tracking\n---\nTrack it.\n",
-        "content/notices/payments.md": INCIDENT, "content/notices/holiday.md": INFO,
-        "content/notices/old.md": OLD, "content/notices/kettle.md": RECALL,
-    })
+    write_tree(
+        root,
+        {
+            "mkdocs.yml": MINIMAL_CONFIG,
+            **CATEGORY_FILES,
+            "content/shipping/_category.yml": "title: Shipping\n",
+            "content/shipping/tracking.md": "---\ntitle: Tracking\n---\nTrack it.\n",
+            "content/notices/payments.md": INCIDENT,
+            "content/notices/holiday.md": INFO,
+            "content/notices/old.md": OLD,
+            "content/notices/kettle.md": RECALL,
+        },
+    )
     return build(root / "mkdocs.yml", root / "site")
 
 
@@ -188,5 +208,6 @@ def test_banner_hides_after_its_end_and_can_be_dismissed(new_page, site, serve):
     assert not before.locator("[data-kb-notice=holiday]").is_visible()  # remembered
     no_js = new_page(java_script_enabled=False)
     no_js.goto(base + "/shipping/tracking/")
-    assert "from 16 November 2026, 00:00 until 8 January 2027, 00:00" in \
-        " ".join(no_js.locator("[data-kb-notice=holiday]").inner_text().split())
+    assert "from 16 November 2026, 00:00 until 8 January 2027, 00:00" in " ".join(
+        no_js.locator("[data-kb-notice=holiday]").inner_text().split()
+    )

@@ -12,16 +12,21 @@ from conftest import CATEGORY_FILES
 
 
 def test_strict_gate_annotates_with_github_format_and_replaces_nothing(make_site, invoke):
-    project = make_site({**CATEGORY_FILES,
-                         "content/returns/bad.md": "---\ntitle: Bad\n---\n![label](missing.png) [x](gone.md#a)\n"})
+    project = make_site(
+        {**CATEGORY_FILES, "content/returns/bad.md": "---\ntitle: Bad\n---\n![label](missing.png) [x](gone.md#a)\n"}
+    )
     (project / "site").mkdir()
     (project / "site/index.html").write_text("the last good site")
     result = invoke("build", "--strict", "--format", "github", cwd=project)
     assert result.exit_code == 1
-    assert "::error file=content/returns/bad.md,line=4,title=kbgen::missing image: 'missing.png' " \
-           "is not in the content folder" in result.output
-    assert "::error file=content/returns/bad.md,line=4,title=kbgen::broken link: 'gone.md#a' does " \
-           "not exist" in result.output
+    assert (
+        "::error file=content/returns/bad.md,line=4,title=kbgen::missing image: 'missing.png' "
+        "is not in the content folder" in result.output
+    )
+    assert (
+        "::error file=content/returns/bad.md,line=4,title=kbgen::broken link: 'gone.md#a' does "
+        "not exist" in result.output
+    )
     assert (project / "site/index.html").read_text() == "the last good site"
 
 
@@ -90,10 +95,11 @@ def test_new_project_end_to_end(tmp_path, new_page, kbgen_serve):
     project = tmp_path / "shop"
     (project / "content/orders/gift-wrapping.md").write_text(
         "---\ntitle: Gift wrapping\nsummary: Wrap an order as a present.\naudience: buyers\n---\n"
-        "Choose **Gift wrap** at checkout; we add a card with your message.\n")
+        "Choose **Gift wrap** at checkout; we add a card with your message.\n"
+    )
     (project / "content/orders/faq/can-i-hide-the-price.md").write_text(
-        "---\nquestion: Can I hide the price on a gift?\n---\n"
-        "Yes: gift-wrapped orders never include the receipt.\n")
+        "---\nquestion: Can I hide the price on a gift?\n---\nYes: gift-wrapped orders never include the receipt.\n"
+    )
     subprocess.run([*kbgen, "build", "--strict"], cwd=project, check=True, env=env, capture_output=True)
     base = kbgen_serve("--no-build", "--workers", "1", cwd=project)
     page = new_page()

@@ -27,8 +27,7 @@ def test_result_shape_follows_the_api_contract(engine):
 def test_one_document_per_article_and_per_faq_entry(engine):
     assert engine.meta["documents"] == 7
     faq = engine.search("parcel never arrived")["hits"][0]
-    assert faq == {**faq, "type": "faq", "url": "/shipping/#lost-parcel",
-                   "title": "My parcel never arrived. What now?"}
+    assert faq == {**faq, "type": "faq", "url": "/shipping/#lost-parcel", "title": "My parcel never arrived. What now?"}
 
 
 def test_stemming_matches_other_word_forms(engine):
@@ -79,8 +78,20 @@ def test_phrase_in_order_ranks_higher(engine):
     assert min(scores.values()) > 0
 
 
-@pytest.mark.parametrize("noise", ["refund*", "title:refund", "refund~2", '"refund', "refund)",
-                                   "(refund OR", "body:refund AND ?", "refund^10", "+refund -"])
+@pytest.mark.parametrize(
+    "noise",
+    [
+        "refund*",
+        "title:refund",
+        "refund~2",
+        '"refund',
+        "refund)",
+        "(refund OR",
+        "body:refund AND ?",
+        "refund^10",
+        "+refund -",
+    ],
+)
 def test_query_syntax_typed_by_accident_is_just_words(engine, noise):
     result = engine.search(noise)
     assert urls(result)[:2] == urls(engine.search("refund"))[:2]
@@ -125,17 +136,20 @@ def test_suggest_completes_the_last_word_from_titles(engine):
     assert engine.suggest("tracking num")["suggestions"][0]["url"] == "/shipping/tracking/"
 
 
-@pytest.mark.parametrize("params, message", [
-    ({}, "missing parameter 'q'"),
-    ({"q": "x" * 201}, "'q' is longer than 200 characters"),
-    ({"q": "x", "limit": "0"}, "'limit' must be between 1 and 50"),
-    ({"q": "x", "limit": "51"}, "'limit' must be between 1 and 50"),
-    ({"q": "x", "page": "two"}, "'page' must be a whole number"),
-    ({"q": "x", "type": "video"}, "'type' must be one of article, faq, notice"),
-    ({"q": "x", "audience": "admins"}, "'audience' must be one of buyers, sellers, everyone"),
-    ({"q": "x", "category": "../etc"}, "'category' must be a category's folder name"),
-    ({"q": "x", "sort": "date"}, "unknown parameter 'sort'"),
-])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({}, "missing parameter 'q'"),
+        ({"q": "x" * 201}, "'q' is longer than 200 characters"),
+        ({"q": "x", "limit": "0"}, "'limit' must be between 1 and 50"),
+        ({"q": "x", "limit": "51"}, "'limit' must be between 1 and 50"),
+        ({"q": "x", "page": "two"}, "'page' must be a whole number"),
+        ({"q": "x", "type": "video"}, "'type' must be one of article, faq, notice"),
+        ({"q": "x", "audience": "admins"}, "'audience' must be one of buyers, sellers, everyone"),
+        ({"q": "x", "category": "../etc"}, "'category' must be a category's folder name"),
+        ({"q": "x", "sort": "date"}, "unknown parameter 'sort'"),
+    ],
+)
 def test_bad_parameters_are_rejected_with_a_reason(params, message):
     with pytest.raises(RequestError, match=re.escape(message)):
         SearchRequest.from_params(params)
@@ -145,7 +159,9 @@ def test_synonym_phrases_match_longest_first():
     vocab = Vocabulary.from_groups([("refund", "money back"), ("not received", "never arrived")])
     p = plan("i need my money back", vocab, known=lambda s: True, correct=lambda w: None)
     assert [[stems for stems, _ in concept] for concept in p.concepts] == [
-        [("need",)], [("refund",), ("monei", "back")]]
+        [("need",)],
+        [("refund",), ("monei", "back")],
+    ]
     assert dict(p.concepts[1]) == {("refund",): SYNONYM_WEIGHT, ("monei", "back"): 1.0}  # typed words first
     p = plan("parcel never arrived", vocab, known=lambda s: True, correct=lambda w: None)
     assert len(p.concepts) == 2

@@ -50,18 +50,21 @@ def test_suggest(api):
     assert status == 200 and body["suggestions"][0]["title"] in ("Refunds", "How long does a refund take?")
 
 
-@pytest.mark.parametrize("path, error", [
-    ("/api/search", "missing parameter 'q'"),
-    ("/api/search?q=" + "a" * 201, "'q' is longer than 200 characters"),
-    ("/api/search?q=x&limit=1000", "'limit' must be between 1 and 50"),
-    ("/api/search?q=x&page=-1", "'page' must be between 1 and 100"),
-    ("/api/search?q=x&type=pdf", "'type' must be one of article, faq, notice"),
-    ("/api/search?q=x&q=y", "parameter 'q' is given more than once"),
-    ("/api/search?q=%ff%fe", "the query string is not valid UTF-8"),
-    ("/api/search?q=x&debug=1", "unknown parameter 'debug'"),
-    ("/api/search?q=" + "a" * 3000, "the query string is longer than 2048 characters"),
-    ("/api/suggest?q=x&limit=99", "'limit' must be between 1 and 10"),
-])
+@pytest.mark.parametrize(
+    "path, error",
+    [
+        ("/api/search", "missing parameter 'q'"),
+        ("/api/search?q=" + "a" * 201, "'q' is longer than 200 characters"),
+        ("/api/search?q=x&limit=1000", "'limit' must be between 1 and 50"),
+        ("/api/search?q=x&page=-1", "'page' must be between 1 and 100"),
+        ("/api/search?q=x&type=pdf", "'type' must be one of article, faq, notice"),
+        ("/api/search?q=x&q=y", "parameter 'q' is given more than once"),
+        ("/api/search?q=%ff%fe", "the query string is not valid UTF-8"),
+        ("/api/search?q=x&debug=1", "unknown parameter 'debug'"),
+        ("/api/search?q=" + "a" * 3000, "the query string is longer than 2048 characters"),
+        ("/api/suggest?q=x&limit=99", "'limit' must be between 1 and 10"),
+    ],
+)
 def test_bad_requests_get_400_with_a_json_error(api, path, error):
     status, headers, body = call(api, path)
     assert status == 400 and headers["Content-Type"].startswith("application/json")
@@ -147,7 +150,8 @@ def test_rebuilt_index_is_picked_up_without_a_failed_request(search_project, ser
         worker.start()
     try:
         (project / "content/shipping/gift-wrapping.md").write_text(
-            "---\ntitle: Gift wrapping\n---\nAdd gift wrapping at checkout.\n")
+            "---\ntitle: Gift wrapping\n---\nAdd gift wrapping at checkout.\n"
+        )
         for _ in range(3):  # several swaps while requests run
             build(project / "mkdocs.yml")
         deadline = time.monotonic() + 10

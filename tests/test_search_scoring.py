@@ -60,12 +60,24 @@ def test_ranking_adds_up_to_whooshs_score_for_the_same_query(loaded):
     # the ranking must be Whoosh's own scores, times the constant 1 + 2·1².
     alternatives = [(("refund",), 1.0), (("money", "back"), 0.6), (("reimburs",), 0.6)]
     plan = Plan([alternatives], literal=["refund"])
-    clauses = [[Clause(field, stems, boost * field_weight)
-                for stems, boost in alternatives
-                for field, field_weight in (("title", 4.0), ("meta", 2.0), ("body", 1.0))]]
-    expected = whoosh_scores(loaded, Q.Or([
-        (Q.Term(c.field, c.stems[0]) if len(c.stems) == 1 else Q.Phrase(c.field, list(c.stems))).with_boost(c.boost)
-        for c in clauses[0]]))
+    clauses = [
+        [
+            Clause(field, stems, boost * field_weight)
+            for stems, boost in alternatives
+            for field, field_weight in (("title", 4.0), ("meta", 2.0), ("body", 1.0))
+        ]
+    ]
+    expected = whoosh_scores(
+        loaded,
+        Q.Or(
+            [
+                (Q.Term(c.field, c.stems[0]) if len(c.stems) == 1 else Q.Phrase(c.field, list(c.stems))).with_boost(
+                    c.boost
+                )
+                for c in clauses[0]
+            ]
+        ),
+    )
     total, ranked = ranking.rank(loaded.impacts, plan, clauses, positions=None, weight=lambda doc: 1.0, depth=500)
     assert total == len(expected) > 20
     assert [doc for _, doc in ranked] == sorted(expected, key=lambda d: (-expected[d], d))
@@ -73,11 +85,18 @@ def test_ranking_adds_up_to_whooshs_score_for_the_same_query(loaded):
 
 
 def test_filters_keep_only_matching_pages_and_count_them(loaded):
-    everything, _ = ranking.rank(loaded.impacts, Plan([[(("order",), 1.0)]], ["order"]),
-                                 [[Clause("body", ("order",), 1.0)]], None, lambda d: 1.0)
+    everything, _ = ranking.rank(
+        loaded.impacts, Plan([[(("order",), 1.0)]], ["order"]), [[Clause("body", ("order",), 1.0)]], None, lambda d: 1.0
+    )
     returns = loaded.groups[("category", "returns")]
-    total, ranked = ranking.rank(loaded.impacts, Plan([[(("order",), 1.0)]], ["order"]),
-                                 [[Clause("body", ("order",), 1.0)]], None, lambda d: 1.0, allowed=returns)
+    total, ranked = ranking.rank(
+        loaded.impacts,
+        Plan([[(("order",), 1.0)]], ["order"]),
+        [[Clause("body", ("order",), 1.0)]],
+        None,
+        lambda d: 1.0,
+        allowed=returns,
+    )
     assert 0 < total < everything
     assert {doc for _, doc in ranked} <= returns
 
@@ -101,7 +120,8 @@ def test_scores_of_an_unknown_format_are_refused(sample_site):
 def test_snippet_marks_accented_words_of_the_page_as_written():
     text = "Nous remboursons votre Café au lait. Le café est livré en 2 jours."
     assert snippet(text, {"cafe"}) == (
-        "Nous remboursons votre <mark>Café</mark> au lait. Le <mark>café</mark> est livré en 2 jours.")
+        "Nous remboursons votre <mark>Café</mark> au lait. Le <mark>café</mark> est livré en 2 jours."
+    )
 
 
 def test_snippet_survives_characters_that_fold_to_several():

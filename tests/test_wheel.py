@@ -16,8 +16,7 @@ pytestmark = pytest.mark.slow
 
 
 def run(*args, cwd=None, env=None):
-    result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True,
-                            text=True, timeout=600)
+    result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, f"{args}\n{result.stdout}\n{result.stderr}"
     return result
 
@@ -66,7 +65,6 @@ def test_installed_wheel_creates_and_builds_a_project(wheel, tmp_path):
     assert "kb-faq__item" in (site / "orders/index.html").read_text()
     # plain `mkdocs build` with the plugin gives the same pages
     run(bin_dir / "mkdocs", "build", "-q", "-d", "mkdocs-site", cwd=work / "helpdesk", env=env)
-    assert (work / "helpdesk/mkdocs-site/orders/index.html").read_text() == (
-        site / "orders/index.html").read_text()
+    assert (work / "helpdesk/mkdocs-site/orders/index.html").read_text() == (site / "orders/index.html").read_text()
     location = run(bin_dir / "python", "-c", "import kbgen; print(kbgen.__file__)", cwd=work, env=env)
     assert str(env_dir) in location.stdout

@@ -275,11 +275,7 @@ def check_lunr_port(site_dir: Path, queries: list[str]) -> None:
     except ImportError:
         print("lunr port check: mkdocs-material is not importable", file=sys.stderr)
         return
-    workers = sorted(
-        (Path(material.__file__).parent / "templates/assets/javascripts/workers").glob(
-            "search.*.min.js"
-        )
-    )
+    workers = sorted((Path(material.__file__).parent / "templates/assets/javascripts/workers").glob("search.*.min.js"))
     node = shutil.which("node")
     if not workers or node is None or not (HERE / "node_modules" / "lunr").is_dir():
         print("lunr port check: needs node, lunr and Material's worker bundle", file=sys.stderr)
@@ -359,9 +355,7 @@ def fmt(x: float | None) -> str:
 def print_table(systems: list[str], summary: dict, kinds_n: dict) -> None:
     groups = ["overall", *KINDS]
     head1 = f"{'':12}{'':>5} " + " ".join(f"| {s:^20} " for s in systems)
-    head2 = f"{'kind':12}{'n':>5} " + " ".join(
-        f"| {'MRR@10':>6} {'R@1':>6} {'R@5':>6} " for _ in systems
-    )
+    head2 = f"{'kind':12}{'n':>5} " + " ".join(f"| {'MRR@10':>6} {'R@1':>6} {'R@5':>6} " for _ in systems)
     print(head1)
     print(head2)
     print("-" * len(head2))
@@ -427,13 +421,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         ranked = [dedupe([mapper(u) for u in urls]) for urls in raw]
         per_query_ranked[system] = ranked
-        ranks = [
-            first_relevant_rank(r, e["relevant"]) for r, e in zip(ranked, entries, strict=True)
-        ]
-        by_kind = {
-            k: summarize([r for r, e in zip(ranks, entries, strict=True) if e["kind"] == k])
-            for k in KINDS
-        }
+        ranks = [first_relevant_rank(r, e["relevant"]) for r, e in zip(ranked, entries, strict=True)]
+        by_kind = {k: summarize([r for r, e in zip(ranks, entries, strict=True) if e["kind"] == k]) for k in KINDS}
         summary[system] = {
             "status": "ok",
             "note": note,
@@ -493,19 +482,11 @@ def main(argv: list[str] | None = None) -> int:
             r = rec["ranks"]["kbgen"]
             if r is None or r > MISS_RANK:
                 misses.append(rec)
-        print(
-            f"\nkbgen misses ({len(misses)} of {len(records)} queries: "
-            f"no relevant result in the top {MISS_RANK}):"
-        )
+        print(f"\nkbgen misses ({len(misses)} of {len(records)} queries: no relevant result in the top {MISS_RANK}):")
         for rec in misses:
             r = rec["ranks"]["kbgen"]
-            others = ", ".join(
-                f"{s} {rec['ranks'][s] or '-'}" for s in per_query_ranked if s != "kbgen"
-            )
-            print(
-                f"  [{rec['kind']}] {rec['q']!r}: rank {r or '>10'}"
-                + (f" ({others})" if others else "")
-            )
+            others = ", ".join(f"{s} {rec['ranks'][s] or '-'}" for s in per_query_ranked if s != "kbgen")
+            print(f"  [{rec['kind']}] {rec['q']!r}: rank {r or '>10'}" + (f" ({others})" if others else ""))
             print(
                 f"      want {rec['relevant'][0]}"
                 + (f" (+{len(rec['relevant']) - 1} more)" if len(rec["relevant"]) > 1 else "")

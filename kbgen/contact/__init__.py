@@ -16,6 +16,12 @@ from .hours import (
 )
 
 __all__ = [
-    "DAYS", "HoursError", "Schedule", "is_open", "next_change", "parse_duration",
-    "parse_schedule", "promise_text",
+    "DAYS",
+    "HoursError",
+    "Schedule",
+    "is_open",
+    "next_change",
+    "parse_duration",
+    "parse_schedule",
+    "promise_text",
 ]

@@ -195,7 +195,7 @@ def next_change(schedule: Schedule, at: dt.datetime) -> dt.datetime | None:
 
 
 def describe(schedule: Schedule, at: dt.datetime) -> str:
-    """"Open now" or "Closed · opens Tuesday 09:00" (in the channel's zone)."""
+    """ "Open now" or "Closed · opens Tuesday 09:00" (in the channel's zone)."""
     if is_open(schedule, at):
         return "Open now"
     nxt = next_change(schedule, at)

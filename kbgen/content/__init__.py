@@ -16,8 +16,16 @@ from .loader import load as _load
 from .model import Article, Category, FaqEntry, HelpCenter, Section
 
 __all__ = [
-    "Article", "Category", "Diagnostic", "FaqEntry", "HelpCenter", "Report", "Section",
-    "check_icons", "current_date", "load",
+    "Article",
+    "Category",
+    "Diagnostic",
+    "FaqEntry",
+    "HelpCenter",
+    "Report",
+    "Section",
+    "check_icons",
+    "current_date",
+    "load",
 ]
 
 

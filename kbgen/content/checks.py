@@ -65,8 +65,7 @@ def overdue_reviews(center: HelpCenter, report: Report, today: dt.date) -> None:
             report.warning(
                 article.path,
                 article.lines.get("review_by", 1),
-                f"review_by {article.review_by.isoformat()} has passed: review this page{who} "
-                "and set a new date",
+                f"review_by {article.review_by.isoformat()} has passed: review this page{who} and set a new date",
                 "review_by",
             )
 
@@ -75,14 +74,11 @@ def unknown_icons(center: HelpCenter, report: Report, icon_dirs) -> None:
     """Category icons must exist in the theme's ``.icons`` folders."""
     for category in center.categories:
         icon = category.icon
-        if icon and not any(
-            os.path.isfile(os.path.join(d, ".icons", f"{icon}.svg")) for d in icon_dirs
-        ):
+        if icon and not any(os.path.isfile(os.path.join(d, ".icons", f"{icon}.svg")) for d in icon_dirs):
             report.error(
                 category.path / "_category.yml",
                 category.lines.get("icon", 1),
-                f"unknown icon '{icon}': use a Material icon name such as "
-                "'material/truck-delivery-outline'",
+                f"unknown icon '{icon}': use a Material icon name such as 'material/truck-delivery-outline'",
                 "icon",
             )
 
@@ -108,12 +104,15 @@ def unknown_shortcodes(center: HelpCenter, report: Report) -> None:
             elif code.kind == "fact":
                 known, what = facts, "fact (see facts.yml)"
             else:
-                report.error(doc.path, code.line, f"unknown shortcode '{code.kind}'; use {{{{ fact:name }}}}, "
-                             f"{{{{ contact:id }}}} or {{{{ flow:id }}}}{did_you_mean(code.kind, SHORTCODE_KINDS)}")
+                report.error(
+                    doc.path,
+                    code.line,
+                    f"unknown shortcode '{code.kind}'; use {{{{ fact:name }}}}, "
+                    f"{{{{ contact:id }}}} or {{{{ flow:id }}}}{did_you_mean(code.kind, SHORTCODE_KINDS)}",
+                )
                 continue
             if code.id not in known:
-                report.error(doc.path, code.line,
-                             f"unknown {what} '{code.id}'{did_you_mean(code.id, known)}")
+                report.error(doc.path, code.line, f"unknown {what} '{code.id}'{did_you_mean(code.id, known)}")
 
 
 def hard_coded_facts(center: HelpCenter, report: Report, today: dt.date) -> None:
@@ -125,8 +124,12 @@ def hard_coded_facts(center: HelpCenter, report: Report, today: dt.date) -> None
             current = fact.render(today)
             same = written.replace(" ", "") == current.replace(" ", "")
             problem = "" if same else f" but the fact says {current}"
-            report.warning(doc.path, line, f"'{written}' is written by hand{problem}: write "
-                           f"{{{{ fact:{fact.name} }}}} so it follows {fact.label.lower()}")
+            report.warning(
+                doc.path,
+                line,
+                f"'{written}' is written by hand{problem}: write "
+                f"{{{{ fact:{fact.name} }}}} so it follows {fact.label.lower()}",
+            )
 
 
 def unknown_facts_in_data(center: HelpCenter, report: Report) -> None:
@@ -142,5 +145,4 @@ def unknown_facts_in_data(center: HelpCenter, report: Report) -> None:
     for path, line, text in texts:
         for code in shortcodes(text):
             if code.kind == "fact" and code.id not in known:
-                report.error(path, line, f"unknown fact (see facts.yml) '{code.id}'"
-                                         f"{did_you_mean(code.id, known)}")
+                report.error(path, line, f"unknown fact (see facts.yml) '{code.id}'{did_you_mean(code.id, known)}")

@@ -28,15 +28,34 @@ from .yamlfile import Lines, read_data_file
 CONTACT_FILE = "contact.yml"
 TYPES = ("phone", "email", "chat", "messaging", "social", "form", "post")
 TOP_KEYS = ("timezone", "holidays", "channels")
-CHANNEL_KEYS = ("id", "type", "label", "address", "url", "audience", "hours", "timezone",
-                "closed", "response_time", "response", "escalation", "script", "note", "app")
+CHANNEL_KEYS = (
+    "id",
+    "type",
+    "label",
+    "address",
+    "url",
+    "audience",
+    "hours",
+    "timezone",
+    "closed",
+    "response_time",
+    "response",
+    "escalation",
+    "script",
+    "note",
+    "app",
+)
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FACT_REF = re.compile(r"^\{\{\s*fact\s*:\s*([a-z0-9_]+)\s*\}\}$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _PHONE = re.compile(r"^\+[1-9][0-9 ()-]+$")
 _URL = re.compile(r"^https://[^\s/$.?#][^\s]*$")
-MESSAGING_APPS = {"whatsapp": "https://wa.me/{digits}", "telegram": "https://t.me/+{digits}",
-                  "signal": "https://signal.me/#p/+{digits}", "sms": "sms:+{digits}"}
+MESSAGING_APPS = {
+    "whatsapp": "https://wa.me/{digits}",
+    "telegram": "https://t.me/+{digits}",
+    "signal": "https://signal.me/#p/+{digits}",
+    "sms": "sms:+{digits}",
+}
 
 
 def load_contact(docs_dir: Path, report: Report) -> Contact | None:
@@ -80,14 +99,20 @@ def load_contact(docs_dir: Path, report: Report) -> Contact | None:
         if channel is None:
             continue
         if channel.id in seen_ids:
-            report.error(path, line("channels", i, "id"),
-                         f"duplicate channel id '{channel.id}' (first on line {seen_ids[channel.id]})")
+            report.error(
+                path,
+                line("channels", i, "id"),
+                f"duplicate channel id '{channel.id}' (first on line {seen_ids[channel.id]})",
+            )
             continue
         seen_ids[channel.id] = channel.line
         if channel.escalation is not None:
             if channel.escalation in seen_steps:
-                report.error(path, line("channels", i, "escalation"),
-                             f"escalation {channel.escalation} is already '{seen_steps[channel.escalation]}'")
+                report.error(
+                    path,
+                    line("channels", i, "escalation"),
+                    f"escalation {channel.escalation} is already '{seen_steps[channel.escalation]}'",
+                )
             seen_steps[channel.escalation] = channel.id
         contact.channels.append(channel)
     return contact
@@ -109,8 +134,7 @@ def _channel(raw, i: int, contact: Contact, path: Path, line: Lines, report: Rep
         error("id", f"channel 'id' must be a short lowercase name like 'chat' (got {cid!r})")
         ok = False
     if ctype not in TYPES:
-        error("type", f"unknown channel type '{ctype}'; use one of {', '.join(TYPES)}"
-                      f"{did_you_mean(str(ctype), TYPES)}")
+        error("type", f"unknown channel type '{ctype}'; use one of {', '.join(TYPES)}{did_you_mean(str(ctype), TYPES)}")
         ok = False
     if not isinstance(label, str) or not label.strip():
         error("label", "every channel needs a 'label' shoppers read, e.g. 'Live chat'")
@@ -184,16 +208,25 @@ def _channel(raw, i: int, contact: Contact, path: Path, line: Lines, report: Rep
             error("response_time", f"'response_time': {exc}")
             ok = False
     escalation = raw.get("escalation")
-    if escalation is not None and (isinstance(escalation, bool) or not isinstance(escalation, int)
-                                   or escalation < 1):
+    if escalation is not None and (isinstance(escalation, bool) or not isinstance(escalation, int) or escalation < 1):
         error("escalation", "'escalation' must be a whole number from 1 (the first step)")
         ok = False
     if not ok:
         return None
     return Channel(
-        id=cid, type=ctype, label=label.strip(), address=address, url=url, audience=audience,
-        schedule=schedule, response_minutes=minutes, response=str(raw.get("response") or ""),
-        escalation=escalation, script=script, note=str(raw.get("note") or ""),
-        line=line("channels", i), response_fact=response_fact,
+        id=cid,
+        type=ctype,
+        label=label.strip(),
+        address=address,
+        url=url,
+        audience=audience,
+        schedule=schedule,
+        response_minutes=minutes,
+        response=str(raw.get("response") or ""),
+        escalation=escalation,
+        script=script,
+        note=str(raw.get("note") or ""),
+        line=line("channels", i),
+        response_fact=response_fact,
         response_line=line("channels", i, "response_time"),
     )

@@ -54,8 +54,7 @@ class Report:
         """Report keys of ``mapping`` not in ``allowed``; True if there were any."""
         unknown = [key for key in mapping if key not in allowed]
         for key in unknown:
-            self.error(path, line_of(key),
-                       f"unknown key '{key}' in {what}{did_you_mean(str(key), allowed)}", str(key))
+            self.error(path, line_of(key), f"unknown key '{key}' in {what}{did_you_mean(str(key), allowed)}", str(key))
         return bool(unknown)
 
     @property
@@ -98,10 +97,7 @@ def format_github(diagnostics: list[Diagnostic]) -> str:
     lines = []
     for d in diagnostics:
         kind = "error" if d.severity == ERROR else "warning"
-        lines.append(
-            f"::{kind} file={_gh_escape(d.path, True)},line={d.line},title=kbgen::"
-            f"{_gh_escape(d.message)}"
-        )
+        lines.append(f"::{kind} file={_gh_escape(d.path, True)},line={d.line},title=kbgen::{_gh_escape(d.message)}")
     return "\n".join(lines)
 
 

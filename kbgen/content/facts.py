@@ -130,9 +130,11 @@ def _fact(name: str, raw, path: Path, line: Lines, report: Report) -> Fact | Non
         return None
     unit = str(raw.get("unit") or "")
     if unit and unit not in CURRENCIES and unit != "%" and unit not in TIME_UNITS:
-        report.error(path, line(*where, "unit"),
-                     f"unknown unit '{unit}'; use %, a currency ({', '.join(CURRENCIES)}) or "
-                     f"{', '.join(TIME_UNITS)}")
+        report.error(
+            path,
+            line(*where, "unit"),
+            f"unknown unit '{unit}'; use %, a currency ({', '.join(CURRENCIES)}) or {', '.join(TIME_UNITS)}",
+        )
         ok = False
     if unit and not isinstance(raw["value"], (int, float)):
         report.error(path, line(*where, "value"), f"fact '{name}' has a unit, so its value must be a number")
@@ -141,8 +143,7 @@ def _fact(name: str, raw, path: Path, line: Lines, report: Report) -> Fact | Non
     for i, change in enumerate(raw.get("changes") or []):
         start = parse_date(change.get("from")) if isinstance(change, dict) else None
         if start is None or "value" not in change:
-            report.error(path, line(*where, "changes", i),
-                         "a change needs 'from' (YYYY-MM-DD) and the new 'value'")
+            report.error(path, line(*where, "changes", i), "a change needs 'from' (YYYY-MM-DD) and the new 'value'")
             ok = False
             continue
         changes.append((start, change["value"]))
@@ -151,9 +152,16 @@ def _fact(name: str, raw, path: Path, line: Lines, report: Report) -> Fact | Non
         keywords = [keywords]
     if not ok:
         return None
-    return Fact(name, raw["value"], unit, str(raw.get("label") or name.replace("_", " ").capitalize()),
-                tuple(str(k).lower() for k in keywords), changes, str(raw.get("text") or ""),
-                line(*where))
+    return Fact(
+        name,
+        raw["value"],
+        unit,
+        str(raw.get("label") or name.replace("_", " ").capitalize()),
+        tuple(str(k).lower() for k in keywords),
+        changes,
+        str(raw.get("text") or ""),
+        line(*where),
+    )
 
 
 def _check_structured(facts: Facts, path: Path, line: Lines, report: Report) -> None:
@@ -161,8 +169,9 @@ def _check_structured(facts: Facts, path: Path, line: Lines, report: Report) -> 
 
     def need_fact(value, where: tuple, unit_kind: str | None = None) -> None:
         if isinstance(value, str) and value not in facts.facts:
-            report.error(path, line("structured_data", *where),
-                         f"unknown fact '{value}'{did_you_mean(value, facts.facts)}")
+            report.error(
+                path, line("structured_data", *where), f"unknown fact '{value}'{did_you_mean(value, facts.facts)}"
+            )
 
     for key in ("organization", "url"):
         if not data.get(key):
@@ -172,8 +181,9 @@ def _check_structured(facts: Facts, path: Path, line: Lines, report: Report) -> 
         if key in policy:
             need_fact(policy[key], ("return_policy", key))
     if policy and policy.get("fees", "free") not in ("free", "buyer_pays", "restocking_fee"):
-        report.error(path, line("structured_data", "return_policy", "fees"),
-                     "'fees' must be free, buyer_pays or restocking_fee")
+        report.error(
+            path, line("structured_data", "return_policy", "fees"), "'fees' must be free, buyer_pays or restocking_fee"
+        )
     shipping = data.get("shipping") or {}
     for key in ("free_over", "handling_days", "rate"):
         if key in shipping:
@@ -181,6 +191,7 @@ def _check_structured(facts: Facts, path: Path, line: Lines, report: Report) -> 
 
 
 # -- placeholders --------------------------------------------------------------------------
+
 
 def render_placeholders(text: str, facts: Facts, day: dt.date) -> str:
     """Replace ``{{ fact:name }}`` (outside code) with the value on ``day``."""
@@ -194,7 +205,7 @@ def render_placeholders(text: str, facts: Facts, day: dt.date) -> str:
         fact = facts.get(match.group("id"))
         if fact is None:
             continue  # reported by check_placeholders
-        out.append(text[pos:match.start()])
+        out.append(text[pos : match.start()])
         out.append(fact.render(day))
         pos = match.end()
     out.append(text[pos:])
@@ -209,7 +220,9 @@ def used_facts(text: str) -> list[str]:
 
 _NUMBER_UNIT = re.compile(
     r"(?P<all>(?P<cur>[€£$])\s?(?P<amount1>\d+(?:[.,]\d+)?)|(?P<amount2>\d+(?:\.\d+)?)\s?"
-    r"(?P<unit>%|percent|business days?|days?|hours?|minutes?|weeks?|months?))", re.I)
+    r"(?P<unit>%|percent|business days?|days?|hours?|minutes?|weeks?|months?))",
+    re.I,
+)
 _WORD = re.compile(r"[a-z]+")
 NEARBY_WORDS = 6
 
@@ -236,18 +249,18 @@ def hard_coded_values(body: str, facts: Facts, first_line: int = 1):
     for match in _NUMBER_UNIT.finditer(masked):
         line_start = masked.rfind("\n", 0, match.start()) + 1
         line_end = masked.find("\n", match.end())
-        if IGNORE_MARK in body[line_start:line_end if line_end != -1 else len(body)]:
+        if IGNORE_MARK in body[line_start : line_end if line_end != -1 else len(body)]:
             continue
         unit = (match.group("unit") or "").lower()
         currency = match.group("cur")
         amount = float((match.group("amount1") or match.group("amount2")).replace(",", "."))
-        before = _WORD.findall(masked[max(0, match.start() - 80):match.start()].lower())[-NEARBY_WORDS:]
-        after = _WORD.findall(masked[match.end():match.end() + 80].lower())[:NEARBY_WORDS]
+        before = _WORD.findall(masked[max(0, match.start() - 80) : match.start()].lower())[-NEARBY_WORDS:]
+        after = _WORD.findall(masked[match.end() : match.end() + 80].lower())[:NEARBY_WORDS]
         window = " " + " ".join(before + after) + " "
         candidates = [
-            fact for fact in keyed
-            if _same_kind(fact.unit, unit, currency)
-            and any(f" {k}" in window for k in fact.keywords)
+            fact
+            for fact in keyed
+            if _same_kind(fact.unit, unit, currency) and any(f" {k}" in window for k in fact.keywords)
         ]
         if candidates:
             same = [f for f in candidates if any(float(v) == amount for v in _values(f))]
@@ -266,8 +279,11 @@ def _same_kind(fact_unit: str, unit: str, currency: str | None) -> bool:
     if fact_unit == "%":
         return unit in ("%", "percent")
     if fact_unit:
-        return bool(unit) and unit.split()[-1].rstrip("s") == fact_unit.split()[-1].rstrip("s") and \
-            ("business" in unit) == ("business" in fact_unit)
+        return (
+            bool(unit)
+            and unit.split()[-1].rstrip("s") == fact_unit.split()[-1].rstrip("s")
+            and ("business" in unit) == ("business" in fact_unit)
+        )
     return False
 
 
@@ -319,8 +335,14 @@ def check_channel_facts(center, report: Report) -> None:
             continue
         fact = facts.get(channel.response_fact)
         if fact is None:
-            report.error(center.contact.path, channel.response_line,
-                         f"unknown fact '{channel.response_fact}'{did_you_mean(channel.response_fact, facts.facts)}")
+            report.error(
+                center.contact.path,
+                channel.response_line,
+                f"unknown fact '{channel.response_fact}'{did_you_mean(channel.response_fact, facts.facts)}",
+            )
         elif fact.unit not in MINUTES_PER:
-            report.error(center.contact.path, channel.response_line,
-                         f"fact '{fact.name}' is not a time (its unit is '{fact.unit or 'none'}')")
+            report.error(
+                center.contact.path,
+                channel.response_line,
+                f"fact '{fact.name}' is not a time (its unit is '{fact.unit or 'none'}')",
+            )

@@ -75,9 +75,14 @@ def _load(path: Path, report: Report) -> Flow | None:
     audience = data.get("audience", "everyone")
     if audience not in AUDIENCES:
         report.error(path, line("audience"), f"unknown audience '{audience}'; use one of {', '.join(AUDIENCES)}")
-    flow = Flow(id=path.stem, path=path, title=title, summary=str(data.get("summary") or ""),
-                audience=audience if audience in AUDIENCES else "everyone",
-                start=str(data.get("start") or ""))
+    flow = Flow(
+        id=path.stem,
+        path=path,
+        title=title,
+        summary=str(data.get("summary") or ""),
+        audience=audience if audience in AUDIENCES else "everyone",
+        start=str(data.get("start") or ""),
+    )
     seen: dict[str, int] = {}
 
     def node_id(value, where: tuple) -> str | None:
@@ -113,8 +118,7 @@ def _load(path: Path, report: Report) -> Flow | None:
         if not isinstance(raw_result, dict):
             report.error(path, line("results", i), "a result must be a mapping with id and title")
             continue
-        report.unknown_keys(path, raw_result, RESULT_KEYS, "a result",
-                            lambda key, i=i: line("results", i, key))
+        report.unknown_keys(path, raw_result, RESULT_KEYS, "a result", lambda key, i=i: line("results", i, key))
         rid = node_id(raw_result.get("id"), ("results", i, "id"))
         rtitle = str(raw_result.get("title") or "").strip()
         if not rtitle:
@@ -127,8 +131,9 @@ def _load(path: Path, report: Report) -> Flow | None:
                 label, target = "", link
             links.append((str(label), str(target)))
         if rid and rtitle:
-            flow.results.append(FlowResult(rid, rtitle, str(raw_result.get("text") or ""),
-                                           links, raw_result.get("channel")))
+            flow.results.append(
+                FlowResult(rid, rtitle, str(raw_result.get("text") or ""), links, raw_result.get("channel"))
+            )
     if not flow.results:
         report.error(path, line("results"), "a flow needs at least one result")
     flow.lines = line  # for check_references
@@ -142,14 +147,19 @@ def check_references(center: HelpCenter, report: Report) -> None:
         line: Lines = flow.lines
         ids = {n.id for n in [*flow.steps, *flow.results]}
         if flow.start not in ids:
-            report.error(flow.path, line("start"), f"'start' must name a step (got {flow.start!r})"
-                                                   f"{did_you_mean(flow.start, ids)}")
+            report.error(
+                flow.path,
+                line("start"),
+                f"'start' must name a step (got {flow.start!r}){did_you_mean(flow.start, ids)}",
+            )
         for i, step in enumerate(flow.steps):
             for j, answer in enumerate(step.answers):
                 if answer.next not in ids:
-                    report.error(flow.path, line("steps", i, "answers", j),
-                                 f"answer '{answer.label}' leads to unknown '{answer.next}'"
-                                 f"{did_you_mean(answer.next, ids)}")
+                    report.error(
+                        flow.path,
+                        line("steps", i, "answers", j),
+                        f"answer '{answer.label}' leads to unknown '{answer.next}'{did_you_mean(answer.next, ids)}",
+                    )
         for i, result in enumerate(flow.results):
             for j, (label, target) in enumerate(result.links):
                 try:
@@ -165,12 +175,16 @@ def check_references(center: HelpCenter, report: Report) -> None:
                 center.contact is None or center.contact.channel(str(result.channel)) is None
             ):
                 known = [c.id for c in center.contact.channels] if center.contact else []
-                report.error(flow.path, line("results", i, "channel"),
-                             f"unknown channel '{result.channel}'{did_you_mean(str(result.channel), known)}"
-                             + ("" if center.contact else "; add it to contact.yml"))
+                report.error(
+                    flow.path,
+                    line("results", i, "channel"),
+                    f"unknown channel '{result.channel}'{did_you_mean(str(result.channel), known)}"
+                    + ("" if center.contact else "; add it to contact.yml"),
+                )
         if flow.start in ids and _has_cycle(flow):
-            report.error(flow.path, line("steps"), "the answers go round in a circle; a flow must "
-                                                   "always move on to a result")
+            report.error(
+                flow.path, line("steps"), "the answers go round in a circle; a flow must always move on to a result"
+            )
         reachable = _reachable(flow)
         for node in [*flow.steps, *flow.results]:
             if flow.start in ids and node.id not in reachable:

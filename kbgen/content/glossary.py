@@ -96,15 +96,18 @@ def load_glossary(docs_dir: Path, report: Report) -> Glossary:
             key = name.casefold()
             if key in seen:
                 first, first_line = seen[key]
-                report.error(path, line(i, "term" if name == term else "synonyms"),
-                             f"duplicate glossary word '{name}': already used by '{first}' "
-                             f"on line {first_line}")
+                report.error(
+                    path,
+                    line(i, "term" if name == term else "synonyms"),
+                    f"duplicate glossary word '{name}': already used by '{first}' on line {first_line}",
+                )
                 duplicate = True
             else:
                 seen[key] = (term, line(i, "term"))
         if definition and not duplicate:
-            glossary.terms.append(Term(term, definition, tuple(names[1:]), str(item.get("link") or ""),
-                                       line(i, "term"), line(i, "link")))
+            glossary.terms.append(
+                Term(term, definition, tuple(names[1:]), str(item.get("link") or ""), line(i, "term"), line(i, "link"))
+            )
     return glossary
 
 

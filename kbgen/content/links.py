@@ -57,9 +57,7 @@ class Resolver:
         if _SCHEME.match(target) or target.startswith("//"):
             return None
         if target.startswith("/"):
-            raise LinkError(
-                f"absolute link '{target}': link to the .md file with a relative path instead"
-            )
+            raise LinkError(f"absolute link '{target}': link to the .md file with a relative path instead")
         path, _, anchor = target.partition("#")
         path = unquote(path.partition("?")[0])
         if not path:
@@ -82,9 +80,7 @@ class Resolver:
             raise LinkError(f"broken link: '{target}' does not exist{did_you_mean(path, names)}")
         if isinstance(page, FaqEntry):
             if anchor:
-                raise LinkError(
-                    f"link '{target}': a FAQ entry has no sections; drop '#{anchor}'"
-                )
+                raise LinkError(f"link '{target}': a FAQ entry has no sections; drop '#{anchor}'")
             return Target(page.page_src, page.slug)
         return self._check_anchor(dest, anchor, target)
 

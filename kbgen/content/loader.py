@@ -99,8 +99,7 @@ def _load_category(folder: Path, docs_dir: Path, report: Report) -> Category | N
             report.error(
                 first,
                 1,
-                f"unknown category '{folder.name}': add {folder.name}/{CATEGORY_FILE} "
-                "with at least a title",
+                f"unknown category '{folder.name}': add {folder.name}/{CATEGORY_FILE} with at least a title",
             )
         return None  # a folder of images or other static files
     meta, lines = _load_yaml_mapping(meta_file, report, schema.CATEGORY, "a category file")
@@ -167,8 +166,7 @@ def _load_faqs(folder: Path, docs_dir: Path, category: str, report: Report) -> l
             report.error(md, exc.line, exc.message)
             continue
         if parsed.meta is None:
-            report.error(md, 1, "missing front matter: a FAQ entry starts with '---', "
-                                "a 'question:' line and '---'")
+            report.error(md, 1, "missing front matter: a FAQ entry starts with '---', a 'question:' line and '---'")
             continue
         meta = schema.validate(parsed.meta, schema.FAQ, md, report, "a FAQ entry")
         if "question" not in meta:
@@ -216,8 +214,7 @@ def _load_article(
         if fields is schema.INDEX:
             meta: dict = {}
         else:
-            report.error(md, 1, "missing front matter: an article starts with '---', "
-                                "a 'title:' line and '---'")
+            report.error(md, 1, "missing front matter: an article starts with '---', a 'title:' line and '---'")
             return None
     else:
         meta = schema.validate(parsed.meta, fields, md, report, "front matter")
@@ -302,6 +299,8 @@ def _check_slug(path: Path, report: Report, what: str) -> None:
     if not _SLUG.match(stem):
         better = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
         report.error(
-            path, 1, f"{what} '{path.name}' must be lowercase words joined by hyphens "
-                     f"(it becomes the URL): rename it to '{better}{path.suffix}'"
+            path,
+            1,
+            f"{what} '{path.name}' must be lowercase words joined by hyphens "
+            f"(it becomes the URL): rename it to '{better}{path.suffix}'",
         )

@@ -31,8 +31,21 @@ from .yamlfile import YamlError, split_front_matter
 
 NOTICES_DIR = "notices"
 SEVERITIES = ("info", "warning", "incident", "resolved")
-KEYS = ("title", "severity", "audience", "categories", "start", "end", "updates", "type",
-        "product", "risk", "action", "refund", "summary")
+KEYS = (
+    "title",
+    "severity",
+    "audience",
+    "categories",
+    "start",
+    "end",
+    "updates",
+    "type",
+    "product",
+    "risk",
+    "action",
+    "refund",
+    "summary",
+)
 RECALL_KEYS = ("product", "risk", "action", "refund")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 UNTIL_RESOLVED = "until resolved"
@@ -135,8 +148,11 @@ def _load(md: Path, report: Report, zone: ZoneInfo, categories: set[str]) -> Not
         error(None, "missing required 'title'")
     severity = meta.get("severity")
     if severity not in SEVERITIES:
-        error("severity", f"unknown severity '{severity}'; use one of {', '.join(SEVERITIES)}"
-                          f"{did_you_mean(str(severity), SEVERITIES)}")
+        error(
+            "severity",
+            f"unknown severity '{severity}'; use one of {', '.join(SEVERITIES)}"
+            f"{did_you_mean(str(severity), SEVERITIES)}",
+        )
     audience = meta.get("audience", "everyone")
     if audience not in schema.AUDIENCES:
         error("audience", f"unknown audience '{audience}'; use one of {', '.join(schema.AUDIENCES)}")
@@ -148,8 +164,7 @@ def _load(md: Path, report: Report, zone: ZoneInfo, categories: set[str]) -> Not
             error("categories", f"unknown category '{cat}'{did_you_mean(str(cat), categories)}")
     start = parse_time(meta.get("start"), zone)
     if start is None:
-        error("start", f"'start': '{meta.get('start')}' is not a date or time (2026-11-20 or "
-                       "2026-11-20T10:40+00:00)")
+        error("start", f"'start': '{meta.get('start')}' is not a date or time (2026-11-20 or 2026-11-20T10:40+00:00)")
     raw_end = meta.get("end", UNTIL_RESOLVED)
     end = None
     if str(raw_end).strip().lower() != UNTIL_RESOLVED:
@@ -163,8 +178,9 @@ def _load(md: Path, report: Report, zone: ZoneInfo, categories: set[str]) -> Not
         when = parse_time(item.get("time"), zone) if isinstance(item, dict) else None
         text = str(item.get("text") or "").strip() if isinstance(item, dict) else ""
         if when is None or not text:
-            report.error(md, line("updates") + i + 1, "each update needs a 'time' (date and time) "
-                                                      "and a 'text'", "updates")
+            report.error(
+                md, line("updates") + i + 1, "each update needs a 'time' (date and time) and a 'text'", "updates"
+            )
             ok = False
             continue
         updates.append(Update(when, text))
@@ -181,6 +197,20 @@ def _load(md: Path, report: Report, zone: ZoneInfo, categories: set[str]) -> Not
         error("type", f"unknown notice type '{kind}'; use notice or recall")
     if not ok:
         return None
-    return Notice(md.stem, md, title, severity, parsed.body, parsed.body_line, start, end,
-                  audience, tuple(cats), updates, kind, str(meta.get("summary") or ""), recall,
-                  parsed.meta.lines)
+    return Notice(
+        md.stem,
+        md,
+        title,
+        severity,
+        parsed.body,
+        parsed.body_line,
+        start,
+        end,
+        audience,
+        tuple(cats),
+        updates,
+        kind,
+        str(meta.get("summary") or ""),
+        recall,
+        parsed.meta.lines,
+    )

@@ -96,9 +96,7 @@ def validate(doc: Document, schema: dict[str, Field], path, report: Report, what
         line = doc.line(key)
         field = schema.get(key)
         if field is None:
-            report.error(
-                path, line, f"unknown key '{key}' in {what}{did_you_mean(key, schema)}", key
-            )
+            report.error(path, line, f"unknown key '{key}' in {what}{did_you_mean(key, schema)}", key)
             continue
         ok, result = _check(field, value)
         if ok:
@@ -136,16 +134,13 @@ def _check(field: Field, value: object) -> tuple[bool, object]:
     if kind == "audience":
         if value not in AUDIENCES:
             return False, (
-                f"unknown audience '{value}'; use one of {', '.join(AUDIENCES)}"
-                f"{did_you_mean(str(value), AUDIENCES)}"
+                f"unknown audience '{value}'; use one of {', '.join(AUDIENCES)}{did_you_mean(str(value), AUDIENCES)}"
             )
         return True, value
     if kind == "tags":
         if isinstance(value, str):
             value = [t.strip() for t in value.split(",")]
-        if not isinstance(value, list) or not all(
-            isinstance(t, (str, int)) and str(t).strip() for t in value
-        ):
+        if not isinstance(value, list) or not all(isinstance(t, (str, int)) and str(t).strip() for t in value):
             return False, "must be a list of words, e.g. [returns, refund]"
         return True, tuple(str(t).strip() for t in value)
     if kind == "changes":
@@ -156,8 +151,7 @@ def _check(field: Field, value: object) -> tuple[bool, object]:
             date = parse_date(item.get("date")) if isinstance(item, dict) else None
             summary = item.get("summary") if isinstance(item, dict) else None
             if date is None or not isinstance(summary, str) or not summary.strip():
-                return False, (f"each change needs a date (YYYY-MM-DD) and a one-line summary; "
-                               f"got {item!r}")
+                return False, (f"each change needs a date (YYYY-MM-DD) and a one-line summary; got {item!r}")
             changes.append((date, summary.strip()))
         return True, sorted(changes, reverse=True)
     if kind == "list":

@@ -103,7 +103,7 @@ def split_front_matter(text: str) -> MarkdownFile:
             raise YamlError("front matter starts with '---' but has no closing '---'", 1)
         return MarkdownFile(None, text, 1, False)
     meta = parse(match.group(1), first_line=2)
-    body = text[match.end():]
+    body = text[match.end() :]
     body_line = text[: match.end()].count("\n") + 1
     return MarkdownFile(meta, body, body_line, True)
 

@@ -55,8 +55,7 @@ def read_json(environ) -> dict:
     if length > MAX_BODY:
         raise BadRequest(f"the body is larger than {MAX_BODY} bytes", "413 Content Too Large")
     if not environ.get("CONTENT_TYPE", "").startswith("application/json"):
-        raise BadRequest("send JSON with Content-Type: application/json",
-                         "415 Unsupported Media Type")
+        raise BadRequest("send JSON with Content-Type: application/json", "415 Unsupported Media Type")
     raw = environ["wsgi.input"].read(length) if length else b""
     try:
         body = json.loads(raw.decode("utf-8"))

@@ -28,8 +28,13 @@ class Report:
     per_day: list[tuple[str, int]] = field(default_factory=list)
 
 
-def build_report(store, since: dt.datetime, until: dt.datetime, titles: dict[str, str] | None = None,
-                 overdue: list[dict] | None = None) -> Report:
+def build_report(
+    store,
+    since: dt.datetime,
+    until: dt.datetime,
+    titles: dict[str, str] | None = None,
+    overdue: list[dict] | None = None,
+) -> Report:
     titles = titles or {}
     report = Report(since, until, overdue=overdue or [])
     rows = store.searches(since, until)
@@ -44,34 +49,36 @@ def build_report(store, since: dt.datetime, until: dt.datetime, titles: dict[str
             opened[query] += 1
     report.top_queries = [(q, c, sum(hits[q]) / len(hits[q])) for q, c in counts.most_common(TOP)]
     report.no_results = [(q, c) for q, c in counts.most_common() if max(hits[q]) == 0][:TOP]
-    report.never_opened = [(q, c) for q, c in counts.most_common()
-                           if max(hits[q]) > 0 and opened[q] == 0][:TOP]
+    report.never_opened = [(q, c) for q, c in counts.most_common() if max(hits[q]) > 0 and opened[q] == 0][:TOP]
     votes = store.votes(since, until)
     report.votes = len(votes)
     pages: dict[str, dict] = {}
     for url, helpful, reason in votes:
-        page = pages.setdefault(url, {"url": url, "title": titles.get(url, url), "yes": 0, "no": 0,
-                                      "reasons": []})
+        page = pages.setdefault(url, {"url": url, "title": titles.get(url, url), "yes": 0, "no": 0, "reasons": []})
         page["yes" if helpful else "no"] += 1
         if not helpful and reason:
             page["reasons"].append(reason)
     report.least_helpful = sorted(
-        (p for p in pages.values() if p["no"]),
-        key=lambda p: (-p["no"] / (p["yes"] + p["no"]), -p["no"], p["url"]))[:TOP]
+        (p for p in pages.values() if p["no"]), key=lambda p: (-p["no"] / (p["yes"] + p["no"]), -p["no"], p["url"])
+    )[:TOP]
     return report
 
 
 def as_text(report: Report) -> str:
-    lines = [f"kbgen report {report.since:%Y-%m-%d} to {report.until:%Y-%m-%d}: "
-             f"{report.searches} searches, {report.votes} votes", ""]
+    lines = [
+        f"kbgen report {report.since:%Y-%m-%d} to {report.until:%Y-%m-%d}: "
+        f"{report.searches} searches, {report.votes} votes",
+        "",
+    ]
 
     def section(title: str, rows: list[str]) -> None:
         lines.append(title)
         lines.extend(rows or ["  (none)"])
         lines.append("")
 
-    section("Top queries (searches, average results)",
-            [f"  {c:5}  {avg:5.1f}  {q}" for q, c, avg in report.top_queries])
+    section(
+        "Top queries (searches, average results)", [f"  {c:5}  {avg:5.1f}  {q}" for q, c, avg in report.top_queries]
+    )
     section("Queries with no results (content gaps)", [f"  {c:5}  {q}" for q, c in report.no_results])
     section("Queries whose results are never opened", [f"  {c:5}  {q}" for q, c in report.never_opened])
     rows = []
@@ -80,9 +87,10 @@ def as_text(report: Report) -> str:
         rows.append(f"  {share:4.0%} helpful ({p['yes']} yes, {p['no']} no)  {p['title']}  {p['url']}")
         rows.extend(f"           - {r}" for r in p["reasons"][:5])
     section("Least helpful pages", rows)
-    section("Pages past their review date",
-            [f"  {o['review_by']}  {o['title']}  ({o['path']}, {o['owner'] or 'no owner'})"
-             for o in report.overdue])
+    section(
+        "Pages past their review date",
+        [f"  {o['review_by']}  {o['title']}  ({o['path']}, {o['owner'] or 'no owner'})" for o in report.overdue],
+    )
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -96,11 +104,15 @@ def _bars(rows: list[tuple[str, int]], label: str) -> str:
     for i, (name, n) in enumerate(rows):
         width = max(2, int(360 * n / top))
         y = i * 22
-        bars.append(f'<text x="0" y="{y + 15}" class="l">{escape(name[:48])}</text>'
-                    f'<rect x="330" y="{y + 4}" width="{width}" height="14" rx="2"></rect>'
-                    f'<text x="{336 + width}" y="{y + 15}">{n}</text>')
-    return (f'<svg role="img" aria-label="{escape(label)}" width="760" height="{height}" '
-            f'viewBox="0 0 760 {height}">{"".join(bars)}</svg>')
+        bars.append(
+            f'<text x="0" y="{y + 15}" class="l">{escape(name[:48])}</text>'
+            f'<rect x="330" y="{y + 4}" width="{width}" height="14" rx="2"></rect>'
+            f'<text x="{336 + width}" y="{y + 15}">{n}</text>'
+        )
+    return (
+        f'<svg role="img" aria-label="{escape(label)}" width="760" height="{height}" '
+        f'viewBox="0 0 760 {height}">{"".join(bars)}</svg>'
+    )
 
 
 def as_html(report: Report, site_name: str = "Help center") -> str:
@@ -108,15 +120,13 @@ def as_html(report: Report, site_name: str = "Help center") -> str:
         if not rows:
             return "<p>None in this period.</p>"
         head = "".join(f"<th scope=col>{escape(h)}</th>" for h in headers)
-        body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
-                       for row in rows)
+        body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
     helpful_rows = []
     for p in report.least_helpful:
         share = p["yes"] / (p["yes"] + p["no"])
-        helpful_rows.append((p["title"], p["url"], f"{share:.0%}", p["yes"], p["no"],
-                             " / ".join(p["reasons"][:5])))
+        helpful_rows.append((p["title"], p["url"], f"{share:.0%}", p["yes"], p["no"], " / ".join(p["reasons"][:5])))
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{escape(site_name)}: search and feedback report</title>
 <style>

@@ -152,22 +152,23 @@ class Store(abc.ABC):
         normalized = normalize_query(query)
         if not normalized:
             return None
-        rows = self._run(self._returning(
-            "INSERT INTO kb_searches (at, query, hits, browser) VALUES (?, ?, ?, ?)"),
-            (self._ts(at or _now()), normalized, int(hits), browser[:64]), fetch=True)
+        rows = self._run(
+            self._returning("INSERT INTO kb_searches (at, query, hits, browser) VALUES (?, ?, ?, ?)"),
+            (self._ts(at or _now()), normalized, int(hits), browser[:64]),
+            fetch=True,
+        )
         return rows[0][0] if rows else None
 
     def record_open(self, search_id: int, url: str, browser: str = "", at=None) -> bool:
         changed = self._run(
-            "UPDATE kb_searches SET opened_url = ?, opened_at = ? "
-            "WHERE id = ? AND browser = ? AND opened_url IS NULL",
-            (url, self._ts(at or _now()), int(search_id), browser[:64]))
+            "UPDATE kb_searches SET opened_url = ?, opened_at = ? WHERE id = ? AND browser = ? AND opened_url IS NULL",
+            (url, self._ts(at or _now()), int(search_id), browser[:64]),
+        )
         return bool(changed)
 
     def record_vote(self, url: str, helpful: bool, reason: str, browser: str, at=None) -> None:
         """One vote per page per browser: a second vote replaces the first."""
-        self._run(self._upsert_vote(), (self._ts(at or _now()), url, self._bool(helpful),
-                                        reason[:500], browser[:64]))
+        self._run(self._upsert_vote(), (self._ts(at or _now()), url, self._bool(helpful), reason[:500], browser[:64]))
 
     def purge(self, older_than_days: int) -> int:
         cutoff = self._ts(_now() - dt.timedelta(days=older_than_days))
@@ -177,12 +178,18 @@ class Store(abc.ABC):
 
     # -- reading (for reports) ---------------------------------------------------
     def searches(self, since: dt.datetime, until: dt.datetime) -> list[tuple]:
-        return self._run("SELECT query, hits, opened_url FROM kb_searches WHERE at >= ? AND at < ?",
-                         (self._ts(since), self._ts(until)), fetch=True)
+        return self._run(
+            "SELECT query, hits, opened_url FROM kb_searches WHERE at >= ? AND at < ?",
+            (self._ts(since), self._ts(until)),
+            fetch=True,
+        )
 
     def votes(self, since: dt.datetime, until: dt.datetime) -> list[tuple]:
-        rows = self._run("SELECT url, helpful, reason FROM kb_votes WHERE at >= ? AND at < ?",
-                         (self._ts(since), self._ts(until)), fetch=True)
+        rows = self._run(
+            "SELECT url, helpful, reason FROM kb_votes WHERE at >= ? AND at < ?",
+            (self._ts(since), self._ts(until)),
+            fetch=True,
+        )
         return [(url, bool(helpful), reason) for url, helpful, reason in rows]
 
     def counts(self) -> tuple[int, int]:
@@ -201,9 +208,11 @@ class Store(abc.ABC):
         return sql + " RETURNING id"
 
     def _upsert_vote(self) -> str:
-        return ("INSERT INTO kb_votes (at, url, helpful, reason, browser) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (url, browser) DO UPDATE SET at = excluded.at, "
-                "helpful = excluded.helpful, reason = excluded.reason")
+        return (
+            "INSERT INTO kb_votes (at, url, helpful, reason, browser) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (url, browser) DO UPDATE SET at = excluded.at, "
+            "helpful = excluded.helpful, reason = excluded.reason"
+        )
 
 
 class SQLiteStore(Store):
@@ -213,8 +222,7 @@ class SQLiteStore(Store):
         path = Path(self.url)
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            conn = sqlite3.connect(path, timeout=30, isolation_level="DEFERRED",
-                                   check_same_thread=True)
+            conn = sqlite3.connect(path, timeout=30, isolation_level="DEFERRED", check_same_thread=True)
         except sqlite3.Error as exc:
             raise StoreError(f"{path}: {exc}") from None
         conn.execute("PRAGMA journal_mode=WAL")
@@ -257,7 +265,7 @@ def open_store(url: str | os.PathLike) -> Store:
     if scheme in ("postgresql", "postgres"):
         return PostgresStore(url)
     if scheme == "sqlite":  # sqlite:///relative/file or sqlite:////absolute/file
-        return SQLiteStore(unquote(url[len("sqlite:///"):]))
+        return SQLiteStore(unquote(url[len("sqlite:///") :]))
     if scheme and len(scheme) > 1:
         raise StoreError(f"unsupported database URL '{url}': use sqlite:///file or postgresql://...")
     return SQLiteStore(url)

@@ -20,7 +20,22 @@ from .terms import mark_terms, search_definitions
 from .views import page_view
 
 __all__ = [
-    "GLOSSARY_SRC", "HOME_SRC", "NOTICES_SRC", "SEARCH_SRC", "UPDATES_SRC", "Layout", "PageKind",
-    "channel_view", "contact_view", "faq_accordion", "feeds", "flow_view", "mark_terms", "notices",
-    "page_view", "policies", "search_definitions", "seo",
+    "GLOSSARY_SRC",
+    "HOME_SRC",
+    "NOTICES_SRC",
+    "SEARCH_SRC",
+    "UPDATES_SRC",
+    "Layout",
+    "PageKind",
+    "channel_view",
+    "contact_view",
+    "faq_accordion",
+    "feeds",
+    "flow_view",
+    "mark_terms",
+    "notices",
+    "page_view",
+    "policies",
+    "search_definitions",
+    "seo",
 ]

@@ -25,8 +25,15 @@ ICONS = {
     "form": "material/form-select",
     "post": "material/mailbox-outline",
 }
-VERBS = {"phone": "answers", "chat": "replies", "messaging": "replies", "social": "replies",
-         "email": "answered", "form": "answered", "post": "answered"}
+VERBS = {
+    "phone": "answers",
+    "chat": "replies",
+    "messaging": "replies",
+    "social": "replies",
+    "email": "answered",
+    "form": "answered",
+    "post": "answered",
+}
 
 
 def channel_view(channel: Channel, subject: str | None = None) -> dict:
@@ -58,8 +65,7 @@ def channel_view(channel: Channel, subject: str | None = None) -> dict:
     }
 
 
-def contact_view(contact: Contact | None, audience: str = "everyone",
-                 subject: str | None = None) -> dict | None:
+def contact_view(contact: Contact | None, audience: str = "everyone", subject: str | None = None) -> dict | None:
     if contact is None or not contact.channels:
         return None
     channels = [channel_view(c, subject) for c in contact.for_audience(audience)]
@@ -75,8 +81,7 @@ def _html(text: str) -> str:
     return markdown.markdown(text, extensions=["attr_list"]) if text.strip() else ""
 
 
-def flow_view(flow: Flow, contact: Contact | None, resolver: Resolver,
-              url_for: Callable[[str], str]) -> dict:
+def flow_view(flow: Flow, contact: Contact | None, resolver: Resolver, url_for: Callable[[str], str]) -> dict:
     def link(label: str, target: str) -> dict | None:
         try:
             resolved = resolver.resolve(flow.src, target)
@@ -90,21 +95,27 @@ def flow_view(flow: Flow, contact: Contact | None, resolver: Resolver,
     results = []
     for result in flow.results:
         channel = contact.channel(result.channel) if (contact and result.channel) else None
-        results.append({
-            "id": result.id,
-            "title": result.title,
-            "html": _html(result.text),
-            "links": [v for v in (link(lbl, tgt) for lbl, tgt in result.links) if v],
-            "channel": channel_view(channel, subject=flow.title) if channel else None,
-        })
+        results.append(
+            {
+                "id": result.id,
+                "title": result.title,
+                "html": _html(result.text),
+                "links": [v for v in (link(lbl, tgt) for lbl, tgt in result.links) if v],
+                "channel": channel_view(channel, subject=flow.title) if channel else None,
+            }
+        )
     return {
         "id": flow.id,
         "title": flow.title,
         "summary": flow.summary,
         "start": flow.start,
         "steps": [
-            {"id": s.id, "question": s.question, "help": _html(s.help),
-             "answers": [{"label": a.label, "next": a.next} for a in s.answers]}
+            {
+                "id": s.id,
+                "question": s.question,
+                "help": _html(s.help),
+                "answers": [{"label": a.label, "next": a.next} for a in s.answers],
+            }
             for s in sorted(flow.steps, key=lambda s: s.id != flow.start)
         ],
         "results": results,

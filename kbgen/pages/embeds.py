@@ -24,9 +24,8 @@ def to_markers(markdown: str) -> str:
     for match in SHORTCODE.finditer(masked):
         if match.group("kind") not in KINDS:
             continue
-        out.append(markdown[pos:match.start()])
-        out.append(f'\n\n<div class="kb-embed" data-kb-embed="{match.group("kind")}:'
-                   f'{match.group("id")}"></div>\n\n')
+        out.append(markdown[pos : match.start()])
+        out.append(f'\n\n<div class="kb-embed" data-kb-embed="{match.group("kind")}:{match.group("id")}"></div>\n\n')
         pos = match.end()
     out.append(markdown[pos:])
     return "".join(out)

@@ -17,7 +17,9 @@ FAQ_HEADING_ID = "faq"
 
 
 def faq_accordion(
-    category: Category, rebase: Callable[[FaqEntry], str], heading: str = "Questions and answers",
+    category: Category,
+    rebase: Callable[[FaqEntry], str],
+    heading: str = "Questions and answers",
     contact_link: str | None = None,
 ) -> str:
     """``contact_link``: a Markdown link target (relative to the category page) for
@@ -38,8 +40,11 @@ def _ordered(entries: list[FaqEntry]) -> list[FaqEntry]:
 def _entry(entry: FaqEntry, answer: str, contact_link: str | None) -> str:
     slug = escape(entry.slug)
     glossary_off = "" if entry.glossary else ' data-kb-glossary="off"'
-    contact = (f'<p class="kb-faq__contact" markdown="1">Still need help? '
-               f'[Contact us]({contact_link})</p>\n\n' if contact_link else "")
+    contact = (
+        f'<p class="kb-faq__contact" markdown="1">Still need help? [Contact us]({contact_link})</p>\n\n'
+        if contact_link
+        else ""
+    )
     return (
         f'<details class="kb-faq__item" id="{slug}" data-kb-faq markdown="1">\n'
         f'<summary class="kb-faq__question">{escape(entry.question)}</summary>\n'

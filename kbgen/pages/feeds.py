@@ -10,8 +10,9 @@ from . import notices, policies
 from .layout import Layout
 
 
-def write(layout: Layout, center: HelpCenter, url_for: Callable[[str], str], site_url: str,
-          site_name: str, site_dir: str) -> None:
+def write(
+    layout: Layout, center: HelpCenter, url_for: Callable[[str], str], site_url: str, site_name: str, site_dir: str
+) -> None:
     """Write the feeds the help center has into ``site_dir``."""
     for wanted, module in ((layout.notices, notices), (layout.has_updates, policies)):
         if wanted:

@@ -40,14 +40,14 @@ class Layout:
     def __init__(self, center: HelpCenter):
         self.center = center
         self.pages: dict[str, Article | Category] = {
-            src: page for src, page in center.by_src().items()
-            if isinstance(page, (Article, Category))
+            src: page for src, page in center.by_src().items() if isinstance(page, (Article, Category))
         }
         self.flows = {flow.src: flow for flow in center.flows}
         self.notices = {notice.src: notice for notice in center.notices}
         self.has_glossary = bool(center.glossary and center.glossary.terms)
         self.has_updates = any(a.changes for a in center.articles) or bool(
-            center.facts and any(f.changes for f in center.facts.facts.values()))
+            center.facts and any(f.changes for f in center.facts.facts.values())
+        )
 
     @cached_property
     def contact_status(self) -> dict | None:

@@ -18,8 +18,7 @@ from ..content.notices import Notice
 
 FEED_FILE = "notices.xml"
 ATOM = "http://www.w3.org/2005/Atom"
-SEVERITY_LABELS = {"info": "Information", "warning": "Warning", "incident": "Incident",
-                   "resolved": "Resolved"}
+SEVERITY_LABELS = {"info": "Information", "warning": "Warning", "incident": "Incident", "resolved": "Resolved"}
 
 
 def _when(moment: dt.datetime, zone: str) -> dict:
@@ -48,8 +47,9 @@ def notice_view(notice: Notice, url_for: Callable[[str], str], zone: str) -> dic
     }
 
 
-def banners(center: HelpCenter, category: str | None, url_for, now: dt.datetime,
-            everywhere: bool = False) -> list[dict]:
+def banners(
+    center: HelpCenter, category: str | None, url_for, now: dt.datetime, everywhere: bool = False
+) -> list[dict]:
     """Notices not yet ended that belong on a page of ``category``."""
     shown = []
     for notice in center.notices:
@@ -64,8 +64,10 @@ def banners(center: HelpCenter, category: str | None, url_for, now: dt.datetime,
 def listing(center: HelpCenter, url_for, now: dt.datetime) -> dict:
     current = [n for n in center.notices if not n.ended(now)]
     past = [n for n in center.notices if n.ended(now)]
-    view = lambda items: [notice_view(n, url_for, center.zone) for n in  # noqa: E731
-                          sorted(items, key=lambda n: n.start, reverse=True)]
+    view = lambda items: [
+        notice_view(n, url_for, center.zone)
+        for n in sorted(items, key=lambda n: n.start, reverse=True)  # noqa: E731
+    ]
     return {"current": view(current), "past": view(past)}
 
 
@@ -95,8 +97,7 @@ def atom_feed(center: HelpCenter, url_for, site_url: str, title: str) -> bytes:
         link = base + url_for(notice.src)
         updates = notice.updates or []
         for index, update in enumerate(updates):
-            entries.append((update.time, f"{notice.title}: {update.text}", link,
-                            f"{link}#update-{index}", update.text))
+            entries.append((update.time, f"{notice.title}: {update.text}", link, f"{link}#update-{index}", update.text))
         if not updates:
             entries.append((notice.start, notice.title, link, link, notice.summary or notice.title))
     entries.sort(key=lambda e: e[0], reverse=True)

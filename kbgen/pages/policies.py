@@ -29,8 +29,14 @@ def upcoming_changes(center: HelpCenter, names: list[str], today: dt.date) -> li
         if fact is None:
             continue
         for start, value in fact.upcoming(today):
-            notices.append({"date": _date(start), "label": fact.label,
-                            "value": fact.render(today, value), "now": fact.render(today)})
+            notices.append(
+                {
+                    "date": _date(start),
+                    "label": fact.label,
+                    "value": fact.render(today, value),
+                    "now": fact.render(today),
+                }
+            )
     return sorted(notices, key=lambda n: n["date"]["iso"])
 
 
@@ -39,8 +45,16 @@ def all_changes(center: HelpCenter, url_for: Callable[[str], str]) -> list[dict]
     entries = []
     for article in center.articles:
         for index, (date, summary) in enumerate(article.changes):
-            entries.append({"date": _date(date), "summary": summary, "title": article.title,
-                            "url": url_for(article.src), "src": article.src, "index": index})
+            entries.append(
+                {
+                    "date": _date(date),
+                    "summary": summary,
+                    "title": article.title,
+                    "url": url_for(article.src),
+                    "src": article.src,
+                    "index": index,
+                }
+            )
     entries.sort(key=lambda e: (e["date"]["iso"], e["title"]), reverse=True)
     return entries
 
@@ -53,8 +67,7 @@ def scheduled_changes(center: HelpCenter, today: dt.date) -> list[dict]:
     return upcoming_changes(center, names, today)
 
 
-def atom_feed(center: HelpCenter, url_for: Callable[[str], str], site_url: str,
-              title: str) -> bytes:
+def atom_feed(center: HelpCenter, url_for: Callable[[str], str], site_url: str, title: str) -> bytes:
     """An Atom 1.0 feed of policy changes; ids and dates come from content only."""
     base = site_url.rstrip("/") + "/"
     entries = all_changes(center, url_for)
@@ -96,8 +109,12 @@ def organization_jsonld(center: HelpCenter, today: dt.date) -> dict | None:
         return fact.unit if fact else ""
 
     country = data.get("country")
-    org: dict = {"@type": "Organization", "@id": data["url"].rstrip("/") + "/#organization",
-                 "name": data["organization"], "url": data["url"]}
+    org: dict = {
+        "@type": "Organization",
+        "@id": data["url"].rstrip("/") + "/#organization",
+        "name": data["organization"],
+        "url": data["url"],
+    }
     policy = data.get("return_policy")
     if policy:
         days = value(policy.get("days"))
@@ -116,29 +133,34 @@ def organization_jsonld(center: HelpCenter, today: dt.date) -> dict | None:
             "restocking_fee": "https://schema.org/RestockingFees",
         }[fees]
         if policy.get("restocking_fee") and unit(policy["restocking_fee"]) == "%":
-            return_policy["restockingFee"] = {"@type": "QuantitativeValue",
-                                              "value": value(policy["restocking_fee"]),
-                                              "unitText": "percent"}
+            return_policy["restockingFee"] = {
+                "@type": "QuantitativeValue",
+                "value": value(policy["restocking_fee"]),
+                "unitText": "percent",
+            }
         return_policy["returnMethod"] = "https://schema.org/ReturnByMail"
         org["hasMerchantReturnPolicy"] = return_policy
     graph = [org]
     shipping = data.get("shipping")
     if shipping:
-        details: dict = {"@type": "OfferShippingDetails",
-                         "@id": data["url"].rstrip("/") + "/#shipping"}
+        details: dict = {"@type": "OfferShippingDetails", "@id": data["url"].rstrip("/") + "/#shipping"}
         if country:
             details["shippingDestination"] = {"@type": "DefinedRegion", "addressCountry": country}
         free_over = shipping.get("free_over")
         if free_over:
             details["freeShippingThreshold"] = {
-                "@type": "MonetaryAmount", "value": value(free_over), "currency": unit(free_over)}
+                "@type": "MonetaryAmount",
+                "value": value(free_over),
+                "currency": unit(free_over),
+            }
         handling = shipping.get("handling_days")
         transit = shipping.get("transit_days")
         if handling or transit:
             time: dict = {"@type": "ShippingDeliveryTime"}
             if handling is not None:
-                time["handlingTime"] = _range(value(handling) if not isinstance(handling, list)
-                                              else [value(v) for v in handling])
+                time["handlingTime"] = _range(
+                    value(handling) if not isinstance(handling, list) else [value(v) for v in handling]
+                )
             if transit is not None:
                 time["transitTime"] = _range(transit)
             details["deliveryTime"] = time

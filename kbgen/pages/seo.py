@@ -9,8 +9,18 @@ from __future__ import annotations
 from .layout import PageKind
 
 
-def page_data(kind: PageKind, model, view: dict, *, page_url: str, base: str, site_name: str,
-              title: str, description: str, faq_answers: dict[str, str]) -> dict:
+def page_data(
+    kind: PageKind,
+    model,
+    view: dict,
+    *,
+    page_url: str,
+    base: str,
+    site_name: str,
+    title: str,
+    description: str,
+    faq_answers: dict[str, str],
+) -> dict:
     """JSON-LD and Open Graph for one page (absolute URLs need ``site_url``).
 
     ``view`` is the page's view (breadcrumbs, article); ``faq_answers`` the
@@ -75,16 +85,24 @@ def faq_page(entries: list[tuple[str, str, str]], page_url: str) -> dict | None:
         "@type": "FAQPage",
         "url": page_url,
         "mainEntity": [
-            {"@type": "Question", "name": question, "url": f"{page_url}#{anchor}",
-             "acceptedAnswer": {"@type": "Answer", "text": answer}}
+            {
+                "@type": "Question",
+                "name": question,
+                "url": f"{page_url}#{anchor}",
+                "acceptedAnswer": {"@type": "Answer", "text": answer},
+            }
             for question, answer, anchor in entries
         ],
     }
 
 
 def open_graph(title: str, description: str, page_url: str, site_name: str, kind: str) -> list[dict]:
-    tags = [("og:type", "article" if kind == "article" else "website"), ("og:title", title),
-            ("og:url", page_url), ("og:site_name", site_name)]
+    tags = [
+        ("og:type", "article" if kind == "article" else "website"),
+        ("og:title", title),
+        ("og:url", page_url),
+        ("og:site_name", site_name),
+    ]
     if description:
         tags.append(("og:description", description))
     return [{"property": p, "content": c} for p, c in tags]

@@ -16,12 +16,35 @@ from ..content.glossary import Glossary, Term
 
 _TAG = re.compile(r"(<[^>]+>)")
 _NAME = re.compile(r"^</?\s*([a-zA-Z0-9]+)")
-SKIP = {"a", "code", "pre", "kbd", "samp", "h1", "h2", "h3", "h4", "h5", "h6", "script",
-        "style", "summary", "button", "label", "abbr", "dfn", "svg", "select", "textarea",
-        "title", "time", "mark"}
+SKIP = {
+    "a",
+    "code",
+    "pre",
+    "kbd",
+    "samp",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "script",
+    "style",
+    "summary",
+    "button",
+    "label",
+    "abbr",
+    "dfn",
+    "svg",
+    "select",
+    "textarea",
+    "title",
+    "time",
+    "mark",
+}
 VOID = {"br", "img", "input", "hr", "meta", "link", "source", "wbr", "col", "area", "embed"}
 SCOPE = re.compile(r'<div class="kb-faq__answer"')
-OFF = "data-kb-glossary=\"off\""
+OFF = 'data-kb-glossary="off"'
 
 
 def mark_terms(html: str, glossary: Glossary, href: Callable[[Term], str]) -> str:
@@ -29,8 +52,7 @@ def mark_terms(html: str, glossary: Glossary, href: Callable[[Term], str]) -> st
     if not terms:
         return html
     names = sorted(terms, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])",
-                         re.IGNORECASE)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])", re.IGNORECASE)
     out: list[str] = []
     stack: list[str] = []
     scope = {"used": set(), "off": False}  # reset at each FAQ answer
@@ -48,8 +70,9 @@ def mark_terms(html: str, glossary: Glossary, href: Callable[[Term], str]) -> st
                 while stack and stack.pop() != name:
                     pass
             elif name not in VOID and not part.endswith("/>"):
-                stack.append("skip" if name in SKIP or "kb-term" in part or "kb-channel" in part
-                             or "kb-flow" in part else name)
+                stack.append(
+                    "skip" if name in SKIP or "kb-term" in part or "kb-channel" in part or "kb-flow" in part else name
+                )
             if SCOPE.match(part):
                 scope["used"], scope["off"] = set(), OFF in part
             continue
@@ -65,9 +88,11 @@ def mark_terms(html: str, glossary: Glossary, href: Callable[[Term], str]) -> st
             scope["used"].add(term.term)
             counter += 1
             tip = f"kb-tip-{counter}"
-            return (f'<span class="kb-term"><a class="kb-term__link" href="{escape(href(term))}" '
-                    f'aria-describedby="{tip}">{m.group(0)}</a><span class="kb-term__tip" '
-                    f'role="tooltip" id="{tip}">{escape(term.definition)}</span></span>')
+            return (
+                f'<span class="kb-term"><a class="kb-term__link" href="{escape(href(term))}" '
+                f'aria-describedby="{tip}">{m.group(0)}</a><span class="kb-term__tip" '
+                f'role="tooltip" id="{tip}">{escape(term.definition)}</span></span>'
+            )
 
         out.append(pattern.sub(wrap, part))
     return "".join(out)
@@ -75,5 +100,7 @@ def mark_terms(html: str, glossary: Glossary, href: Callable[[Term], str]) -> st
 
 def search_definitions(glossary: Glossary, glossary_url: str) -> list[dict]:
     """What search shows above the results when a query names a term."""
-    return [{"term": t.term, "names": list(t.names), "definition": t.definition,
-             "url": f"{glossary_url}#{t.anchor}"} for t in glossary.terms]
+    return [
+        {"term": t.term, "names": list(t.names), "definition": t.definition, "url": f"{glossary_url}#{t.anchor}"}
+        for t in glossary.terms
+    ]

@@ -19,9 +19,17 @@ UrlFor = Callable[[str], str]
 HOME_LIST_LIMIT = 12  # promoted articles and questions on the home page
 
 
-def page_view(layout: Layout, src: str, url_for: UrlFor, home_title: str = "Home",
-              contact_src: str | None = None, resolver=None, today: dt.date | None = None,
-              now: dt.datetime | None = None, page_url: str = "") -> dict:
+def page_view(
+    layout: Layout,
+    src: str,
+    url_for: UrlFor,
+    home_title: str = "Home",
+    contact_src: str | None = None,
+    resolver=None,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+    page_url: str = "",
+) -> dict:
     today = today or dt.date.today()
     now = now or dt.datetime.now(dt.timezone.utc)
     kind, page = layout.classify(src)
@@ -31,26 +39,25 @@ def page_view(layout: Layout, src: str, url_for: UrlFor, home_title: str = "Home
     view["contact_url"] = url_for(contact_src) if contact_src else None
     if src == contact_src:
         view["contact_page"] = layout.contact_status
-    view["flows"] = [
-        {"title": f.title, "summary": f.summary, "url": url_for(f.src)} for f in center.flows
-    ]
+    view["flows"] = [{"title": f.title, "summary": f.summary, "url": url_for(f.src)} for f in center.flows]
     view["feed"] = "policy-updates.xml" if layout.has_updates else None
-    view["notices"] = notices.banners(center, layout.category_of(src), url_for, now,
-                                      everywhere=kind is PageKind.HOME)
+    view["notices"] = notices.banners(center, layout.category_of(src), url_for, now, everywhere=kind is PageKind.HOME)
     view["notices_url"] = url_for(NOTICES_SRC) if layout.notices else None
     if kind is PageKind.HOME:
         view["jsonld"] = policies.organization_jsonld(center, today)
         view["categories"] = [_card(c, url_for) for c in center.categories]
         view["promoted"] = [
-            _item(a, url_for, category=c) for c in center.categories
-            for a in c.all_articles if a.promoted
+            _item(a, url_for, category=c) for c in center.categories for a in c.all_articles if a.promoted
         ][:HOME_LIST_LIMIT]
         view["popular"] = [_faq(f, url_for) for f in center.faqs if f.promoted][:HOME_LIST_LIMIT]
     elif kind is PageKind.NOTICE:
         view["notice"] = notices.notice_view(page, url_for, center.zone)
         view["notice"]["jsonld"] = notices.announcement_jsonld(page, page_url)
-        view["breadcrumbs"] = [_crumb(home_title, url_for(HOME_SRC)),
-                               _crumb("Service notices", url_for(NOTICES_SRC)), _crumb(page.title)]
+        view["breadcrumbs"] = [
+            _crumb(home_title, url_for(HOME_SRC)),
+            _crumb("Service notices", url_for(NOTICES_SRC)),
+            _crumb(page.title),
+        ]
     elif kind is PageKind.NOTICES:
         view.update(notices.listing(center, url_for, now))
         view["breadcrumbs"] = [_crumb(home_title, url_for(HOME_SRC)), _crumb("Service notices")]
@@ -66,17 +73,18 @@ def page_view(layout: Layout, src: str, url_for: UrlFor, home_title: str = "Home
         view["breadcrumbs"] = [_crumb(home_title, url_for(HOME_SRC)), _crumb("Search")]
     elif kind is PageKind.CATEGORY:
         view["category"] = _card(page, url_for)
-        view["recalls"] = [notices.notice_view(n, url_for, center.zone) for n in center.notices
-                           if n.type == "recall" and page.slug in n.categories and not n.ended(now)]
+        view["recalls"] = [
+            notices.notice_view(n, url_for, center.zone)
+            for n in center.notices
+            if n.type == "recall" and page.slug in n.categories and not n.ended(now)
+        ]
         view["articles"] = [_item(a, url_for) for a in page.articles]
         view["sections"] = [
-            {"title": s.title, "articles": [_item(a, url_for) for a in s.articles]}
-            for s in page.sections
+            {"title": s.title, "articles": [_item(a, url_for) for a in s.articles]} for s in page.sections
         ]
         view["breadcrumbs"] = [_crumb(home_title, url_for(HOME_SRC)), _crumb(page.title)]
         if src != contact_src:
-            view["still_need_help"] = contact_view(
-                center.contact, "everyone", subject=f"Question about: {page.title}")
+            view["still_need_help"] = contact_view(center.contact, "everyone", subject=f"Question about: {page.title}")
     elif kind is PageKind.FLOW:
         view["flow"] = flow_view(page, center.contact, resolver, url_for)
         view["breadcrumbs"] = [_crumb(home_title, url_for(HOME_SRC)), _crumb(page.title)]
@@ -87,7 +95,8 @@ def page_view(layout: Layout, src: str, url_for: UrlFor, home_title: str = "Home
         view["upcoming"] = policies.upcoming_changes(center, page.facts_used, today)
         if page.contact:
             view["still_need_help"] = contact_view(
-                center.contact, page.audience, subject=f"Question about: {page.title}")
+                center.contact, page.audience, subject=f"Question about: {page.title}"
+            )
         crumbs = [_crumb(home_title, url_for(HOME_SRC))]
         if category is not None:
             crumbs.append(_crumb(category.title, url_for(category.index_src)))
@@ -154,8 +163,13 @@ def glossary_letters(center, url_for: UrlFor) -> list[dict]:
         url = None
         if target is not None:
             url = url_for(target.src) + (f"#{target.anchor}" if target.anchor else "")
-        letters.setdefault(letter, []).append({
-            "term": term.term, "anchor": term.anchor, "definition": term.definition,
-            "synonyms": list(term.synonyms), "url": url,
-        })
+        letters.setdefault(letter, []).append(
+            {
+                "term": term.term,
+                "anchor": term.anchor,
+                "definition": term.definition,
+                "synonyms": list(term.synonyms),
+                "url": url,
+            }
+        )
     return [{"letter": k, "terms": v} for k, v in sorted(letters.items())]

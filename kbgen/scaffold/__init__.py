@@ -15,8 +15,7 @@ def create(directory: Path) -> Path:
     directory = Path(directory)
     if directory.exists() and any(directory.iterdir()):
         raise FileExistsError(f"{directory}: folder exists and is not empty; choose a new folder")
-    shutil.copytree(TEMPLATE, directory, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(TEMPLATE, directory, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
     for old, new in RENAMES.items():
         if (directory / old).exists():
             (directory / old).rename(directory / new)

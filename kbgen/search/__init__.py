@@ -15,6 +15,17 @@ from .text import PageText, extract
 from .vocabulary import synonym_groups
 
 __all__ = [
-    "INDEX_DIR", "IndexMissing", "PageText", "RequestError", "SearchDocument", "SearchEngine",
-    "SearchRequest", "SuggestRequest", "collect", "extract", "open_engine", "synonym_groups", "write_index",
+    "INDEX_DIR",
+    "IndexMissing",
+    "PageText",
+    "RequestError",
+    "SearchDocument",
+    "SearchEngine",
+    "SearchRequest",
+    "SuggestRequest",
+    "collect",
+    "extract",
+    "open_engine",
+    "synonym_groups",
+    "write_index",
 ]

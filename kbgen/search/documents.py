@@ -35,16 +35,72 @@ class SearchDocument:
         return asdict(self)
 
 
-def collect(
-    center: HelpCenter, texts: dict[str, PageText], url_for: Callable[[str], str]
-) -> list[SearchDocument]:
+def collect(center: HelpCenter, texts: dict[str, PageText], url_for: Callable[[str], str]) -> list[SearchDocument]:
     """Documents for every article and FAQ entry; ``texts`` maps page src to rendered text."""
     docs: list[SearchDocument] = []
     for category in center.categories:
         page = texts.get(category.index_src, PageText())
         for article in category.all_articles:
             text = texts.get(article.src, PageText())
-            docs.append(SearchDocument(
+            docs.append(
+                SearchDocument(
+                    id=article.src,
+                    url=url_for(article.src),
+                    type="article",
+                    title=article.title,
+                    summary=article.summary,
+                    headings="\n".join(text.headings),
+                    tags=" ".join(article.tags),
+                    body=text.body,
+                    category=category.slug,
+                    category_title=category.title,
+                    audience=article.audience,
+                    promoted=article.promoted,
+                )
+            )
+        for entry in category.faqs:
+            docs.append(
+                SearchDocument(
+                    id=f"{entry.src}",
+                    url=f"{url_for(category.index_src)}#{entry.slug}",
+                    type="faq",
+                    title=entry.question,
+                    summary="",
+                    headings="",
+                    tags=" ".join(entry.tags),
+                    body=page.faq_answers.get(entry.slug, ""),
+                    category=category.slug,
+                    category_title=category.title,
+                    audience=entry.audience,
+                    promoted=entry.promoted,
+                )
+            )
+    for notice in center.notices:
+        text = texts.get(notice.src, PageText())
+        updates = "\n".join(u.text for u in notice.updates)
+        docs.append(
+            SearchDocument(
+                id=notice.src,
+                url=url_for(notice.src),
+                type="notice",
+                title=notice.title,
+                summary=notice.summary,
+                headings="\n".join(text.headings),
+                tags=" ".join(notice.recall.values()),
+                body=f"{text.body}\n{updates}",
+                category="",
+                category_title="Service notices",
+                audience=notice.audience,
+                promoted=False,
+                starts=notice.start.timestamp(),
+                ends=notice.end.timestamp() if notice.end else 0.0,
+                severity=notice.severity,
+            )
+        )
+    for article in center.loose_articles:
+        text = texts.get(article.src, PageText())
+        docs.append(
+            SearchDocument(
                 id=article.src,
                 url=url_for(article.src),
                 type="article",
@@ -53,43 +109,10 @@ def collect(
                 headings="\n".join(text.headings),
                 tags=" ".join(article.tags),
                 body=text.body,
-                category=category.slug,
-                category_title=category.title,
+                category="",
+                category_title="",
                 audience=article.audience,
                 promoted=article.promoted,
-            ))
-        for entry in category.faqs:
-            docs.append(SearchDocument(
-                id=f"{entry.src}",
-                url=f"{url_for(category.index_src)}#{entry.slug}",
-                type="faq",
-                title=entry.question,
-                summary="",
-                headings="",
-                tags=" ".join(entry.tags),
-                body=page.faq_answers.get(entry.slug, ""),
-                category=category.slug,
-                category_title=category.title,
-                audience=entry.audience,
-                promoted=entry.promoted,
-            ))
-    for notice in center.notices:
-        text = texts.get(notice.src, PageText())
-        updates = "\n".join(u.text for u in notice.updates)
-        docs.append(SearchDocument(
-            id=notice.src, url=url_for(notice.src), type="notice", title=notice.title,
-            summary=notice.summary, headings="\n".join(text.headings),
-            tags=" ".join(notice.recall.values()), body=f"{text.body}\n{updates}", category="",
-            category_title="Service notices", audience=notice.audience, promoted=False,
-            starts=notice.start.timestamp(), ends=notice.end.timestamp() if notice.end else 0.0,
-            severity=notice.severity,
-        ))
-    for article in center.loose_articles:
-        text = texts.get(article.src, PageText())
-        docs.append(SearchDocument(
-            id=article.src, url=url_for(article.src), type="article", title=article.title,
-            summary=article.summary, headings="\n".join(text.headings),
-            tags=" ".join(article.tags), body=text.body, category="", category_title="",
-            audience=article.audience, promoted=article.promoted,
-        ))
+            )
+        )
     return docs

@@ -154,8 +154,20 @@ def _load(index_dir: Path, cache_size: int) -> _Loaded:
             for name in FILTER_FIELDS:
                 groups.setdefault((name, fields.get(name, "")), set()).add(docnum)
         doc_count = reader.doc_count()
-    return _Loaded(ix, vocab, meta, signature, threading.local(), _Cache(cache_size), flags,
-                   impacts, doc_count, groups, _definitions(meta), titles)
+    return _Loaded(
+        ix,
+        vocab,
+        meta,
+        signature,
+        threading.local(),
+        _Cache(cache_size),
+        flags,
+        impacts,
+        doc_count,
+        groups,
+        _definitions(meta),
+        titles,
+    )
 
 
 FILTER_FIELDS = ("category", "type", "audience")
@@ -220,8 +232,13 @@ class SearchEngine:
     def _search(self, request: SearchRequest, loaded: _Loaded) -> dict:
         searcher = self._searcher(loaded)
         plan = self._plan(request.q, loaded)
-        result = {"query": request.q, "total": 0, "suggestion": plan.suggestion, "hits": [],
-                  "definition": _definition(loaded.definitions, request.q, plan.suggestion)}
+        result = {
+            "query": request.q,
+            "total": 0,
+            "suggestion": plan.suggestion,
+            "hits": [],
+            "definition": _definition(loaded.definitions, request.q, plan.suggestion),
+        }
         if plan.empty:
             return result
         first = (request.page - 1) * request.limit
@@ -237,21 +254,29 @@ class SearchEngine:
             return impacts.count(field, (stem_,)) > common_above
 
         total, ranked = ranking.rank(
-            impacts, plan, planner.clauses(plan, rare, common), _positions(searcher.reader(), loaded.titles),
-            _weights(loaded.flags), allowed=_allowed(request, loaded.groups), depth=first + request.limit)
+            impacts,
+            plan,
+            planner.clauses(plan, rare, common),
+            _positions(searcher.reader(), loaded.titles),
+            _weights(loaded.flags),
+            allowed=_allowed(request, loaded.groups),
+            depth=first + request.limit,
+        )
         result["total"] = total
         stems = plan.highlight
-        for score, docnum in ranked[first:first + request.limit]:
+        for score, docnum in ranked[first : first + request.limit]:
             fields = loaded.stored_fields(searcher, docnum)
             text = fields.get("body") or fields.get("summary") or ""
-            result["hits"].append({
-                "url": fields["url"],
-                "title": fields["title"],
-                "type": fields["type"],
-                "category": fields.get("category_title", ""),
-                "score": round(score, 4),
-                "snippet": snippet(text, stems),
-            })
+            result["hits"].append(
+                {
+                    "url": fields["url"],
+                    "title": fields["title"],
+                    "type": fields["type"],
+                    "category": fields.get("category_title", ""),
+                    "score": round(score, 4),
+                    "snippet": snippet(text, stems),
+                }
+            )
         return result
 
     def suggest(self, q: str, limit: int = 8) -> dict:
@@ -279,13 +304,24 @@ class SearchEngine:
             if completions:
                 plan.concepts.append([((stem(w),), 1.0) for w in completions])
             if not plan.empty:
-                _, ranked = ranking.rank(loaded.impacts, plan, planner.clauses(plan),
-                                         _positions(searcher.reader(), loaded.titles),
-                                         _weights(loaded.flags), depth=limit)
+                _, ranked = ranking.rank(
+                    loaded.impacts,
+                    plan,
+                    planner.clauses(plan),
+                    _positions(searcher.reader(), loaded.titles),
+                    _weights(loaded.flags),
+                    depth=limit,
+                )
                 for _, docnum in ranked[:limit]:
                     h = loaded.stored_fields(searcher, docnum)
-                    suggestions.append({"title": h["title"], "url": h["url"], "type": h["type"],
-                                        "category": h.get("category_title", "")})
+                    suggestions.append(
+                        {
+                            "title": h["title"],
+                            "url": h["url"],
+                            "type": h["type"],
+                            "category": h.get("category_title", ""),
+                        }
+                    )
         return {"query": q, "suggestions": suggestions}
 
     def _plan(self, text: str, loaded: _Loaded) -> planner.Plan:
@@ -315,15 +351,18 @@ def _copy(value):
 
 def _weights(flags: dict):
     """A page's own weight in the ranking: promoted articles, current notices."""
+
     def weight(docnum: int) -> float:
         promoted, window = flags.get(docnum, (False, None))
         return (1.05 if promoted else 1.0) * _timeliness(window)
+
     return weight
 
 
 def _positions(reader, titles: dict) -> ranking.Positions:
     """Where a stem occurs in some documents: titles from memory, other fields
     from the Whoosh postings."""
+
     def positions(field: str, stem_: str, docnums: list[int]) -> dict[int, list[int]]:
         found: dict[int, list[int]] = {}
         if field == "title":
@@ -341,6 +380,7 @@ def _positions(reader, titles: dict) -> ranking.Positions:
             if postings.is_active() and postings.id() == docnum:
                 found[docnum] = postings.value_as("positions")
         return found
+
     return positions
 
 
@@ -382,9 +422,12 @@ def _content_words(text: str) -> str:
 def _allowed(request: SearchRequest, groups: dict) -> set[int] | None:
     """Document numbers the request's filters let through (None: no filter)."""
     allowed = None
-    wanted = [("category", (request.category,)), ("type", (request.type,)),
-              # "everyone" pages are for buyers and sellers too
-              ("audience", (request.audience, "everyone"))]
+    wanted = [
+        ("category", (request.category,)),
+        ("type", (request.type,)),
+        # "everyone" pages are for buyers and sellers too
+        ("audience", (request.audience, "everyone")),
+    ]
     for name, values in wanted:
         if not values[0]:
             continue
@@ -406,8 +449,7 @@ def _closest(reader, word: str) -> str | None:
 
 def _completions(reader, prefix: str, most: int = 8) -> list[str]:
     """The word itself and the most frequent indexed words that start with it."""
-    found = [t.decode() if isinstance(t, bytes) else t
-             for t in reader.expand_prefix(SPELL_FIELD, prefix)]
+    found = [t.decode() if isinstance(t, bytes) else t for t in reader.expand_prefix(SPELL_FIELD, prefix)]
     found.sort(key=lambda w: -reader.frequency(SPELL_FIELD, w))
     return list(dict.fromkeys([prefix, *found[:most]]))
 

@@ -59,8 +59,8 @@ def write(ix, weighting, fields: Iterable[str], phrases: Iterable[tuple[str, ...
             for phrase in phrases:
                 add(field, " ".join(phrase), *_drain(Q.Phrase(field, list(phrase)).matcher(searcher)))
     (target / DIRECTORY_FILE).write_text(
-        json.dumps({"format": FORMAT, "entries": directory}, sort_keys=True, separators=(",", ":")),
-        encoding="utf-8")
+        json.dumps({"format": FORMAT, "entries": directory}, sort_keys=True, separators=(",", ":")), encoding="utf-8"
+    )
     return written
 
 
@@ -96,8 +96,8 @@ class Impacts:
         if entry is not None:
             offset, count = entry
             ids, scores = array("i"), array("f")
-            ids.frombytes(self._data[offset:offset + 4 * count])
-            scores.frombytes(self._data[offset + 4 * count:offset + 8 * count])
+            ids.frombytes(self._data[offset : offset + 4 * count])
+            scores.frombytes(self._data[offset + 4 * count : offset + 8 * count])
             if sys.byteorder != "little":
                 ids.byteswap()
                 scores.byteswap()

@@ -79,14 +79,20 @@ def schema() -> fields.Schema:
     )
 
 
-def write(docs: list[SearchDocument], synonyms: list[tuple[str, ...]], site_dir: Path,
-          procs: int = 1, definitions: list[dict] | None = None) -> Path:
+def write(
+    docs: list[SearchDocument],
+    synonyms: list[tuple[str, ...]],
+    site_dir: Path,
+    procs: int = 1,
+    definitions: list[dict] | None = None,
+) -> Path:
     """Write the index for ``docs`` into ``site_dir``; returns the index folder.
 
     ``definitions``: glossary terms ({"term", "names", "definition", "url"})
     shown above the results when a query names one.
     """
     from .query import Vocabulary  # the query side decides which phrases it searches
+
     target = Path(site_dir) / INDEX_DIR
     if target.exists():
         shutil.rmtree(target)
@@ -106,12 +112,19 @@ def write(docs: list[SearchDocument], synonyms: list[tuple[str, ...]], site_dir:
         writer = ix.writer(procs=procs, limitmb=64) if procs > 1 else ix.writer(limitmb=64)
         for doc in docs:
             writer.add_document(
-                id=doc.id, url=doc.url, type=doc.type, category=doc.category,
-                category_title=doc.category_title, audience=doc.audience,
-                promoted=doc.promoted, title=doc.title, summary=doc.summary,
+                id=doc.id,
+                url=doc.url,
+                type=doc.type,
+                category=doc.category,
+                category_title=doc.category_title,
+                audience=doc.audience,
+                promoted=doc.promoted,
+                title=doc.title,
+                summary=doc.summary,
                 window=(doc.starts, doc.ends, doc.severity) if doc.type == "notice" else None,
                 # one space between words: snippets then cut the stored text as it is
-                meta="\n".join((doc.headings, doc.tags, doc.summary)), body=" ".join(doc.body.split()),
+                meta="\n".join((doc.headings, doc.tags, doc.summary)),
+                body=" ".join(doc.body.split()),
                 spell="\n".join((doc.title, doc.summary, doc.headings, doc.tags, doc.body)),
             )
         writer.commit(optimize=True)

@@ -101,10 +101,9 @@ def plan(
     while i < len(tokens):
         length = _synonym_at(stems, i, vocab, tokens)
         if length:
-            key = tuple(stems[i:i + length])
-            typed = tuple(s for s, t in zip(key, tokens[i:i + length], strict=True) if not is_stop(t))
-            alternatives = [(alt, 1.0 if alt == typed else SYNONYM_WEIGHT)
-                            for alt in vocab.alternatives(key)]
+            key = tuple(stems[i : i + length])
+            typed = tuple(s for s, t in zip(key, tokens[i : i + length], strict=True) if not is_stop(t))
+            alternatives = [(alt, 1.0 if alt == typed else SYNONYM_WEIGHT) for alt in vocab.alternatives(key)]
             concepts.append(alternatives)
             literal.extend(typed)
             i += length
@@ -121,8 +120,9 @@ def plan(
                 fixes[word] = fix
                 fixed = stem(fix)
                 alternatives.append(((fixed,), CORRECTION_WEIGHT))
-                alternatives += [(alt, CORRECTION_WEIGHT * SYNONYM_WEIGHT)
-                                 for alt in vocab.alternatives((fixed,)) if alt != (fixed,)]
+                alternatives += [
+                    (alt, CORRECTION_WEIGHT * SYNONYM_WEIGHT) for alt in vocab.alternatives((fixed,)) if alt != (fixed,)
+                ]
         concepts.append(alternatives)
     return Plan(concepts, literal, _suggest(text, fixes))
 
@@ -132,7 +132,7 @@ def _synonym_at(stems: list[str], i: int, vocab: Vocabulary, tokens: list[str]) 
     for length in range(min(vocab.longest, len(stems) - i), 0, -1):
         if length == 1 and is_stop(tokens[i]):
             return 0
-        if tuple(stems[i:i + length]) in vocab.phrases:
+        if tuple(stems[i : i + length]) in vocab.phrases:
             return length
     return 0
 
@@ -140,8 +140,10 @@ def _synonym_at(stems: list[str], i: int, vocab: Vocabulary, tokens: list[str]) 
 def _suggest(text: str, fixes: dict[str, str]) -> str | None:
     if not fixes:
         return None
+
     def replace(match: re.Match) -> str:
         return fixes.get(match.group(0).lower(), match.group(0))
+
     suggestion = re.sub(r"[^\W_]+", replace, text.strip())
     return " ".join(suggestion.split())
 
@@ -155,8 +157,11 @@ class Clause:
     boost: float
 
 
-def clauses(p: Plan, rare: Callable[[tuple[str, ...]], bool] = lambda stems: False,
-            common: Callable[[str, str], bool] = lambda field, stem: False) -> list[list[Clause]]:
+def clauses(
+    p: Plan,
+    rare: Callable[[tuple[str, ...]], bool] = lambda stems: False,
+    common: Callable[[str, str], bool] = lambda field, stem: False,
+) -> list[list[Clause]]:
     """What each concept of a plan searches: its alternatives in every field, weighted.
 
     A document's score is the sum of the clauses it matches, whatever their
@@ -166,8 +171,7 @@ def clauses(p: Plan, rare: Callable[[tuple[str, ...]], bool] = lambda stems: Fal
     """
     concepts = [_concept_clauses(alternatives, rare, common) for alternatives in p.concepts]
     if not any(concepts):
-        concepts = [_concept_clauses(alternatives, rare, lambda field, stem: False)
-                    for alternatives in p.concepts]
+        concepts = [_concept_clauses(alternatives, rare, lambda field, stem: False) for alternatives in p.concepts]
     return concepts
 
 

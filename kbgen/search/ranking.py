@@ -64,16 +64,14 @@ def rank(
     best = nlargest(depth, candidates, key=boosted.__getitem__)
     best.sort()
     covered = _coverage(impacts, plan, best)
-    ranked = [
-        (boosted[doc] * (1 + 2 * covered.get(doc, 0.0) ** 2) * weight(doc), doc)
-        for doc in best
-    ]
+    ranked = [(boosted[doc] * (1 + 2 * covered.get(doc, 0.0) ** 2) * weight(doc), doc) for doc in best]
     ranked.sort(key=lambda pair: (-pair[0], pair[1]))
     return len(scores), ranked
 
 
-def _phrase_scores(impacts: Impacts, positions: Positions, field: str, stems: list[str], slop: int,
-                   docs: list[int]) -> dict[int, float]:
+def _phrase_scores(
+    impacts: Impacts, positions: Positions, field: str, stems: list[str], slop: int, docs: list[int]
+) -> dict[int, float]:
     """The documents among ``docs`` (sorted) holding ``stems`` in order in ``field``,
     each with the sum of those terms' scores (what Whoosh's phrase query scores)."""
     tables = []

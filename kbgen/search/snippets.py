@@ -94,6 +94,6 @@ def _candidates(stems: frozenset[str], ascii_only: bool) -> re.Pattern:
     with ``s[:-2]``: one scan finds those few words, instead of stemming every
     word of a long page.
     """
-    keys = sorted({s[:max(1, len(s) - 2)] for s in stems}, key=lambda k: (-len(k), k))
+    keys = sorted({s[: max(1, len(s) - 2)] for s in stems}, key=lambda k: (-len(k), k))
     letter = "[a-z0-9]" if ascii_only else r"[^\W_]"
     return re.compile(r"(?<!{})(?:{}){}*".format(letter, "|".join(map(re.escape, keys)), letter))

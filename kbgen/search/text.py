@@ -11,8 +11,29 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 _SKIP = {"script", "style", "template", "svg", "button"}
-_BLOCK = {"p", "li", "td", "th", "div", "section", "h1", "h2", "h3", "h4", "h5", "h6",
-          "summary", "details", "blockquote", "pre", "dt", "dd", "tr", "br", "table"}
+_BLOCK = {
+    "p",
+    "li",
+    "td",
+    "th",
+    "div",
+    "section",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "summary",
+    "details",
+    "blockquote",
+    "pre",
+    "dt",
+    "dd",
+    "tr",
+    "br",
+    "table",
+}
 _HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 
 

@@ -16,10 +16,20 @@ BUILTIN_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("seller", "vendor", "merchant", "shop", "store", "trader"),
     ("buyer", "customer", "shopper", "purchaser"),
     ("return", "send back", "give back"),
-    ("broken", "faulty", "damaged", "defective", "doesn't work", "not working",
-     "stopped working"),
-    ("not received", "never arrived", "didn't arrive", "didnt arrive", "did not arrive",
-     "haven't received", "havent received", "hasn't arrived", "hasnt arrived", "missing", "lost"),
+    ("broken", "faulty", "damaged", "defective", "doesn't work", "not working", "stopped working"),
+    (
+        "not received",
+        "never arrived",
+        "didn't arrive",
+        "didnt arrive",
+        "did not arrive",
+        "haven't received",
+        "havent received",
+        "hasn't arrived",
+        "hasnt arrived",
+        "missing",
+        "lost",
+    ),
     ("track", "tracking", "trace"),
     ("late", "delayed", "overdue", "slow"),
     ("account", "profile", "login"),
@@ -52,8 +62,19 @@ BUILTIN_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("cart", "basket", "shopping bag", "checkout"),
     ("paid", "payed"),
     ("dispatch", "post", "ship", "send out"),
-    ("international", "abroad", "overseas", "outside the eu", "worldwide", "usa",
-     "united states", "america", "uk", "canada", "australia"),
+    (
+        "international",
+        "abroad",
+        "overseas",
+        "outside the eu",
+        "worldwide",
+        "usa",
+        "united states",
+        "america",
+        "uk",
+        "canada",
+        "australia",
+    ),
     ("text", "sms", "message"),
     ("ombudsman", "alternative dispute resolution", "adr", "independent body", "regulator"),
     ("express", "next day", "fast", "faster", "quick", "urgent"),
@@ -64,7 +85,8 @@ BUILTIN_SYNONYMS: tuple[tuple[str, ...], ...] = (
 
 # English stop words plus the question and filler words shoppers type
 # ("how do i ...", "wheres my ..."): they carry no meaning for ranking.
-STOP_WORDS = frozenset("""
+STOP_WORDS = frozenset(
+    """
 a about after again all also am an and any are as at be been before being but by can
 could did do does doing don dont for from get got had has have having he her here hers
 him his how hows however i i'd i'm im ive if in into is isn it it's its itself just let
@@ -75,7 +97,8 @@ whens where wheres which while who whom why whys will with would you your yours 
 s t d ll m re ve y hi hello thanks thank doesn didn isn wasn aren haven hasn
 shouldn couldn wouldn havent hasnt didnt doesnt isnt wasnt arent cant dont shouldnt
 couldnt wouldnt youre theyre id
-""".split())
+""".split()
+)
 
 # Words that are stop words above but carry meaning in a shopping help center.
 KEEP_WORDS = frozenset({"not", "no", "off", "out", "back", "up"})
