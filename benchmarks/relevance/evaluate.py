@@ -13,7 +13,11 @@ overall and per query kind, side by side:
 Writes benchmarks/out/relevance-results.json with per-query ranks for every system
 and lists the queries kbgen misses (best relevant result below rank 5, or none).
 
-    /work/venv/bin/python benchmarks/relevance/evaluate.py [--site DIR] [--systems ...]
+With --stackfaq DIR (the folder holding faq_eval_stackfaq.json) it also builds a
+kbgen help center from StackFAQ's entries in a temporary folder and runs its
+paraphrased queries through kbgen's search (and the bm25 baseline).
+
+    python benchmarks/relevance/evaluate.py [--site DIR] [--systems ...] [--stackfaq DIR]
 """
 
 from __future__ import annotations
@@ -326,10 +330,124 @@ def summarize(ranks: list[int | None]) -> dict:
 
 
 # --------------------------------------------------------------------------------------
+# StackFAQ: an outside FAQ set, built into a kbgen help center and searched through it
+
+STACKFAQ_FILE = "faq_eval_stackfaq.json"
+STACKFAQ_SYSTEMS = ("kbgen", "bm25")
+STACKFAQ_CONFIG = """\
+site_name: StackFAQ Help Center
+site_url: https://help.example.com/
+docs_dir: content
+theme:
+  name: material
+plugins:
+  - search
+  - kbgen
+"""
+# A contact page as every help center has one, so each answer carries the same
+# widgets ("Still need help? Contact us", ...) as the sample's answers do.
+STACKFAQ_CONTACT = {
+    "contact.yml": (
+        "timezone: Europe/Dublin\nchannels:\n"
+        "  - {id: email, type: email, label: Email, address: help@example.com, response_time: 1d}\n"
+    ),
+    "contact/_category.yml": "title: Contact us\ndescription: How to reach our team.\n",
+    "contact/contacting-support.md": (
+        "---\ntitle: Contacting support\nsummary: Write to us.\n---\nWrite to us any day.\n\n{{ contact:email }}\n"
+    ),
+}
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def load_stackfaq(folder: Path) -> dict:
+    path = folder / STACKFAQ_FILE
+    if not path.is_file():
+        sys.exit(f"--stackfaq {folder}: no {STACKFAQ_FILE} there")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    ids = {f["id"] for f in data["faqs"]}
+    missing = [q["query"] for q in data["queries"] if not set(q["relevant"]) <= ids]
+    if missing:
+        sys.exit(f"{path}: {len(missing)} queries name unknown FAQ ids, e.g. {missing[0]!r}")
+    return data
+
+
+def write_stackfaq_project(data: dict, project: Path) -> dict[str, str]:
+    """A kbgen project with one category per StackFAQ category and one FAQ entry per
+    question (the answer as its Markdown body); returns FAQ id -> content path."""
+    content = project / "content"
+    paths: dict[str, str] = {}
+    for rel, text in STACKFAQ_CONTACT.items():
+        (content / rel).parent.mkdir(parents=True, exist_ok=True)
+        (content / rel).write_text(text, encoding="utf-8")
+    for faq in data["faqs"]:
+        category = slugify(faq["category"])
+        folder = content / category
+        if not (folder / "_category.yml").exists():
+            (folder / "faq").mkdir(parents=True)
+            (folder / "_category.yml").write_text(
+                yaml.safe_dump({"title": faq["category"]}, allow_unicode=True), encoding="utf-8"
+            )
+        meta = yaml.safe_dump({"question": faq["question"]}, allow_unicode=True, width=10_000)
+        rel = f"{category}/faq/{faq['id']}.md"
+        (content / rel).write_text(f"---\n{meta}---\n{faq['answer']}\n", encoding="utf-8")
+        paths[faq["id"]] = rel
+    (project / "mkdocs.yml").write_text(STACKFAQ_CONFIG, encoding="utf-8")
+    return paths
+
+
+def evaluate_stackfaq(folder: Path, systems: list[str]) -> dict:
+    """Build the StackFAQ help center with kbgen, run its queries, score them."""
+    import tempfile
+
+    data = load_stackfaq(folder)
+    queries = [q["query"] for q in data["queries"]]
+    relevant = [q["relevant"] for q in data["queries"]]
+    summary: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="kbgen-stackfaq-") as tmp:
+        project = Path(tmp)
+        paths = write_stackfaq_project(data, project)
+        site_dir = project / "site"
+        build_site(site_dir, project / "mkdocs.yml")
+        docs = load_documents(project / "content")
+        mapper = TargetMapper(docs)
+        by_path = {p: i for i, p in paths.items()}
+        for system in systems:
+            if system not in STACKFAQ_SYSTEMS:
+                continue
+            raw, note, times = RUNNERS[system](queries, docs, site_dir)
+            if raw is None:
+                summary[system] = {"status": "skipped", "note": note}
+                continue
+            ranked = [dedupe([by_path.get(mapper(u), mapper(u)) for u in urls]) for urls in raw]
+            ranks = [first_relevant_rank(r, rel) for r, rel in zip(ranked, relevant, strict=True)]
+            summary[system] = {
+                "status": "ok",
+                "note": note,
+                "overall": summarize(ranks),
+                "latency_ms": {"median": round(statistics.median(times) * 1000, 3) if times else None},
+            }
+    return {"n_queries": len(queries), "n_faqs": len(data["faqs"]), "source": data.get("source"), "systems": summary}
+
+
+def print_stackfaq(result: dict) -> None:
+    print(f"\nStackFAQ: {result['n_queries']} queries, {result['n_faqs']} FAQ entries (one relevant entry each)")
+    print(f"{'system':12}| {'MRR@10':>6} {'R@1':>6} {'R@5':>6}")
+    for system, info in result["systems"].items():
+        if info["status"] != "ok":
+            print(f"{system:12}| {info['note']}")
+            continue
+        m = info["overall"]
+        print(f"{system:12}| {fmt(m['mrr@10'])} {fmt(m['recall@1'])} {fmt(m['recall@5'])}")
+
+
+# --------------------------------------------------------------------------------------
 # Main
 
 
-def build_site(site_dir: Path) -> None:
+def build_site(site_dir: Path, config: Path = ROOT / "mkdocs.yml") -> None:
     kbgen = Path(sys.executable).parent / "kbgen"
     if kbgen.exists():
         cmd = [str(kbgen)]
@@ -341,9 +459,9 @@ def build_site(site_dir: Path) -> None:
         dest = site_dir.relative_to(ROOT).as_posix()
     except ValueError:
         dest = str(site_dir)
-    cmd += ["build", "-f", str(ROOT / "mkdocs.yml"), "-d", dest]
+    cmd += ["build", "-f", str(config), "-d", dest]
     print("$", " ".join(cmd), flush=True)
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=config.parent, capture_output=True, text=True)
     if proc.returncode != 0:
         sys.exit(f"build failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
 
@@ -382,6 +500,12 @@ def main(argv: list[str] | None = None) -> int:
         "--systems",
         default=",".join(SYSTEMS),
         help=f"comma-separated subset of {','.join(SYSTEMS)}",
+    )
+    ap.add_argument(
+        "--stackfaq",
+        type=Path,
+        metavar="DIR",
+        help=f"also evaluate on StackFAQ: the folder holding {STACKFAQ_FILE}",
     )
     ap.add_argument(
         "--check-lunr-port",
@@ -522,6 +646,10 @@ def main(argv: list[str] | None = None) -> int:
             for r in misses
         ],
     }
+    if args.stackfaq:
+        out["stackfaq"] = evaluate_stackfaq(args.stackfaq, systems)
+        print_stackfaq(out["stackfaq"])
+
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nwrote {args.out}")
