@@ -155,7 +155,6 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if not self.config.enabled:
             return
         src = page.file.src_uri
-        self._texts[src] = search.extract(html)  # before glossary tooltips join the text
         kind, model = self.layout.classify(src)
         explains = (kind is pages.PageKind.ARTICLE and model.glossary) or kind is pages.PageKind.CATEGORY
         if explains and self.layout.has_glossary:
@@ -163,6 +162,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             html = pages.mark_terms(
                 html, self.center.glossary, lambda term: get_relative_url(glossary_url, page.url) + f"#{term.anchor}"
             )
+        # After the tooltips, as Material's search reads the page: both leave out what
+        # kbgen marked as a widget (kbgen.unindexed), so the two indexes hold the same text.
+        self._texts[src] = search.extract(html)
         return html
 
     def on_page_context(self, context, page, config, nav):

@@ -95,7 +95,7 @@ def test_first_use_in_an_article_is_explained_once(site):
     terms = re.findall(
         r'<span class="kb-term"><a class="kb-term__link" href="([^"]+)" '
         r'aria-describedby="(kb-tip-\d+)">([^<]+)</a><span class="kb-term__tip" '
-        r'role="tooltip" id="\2">([^<]+)</span>',
+        r'role="tooltip" id="\2" data-search-exclude>([^<]+)</span>',
         page,
     )
     assert [(href, text) for href, _, text, _ in terms] == [

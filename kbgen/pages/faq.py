@@ -12,6 +12,7 @@ from collections.abc import Callable
 from html import escape
 
 from ..content.model import Category, FaqEntry
+from ..unindexed import ATTRIBUTE as UNINDEXED
 
 FAQ_HEADING_ID = "faq"
 
@@ -41,7 +42,7 @@ def _entry(entry: FaqEntry, answer: str, contact_link: str | None) -> str:
     slug = escape(entry.slug)
     glossary_off = "" if entry.glossary else ' data-kb-glossary="off"'
     contact = (
-        f'<p class="kb-faq__contact" markdown="1">Still need help? [Contact us]({contact_link})</p>\n\n'
+        f'<p class="kb-faq__contact" {UNINDEXED} markdown="1">Still need help? [Contact us]({contact_link})</p>\n\n'
         if contact_link
         else ""
     )
@@ -52,6 +53,6 @@ def _entry(entry: FaqEntry, answer: str, contact_link: str | None) -> str:
         f"{answer.strip()}\n\n"
         f"{contact}"
         f'<div class="kb-embed" data-kb-embed="feedback:{slug}"></div>\n\n'
-        f'<p class="kb-faq__permalink"><a href="#{slug}">Link to this answer</a></p>\n\n'
+        f'<p class="kb-faq__permalink" {UNINDEXED}><a href="#{slug}">Link to this answer</a></p>\n\n'
         f"</div>\n</details>\n"
     )

@@ -3,7 +3,8 @@ to its glossary entry with an accessible tooltip.
 
 Works on the HTML after Markdown, skipping links, code, headings and the
 like. Each article is one scope; on a category page each FAQ answer is its
-own scope, so the first use in every answer is explained.
+own scope, so the first use in every answer is explained. The term stays
+searchable; its tooltip is marked for search to leave out.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from html import escape
 
 from ..content.glossary import Glossary, Term
+from ..unindexed import ATTRIBUTE as UNINDEXED
 
 _TAG = re.compile(r"(<[^>]+>)")
 _NAME = re.compile(r"^</?\s*([a-zA-Z0-9]+)")
@@ -91,7 +93,7 @@ def mark_terms(html: str, glossary: Glossary, href: Callable[[Term], str]) -> st
             return (
                 f'<span class="kb-term"><a class="kb-term__link" href="{escape(href(term))}" '
                 f'aria-describedby="{tip}">{m.group(0)}</a><span class="kb-term__tip" '
-                f'role="tooltip" id="{tip}">{escape(term.definition)}</span></span>'
+                f'role="tooltip" id="{tip}" {UNINDEXED}>{escape(term.definition)}</span></span>'
             )
 
         out.append(pattern.sub(wrap, part))

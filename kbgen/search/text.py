@@ -2,13 +2,17 @@
 
 The index is built from what shoppers read (the rendered HTML), not the
 Markdown source, so admonitions, tables and link texts are searchable and
-Markdown syntax never shows up in a snippet.
+Markdown syntax never shows up in a snippet. Elements marked
+``data-search-exclude`` (kbgen's widgets, see :mod:`kbgen.unindexed`) are left
+out with everything inside them, as Material's static search leaves them out.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+from ..unindexed import ATTRIBUTE as UNINDEXED
 
 _SKIP = {"script", "style", "template", "svg", "button"}
 _BLOCK = {
@@ -59,7 +63,7 @@ class _Extractor(HTMLParser):
         attrs = dict(attrs)
         classes = (attrs.get("class") or "").split()
         role = ""
-        if tag in _SKIP or "headerlink" in classes or "kb-faq__permalink" in classes:
+        if tag in _SKIP or UNINDEXED in attrs or "headerlink" in classes:
             role = "skip"
         elif tag == "summary" and self._faq:
             role = "skip"  # the question is indexed as the entry's title
