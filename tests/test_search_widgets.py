@@ -11,6 +11,7 @@ import functools
 import html
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,42 @@ def test_tooltips_add_nothing_to_the_extracted_text():
     marked = mark_terms(page, glossary, lambda term: "/glossary/#refund")
     assert "Money paid back" in marked
     assert extract(marked).body == extract(page).body == "Your refund arrives in 5 days."
+
+
+# The outermost element of every widget kbgen renders, by class.
+WIDGET_ROOTS = (
+    "kb-breadcrumbs",
+    "kb-status-line",
+    "kb-banners",
+    "kb-still-need-help",
+    "kb-feedback",
+    "kb-channel",
+    "kb-flow",
+    "kb-contact-options",
+    "kb-notice",
+    "kb-term__tip",
+)
+
+
+class _Roots(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found: list[tuple[str, bool]] = []  # (widget class, marked)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name in set((attrs.get("class") or "").split()) & set(WIDGET_ROOTS):
+            self.found.append((name, "data-search-exclude" in attrs))
+
+
+def test_every_widget_on_every_page_is_marked_for_search_to_leave_out(sample_site):
+    seen, unmarked = set(), set()
+    for path in sample_site.rglob("*.html"):
+        parser = _Roots()
+        parser.feed(path.read_text(encoding="utf-8"))
+        for name, marked in parser.found:
+            seen.add(name)
+            if not marked:
+                unmarked.add((path.relative_to(sample_site).as_posix(), name))
+    assert seen == set(WIDGET_ROOTS)
+    assert sorted(unmarked) == []
