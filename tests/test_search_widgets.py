@@ -189,3 +189,25 @@ def test_every_widget_on_every_page_is_marked_for_search_to_leave_out(sample_sit
                 unmarked.add((path.relative_to(sample_site).as_posix(), name))
     assert seen == set(WIDGET_ROOTS)
     assert sorted(unmarked) == []
+
+
+def test_writers_can_keep_a_block_out_of_both_indexes(make_site):
+    from conftest import CATEGORY_FILES
+
+    from kbgen.build import build
+
+    project = make_site(
+        {
+            **CATEGORY_FILES,
+            "content/returns/return-policy.md": (
+                "---\ntitle: Return policy\n---\n## Window\n\nThirty days.\n\n"
+                '<div class="note" data-search-exclude markdown>\nInternal **zanzibar** note.\n</div>\n\nKept.\n'
+            ),
+        }
+    )
+    site = build(project / "mkdocs.yml", project / "site")
+    assert "zanzibar" in (site / "returns/return-policy/index.html").read_text(encoding="utf-8")
+    assert "zanzibar" not in (site / "search/search_index.json").read_text(encoding="utf-8")
+    result = open_engine(site).search("zanzibar")
+    assert result["total"] == 0
+    assert open_engine(site).search("kept")["hits"][0]["url"].endswith("/returns/return-policy/")
