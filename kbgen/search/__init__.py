@@ -12,6 +12,7 @@ from .index import INDEX_DIR
 from .index import write as write_index
 from .request import RequestError, SearchRequest, SuggestRequest
 from .text import PageText, extract
+from .vectors import available as semantic_available
 from .vocabulary import synonym_groups
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "collect",
     "extract",
     "open_engine",
+    "semantic_available",
     "synonym_groups",
     "write_index",
 ]

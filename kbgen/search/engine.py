@@ -2,7 +2,9 @@
 
 The index is copied into memory when opened, through a file descriptor on its
 folder, so a rebuild that swaps the site folder can neither tear a read nor
-pull files from under a running query. Every request checks (at most once a
+pull files from under a running query. Page vectors (``vectors.bin``), when
+the build wrote them and the model is installed, make the search hybrid; a
+missing or damaged vectors file leaves it lexical, with a warning. Every request checks (at most once a
 second) whether ``meta.json`` changed; if so the new index is loaded and
 swapped in, and requests already running finish on the old one. Whoosh
 searchers are not thread-safe: each thread gets its own.
@@ -11,6 +13,7 @@ searchers are not thread-safe: each thread gets its own.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import time
@@ -23,6 +26,7 @@ from whoosh.filedb.filestore import RamStorage
 from . import impacts as scored
 from . import query as planner
 from . import ranking
+from . import vectors as semantic
 from .analysis import is_stop, stem, words
 from .index import INDEX_DIR, META_FILE, TEXT_FIELDS, weighting
 from .request import SearchRequest
@@ -42,6 +46,8 @@ CACHE_SIZE = 4096  # results kept per index generation (shoppers repeat the same
 CORRECTIONS_CACHE = 4096
 STORED_CACHE = 2048
 SPELL_FIELD = "spell"
+
+log = logging.getLogger("kbgen.search")
 
 
 class IndexMissing(FileNotFoundError):
@@ -89,6 +95,7 @@ class _Loaded:
     groups: dict  # (field, value) -> document numbers, for the filters
     definitions: dict  # glossary entries by their names' content words
     titles: dict  # docnum -> the title's indexed words in order, for the phrase boost
+    vectors: semantic.Vectors | None  # None: lexical search only
     # Shoppers misspell the same words and land on the same pages: corrections
     # and stored fields (a decompression each) are kept per generation.
     corrections: _Cache = field(default_factory=lambda: _Cache(CORRECTIONS_CACHE))
@@ -127,7 +134,7 @@ def _load(index_dir: Path, cache_size: int) -> _Loaded:
             if name == META_FILE:
                 meta = json.loads(data)
                 continue
-            if name in (scored.DATA_FILE, scored.DIRECTORY_FILE):
+            if name in (scored.DATA_FILE, scored.DIRECTORY_FILE, semantic.FILE):
                 files[name] = data
                 continue
             if name.endswith(("WRITELOCK", ".lock")):
@@ -145,8 +152,10 @@ def _load(index_dir: Path, cache_size: int) -> _Loaded:
     flags: dict = {}
     groups: dict = {}
     titles: dict = {}
+    docnums: dict = {}
     with ix.reader() as reader:
         for docnum, fields in reader.iter_docs():
+            docnums[fields["id"]] = docnum
             # the index numbers words with the stop words left out, as here
             titles[docnum] = tuple(stem(w) for w in words(fields.get("title", "")) if not is_stop(w))
             if fields.get("promoted") or fields.get("window"):
@@ -154,6 +163,7 @@ def _load(index_dir: Path, cache_size: int) -> _Loaded:
             for name in FILTER_FIELDS:
                 groups.setdefault((name, fields.get(name, "")), set()).add(docnum)
         doc_count = reader.doc_count()
+    vectors = _vectors(index_dir, meta, files.get(semantic.FILE), docnums, max(docnums.values(), default=-1) + 1)
     return _Loaded(
         ix,
         vocab,
@@ -167,7 +177,29 @@ def _load(index_dir: Path, cache_size: int) -> _Loaded:
         groups,
         _definitions(meta),
         titles,
+        vectors,
     )
+
+
+def _vectors(index_dir: Path, meta: dict, data: bytes | None, docnums: dict, count: int):
+    """The page vectors, or None (with a warning when they should be there but can't be used)."""
+    if not meta.get("vectors"):
+        return None  # built without semantic search: lexical, as asked
+    if data is None:
+        log.warning("%s: %s is missing; search is lexical only until the site is rebuilt", index_dir, semantic.FILE)
+        return None
+    if not semantic.available():
+        log.warning(
+            "%s: the index has page vectors but the semantic search model is not installed "
+            "(pip install 'kbgen[semantic]'); search is lexical only",
+            index_dir,
+        )
+        return None
+    try:
+        return semantic.read(data, docnums, count)
+    except (semantic.VectorsError, KeyError, TypeError) as exc:
+        log.warning("%s: %s; search is lexical only", index_dir, exc)
+        return None
 
 
 FILTER_FIELDS = ("category", "type", "audience")
@@ -223,24 +255,32 @@ class SearchEngine:
         return searcher
 
     # -- queries ------------------------------------------------------------
-    def search(self, q: str | SearchRequest, limit: int = 10, **filters) -> dict:
-        """Search; returns the object of Contract 3's ``/api/search``."""
+    @property
+    def semantic(self) -> bool:
+        """Whether searches are hybrid (page vectors loaded and the model installed)."""
+        return self._current().vectors is not None
+
+    def search(self, q: str | SearchRequest, limit: int = 10, explain: bool = False, **filters) -> dict:
+        """Search; returns the object of Contract 3's ``/api/search``.
+
+        ``explain``: each hit also carries ``lexical`` (the lexical ranking's score),
+        ``similarity`` (cosine to the query, None without vectors) and ``fused``."""
         request = q if isinstance(q, SearchRequest) else SearchRequest(q, limit=limit, **filters)
         loaded = self._current()
+        if explain:
+            return self._search(request, loaded, explain=True)
         return self._cached(loaded, ("search", request), lambda: self._search(request, loaded))
 
-    def _search(self, request: SearchRequest, loaded: _Loaded) -> dict:
+    def candidates(
+        self, request: SearchRequest, loaded: _Loaded | None = None, fusion: ranking.Fusion = ranking.FUSION
+    ):
+        """(plan, number of lexical matches, lexical ranking, lexical matches, similarity or None):
+        what the fusion works from (also used to tune it)."""
+        loaded = loaded or self._current()
         searcher = self._searcher(loaded)
         plan = self._plan(request.q, loaded)
-        result = {
-            "query": request.q,
-            "total": 0,
-            "suggestion": plan.suggestion,
-            "hits": [],
-            "definition": _definition(loaded.definitions, request.q, plan.suggestion),
-        }
         if plan.empty:
-            return result
+            return plan, 0, [], set(), None
         first = (request.page - 1) * request.limit
         impacts = loaded.impacts
         rare_below = max(RARE_DOCS, RARE_SHARE * loaded.doc_count)
@@ -253,6 +293,7 @@ class SearchEngine:
         def common(field: str, stem_: str) -> bool:
             return impacts.count(field, (stem_,)) > common_above
 
+        matched: set[int] = set()
         total, ranked = ranking.rank(
             impacts,
             plan,
@@ -261,10 +302,36 @@ class SearchEngine:
             _weights(loaded.flags),
             allowed=_allowed(request, loaded.groups),
             depth=first + request.limit,
+            matched=matched,
         )
+        similarity = None
+        if loaded.vectors is not None:
+            bonus = fusion.question if question_shaped(request.q) else 0.0
+            similarity = semantic.similarity(loaded.vectors, request.q, bonus)
+        return plan, total, ranked, matched, similarity
+
+    def _search(self, request: SearchRequest, loaded: _Loaded, explain: bool = False) -> dict:
+        searcher = self._searcher(loaded)
+        plan, total, ranked, matched, similarity = self.candidates(request, loaded)
+        result = {
+            "query": request.q,
+            "total": 0,
+            "suggestion": plan.suggestion,
+            "hits": [],
+            "definition": _definition(loaded.definitions, request.q, plan.suggestion),
+        }
+        if plan.empty:
+            return result
+        first = (request.page - 1) * request.limit
+        if similarity is None:
+            hits = [ranking.Fused(score, doc, score, None, None) for score, doc in ranked]
+        else:
+            hits = ranking.fuse(ranked, similarity, allowed=_allowed(request, loaded.groups))
+            total += sum(1 for hit in hits if hit.doc not in matched)
         result["total"] = total
         stems = plan.highlight
-        for score, docnum in ranked[first : first + request.limit]:
+        for hit in hits[first : first + request.limit]:
+            score, docnum = hit.score, hit.doc
             fields = loaded.stored_fields(searcher, docnum)
             text = fields.get("body") or fields.get("summary") or ""
             result["hits"].append(
@@ -277,6 +344,12 @@ class SearchEngine:
                     "snippet": snippet(text, stems),
                 }
             )
+            if explain:
+                result["hits"][-1].update(
+                    lexical=round(hit.lexical, 4),
+                    similarity=None if hit.similarity is None else round(hit.similarity, 4),
+                    fused=round(score, 4),
+                )
         return result
 
     def suggest(self, q: str, limit: int = 8) -> dict:
@@ -338,6 +411,17 @@ class SearchEngine:
             return fix or None
 
         return planner.plan(text, loaded.vocab, known, correct)
+
+
+QUESTION_WORDS = frozenset(
+    "how can could what whats why where wheres when which who do does did is are am should will would may".split()
+)
+
+
+def question_shaped(q: str) -> bool:
+    """Whether a query is phrased as a question ("how do I ...", "can I ...", "...?")."""
+    tokens = words(q)
+    return q.rstrip().endswith("?") or (len(tokens) >= 3 and tokens[0] in QUESTION_WORDS)
 
 
 def _copy(value):

@@ -19,7 +19,7 @@ from pathlib import Path
 from whoosh import fields, scoring
 from whoosh.filedb.filestore import FileStorage, RamStorage
 
-from . import impacts
+from . import impacts, vectors
 from .analysis import index_analyzer, spelling_analyzer
 from .documents import SearchDocument
 
@@ -85,11 +85,13 @@ def write(
     site_dir: Path,
     procs: int = 1,
     definitions: list[dict] | None = None,
+    semantic: bool = False,
 ) -> Path:
     """Write the index for ``docs`` into ``site_dir``; returns the index folder.
 
     ``definitions``: glossary terms ({"term", "names", "definition", "url"})
-    shown above the results when a query names one.
+    shown above the results when a query names one. ``semantic``: also write the
+    page vectors (``vectors.bin``) for hybrid search; the model must be installed.
     """
     from .query import Vocabulary  # the query side decides which phrases it searches
 
@@ -142,6 +144,8 @@ def write(
             storage.cleanup()
     for lock in target.glob("*WRITELOCK"):  # Whoosh leaves its lock file behind
         lock.unlink()
+    if semantic:
+        vectors.write(docs, target)
     digest = hashlib.sha256()
     for doc in docs:
         digest.update(json.dumps(doc.as_dict(), sort_keys=True).encode())
@@ -152,6 +156,7 @@ def write(
         "content_hash": digest.hexdigest()[:16],
         "synonyms": [list(g) for g in synonyms],
         "definitions": definitions or [],
+        "vectors": vectors.MODEL_ID if semantic else None,
     }
     tmp = target / (META_FILE + ".tmp")
     tmp.write_text(json.dumps(meta, indent=1), encoding="utf-8")

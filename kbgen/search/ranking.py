@@ -9,12 +9,16 @@
    contain (1 + 2·coverage²), so a page that answers the whole question
    ("cancel" and "bid") beats one that repeats a single word, and by the
    page's own weight (promoted articles, current notices).
+
+With page vectors (:mod:`vectors`), :func:`fuse` then mixes that lexical
+ranking with the query's similarity to each page (hybrid search).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from heapq import nlargest
 
 from .impacts import Impacts
@@ -36,8 +40,11 @@ def rank(
     weight: Callable[[int], float],
     allowed: Collection[int] | None = None,
     depth: int = RERANK,
+    matched: set[int] | None = None,
 ) -> tuple[int, list[tuple[float, int]]]:
-    """(number of matching documents, the best ``depth`` as (score, document), best first)."""
+    """(number of matching documents, the best ``depth`` as (score, document), best first).
+
+    ``matched``, when given, receives every matching document."""
     scores: dict[int, float] = {}
     get = scores.get
     for concept in concepts:
@@ -50,6 +57,8 @@ def rank(
                 scores[doc] = get(doc, 0.0) + score * boost
     if allowed is not None:
         scores = {doc: score for doc, score in scores.items() if doc in allowed}
+    if matched is not None:
+        matched.update(scores)
     if not scores:
         return 0, []
     depth = max(depth, RERANK)
@@ -130,3 +139,78 @@ def _find(ids, doc: int) -> int:
     """Index of ``doc`` in the sorted ``ids``, or -1."""
     i = bisect_left(ids, doc)
     return i if i < len(ids) and ids[i] == doc else -1
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """How the lexical ranking and the vector similarity are mixed (tuned on the
+    tune half of ``benchmarks/relevance/chat_queries.yml`` by ``benchmarks/relevance/tune_fusion.py``).
+
+    A candidate's fused score is ``lexical · L/L_best + semantic · z``: ``L/L_best``
+    is its lexical score over the query's best (0 for pages found only by meaning)
+    and ``z`` its similarity to the query as a z-score over the whole help center
+    (how unusually close it is, whatever the query's wording), floored at 0.
+    A FAQ entry's similarity is the larger of its page's and its question's, the
+    question's raised by ``question`` when the query is itself a question.
+    Candidates: the lexical ranking's best plus the ``candidates`` most similar pages
+    whose z-score reaches ``floor``.
+    """
+
+    lexical: float = 1.0
+    semantic: float = 0.1
+    candidates: int = 20
+    floor: float = 3.0
+    question: float = 0.0
+
+
+FUSION = Fusion()
+
+
+@dataclass(frozen=True)
+class Fused:
+    """One fused hit, with what it was made of (for ``kbgen search --explain``)."""
+
+    score: float
+    doc: int
+    lexical: float  # the lexical ranking's score, 0 when found by meaning only
+    similarity: float  # cosine similarity to the query
+    z: float  # the similarity as a z-score over all pages
+
+
+def fuse(
+    lexical: list[tuple[float, int]],
+    similarity,
+    fusion: Fusion = FUSION,
+    allowed: Collection[int] | None = None,
+) -> list[Fused]:
+    """The fused ranking of the lexical candidates and the most similar pages, best first.
+
+    ``similarity``: a numpy array of each document's cosine similarity to the query.
+    """
+    import numpy as np
+
+    count = len(similarity)
+    mean = float(similarity.mean()) if count else 0.0
+    spread = float(similarity.std()) if count else 0.0
+    spread = spread if spread > 1e-9 else 1.0
+    best = lexical[0][0] if lexical and lexical[0][0] > 0 else 1.0
+    lex = {doc: score for score, doc in lexical}
+    pool = dict(lex)
+    if fusion.candidates and count:
+        wanted = min(count, fusion.candidates * 4 if allowed is not None else fusion.candidates)
+        top = np.argpartition(-similarity, wanted - 1)[:wanted] if wanted < count else np.arange(count)
+        added = 0
+        for doc in sorted(top.tolist(), key=lambda d: (-similarity[d], d)):
+            if added >= fusion.candidates or (similarity[doc] - mean) / spread < fusion.floor:
+                break
+            if allowed is not None and doc not in allowed:
+                continue
+            pool.setdefault(doc, 0.0)
+            added += 1
+    fused = []
+    for doc, score in pool.items():
+        sim = float(similarity[doc])
+        z = (sim - mean) / spread
+        fused.append(Fused(fusion.lexical * score / best + fusion.semantic * max(z, 0.0), doc, score, sim, z))
+    fused.sort(key=lambda hit: (-hit.score, hit.doc))
+    return fused

@@ -1,0 +1,193 @@
+"""Dense vectors for hybrid search: the meaning of each page, computed at build time.
+
+The model is wordllama 0.4 (``pip install 'kbgen[semantic]'``): 256-dimension
+static token embeddings, averaged and normalised, whose weights and tokenizer
+ship inside its wheel (MIT licence), so nothing is downloaded, ever. A query
+takes well under a millisecond to embed on a CPU. Without the package,
+:func:`model` returns None and search stays lexical.
+
+``vectors.bin`` sits beside the Whoosh index (never served) and is written
+with it in the staging folder, so it is swapped in with the site. Layout,
+all little-endian:
+
+- 8 bytes ``KBVEC`` + NUL + format version (uint16);
+- uint32 length, then that many bytes of JSON: ``model``, ``dim``, ``ids``
+  (the documents' ids, one per document row, in row order), ``questions``
+  (ids of FAQ entries that also have a question-only row, in row order) and
+  ``sha256`` of everything after the header;
+- int8 rows, ``dim`` bytes each: the documents, then the questions;
+- float32 scales, one per row: component = int8 value × scale, where the
+  scale is the row's largest absolute component / 127 (so a row's error is
+  at most half a step, scale / 2, per component).
+
+The same documents give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import struct
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .documents import SearchDocument
+
+FILE = "vectors.bin"
+MAGIC = b"KBVEC\x00"
+VERSION = 1
+MODEL_ID = "wordllama-0.4-l2_supercat-256"
+BODY_WORDS = 50  # the answer's or article's opening, after its title, summary and headings
+BATCH = 64
+
+log = logging.getLogger("mkdocs.plugins.kbgen")
+
+_model = None
+_model_lock = threading.Lock()
+_model_tried = False
+
+
+class VectorsError(ValueError):
+    """A vectors file that is missing, damaged or from another model."""
+
+
+def model():
+    """The embedding model, loaded once per process; None when it isn't installed."""
+    global _model, _model_tried
+    if _model_tried:
+        return _model
+    with _model_lock:
+        if not _model_tried:
+            try:
+                import wordllama
+                from wordllama import WordLlama
+            except ImportError:
+                _model = None
+            else:
+                # The wheel holds weights/ and tokenizers/ inside the package: use them
+                # as the cache folder, and never let it reach for a model hub.
+                _model = WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+            _model_tried = True
+    return _model
+
+
+def available() -> bool:
+    return model() is not None
+
+
+def embed(texts: Sequence[str]):
+    """Unit vectors (float32, one row per text); the model must be available."""
+    import numpy as np
+
+    found = model()
+    if found is None:
+        raise RuntimeError("the semantic search model is not installed: pip install 'kbgen[semantic]'")
+    out = np.zeros((len(texts), 256), dtype=np.float32)
+    for start in range(0, len(texts), BATCH):
+        chunk = list(texts[start : start + BATCH])
+        out[start : start + len(chunk)] = found.embed(chunk, norm=False, batch_size=BATCH)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.maximum(norms, 1e-12)
+
+
+def document_text(doc: SearchDocument) -> str:
+    """What a page's vector means: its title, summary, tags, headings and opening words."""
+    opening = " ".join(doc.body.split()[:BODY_WORDS])
+    return "\n".join(part for part in (doc.title, doc.summary, doc.tags, doc.headings, opening) if part)
+
+
+def question_text(doc: SearchDocument) -> str | None:
+    """A FAQ entry's question alone, so a question typed in other words finds it."""
+    return doc.title if doc.type == "faq" else None
+
+
+def quantize(vectors):
+    """(int8 rows, float32 scales) for float rows: value = int8 × scale."""
+    import numpy as np
+
+    peak = np.abs(vectors).max(axis=1)
+    scales = np.where(peak > 0, peak / 127.0, 1.0).astype(np.float32)
+    rows = np.clip(np.rint(vectors / scales[:, None]), -127, 127).astype(np.int8)
+    return rows, scales
+
+
+def write(docs: Sequence[SearchDocument], target: Path) -> Path:
+    """Embed ``docs`` and write ``vectors.bin`` into the index folder ``target``."""
+    questions = [(doc.id, text) for doc in docs if (text := question_text(doc))]
+    vectors = embed([document_text(doc) for doc in docs] + [text for _, text in questions])
+    rows, scales = quantize(vectors)
+    payload = rows.tobytes() + scales.astype("<f4").tobytes()
+    header = json.dumps(
+        {
+            "model": MODEL_ID,
+            "dim": int(vectors.shape[1]) if len(vectors) else 256,
+            "ids": [doc.id for doc in docs],
+            "questions": [doc_id for doc_id, _ in questions],
+            "sha256": hashlib.sha256(payload).hexdigest(),
+        },
+        sort_keys=True,
+    ).encode()
+    path = Path(target) / FILE
+    tmp = path.with_name(FILE + ".tmp")
+    tmp.write_bytes(MAGIC + struct.pack("<HI", VERSION, len(header)) + header + payload)
+    tmp.replace(path)
+    return path
+
+
+@dataclass
+class Vectors:
+    """A loaded vectors file: float32 unit-ish rows by Whoosh document number."""
+
+    documents: object  # (document count, dim) float32; zero rows for documents without a vector
+    questions: object  # (document count, dim) float32; zero rows for documents without a question
+    has_question: object  # bool per document
+
+
+def read(data: bytes, docnums: dict[str, int], doc_count: int) -> Vectors:
+    """Parse ``vectors.bin`` for an index whose stored ids map to ``docnums``."""
+    import numpy as np
+
+    head = len(MAGIC) + 6
+    if len(data) < head or not data.startswith(MAGIC):
+        raise VectorsError(f"{FILE}: not a kbgen vectors file")
+    version, size = struct.unpack_from("<HI", data, len(MAGIC))
+    if version != VERSION:
+        raise VectorsError(f"{FILE}: format {version}, expected {VERSION}; rebuild the site")
+    try:
+        header = json.loads(data[head : head + size])
+    except ValueError:
+        raise VectorsError(f"{FILE}: damaged header") from None
+    if header.get("model") != MODEL_ID:
+        raise VectorsError(f"{FILE}: made by {header.get('model')!r}, this kbgen uses {MODEL_ID!r}; rebuild the site")
+    payload = data[head + size :]
+    ids, questions, dim = header["ids"], header["questions"], header["dim"]
+    rows = len(ids) + len(questions)
+    if len(payload) != rows * (dim + 4) or hashlib.sha256(payload).hexdigest() != header.get("sha256"):
+        raise VectorsError(f"{FILE}: damaged (size or checksum does not match); rebuild the site")
+    values = np.frombuffer(payload, dtype=np.int8, count=rows * dim).reshape(rows, dim).astype(np.float32)
+    values *= np.frombuffer(payload, dtype="<f4", offset=rows * dim)[:, None]
+    documents = np.zeros((doc_count, dim), dtype=np.float32)
+    question_rows = np.zeros((doc_count, dim), dtype=np.float32)
+    has_question = np.zeros(doc_count, dtype=bool)
+    for row, doc_id in enumerate(ids):
+        if (docnum := docnums.get(doc_id)) is not None:
+            documents[docnum] = values[row]
+    for row, doc_id in enumerate(questions, len(ids)):
+        if (docnum := docnums.get(doc_id)) is not None:
+            question_rows[docnum] = values[row]
+            has_question[docnum] = True
+    return Vectors(documents, question_rows, has_question)
+
+
+def similarity(vectors: Vectors, query: str, question_bonus: float = 0.0):
+    """Each document's cosine similarity to ``query``: for FAQ entries the larger of
+    the page's and the question's (plus ``question_bonus``)."""
+    import numpy as np
+
+    q = embed([query])[0]
+    pages = vectors.documents @ q
+    questions = vectors.questions @ q + question_bonus
+    return np.where(vectors.has_question, np.maximum(pages, questions), pages)
