@@ -6,6 +6,9 @@ queries.yml through each search system and prints MRR@10, Recall@1 and Recall@5,
 overall and per query kind, side by side:
 
   kbgen       kbgen.search.open_engine(site_dir).search(q, limit=10), in process
+              (hybrid when the site has page vectors: kbgen[semantic] installed)
+  kbgen-lexical  the same with the page vectors ignored (open_engine(..., semantic=False))
+  vectors     the page vectors alone: cosine similarity to the query, no lexical part
   bm25        plain BM25 (k1=1.2, b=0.75) over the content files, implemented below
   lunr        Material's built-in search as the built site runs it (lunr_search.js)
   lunr+stem   the same with lunr's full English pipeline and exact + wildcard terms
@@ -17,7 +20,11 @@ With --stackfaq DIR (the folder holding faq_eval_stackfaq.json) it also builds a
 kbgen help center from StackFAQ's entries in a temporary folder and runs its
 paraphrased queries through kbgen's search (and the bm25 baseline).
 
+With --queries chat_queries.yml --split tune|test only that half runs; for the held-back
+test half only aggregate figures are printed and written.
+
     python benchmarks/relevance/evaluate.py [--site DIR] [--systems ...] [--stackfaq DIR]
+    python benchmarks/relevance/evaluate.py --queries benchmarks/relevance/chat_queries.yml --split test
 """
 
 from __future__ import annotations
@@ -43,8 +50,8 @@ ROOT = HERE.parent.parent
 DEFAULT_SITE = ROOT / "benchmarks" / "out" / "relevance-site"
 DEFAULT_OUT = ROOT / "benchmarks" / "out" / "relevance-results.json"
 
-KINDS = ("colloquial", "misspelled", "short", "question", "synonym", "seller")
-SYSTEMS = ("kbgen", "bm25", "lunr", "lunr+stem")
+KINDS = ("colloquial", "misspelled", "short", "question", "synonym", "seller", "long")
+SYSTEMS = ("kbgen", "kbgen-lexical", "vectors", "bm25", "lunr", "lunr+stem")
 LIMIT = 10  # results looked at per query: MRR@10
 MISS_RANK = 5  # kbgen "misses" a query when its first relevant hit is below this rank
 
@@ -218,13 +225,13 @@ def run_bm25(queries, docs, site_dir):
     return results, "k1=1.2 b=0.75, title twice + body, lowercase words", times
 
 
-def run_kbgen(queries, docs, site_dir):
+def run_kbgen(queries, docs, site_dir, semantic=True):
     try:
         from kbgen.search import open_engine
     except ImportError as exc:
         return None, f"skipped: kbgen.search.open_engine is not importable ({exc})", []
     try:
-        engine = open_engine(site_dir)
+        engine = open_engine(site_dir, cache_size=0, semantic=semantic)
     except Exception as exc:  # noqa: BLE001 - report and carry on with the other systems
         return None, f"skipped: open_engine({site_dir}) failed: {type(exc).__name__}: {exc}", []
     results, times, errors = [], [], []
@@ -240,6 +247,7 @@ def run_kbgen(queries, docs, site_dir):
         times.append(time.perf_counter() - t0)
         results.append(urls)
     note = "in process, open_engine(site).search(q, limit=10)"
+    note += ", hybrid" if engine.semantic else ", lexical only"
     if errors:
         note += f"; {len(errors)} queries raised, e.g. {errors[0]}"
     return results, note, times
@@ -298,8 +306,32 @@ def check_lunr_port(site_dir: Path, queries: list[str]) -> None:
     print((proc.stdout + proc.stderr).strip())
 
 
+def run_vectors(queries, docs, site_dir):
+    """The page vectors alone: documents by their similarity to the query (no lexical part)."""
+    try:
+        from kbgen.search import open_engine
+        from kbgen.search import vectors as semantic
+    except ImportError as exc:
+        return None, f"skipped: kbgen.search is not importable ({exc})", []
+    engine = open_engine(site_dir, cache_size=0)
+    loaded = engine._current()
+    if loaded.vectors is None:
+        return None, "skipped: the site has no page vectors (install kbgen[semantic] and rebuild)", []
+    searcher = engine._searcher(loaded)
+    results, times = [], []
+    for q in queries:
+        t0 = time.perf_counter()
+        sims = semantic.similarity(loaded.vectors, q)
+        best = sorted(range(len(sims)), key=lambda d: -sims[d])[:LIMIT]
+        times.append(time.perf_counter() - t0)
+        results.append([loaded.stored_fields(searcher, d)["url"] for d in best])
+    return results, f"cosine to the page vectors alone ({semantic.MODEL_ID})", times
+
+
 RUNNERS = {
     "kbgen": run_kbgen,
+    "kbgen-lexical": lambda q, d, s: run_kbgen(q, d, s, semantic=False),
+    "vectors": run_vectors,
     "bm25": run_bm25,
     "lunr": lambda q, d, s: run_lunr(q, d, s, "material"),
     "lunr+stem": lambda q, d, s: run_lunr(q, d, s, "stemmed"),
@@ -333,7 +365,7 @@ def summarize(ranks: list[int | None]) -> dict:
 # StackFAQ: an outside FAQ set, built into a kbgen help center and searched through it
 
 STACKFAQ_FILE = "faq_eval_stackfaq.json"
-STACKFAQ_SYSTEMS = ("kbgen", "bm25")
+STACKFAQ_SYSTEMS = ("kbgen", "kbgen-lexical", "vectors", "bm25")
 STACKFAQ_CONFIG = """\
 site_name: StackFAQ Help Center
 site_url: https://help.example.com/
@@ -502,6 +534,12 @@ def main(argv: list[str] | None = None) -> int:
         help=f"comma-separated subset of {','.join(SYSTEMS)}",
     )
     ap.add_argument(
+        "--split",
+        choices=("tune", "test"),
+        help="only the queries of this half (chat_queries.yml); with test, only aggregate figures "
+        "are printed and written (no per-query results: the held-back half is never looked into)",
+    )
+    ap.add_argument(
         "--stackfaq",
         type=Path,
         metavar="DIR",
@@ -521,6 +559,11 @@ def main(argv: list[str] | None = None) -> int:
 
     docs = load_documents(args.content)
     entries = load_queries(args.queries, docs)
+    if args.split:
+        entries = [e for e in entries if e.get("split") == args.split]
+        if not entries:
+            sys.exit(f"{args.queries}: no queries with split: {args.split}")
+    held_back = args.split == "test"
     queries = [e["q"] for e in entries]
     mapper = TargetMapper(docs)
 
@@ -601,7 +644,10 @@ def main(argv: list[str] | None = None) -> int:
         records.append(rec)
 
     misses = []
-    if "kbgen" in per_query_ranked:
+    if held_back:
+        records = []
+        print("\n(held-back test half: per-query results are neither printed nor written)")
+    elif "kbgen" in per_query_ranked:
         for rec in records:
             r = rec["ranks"]["kbgen"]
             if r is None or r > MISS_RANK:

@@ -114,7 +114,7 @@ def _signature(meta_path: Path) -> tuple:
     return (st.st_ino, st.st_dev, st.st_mtime_ns, st.st_size)
 
 
-def _load(index_dir: Path, cache_size: int) -> _Loaded:
+def _load(index_dir: Path, cache_size: int, semantic_on: bool = True) -> _Loaded:
     """Read every index file into memory through one directory descriptor."""
     try:
         dir_fd = os.open(index_dir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
@@ -163,7 +163,10 @@ def _load(index_dir: Path, cache_size: int) -> _Loaded:
             for name in FILTER_FIELDS:
                 groups.setdefault((name, fields.get(name, "")), set()).add(docnum)
         doc_count = reader.doc_count()
-    vectors = _vectors(index_dir, meta, files.get(semantic.FILE), docnums, max(docnums.values(), default=-1) + 1)
+    vectors = None
+    if semantic_on:
+        count = max(docnums.values(), default=-1) + 1
+        vectors = _vectors(index_dir, meta, files.get(semantic.FILE), docnums, count)
     return _Loaded(
         ix,
         vocab,
@@ -211,11 +214,13 @@ def _signature_fd(dir_fd: int) -> tuple:
 
 
 class SearchEngine:
-    def __init__(self, index_dir: str | os.PathLike, cache_size: int = CACHE_SIZE):
+    def __init__(self, index_dir: str | os.PathLike, cache_size: int = CACHE_SIZE, semantic: bool = True):
+        """``semantic=False`` ignores the page vectors: lexical search only."""
         self.index_dir = Path(index_dir)
         self.cache_size = cache_size
+        self.semantic_on = semantic
         self._lock = threading.Lock()
-        self._loaded = _load(self.index_dir, cache_size)
+        self._loaded = _load(self.index_dir, cache_size, semantic)
         self._checked = time.monotonic()
 
     # -- index generations --------------------------------------------------
@@ -235,7 +240,7 @@ class SearchEngine:
         """Load the index again if it changed on disk; True when a new one is in use."""
         with self._lock:
             try:
-                fresh = _load(self.index_dir, self.cache_size)
+                fresh = _load(self.index_dir, self.cache_size, self.semantic_on)
             except (OSError, ValueError):
                 return False
             if fresh.signature == self._loaded.signature:
@@ -545,6 +550,6 @@ def _closest_synonym(word: str, vocab: planner.Vocabulary) -> str | None:
     return close[0] if close else None
 
 
-def open_engine(site_dir: str | os.PathLike, cache_size: int = CACHE_SIZE) -> SearchEngine:
-    """The engine for a built site folder."""
-    return SearchEngine(Path(site_dir) / INDEX_DIR, cache_size)
+def open_engine(site_dir: str | os.PathLike, cache_size: int = CACHE_SIZE, semantic: bool = True) -> SearchEngine:
+    """The engine for a built site folder (hybrid when it has page vectors and ``semantic``)."""
+    return SearchEngine(Path(site_dir) / INDEX_DIR, cache_size, semantic)

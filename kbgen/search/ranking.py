@@ -157,9 +157,10 @@ class Fusion:
     """
 
     lexical: float = 1.0
-    semantic: float = 0.1
-    candidates: int = 20
-    floor: float = 3.0
+    semantic: float = 0.4
+    candidates: int = 10
+    floor: float = 1.5
+    # 0.03-0.06 helped the vectors alone a little and the fused ranking not at all
     question: float = 0.0
 
 

@@ -12,10 +12,12 @@ all little-endian:
 
 - 8 bytes ``KBVEC`` + NUL + format version (uint16);
 - uint32 length, then that many bytes of JSON: ``model``, ``dim``, ``ids``
-  (the documents' ids, one per document row, in row order), ``questions``
-  (ids of FAQ entries that also have a question-only row, in row order) and
-  ``sha256`` of everything after the header;
-- int8 rows, ``dim`` bytes each: the documents, then the questions;
+  (the documents' ids), ``rows`` (per row, in order: [index in ``ids``, kind]
+  with kind ``page`` (title, summary, tags, headings and opening), ``question``
+  (a FAQ entry's question alone) or ``passage`` (the title and a stretch of
+  ``PASSAGE_WORDS`` words of the body), grouped by document) and ``sha256``
+  of everything after the header;
+- int8 rows, ``dim`` bytes each;
 - float32 scales, one per row: component = int8 value × scale, where the
   scale is the row's largest absolute component / 127 (so a row's error is
   at most half a step, scale / 2, per component).
@@ -41,6 +43,10 @@ MAGIC = b"KBVEC\x00"
 VERSION = 1
 MODEL_ID = "wordllama-0.4-l2_supercat-256"
 BODY_WORDS = 50  # the answer's or article's opening, after its title, summary and headings
+# A long page also gets a vector per stretch of its body, so a question about one
+# section finds it (an average over the whole page blurs it); at most PASSAGES each.
+PASSAGE_WORDS = 80
+PASSAGES = 8
 BATCH = 64
 
 log = logging.getLogger("mkdocs.plugins.kbgen")
@@ -99,9 +105,17 @@ def document_text(doc: SearchDocument) -> str:
     return "\n".join(part for part in (doc.title, doc.summary, doc.tags, doc.headings, opening) if part)
 
 
-def question_text(doc: SearchDocument) -> str | None:
-    """A FAQ entry's question alone, so a question typed in other words finds it."""
-    return doc.title if doc.type == "faq" else None
+def texts(doc: SearchDocument) -> list[tuple[str, str]]:
+    """(kind, text) of each vector a document gets, page first."""
+    out = [("page", document_text(doc))]
+    if doc.type == "faq":
+        # the question alone, so a question typed in other words finds it
+        out.append(("question", doc.title))
+    body = doc.body.split()
+    if len(body) > BODY_WORDS:
+        for start in range(0, min(len(body), PASSAGE_WORDS * PASSAGES), PASSAGE_WORDS):
+            out.append(("passage", doc.title + "\n" + " ".join(body[start : start + PASSAGE_WORDS])))
+    return out
 
 
 def quantize(vectors):
@@ -116,8 +130,8 @@ def quantize(vectors):
 
 def write(docs: Sequence[SearchDocument], target: Path) -> Path:
     """Embed ``docs`` and write ``vectors.bin`` into the index folder ``target``."""
-    questions = [(doc.id, text) for doc in docs if (text := question_text(doc))]
-    vectors = embed([document_text(doc) for doc in docs] + [text for _, text in questions])
+    rows_of = [(i, kind, text) for i, doc in enumerate(docs) for kind, text in texts(doc)]
+    vectors = embed([text for _, _, text in rows_of])
     rows, scales = quantize(vectors)
     payload = rows.tobytes() + scales.astype("<f4").tobytes()
     header = json.dumps(
@@ -125,7 +139,7 @@ def write(docs: Sequence[SearchDocument], target: Path) -> Path:
             "model": MODEL_ID,
             "dim": int(vectors.shape[1]) if len(vectors) else 256,
             "ids": [doc.id for doc in docs],
-            "questions": [doc_id for doc_id, _ in questions],
+            "rows": [[i, kind] for i, kind, _ in rows_of],
             "sha256": hashlib.sha256(payload).hexdigest(),
         },
         sort_keys=True,
@@ -139,11 +153,13 @@ def write(docs: Sequence[SearchDocument], target: Path) -> Path:
 
 @dataclass
 class Vectors:
-    """A loaded vectors file: float32 unit-ish rows by Whoosh document number."""
+    """A loaded vectors file: every row (float32), grouped by Whoosh document number."""
 
-    documents: object  # (document count, dim) float32; zero rows for documents without a vector
-    questions: object  # (document count, dim) float32; zero rows for documents without a question
-    has_question: object  # bool per document
+    matrix: object  # (rows, dim) float32
+    starts: object  # first row of each document that has rows, ascending
+    docs: object  # the document number of each group in ``starts``
+    question: object  # float32 per row: 1 for a question row, else 0
+    count: int  # documents in the index
 
 
 def read(data: bytes, docnums: dict[str, int], doc_count: int) -> Vectors:
@@ -163,31 +179,31 @@ def read(data: bytes, docnums: dict[str, int], doc_count: int) -> Vectors:
     if header.get("model") != MODEL_ID:
         raise VectorsError(f"{FILE}: made by {header.get('model')!r}, this kbgen uses {MODEL_ID!r}; rebuild the site")
     payload = data[head + size :]
-    ids, questions, dim = header["ids"], header["questions"], header["dim"]
-    rows = len(ids) + len(questions)
-    if len(payload) != rows * (dim + 4) or hashlib.sha256(payload).hexdigest() != header.get("sha256"):
+    ids, rows, dim = header["ids"], header["rows"], header["dim"]
+    if len(payload) != len(rows) * (dim + 4) or hashlib.sha256(payload).hexdigest() != header.get("sha256"):
         raise VectorsError(f"{FILE}: damaged (size or checksum does not match); rebuild the site")
-    values = np.frombuffer(payload, dtype=np.int8, count=rows * dim).reshape(rows, dim).astype(np.float32)
-    values *= np.frombuffer(payload, dtype="<f4", offset=rows * dim)[:, None]
-    documents = np.zeros((doc_count, dim), dtype=np.float32)
-    question_rows = np.zeros((doc_count, dim), dtype=np.float32)
-    has_question = np.zeros(doc_count, dtype=bool)
-    for row, doc_id in enumerate(ids):
-        if (docnum := docnums.get(doc_id)) is not None:
-            documents[docnum] = values[row]
-    for row, doc_id in enumerate(questions, len(ids)):
-        if (docnum := docnums.get(doc_id)) is not None:
-            question_rows[docnum] = values[row]
-            has_question[docnum] = True
-    return Vectors(documents, question_rows, has_question)
+    values = np.frombuffer(payload, dtype=np.int8, count=len(rows) * dim).reshape(len(rows), dim).astype(np.float32)
+    values *= np.frombuffer(payload, dtype="<f4", offset=len(rows) * dim)[:, None]
+    owner = np.array([docnums.get(ids[i], -1) for i, _ in rows], dtype=np.int64)
+    keep = np.flatnonzero(owner >= 0)
+    order = keep[np.argsort(owner[keep], kind="stable")]
+    owner = owner[order]
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else np.zeros(0, dtype=np.int64)
+    question = np.array([rows[i][1] == "question" for i in order], dtype=np.float32)
+    return Vectors(np.ascontiguousarray(values[order]), starts, owner[starts], question, doc_count)
 
 
 def similarity(vectors: Vectors, query: str, question_bonus: float = 0.0):
-    """Each document's cosine similarity to ``query``: for FAQ entries the larger of
-    the page's and the question's (plus ``question_bonus``)."""
+    """Each document's similarity to ``query`` (float32 per document number): the
+    best of its rows' cosines, a question row's raised by ``question_bonus``;
+    -1 for documents without vectors."""
     import numpy as np
 
-    q = embed([query])[0]
-    pages = vectors.documents @ q
-    questions = vectors.questions @ q + question_bonus
-    return np.where(vectors.has_question, np.maximum(pages, questions), pages)
+    out = np.full(vectors.count, -1.0, dtype=np.float32)
+    if not len(vectors.starts):
+        return out
+    sims = vectors.matrix @ embed([query])[0]
+    if question_bonus:
+        sims += question_bonus * vectors.question
+    out[vectors.docs] = np.maximum.reduceat(sims, vectors.starts)
+    return out
