@@ -184,12 +184,17 @@ def check(config_file: str, strict: bool, fmt: str) -> None:
     help="The built site whose index to search (default: site_dir of the config).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the /api/search JSON object.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Show why each hit ranks: its lexical score, its similarity to the query and the fused score.",
+)
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 50))
 @click.option("--category", help="Only this category (its folder name).")
 @click.option("--type", "type_", type=click.Choice(["article", "faq"]))
 @click.option("--audience", type=click.Choice(["buyers", "sellers", "everyone"]))
 @click.argument("query", nargs=-1, required=True)
-def search(config_file, site_dir, as_json, limit, category, type_, audience, query) -> None:
+def search(config_file, site_dir, as_json, explain, limit, category, type_, audience, query) -> None:
     """Search the built help center's index, as shoppers do."""
     import json
     import re
@@ -207,7 +212,8 @@ def search(config_file, site_dir, as_json, limit, category, type_, audience, que
     }
     try:
         request = SearchRequest.from_params(params)
-        result = open_engine(site_dir).search(request)
+        engine = open_engine(site_dir)
+        result = engine.search(request, explain=explain)
     except RequestError as exc:
         raise KbgenError(str(exc)) from None
     except IndexMissing as exc:
@@ -218,9 +224,14 @@ def search(config_file, site_dir, as_json, limit, category, type_, audience, que
     if result["suggestion"]:
         click.echo(f"Did you mean: {result['suggestion']}")
     click.echo(f"{result['total']} result(s) for {result['query']!r}")
+    if explain:
+        click.echo("hybrid search: lexical ranking fused with similarity" if engine.semantic else "lexical search")
     for number, hit in enumerate(result["hits"], 1):
         click.echo(f"\n{number}. {hit['title']}  [{hit['type']}, {hit['category']}]")
         click.echo(f"   {hit['url']}")
+        if explain:
+            similarity = "-" if hit["similarity"] is None else f"{hit['similarity']:.3f}"
+            click.echo(f"   lexical {hit['lexical']:.3f} · similarity {similarity} · fused {hit['fused']:.3f}")
         text = re.sub(r"</?mark>", "", hit["snippet"])
         from html import unescape
 

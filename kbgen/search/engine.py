@@ -144,7 +144,7 @@ def _load(index_dir: Path, cache_size: int, semantic_on: bool = True) -> _Loaded
             out.close()
     finally:
         os.close(dir_fd)
-    if meta is None or len(files) < 2:
+    if meta is None or not {scored.DATA_FILE, scored.DIRECTORY_FILE} <= set(files):
         raise IndexMissing(f"{index_dir}: incomplete index (no {META_FILE} or impacts); rebuild the site")
     ix = storage.open_index()
     vocab = planner.Vocabulary.from_groups(meta.get("synonyms", []))

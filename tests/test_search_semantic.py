@@ -1,0 +1,219 @@
+"""Hybrid search: page vectors written at build time and fused with the lexical ranking.
+
+Tests that need the model skip without it (``pip install 'kbgen[semantic]'``); those
+about the lexical-only path run in both cases.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+
+import pytest
+
+from kbgen.build import build
+from kbgen.search import INDEX_DIR, SearchDocument, open_engine, semantic_available
+from kbgen.search import vectors as semantic
+
+from conftest import MINIMAL_CONFIG, write_tree
+
+needs_model = pytest.mark.skipif(not semantic_available(), reason="kbgen[semantic] (wordllama) is not installed")
+
+LEXICAL_CONFIG = MINIMAL_CONFIG.replace("  - kbgen\n", "  - kbgen:\n      search_semantic: false\n")
+assert LEXICAL_CONFIG != MINIMAL_CONFIG
+
+# "bill" is in none of these pages (nor in a synonym of their words): only meaning links it to invoices.
+MEANING_FILES = {
+    "content/orders/_category.yml": "title: Orders\n",
+    "content/orders/invoices.md": """
+        ---
+        title: Invoices and receipts
+        summary: An invoice or receipt for each purchase.
+        ---
+        An invoice or receipt for each purchase: the price paid, tax and total.
+        """,
+    "content/orders/gift-wrapping.md": """
+        ---
+        title: Gift wrapping
+        ---
+        Add gift wrapping and a message at checkout.
+        """,
+    "content/orders/faq/how-fast-is-delivery.md": """
+        ---
+        question: How fast is delivery?
+        ---
+        Parcels arrive in two to five days.
+        """,
+    "content/account/_category.yml": "title: Account\n",
+    "content/account/password.md": """
+        ---
+        title: Changing your password
+        ---
+        Pick a strong password and sign in again on every device.
+        """,
+    "content/account/tracking.md": """
+        ---
+        title: Tracking a parcel
+        ---
+        Follow your parcel with the carrier tracking number.
+        """,
+    "content/auctions/_category.yml": "title: Auctions\n",
+    "content/auctions/bidding.md": """
+        ---
+        title: How bidding works
+        ---
+        Place a maximum bid and the auction bids for you.
+        """,
+    "content/auctions/returns.md": """
+        ---
+        title: Returning an item
+        ---
+        Send an item back within 30 days.
+        """,
+}
+
+
+@pytest.fixture(scope="module")
+def meaning_site(tmp_path_factory):
+    project = write_tree(tmp_path_factory.mktemp("meaning"), {"mkdocs.yml": MINIMAL_CONFIG, **MEANING_FILES})
+    return build(project / "mkdocs.yml", project / "site")
+
+
+def urls(result):
+    return [hit["url"] for hit in result["hits"]]
+
+
+@needs_model
+def test_a_meaning_only_match_ranks_above_unrelated_pages(meaning_site):
+    hybrid = open_engine(meaning_site, cache_size=0)
+    lexical = open_engine(meaning_site, cache_size=0, semantic=False)
+    assert hybrid.semantic and not lexical.semantic
+    assert "/orders/invoices/" not in urls(lexical.search("bill"))
+    assert urls(hybrid.search("bill"))[0] == "/orders/invoices/"
+
+
+@needs_model
+def test_lexical_matches_still_lead_when_the_words_are_there(meaning_site):
+    engine = open_engine(meaning_site, cache_size=0)
+    assert urls(engine.search("gift wrapping"))[0] == "/orders/gift-wrapping/"
+    assert urls(engine.search("password"))[0] == "/account/password/"
+
+
+@needs_model
+def test_vectors_are_reproducible_bytes(tmp_path):
+    project = write_tree(tmp_path, {"mkdocs.yml": MINIMAL_CONFIG, **MEANING_FILES})
+    first = build(project / "mkdocs.yml", tmp_path / "one") / INDEX_DIR / semantic.FILE
+    second = build(project / "mkdocs.yml", tmp_path / "two") / INDEX_DIR / semantic.FILE
+    assert first.read_bytes() == second.read_bytes()
+
+
+def _doc(id_, type_, title, body, summary=""):
+    return SearchDocument(id_, "/" + id_, type_, title, summary, "", "", body, "c", "C", "everyone", False)
+
+
+@needs_model
+def test_stored_vectors_equal_a_fresh_embedding_within_the_quantisation_step(tmp_path):
+    import numpy as np
+
+    long_body = " ".join(f"word{i % 37} parcel refund invoice" for i in range(60))
+    docs = [
+        _doc("a.md", "article", "Refunds", long_body, "When your money comes back."),
+        _doc("c/faq/b.md", "faq", "Where is my parcel?", "Track it from Your orders."),
+    ]
+    path = semantic.write(docs, tmp_path)
+    data = path.read_bytes()
+    head = len(semantic.MAGIC) + 6
+    size = int.from_bytes(data[len(semantic.MAGIC) + 2 : head], "little")
+    header = json.loads(data[head : head + size])
+    rows, dim = header["rows"], header["dim"]
+    payload = data[head + size :]
+    values = np.frombuffer(payload, dtype=np.int8, count=len(rows) * dim).reshape(len(rows), dim)
+    scales = np.frombuffer(payload, dtype="<f4", offset=len(rows) * dim)
+    expected = [(i, kind, text) for i, doc in enumerate(docs) for kind, text in semantic.texts(doc)]
+    assert [[i, kind] for i, kind, _ in expected] == rows
+    assert {kind for _, kind, _ in expected} == {"page", "question", "passage"}
+    fresh = semantic.embed([text for _, _, text in expected])
+    error = np.abs(values * scales[:, None] - fresh)
+    assert (error <= scales[:, None] / 2 + 1e-6).all()
+
+
+@needs_model
+def test_explain_shows_lexical_score_similarity_and_fused_score(meaning_site, invoke):
+    result = open_engine(meaning_site, cache_size=0).search("invoice for my purchase", explain=True)
+    hit = result["hits"][0]
+    assert hit["url"] == "/orders/invoices/"
+    assert hit["lexical"] > 0 and 0 < hit["similarity"] <= 1 and hit["fused"] == hit["score"]
+    out = invoke("search", "-d", meaning_site, "--explain", "bill").output
+    assert "Invoices and receipts" in out
+    assert "lexical 0" in out and "similarity 0." in out and "fused " in out
+
+
+@needs_model
+@pytest.mark.parametrize("damage", ["missing", "truncated", "flipped", "garbage"])
+def test_a_missing_or_damaged_vectors_file_falls_back_to_lexical_with_a_warning(meaning_site, tmp_path, damage, caplog):
+    site = tmp_path / "site"
+    shutil.copytree(meaning_site, site)
+    path = site / INDEX_DIR / semantic.FILE
+    data = path.read_bytes()
+    if damage == "missing":
+        path.unlink()
+    elif damage == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "flipped":
+        path.write_bytes(data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:])
+    else:
+        path.write_bytes(b"not vectors at all")
+    with caplog.at_level(logging.WARNING, logger="kbgen.search"):
+        engine = open_engine(site, cache_size=0)
+    assert not engine.semantic
+    assert any("lexical only" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+    lexical = open_engine(meaning_site, cache_size=0, semantic=False)
+    assert engine.search("gift wrapping") == lexical.search("gift wrapping")
+
+
+@needs_model
+def test_the_api_answers_200_with_a_damaged_vectors_file(meaning_site, tmp_path, serve):
+    from kbgen.server import HelpCenterApp
+
+    from test_search_api import call
+
+    site = tmp_path / "site"
+    shutil.copytree(meaning_site, site)
+    (site / INDEX_DIR / semantic.FILE).write_bytes(b"KBVEC\x00broken")
+    base = serve(HelpCenterApp(site))
+    status, _, body = call(base, "/api/search?q=gift+wrapping")
+    assert status == 200 and body["hits"][0]["url"] == "/orders/gift-wrapping/"
+
+
+def test_search_semantic_false_writes_no_vectors_and_searches_as_before(make_site, invoke):
+    project = make_site(MEANING_FILES, config=LEXICAL_CONFIG)
+    result = invoke("build", cwd=project)
+    assert result.exit_code == 0, result.output
+    index = project / "site" / INDEX_DIR
+    assert not (index / semantic.FILE).exists()
+    assert json.loads((index / "meta.json").read_text())["vectors"] is None
+    engine = open_engine(project / "site", cache_size=0)
+    assert not engine.semantic
+    assert urls(engine.search("gift wrapping"))[0] == "/orders/gift-wrapping/"
+    assert engine.search("bill")["total"] == 0
+    assert "semantic search is off" not in result.output
+
+
+@pytest.mark.skipif(semantic_available(), reason="checks the build without the model")
+def test_without_the_model_the_build_says_once_how_to_turn_semantic_search_on(make_site, invoke):
+    project = make_site(MEANING_FILES)
+    result = invoke("build", cwd=project)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("semantic search is off") == 1
+    assert "pip install 'kbgen[semantic]'" in result.output
+    assert not (project / "site" / INDEX_DIR / semantic.FILE).exists()
+
+
+@pytest.mark.skipif(semantic_available(), reason="checks the build without the model")
+def test_asking_for_semantic_search_without_the_model_is_a_clear_error(make_site, invoke):
+    config = MINIMAL_CONFIG.replace("  - kbgen\n", "  - kbgen:\n      search_semantic: true\n")
+    project = make_site(MEANING_FILES, config=config)
+    result = invoke("build", cwd=project)
+    assert result.exit_code == 1
+    assert "kbgen[semantic]" in result.output and "Traceback" not in result.output
