@@ -11,12 +11,11 @@ import logging
 import shutil
 
 import pytest
+from conftest import MINIMAL_CONFIG, write_tree
 
 from kbgen.build import build
 from kbgen.search import INDEX_DIR, SearchDocument, open_engine, semantic_available
 from kbgen.search import vectors as semantic
-
-from conftest import MINIMAL_CONFIG, write_tree
 
 needs_model = pytest.mark.skipif(not semantic_available(), reason="kbgen[semantic] (wordllama) is not installed")
 
@@ -174,9 +173,9 @@ def test_a_missing_or_damaged_vectors_file_falls_back_to_lexical_with_a_warning(
 
 @needs_model
 def test_the_api_answers_200_with_a_damaged_vectors_file(meaning_site, tmp_path, serve):
-    from kbgen.server import HelpCenterApp
-
     from test_search_api import call
+
+    from kbgen.server import HelpCenterApp
 
     site = tmp_path / "site"
     shutil.copytree(meaning_site, site)
