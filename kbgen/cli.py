@@ -98,6 +98,10 @@ def new(directory: str) -> None:
         raise KbgenError(str(exc)) from None
     click.echo(f"Created a help center in {created}.")
     click.echo(f"Next: cd {directory} && kbgen serve --watch")
+    from importlib.util import find_spec
+
+    if find_spec("wordllama") is None:  # the semantic extra (kbgen.search.vectors) is not installed
+        click.echo("For search that understands what shoppers mean: pip install 'kbgen[semantic]'")
 
 
 @cli.command()

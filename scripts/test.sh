@@ -16,5 +16,5 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet ".[test]"
+.venv/bin/python -m pip install --quiet ".[test,semantic]"
 exec .venv/bin/python -m pytest "$@"
