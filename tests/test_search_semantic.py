@@ -200,7 +200,10 @@ def test_search_semantic_false_writes_no_vectors_and_searches_as_before(make_sit
 
 
 @pytest.mark.skipif(semantic_available(), reason="checks the build without the model")
-def test_without_the_model_the_build_says_once_how_to_turn_semantic_search_on(make_site, invoke):
+def test_without_the_model_the_build_says_once_how_to_turn_semantic_search_on(make_site, invoke, monkeypatch):
+    import kbgen.plugin
+
+    monkeypatch.setattr(kbgen.plugin, "_said_semantic_off", False)  # said once per process: earlier builds said it
     project = make_site(MEANING_FILES)
     result = invoke("build", cwd=project)
     assert result.exit_code == 0, result.output
