@@ -55,7 +55,7 @@ def build(project: Path) -> tuple[Path, float, float | None]:
     seconds = time.perf_counter() - start
     if run.returncode:
         sys.exit(run.stderr)
-    match = re.search(r"search index: \d+ documents in ([\d.]+) s", run.stderr)
+    match = re.search(r"search index(?: \(\w+\))?: \d+ documents in ([\d.]+) s", run.stderr)
     return project / "site", seconds, float(match.group(1)) if match else None
 
 
@@ -97,6 +97,7 @@ def in_process(site: Path, qs: list[str]) -> dict:
     start = time.perf_counter()
     engine = open_engine(site, cache_size=0)
     open_ms = (time.perf_counter() - start) * 1000
+    hybrid = engine.semantic
     for q in qs[:50]:
         engine.search(q)  # warm caches
     times = []
@@ -105,12 +106,31 @@ def in_process(site: Path, qs: list[str]) -> dict:
         engine.search(q)
         times.append((time.perf_counter() - t) * 1000)
     return {
+        "search": "hybrid" if hybrid else "lexical",
         "open_ms": round(open_ms, 1),
         "queries": len(qs),
         "p50_ms": round(percentile(times, 50), 2),
         "p99_ms": round(percentile(times, 99), 2),
         "mean_ms": round(statistics.mean(times), 2),
     }
+
+
+def _worker_rss_mib(group: int) -> list[float]:
+    """Resident memory of each process in the server's process group (the workers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry.name)) != group:
+                continue
+            status = (entry / "status").read_text()
+        except (OSError, ProcessLookupError):
+            continue
+        match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+        if match:
+            found.append(round(int(match.group(1)) / 1024, 1))
+    return sorted(found)
 
 
 def free_port() -> int:
@@ -173,6 +193,7 @@ def through_api(
             paths = rng.choices(paths, weights=weights, k=5000)
         for path in paths[:50]:
             urllib.request.urlopen(base + path).close()  # open the index
+        load_before = os.getloadavg()[0]
         script = OUT / "wrk-queries.lua"
         script.write_text(
             "local paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n"
@@ -197,6 +218,7 @@ def through_api(
             text=True,
             check=True,
         )
+        rss = _worker_rss_mib(server.pid)
         stats = json.loads(run.stdout.split("JSON ", 1)[1].splitlines()[0])
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", run.stdout).group(1))
         return {
@@ -214,6 +236,8 @@ def through_api(
             "p99_ms": stats["p99"] / 1000,
             "non_2xx": stats["non2xx"],
             "socket_errors": stats["errors"],
+            "process_rss_mib": rss,
+            "load_before": load_before,
         }
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -228,6 +252,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="server threads per process")
     parser.add_argument("--workers", type=int, default=0, help="server processes (default: kbgen's)")
     parser.add_argument("--no-build", action="store_true", help="reuse the built site")
+    parser.add_argument("--site", type=Path, help="measure this built site (no corpus, no build)")
     parser.add_argument(
         "--runs",
         default="paced,cold,warm",
@@ -247,8 +272,11 @@ def main() -> None:
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     project = corpus(args.pages)
-    result: dict = {"pages": args.pages}
-    if args.no_build and (project / "site/_kbgen/search/meta.json").exists():
+    result: dict = {"pages": args.pages, "load_at_start": os.getloadavg()[0]}
+    if args.site:
+        site = args.site
+        result["site"] = str(site)
+    elif args.no_build and (project / "site/_kbgen/search/meta.json").exists():
         site = project / "site"
     else:
         site, seconds, index_seconds = build(project)
