@@ -157,7 +157,7 @@ class Fusion:
     """
 
     lexical: float = 1.0
-    semantic: float = 0.4
+    semantic: float = 0.25
     candidates: int = 10
     floor: float = 1.5
     # 0.03-0.06 helped the vectors alone a little and the fused ranking not at all
