@@ -93,6 +93,15 @@ def test_a_meaning_only_match_ranks_above_unrelated_pages(meaning_site):
 
 
 @needs_model
+def test_pages_found_by_meaning_respect_the_filters(meaning_site):
+    engine = open_engine(meaning_site, cache_size=0)
+    assert engine.search("bill", category="orders")["hits"][0]["url"] == "/orders/invoices/"
+    for category in ("account", "auctions"):
+        assert all(url.startswith(f"/{category}/") for url in urls(engine.search("bill", category=category)))
+    assert "/orders/invoices/" not in urls(engine.search("bill", type="faq"))
+
+
+@needs_model
 def test_lexical_matches_still_lead_when_the_words_are_there(meaning_site):
     engine = open_engine(meaning_site, cache_size=0)
     assert urls(engine.search("gift wrapping"))[0] == "/orders/gift-wrapping/"
