@@ -79,18 +79,42 @@ def available() -> bool:
 
 
 def embed(texts: Sequence[str]):
-    """Unit vectors (float32, one row per text); the model must be available."""
+    """Unit vectors (float32, one row per text); the model must be available.
+
+    The model's own average of its token vectors, computed here as a bag of words
+    (wordllama's ``embed`` pads a batch to its longest text and gathers every padded
+    token: ten times slower for whole pages, and its sums depend on what shares the batch)."""
     import numpy as np
 
     found = model()
     if found is None:
         raise RuntimeError("the semantic search model is not installed: pip install 'kbgen[semantic]'")
-    out = np.zeros((len(texts), 256), dtype=np.float32)
+    table = found.embedding
+    out = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
+    tokenizer = _tokenizer(found)
     for start in range(0, len(texts), BATCH):
         chunk = list(texts[start : start + BATCH])
-        out[start : start + len(chunk)] = found.embed(chunk, norm=False, batch_size=BATCH)
+        for row, enc in enumerate(tokenizer.encode_batch(chunk, add_special_tokens=False), start):
+            ids = np.clip(np.asarray(enc.ids, dtype=np.int64), 0, table.shape[0] - 1)
+            if len(ids):
+                # a bag of words: each distinct token's vector times its count
+                distinct, counts = np.unique(ids, return_counts=True)
+                out[row] = counts.astype(np.float32) @ table[distinct] / len(ids)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return out / np.maximum(norms, 1e-12)
+
+
+def _tokenizer(found):
+    """The model's tokenizer without padding (each text's own tokens only)."""
+    tokenizer = getattr(found, "_kbgen_tokenizer", None)
+    if tokenizer is None:
+        from copy import deepcopy
+
+        tokenizer = deepcopy(found.tokenizer)
+        tokenizer.no_padding()
+        tokenizer.no_truncation()
+        found._kbgen_tokenizer = tokenizer
+    return tokenizer
 
 
 def document_text(doc: SearchDocument) -> str:
