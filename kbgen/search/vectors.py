@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import struct
 import threading
 from collections.abc import Sequence
@@ -36,6 +37,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .documents import SearchDocument
+
+# One BLAS thread: a query's product is small, server workers already take one core
+# each, and threads fighting over a busy machine made it ten times slower (measured).
+# Only takes effect before numpy is first imported; what the user sets wins.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
 
 FILE = "vectors.bin"
 MAGIC = b"KBVEC\x00"
@@ -169,13 +176,12 @@ def write(docs: Sequence[SearchDocument], target: Path) -> Path:
 
 @dataclass
 class Vectors:
-    """A loaded vectors file: every row (float32), grouped by Whoosh document number."""
+    """A loaded vectors file, by Whoosh document number (float32)."""
 
-    matrix: object  # (rows, dim) float32
-    starts: object  # first row of each document that has rows, ascending
-    docs: object  # the document number of each group in ``starts``
-    question: object  # float32 per row: 1 for a question row, else 0
-    count: int  # documents in the index
+    pages: object  # (documents, dim): each document's page vector; zeros where it has none
+    has_page: object  # bool per document
+    questions: object  # (FAQ entries, dim): question vectors
+    question_docs: object  # the document number of each question vector
 
 
 def read(data: bytes, docnums: dict[str, int], doc_count: int) -> Vectors:
@@ -200,26 +206,34 @@ def read(data: bytes, docnums: dict[str, int], doc_count: int) -> Vectors:
         raise VectorsError(f"{FILE}: damaged (size or checksum does not match); rebuild the site")
     values = np.frombuffer(payload, dtype=np.int8, count=len(rows) * dim).reshape(len(rows), dim).astype(np.float32)
     values *= np.frombuffer(payload, dtype="<f4", offset=len(rows) * dim)[:, None]
-    owner = np.array([docnums.get(ids[i], -1) for i, _ in rows], dtype=np.int64)
-    keep = np.flatnonzero(owner >= 0)
-    order = keep[np.argsort(owner[keep], kind="stable")]
-    owner = owner[order]
-    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else np.zeros(0, dtype=np.int64)
-    question = np.array([rows[i][1] == "question" for i in order], dtype=np.float32)
-    return Vectors(np.ascontiguousarray(values[order]), starts, owner[starts], question, doc_count)
+    pages = np.zeros((doc_count, dim), dtype=np.float32)
+    has_page = np.zeros(doc_count, dtype=bool)
+    question_rows, question_docs = [], []
+    for row, (index, kind) in enumerate(rows):
+        docnum = docnums.get(ids[index])
+        if docnum is None:
+            continue
+        if kind == "page":
+            pages[docnum] = values[row]
+            has_page[docnum] = True
+        elif kind == "question":
+            question_rows.append(row)
+            question_docs.append(docnum)
+    questions = np.ascontiguousarray(values[question_rows]) if question_rows else np.zeros((0, dim), np.float32)
+    return Vectors(pages, has_page, questions, np.array(question_docs, dtype=np.int64))
 
 
 def similarity(vectors: Vectors, query: str, question_bonus: float = 0.0):
-    """Each document's similarity to ``query`` (float32 per document number): the
-    best of its rows' cosines, a question row's raised by ``question_bonus``;
-    -1 for documents without vectors."""
+    """Each document's cosine similarity to ``query`` (float32 per document number):
+    a FAQ entry's is the larger of its page's and its question's (the latter raised
+    by ``question_bonus``); -1 for documents without vectors."""
     import numpy as np
 
-    out = np.full(vectors.count, -1.0, dtype=np.float32)
-    if not len(vectors.starts):
-        return out
-    sims = vectors.matrix @ embed([query])[0]
-    if question_bonus:
-        sims += question_bonus * vectors.question
-    out[vectors.docs] = np.maximum.reduceat(sims, vectors.starts)
+    q = embed([query])[0]
+    out = vectors.pages @ q
+    out[~vectors.has_page] = -1.0
+    if len(vectors.question_docs):
+        asked = vectors.questions @ q + question_bonus
+        docs = vectors.question_docs
+        out[docs] = np.maximum(out[docs], asked)
     return out
