@@ -14,6 +14,7 @@ import os
 import random
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from whoosh import fields, scoring
@@ -145,7 +146,9 @@ def write(
     for lock in target.glob("*WRITELOCK"):  # Whoosh leaves its lock file behind
         lock.unlink()
     if semantic:
+        started = time.perf_counter()
         vectors.write(docs, target)
+        vectors.log.info(f"page vectors: {len(docs)} documents in {time.perf_counter() - started:.1f} s")
     digest = hashlib.sha256()
     for doc in docs:
         digest.update(json.dumps(doc.as_dict(), sort_keys=True).encode())
