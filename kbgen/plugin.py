@@ -12,6 +12,7 @@ import os
 import posixpath
 import time
 from html import escape
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
@@ -48,6 +49,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._pages_done = 0
         self._page_total = 0
         self._texts: dict[str, search.PageText] = {}
+        self._images: dict[str, pages.images.Image | None] = {}
         self.today = content.current_date()
         # notices are picked at the start of the build day (reproducible within a day);
         # the browser hides what has ended since
@@ -69,6 +71,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # widget) but after the user's custom_dir, which always wins.
         position = 1 if config.theme.custom_dir else 0
         config.theme.dirs.insert(position, str(theme_dir()))
+        self.brand = self._brand(config)
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
@@ -156,6 +159,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             return
         src = page.file.src_uri
         kind, model = self.layout.classify(src)
+        if kind is pages.PageKind.ARTICLE:
+            self._images[src] = pages.images.first_image(html, page.canonical_url or "/" + page.url)
         explains = (kind is pages.PageKind.ARTICLE and model.glossary) or kind is pages.PageKind.CATEGORY
         if explains and self.layout.has_glossary:
             glossary_url = self._url_for(pages.GLOSSARY_SRC)
@@ -193,6 +198,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             title=page.title if kind is not pages.PageKind.HOME else config.site_name,
             description=page.meta.get("description") or config.site_description or "",
             faq_answers=self._texts.get(page.file.src_uri, search.PageText()).faq_answers,
+            brand=self.brand,
+            image=self._images.get(page.file.src_uri),
         )
         return context
 
@@ -263,6 +270,32 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             return self._env.get_template("partials/kbgen/flow.html").render(**context, flow=view)
         return None
 
+    def _brand(self, config) -> pages.brand.Brand:
+        """Logo and social image from mkdocs.yml; a missing file is a ``path:line:`` error."""
+        option, logo = "logo", self.config.logo
+        if logo is None and config.theme.get("logo"):
+            option, logo = "theme.logo", config.theme["logo"]
+        brand = pages.brand.resolve(
+            self.center,
+            site_name=config.site_name,
+            site_url=config.site_url,
+            roots=[Path(config.docs_dir), *map(Path, config.theme.dirs)],
+            logo=logo,
+            logo_option=option,
+            social_image=self.config.social_image,
+        )
+        errors = []
+        for problem in brand.problems:
+            line = _config_line(config.config_file_path, problem.option)
+            text = f"{config.config_file_path or 'mkdocs.yml'}:{line}: {problem.option}: {problem.message}"
+            if problem.severity == "error":
+                errors.append(text)
+            else:
+                log.warning(text)
+        if errors:
+            raise PluginError("\n".join(errors))
+        return brand
+
     def _contact_src(self) -> str | None:
         if self.config.contact_page is not None:
             return self.config.contact_page
@@ -272,6 +305,24 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def _url_for(self, src: str) -> str:
         file = self._files.get_file_from_path(src)
         return file.url if file is not None else src
+
+
+def _config_line(config_file: str | None, option: str) -> int:
+    """The line of ``option`` ("logo", "theme.logo") in mkdocs.yml, else 1: for error messages."""
+    section = "theme:" if option.startswith("theme.") else "kbgen:"
+    key = option.rsplit(".", 1)[-1] + ":"
+    inside = False
+    try:
+        with open(config_file or "", encoding="utf-8") as f:
+            for number, text in enumerate(f, 1):
+                words = text.strip().lstrip("- ")
+                if words.startswith(section):
+                    inside = True
+                elif inside and words.startswith(key):
+                    return number
+    except OSError:
+        pass
+    return 1
 
 
 def _is_data_file(src: str) -> bool:
