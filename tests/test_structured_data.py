@@ -3,6 +3,7 @@ page of every kind, the organisation with its logo, and an image for every page.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -142,7 +143,7 @@ def test_an_article_shows_its_first_picture_and_sites_get_kbgen_s_default_images
     extra = {
         "content/returns/labels.md": (
             "---\ntitle: Printing a return label\n---\nPrint it.\n\n"
-            "![A return label on a parcel](../images/label.png)\n\n![Second](../images/other.png)\n"
+            '![A "return" label & its parcel](../images/label.png)\n\n![Second](../images/other.png)\n'
         )
     }
     images = {"content/images/label.png": png(640, 360), "content/images/other.png": png(200, 200)}
@@ -154,7 +155,9 @@ def test_an_article_shows_its_first_picture_and_sites_get_kbgen_s_default_images
     article = next(d for d in _jsonld(labels) if d["@type"] == "Article")
     assert article["image"] == [base + "images/label.png"]
     meta = _meta(labels)
-    assert meta["og:image"] == base + "images/label.png" and meta["og:image:alt"] == "A return label on a parcel"
+    assert meta["og:image"] == base + "images/label.png"
+    assert 'content="A &#34;return&#34; label &amp; its parcel"' in labels  # escaped in the attribute
+    assert html.unescape(meta["og:image:alt"]) == 'A "return" label & its parcel'
     # without a picture, a logo or a social image of its own: kbgen's, shipped in its theme
     policy = (site / "returns/return-policy/index.html").read_text()
     article = next(d for d in _jsonld(policy) if d["@type"] == "Article")
