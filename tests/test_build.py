@@ -45,14 +45,7 @@ class Elements(HTMLParser):
             (a, " ".join("".join(t).split()))
             for (name, a, t) in self.items
             if name == tag
-            and all(
-                (v in (a.get(k) or "").split())
-                if k == "class_" and False
-                else (v in (a.get(k.rstrip("_")) or "").split())
-                if k == "class_"
-                else a.get(k) == v
-                for k, v in attrs.items()
-            )
+            and all((v in (a.get("class") or "").split()) if k == "class_" else a.get(k) == v for k, v in attrs.items())
         ]
 
 

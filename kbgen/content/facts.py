@@ -204,7 +204,7 @@ def render_placeholders(text: str, facts: Facts, day: dt.date) -> str:
             continue
         fact = facts.get(match.group("id"))
         if fact is None:
-            continue  # reported by check_placeholders
+            continue  # reported by checks.unknown_shortcodes
         out.append(text[pos : match.start()])
         out.append(fact.render(day))
         pos = match.end()

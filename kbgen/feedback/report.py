@@ -25,7 +25,6 @@ class Report:
     votes: int = 0
     least_helpful: list[dict] = field(default_factory=list)  # url, title, yes, no, reasons
     overdue: list[dict] = field(default_factory=list)  # title, path, review_by, owner
-    per_day: list[tuple[str, int]] = field(default_factory=list)
 
 
 def build_report(

@@ -11,8 +11,6 @@ import datetime as dt
 from collections.abc import Callable
 from xml.etree import ElementTree as ET
 
-import markdown
-
 from ..content.model import HelpCenter
 from ..content.notices import Notice
 
@@ -118,7 +116,3 @@ def atom_feed(center: HelpCenter, url_for, site_url: str, title: str) -> bytes:
         ET.SubElement(item, f"{{{ATOM}}}updated").text = when.isoformat()
         ET.SubElement(item, f"{{{ATOM}}}summary").text = summary
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
-
-
-def render_markdown(text: str) -> str:
-    return markdown.markdown(text) if text else ""
