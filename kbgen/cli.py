@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .constants import AUDIENCES, DOCUMENT_TYPES
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner (DESIGN.md)
 
@@ -186,8 +187,8 @@ def check(config_file: str, strict: bool, fmt: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the /api/search JSON object.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 50))
 @click.option("--category", help="Only this category (its folder name).")
-@click.option("--type", "type_", type=click.Choice(["article", "faq"]))
-@click.option("--audience", type=click.Choice(["buyers", "sellers", "everyone"]))
+@click.option("--type", "type_", type=click.Choice(DOCUMENT_TYPES), help="Only this kind of page.")
+@click.option("--audience", type=click.Choice(AUDIENCES), help="Pages for this audience (and for everyone).")
 @click.argument("query", nargs=-1, required=True)
 def search(config_file, site_dir, as_json, limit, category, type_, audience, query) -> None:
     """Search the built help center's index, as shoppers do."""

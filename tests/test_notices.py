@@ -187,6 +187,19 @@ def test_search_ranks_an_active_incident_first(site):
     assert result["hits"][0]["type"] == "notice"
 
 
+def test_cli_search_filters_by_every_type_the_api_accepts(site, invoke):
+    """The CLI's --type choices are the API's: notices can be searched for alone."""
+    import json
+
+    from kbgen.search.request import TYPES
+
+    for type_ in TYPES:
+        result = invoke("search", "-d", site, "--json", "--type", type_, "card payments kettle refunds")
+        assert result.exit_code == 0, result.output
+        hits = json.loads(result.output)["hits"]
+        assert hits and {hit["type"] for hit in hits} == {type_}
+
+
 @pytest.mark.browser
 def test_banner_hides_after_its_end_and_can_be_dismissed(new_page, site, serve):
     from kbgen.server import HelpCenterApp

@@ -19,10 +19,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..constants import AUDIENCES
 from ..contact.hours import HoursError, parse_duration, parse_schedule
 from .diagnostics import Report, did_you_mean
 from .model import Channel, Contact
-from .schema import AUDIENCES, parse_date
+from .schema import parse_date
 from .yamlfile import Lines, read_data_file
 
 CONTACT_FILE = "contact.yml"

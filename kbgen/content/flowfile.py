@@ -26,10 +26,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..constants import AUDIENCES
 from .diagnostics import Report, did_you_mean
 from .links import LinkError, Resolver
 from .model import Flow, FlowAnswer, FlowResult, FlowStep, HelpCenter
-from .schema import AUDIENCES
 from .yamlfile import Lines, read_data_file
 
 FLOWS_DIR = "flows"

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import schema
+from ..constants import AUDIENCES
 from .diagnostics import Report, did_you_mean
 from .yamlfile import YamlError, split_front_matter
 
@@ -154,8 +154,8 @@ def _load(md: Path, report: Report, zone: ZoneInfo, categories: set[str]) -> Not
             f"{did_you_mean(str(severity), SEVERITIES)}",
         )
     audience = meta.get("audience", "everyone")
-    if audience not in schema.AUDIENCES:
-        error("audience", f"unknown audience '{audience}'; use one of {', '.join(schema.AUDIENCES)}")
+    if audience not in AUDIENCES:
+        error("audience", f"unknown audience '{audience}'; use one of {', '.join(AUDIENCES)}")
     cats = meta.get("categories") or []
     if isinstance(cats, str):
         cats = [cats]

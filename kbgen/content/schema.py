@@ -10,10 +10,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..constants import AUDIENCES
 from .diagnostics import Report, did_you_mean
 from .yamlfile import Document
 
-AUDIENCES = ("buyers", "sellers", "everyone")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
