@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..constants import AUDIENCES
 from ..contact.hours import HoursError, parse_duration, parse_schedule
+from . import slugs
 from .diagnostics import Report, did_you_mean
 from .model import Channel, Contact
 from .schema import parse_date
@@ -46,7 +47,6 @@ CHANNEL_KEYS = (
     "note",
     "app",
 )
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FACT_REF = re.compile(r"^\{\{\s*fact\s*:\s*([a-z0-9_]+)\s*\}\}$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _PHONE = re.compile(r"^\+[1-9][0-9 ()-]+$")
@@ -131,7 +131,7 @@ def _channel(raw, i: int, contact: Contact, path: Path, line: Lines, report: Rep
     if report.unknown_keys(path, raw, CHANNEL_KEYS, "a channel", lambda key: line("channels", i, key)):
         ok = False
     cid, ctype, label = raw.get("id"), raw.get("type"), raw.get("label")
-    if not isinstance(cid, str) or not _ID.match(cid):
+    if not slugs.is_id(cid):
         error("id", f"channel 'id' must be a short lowercase name like 'chat' (got {cid!r})")
         ok = False
     if ctype not in TYPES:

@@ -23,10 +23,10 @@ Links are relative to the flow file, like any Markdown link.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..constants import AUDIENCES
+from . import slugs
 from .diagnostics import Report, did_you_mean
 from .links import LinkError, Resolver
 from .model import Flow, FlowAnswer, FlowResult, FlowStep, HelpCenter
@@ -36,7 +36,6 @@ FLOWS_DIR = "flows"
 FLOW_KEYS = ("title", "summary", "audience", "start", "steps", "results")
 STEP_KEYS = ("id", "question", "help", "answers")
 RESULT_KEYS = ("id", "title", "text", "links", "channel")
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def load_flows(docs_dir: Path, report: Report) -> list[Flow]:
@@ -62,7 +61,7 @@ def _load(path: Path, report: Report) -> Flow | None:
     if parsed is None:
         return None
     data, line = parsed
-    if not _ID.match(path.stem):
+    if not slugs.is_id(path.stem):
         report.error(path, 1, f"flow file name '{path.name}' must be lowercase words joined by hyphens")
         return None
     if not isinstance(data, dict):
@@ -86,7 +85,7 @@ def _load(path: Path, report: Report) -> Flow | None:
     seen: dict[str, int] = {}
 
     def node_id(value, where: tuple) -> str | None:
-        if not isinstance(value, str) or not _ID.match(value):
+        if not slugs.is_id(value):
             report.error(path, line(*where), f"'id' must be a short lowercase name (got {value!r})")
             return None
         if value in seen:

@@ -10,21 +10,17 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Report
 from .links import LinkError, Resolver
+from .slugs import slugify
 from .yamlfile import read_data_file
 
 GLOSSARY_FILE = "glossary.yml"
 GLOSSARY_SRC = "glossary.md"  # the A to Z page
 TERM_KEYS = ("term", "definition", "synonyms", "link")
-
-
-def term_anchor(term: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
 
 
 @dataclass
@@ -39,7 +35,7 @@ class Term:
 
     @property
     def anchor(self) -> str:
-        return term_anchor(self.term)
+        return slugify(self.term)
 
     @property
     def names(self) -> tuple[str, ...]:

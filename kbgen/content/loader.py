@@ -6,10 +6,9 @@ records why in the :class:`Report`, so one run shows all problems.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from . import schema
+from . import schema, slugs
 from .contactfile import load_contact
 from .diagnostics import Report
 from .facts import load_facts
@@ -23,7 +22,6 @@ from .yamlfile import YamlError, item_lines, parse, split_front_matter
 CATEGORY_FILE = "_category.yml"
 SYNONYMS_FILE = "synonyms.yml"
 FAQ_DIR = "faq"
-_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
 
 def load(docs_dir: Path, report: Report) -> HelpCenter:
@@ -296,8 +294,8 @@ def _load_synonyms(path: Path, report: Report) -> list[tuple[str, ...]]:
 
 def _check_slug(path: Path, report: Report, what: str) -> None:
     stem = path.stem if path.is_file() else path.name
-    if not _SLUG.match(stem):
-        better = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+    if not slugs.is_file_name(stem):
+        better = slugs.slugify(stem)
         report.error(
             path,
             1,

@@ -20,12 +20,12 @@ A recall adds ``type: recall`` with ``product``, ``risk``, ``action`` and ``refu
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..constants import AUDIENCES
+from . import slugs
 from .diagnostics import Report, did_you_mean
 from .yamlfile import YamlError, split_front_matter
 
@@ -47,7 +47,6 @@ KEYS = (
     "summary",
 )
 RECALL_KEYS = ("product", "risk", "action", "refund")
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 UNTIL_RESOLVED = "until resolved"
 
 
@@ -122,7 +121,7 @@ def load_notices(docs_dir: Path, report: Report, zone_name: str, categories: set
 
 
 def _load(md: Path, report: Report, zone: ZoneInfo, categories: set[str]) -> Notice | None:
-    if not _SLUG.match(md.stem):
+    if not slugs.is_id(md.stem):
         report.error(md, 1, f"notice file name '{md.name}' must be lowercase words joined by hyphens")
         return None
     try:
