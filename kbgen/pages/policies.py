@@ -8,16 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from xml.etree import ElementTree as ET
 
 from ..content.model import HelpCenter
+from . import atom
+from .dates import date_view
 
 FEED_FILE = "policy-updates.xml"
-ATOM = "http://www.w3.org/2005/Atom"
-
-
-def _date(value: dt.date) -> dict:
-    return {"iso": value.isoformat(), "text": f"{value.day} {value:%B %Y}"}
 
 
 def upcoming_changes(center: HelpCenter, names: list[str], today: dt.date) -> list[dict]:
@@ -31,7 +27,7 @@ def upcoming_changes(center: HelpCenter, names: list[str], today: dt.date) -> li
         for start, value in fact.upcoming(today):
             notices.append(
                 {
-                    "date": _date(start),
+                    "date": date_view(start),
                     "label": fact.label,
                     "value": fact.render(today, value),
                     "now": fact.render(today),
@@ -47,7 +43,7 @@ def all_changes(center: HelpCenter, url_for: Callable[[str], str]) -> list[dict]
         for index, (date, summary) in enumerate(article.changes):
             entries.append(
                 {
-                    "date": _date(date),
+                    "date": date_view(date),
                     "summary": summary,
                     "title": article.title,
                     "url": url_for(article.src),
@@ -70,26 +66,28 @@ def scheduled_changes(center: HelpCenter, today: dt.date) -> list[dict]:
 def atom_feed(center: HelpCenter, url_for: Callable[[str], str], site_url: str, title: str) -> bytes:
     """An Atom 1.0 feed of policy changes; ids and dates come from content only."""
     base = site_url.rstrip("/") + "/"
-    entries = all_changes(center, url_for)
-    ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed")
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = f"{title}: policy updates"
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = base + FEED_FILE
-    newest = entries[0]["date"]["iso"] if entries else "1970-01-01"
-    ET.SubElement(feed, f"{{{ATOM}}}updated").text = f"{newest}T00:00:00Z"
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=base + FEED_FILE)
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=base + url_for("policy-updates.md"))
-    author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    ET.SubElement(author, f"{{{ATOM}}}name").text = title
-    for entry in entries:
-        item = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        ET.SubElement(item, f"{{{ATOM}}}title").text = f"{entry['title']}: {entry['summary']}"
-        link = base + entry["url"]
-        ET.SubElement(item, f"{{{ATOM}}}link", rel="alternate", href=link)
-        ET.SubElement(item, f"{{{ATOM}}}id").text = f"{link}#change-{entry['date']['iso']}-{entry['index']}"
-        ET.SubElement(item, f"{{{ATOM}}}updated").text = f"{entry['date']['iso']}T00:00:00Z"
-        ET.SubElement(item, f"{{{ATOM}}}summary").text = entry["summary"]
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    changes = all_changes(center, url_for)
+    newest = changes[0]["date"]["iso"] if changes else "1970-01-01"
+    entries = []
+    for change in changes:
+        link = base + change["url"]
+        entries.append(
+            atom.Entry(
+                f"{change['title']}: {change['summary']}",
+                link,
+                f"{link}#change-{change['date']['iso']}-{change['index']}",
+                f"{change['date']['iso']}T00:00:00Z",
+                change["summary"],
+            )
+        )
+    return atom.feed(
+        f"{title}: policy updates",
+        base + FEED_FILE,
+        f"{newest}T00:00:00Z",
+        title,
+        entries,
+        alternate=base + url_for("policy-updates.md"),
+    )
 
 
 def organization_jsonld(center: HelpCenter, today: dt.date) -> dict | None:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from ..content.model import Article, Category, FaqEntry
 from . import notices, policies
 from .contact import contact_view, flow_view
+from .dates import date_view
 from .layout import HOME_SRC, NOTICES_SRC, Layout, PageKind
 
 UrlFor = Callable[[str], str]
@@ -91,7 +92,7 @@ def page_view(
     elif kind is PageKind.ARTICLE:
         category = center.category(page.category)
         view["article"] = _item(page, url_for, category=category)
-        view["changes"] = [{"date": _date(d), "summary": text} for d, text in page.changes]
+        view["changes"] = [{"date": date_view(d), "summary": text} for d, text in page.changes]
         view["upcoming"] = policies.upcoming_changes(center, page.facts_used, today)
         if page.contact:
             view["still_need_help"] = contact_view(
@@ -110,12 +111,6 @@ def page_view(
 
 def _crumb(title: str, url: str | None = None) -> dict:
     return {"title": title, "url": url}
-
-
-def _date(value: dt.date | None) -> dict | None:
-    if value is None:
-        return None
-    return {"iso": value.isoformat(), "text": f"{value.day} {value:%B %Y}"}
 
 
 def _card(category: Category, url_for: UrlFor) -> dict:
@@ -140,8 +135,8 @@ def _item(article: Article, url_for: UrlFor, category: Category | None = None) -
         "audience": article.audience,
         "tags": list(article.tags),
         "owner": article.owner,
-        "updated": _date(article.updated),
-        "effective": _date(article.effective),
+        "updated": date_view(article.updated),
+        "effective": date_view(article.effective),
         "category": category.title if category else None,
     }
 
