@@ -85,7 +85,7 @@ class Facts:
     path: Path | None = None
     facts: dict[str, Fact] = field(default_factory=dict)
     structured: dict = field(default_factory=dict)
-    lines: object = None
+    lines: Lines | None = None
 
     def get(self, name: str) -> Fact | None:
         return self.facts.get(name)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Report
-from .links import LinkError, Resolver
+from .links import LinkError, Resolver, Target
 from .slugs import slugify
 from .yamlfile import read_data_file
 
@@ -31,7 +31,7 @@ class Term:
     link: str = ""  # content path of the article that explains more
     line: int = 1
     link_line: int = 1
-    target: object = None  # the resolved link (kbgen.content.links.Target)
+    target: Target | None = None  # the resolved link, set by check_links
 
     @property
     def anchor(self) -> str:
