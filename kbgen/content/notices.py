@@ -120,7 +120,7 @@ def load_notices(docs_dir: Path, report: Report, zone_name: str, categories: set
     return notices
 
 
-def _load(md: Path, report: Report, zone: ZoneInfo, categories: set[str]) -> Notice | None:
+def _load(md: Path, report: Report, zone: ZoneInfo, categories: set[str]) -> Notice | None:  # noqa: C901 reshaped in the page-kind/validation work (declared fields, small rule functions)
     if not slugs.is_id(md.stem):
         report.error(md, 1, f"notice file name '{md.name}' must be lowercase words joined by hyphens")
         return None

@@ -97,73 +97,87 @@ def organization_jsonld(center: HelpCenter, today: dt.date) -> dict | None:
     data = facts.structured if facts else {}
     if not data.get("organization") or not data.get("url"):
         return None
-
-    def value(name):
-        fact = facts.get(name) if isinstance(name, str) else None
-        return fact.value_on(today) if fact else name
-
-    def unit(name):
-        fact = facts.get(name) if isinstance(name, str) else None
-        return fact.unit if fact else ""
-
-    country = data.get("country")
+    values = _FactValues(facts, today)
     org: dict = {
         "@type": "Organization",
         "@id": data["url"].rstrip("/") + "/#organization",
         "name": data["organization"],
         "url": data["url"],
     }
-    policy = data.get("return_policy")
-    if policy:
-        days = value(policy.get("days"))
-        return_policy: dict = {"@type": "MerchantReturnPolicy"}
-        if country:
-            return_policy["applicableCountry"] = country
-        if days:
-            return_policy["returnPolicyCategory"] = "https://schema.org/MerchantReturnFiniteReturnWindow"
-            return_policy["merchantReturnDays"] = days
-        else:
-            return_policy["returnPolicyCategory"] = "https://schema.org/MerchantReturnNotPermitted"
-        fees = policy.get("fees", "free")
-        return_policy["returnFees"] = {
-            "free": "https://schema.org/FreeReturn",
-            "buyer_pays": "https://schema.org/ReturnShippingFees",
-            "restocking_fee": "https://schema.org/RestockingFees",
-        }[fees]
-        if policy.get("restocking_fee") and unit(policy["restocking_fee"]) == "%":
-            return_policy["restockingFee"] = {
-                "@type": "QuantitativeValue",
-                "value": value(policy["restocking_fee"]),
-                "unitText": "percent",
-            }
-        return_policy["returnMethod"] = "https://schema.org/ReturnByMail"
-        org["hasMerchantReturnPolicy"] = return_policy
+    if data.get("return_policy"):
+        org["hasMerchantReturnPolicy"] = _return_policy(data["return_policy"], data.get("country"), values)
     graph = [org]
-    shipping = data.get("shipping")
-    if shipping:
-        details: dict = {"@type": "OfferShippingDetails", "@id": data["url"].rstrip("/") + "/#shipping"}
-        if country:
-            details["shippingDestination"] = {"@type": "DefinedRegion", "addressCountry": country}
-        free_over = shipping.get("free_over")
-        if free_over:
-            details["freeShippingThreshold"] = {
-                "@type": "MonetaryAmount",
-                "value": value(free_over),
-                "currency": unit(free_over),
-            }
-        handling = shipping.get("handling_days")
-        transit = shipping.get("transit_days")
-        if handling or transit:
-            time: dict = {"@type": "ShippingDeliveryTime"}
-            if handling is not None:
-                time["handlingTime"] = _range(
-                    value(handling) if not isinstance(handling, list) else [value(v) for v in handling]
-                )
-            if transit is not None:
-                time["transitTime"] = _range(transit)
-            details["deliveryTime"] = time
-        graph.append(details)
+    if data.get("shipping"):
+        graph.append(_shipping_details(data["shipping"], data, values))
     return {"@context": "https://schema.org", "@graph": graph}
+
+
+class _FactValues:
+    """``structured_data`` names facts or gives numbers: the value on a day, and the unit."""
+
+    def __init__(self, facts, today: dt.date):
+        self.facts, self.today = facts, today
+
+    def value(self, name):
+        fact = self.facts.get(name) if isinstance(name, str) else None
+        return fact.value_on(self.today) if fact else name
+
+    def unit(self, name) -> str:
+        fact = self.facts.get(name) if isinstance(name, str) else None
+        return fact.unit if fact else ""
+
+
+_RETURN_FEES = {
+    "free": "https://schema.org/FreeReturn",
+    "buyer_pays": "https://schema.org/ReturnShippingFees",
+    "restocking_fee": "https://schema.org/RestockingFees",
+}
+
+
+def _return_policy(policy: dict, country, values: _FactValues) -> dict:
+    days = values.value(policy.get("days"))
+    return_policy: dict = {"@type": "MerchantReturnPolicy"}
+    if country:
+        return_policy["applicableCountry"] = country
+    if days:
+        return_policy["returnPolicyCategory"] = "https://schema.org/MerchantReturnFiniteReturnWindow"
+        return_policy["merchantReturnDays"] = days
+    else:
+        return_policy["returnPolicyCategory"] = "https://schema.org/MerchantReturnNotPermitted"
+    return_policy["returnFees"] = _RETURN_FEES[policy.get("fees", "free")]
+    if policy.get("restocking_fee") and values.unit(policy["restocking_fee"]) == "%":
+        return_policy["restockingFee"] = {
+            "@type": "QuantitativeValue",
+            "value": values.value(policy["restocking_fee"]),
+            "unitText": "percent",
+        }
+    return_policy["returnMethod"] = "https://schema.org/ReturnByMail"
+    return return_policy
+
+
+def _shipping_details(shipping: dict, data: dict, values: _FactValues) -> dict:
+    details: dict = {"@type": "OfferShippingDetails", "@id": data["url"].rstrip("/") + "/#shipping"}
+    if data.get("country"):
+        details["shippingDestination"] = {"@type": "DefinedRegion", "addressCountry": data["country"]}
+    free_over = shipping.get("free_over")
+    if free_over:
+        details["freeShippingThreshold"] = {
+            "@type": "MonetaryAmount",
+            "value": values.value(free_over),
+            "currency": values.unit(free_over),
+        }
+    handling = shipping.get("handling_days")
+    transit = shipping.get("transit_days")
+    if handling or transit:
+        time: dict = {"@type": "ShippingDeliveryTime"}
+        if handling is not None:
+            time["handlingTime"] = _range(
+                values.value(handling) if not isinstance(handling, list) else [values.value(v) for v in handling]
+            )
+        if transit is not None:
+            time["transitTime"] = _range(transit)
+        details["deliveryTime"] = time
+    return details
 
 
 def _range(value) -> dict:
