@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets everything up on a fresh machine with only Python, then runs the whole test suite.
+# Sets everything up on a fresh machine with only Python, then runs ruff and the whole test suite.
 # Browser tests need Debian's chromium, structured-data tests Node; as root we install them with apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,4 +32,8 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet ".[test]"
+
+# Lint and formatting first: a finding fails the run before the tests start.
+.venv/bin/ruff check kbgen tests benchmarks
+.venv/bin/ruff format --check kbgen tests benchmarks
 exec .venv/bin/python -m pytest "$@"
