@@ -1,4 +1,4 @@
-"""The ``kbgen`` command line (Contract 2 in DESIGN.md).
+"""The ``kbgen`` command line (Contract 2 in docs/architecture.md).
 
 Each command imports what it needs when it runs, so ``kbgen --help`` is fast.
 User mistakes end as ``KbgenError``: a clear message and exit status 1,
@@ -17,7 +17,7 @@ import click
 from . import __version__
 from .constants import AUDIENCES, DOCUMENT_TYPES
 
-os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner (DESIGN.md)
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner (docs/architecture.md)
 
 
 DEFAULT_DATABASE = "sqlite:///.kbgen/feedback.sqlite3"

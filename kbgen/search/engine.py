@@ -224,7 +224,7 @@ class SearchEngine:
 
     # -- queries ------------------------------------------------------------
     def search(self, q: str | SearchRequest, limit: int = 10, **filters) -> dict:
-        """Search; returns the object of Contract 3's ``/api/search``."""
+        """Search; returns the ``/api/search`` object (Contract 3 in docs/architecture.md)."""
         request = q if isinstance(q, SearchRequest) else SearchRequest(q, limit=limit, **filters)
         loaded = self._current()
         return self._cached(loaded, ("search", request), lambda: self._search(request, loaded))
