@@ -11,7 +11,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..content.model import Article, Category, FaqEntry, HelpCenter
+from ..content.links import Resolver
+from ..content.model import Article, Category, FaqEntry, Flow, HelpCenter
+from ..content.notices import Notice
 from . import notices, policies
 from .contact import contact_view, flow_view
 from .dates import date_view
@@ -27,11 +29,12 @@ def page_view(
     url_for: UrlFor,
     home_title: str = "Home",
     contact_src: str | None = None,
-    resolver=None,
+    resolver: Resolver | None = None,
     today: dt.date | None = None,
     now: dt.datetime | None = None,
     page_url: str = "",
 ) -> dict:
+    """The ``kb`` view of the page built from ``src``: what every page shows, plus its kind's own."""
     kind, model = layout.classify(src)
     page = _Page(
         layout,
@@ -60,11 +63,11 @@ class _Page:
     layout: Layout
     center: HelpCenter
     src: str
-    model: object  # the page's content (Article, Category, Flow, Notice) or None
+    model: Article | Category | Flow | Notice | None  # the page's content
     url_for: UrlFor
     home_title: str
     contact_src: str | None
-    resolver: object
+    resolver: Resolver | None
     today: dt.date
     now: dt.datetime
     page_url: str
