@@ -27,6 +27,7 @@ from .content.diagnostics import format_text
 from .content.facts import FACTS_FILE, render_placeholders
 from .content.flowfile import FLOWS_DIR
 from .content.glossary import GLOSSARY_FILE
+from .content import symlinks
 from .content.links import Resolver
 from .content.loader import CATEGORY_FILE, FAQ_DIR, SYNONYMS_FILE
 from .pages import embeds
@@ -85,7 +86,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if not self.config.enabled:
             return
         for file in list(files):
-            if _is_data_file(file.src_uri):
+            # _is_data_file, or (already reported, so normally the build stopped) a symlink out
+            if _is_data_file(file.src_uri) or (
+                file.abs_src_path and symlinks.leaves(file.abs_src_path, config.docs_dir)
+            ):
                 files.remove(file)
             elif file.src_uri in self.layout.notices:
                 file.inclusion = InclusionLevel.NOT_IN_NAV

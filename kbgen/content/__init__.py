@@ -10,7 +10,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from . import checks, facts, flowfile, glossary, links
+from . import checks, facts, flowfile, glossary, links, symlinks
 from .diagnostics import Diagnostic, Report
 from .loader import load as _load
 from .model import Article, Category, FaqEntry, HelpCenter, Section
@@ -35,7 +35,8 @@ def load(
     """Load and validate ``docs_dir``; paths in the report are relative to ``base``."""
     report = Report(base=Path(base) if base is not None else Path.cwd())
     today = today or current_date()
-    center = _load(Path(docs_dir), report)
+    refused = symlinks.scan(Path(docs_dir), report)
+    center = _load(Path(docs_dir), report, refused)
     checks.duplicate_questions(center, report)
     checks.clashing_urls(center, report)
     checks.overdue_reviews(center, report, today)

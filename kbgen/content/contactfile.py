@@ -64,7 +64,7 @@ def load_contact(docs_dir: Path, report: Report) -> Contact | None:
     path = docs_dir / CONTACT_FILE
     if not path.is_file():
         return None
-    parsed = read_data_file(path, report)
+    parsed = read_data_file(path, report, docs_dir)
     if parsed is None:
         return None
     data, line = parsed

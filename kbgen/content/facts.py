@@ -95,7 +95,7 @@ def load_facts(docs_dir: Path, report: Report) -> Facts:
     path = docs_dir / FACTS_FILE
     if not path.is_file():
         return Facts()
-    parsed = read_data_file(path, report)
+    parsed = read_data_file(path, report, docs_dir)
     if parsed is None:
         return Facts(path)
     data, line = parsed

@@ -44,7 +44,7 @@ def load_flows(docs_dir: Path, report: Report) -> list[Flow]:
         return []
     flows = []
     for path in sorted(folder.glob("*.yml")):
-        flow = _load(path, report)
+        flow = _load(path, docs_dir, report)
         if flow is not None:
             flows.append(flow)
     return flows
@@ -56,8 +56,8 @@ def _label(value) -> str:
     return str(value or "").strip()
 
 
-def _load(path: Path, report: Report) -> Flow | None:  # noqa: C901 reshaped in the page-kind/validation work (declared fields, small rule functions)
-    parsed = read_data_file(path, report)
+def _load(path: Path, docs_dir: Path, report: Report) -> Flow | None:  # noqa: C901 reshaped in the page-kind/validation work (declared fields, small rule functions)
+    parsed = read_data_file(path, report, docs_dir)
     if parsed is None:
         return None
     data, line = parsed

@@ -63,7 +63,7 @@ def load_glossary(docs_dir: Path, report: Report) -> Glossary:
     if not path.is_file():
         return Glossary()
     glossary = Glossary(path)
-    parsed = read_data_file(path, report)
+    parsed = read_data_file(path, report, docs_dir)
     if parsed is None:
         return glossary
     data, line = parsed

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from ..constants import AUDIENCES
 from . import slugs
 from .diagnostics import Report, did_you_mean
+from .textfile import read
 from .yamlfile import YamlError, split_front_matter
 
 NOTICES_DIR = "notices"
@@ -114,18 +115,21 @@ def load_notices(docs_dir: Path, report: Report, zone_name: str, categories: set
     zone = ZoneInfo(zone_name)
     notices = []
     for md in sorted(folder.glob("*.md")):
-        notice = _load(md, report, zone, categories)
+        notice = _load(md, docs_dir, report, zone, categories)
         if notice is not None:
             notices.append(notice)
     return notices
 
 
-def _load(md: Path, report: Report, zone: ZoneInfo, categories: set[str]) -> Notice | None:  # noqa: C901 reshaped in the page-kind/validation work (declared fields, small rule functions)
+def _load(md: Path, docs_dir: Path, report: Report, zone: ZoneInfo, categories: set[str]) -> Notice | None:  # noqa: C901 reshaped in the page-kind/validation work (declared fields, small rule functions)
     if not slugs.is_id(md.stem):
         report.error(md, 1, f"notice file name '{md.name}' must be lowercase words joined by hyphens")
         return None
+    text = read(md, report, docs_dir)
+    if text is None:
+        return None
     try:
-        parsed = split_front_matter(md.read_text(encoding="utf-8"))
+        parsed = split_front_matter(text)
     except YamlError as exc:
         report.error(md, exc.line, exc.message)
         return None
