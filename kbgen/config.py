@@ -29,3 +29,7 @@ class KbgenConfig(base.Config):
     search_builtin_synonyms = c.Type(bool, default=True)
     # Processes that write the search index (2 helps on sites of a few thousand pages).
     search_processes = c.Optional(c.Type(int))
+    # Hosts whose pages content may embed in an <iframe> (https only), e.g.
+    # [www.youtube-nocookie.com]; kbgen check warns about any other iframe, and the
+    # Content-Security-Policy allows frames from these hosts only.
+    embed_hosts = c.ListOfItems(c.Type(str), default=[])

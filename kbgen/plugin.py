@@ -11,7 +11,7 @@ import logging
 import os
 import posixpath
 import time
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,12 +22,12 @@ from mkdocs.utils import get_relative_url
 
 from . import content, pages, search
 from .config import KbgenConfig
+from .content import symlinks
 from .content.contactfile import CONTACT_FILE
 from .content.diagnostics import format_text
 from .content.facts import FACTS_FILE, render_placeholders
 from .content.flowfile import FLOWS_DIR
 from .content.glossary import GLOSSARY_FILE
-from .content import symlinks
 from .content.links import Resolver
 from .content.loader import CATEGORY_FILE, FAQ_DIR, SYNONYMS_FILE
 from .pages import embeds
@@ -41,6 +41,8 @@ log = logging.getLogger("mkdocs.plugins.kbgen")
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "toc")
 PROGRESS_THRESHOLD = 300
 DATA_FILES = {CATEGORY_FILE, SYNONYMS_FILE, CONTACT_FILE, FACTS_FILE, GLOSSARY_FILE}
+# Page metadata that writers type as plain text and Material renders as HTML.
+PLAIN_META = ("title", "description", "author", "subtitle")
 
 
 class KbgenPlugin(BasePlugin[KbgenConfig]):
@@ -51,11 +53,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._page_total = 0
         self._texts: dict[str, search.PageText] = {}
         self._images: dict[str, pages.images.Image | None] = {}
+        self._plain: dict[str, dict[str, str]] = {}  # each page's unescaped title and description
         self.today = content.current_date()
         # notices are picked at the start of the build day (reproducible within a day);
         # the browser hides what has ended since
         self.now = dt.datetime.combine(self.today, dt.time(), tzinfo=dt.timezone.utc)
-        center, report = content.load(config.docs_dir, today=self.today)
+        center, report = content.load(config.docs_dir, today=self.today, embed_hosts=self.config.embed_hosts)
         content.check_icons(center, [*config.theme.dirs, str(theme_dir())], report)
         for warning in report.sorted():
             if warning.severity != "error":
@@ -86,10 +89,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if not self.config.enabled:
             return
         for file in list(files):
-            # _is_data_file, or (already reported, so normally the build stopped) a symlink out
-            if _is_data_file(file.src_uri) or (
-                file.abs_src_path and symlinks.leaves(file.abs_src_path, config.docs_dir)
-            ):
+            # data files; and (reported already, so the build normally stopped) symlinks out
+            from_docs = file.src_dir == config.docs_dir  # not a theme file
+            if _is_data_file(file.src_uri) or (from_docs and symlinks.leaves(file.abs_src_path, config.docs_dir)):
                 files.remove(file)
             elif file.src_uri in self.layout.notices:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
@@ -113,8 +115,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if kind.template:
             page.meta.setdefault("template", kind.template)
         if model is not None and kind is not pages.PageKind.HOME:
-            # MkDocs and Material put titles into HTML (navigation, <title>) unescaped.
-            page.meta["title"] = escape(model.title)
+            page.meta["title"] = model.title
         if kind is pages.PageKind.HOME:
             page.meta.setdefault("title", config.site_name)
             page.meta.setdefault("hide", ["navigation", "toc"])
@@ -153,10 +154,21 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 heading=self.config.faq_heading,
                 contact_link=contact_link,
             )
+            self._escape_meta(page)
             return markdown
         elif kind is pages.PageKind.ARTICLE and model.summary:
             page.meta.setdefault("description", model.summary)
+        self._escape_meta(page)
         return embeds.to_markers(self.resolver.rebase(markdown, src, src))
+
+    def _escape_meta(self, page) -> None:
+        """MkDocs and Material put these into HTML unescaped (<title>, navigation,
+        <meta name="description">): keep the plain text for kbgen's own templates
+        and give MkDocs the escaped form."""
+        plain = {key: page.meta[key] for key in PLAIN_META if isinstance(page.meta.get(key), str)}
+        self._plain[page.file.src_uri] = plain
+        for key, value in plain.items():
+            page.meta[key] = escape(value)
 
     def on_page_content(self, html, page, config, files):
         if not self.config.enabled:
@@ -192,6 +204,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         )
         context["kb"]["home_heading"] = self.config.home_heading
         kind, model = self.layout.classify(page.file.src_uri)
+        plain = self._plain.get(page.file.src_uri, {})
         context["kb"]["seo"] = pages.seo.page_data(
             kind,
             model,
@@ -199,8 +212,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             page_url=page.canonical_url or ("/" + page.url),
             base=config.site_url or "/",
             site_name=config.site_name,
-            title=page.title if kind is not pages.PageKind.HOME else config.site_name,
-            description=page.meta.get("description") or config.site_description or "",
+            title=self._plain_title(page) if kind is not pages.PageKind.HOME else config.site_name,
+            description=plain.get("description") or config.site_description or "",
             faq_answers=self._texts.get(page.file.src_uri, search.PageText()).faq_answers,
             brand=self.brand,
             image=self._images.get(page.file.src_uri),
@@ -258,7 +271,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             if channel is None:
                 return None
             card = self._env.get_template("partials/kbgen/channel-card.html").render(
-                **context, channel=pages.channel_view(channel, subject=page.title), compact=False
+                **context, channel=pages.channel_view(channel, subject=self._plain_title(page)), compact=False
             )
             return f'<ul class="kb-channels kb-channels--embedded">{card}</ul>'
         if kind == "feedback":  # under a FAQ answer: votes for that entry
@@ -299,6 +312,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if errors:
             raise PluginError("\n".join(errors))
         return brand
+
+    def _plain_title(self, page) -> str:
+        """The page's title as text (MkDocs' own title from a heading is HTML)."""
+        plain = self._plain.get(page.file.src_uri, {})
+        return plain["title"] if "title" in plain else unescape(page.title or "")
 
     def _contact_src(self) -> str | None:
         if self.config.contact_page is not None:

@@ -10,7 +10,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from . import checks, facts, flowfile, glossary, links, symlinks
+from . import checks, facts, flowfile, glossary, htmlpolicy, links, symlinks
 from .diagnostics import Diagnostic, Report
 from .loader import load as _load
 from .model import Article, Category, FaqEntry, HelpCenter, Section
@@ -30,9 +30,16 @@ __all__ = [
 
 
 def load(
-    docs_dir: Path | str, *, base: Path | str | None = None, today: dt.date | None = None
+    docs_dir: Path | str,
+    *,
+    base: Path | str | None = None,
+    today: dt.date | None = None,
+    embed_hosts: tuple[str, ...] | list[str] = (),
 ) -> tuple[HelpCenter, Report]:
-    """Load and validate ``docs_dir``; paths in the report are relative to ``base``."""
+    """Load and validate ``docs_dir``; paths in the report are relative to ``base``.
+
+    ``embed_hosts``: hosts whose pages content may show in an iframe.
+    """
     report = Report(base=Path(base) if base is not None else Path.cwd())
     today = today or current_date()
     refused = symlinks.scan(Path(docs_dir), report)
@@ -44,6 +51,7 @@ def load(
     checks.unknown_facts_in_data(center, report)
     checks.hard_coded_facts(center, report, today)
     links.check(center, report)
+    htmlpolicy.check(center, report, embed_hosts)
     flowfile.check_references(center, report)
     glossary.check_links(center, report)
     facts.check_channel_facts(center, report)

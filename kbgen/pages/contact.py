@@ -13,6 +13,7 @@ from urllib.parse import quote
 import markdown
 
 from ..contact.hours import promise_text
+from ..content.htmlpolicy import unsafe_scheme
 from ..content.links import LinkError, Resolver
 from ..content.model import Channel, Contact, Flow
 
@@ -88,6 +89,8 @@ def flow_view(flow: Flow, contact: Contact | None, resolver: Resolver, url_for: 
         except LinkError:
             return None  # reported by kbgen check
         if resolved is None:
+            if unsafe_scheme(target):
+                return None  # reported by kbgen check; never a link that runs script
             return {"label": label or target, "url": target, "external": True}
         url = url_for(resolved.src) + (f"#{resolved.anchor}" if resolved.anchor else "")
         return {"label": label or target, "url": url, "external": False}
