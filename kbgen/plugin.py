@@ -20,7 +20,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
-from . import content, pages, search
+from . import content, headers, pages, search
 from .config import KbgenConfig
 from .content import symlinks
 from .content.contactfile import CONTACT_FILE
@@ -54,6 +54,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._texts: dict[str, search.PageText] = {}
         self._images: dict[str, pages.images.Image | None] = {}
         self._plain: dict[str, dict[str, str]] = {}  # each page's unescaped title and description
+        self._script_hashes: set[str] = set()  # the theme's inline scripts, for the CSP
         self.today = content.current_date()
         # notices are picked at the start of the build day (reproducible within a day);
         # the browser hides what has ended since
@@ -229,6 +230,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_post_page(self, output, page, config):
         if not self.config.enabled:
             return
+        # the template's inline scripts, never the writer's (content is left out)
+        self._script_hashes |= headers.inline_script_hashes(
+            output.replace(page.content, "", 1) if page.content else output
+        )
         if "kb-embed" in output:
             output = embeds.render_markers(output, lambda kind, id_: self._render_embed(kind, id_, page))
         self._pages_done += 1
@@ -239,9 +244,25 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 log.info(f"rendered {self._pages_done}/{total} pages")
         return output
 
+    def on_post_template(self, output_content, template_name, config):
+        if not self.config.enabled:
+            return
+        if template_name.endswith(".html"):  # 404.html
+            self._script_hashes |= headers.inline_script_hashes(output_content)
+        return output_content
+
     def on_post_build(self, config):
         if not self.config.enabled:
             return
+        contact = self.center.contact
+        chat_scripts = [c.script for c in contact.channels if c.script] if contact else []
+        policy = headers.content_security_policy(
+            self._script_hashes,
+            script_origins=filter(None, map(headers.origin, chat_scripts)),
+            embed_hosts=self.config.embed_hosts,
+            web_fonts=bool(config.theme.get("font")),
+        )
+        headers.write(config.site_dir, headers.page_headers(policy))
         base = urlsplit(config.site_url or "/").path or "/"
         if not base.endswith("/"):
             base += "/"

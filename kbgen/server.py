@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, quote, unquote
 
 from .feedback import StoreError, open_store
 from .feedback import api as feedback_api
+from .headers import SiteHeaders
 from .search import INDEX_DIR as SEARCH_INDEX_DIR
 from .search import IndexMissing, RequestError, SearchEngine, SearchRequest, SuggestRequest
 from .search.engine import CACHE_SIZE
@@ -31,9 +32,13 @@ MAX_QUERY_STRING = 2048
 # Folders inside the site that are never served (the prebuilt search index).
 PRIVATE_DIRS = ("_kbgen",)
 LIVE_RELOAD_PATH = "/_kbgen/livereload"
-_LIVE_RELOAD_SCRIPT = b"""<script>(function(){var id=null;function poll(){fetch("%s",{cache:"no-store"})
+# A file, not an inline script: pages allow no inline script but the theme's own (headers.py).
+LIVE_RELOAD_SCRIPT_PATH = "/_kbgen/livereload.js"
+_LIVE_RELOAD_JS = b"""(function(){var id=null;function poll(){fetch("%s",{cache:"no-store"})
 .then(function(r){return r.json()}).then(function(d){if(id!==null&&d.build!==id){location.reload()}id=d.build})
-.catch(function(){}).finally(function(){setTimeout(poll,1000)})}poll()})();</script>""" % (LIVE_RELOAD_PATH.encode())
+.catch(function(){}).finally(function(){setTimeout(poll,1000)})}poll()})();
+""" % (LIVE_RELOAD_PATH.encode())
+_LIVE_RELOAD_TAG = b'<script src="%s"></script>' % LIVE_RELOAD_SCRIPT_PATH.encode()
 
 mimetypes.add_type("text/javascript", ".js")
 mimetypes.add_type("application/manifest+json", ".webmanifest")
@@ -78,6 +83,7 @@ class HelpCenterApp:
         self.build_id = 0  # bumped by the watcher after each rebuild
         self._engine: SearchEngine | None = None
         self._engine_lock = threading.Lock()
+        self.site_headers = SiteHeaders(self.site_dir)
 
     @property
     def engine(self) -> SearchEngine:
@@ -97,6 +103,17 @@ class HelpCenterApp:
             return json_response(start_response, status, {"status": "ok" if ok else "no site"})
         if self.live_reload and path == LIVE_RELOAD_PATH:
             return json_response(start_response, "200 OK", {"build": self.build_id})
+        if self.live_reload and path == LIVE_RELOAD_SCRIPT_PATH:
+            start_response(
+                "200 OK",
+                [
+                    ("Content-Type", "text/javascript; charset=utf-8"),
+                    ("Content-Length", str(len(_LIVE_RELOAD_JS))),
+                    ("Cache-Control", "no-store"),
+                    ("X-Content-Type-Options", "nosniff"),
+                ],
+            )
+            return [_LIVE_RELOAD_JS]
         if path.startswith("/api/"):
             try:
                 return self._api(environ, start_response, path, method)
@@ -247,7 +264,7 @@ class HelpCenterApp:
         ):
             ctype += "; charset=utf-8"
         if self.live_reload and ctype.startswith("text/html"):
-            data = data.replace(b"</body>", _LIVE_RELOAD_SCRIPT + b"</body>", 1)
+            data = data.replace(b"</body>", _LIVE_RELOAD_TAG + b"</body>", 1)
         etag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
         compress = (
             len(data) > 1024
@@ -268,6 +285,8 @@ class HelpCenterApp:
             ("X-Content-Type-Options", "nosniff"),
             ("Cache-Control", "no-cache" if ctype.startswith("text/html") or not cache else "public, max-age=300"),
         ]
+        if ctype.startswith("text/html"):  # the policy the build wrote: CSP, Referrer-Policy, framing
+            headers += [h for h in self.site_headers.for_html() if h[0] != "X-Content-Type-Options"]
         if encoding == "gzip":
             headers[0] = ("Content-Type", "application/gzip")
         headers.append(("Vary", "Accept-Encoding"))
