@@ -143,6 +143,8 @@ def _build(config_file: Path, site_dir, strict: bool) -> Path:
     try:
         return build_site(config_file, site_dir, strict=strict)
     except BuildFailed as exc:
+        if exc.one_line:
+            raise KbgenError(str(exc)) from None
         raise KbgenError(f"{exc}\nThe build failed; the previous site was left as it was.") from None
 
 
