@@ -41,9 +41,9 @@ HOSTILE = {
     ),
     "content/flows/lost.yml": (
         f"title: {q(payload(11))}\nsummary: {q(payload(12))}\nstart: ask\nsteps:\n"
-        f"  - id: ask\n    question: {q(payload(13))}\n    answers:\n"
+        f"  - id: ask\n    question: {q(payload(13))}\n    help: {q(payload(18))}\n    answers:\n"
         "      - {label: 'Yes', next: done}\n      - {label: 'No', next: done}\n"
-        f"results:\n  - id: done\n    title: {q(payload(14))}\n    text: Done.\n"
+        f"results:\n  - id: done\n    title: {q(payload(14))}\n    text: {q(payload(19))}\n"
         "    links: [{'Click me': 'javascript:window.__pwned=15'}]\n"
     ),
     "content/glossary.yml": f"- term: Refund\n  definition: {q(payload(16))}\n",
@@ -108,6 +108,15 @@ def test_hostile_content_never_runs_script(hostile_site, static_host, new_page, 
     assert dialogs == []
     # the hostile text is shown as text, not swallowed
     assert page.locator("text=window.__pwned").count() >= 1
+
+
+@pytest.mark.browser
+def test_flow_markdown_shows_raw_html_as_text(hostile_site):
+    """Flow help and result texts are Markdown from YAML, rendered outside the page's
+    content: raw HTML there would even get a CSP hash, so it is shown as text."""
+    html = (hostile_site / "flows/lost/index.html").read_text()
+    assert "<script>window.__pwned=18" not in html and "<script>window.__pwned=19" not in html
+    assert "&lt;script&gt;window.__pwned=18" in html
 
 
 @pytest.mark.browser
