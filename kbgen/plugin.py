@@ -41,10 +41,6 @@ log = logging.getLogger("mkdocs.plugins.kbgen")
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "toc")
 PROGRESS_THRESHOLD = 300
 DATA_FILES = {CATEGORY_FILE, SYNONYMS_FILE, CONTACT_FILE, FACTS_FILE, GLOSSARY_FILE}
-# Page metadata that writers type as plain text and Material renders as HTML.
-PLAIN_META = ("title", "description", "author", "subtitle")
-
-
 class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_config(self, config):
         if not self.config.enabled:
@@ -164,9 +160,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 
     def _escape_meta(self, page) -> None:
         """MkDocs and Material put these into HTML unescaped (<title>, navigation,
-        <meta name="description">): keep the plain text for kbgen's own templates
-        and give MkDocs the escaped form."""
-        plain = {key: page.meta[key] for key in PLAIN_META if isinstance(page.meta.get(key), str)}
+        <meta name="description">, a nav item's status class...): keep the plain text
+        for kbgen's own templates and give MkDocs the escaped form of every string."""
+        plain = {key: value for key, value in page.meta.items() if isinstance(value, str)}
         self._plain[page.file.src_uri] = plain
         for key, value in plain.items():
             page.meta[key] = escape(value)

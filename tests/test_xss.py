@@ -47,6 +47,10 @@ HOSTILE = {
         "    links: [{'Click me': 'javascript:window.__pwned=15'}]\n"
     ),
     "content/glossary.yml": f"- term: Refund\n  definition: {q(payload(16))}\n",
+    # a page kbgen does not load but MkDocs publishes: any front matter at all
+    "content/notices/archive/old.md": (
+        f"---\ntitle: {q(payload(20))}\ndescription: {q(payload(21))}\nstatus: {q(payload(22))}\n---\nOld.\n"
+    ),
     "content/contact.yml": (
         f"timezone: UTC\nchannels:\n  - {{id: email, type: email, label: {q(payload(17))}, address: a@example.com}}\n"
     ),
@@ -61,6 +65,7 @@ PAGES = [
     "/glossary/",
     "/policy-updates/",
     "/search/?q=refund",
+    "/notices/archive/old/",
 ]
 
 
