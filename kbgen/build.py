@@ -66,6 +66,11 @@ def build(config_file: str | os.PathLike, site_dir: str | os.PathLike | None = N
             raise BuildFailed(str(exc)) from None
         except OSError as exc:
             raise _os_failure("cannot write the site", exc, staging) from None
+        except UnicodeDecodeError as exc:  # a file kbgen check does not read; MkDocs logged its name
+            raise BuildFailed(
+                f"cannot read a file: not UTF-8 text ({exc.reason}); the previous site was left as it was",
+                one_line=True,
+            ) from None
         try:
             os.chmod(staging, 0o755)  # mkdtemp makes it private; a site is meant to be read
             swap_in(staging, target)

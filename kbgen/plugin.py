@@ -41,6 +41,8 @@ log = logging.getLogger("mkdocs.plugins.kbgen")
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "toc")
 PROGRESS_THRESHOLD = 300
 DATA_FILES = {CATEGORY_FILE, SYNONYMS_FILE, CONTACT_FILE, FACTS_FILE, GLOSSARY_FILE}
+
+
 class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_config(self, config):
         if not self.config.enabled:

@@ -78,3 +78,17 @@ def test_bom_and_crlf_are_warnings_and_the_file_still_reads(make_site, invoke, r
     assert f"{rel}:1: warning: Windows line endings (CRLF): save the file with LF line endings" in result.output
     assert "0 error(s), 2 warning(s)" in result.output
     assert invoke("check", "--strict", cwd=project).exit_code == 1
+
+
+def test_pages_kbgen_does_not_load_are_checked_too(make_site, invoke):
+    """MkDocs publishes any Markdown in the content folder, e.g. a _drafts/ folder."""
+    project = make_site(FILES)
+    (project / "content/_drafts").mkdir()
+    (project / "content/_drafts/draft.md").write_bytes(b"---\ntitle: Draft\n---\nCaf\xe9\n")
+    (project / "content/_drafts/other.md").write_text("---\ntitle: Other\n---\n<script>x()</script>\n")
+    result = invoke("check", cwd=project)
+    assert result.exit_code == 1
+    assert "content/_drafts/draft.md:4: not UTF-8 text: byte 0xe9" in result.output
+    assert "content/_drafts/other.md:4: warning: <script> in content" in result.output
+    built = invoke("build", cwd=project)
+    assert built.exit_code == 1 and "Traceback" not in built.output
