@@ -129,3 +129,16 @@ def test_a_flow_link_with_a_javascript_url_is_not_rendered(hostile_site, static_
     page = new_page()
     page.goto(static_host(hostile_site) + "/flows/lost/")
     assert page.locator("a[href^='javascript']").count() == 0
+
+
+def test_json_ld_never_closes_its_script_element(hostile_site):
+    import json
+    import re
+
+    html = (hostile_site / "returns/return-policy/index.html").read_text()
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert blocks
+    for block in blocks:
+        assert "</" not in block and "<!--" not in block
+    headlines = [d.get("headline") for d in map(json.loads, blocks)]
+    assert payload(4) in headlines
