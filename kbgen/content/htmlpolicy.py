@@ -88,37 +88,8 @@ def scan(body: str, path: Path, first_line: int, report: Report, hosts: set[str]
             a.group("name").lower(): html.unescape((a.group("value") or "").strip("\"'"))
             for a in _ATTR.finditer(tag.group("attrs"))
         }
-        if name == "script":
-            report.warning(
-                path,
-                line,
-                "<script> in content: scripts in pages do not run on the help center "
-                "(its Content-Security-Policy blocks them); remove it",
-            )
-        elif name in REFUSED_TAGS:
-            report.warning(path, line, f"<{name}> in content is not allowed ({REFUSED_TAGS[name]}); remove it")
-        elif name in FRAMES:
-            host = urlsplit(attrs.get("src", "")).hostname or ""
-            if not attrs.get("src", "").startswith("https://") or host not in hosts:
-                allowed = ", ".join(sorted(hosts)) or "none"
-                report.warning(
-                    path,
-                    line,
-                    f"<{name}> from '{host or attrs.get('src', '')}' is not allowed: embed only https:// pages "
-                    f"of hosts listed in embed_hosts in mkdocs.yml (now: {allowed})",
-                )
-        for attr, value in attrs.items():
-            if attr.startswith("on"):
-                report.warning(
-                    path,
-                    line,
-                    f"event handler attribute '{attr}' in <{name}>: inline script does not run on the help "
-                    "center; remove it",
-                )
-            elif attr in URL_ATTRS:
-                scheme = unsafe_scheme(value, image=name == "img" and attr == "src")
-                if scheme:
-                    report.warning(path, line, _url_message(scheme, f"<{name} {attr}>"))
+        _check_element(name, attrs, path, line, report, hosts)
+        _check_attributes(name, attrs, path, line, report)
     in_tags = [tag.span() for tag in tags]
     for link in links(body, first_line):
         if any(start <= link.start < end for start, end in in_tags):
@@ -126,6 +97,45 @@ def scan(body: str, path: Path, first_line: int, report: Report, hosts: set[str]
         scheme = unsafe_scheme(link.target, image=link.image)
         if scheme:
             report.warning(path, link.line, _url_message(scheme, "an image" if link.image else "a link"))
+
+
+def _check_element(name: str, attrs: dict[str, str], path: Path, line: int, report: Report, hosts: set[str]) -> None:
+    """Scripts, refused elements and frames from hosts not on the allow-list."""
+    if name == "script":
+        report.warning(
+            path,
+            line,
+            "<script> in content: scripts in pages do not run on the help center "
+            "(its Content-Security-Policy blocks them); remove it",
+        )
+    elif name in REFUSED_TAGS:
+        report.warning(path, line, f"<{name}> in content is not allowed ({REFUSED_TAGS[name]}); remove it")
+    elif name in FRAMES:
+        host = urlsplit(attrs.get("src", "")).hostname or ""
+        if not attrs.get("src", "").startswith("https://") or host not in hosts:
+            allowed = ", ".join(sorted(hosts)) or "none"
+            report.warning(
+                path,
+                line,
+                f"<{name}> from '{host or attrs.get('src', '')}' is not allowed: embed only https:// pages "
+                f"of hosts listed in embed_hosts in mkdocs.yml (now: {allowed})",
+            )
+
+
+def _check_attributes(name: str, attrs: dict[str, str], path: Path, line: int, report: Report) -> None:
+    """Event handlers and URLs that run script."""
+    for attr, value in attrs.items():
+        if attr.startswith("on"):
+            report.warning(
+                path,
+                line,
+                f"event handler attribute '{attr}' in <{name}>: inline script does not run on the help "
+                "center; remove it",
+            )
+        elif attr in URL_ATTRS:
+            scheme = unsafe_scheme(value, image=name == "img" and attr == "src")
+            if scheme:
+                report.warning(path, line, _url_message(scheme, f"<{name} {attr}>"))
 
 
 def _url_message(scheme: str, where: str) -> str:
