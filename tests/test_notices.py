@@ -224,3 +224,20 @@ def test_banner_hides_after_its_end_and_can_be_dismissed(new_page, site, serve):
     assert "from 16 November 2026, 00:00 until 8 January 2027, 00:00" in " ".join(
         no_js.locator("[data-kb-notice=holiday]").inner_text().split()
     )
+
+
+def test_cached_search_answers_expire_when_a_notice_ends(site):
+    from kbgen.search import SearchRequest, open_engine
+
+    now = [dt.datetime(2027, 1, 7, 23, 59, tzinfo=UTC).timestamp()]
+    engine = open_engine(site, clock=lambda: now[0])
+
+    def notice_score() -> float:
+        hits = engine.search(SearchRequest("holiday delivery times"))["hits"]
+        return next(h["score"] for h in hits if h["url"] == "/notices/holiday/")
+
+    active = notice_score()
+    assert notice_score() == active  # answered from the cache
+    now[0] = dt.datetime(2027, 1, 8, 0, 1, tzinfo=UTC).timestamp()  # the notice ended a minute ago
+    ended = notice_score()
+    assert ended == pytest.approx(active * 0.3 / 1.2, rel=1e-3)  # an ended notice sinks at once
