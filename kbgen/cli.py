@@ -273,16 +273,40 @@ def search(config_file, site_dir, as_json, limit, category, type_, audience, que
     default=365,
     show_default=True,
     type=click.IntRange(1, 3650),
-    help="Votes and searches older than this are deleted.",
+    help="Votes and searches older than this are deleted (checked hourly while serving).",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    envvar="KBGEN_FORWARDED_ALLOW_IPS",
+    show_envvar=True,
+    metavar="IPS",
+    help="Proxies whose X-Forwarded-For / Forwarded headers name the client (for rate limits): "
+    "comma-separated addresses or networks, or '*' [default: none].",
 )
 def serve(
-    config_file, site_dir, host, port, watch, no_build, workers, threads, search_cache, database, retention_days
+    config_file,
+    site_dir,
+    host,
+    port,
+    watch,
+    no_build,
+    workers,
+    threads,
+    search_cache,
+    database,
+    retention_days,
+    forwarded_allow_ips,
 ) -> None:
     """Serve the help center (building it first) on HOST:PORT."""
+    from .forwarded import ForwardedAllowIps
     from .server import HelpCenterApp
     from .server import serve as run
 
     _setup_logging()
+    try:
+        ForwardedAllowIps(forwarded_allow_ips)
+    except ValueError as exc:
+        raise KbgenError(f"--forwarded-allow-ips: {exc}") from None
     if no_build:
         if site_dir is None:
             site_dir = _load_project(config_file).site_dir
@@ -292,14 +316,25 @@ def serve(
     else:
         target = _build(_require_config(config_file), site_dir, strict=False)
     database = database or DEFAULT_DATABASE
-    try:
-        from .feedback import StoreError, open_store
+    from .feedback import StoreError, open_store
 
-        open_store(database)  # create and migrate the schema once, before workers start
-    except StoreError as exc:
+    try:
+        store = open_store(database, connect=False)
+    except StoreError as exc:  # a URL kbgen cannot use: a mistake to fix now
         raise KbgenError(str(exc)) from None
+    try:
+        with store:
+            store.migrate()  # create and migrate the schema once, before workers start
+    except StoreError as exc:  # down for now: serve pages and search, and connect once it is back
+        click.echo(f"warning: {exc}; votes answer 503 until the database can be reached", err=True)
     app = HelpCenterApp(
-        target, live_reload=watch, search_cache=search_cache, database=database, retention_days=retention_days
+        target,
+        live_reload=watch,
+        search_cache=search_cache,
+        database=database,
+        retention_days=retention_days,
+        forwarded_allow_ips=forwarded_allow_ips,
+        threads=threads,
     )
     if watch:
         from .watch import Watcher
@@ -310,7 +345,7 @@ def serve(
     if watch and workers > 1:
         raise KbgenError("--watch reloads one server process; leave out --workers")
     click.echo(f"Serving {target} on http://{host}:{port}/ with {workers} process(es) (Ctrl+C to stop)", err=True)
-    run(app, host=host, port=port, threads=threads, workers=workers)
+    run(app, host=host, port=port, workers=workers)
 
 
 @cli.command()
