@@ -364,3 +364,34 @@ def test_a_crowd_of_slow_clients_does_not_lock_others_out(search_site, kbgen_ser
         stop.set()
         for sock in slow:
             sock.close()
+
+
+def test_an_unfinished_request_is_closed_after_the_header_timeout(search_site):
+    from kbgen.server import create_server
+
+    server = create_server(HelpCenterApp(search_site), host="127.0.0.1", port=0, header_timeout=1)
+    threading.Thread(target=server.run, daemon=True).start()
+    with socket.create_connection(("127.0.0.1", server.effective_port), timeout=5) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\n")
+        closed_after = None
+        started = time.monotonic()
+        while time.monotonic() - started < 8:
+            try:
+                sock.sendall(b"X")  # one byte every 0.2 s: never idle, never finished
+                time.sleep(0.2)
+            except OSError:
+                closed_after = time.monotonic() - started
+                break
+        assert closed_after is not None and closed_after < 5
+
+
+@pytest.mark.browser
+def test_the_feedback_widget_says_kindly_when_the_database_is_down(search_site, serve, new_page):
+    base = serve(HelpCenterApp(search_site, database="postgresql://nobody@127.0.0.1:1/none"))
+    page = new_page()
+    page.goto(base + "/returns/refunds/")
+    widget = page.locator("form[data-kb-feedback]")
+    widget.get_by_role("button", name="Yes").click()
+    status = widget.locator("[data-kb-feedback-status]")
+    status.filter(has_text="try again in a minute").wait_for(timeout=10_000)
+    assert "We can't save feedback for a moment." in status.inner_text()

@@ -514,7 +514,10 @@
       method: "POST", keepalive: true,
       headers: { "Content-Type": "application/json", "X-KB-Browser": browserId() },
       body: JSON.stringify(body)
-    }).then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r; });
+    }).then(function (r) {
+      if (!r.ok) { var error = new Error("HTTP " + r.status); error.status = r.status; throw error; }
+      return r;
+    });
   }
   function Feedback(form) {
     var url = form.getAttribute("data-kb-url"), base = form.getAttribute("data-kb-base") || ".";
@@ -534,8 +537,11 @@
       postJson(base, "api/feedback", { url: url, helpful: helpful, reason: text || "" }).then(function () {
         if (storage) storage.setItem(key, helpful ? "yes" : "no");
         thanks();
-      }, function () {
-        status.textContent = "Sorry, your feedback could not be sent right now.";
+      }, function (error) {
+        // 503: the database is down or busy for a moment; 429: too many at once
+        status.textContent = error.status === 503 || error.status === 429 ?
+          "We can't save feedback for a moment. Please try again in a minute; thank you for your patience." :
+          "Sorry, your feedback could not be sent right now.";
       });
     }
     form.querySelector("[data-kb-vote=yes]").addEventListener("click", function () { send(true); });
