@@ -72,10 +72,11 @@ MIGRATION_LOCK = 0x6B6267656E  # "kbgen": the advisory lock key on PostgreSQL
 class Store(abc.ABC):
     """Common behaviour; subclasses say how to connect and how to write SQL.
 
-    Each thread has its own connection. A connection that broke (a database
-    restart) is dropped and opened again on the next statement; every wait is
-    bounded (``WRITE_BUDGET``), and every failure is a :class:`StoreError`, so the
-    server can answer 503 and carry on.
+    Connections are pooled: a statement borrows one and gives it back, so a
+    process holds no more connections than it runs statements at once (the
+    server bounds that). A connection that broke (a database restart) is dropped
+    and a new one opened; every wait is bounded (``WRITE_BUDGET``), and every
+    failure is a :class:`StoreError`, so the server can answer 503 and carry on.
     """
 
     url: str
@@ -84,22 +85,20 @@ class Store(abc.ABC):
     types = {"serial": "INTEGER PRIMARY KEY AUTOINCREMENT", "timestamp": "TEXT", "boolean": "INTEGER"}
 
     def __post_init__(self):
-        self._local = threading.local()
-        self._all: list = []  # every thread's connection, closed together
-        self._all_lock = threading.Lock()
+        self._idle: list = []  # open connections not in use
+        self._open: dict[int, object] = {}  # every open connection, by id, closed together
+        self._pool_lock = threading.Lock()
         self._migrated = False
         self._migrate_lock = threading.Lock()
         self._down_until = 0.0  # after a failed connection, refuse at once until then
 
     def close(self) -> None:
-        with self._all_lock:
-            for conn in self._all:
-                try:
-                    conn.close()
-                except Exception:  # already closed or broken: nothing left to release
-                    pass
-            self._all.clear()
-        self._local = threading.local()
+        with self._pool_lock:
+            connections = list(self._open.values())
+            self._open.clear()
+            self._idle.clear()
+        for conn in connections:
+            self._close_quietly(conn)
 
     def __enter__(self):
         return self
@@ -110,38 +109,45 @@ class Store(abc.ABC):
     # -- connections -----------------------------------------------------------
     @abc.abstractmethod
     def connect(self):
-        """A new DB-API connection (one per thread); raises StoreError."""
+        """A new DB-API connection; raises StoreError."""
 
-    def _conn(self):
-        conn = getattr(self._local, "conn", None)
-        if conn is not None and not self._usable(conn):
-            self._drop(conn)
-            conn = None
-        if conn is None:
-            if time.monotonic() < self._down_until:
-                raise StoreError("the database is unreachable; retrying shortly")
-            try:
-                conn = self.connect()
-                self._ensure_schema(conn)
-            except StoreError:
-                self._down_until = time.monotonic() + RETRY_AFTER_FAILED_CONNECT
-                if conn is not None:
-                    self._close_quietly(conn)
-                raise
-            self._local.conn = conn
-            with self._all_lock:
-                self._all.append(conn)
+    def _checkout(self):
+        """An idle connection that still works, or a new one."""
+        while True:
+            with self._pool_lock:
+                conn = self._idle.pop() if self._idle else None
+            if conn is None:
+                break
+            if self._usable(conn):
+                return conn
+            self._discard(conn)
+        if time.monotonic() < self._down_until:
+            raise StoreError("the database is unreachable; retrying shortly")
+        conn = None
+        try:
+            conn = self.connect()
+            self._ensure_schema(conn)
+        except StoreError:
+            self._down_until = time.monotonic() + RETRY_AFTER_FAILED_CONNECT
+            if conn is not None:
+                self._close_quietly(conn)
+            raise
+        with self._pool_lock:
+            self._open[id(conn)] = conn
         return conn
+
+    def _checkin(self, conn) -> None:
+        with self._pool_lock:
+            if id(conn) in self._open:
+                self._idle.append(conn)
 
     def _usable(self, conn) -> bool:
         """False when the connection can no longer be used (closed, broken, file replaced)."""
         return True
 
-    def _drop(self, conn) -> None:
-        self._local.conn = None
-        with self._all_lock:
-            if conn in self._all:
-                self._all.remove(conn)
+    def _discard(self, conn) -> None:
+        with self._pool_lock:
+            self._open.pop(id(conn), None)
         self._close_quietly(conn)
 
     @staticmethod
@@ -163,22 +169,24 @@ class Store(abc.ABC):
         deadline = time.monotonic() + (self.budget if budget is None else budget)
         attempt = 0
         while True:
-            conn = self._conn()
+            conn = self._checkout()
             try:
                 cur = conn.cursor()
                 cur.execute(self._sql(sql), params)
                 rows = cur.fetchall() if fetch else cur.rowcount
                 conn.commit()
+                self._checkin(conn)
                 return rows
             except Exception as exc:
                 gone = self._gone(exc)
                 if gone:
-                    self._drop(conn)
+                    self._discard(conn)
                 else:
                     try:
                         conn.rollback()
+                        self._checkin(conn)
                     except Exception:  # the connection broke while failing: open a new one next time
-                        self._drop(conn)
+                        self._discard(conn)
                 if not (gone or self._retryable(exc)):
                     raise StoreError(f"{type(exc).__name__}: {exc}") from None
                 left = deadline - time.monotonic()
@@ -198,7 +206,7 @@ class Store(abc.ABC):
     # -- schema -----------------------------------------------------------------
     def migrate(self) -> None:
         """Create or update the schema now (the server does it on first use)."""
-        self._conn()
+        self._checkin(self._checkout())
 
     def _ensure_schema(self, conn) -> None:
         if self._migrated and not self._per_connection_schema:
@@ -333,6 +341,12 @@ class Store(abc.ABC):
         )
 
 
+class _SQLiteConnection(sqlite3.Connection):
+    """Remembers the file it opened: (device, inode)."""
+
+    inode: tuple | None = None
+
+
 class SQLiteStore(Store):
     """One file; WAL mode lets several server processes write safely.
 
@@ -347,14 +361,16 @@ class SQLiteStore(Store):
         path = Path(self.url)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, timeout=0.2, isolation_level="DEFERRED", check_same_thread=True)
+            conn = sqlite3.connect(
+                path, timeout=0.2, isolation_level="DEFERRED", check_same_thread=False, factory=_SQLiteConnection
+            )
             conn.execute("PRAGMA busy_timeout=200")
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             st = os.stat(path)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"{path}: {exc}") from None
-        self._local.inode = (st.st_dev, st.st_ino)
+        conn.inode = (st.st_dev, st.st_ino)
         return conn
 
     def _usable(self, conn) -> bool:
@@ -362,7 +378,7 @@ class SQLiteStore(Store):
             st = os.stat(self.url)
         except OSError:
             return False
-        return (st.st_dev, st.st_ino) == getattr(self._local, "inode", None)
+        return (st.st_dev, st.st_ino) == conn.inode
 
     def _retryable(self, exc: Exception) -> bool:
         return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower()
