@@ -5,10 +5,10 @@ swapped in by ``kbgen build`` is served at once without a restart. No MkDocs
 here: a server replica needs only the built site.
 
 Writes (votes, opened results, recorded searches) never hold up searches: they
-run on threads of their own (``WRITE_SLOTS`` per process, a refusal with 503
-when all are busy), each waits at most ``WRITE_BUDGET`` seconds for the
-database, and a database that is down answers 503 while pages, search and
-``/healthz`` carry on.
+run on threads added for them (``WRITE_SLOTS`` at once, ``WRITE_QUEUE`` more
+waiting up to a second, a 503 beyond), each waits at most ``WRITE_BUDGET``
+seconds for the database, and a database that is down answers 503 while
+pages, search and ``/healthz`` carry on.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import os
 import posixpath
 import threading
 import time
+from contextlib import contextmanager
 from email.utils import formatdate
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote
@@ -38,7 +39,9 @@ from .search.engine import CACHE_SIZE
 log = logging.getLogger("kbgen.server")
 MAX_QUERY_STRING = 2048
 MAX_SEGMENT = 255  # a longer path segment names no file (NAME_MAX)
-WRITE_SLOTS = 4  # writes running at once per process, on threads added for them
+WRITE_SLOTS = 4  # writes running at once per process (and database connections it holds)
+WRITE_QUEUE = 8  # more writes that may wait for one of those slots
+WRITE_SLOT_WAIT = 1.0  # seconds a write waits for a slot
 SEARCH_RECORD_BUDGET = 0.25  # seconds a search may spend recording itself, at most
 PURGE_INTERVAL = 3600.0  # seconds between two retention purges of one process
 HEADER_TIMEOUT = 10.0  # seconds a connection has to send a whole request
@@ -99,8 +102,9 @@ class HelpCenterApp:
         self.limiter = RateLimiter(rate=write_rate)  # created before workers fork: shared by them
         self.purge_interval = purge_interval
         self._next_purge = 0.0
+        self.purging: threading.Thread | None = None  # the latest purge
         self._searching = threading.BoundedSemaphore(threads)
-        self._writing = threading.BoundedSemaphore(WRITE_SLOTS)
+        self._writes = _WriteGate(WRITE_SLOTS, WRITE_QUEUE)
         self._store = None
         self._store_lock = threading.Lock()
         self.build_id = 0  # bumped by the watcher after each rebuild
@@ -204,7 +208,8 @@ class HelpCenterApp:
                 log.warning("retention purge: %s", exc)
                 self._next_purge = min(self._next_purge, time.monotonic() + 60)
 
-        threading.Thread(target=purge, name="kbgen-purge", daemon=True).start()
+        self.purging = threading.Thread(target=purge, name="kbgen-purge", daemon=True)
+        self.purging.start()
 
     # -- JSON API -------------------------------------------------------------
     def _api(self, environ, start_response, path: str, method: str):
@@ -250,18 +255,17 @@ class HelpCenterApp:
             browser = feedback_api.browser_id(environ)
         except feedback_api.BadRequest as exc:
             return json_response(start_response, exc.status, {"error": str(exc)})
-        if not self._writing.acquire(blocking=False):
-            return _unavailable(start_response, "too many writes at once; try again in a moment")
-        try:
-            self._purge_when_due()
-            return handler(start_response, body, browser)
-        except feedback_api.BadRequest as exc:
-            return json_response(start_response, exc.status, {"error": str(exc)})
-        except StoreError as exc:
-            log.error("feedback store: %s", exc)
-            return _unavailable(start_response, "feedback cannot be saved right now; try again in a minute")
-        finally:
-            self._writing.release()
+        with self._writes.slot(WRITE_SLOT_WAIT) as admitted:
+            if not admitted:
+                return _unavailable(start_response, "too many writes at once; try again in a moment")
+            try:
+                self._purge_when_due()
+                return handler(start_response, body, browser)
+            except feedback_api.BadRequest as exc:
+                return json_response(start_response, exc.status, {"error": str(exc)})
+            except StoreError as exc:
+                log.error("feedback store: %s", exc)
+                return _unavailable(start_response, "feedback cannot be saved right now; try again in a minute")
 
     def _feedback(self, start_response, body: dict, browser: str):
         url, helpful, reason = feedback_api.vote(body, self.site_dir)
@@ -291,15 +295,14 @@ class HelpCenterApp:
         browser = environ.get("HTTP_X_KB_BROWSER", "")
         if not feedback_api.BROWSER_ID.fullmatch(browser) or not self.limiter.allow(self.proxies.client(environ)):
             return None
-        if not self._writing.acquire(blocking=False):
-            return None
-        try:
-            return self.store.record_search(query, total, browser, budget=SEARCH_RECORD_BUDGET)
-        except StoreError as exc:
-            log.error("feedback store: %s", exc)
-            return None
-        finally:
-            self._writing.release()
+        with self._writes.slot(0) as admitted:
+            if not admitted:
+                return None
+            try:
+                return self.store.record_search(query, total, browser, budget=SEARCH_RECORD_BUDGET)
+            except StoreError as exc:
+                log.error("feedback store: %s", exc)
+                return None
 
     def _suggest(self, start_response, params: dict[str, str], environ):
         request = SuggestRequest.from_params(params)
@@ -401,6 +404,38 @@ def _gzipped(etag: str, data: bytes) -> bytes:
     return packed
 
 
+class _WriteGate:
+    """At most ``running`` writes at once and ``waiting`` more queued; any further one is refused
+    at once, so writes never take more than ``running + waiting`` threads of a process."""
+
+    def __init__(self, running: int, waiting: int):
+        self.slots = threading.BoundedSemaphore(running)
+        self.limit = running + waiting
+        self.admitted = 0
+        self.lock = threading.Lock()
+
+    @contextmanager
+    def slot(self, wait: float):
+        """Yields whether this write may run (after waiting up to ``wait`` seconds)."""
+        with self.lock:
+            full = self.admitted >= self.limit
+            if not full:
+                self.admitted += 1
+        if full:
+            yield False
+            return
+        try:
+            got = self.slots.acquire(timeout=wait) if wait > 0 else self.slots.acquire(blocking=False)
+            try:
+                yield got
+            finally:
+                if got:
+                    self.slots.release()
+        finally:
+            with self.lock:
+                self.admitted -= 1
+
+
 def _unavailable(start_response, message: str) -> list[bytes]:
     return json_response(start_response, "503 Service Unavailable", {"error": message}, [("Retry-After", "5")])
 
@@ -443,7 +478,7 @@ def server_options(app) -> dict:
     files = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     files = 65536 if files == resource.RLIM_INFINITY else files
     return {
-        "threads": app.threads + (WRITE_SLOTS if app.database else 0),
+        "threads": app.threads + (WRITE_SLOTS + WRITE_QUEUE if app.database else 0),
         "ident": "kbgen",
         "max_request_body_size": 1_048_576,
         # select() stops at descriptor 1024; poll() has no such limit, so thousands of
