@@ -317,6 +317,7 @@ def serve(
         target = _build(_require_config(config_file), site_dir, strict=False)
     database = database or DEFAULT_DATABASE
     from .feedback import StoreError, open_store
+    from .feedback.store import PostgresStore
 
     try:
         store = open_store(database, connect=False)
@@ -325,7 +326,10 @@ def serve(
     try:
         with store:
             store.migrate()  # create and migrate the schema once, before workers start
-    except StoreError as exc:  # down for now: serve pages and search, and connect once it is back
+    except StoreError as exc:
+        if not isinstance(store, PostgresStore):  # a file kbgen cannot write: a mistake to fix now
+            raise KbgenError(str(exc)) from None
+        # a database server down for now: serve pages and search, and connect once it is back
         click.echo(f"warning: {exc}; votes answer 503 until the database can be reached", err=True)
     app = HelpCenterApp(
         target,

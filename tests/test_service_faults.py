@@ -398,3 +398,9 @@ def test_the_feedback_widget_says_kindly_when_the_database_is_down(search_site, 
     status = widget.locator("[data-kb-feedback-status]")
     status.filter(has_text="try again in a minute").wait_for(timeout=10_000)
     assert "We can't save feedback for a moment." in status.inner_text()
+
+
+def test_serve_refuses_a_sqlite_file_it_cannot_create(invoke, search_site, tmp_path):
+    (tmp_path / "file").write_text("")  # a file where the database's folder should be
+    result = invoke("serve", "--no-build", "-d", search_site, "--database", f"sqlite:///{tmp_path}/file/f.sqlite3")
+    assert result.exit_code == 1 and "Error: " in result.output and "Traceback" not in result.output

@@ -27,13 +27,16 @@ class RateLimiter:
         self.rate, self.burst = rate / 60.0, float(burst)
         self.sets = max(1, slots // WAYS)
         self.table = mmap.mmap(-1, self.sets * WAYS * SLOT.size)  # MAP_SHARED: forked workers see one table
-        self.lock = multiprocessing.get_context("fork").Lock()
+        self.lock = multiprocessing.Lock()  # a semaphore the forked workers inherit
 
     def allow(self, client: str) -> bool:
         key = int.from_bytes(hashlib.blake2b(client.encode("utf-8", "replace"), digest_size=8).digest(), "little")
         key = key or 1  # 0 marks an empty slot
         first = (key % self.sets) * WAYS
-        with self.lock:
+        # held for microseconds; if a worker died holding it, let writes through rather than hang
+        if not self.lock.acquire(timeout=1.0):
+            return True
+        try:
             now = time.monotonic()  # one clock for all processes (CLOCK_MONOTONIC)
             chosen, tokens = None, self.burst
             spare, spare_age = None, -1.0
@@ -51,3 +54,5 @@ class RateLimiter:
             allowed = tokens >= 1
             SLOT.pack_into(self.table, chosen * SLOT.size, key, tokens - 1 if allowed else tokens, now)
             return allowed
+        finally:
+            self.lock.release()
