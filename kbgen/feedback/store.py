@@ -205,8 +205,18 @@ class Store(abc.ABC):
 
     # -- schema -----------------------------------------------------------------
     def migrate(self) -> None:
-        """Create or update the schema now (the server does it on first use)."""
-        self._checkin(self._checkout())
+        """Create or update the schema now (the server does it on first use), waiting up to
+        ``MIGRATION_WAIT`` for other processes doing the same."""
+        deadline = time.monotonic() + MIGRATION_WAIT
+        while True:
+            try:
+                self._checkin(self._checkout())
+                return
+            except StoreError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                self._down_until = 0.0
+                time.sleep(0.05)
 
     def _ensure_schema(self, conn) -> None:
         if self._migrated and not self._per_connection_schema:
@@ -359,19 +369,26 @@ class SQLiteStore(Store):
 
     def connect(self):
         path = Path(self.url)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(
-                path, timeout=0.2, isolation_level="DEFERRED", check_same_thread=False, factory=_SQLiteConnection
-            )
-            conn.execute("PRAGMA busy_timeout=200")
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            st = os.stat(path)
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"{path}: {exc}") from None
-        conn.inode = (st.st_dev, st.st_ino)
-        return conn
+        deadline = time.monotonic() + self.budget
+        while True:
+            conn = None
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(
+                    path, timeout=0.2, isolation_level="DEFERRED", check_same_thread=False, factory=_SQLiteConnection
+                )
+                conn.execute("PRAGMA busy_timeout=200")
+                conn.execute("PRAGMA journal_mode=WAL")  # a new file: needs the lock for a moment
+                conn.execute("PRAGMA synchronous=NORMAL")
+                st = os.stat(path)
+                conn.inode = (st.st_dev, st.st_ino)
+                return conn
+            except (OSError, sqlite3.Error) as exc:
+                if conn is not None:
+                    self._close_quietly(conn)
+                if not (self._retryable(exc) and time.monotonic() < deadline):
+                    raise StoreError(f"{path}: {exc}") from None
+                time.sleep(0.05)
 
     def _usable(self, conn) -> bool:
         try:
