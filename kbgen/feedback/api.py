@@ -64,6 +64,27 @@ def page_url(value, site_dir: Path, feedback: bool = False) -> str:
     carry a feedback widget for the URL, and a fragment is kept only when it
     names a FAQ entry's own widget (else the vote counts for the page).
     """
+    path, fragment_name = _site_path(value)
+    if not path.endswith("/"):
+        if path.endswith(".html") or not (site_dir / path.lstrip("/")).is_dir():
+            raise BadRequest(f"unknown page '{path}'")
+        path += "/"
+    target = site_dir / path.lstrip("/") / "index.html"
+    if not target.is_file():
+        raise BadRequest(f"unknown page '{path}'")
+    fragment = f"#{fragment_name}" if fragment_name else ""
+    if not feedback:
+        return path + fragment
+    widgets = _feedback_urls(target)
+    if fragment and path + fragment in widgets:
+        return path + fragment
+    if path not in widgets:
+        raise BadRequest(f"'{path}{fragment}' has no feedback widget")
+    return path
+
+
+def _site_path(value) -> tuple[str, str]:
+    """(path, fragment) of a URL that must be a path on this site; ``//`` and ``index.html`` folded."""
     if not isinstance(value, str) or not value or len(value) > MAX_URL:
         raise BadRequest(f"'url' must be a page path of at most {MAX_URL} characters")
     _clean_text(value, "url")
@@ -79,22 +100,7 @@ def page_url(value, site_dir: Path, feedback: bool = False) -> str:
         raise BadRequest("'url' must be a path on this site, such as /returns/refunds/")
     if path.endswith("/index.html"):
         path = path[: -len("index.html")]
-    if not path.endswith("/"):
-        if path.endswith(".html") or not (site_dir / path.lstrip("/")).is_dir():
-            raise BadRequest(f"unknown page '{path}'")
-        path += "/"
-    target = site_dir / path.lstrip("/") / "index.html"
-    if not target.is_file():
-        raise BadRequest(f"unknown page '{path}'")
-    fragment = f"#{parts.fragment}" if parts.fragment else ""
-    if not feedback:
-        return path + fragment
-    widgets = _feedback_urls(target)
-    if fragment and path + fragment in widgets:
-        return path + fragment
-    if path not in widgets:
-        raise BadRequest(f"'{path}{fragment}' has no feedback widget")
-    return path
+    return path, parts.fragment
 
 
 _WIDGETS: dict[Path, tuple[tuple, frozenset]] = {}
