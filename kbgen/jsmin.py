@@ -21,6 +21,10 @@ _JOINS_NEXT = frozenset("{([;,")
 class MinifyError(ValueError):
     """The source is not JavaScript this minifier can read (an unterminated literal)."""
 
+    def __init__(self, message: str, offset: int):
+        super().__init__(f"{message} at offset {offset}")
+        self.message, self.offset = message, offset
+
 
 def _is_word(c: str) -> bool:
     return c.isalnum() or c in "_$" or ord(c) > 127
@@ -80,7 +84,7 @@ class _Minifier:
     def _block_comment(self, i: int) -> int:
         end = self.source.find("*/", i + 2)
         if end == -1:
-            raise MinifyError(f"unterminated comment at offset {i}")
+            raise MinifyError("unterminated comment", i)
         self._space("\n" if "\n" in self.source[i:end] else " ")
         return end + 2
 
@@ -148,12 +152,12 @@ def _string_end(source: str, start: int) -> int:
             break
         else:
             i += 1
-    raise MinifyError(f"unterminated string at offset {start}")
+    raise MinifyError("unterminated string", start)
 
 
 def _template_end(source: str, i: int) -> tuple[int, bool]:
     """From inside a template literal: the end of this piece, and whether a ``${`` ended it."""
-    n = len(source)
+    start, n = i - 1, len(source)
     while i < n:
         c = source[i]
         if c == "\\":
@@ -164,7 +168,7 @@ def _template_end(source: str, i: int) -> tuple[int, bool]:
             return i + 2, True
         else:
             i += 1
-    raise MinifyError("unterminated template literal")
+    raise MinifyError("unterminated template literal", start)
 
 
 def _regex_end(source: str, start: int) -> int:
@@ -186,4 +190,4 @@ def _regex_end(source: str, start: int) -> int:
                 i += 1
             return i
         i += 1
-    raise MinifyError(f"unterminated regular expression at offset {start}")
+    raise MinifyError("unterminated regular expression", start)

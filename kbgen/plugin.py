@@ -20,7 +20,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
-from . import content, headers, pages, search
+from . import bundle, content, headers, pages, search
 from .config import KbgenConfig
 from .content import symlinks
 from .content.contactfile import CONTACT_FILE
@@ -79,7 +79,13 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
         config.extra_css.append("assets/kbgen/kb.css")
-        config.extra_javascript.append("assets/kbgen/kb.js")
+        # the widget modules as one fingerprinted file (after the theme folders are set,
+        # so a module in the user's custom_dir replaces ours)
+        try:
+            self._script = bundle.build(config.theme.dirs)
+        except bundle.BundleError as exc:
+            raise PluginError(str(exc)) from exc
+        config.extra_javascript.append(self._script.uri)
         if config.nav is None:
             config.nav = self.layout.navigation(self.config.home_title)
         return config
@@ -94,6 +100,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 files.remove(file)
             elif file.src_uri in self.layout.notices:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
+            elif file.src_uri.startswith(bundle.SOURCE_DIR + "/") and not from_docs:
+                files.remove(file)  # the modules ship in the bundle only
+        files.append(File.generated(config, self._script.uri, content=self._script.text.encode("utf-8")))
         for src in self.layout.generated_sources():
             hidden = (pages.SEARCH_SRC, pages.UPDATES_SRC, pages.NOTICES_SRC)
             inclusion = InclusionLevel.NOT_IN_NAV if src in hidden else InclusionLevel.UNDEFINED

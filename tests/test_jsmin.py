@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from kbgen import bundle
 from kbgen.jsmin import MinifyError, minify
 
 # Each line's value is computed by the source and by its minified form; they must agree.
@@ -108,3 +109,12 @@ def test_minified_code_computes_the_same_in_chromium(new_page):
     values = json.loads(source)
     assert values["division"] == [1, 1, 5, 2, 0.5, 1, 5]  # the sample really exercised division
     assert values["asi"] == [None, 1] and values["returnRestricted"] is True
+
+
+@pytest.mark.browser
+def test_the_widget_bundle_compiles_minified_and_not(new_page):
+    page = new_page()
+    page.set_content("<!doctype html><title>x</title>")
+    for compress in (False, True):
+        text = bundle.build(["theme"], compress=compress).text
+        assert page.evaluate("code => { new Function(code); return true }", text)
