@@ -133,7 +133,7 @@ class Deck:
 
 
 class _Slots(dict):
-    def __init__(self, filler: "Filler", ctx: dict):
+    def __init__(self, filler: Filler, ctx: dict):
         super().__init__()
         self.filler = filler
         self.ctx = ctx
@@ -178,8 +178,8 @@ class Filler:
 class Category:
     spec: dict
     order: int
-    articles: list["ArticlePlan"] = field(default_factory=list)
-    faqs: list["FaqPlan"] = field(default_factory=list)
+    articles: list[ArticlePlan] = field(default_factory=list)
+    faqs: list[FaqPlan] = field(default_factory=list)
 
     @property
     def slug(self) -> str:
@@ -247,7 +247,7 @@ class Generator:
         weights = [self.rng.uniform(0.6, 1.6) for _ in self.categories]
         article_counts = self._allocate(self.n_articles, weights, 1)
         faq_counts = self._allocate(self.n_faqs, weights, 0)
-        for category, n_articles, n_faqs in zip(self.categories, article_counts, faq_counts):
+        for category, n_articles, n_faqs in zip(self.categories, article_counts, faq_counts, strict=True):
             slugs: set[str] = set()
             for _ in range(n_articles):
                 category.articles.append(self._plan_article(category, slugs))
@@ -295,7 +295,7 @@ class Generator:
                 quals = B.TITLE_QUALS if kind == "topic" else B.ACTION_QUALS
                 qual = rng.choice(quals[rng.choice(spec["quals"])])
                 if kind == "topic":  # right after the topic: "X for Y: rules", "X in Z explained"
-                    template = re.sub(r"\{[Tt]opic\}", lambda m: f"{m.group(0)} {qual}", template)
+                    template = re.sub(r"\{[Tt]opic\}", lambda m, qual=qual: f"{m.group(0)} {qual}", template)
                 else:
                     template = f"{template} {qual}"
             title = cap(self.filler.fill(template, ctx))
@@ -513,7 +513,7 @@ class Generator:
             for _ in range(notes):
                 sections[rng.randrange(len(sections))].append(self._note(deck, ctx))
             parts = [intro]
-            for (heading, _, _), blocks in zip(plan.headings, sections):
+            for (heading, _, _), blocks in zip(plan.headings, sections, strict=True):
                 parts.append(f"## {heading}")
                 parts.extend("\n".join(b) for b in blocks)
             body = "\n\n".join(parts) + "\n"
@@ -729,7 +729,7 @@ def generate(out: Path | str, pages: int, seed: int = 1, categories: int | None 
         "# Words shoppers use for the same thing. Search treats each group as one.\n"
         + "".join("- [" + ", ".join(group) + "]\n" for group in B.SYNONYMS),
     )
-    for name, variant in zip(CONFIGS, ("kbgen", "plain", "plain-prune")):
+    for name, variant in zip(CONFIGS, ("kbgen", "plain", "plain-prune"), strict=True):
         _write(out / name, mkdocs_config(gen.site, pages, seed, variant))
     stamp = {
         "generator": "benchmarks/corpus.py",

@@ -1949,7 +1949,10 @@ INTROS = [
     "Every order on {site} is covered by the same basic rules; this page explains the ones about {topic}.",
     "Read this before you {action}, so you know which options are available and what they cost.",
     "It can be frustrating when {problem}. Here's what to check first and how we can help.",
-    "{Site} works with thousands of independent sellers, so some details depend on the seller; the essentials below apply to everyone.",
+    (
+        "{Site} works with thousands of independent sellers, so some details depend on the seller; the "
+        "essentials below apply to everyone."
+    ),
     "Questions about {topic} are among the most common we get, so we've answered them here in plain language.",
     "You don't need to call us to {action}: everything can be done online, and this page shows you how.",
     "The information here applies to orders placed on the website and in the app.",
@@ -1965,7 +1968,10 @@ INTROS = [
 # Each explain sentence should make sense in any category; keep them free of verb agreement
 # with {topic}.
 EXPLAINS = [
-    "Most questions about {topic} can be answered from {menu}, where you'll see the latest status of everything linked to your account.",
+    (
+        "Most questions about {topic} can be answered from {menu}, where you'll see the latest status of "
+        "everything linked to your account."
+    ),
     "We update the information in {menu} as soon as we hear from the seller or the carrier, so check there first.",
     "If you bought {product} from a business seller, you also have the statutory rights that apply in {country}.",
     "The rules on {topic} are the same whether you shop on the website or in the {site} app.",
@@ -1974,37 +1980,70 @@ EXPLAINS = [
     "In most cases it takes {n_days} business days, although busy periods such as Black Friday can add a day or two.",
     "Payments made with {payment} are covered in exactly the same way as card payments.",
     "We send an email and a notification in the app each time something changes, so you don't need to keep checking.",
-    "Keep your order confirmation email until the return window has closed: it has everything we need to help you quickly.",
+    (
+        "Keep your order confirmation email until the return window has closed: it has everything we need to "
+        "help you quickly."
+    ),
     "For orders sent with {carrier}, the carrier's own tracking page may show a little more detail than {menu}.",
-    "If the order was over {amount}, the seller must use a tracked service, so there will always be a record of where the parcel went.",
+    (
+        "If the order was over {amount}, the seller must use a tracked service, so there will always be a "
+        "record of where the parcel went."
+    ),
     "Business days are Monday to Friday, not counting public holidays in the country the parcel is sent from.",
     "{Segment_pl} see the same options, but some limits are higher once the account has a history of completed orders.",
     "We never ask for your password, card number or security codes by email, phone or chat.",
-    "Any money we owe you goes back to the payment method you used, usually within {n_days} business days of our decision.",
+    (
+        "Any money we owe you goes back to the payment method you used, usually within {n_days} business days "
+        "of our decision."
+    ),
     "If you'd rather not wait, our support team can look at the order with you and explain what happens next.",
-    "Time limits count from the day the item was delivered, or from the latest estimated delivery date if it never arrived.",
-    "When we look at a case, we consider the listing, the messages between you and the seller, and any tracking information.",
-    "Photos help a lot: a clear picture of the item, the packaging and the label usually lets us decide within {hours} hours.",
+    (
+        "Time limits count from the day the item was delivered, or from the latest estimated delivery date if "
+        "it never arrived."
+    ),
+    (
+        "When we look at a case, we consider the listing, the messages between you and the seller, and any "
+        "tracking information."
+    ),
+    (
+        "Photos help a lot: a clear picture of the item, the packaging and the label usually lets us decide "
+        "within {hours} hours."
+    ),
     "The seller has {n_days} business days to respond before we step in.",
     "Some sellers offer more generous terms than the minimum we require; the listing always shows what applies.",
-    "For {dept} items, the listing may include extra conditions, for example about hygiene seals or assembled products.",
+    (
+        "For {dept} items, the listing may include extra conditions, for example about hygiene seals or "
+        "assembled products."
+    ),
     "Prices shown include VAT where it applies, and the total you pay is confirmed on the last checkout page.",
     "If you live in {country}, local consumer law may give you rights on top of what we describe here.",
-    "We review our rules on {topic} regularly and tell you by email at least 30 days before any change that affects you.",
+    (
+        "We review our rules on {topic} regularly and tell you by email at least 30 days before any change "
+        "that affects you."
+    ),
     "You'll find a record of every change in {menu}, including who made it and when.",
     "Our {team} team checks every report by hand; automated systems only flag cases for review.",
     "The fastest way to {action} is in the app, where it takes about two minutes.",
     "You don't need to contact us first: everything can be done online, and we'll confirm each step by email.",
-    "If you're not sure which option applies to you, the order page shows only the choices that are available for that order.",
+    (
+        "If you're not sure which option applies to you, the order page shows only the choices that are "
+        "available for that order."
+    ),
     "Orders that include items from several sellers are handled seller by seller, so you may see more than one status.",
     "We hold the payment until the buyer confirms delivery or the tracking shows the item was delivered.",
     "Any discount you used is taken into account, so the amount may be lower than the price on the listing.",
-    "Sellers who repeatedly break our rules on {topic} may have their selling limits reduced or their account restricted.",
+    (
+        "Sellers who repeatedly break our rules on {topic} may have their selling limits reduced or their "
+        "account restricted."
+    ),
     "This applies to every purchase made on {site}, including items bought at auction.",
     "We can't change the rules set by {carrier}, but we can chase them on your behalf.",
     "For your security, some changes are held for {hours} hours and confirmed with a code sent to your phone.",
     "The amount you see in {menu} is final once the order has been dispatched.",
-    "If you paid with {payment}, the provider's own terms also apply, and they may ask for the case reference we give you.",
+    (
+        "If you paid with {payment}, the provider's own terms also apply, and they may ask for the case "
+        "reference we give you."
+    ),
     "Exceptions are rare, and when one applies the listing or checkout says so clearly before you pay.",
     "Gift purchases follow the same rules; the person who placed the order is the one who can make changes.",
     "We'll keep you updated at every stage, and you can add information to the case at any time.",
@@ -2012,17 +2051,35 @@ EXPLAINS = [
     "Sellers in {country} must also follow the local rules on consumer protection and product safety.",
     "Where an item is sold by {site} directly, our own customer care team handles the request from start to finish.",
     "You can find your full history, including closed cases, in {menu} for up to two years.",
-    "Read the listing carefully before buying: the item description, condition and photos are part of the agreement with the seller.",
-    "If something doesn't look right, stop and contact us before you pay; it's much easier to help before money has changed hands.",
-    "When you {action}, we send a confirmation email within a few minutes; check your spam folder if it doesn't arrive.",
+    (
+        "Read the listing carefully before buying: the item description, condition and photos are part of the "
+        "agreement with the seller."
+    ),
+    (
+        "If something doesn't look right, stop and contact us before you pay; it's much easier to help before "
+        "money has changed hands."
+    ),
+    (
+        "When you {action}, we send a confirmation email within a few minutes; check your spam folder if it "
+        "doesn't arrive."
+    ),
     "For high-value items such as {product}, the seller may ask for a signature on delivery.",
-    "If the seller doesn't reply within {n_days} business days, you can ask us to step in and we'll decide based on the information we have.",
+    (
+        "If the seller doesn't reply within {n_days} business days, you can ask us to step in and we'll decide "
+        "based on the information we have."
+    ),
     "Help articles like this one are reviewed by the {team} team, who also handle the cases described here.",
     "We don't charge you anything to {action}.",
-    "A small number of items can't be handled this way, including personalised items, perishable goods and digital downloads.",
+    (
+        "A small number of items can't be handled this way, including personalised items, perishable goods and "
+        "digital downloads."
+    ),
     "You'll always see the final cost before you confirm, and nothing is charged until you do.",
     "Once a case is closed, you can still contact us within {window} days if new information comes to light.",
-    "During sales events, replies may take a little longer than usual, but every request is handled in the order it arrived.",
+    (
+        "During sales events, replies may take a little longer than usual, but every request is handled in the "
+        "order it arrived."
+    ),
     "In the app, the same option sits under the order itself: tap the order, then look for the menu in the top corner.",
     "Our decision is based on the evidence both sides provide, and we explain the reasons in writing.",
     "You can {action} for as many orders as you need; there's no limit on how often you use this option.",
@@ -2038,14 +2095,20 @@ EXPLAINS = [
     "{Site} never charges buyers a fee on top of the price: you pay the price you see, plus any postage shown.",
     "Items sent from outside the EU may take longer, and the delivery estimate already allows for customs checks.",
     "If you're a seller, the same information appears in the seller hub, together with the actions you need to take.",
-    "The status changes automatically once the carrier scans the parcel, which can take up to {hours} hours after drop-off.",
+    (
+        "The status changes automatically once the carrier scans the parcel, which can take up to {hours} "
+        "hours after drop-off."
+    ),
     "Everything described here also applies to orders placed through our partner shops.",
     "If two orders were combined into one parcel, each order still has its own status and its own case.",
     "For {segment_pl}, the same steps apply, and an account manager can help with larger orders.",
     "We'll never close a case without telling you why and what you can do next.",
     "If the item is faulty, you're covered {policy}, whatever the seller's own returns policy says.",
     "If you need more time, ask before the deadline and we'll usually agree to an extension of up to {n_days} days.",
-    "Orders paid with {payment} show the same reference in your statement and in {menu}, which makes them easy to match.",
+    (
+        "Orders paid with {payment} show the same reference in your statement and in {menu}, which makes them "
+        "easy to match."
+    ),
     "When {problem}, the order page shows a banner with the options available to you.",
     "It's worth checking {menu} before contacting the seller, because the answer is often already there.",
     "For orders over {amount}, we may ask for extra checks to protect you and the seller.",
@@ -2220,13 +2283,19 @@ NOTES = [
     (
         "note",
         None,
-        "Bank holidays aren't business days, so a request started on a Friday before a long weekend may take a little longer.",
+        (
+            "Bank holidays aren't business days, so a request started on a Friday before a long weekend may "
+            "take a little longer."
+        ),
     ),
     ("tip", None, "Turn on notifications in the app to hear about changes the moment they happen."),
     (
         "warning",
         None,
-        "Never pay a seller outside {site}. Payments made by bank transfer or through links sent in messages aren't covered by the Buyer Guarantee.",
+        (
+            "Never pay a seller outside {site}. Payments made by bank transfer or through links sent in "
+            "messages aren't covered by the Buyer Guarantee."
+        ),
     ),
     ("note", None, "If you bought several items in one order, you can deal with each item separately."),
     (
@@ -2237,7 +2306,10 @@ NOTES = [
     (
         "warning",
         None,
-        "We will never ask you for your password or a security code. If someone does, it isn't us: report the message straight away.",
+        (
+            "We will never ask you for your password or a security code. If someone does, it isn't us: report "
+            "the message straight away."
+        ),
     ),
     ("note", None, "The dates shown in {menu} are in your local time zone."),
     ("info", None, "Some carriers, including {carrier}, don't deliver on Sundays or public holidays."),

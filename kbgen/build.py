@@ -3,16 +3,21 @@
 MkDocs builds into a fresh folder beside the target; on success the two are
 swapped with one ``renameat2(RENAME_EXCHANGE)`` where Linux offers it (readers
 never see a missing or half-written site), else with two quick renames. On
-failure the temporary folder is removed and the old site is untouched.
+failure the temporary folder is removed and the old site is untouched; an
+operating-system failure (disk full, read-only folder) is one line naming the
+path. A build holds a lock on its folder, so a later build removes the folders
+of builds that were killed, and never one still running.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import fcntl
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
@@ -22,8 +27,21 @@ from mkdocs.exceptions import Abort, MkDocsException
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
+# A killed build's folder is removed once its lock is free and it is this old, so a
+# build that has just created its folder (and not yet locked it) is never touched.
+LEFTOVER_AGE = 30.0
+
+
 class BuildFailed(Exception):
-    """The build stopped; the message says why and the old site is intact."""
+    """The build stopped; the message says why and the old site is intact.
+
+    ``one_line``: the message is complete (an operating-system failure), not a
+    list of content problems.
+    """
+
+    def __init__(self, message: str, one_line: bool = False):
+        super().__init__(message)
+        self.one_line = one_line
 
 
 def build(config_file: str | os.PathLike, site_dir: str | os.PathLike | None = None, strict: bool = False) -> Path:
@@ -33,20 +51,100 @@ def build(config_file: str | os.PathLike, site_dir: str | os.PathLike | None = N
     except MkDocsException as exc:
         raise BuildFailed(f"{config_file}: {exc}") from None
     target = Path(site_dir or config.site_dir).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-    config["site_dir"] = str(staging)
     try:
-        mkdocs_build(config)
-    except (Abort, MkDocsException) as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise BuildFailed(str(exc)) from None
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(target)
+        staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(target), dir=target.parent))
+        lock = _lock(staging)
+    except OSError as exc:
+        raise _os_failure("cannot create the build folder", exc, target.parent) from None
+    try:
+        config["site_dir"] = str(staging)
+        try:
+            mkdocs_build(config)
+        except (Abort, MkDocsException) as exc:
+            raise BuildFailed(str(exc)) from None
+        except OSError as exc:
+            raise _os_failure("cannot write the site", exc, staging) from None
+        except UnicodeDecodeError as exc:  # a file kbgen check does not read; MkDocs logged its name
+            raise BuildFailed(
+                f"cannot read a file: not UTF-8 text ({exc.reason}); the previous site was left as it was",
+                one_line=True,
+            ) from None
+        try:
+            os.chmod(staging, 0o755)  # mkdtemp makes it private; a site is meant to be read
+            swap_in(staging, target)
+        except OSError as exc:
+            raise _os_failure("cannot put the new site in place", exc, target) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    os.chmod(staging, 0o755)  # mkdtemp makes it private; a site is meant to be read
-    swap_in(staging, target)
+    finally:
+        os.close(lock)
     return target
+
+
+def _staging_prefix(target: Path) -> str:
+    return f".{target.name}.building-"
+
+
+def _os_failure(what: str, exc: OSError, path: Path) -> BuildFailed:
+    # a failed copy names its source first and its destination (where writing failed) second
+    where = next((f for f in (exc.filename2, exc.filename) if f is not None), path)
+    reason = exc.strerror or str(exc)
+    return BuildFailed(f"{what}: {where}: {reason}; the previous site was left as it was", one_line=True)
+
+
+def _lock(folder: Path) -> int:
+    """An exclusive lock on ``folder`` held (by an open descriptor) until the build ends."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fd
+
+
+def remove_leftovers(target: Path) -> list[Path]:
+    """Remove the staging folders of killed builds beside ``target``; returns them.
+
+    Only kbgen's own folders (``.<site>.building-*``, ``.<site>.old-<pid>``), only
+    when no running build holds them.
+    """
+    removed = []
+    for folder in target.parent.glob(_staging_prefix(target) + "*"):
+        if folder.is_dir() and not folder.is_symlink() and _abandoned(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    for folder in target.parent.glob(f".{target.name}.old-*"):
+        pid = folder.name.rpartition("-")[2]
+        if folder.is_dir() and not folder.is_symlink() and pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _abandoned(folder: Path) -> bool:
+    try:
+        if time.time() - folder.stat().st_mtime < LEFTOVER_AGE:
+            return False
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False  # a running build holds it
+    finally:
+        os.close(fd)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def swap_in(new: Path, target: Path) -> None:

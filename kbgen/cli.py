@@ -1,4 +1,4 @@
-"""The ``kbgen`` command line (Contract 2 in DESIGN.md).
+"""The ``kbgen`` command line (Contract 2 in docs/architecture.md).
 
 Each command imports what it needs when it runs, so ``kbgen --help`` is fast.
 User mistakes end as ``KbgenError``: a clear message and exit status 1,
@@ -15,8 +15,9 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .constants import AUDIENCES, DOCUMENT_TYPES
 
-os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner (DESIGN.md)
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner (docs/architecture.md)
 
 
 DEFAULT_DATABASE = "sqlite:///.kbgen/feedback.sqlite3"
@@ -146,6 +147,8 @@ def _build(config_file: Path, site_dir, strict: bool) -> Path:
     try:
         return build_site(config_file, site_dir, strict=strict)
     except BuildFailed as exc:
+        if exc.one_line:
+            raise KbgenError(str(exc)) from None
         raise KbgenError(f"{exc}\nThe build failed; the previous site was left as it was.") from None
 
 
@@ -195,8 +198,8 @@ def check(config_file: str, strict: bool, fmt: str) -> None:
 )
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 50))
 @click.option("--category", help="Only this category (its folder name).")
-@click.option("--type", "type_", type=click.Choice(["article", "faq"]))
-@click.option("--audience", type=click.Choice(["buyers", "sellers", "everyone"]))
+@click.option("--type", "type_", type=click.Choice(DOCUMENT_TYPES), help="Only this kind of page.")
+@click.option("--audience", type=click.Choice(AUDIENCES), help="Pages for this audience (and for everyone).")
 @click.argument("query", nargs=-1, required=True)
 def search(config_file, site_dir, as_json, explain, limit, category, type_, audience, query) -> None:
     """Search the built help center's index, as shoppers do."""
@@ -285,16 +288,40 @@ def search(config_file, site_dir, as_json, explain, limit, category, type_, audi
     default=365,
     show_default=True,
     type=click.IntRange(1, 3650),
-    help="Votes and searches older than this are deleted.",
+    help="Votes and searches older than this are deleted (checked hourly while serving).",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    envvar="KBGEN_FORWARDED_ALLOW_IPS",
+    show_envvar=True,
+    metavar="IPS",
+    help="Proxies whose X-Forwarded-For / Forwarded headers name the client (for rate limits): "
+    "comma-separated addresses or networks, or '*' [default: none].",
 )
 def serve(
-    config_file, site_dir, host, port, watch, no_build, workers, threads, search_cache, database, retention_days
+    config_file,
+    site_dir,
+    host,
+    port,
+    watch,
+    no_build,
+    workers,
+    threads,
+    search_cache,
+    database,
+    retention_days,
+    forwarded_allow_ips,
 ) -> None:
     """Serve the help center (building it first) on HOST:PORT."""
+    from .forwarded import ForwardedAllowIps
     from .server import HelpCenterApp
     from .server import serve as run
 
     _setup_logging()
+    try:
+        ForwardedAllowIps(forwarded_allow_ips)
+    except ValueError as exc:
+        raise KbgenError(f"--forwarded-allow-ips: {exc}") from None
     if no_build:
         if site_dir is None:
             site_dir = _load_project(config_file).site_dir
@@ -304,14 +331,29 @@ def serve(
     else:
         target = _build(_require_config(config_file), site_dir, strict=False)
     database = database or DEFAULT_DATABASE
-    try:
-        from .feedback import StoreError, open_store
+    from .feedback import StoreError, open_store
+    from .feedback.store import PostgresStore
 
-        open_store(database)  # create and migrate the schema once, before workers start
-    except StoreError as exc:
+    try:
+        store = open_store(database, connect=False)
+    except StoreError as exc:  # a URL kbgen cannot use: a mistake to fix now
         raise KbgenError(str(exc)) from None
+    try:
+        with store:
+            store.migrate()  # create and migrate the schema once, before workers start
+    except StoreError as exc:
+        if not isinstance(store, PostgresStore):  # a file kbgen cannot write: a mistake to fix now
+            raise KbgenError(str(exc)) from None
+        # a database server down for now: serve pages and search, and connect once it is back
+        click.echo(f"warning: {exc}; votes answer 503 until the database can be reached", err=True)
     app = HelpCenterApp(
-        target, live_reload=watch, search_cache=search_cache, database=database, retention_days=retention_days
+        target,
+        live_reload=watch,
+        search_cache=search_cache,
+        database=database,
+        retention_days=retention_days,
+        forwarded_allow_ips=forwarded_allow_ips,
+        threads=threads,
     )
     if watch:
         from .watch import Watcher
@@ -322,7 +364,7 @@ def serve(
     if watch and workers > 1:
         raise KbgenError("--watch reloads one server process; leave out --workers")
     click.echo(f"Serving {target} on http://{host}:{port}/ with {workers} process(es) (Ctrl+C to stop)", err=True)
-    run(app, host=host, port=port, threads=threads, workers=workers)
+    run(app, host=host, port=port, workers=workers)
 
 
 @cli.command()

@@ -17,6 +17,13 @@ class KbgenConfig(base.Config):
     # The page to send shoppers to when self-service is not enough (a content
     # path such as "contact/index.md"); default: a category folder named "contact".
     contact_page = c.Optional(c.Type(str))
+    # The organisation's logo for search engines (a path in the content folder, such as
+    # "assets/logo.png", or a full URL; PNG, JPEG, GIF, WebP or SVG, at least 112x112
+    # pixels); default: the theme's `logo`, else kbgen's own.
+    logo = c.Optional(c.Type(str))
+    # The picture shown with shared links and with articles that have none of their own
+    # (1200x630 pixels suits most sites; PNG, JPEG, GIF or WebP); default: kbgen's own.
+    social_image = c.Optional(c.Type(str))
     # Search: the built-in shopping vocabulary (refund = money back, ...) on top of
     # synonyms.yml; switch it off to use only your own synonyms.
     search_builtin_synonyms = c.Type(bool, default=True)
@@ -25,3 +32,7 @@ class KbgenConfig(base.Config):
     search_semantic = c.Optional(c.Type(bool))
     # Processes that write the search index (2 helps on sites of a few thousand pages).
     search_processes = c.Optional(c.Type(int))
+    # Hosts whose pages content may embed in an <iframe> (https only), e.g.
+    # [www.youtube-nocookie.com]; kbgen check warns about any other iframe, and the
+    # Content-Security-Policy allows frames from these hosts only.
+    embed_hosts = c.ListOfItems(c.Type(str), default=[])

@@ -11,7 +11,8 @@ import logging
 import os
 import posixpath
 import time
-from html import escape
+from html import escape, unescape
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
@@ -19,8 +20,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
-from . import content, pages, search
+from . import bundle, content, headers, pages, search
 from .config import KbgenConfig
+from .content import symlinks
 from .content.contactfile import CONTACT_FILE
 from .content.diagnostics import format_text
 from .content.facts import FACTS_FILE, render_placeholders
@@ -49,11 +51,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._pages_done = 0
         self._page_total = 0
         self._texts: dict[str, search.PageText] = {}
+        self._images: dict[str, pages.images.Image | None] = {}
+        self._plain: dict[str, dict[str, str]] = {}  # each page's unescaped title and description
+        self._script_hashes: set[str] = set()  # the theme's inline scripts, for the CSP
         self.today = content.current_date()
         # notices are picked at the start of the build day (reproducible within a day);
         # the browser hides what has ended since
         self.now = dt.datetime.combine(self.today, dt.time(), tzinfo=dt.timezone.utc)
-        center, report = content.load(config.docs_dir, today=self.today)
+        center, report = content.load(config.docs_dir, today=self.today, embed_hosts=self.config.embed_hosts)
         content.check_icons(center, [*config.theme.dirs, str(theme_dir())], report)
         for warning in report.sorted():
             if warning.severity != "error":
@@ -70,11 +75,18 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # widget) but after the user's custom_dir, which always wins.
         position = 1 if config.theme.custom_dir else 0
         config.theme.dirs.insert(position, str(theme_dir()))
+        self.brand = self._brand(config)
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
         config.extra_css.append("assets/kbgen/kb.css")
-        config.extra_javascript.append("assets/kbgen/kb.js")
+        # the widget modules as one fingerprinted file (after the theme folders are set,
+        # so a module in the user's custom_dir replaces ours)
+        try:
+            self._script = bundle.build(config.theme.dirs)
+        except bundle.BundleError as exc:
+            raise PluginError(str(exc)) from exc
+        config.extra_javascript.append(self._script.uri)
         if config.nav is None:
             config.nav = self.layout.navigation(self.config.home_title)
         return config
@@ -83,10 +95,15 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if not self.config.enabled:
             return
         for file in list(files):
-            if _is_data_file(file.src_uri):
+            # data files; and (reported already, so the build normally stopped) symlinks out
+            from_docs = file.src_dir == config.docs_dir  # not a theme file
+            if _is_data_file(file.src_uri) or (from_docs and symlinks.leaves(file.abs_src_path, config.docs_dir)):
                 files.remove(file)
             elif file.src_uri in self.layout.notices:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
+            elif file.src_uri.startswith(bundle.SOURCE_DIR + "/") and not from_docs:
+                files.remove(file)  # the modules ship in the bundle only
+        files.append(File.generated(config, self._script.uri, content=self._script.text.encode("utf-8")))
         for src in self.layout.generated_sources():
             hidden = (pages.SEARCH_SRC, pages.UPDATES_SRC, pages.NOTICES_SRC)
             inclusion = InclusionLevel.NOT_IN_NAV if src in hidden else InclusionLevel.UNDEFINED
@@ -95,7 +112,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._files = files
         return files
 
-    def on_page_markdown(self, markdown, page, config, files):
+    def on_page_markdown(self, markdown, page, config, files):  # noqa: C901 reshaped in the page-kind/validation work (one declaration per page kind)
         if not self.config.enabled:
             return
         src = page.file.src_uri
@@ -107,8 +124,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if kind.template:
             page.meta.setdefault("template", kind.template)
         if model is not None and kind is not pages.PageKind.HOME:
-            # MkDocs and Material put titles into HTML (navigation, <title>) unescaped.
-            page.meta["title"] = escape(model.title)
+            page.meta["title"] = model.title
         if kind is pages.PageKind.HOME:
             page.meta.setdefault("title", config.site_name)
             page.meta.setdefault("hide", ["navigation", "toc"])
@@ -147,16 +163,29 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 heading=self.config.faq_heading,
                 contact_link=contact_link,
             )
+            self._escape_meta(page)
             return markdown
         elif kind is pages.PageKind.ARTICLE and model.summary:
             page.meta.setdefault("description", model.summary)
+        self._escape_meta(page)
         return embeds.to_markers(self.resolver.rebase(markdown, src, src))
+
+    def _escape_meta(self, page) -> None:
+        """MkDocs and Material put these into HTML unescaped (<title>, navigation,
+        <meta name="description">, a nav item's status class...): keep the plain text
+        for kbgen's own templates and give MkDocs the escaped form of every string."""
+        plain = {key: value for key, value in page.meta.items() if isinstance(value, str)}
+        self._plain[page.file.src_uri] = plain
+        for key, value in plain.items():
+            page.meta[key] = escape(value)
 
     def on_page_content(self, html, page, config, files):
         if not self.config.enabled:
             return
         src = page.file.src_uri
         kind, model = self.layout.classify(src)
+        if kind is pages.PageKind.ARTICLE:
+            self._images[src] = pages.images.first_image(html, page.canonical_url or "/" + page.url)
         explains = (kind is pages.PageKind.ARTICLE and model.glossary) or kind is pages.PageKind.CATEGORY
         if explains and self.layout.has_glossary:
             glossary_url = self._url_for(pages.GLOSSARY_SRC)
@@ -184,6 +213,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         )
         context["kb"]["home_heading"] = self.config.home_heading
         kind, model = self.layout.classify(page.file.src_uri)
+        plain = self._plain.get(page.file.src_uri, {})
         context["kb"]["seo"] = pages.seo.page_data(
             kind,
             model,
@@ -191,9 +221,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             page_url=page.canonical_url or ("/" + page.url),
             base=config.site_url or "/",
             site_name=config.site_name,
-            title=page.title if kind is not pages.PageKind.HOME else config.site_name,
-            description=page.meta.get("description") or config.site_description or "",
+            title=self._plain_title(page) if kind is not pages.PageKind.HOME else config.site_name,
+            description=plain.get("description") or config.site_description or "",
             faq_answers=self._texts.get(page.file.src_uri, search.PageText()).faq_answers,
+            brand=self.brand,
+            image=self._images.get(page.file.src_uri),
         )
         return context
 
@@ -206,6 +238,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_post_page(self, output, page, config):
         if not self.config.enabled:
             return
+        # the template's inline scripts, never the writer's (content is left out)
+        self._script_hashes |= headers.inline_script_hashes(
+            output.replace(page.content, "", 1) if page.content else output
+        )
         if "kb-embed" in output:
             output = embeds.render_markers(output, lambda kind, id_: self._render_embed(kind, id_, page))
         self._pages_done += 1
@@ -216,9 +252,25 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 log.info(f"rendered {self._pages_done}/{total} pages")
         return output
 
+    def on_post_template(self, output_content, template_name, config):
+        if not self.config.enabled:
+            return
+        if template_name.endswith(".html"):  # 404.html
+            self._script_hashes |= headers.inline_script_hashes(output_content)
+        return output_content
+
     def on_post_build(self, config):
         if not self.config.enabled:
             return
+        contact = self.center.contact
+        chat_scripts = [c.script for c in contact.channels if c.script] if contact else []
+        policy = headers.content_security_policy(
+            self._script_hashes,
+            script_origins=filter(None, map(headers.origin, chat_scripts)),
+            embed_hosts=self.config.embed_hosts,
+            web_fonts=bool(config.theme.get("font")),
+        )
+        headers.write(config.site_dir, headers.page_headers(policy))
         base = urlsplit(config.site_url or "/").path or "/"
         if not base.endswith("/"):
             base += "/"
@@ -255,7 +307,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             if channel is None:
                 return None
             card = self._env.get_template("partials/kbgen/channel-card.html").render(
-                **context, channel=pages.channel_view(channel, subject=page.title), compact=False
+                **context, channel=pages.channel_view(channel, subject=self._plain_title(page)), compact=False
             )
             return f'<ul class="kb-channels kb-channels--embedded">{card}</ul>'
         if kind == "feedback":  # under a FAQ answer: votes for that entry
@@ -270,6 +322,37 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             view = pages.flow_view(flow, self.center.contact, self.resolver, self._url_for)
             return self._env.get_template("partials/kbgen/flow.html").render(**context, flow=view)
         return None
+
+    def _brand(self, config) -> pages.brand.Brand:
+        """Logo and social image from mkdocs.yml; a missing file is a ``path:line:`` error."""
+        option, logo = "logo", self.config.logo
+        if logo is None and config.theme.get("logo"):
+            option, logo = "theme.logo", config.theme["logo"]
+        brand = pages.brand.resolve(
+            self.center,
+            site_name=config.site_name,
+            site_url=config.site_url,
+            roots=[Path(config.docs_dir), *map(Path, config.theme.dirs)],
+            logo=logo,
+            logo_option=option,
+            social_image=self.config.social_image,
+        )
+        errors = []
+        for problem in brand.problems:
+            line = _config_line(config.config_file_path, problem.option)
+            text = f"{config.config_file_path or 'mkdocs.yml'}:{line}: {problem.option}: {problem.message}"
+            if problem.severity == "error":
+                errors.append(text)
+            else:
+                log.warning(text)
+        if errors:
+            raise PluginError("\n".join(errors))
+        return brand
+
+    def _plain_title(self, page) -> str:
+        """The page's title as text (MkDocs' own title from a heading is HTML)."""
+        plain = self._plain.get(page.file.src_uri, {})
+        return plain["title"] if "title" in plain else unescape(page.title or "")
 
     def _contact_src(self) -> str | None:
         if self.config.contact_page is not None:
@@ -301,6 +384,24 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def _url_for(self, src: str) -> str:
         file = self._files.get_file_from_path(src)
         return file.url if file is not None else src
+
+
+def _config_line(config_file: str | None, option: str) -> int:
+    """The line of ``option`` ("logo", "theme.logo") in mkdocs.yml, else 1: for error messages."""
+    section = "theme:" if option.startswith("theme.") else "kbgen:"
+    key = option.rsplit(".", 1)[-1] + ":"
+    inside = False
+    try:
+        with open(config_file or "", encoding="utf-8") as f:
+            for number, text in enumerate(f, 1):
+                words = text.strip().lstrip("- ")
+                if words.startswith(section):
+                    inside = True
+                elif inside and words.startswith(key):
+                    return number
+    except OSError:
+        pass
+    return 1
 
 
 def _is_data_file(src: str) -> bool:

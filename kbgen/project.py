@@ -58,6 +58,8 @@ def load_project(config_file: Path) -> Project:
         config = load_config(str(config_file))
     except MkDocsException as exc:
         raise ProjectError(f"{config_file}: {exc}") from None
-    center, report = content.load(config.docs_dir, today=content.current_date())
+    plugin = config.plugins.get("kbgen")
+    embed_hosts = plugin.config.embed_hosts if plugin is not None else ()
+    center, report = content.load(config.docs_dir, today=content.current_date(), embed_hosts=embed_hosts)
     content.check_icons(center, [*config.theme.dirs, str(theme_dir())], report)
     return Project(Path(config_file), Path(config.docs_dir), Path(config.site_dir), center, report, config.site_name)

@@ -11,8 +11,3 @@ def theme_dir() -> Path:
     """The theme overrides: ``kbgen/theme`` in the wheel, ``theme/`` in a checkout."""
     packaged = _PACKAGE / "theme"
     return packaged if packaged.is_dir() else _PACKAGE.parent / "theme"
-
-
-def scaffold_dir() -> Path:
-    """The project that ``kbgen new`` copies."""
-    return _PACKAGE / "scaffold"

@@ -3,6 +3,12 @@
 Static files come from the site folder, looked up per request, so a site
 swapped in by ``kbgen build`` is served at once without a restart. No MkDocs
 here: a server replica needs only the built site.
+
+Writes (votes, opened results, recorded searches) never hold up searches: they
+run on threads added for them (``WRITE_SLOTS`` at once, ``WRITE_QUEUE`` more
+waiting up to a second, a 503 beyond), each waits at most ``WRITE_BUDGET``
+seconds for the database, and a database that is down answers 503 while
+pages, search and ``/healthz`` carry on.
 """
 
 from __future__ import annotations
@@ -15,32 +21,48 @@ import mimetypes
 import os
 import posixpath
 import threading
+import time
+from contextlib import contextmanager
 from email.utils import formatdate
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote
 
 from .feedback import StoreError, open_store
 from .feedback import api as feedback_api
+from .feedback.limits import RateLimiter
+from .forwarded import ForwardedAllowIps
+from .headers import SiteHeaders
 from .search import INDEX_DIR as SEARCH_INDEX_DIR
 from .search import IndexMissing, RequestError, SearchEngine, SearchRequest, SuggestRequest
 from .search.engine import CACHE_SIZE
 
 log = logging.getLogger("kbgen.server")
 MAX_QUERY_STRING = 2048
+MAX_SEGMENT = 255  # a longer path segment names no file (NAME_MAX)
+WRITE_SLOTS = 4  # writes running at once per process (and database connections it holds)
+WRITE_QUEUE = 8  # more writes that may wait for one of those slots
+WRITE_SLOT_WAIT = 1.0  # seconds a write waits for a slot
+SEARCH_RECORD_BUDGET = 0.25  # seconds a search may spend recording itself, at most
+PURGE_INTERVAL = 3600.0  # seconds between two retention purges of one process
+HEADER_TIMEOUT = 10.0  # seconds a connection has to send a whole request
 
 # Folders inside the site that are never served (the prebuilt search index).
 PRIVATE_DIRS = ("_kbgen",)
 LIVE_RELOAD_PATH = "/_kbgen/livereload"
-_LIVE_RELOAD_SCRIPT = b"""<script>(function(){var id=null;function poll(){fetch("%s",{cache:"no-store"})
+# A file, not an inline script: pages allow no inline script but the theme's own (headers.py).
+LIVE_RELOAD_SCRIPT_PATH = "/_kbgen/livereload.js"
+_LIVE_RELOAD_JS = b"""(function(){var id=null;function poll(){fetch("%s",{cache:"no-store"})
 .then(function(r){return r.json()}).then(function(d){if(id!==null&&d.build!==id){location.reload()}id=d.build})
-.catch(function(){}).finally(function(){setTimeout(poll,1000)})}poll()})();</script>""" % (LIVE_RELOAD_PATH.encode())
+.catch(function(){}).finally(function(){setTimeout(poll,1000)})}poll()})();
+""" % (LIVE_RELOAD_PATH.encode())
+_LIVE_RELOAD_TAG = b'<script src="%s"></script>' % LIVE_RELOAD_SCRIPT_PATH.encode()
 
 mimetypes.add_type("text/javascript", ".js")
 mimetypes.add_type("application/manifest+json", ".webmanifest")
 
 
 def json_response(start_response, status: str, body: dict, headers=()) -> list[bytes]:
-    data = json.dumps(body, ensure_ascii=False).encode()
+    data = json.dumps(body, ensure_ascii=False).encode("utf-8", "replace")
     start_response(
         status,
         [
@@ -66,62 +88,128 @@ class HelpCenterApp:
         database: str | None = None,
         retention_days: int = 365,
         write_rate: float = 30,
+        forwarded_allow_ips: str | None = None,
+        threads: int = 1,
+        purge_interval: float = PURGE_INTERVAL,
     ):
         self.site_dir = Path(site_dir)
         self.live_reload = live_reload
         self.search_cache = search_cache
         self.database = database  # None: feedback and analytics are off
         self.retention_days = retention_days
-        self.limiter = feedback_api.RateLimiter(rate=write_rate)
+        self.proxies = ForwardedAllowIps(forwarded_allow_ips)
+        self.threads = threads  # searches at once (CPU-bound); writes get WRITE_SLOTS more threads
+        self.limiter = RateLimiter(rate=write_rate)  # created before workers fork: shared by them
+        self.purge_interval = purge_interval
+        self._next_purge = 0.0
+        self.purging: threading.Thread | None = None  # the latest purge
+        self._searching = threading.BoundedSemaphore(threads)
+        self._writes = _WriteGate(WRITE_SLOTS, WRITE_QUEUE)
         self._store = None
         self._store_lock = threading.Lock()
         self.build_id = 0  # bumped by the watcher after each rebuild
         self._engine: SearchEngine | None = None
         self._engine_lock = threading.Lock()
+        self.site_headers = SiteHeaders(self.site_dir)
 
     @property
     def engine(self) -> SearchEngine:
-        """The search engine, opened once per worker on first use."""
+        """The search engine, opened once per worker on first use (or by ``warm_up``)."""
         if self._engine is None:
             with self._engine_lock:
                 if self._engine is None:
                     self._engine = SearchEngine(self.site_dir / SEARCH_INDEX_DIR, self.search_cache)
         return self._engine
 
+    def warm_up(self) -> None:
+        """Load the index and run a few searches, before the worker accepts connections."""
+        try:
+            self.engine.warm_up()
+        except IndexMissing:
+            pass  # static-only folder: /api/search answers 503
+
     def __call__(self, environ, start_response):
-        path = environ.get("PATH_INFO") or "/"
         method = environ.get("REQUEST_METHOD", "GET")
-        if path == "/healthz":
-            ok = (self.site_dir / "index.html").is_file()
-            status = "200 OK" if ok else "503 Service Unavailable"
-            return json_response(start_response, status, {"status": "ok" if ok else "no site"})
-        if self.live_reload and path == LIVE_RELOAD_PATH:
-            return json_response(start_response, "200 OK", {"build": self.build_id})
-        if path.startswith("/api/"):
-            try:
+        if method != "HEAD":
+            return self._respond(environ, start_response, method)
+        # HEAD: the same status and headers as GET, never a body (a proxy would read
+        # the body as the start of the next response)
+        body = self._respond(environ, start_response, method)
+        if hasattr(body, "close"):
+            body.close()
+        return [b""]
+
+    def _respond(self, environ, start_response, method: str):
+        path = environ.get("PATH_INFO") or "/"
+        try:
+            if "\x00" in path or any(len(segment) > MAX_SEGMENT for segment in path.split("/")):
+                return json_response(start_response, "400 Bad Request", {"error": "bad path"})
+            if path == "/healthz":
+                return self._healthz(start_response, method)
+            if self.live_reload and path == LIVE_RELOAD_PATH:
+                return json_response(start_response, "200 OK", {"build": self.build_id})
+            if self.live_reload and path == LIVE_RELOAD_SCRIPT_PATH:
+                return self._live_reload_script(start_response)
+            if path.startswith("/api/"):
                 return self._api(environ, start_response, path, method)
-            except Exception:  # a bug: log it, never show a traceback to the browser
-                log.exception("error in %s", path)
-                return json_response(start_response, "500 Internal Server Error", {"error": "internal error"})
+            if method not in ("GET", "HEAD"):
+                return json_response(
+                    start_response,
+                    "405 Method Not Allowed",
+                    {"error": "method not allowed"},
+                    [("Allow", "GET, HEAD")],
+                )
+            return self._static(environ, start_response, path, method == "HEAD")
+        except Exception:  # a bug: log it, never show a traceback to the browser
+            log.exception("error in %s", path)
+            return json_response(start_response, "500 Internal Server Error", {"error": "internal error"})
+
+    def _live_reload_script(self, start_response):
+        start_response(
+            "200 OK",
+            [
+                ("Content-Type", "text/javascript; charset=utf-8"),
+                ("Content-Length", str(len(_LIVE_RELOAD_JS))),
+                ("Cache-Control", "no-store"),
+                ("X-Content-Type-Options", "nosniff"),
+            ],
+        )
+        return [_LIVE_RELOAD_JS]
+
+    def _healthz(self, start_response, method: str):
         if method not in ("GET", "HEAD"):
             return json_response(
-                start_response,
-                "405 Method Not Allowed",
-                {"error": "method not allowed"},
-                [("Allow", "GET, HEAD")],
+                start_response, "405 Method Not Allowed", {"error": "use GET"}, [("Allow", "GET, HEAD")]
             )
-        return self._static(environ, start_response, path, method == "HEAD")
+        ok = (self.site_dir / "index.html").is_file()
+        status = "200 OK" if ok else "503 Service Unavailable"
+        return json_response(start_response, status, {"status": "ok" if ok else "no site"})
 
     @property
     def store(self):
-        """The feedback store, opened (and migrated) once per worker on first use."""
+        """The feedback store, opened once per worker; it connects (and migrates) on first use."""
         if self._store is None:
             with self._store_lock:
                 if self._store is None:
-                    store = open_store(self.database)
-                    store.purge(self.retention_days)
-                    self._store = store
+                    self._store = open_store(self.database, connect=False)
         return self._store
+
+    def _purge_when_due(self) -> None:
+        """Delete rows past the retention period, at most once per ``purge_interval``, off the request."""
+        now = time.monotonic()
+        if now < self._next_purge:
+            return
+        self._next_purge = now + self.purge_interval
+
+        def purge():
+            try:
+                self.store.purge(self.retention_days)
+            except StoreError as exc:
+                log.warning("retention purge: %s", exc)
+                self._next_purge = min(self._next_purge, time.monotonic() + 60)
+
+        self.purging = threading.Thread(target=purge, name="kbgen-purge", daemon=True)
+        self.purging.start()
 
     # -- JSON API -------------------------------------------------------------
     def _api(self, environ, start_response, path: str, method: str):
@@ -155,7 +243,7 @@ class HelpCenterApp:
             return json_response(
                 start_response, "503 Service Unavailable", {"error": "feedback is not enabled on this server"}
             )
-        if not self.limiter.allow(environ.get("REMOTE_ADDR", "")):
+        if not self.limiter.allow(self.proxies.client(environ)):
             return json_response(
                 start_response,
                 "429 Too Many Requests",
@@ -164,14 +252,20 @@ class HelpCenterApp:
             )
         try:
             body = feedback_api.read_json(environ)
-            return handler(start_response, body, feedback_api.browser_id(environ))
+            browser = feedback_api.browser_id(environ)
         except feedback_api.BadRequest as exc:
             return json_response(start_response, exc.status, {"error": str(exc)})
-        except StoreError as exc:
-            log.error("feedback store: %s", exc)
-            return json_response(
-                start_response, "503 Service Unavailable", {"error": "feedback cannot be saved right now"}
-            )
+        with self._writes.slot(WRITE_SLOT_WAIT) as admitted:
+            if not admitted:
+                return _unavailable(start_response, "too many writes at once; try again in a moment")
+            try:
+                self._purge_when_due()
+                return handler(start_response, body, browser)
+            except feedback_api.BadRequest as exc:
+                return json_response(start_response, exc.status, {"error": str(exc)})
+            except StoreError as exc:
+                log.error("feedback store: %s", exc)
+                return _unavailable(start_response, "feedback cannot be saved right now; try again in a minute")
 
     def _feedback(self, start_response, body: dict, browser: str):
         url, helpful, reason = feedback_api.vote(body, self.site_dir)
@@ -185,23 +279,36 @@ class HelpCenterApp:
 
     def _search(self, start_response, params: dict[str, str], environ):
         request = SearchRequest.from_params(params)
-        result = self.engine.search(request)
+        with self._searching:  # CPU-bound: as many at once as --threads
+            result = self.engine.search(request)
         headers = []
         # The results page asks for its searches to be counted (typeahead does not).
         if environ.get("HTTP_X_KB_RECORD") == "1" and self.database and request.page == 1:
-            browser = environ.get("HTTP_X_KB_BROWSER", "")[:64]
-            try:
-                search_id = self.store.record_search(request.q, result["total"], browser)
-            except StoreError as exc:
-                log.error("feedback store: %s", exc)
-                search_id = None
+            search_id = self._record_search(environ, request.q, result["total"])
             if search_id:
                 headers.append(("X-KB-Search-Id", str(search_id)))
         return json_response(start_response, "200 OK", result, headers)
 
+    def _record_search(self, environ, query: str, total: int) -> int | None:
+        """A write like a vote (same id check, same rate limit), but one that never fails
+        the search: when it cannot be done at once, the search is simply not counted."""
+        browser = environ.get("HTTP_X_KB_BROWSER", "")
+        if not feedback_api.BROWSER_ID.fullmatch(browser) or not self.limiter.allow(self.proxies.client(environ)):
+            return None
+        with self._writes.slot(0) as admitted:
+            if not admitted:
+                return None
+            try:
+                return self.store.record_search(query, total, browser, budget=SEARCH_RECORD_BUDGET)
+            except StoreError as exc:
+                log.error("feedback store: %s", exc)
+                return None
+
     def _suggest(self, start_response, params: dict[str, str], environ):
         request = SuggestRequest.from_params(params)
-        return json_response(start_response, "200 OK", self.engine.suggest(request.q, limit=request.limit))
+        with self._searching:
+            result = self.engine.suggest(request.q, limit=request.limit)
+        return json_response(start_response, "200 OK", result)
 
     # -- static files -------------------------------------------------------
     def _static(self, environ, start_response, path: str, head: bool):
@@ -247,7 +354,7 @@ class HelpCenterApp:
         ):
             ctype += "; charset=utf-8"
         if self.live_reload and ctype.startswith("text/html"):
-            data = data.replace(b"</body>", _LIVE_RELOAD_SCRIPT + b"</body>", 1)
+            data = data.replace(b"</body>", _LIVE_RELOAD_TAG + b"</body>", 1)
         etag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
         compress = (
             len(data) > 1024
@@ -268,6 +375,8 @@ class HelpCenterApp:
             ("X-Content-Type-Options", "nosniff"),
             ("Cache-Control", "no-cache" if ctype.startswith("text/html") or not cache else "public, max-age=300"),
         ]
+        if ctype.startswith("text/html"):  # the policy the build wrote: CSP, Referrer-Policy, framing
+            headers += [h for h in self.site_headers.for_html() if h[0] != "X-Content-Type-Options"]
         if encoding == "gzip":
             headers[0] = ("Content-Type", "application/gzip")
         headers.append(("Vary", "Accept-Encoding"))
@@ -295,6 +404,42 @@ def _gzipped(etag: str, data: bytes) -> bytes:
     return packed
 
 
+class _WriteGate:
+    """At most ``running`` writes at once and ``waiting`` more queued; any further one is refused
+    at once, so writes never take more than ``running + waiting`` threads of a process."""
+
+    def __init__(self, running: int, waiting: int):
+        self.slots = threading.BoundedSemaphore(running)
+        self.limit = running + waiting
+        self.admitted = 0
+        self.lock = threading.Lock()
+
+    @contextmanager
+    def slot(self, wait: float):
+        """Yields whether this write may run (after waiting up to ``wait`` seconds)."""
+        with self.lock:
+            full = self.admitted >= self.limit
+            if not full:
+                self.admitted += 1
+        if full:
+            yield False
+            return
+        try:
+            got = self.slots.acquire(timeout=wait) if wait > 0 else self.slots.acquire(blocking=False)
+            try:
+                yield got
+            finally:
+                if got:
+                    self.slots.release()
+        finally:
+            with self.lock:
+                self.admitted -= 1
+
+
+def _unavailable(start_response, message: str) -> list[bytes]:
+    return json_response(start_response, "503 Service Unavailable", {"error": message}, [("Retry-After", "5")])
+
+
 def _query_params(environ) -> dict[str, str]:
     raw = environ.get("QUERY_STRING", "")
     if len(raw) > MAX_QUERY_STRING:
@@ -319,24 +464,82 @@ def _query_params(environ) -> dict[str, str]:
     return params
 
 
-def serve(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 1, workers: int = 1) -> None:
+def server_options(app) -> dict:
+    """Waitress settings for ``app``: its search threads plus the write threads, a high
+    connection limit watched with poll(), and short deadlines for unfinished requests."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and (hard == resource.RLIM_INFINITY or soft < hard):
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else 65536, hard))
+        except (ValueError, OSError):
+            pass
+    files = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    files = 65536 if files == resource.RLIM_INFINITY else files
+    return {
+        "threads": app.threads + (WRITE_SLOTS + WRITE_QUEUE if app.database else 0),
+        "ident": "kbgen",
+        "max_request_body_size": 1_048_576,
+        # select() stops at descriptor 1024; poll() has no such limit, so thousands of
+        # idle or slow connections cannot lock other shoppers out
+        "asyncore_use_poll": True,
+        "connection_limit": max(100, min(10_000, files - 200)),
+        "channel_timeout": 30,  # idle keep-alive connections
+        "cleanup_interval": 1,
+        # forwarding headers reach the app, which believes them only from --forwarded-allow-ips
+        "clear_untrusted_proxy_headers": False,
+    }
+
+
+def create_server(app, header_timeout: float = HEADER_TIMEOUT, **options):
+    """A waitress server for ``app`` whose connections must send a whole request within
+    ``header_timeout`` seconds (waitress alone only times out idle connections, so a
+    client trickling one byte at a time would keep its connection for ever)."""
+    import waitress
+    from waitress.channel import HTTPChannel
+    from waitress.server import BaseWSGIServer
+
+    class Channel(HTTPChannel):
+        started = 0.0
+
+        def received(self, data):
+            if self.request is None:  # the first bytes of a request
+                self.started = time.monotonic()
+            return super().received(data)
+
+    def guard(listener):
+        waitress_maintenance = listener.maintenance
+
+        def maintenance(now):
+            waitress_maintenance(now)
+            cutoff = time.monotonic() - header_timeout
+            for channel in list(listener.active_channels.values()):
+                if getattr(channel, "request", None) is not None and getattr(channel, "started", 0) < cutoff:
+                    channel.will_close = True  # an unfinished request, too slow
+
+        listener.channel_class = Channel
+        listener.maintenance = maintenance
+
+    server = waitress.create_server(app, **{**server_options(app), **options})
+    listeners = getattr(server, "map", None) or server._map
+    for listener in list(listeners.values()):
+        if isinstance(listener, BaseWSGIServer):
+            guard(listener)
+    return server
+
+
+def serve(app, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     """Run ``app`` with waitress, a production-grade pure-Python WSGI server.
 
     With ``workers`` > 1, that many forked processes serve, each with its own
     threads, its own listening socket on the port and its own copy of the
-    search index, so all cores serve (Python threads share one core).
+    search index, so all cores serve (Python threads share one core). Each
+    worker loads and warms its index before it accepts connections.
     """
-    import waitress
-
-    options = {
-        "threads": threads,
-        "ident": "kbgen",
-        "max_request_body_size": 1_048_576,
-        "connection_limit": 1000,
-        "channel_timeout": 30,
-    }
     if workers <= 1 or not hasattr(os, "fork"):
-        waitress.serve(app, host=host, port=port, **options)
+        app.warm_up()
+        create_server(app, host=host, port=port).run()
         return
     import signal
     import socket
@@ -359,12 +562,13 @@ def serve(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 1, work
         if pid == 0:  # a worker
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             try:
+                app.warm_up()  # before listening: the kernel sends this worker nothing until it is ready
                 sock = (
                     socket.create_server(address[:2], family=family, backlog=1024, reuse_port=True)
                     if per_worker
                     else shared
                 )
-                waitress.serve(app, sockets=[sock], **options)
+                create_server(app, sockets=[sock]).run()
             finally:
                 os._exit(0)
         children.append(pid)

@@ -269,8 +269,33 @@ def _postgres_bin() -> Path | None:
     return found[-1].parent if found else None
 
 
+class PostgresServer:
+    """A PostgreSQL server the tests may stop and start again (a database restart)."""
+
+    def __init__(self, run, bin_dir: Path, data: Path, log: Path, options: str, url: str):
+        self.run, self.bin_dir, self.data, self.log, self.options, self.url = run, bin_dir, data, log, options, url
+
+    def start(self):
+        done = self.run(self.bin_dir / "pg_ctl", "-D", self.data, "-w", "-l", self.log, "-o", self.options, "start")
+        assert done.returncode == 0, done.stderr
+
+    def stop(self, mode: str = "fast"):
+        done = self.run(self.bin_dir / "pg_ctl", "-D", self.data, "-w", "-m", mode, "stop")
+        assert done.returncode == 0, done.stderr
+
+    def new_database(self) -> str:
+        import uuid
+
+        import psycopg
+
+        name = "t" + uuid.uuid4().hex[:12]
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        return self.url.rsplit("/", 1)[0] + "/" + name
+
+
 @pytest.fixture(scope="session")
-def postgres_url(tmp_path_factory):
+def postgres(tmp_path_factory):
     """A real PostgreSQL server for this test session (Debian's postgresql package).
 
     As root, the server runs as the 'postgres' user the package creates.
@@ -306,22 +331,22 @@ def postgres_url(tmp_path_factory):
     init = run(bin_dir / "initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync")
     if init.returncode:
         pytest.skip(f"initdb failed: {init.stderr.strip()[:300]}")
-    start = run(
-        bin_dir / "pg_ctl",
-        "-D",
-        data,
-        "-w",
-        "-l",
-        root / "log",
-        "-o",
-        f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off",
-        "start",
+    options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
+    server = PostgresServer(
+        run, bin_dir, data, root / "log", options, f"postgresql://postgres@127.0.0.1:{port}/postgres"
     )
-    if start.returncode:
-        pytest.skip(f"PostgreSQL did not start: {start.stderr.strip()[:300]}")
-    yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    try:
+        server.start()
+    except AssertionError as exc:
+        pytest.skip(f"PostgreSQL did not start: {str(exc)[:300]}")
+    yield server
     run(bin_dir / "pg_ctl", "-D", data, "-m", "immediate", "stop")
     shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres) -> str:
+    return postgres.url
 
 
 @pytest.fixture

@@ -98,3 +98,20 @@ def test_static_host_falls_back_to_the_client_side_index(new_page, search_site, 
     page.goto(base + "/search/?q=parcel")
     page.locator(".kb-result__title").first.wait_for()
     assert "Tracking a parcel" in page.locator(".kb-result__title").all_inner_texts()
+
+
+def test_results_page_pages_through_many_results(new_page, sample_url):
+    page = new_page()
+    page.goto(sample_url + "/search/?q=item")
+    page.wait_for_function("document.querySelector('[data-kb-results-status]').textContent.includes('for')")
+    total = int(page.locator("[data-kb-results-status]").inner_text().split()[0])
+    assert total > 10 and page.locator(".kb-result").count() == 10
+    pager = page.locator("[data-kb-pager]")
+    assert pager.is_visible() and "Page 1 of" in pager.inner_text()
+    first_page = page.locator(".kb-result__title").all_inner_texts()
+    pager.get_by_role("link", name="Next").click()
+    page.wait_for_url("**/search/?q=item&page=2")
+    page.wait_for_function("document.querySelector('[data-kb-pager]').textContent.includes('Page 2 of')")
+    assert pager.get_by_role("link", name="Previous").is_visible()
+    assert set(page.locator(".kb-result__title").all_inner_texts()).isdisjoint(first_page)
+    assert page.title().startswith("Search: item - ")

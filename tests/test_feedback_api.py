@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import time
 import urllib.error
 import urllib.request
 
@@ -203,3 +204,24 @@ def test_vote_in_the_browser_and_see_the_thanks(new_page, api):
     page.goto(base + "/returns/#refund-time")
     faq.locator("[data-kb-vote=yes]").click()
     faq.locator("[data-kb-feedback-status]").filter(has_text="Thank you").wait_for()
+
+
+@pytest.mark.browser
+def test_a_result_opened_from_the_results_page_is_recorded(new_page, api):
+    base, database, _ = api
+    page = new_page()
+    page.goto(base + "/search/?q=refund+timing")
+    first = page.locator(".kb-result__title").first
+    first.wait_for()
+    href = first.get_attribute("href")
+    with page.expect_request("**/api/opened") as opened:
+        first.click()
+    assert opened.value.post_data_json["url"] == href
+    page.wait_for_url("**" + href.split("#")[0] + "**")
+    path = database[len("sqlite:///") :]
+    for _ in range(50):  # the write is a keepalive request: wait for its row
+        rows = sqlite3.connect(path).execute("SELECT query, opened_url FROM kb_searches").fetchall()
+        if rows and rows[-1][1]:
+            break
+        time.sleep(0.1)
+    assert rows[-1] == ("refund timing", href)

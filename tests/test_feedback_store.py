@@ -104,3 +104,87 @@ def test_bad_urls_are_clear_errors(tmp_path):
         open_store("mysql://x")
     with pytest.raises(StoreError, match="cannot connect to PostgreSQL"):
         open_store("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+
+
+def _migrate_at_once(url: str, barrier) -> None:
+    barrier.wait(timeout=60)
+    with open_store(url) as store:
+        store.record_vote("/returns/", True, "", f"b{id(store)}")
+
+
+def test_replicas_starting_together_on_an_empty_database_all_migrate(store_url):
+    # several processes create the schema at the same moment (PostgreSQL: UniqueViolation
+    # on CREATE TABLE; SQLite: "table already exists" without a lock)
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(6)
+    processes = [ctx.Process(target=_migrate_at_once, args=(store_url, barrier)) for _ in range(6)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+    assert [p.exitcode for p in processes] == [0] * 6
+    with open_store(store_url) as store:
+        assert store.version == 1 and store.counts() == (0, 6)
+
+
+def test_a_locked_sqlite_file_refuses_within_about_two_seconds(tmp_path):
+    import sqlite3
+    import time
+
+    path = tmp_path / "feedback.sqlite3"
+    with open_store(f"sqlite:///{path}") as store:
+        store.record_vote("/returns/", True, "", "b0")
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")  # another process holding the write lock
+        outcome = []
+
+        def vote():
+            started = time.monotonic()
+            try:
+                store.record_vote("/returns/", False, "", "b1")
+                outcome.append(("stored", time.monotonic() - started))
+            except StoreError as exc:
+                outcome.append((str(exc), time.monotonic() - started))
+
+        thread = threading.Thread(target=vote, daemon=True)
+        thread.start()
+        thread.join(timeout=8)
+        holder.execute("ROLLBACK")
+        holder.close()
+        assert outcome, "the write was still waiting after 8 s"
+        message, waited = outcome[0]
+        assert message.startswith("database busy") and 1.5 <= waited < 5
+        store.record_vote("/returns/", False, "", "b1")  # free again: works
+        assert store.counts() == (0, 2)
+
+
+def test_a_deleted_sqlite_file_is_created_again_and_no_vote_is_lost(tmp_path):
+    path = tmp_path / "feedback.sqlite3"
+    with open_store(f"sqlite:///{path}") as store:
+        store.record_vote("/returns/", True, "", "b0")
+        for file in tmp_path.glob("feedback.sqlite3*"):
+            file.unlink()  # an operator cleans up while the server runs
+        store.record_vote("/returns/refunds/", False, "", "b1")
+        assert store.counts() == (0, 1)
+    with open_store(f"sqlite:///{path}") as again:
+        assert again.votes(*window()) == [("/returns/refunds/", False, "")]
+
+
+def test_a_full_disk_is_a_store_error(tmp_path):
+    import resource
+    import signal
+
+    path = tmp_path / "feedback.sqlite3"
+    with open_store(f"sqlite:///{path}") as store:
+        store.record_vote("/returns/", True, "", "b0")
+        used = sum(f.stat().st_size for f in tmp_path.glob("feedback.sqlite3*"))
+        soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+        previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (used + 32_768, hard))  # files cannot grow past this
+        try:
+            with pytest.raises(StoreError):
+                for i in range(400):
+                    store.record_vote(f"/page/{i}/", False, "x" * 500, f"b{i}")
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+            signal.signal(signal.SIGXFSZ, previous)

@@ -159,3 +159,17 @@ def test_tooltip_opens_with_the_keyboard_and_escape_closes_it(new_page, site, se
     assert page.get_by_role("tooltip").first.inner_text().startswith("A charge of up to 10%")
     page.keyboard.press("Escape")
     assert not tip.is_visible()
+
+
+@pytest.mark.browser
+def test_results_page_shows_the_terms_definition(new_page, site, serve):
+    from kbgen.server import HelpCenterApp
+
+    page = new_page()
+    page.goto(serve(HelpCenterApp(site)) + "/search/?q=bank+reversal")
+    box = page.locator("[data-kb-definition]")
+    box.wait_for()
+    assert box.locator(".kb-definition__term").inner_text() == "Chargeback"
+    assert "Money your bank takes back" in box.inner_text()
+    link = box.get_by_role("link", name="See it in the glossary")
+    assert link.get_attribute("href") == "/glossary/#chargeback"

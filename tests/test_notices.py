@@ -187,6 +187,19 @@ def test_search_ranks_an_active_incident_first(site):
     assert result["hits"][0]["type"] == "notice"
 
 
+def test_cli_search_filters_by_every_type_the_api_accepts(site, invoke):
+    """The CLI's --type choices are the API's: notices can be searched for alone."""
+    import json
+
+    from kbgen.search.request import TYPES
+
+    for type_ in TYPES:
+        result = invoke("search", "-d", site, "--json", "--type", type_, "card payments kettle refunds")
+        assert result.exit_code == 0, result.output
+        hits = json.loads(result.output)["hits"]
+        assert hits and {hit["type"] for hit in hits} == {type_}
+
+
 @pytest.mark.browser
 def test_banner_hides_after_its_end_and_can_be_dismissed(new_page, site, serve):
     from kbgen.server import HelpCenterApp
@@ -211,3 +224,21 @@ def test_banner_hides_after_its_end_and_can_be_dismissed(new_page, site, serve):
     assert "from 16 November 2026, 00:00 until 8 January 2027, 00:00" in " ".join(
         no_js.locator("[data-kb-notice=holiday]").inner_text().split()
     )
+
+
+def test_cached_search_answers_expire_when_a_notice_ends(site):
+    from kbgen.search import SearchRequest, open_engine
+
+    now = [dt.datetime(2027, 1, 7, 23, 59, tzinfo=UTC).timestamp()]
+    # the lexical scores, whose ratio is the notice's weight (hybrid search rescales them per query)
+    engine = open_engine(site, clock=lambda: now[0], semantic=False)
+
+    def notice_score() -> float:
+        hits = engine.search(SearchRequest("holiday delivery times"))["hits"]
+        return next(h["score"] for h in hits if h["url"] == "/notices/holiday/")
+
+    active = notice_score()
+    assert notice_score() == active  # answered from the cache
+    now[0] = dt.datetime(2027, 1, 8, 0, 1, tzinfo=UTC).timestamp()  # the notice ended a minute ago
+    ended = notice_score()
+    assert ended == pytest.approx(active * 0.3 / 1.2, rel=1e-3)  # an ended notice sinks at once

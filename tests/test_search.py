@@ -200,3 +200,15 @@ def test_very_common_words_leave_the_scored_query_but_not_the_plan():
     assert p.concepts[0] == [(("order",), 1.0)]  # the plan keeps it for the re-ranking
     # when every word is common, all of them are scored again
     assert terms(clauses(p, common=lambda field, stem: True)) == everything
+
+
+def test_warm_up_prepares_a_worker_before_its_first_shopper(search_site):
+    from kbgen.server import HelpCenterApp
+
+    app = HelpCenterApp(search_site)
+    app.warm_up()
+    loaded = app._engine._loaded  # opened, with a searcher ready, and nothing cached from the warm-up
+    assert loaded.pool and not loaded.cache.items
+    searcher = loaded.pool[0]
+    app.engine.search("refund")
+    assert loaded.pool == [searcher]  # the first search reused it

@@ -37,7 +37,10 @@ def test_wheel_contains_theme_templates_assets_and_scaffold(wheel):
         "kbgen/theme/kbgen/article.html",
         "kbgen/theme/partials/kbgen/breadcrumbs.html",
         "kbgen/theme/assets/kbgen/kb.css",
-        "kbgen/theme/assets/kbgen/kb.js",
+        "kbgen/theme/assets/kbgen/js/core.js",
+        "kbgen/theme/assets/kbgen/js/material.js",
+        "kbgen/theme/assets/kbgen/logo.png",
+        "kbgen/theme/assets/kbgen/social.png",
         "kbgen/scaffold/project/mkdocs.yml",
         "kbgen/scaffold/project/gitignore",
         "kbgen/scaffold/project/content/orders/_category.yml",
@@ -62,6 +65,17 @@ def test_installed_wheel_creates_and_builds_a_project(wheel, tmp_path):
     site = work / "helpdesk" / "site"
     assert "kb-card" in (site / "index.html").read_text()
     assert (site / "assets/kbgen/kb.css").is_file()
+    # the widget modules from the wheel, bundled into one fingerprinted script
+    (script,) = (site / "assets/kbgen").glob("kb.*.js")
+    assert f'src="{script.relative_to(site).as_posix()}"' in (site / "index.html").read_text()
+    # the default logo and social image, where the pages say search engines find them
+    assert (site / "assets/kbgen/logo.png").is_file() and (site / "assets/kbgen/social.png").is_file()
+    home = (site / "index.html").read_text()
+    assert '<meta property="og:image" content="https://help.example.com/assets/kbgen/social.png">' in home
+    assert (
+        '"logo": {"@type": "ImageObject", "height": 256, "url": "https://help.example.com/assets/kbgen/logo.png"'
+        in home
+    )
     assert "kb-faq__item" in (site / "orders/index.html").read_text()
     # plain `mkdocs build` with the plugin gives the same pages
     run(bin_dir / "mkdocs", "build", "-q", "-d", "mkdocs-site", cwd=work / "helpdesk", env=env)

@@ -317,14 +317,14 @@ def run_vectors(queries, docs, site_dir):
     loaded = engine._current()
     if loaded.vectors is None:
         return None, "skipped: the site has no page vectors (install kbgen[semantic] and rebuild)", []
-    searcher = engine._searcher(loaded)
     results, times = [], []
-    for q in queries:
-        t0 = time.perf_counter()
-        sims = semantic.similarity(loaded.vectors, q)
-        best = sorted(range(len(sims)), key=lambda d: -sims[d])[:LIMIT]
-        times.append(time.perf_counter() - t0)
-        results.append([loaded.stored_fields(searcher, d)["url"] for d in best])
+    with engine._searcher(loaded) as searcher:
+        for q in queries:
+            t0 = time.perf_counter()
+            sims = semantic.similarity(loaded.vectors, q)
+            best = sorted(range(len(sims)), key=lambda d: -sims[d])[:LIMIT]
+            times.append(time.perf_counter() - t0)
+            results.append([loaded.stored_fields(searcher, d)["url"] for d in best])
     return results, f"cosine to the page vectors alone ({semantic.MODEL_ID})", times
 
 

@@ -62,7 +62,12 @@ def main() -> int:
     loaded = engine._current()
     if loaded.vectors is None:
         sys.exit("the site has no page vectors: install kbgen[semantic] and rebuild")
-    searcher = engine._searcher(loaded)
+    with engine._searcher(loaded) as searcher:
+        tune(engine, loaded, searcher, entries, mapper)
+    return 0
+
+
+def tune(engine, loaded, searcher, entries, mapper) -> None:
     path_of = {}
 
     def paths(docnums) -> list[str]:
@@ -76,7 +81,8 @@ def main() -> int:
     relevant = [e["relevant"] for e in entries]
     lexical, sims = [], {}
     for e in entries:
-        _, _, ranked, _, _ = engine.candidates(SearchRequest(e["q"], limit=10), loaded, Fusion(question=0.0))
+        request = SearchRequest(e["q"], limit=10)
+        _, _, ranked, _, _ = engine.candidates(request, loaded, searcher, Fusion(question=0.0))
         lexical.append(ranked)
     for bonus in QUESTION:
         sims[bonus] = [
@@ -145,7 +151,6 @@ def main() -> int:
         print(
             f"{name}: best MRR@10 {best[0][0]:.3f} R@1 {best[0][1]:.3f} (weight {best[1]}, {best[2]} vector candidates)"
         )
-    return 0
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Contact channels: business hours, open/closed, next opening, response promises.
 
 Pure logic over the content model's channels (no MkDocs). The browser does
-the same computation for "open now" (kb.js), from the same schedule data.
+the same computation for "open now" (theme/assets/kbgen/js/contact.js), from the same schedule data.
 """
 
 from .hours import (

@@ -10,7 +10,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from . import checks, facts, flowfile, glossary, links
+from . import checks, facts, flowfile, glossary, htmlpolicy, links, symlinks, textfile
 from .diagnostics import Diagnostic, Report
 from .loader import load as _load
 from .model import Article, Category, FaqEntry, HelpCenter, Section
@@ -30,12 +30,20 @@ __all__ = [
 
 
 def load(
-    docs_dir: Path | str, *, base: Path | str | None = None, today: dt.date | None = None
+    docs_dir: Path | str,
+    *,
+    base: Path | str | None = None,
+    today: dt.date | None = None,
+    embed_hosts: tuple[str, ...] | list[str] = (),
 ) -> tuple[HelpCenter, Report]:
-    """Load and validate ``docs_dir``; paths in the report are relative to ``base``."""
+    """Load and validate ``docs_dir``; paths in the report are relative to ``base``.
+
+    ``embed_hosts``: hosts whose pages content may show in an iframe.
+    """
     report = Report(base=Path(base) if base is not None else Path.cwd())
     today = today or current_date()
-    center = _load(Path(docs_dir), report)
+    refused = symlinks.scan(Path(docs_dir), report)
+    center = _load(Path(docs_dir), report, refused)
     checks.duplicate_questions(center, report)
     checks.clashing_urls(center, report)
     checks.overdue_reviews(center, report, today)
@@ -43,11 +51,32 @@ def load(
     checks.unknown_facts_in_data(center, report)
     checks.hard_coded_facts(center, report, today)
     links.check(center, report)
+    htmlpolicy.check(center, report, embed_hosts)
+    _check_other_pages(center, report, refused, embed_hosts)
     flowfile.check_references(center, report)
     glossary.check_links(center, report)
     facts.check_channel_facts(center, report)
     facts.apply(center, today)
     return center, report
+
+
+def _check_other_pages(center: HelpCenter, report: Report, refused, embed_hosts) -> None:
+    """Markdown that MkDocs publishes but kbgen does not load (a ``_drafts/`` folder,
+    a notices subfolder): still UTF-8 text, still under the content policy."""
+    docs_dir = Path(center.docs_dir)
+    loaded = {d.path for d in [*center.articles, *center.faqs, *center.notices]}
+    loaded |= {c.intro.path for c in center.categories if c.intro is not None}
+    if center.home is not None:
+        loaded.add(center.home.path)
+    hosts = {h.strip().lower() for h in embed_hosts}
+    for folder, dirs, files in os.walk(docs_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and Path(folder, d) not in refused)
+        for name in sorted(files):
+            path = Path(folder) / name
+            if name.endswith(".md") and not name.startswith(".") and path not in loaded and path not in refused:
+                text = textfile.read(path, report, docs_dir)
+                if text is not None:
+                    htmlpolicy.scan(text, path, 1, report, hosts)
 
 
 def check_icons(center: HelpCenter, icon_dirs, report: Report) -> None:

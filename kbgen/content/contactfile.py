@@ -16,13 +16,16 @@ channels:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
+from ..constants import AUDIENCES
 from ..contact.hours import HoursError, parse_duration, parse_schedule
+from . import slugs
 from .diagnostics import Report, did_you_mean
 from .model import Channel, Contact
-from .schema import AUDIENCES, parse_date
+from .schema import parse_date
 from .yamlfile import Lines, read_data_file
 
 CONTACT_FILE = "contact.yml"
@@ -45,7 +48,6 @@ CHANNEL_KEYS = (
     "note",
     "app",
 )
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FACT_REF = re.compile(r"^\{\{\s*fact\s*:\s*([a-z0-9_]+)\s*\}\}$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _PHONE = re.compile(r"^\+[1-9][0-9 ()-]+$")
@@ -62,7 +64,7 @@ def load_contact(docs_dir: Path, report: Report) -> Contact | None:
     path = docs_dir / CONTACT_FILE
     if not path.is_file():
         return None
-    parsed = read_data_file(path, report)
+    parsed = read_data_file(path, report, docs_dir)
     if parsed is None:
         return None
     data, line = parsed
@@ -77,48 +79,52 @@ def load_contact(docs_dir: Path, report: Report) -> Contact | None:
         report.error(path, line("timezone"), f"'timezone': {exc}")
         zone = "UTC"
     contact = Contact(path=path, zone=str(zone))
-    holidays = data.get("holidays") or []
+    contact.holidays = _holidays(data.get("holidays") or [], path, line, report)
+    channels = data.get("channels")
+    if not isinstance(channels, list) or not channels:
+        report.error(path, line("channels"), "'channels' must list at least one channel")
+        return contact
+    for i, raw in enumerate(channels):
+        channel = _channel(raw, i, contact, path, line, report)
+        if channel is not None and _unique(channel, i, contact, path, line, report):
+            contact.channels.append(channel)
+    return contact
+
+
+def _holidays(holidays, path: Path, line: Lines, report: Report) -> list[tuple[dt.date, str]]:
     if not isinstance(holidays, list):
         report.error(path, line("holidays"), "'holidays' must be a list of {date, name}")
-        holidays = []
+        return []
+    days = []
     for i, item in enumerate(holidays):
         item = item if isinstance(item, dict) else {"date": item}
         date = parse_date(item.get("date"))
         if date is None:
             report.error(path, line("holidays", i), f"holiday date '{item.get('date')}' is not a date (YYYY-MM-DD)")
             continue
-        contact.holidays.append((date, str(item.get("name") or "Public holiday")))
-    channels = data.get("channels")
-    if not isinstance(channels, list) or not channels:
-        report.error(path, line("channels"), "'channels' must list at least one channel")
-        return contact
-    seen_ids: dict[str, int] = {}
-    seen_steps: dict[int, str] = {}
-    for i, raw in enumerate(channels):
-        channel = _channel(raw, i, contact, path, line, report)
-        if channel is None:
-            continue
-        if channel.id in seen_ids:
-            report.error(
-                path,
-                line("channels", i, "id"),
-                f"duplicate channel id '{channel.id}' (first on line {seen_ids[channel.id]})",
-            )
-            continue
-        seen_ids[channel.id] = channel.line
-        if channel.escalation is not None:
-            if channel.escalation in seen_steps:
-                report.error(
-                    path,
-                    line("channels", i, "escalation"),
-                    f"escalation {channel.escalation} is already '{seen_steps[channel.escalation]}'",
-                )
-            seen_steps[channel.escalation] = channel.id
-        contact.channels.append(channel)
-    return contact
+        days.append((date, str(item.get("name") or "Public holiday")))
+    return days
 
 
-def _channel(raw, i: int, contact: Contact, path: Path, line: Lines, report: Report) -> Channel | None:
+def _unique(channel: Channel, i: int, contact: Contact, path: Path, line: Lines, report: Report) -> bool:
+    """False for a duplicate id; a second channel at an escalation step is reported but kept."""
+    first = contact.channel(channel.id)
+    if first is not None:
+        report.error(
+            path, line("channels", i, "id"), f"duplicate channel id '{channel.id}' (first on line {first.line})"
+        )
+        return False
+    step = next((c for c in reversed(contact.channels) if c.escalation == channel.escalation), None)
+    if channel.escalation is not None and step is not None:
+        report.error(
+            path,
+            line("channels", i, "escalation"),
+            f"escalation {channel.escalation} is already '{step.id}'",
+        )
+    return True
+
+
+def _channel(raw, i: int, contact: Contact, path: Path, line: Lines, report: Report) -> Channel | None:  # noqa: C901 reshaped in the page-kind/validation work (declared fields, small rule functions)
     def error(key: str | None, message: str) -> None:
         at = line("channels", i, key) if key else line("channels", i)
         report.error(path, at, message, key)
@@ -130,7 +136,7 @@ def _channel(raw, i: int, contact: Contact, path: Path, line: Lines, report: Rep
     if report.unknown_keys(path, raw, CHANNEL_KEYS, "a channel", lambda key: line("channels", i, key)):
         ok = False
     cid, ctype, label = raw.get("id"), raw.get("type"), raw.get("label")
-    if not isinstance(cid, str) or not _ID.match(cid):
+    if not slugs.is_id(cid):
         error("id", f"channel 'id' must be a short lowercase name like 'chat' (got {cid!r})")
         ok = False
     if ctype not in TYPES:

@@ -39,7 +39,8 @@ class Report:
         path = Path(path)
         if self.base is not None:
             try:
-                return path.resolve().relative_to(self.base.resolve()).as_posix()
+                # the parent resolved, not the file: a symlink is named as itself, not its target
+                return (path.parent.resolve() / path.name).relative_to(self.base.resolve()).as_posix()
             except ValueError:
                 pass
         return path.as_posix()

@@ -85,7 +85,7 @@ class Facts:
     path: Path | None = None
     facts: dict[str, Fact] = field(default_factory=dict)
     structured: dict = field(default_factory=dict)
-    lines: object = None
+    lines: Lines | None = None
 
     def get(self, name: str) -> Fact | None:
         return self.facts.get(name)
@@ -95,7 +95,7 @@ def load_facts(docs_dir: Path, report: Report) -> Facts:
     path = docs_dir / FACTS_FILE
     if not path.is_file():
         return Facts()
-    parsed = read_data_file(path, report)
+    parsed = read_data_file(path, report, docs_dir)
     if parsed is None:
         return Facts(path)
     data, line = parsed
@@ -204,7 +204,7 @@ def render_placeholders(text: str, facts: Facts, day: dt.date) -> str:
             continue
         fact = facts.get(match.group("id"))
         if fact is None:
-            continue  # reported by check_placeholders
+            continue  # reported by checks.unknown_shortcodes
         out.append(text[pos : match.start()])
         out.append(fact.render(day))
         pos = match.end()

@@ -23,20 +23,19 @@ Links are relative to the flow file, like any Markdown link.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
+from ..constants import AUDIENCES
+from . import slugs
 from .diagnostics import Report, did_you_mean
 from .links import LinkError, Resolver
 from .model import Flow, FlowAnswer, FlowResult, FlowStep, HelpCenter
-from .schema import AUDIENCES
-from .yamlfile import Lines, read_data_file
+from .yamlfile import read_data_file
 
 FLOWS_DIR = "flows"
 FLOW_KEYS = ("title", "summary", "audience", "start", "steps", "results")
 STEP_KEYS = ("id", "question", "help", "answers")
 RESULT_KEYS = ("id", "title", "text", "links", "channel")
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def load_flows(docs_dir: Path, report: Report) -> list[Flow]:
@@ -45,7 +44,7 @@ def load_flows(docs_dir: Path, report: Report) -> list[Flow]:
         return []
     flows = []
     for path in sorted(folder.glob("*.yml")):
-        flow = _load(path, report)
+        flow = _load(path, docs_dir, report)
         if flow is not None:
             flows.append(flow)
     return flows
@@ -57,12 +56,12 @@ def _label(value) -> str:
     return str(value or "").strip()
 
 
-def _load(path: Path, report: Report) -> Flow | None:
-    parsed = read_data_file(path, report)
+def _load(path: Path, docs_dir: Path, report: Report) -> Flow | None:  # noqa: C901 reshaped in the page-kind/validation work (declared fields, small rule functions)
+    parsed = read_data_file(path, report, docs_dir)
     if parsed is None:
         return None
     data, line = parsed
-    if not _ID.match(path.stem):
+    if not slugs.is_id(path.stem):
         report.error(path, 1, f"flow file name '{path.name}' must be lowercase words joined by hyphens")
         return None
     if not isinstance(data, dict):
@@ -86,7 +85,7 @@ def _load(path: Path, report: Report) -> Flow | None:
     seen: dict[str, int] = {}
 
     def node_id(value, where: tuple) -> str | None:
-        if not isinstance(value, str) or not _ID.match(value):
+        if not slugs.is_id(value):
             report.error(path, line(*where), f"'id' must be a short lowercase name (got {value!r})")
             return None
         if value in seen:
@@ -144,51 +143,69 @@ def check_references(center: HelpCenter, report: Report) -> None:
     """Answers lead somewhere, results name real pages and channels, no loops."""
     resolver = Resolver(center)
     for flow in center.flows:
-        line: Lines = flow.lines
         ids = {n.id for n in [*flow.steps, *flow.results]}
         if flow.start not in ids:
             report.error(
                 flow.path,
-                line("start"),
+                flow.lines("start"),
                 f"'start' must name a step (got {flow.start!r}){did_you_mean(flow.start, ids)}",
             )
-        for i, step in enumerate(flow.steps):
-            for j, answer in enumerate(step.answers):
-                if answer.next not in ids:
-                    report.error(
-                        flow.path,
-                        line("steps", i, "answers", j),
-                        f"answer '{answer.label}' leads to unknown '{answer.next}'{did_you_mean(answer.next, ids)}",
-                    )
+        _check_answers(flow, ids, report)
         for i, result in enumerate(flow.results):
-            for j, (label, target) in enumerate(result.links):
-                try:
-                    resolved = resolver.resolve(flow.src, target)
-                except LinkError as exc:
-                    report.error(flow.path, line("results", i, "links", j), str(exc))
-                    continue
-                if resolved is not None and not label:
-                    page = resolver.pages.get(resolved.src) if not resolved.anchor else None
-                    fallback = getattr(page, "title", "") or target
-                    result.links[j] = (fallback, target)
-            if result.channel is not None and (
-                center.contact is None or center.contact.channel(str(result.channel)) is None
-            ):
-                known = [c.id for c in center.contact.channels] if center.contact else []
+            _check_links(flow, i, result, resolver, report)
+            _check_channel(flow, i, result, center, report)
+        if flow.start in ids:
+            _check_paths(flow, report)
+
+
+def _check_answers(flow: Flow, ids: set[str], report: Report) -> None:
+    for i, step in enumerate(flow.steps):
+        for j, answer in enumerate(step.answers):
+            if answer.next not in ids:
                 report.error(
                     flow.path,
-                    line("results", i, "channel"),
-                    f"unknown channel '{result.channel}'{did_you_mean(str(result.channel), known)}"
-                    + ("" if center.contact else "; add it to contact.yml"),
+                    flow.lines("steps", i, "answers", j),
+                    f"answer '{answer.label}' leads to unknown '{answer.next}'{did_you_mean(answer.next, ids)}",
                 )
-        if flow.start in ids and _has_cycle(flow):
-            report.error(
-                flow.path, line("steps"), "the answers go round in a circle; a flow must always move on to a result"
-            )
-        reachable = _reachable(flow)
-        for node in [*flow.steps, *flow.results]:
-            if flow.start in ids and node.id not in reachable:
-                report.warning(flow.path, 1, f"'{node.id}' is never reached from '{flow.start}'")
+
+
+def _check_links(flow: Flow, i: int, result: FlowResult, resolver: Resolver, report: Report) -> None:
+    """Broken links are reported; a link without a label gets its page's title."""
+    for j, (label, target) in enumerate(result.links):
+        try:
+            resolved = resolver.resolve(flow.src, target)
+        except LinkError as exc:
+            report.error(flow.path, flow.lines("results", i, "links", j), str(exc))
+            continue
+        if resolved is not None and not label:
+            page = resolver.pages.get(resolved.src) if not resolved.anchor else None
+            fallback = getattr(page, "title", "") or target
+            result.links[j] = (fallback, target)
+
+
+def _check_channel(flow: Flow, i: int, result: FlowResult, center: HelpCenter, report: Report) -> None:
+    contact = center.contact
+    if result.channel is None or (contact is not None and contact.channel(str(result.channel)) is not None):
+        return
+    known = [c.id for c in contact.channels] if contact else []
+    report.error(
+        flow.path,
+        flow.lines("results", i, "channel"),
+        f"unknown channel '{result.channel}'{did_you_mean(str(result.channel), known)}"
+        + ("" if contact else "; add it to contact.yml"),
+    )
+
+
+def _check_paths(flow: Flow, report: Report) -> None:
+    """No loops; a warning for every step or result the start never leads to."""
+    if _has_cycle(flow):
+        report.error(
+            flow.path, flow.lines("steps"), "the answers go round in a circle; a flow must always move on to a result"
+        )
+    reachable = _reachable(flow)
+    for node in [*flow.steps, *flow.results]:
+        if node.id not in reachable:
+            report.warning(flow.path, 1, f"'{node.id}' is never reached from '{flow.start}'")
 
 
 def _reachable(flow: Flow) -> set[str]:

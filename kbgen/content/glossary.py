@@ -10,21 +10,17 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Report
-from .links import LinkError, Resolver
+from .links import LinkError, Resolver, Target
+from .slugs import slugify
 from .yamlfile import read_data_file
 
 GLOSSARY_FILE = "glossary.yml"
 GLOSSARY_SRC = "glossary.md"  # the A to Z page
 TERM_KEYS = ("term", "definition", "synonyms", "link")
-
-
-def term_anchor(term: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
 
 
 @dataclass
@@ -35,11 +31,11 @@ class Term:
     link: str = ""  # content path of the article that explains more
     line: int = 1
     link_line: int = 1
-    target: object = None  # the resolved link (kbgen.content.links.Target)
+    target: Target | None = None  # the resolved link, set by check_links
 
     @property
     def anchor(self) -> str:
-        return term_anchor(self.term)
+        return slugify(self.term)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -67,7 +63,7 @@ def load_glossary(docs_dir: Path, report: Report) -> Glossary:
     if not path.is_file():
         return Glossary()
     glossary = Glossary(path)
-    parsed = read_data_file(path, report)
+    parsed = read_data_file(path, report, docs_dir)
     if parsed is None:
         return glossary
     data, line = parsed

@@ -6,10 +6,9 @@ records why in the :class:`Report`, so one run shows all problems.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from . import schema
+from . import schema, slugs
 from .contactfile import load_contact
 from .diagnostics import Report
 from .facts import load_facts
@@ -18,27 +17,28 @@ from .glossary import load_glossary
 from .mdscan import anchors, headings
 from .model import Article, Category, FaqEntry, HelpCenter, Section
 from .notices import NOTICES_DIR, load_notices
+from .textfile import read
 from .yamlfile import YamlError, item_lines, parse, split_front_matter
 
 CATEGORY_FILE = "_category.yml"
 SYNONYMS_FILE = "synonyms.yml"
 FAQ_DIR = "faq"
-_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
 
-def load(docs_dir: Path, report: Report) -> HelpCenter:
+def load(docs_dir: Path, report: Report, refused: frozenset[Path] = frozenset()) -> HelpCenter:
+    """``refused``: symlinks never followed (see :mod:`.symlinks`)."""
     docs_dir = Path(docs_dir)
     center = HelpCenter(docs_dir=docs_dir)
     if not docs_dir.is_dir():
         report.error(docs_dir, 1, "content folder not found")
         return center
     for entry in sorted(docs_dir.iterdir()):
-        if entry.name.startswith((".", "_")):
+        if entry.name.startswith((".", "_")) or entry in refused:
             continue
         if entry.is_dir():
             if entry.name == NOTICES_DIR and not (entry / CATEGORY_FILE).exists():
                 continue
-            category = _load_category(entry, docs_dir, report)
+            category = _load_category(entry, docs_dir, report, refused)
             if category is not None:
                 center.categories.append(category)
         elif entry.suffix == ".md":
@@ -54,7 +54,7 @@ def load(docs_dir: Path, report: Report) -> HelpCenter:
         for section in category.sections:
             _sort_articles(section.articles)
     _sort_articles(center.loose_articles)
-    center.synonyms = _load_synonyms(docs_dir / SYNONYMS_FILE, report)
+    center.synonyms = _load_synonyms(docs_dir / SYNONYMS_FILE, docs_dir, report)
     center.contact = load_contact(docs_dir, report)
     center.flows = load_flows(docs_dir, report)
     center.facts = load_facts(docs_dir, report)
@@ -73,16 +73,6 @@ def _src(path: Path, docs_dir: Path) -> str:
     return path.relative_to(docs_dir).as_posix()
 
 
-def _read(path: Path, report: Report) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        report.error(path, 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
-    except OSError as exc:
-        report.error(path, 1, f"cannot read: {exc.strerror}")
-    return None
-
-
 def _markdown_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.md") if not p.name.startswith((".", "_")))
 
@@ -91,7 +81,7 @@ def _has_markdown(folder: Path) -> bool:
     return any(p.suffix == ".md" for p in folder.rglob("*.md"))
 
 
-def _load_category(folder: Path, docs_dir: Path, report: Report) -> Category | None:
+def _load_category(folder: Path, docs_dir: Path, report: Report, refused: frozenset[Path]) -> Category | None:
     meta_file = folder / CATEGORY_FILE
     if not meta_file.is_file():
         if _has_markdown(folder):
@@ -102,7 +92,7 @@ def _load_category(folder: Path, docs_dir: Path, report: Report) -> Category | N
                 f"unknown category '{folder.name}': add {folder.name}/{CATEGORY_FILE} with at least a title",
             )
         return None  # a folder of images or other static files
-    meta, lines = _load_yaml_mapping(meta_file, report, schema.CATEGORY, "a category file")
+    meta, lines = _load_yaml_mapping(meta_file, docs_dir, report, schema.CATEGORY, "a category file")
     if meta is None:
         return None
     category = Category(
@@ -122,7 +112,7 @@ def _load_category(folder: Path, docs_dir: Path, report: Report) -> Category | N
         article = _load_article(md, docs_dir, category.slug, None, report, schema.ARTICLE)
         if article is not None:
             category.articles.append(article)
-    for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+    for sub in sorted(p for p in folder.iterdir() if p not in refused and p.is_dir()):
         if sub.name.startswith((".", "_")):
             continue
         if sub.name == FAQ_DIR:
@@ -136,7 +126,7 @@ def _load_section(folder: Path, docs_dir: Path, category: str, report: Report) -
     title = folder.name.replace("-", " ").capitalize()
     meta_file = folder / CATEGORY_FILE
     if meta_file.is_file():
-        meta, _ = _load_yaml_mapping(meta_file, report, schema.CATEGORY, "a section file")
+        meta, _ = _load_yaml_mapping(meta_file, docs_dir, report, schema.CATEGORY, "a section file")
         title = (meta or {}).get("title", title)
     section = Section(slug=folder.name, title=title)
     for md in sorted(folder.rglob("*.md")):
@@ -156,7 +146,7 @@ def _load_faqs(folder: Path, docs_dir: Path, category: str, report: Report) -> l
     for md in sorted(folder.rglob("*.md")):
         if md.name.startswith((".", "_")):
             continue
-        text = _read(md, report)
+        text = read(md, report, docs_dir)
         if text is None:
             continue
         _check_slug(md, report, "FAQ file name")
@@ -200,7 +190,7 @@ def _load_faqs(folder: Path, docs_dir: Path, category: str, report: Report) -> l
 def _load_article(
     md: Path, docs_dir: Path, category: str | None, section: str | None, report: Report, fields
 ) -> Article | None:
-    text = _read(md, report)
+    text = read(md, report, docs_dir)
     if text is None:
         return None
     if md.name != "index.md":
@@ -247,9 +237,9 @@ def _load_article(
     )
 
 
-def _load_yaml_mapping(path: Path, report: Report, fields, what: str):
+def _load_yaml_mapping(path: Path, docs_dir: Path, report: Report, fields, what: str):
     """The valid fields of a YAML file and the line of each key, or (None, {})."""
-    text = _read(path, report)
+    text = read(path, report, docs_dir)
     if text is None:
         return None, {}
     try:
@@ -260,11 +250,11 @@ def _load_yaml_mapping(path: Path, report: Report, fields, what: str):
     return schema.validate(doc, fields, path, report, what), doc.lines
 
 
-def _load_synonyms(path: Path, report: Report) -> list[tuple[str, ...]]:
+def _load_synonyms(path: Path, docs_dir: Path, report: Report) -> list[tuple[str, ...]]:
     """``synonyms.yml``: a list of groups, each a list or a comma-separated line."""
     if not path.is_file():
         return []
-    text = _read(path, report)
+    text = read(path, report, docs_dir)
     if text is None:
         return []
     try:
@@ -296,8 +286,8 @@ def _load_synonyms(path: Path, report: Report) -> list[tuple[str, ...]]:
 
 def _check_slug(path: Path, report: Report, what: str) -> None:
     stem = path.stem if path.is_file() else path.name
-    if not _SLUG.match(stem):
-        better = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+    if not slugs.is_file_name(stem):
+        better = slugs.slugify(stem)
         report.error(
             path,
             1,

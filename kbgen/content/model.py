@@ -10,6 +10,15 @@ import datetime as dt
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..contact.hours import Schedule
+from .facts import Facts
+from .notices import Notice
+from .yamlfile import Lines
+
+if TYPE_CHECKING:  # the glossary resolves its links through the model: annotation only
+    from .glossary import Glossary
 
 
 @dataclass(frozen=True)
@@ -127,9 +136,9 @@ class HelpCenter:
     synonyms: list[tuple[str, ...]] = field(default_factory=list)
     contact: Contact | None = None
     flows: list[Flow] = field(default_factory=list)
-    facts: object = None  # kbgen.content.facts.Facts
-    glossary: object = None  # kbgen.content.glossary.Glossary
-    notices: list = field(default_factory=list)  # kbgen.content.notices.Notice
+    facts: Facts | None = None
+    glossary: Glossary | None = None
+    notices: list[Notice] = field(default_factory=list)
     zone: str = "UTC"  # the help center's time zone (contact.yml), for naive times
 
     def flow(self, flow_id: str) -> Flow | None:
@@ -146,9 +155,9 @@ class HelpCenter:
     def faqs(self) -> list[FaqEntry]:
         return [f for c in self.categories for f in c.faqs]
 
-    def by_src(self) -> dict[str, Article | FaqEntry | Category]:
+    def by_src(self) -> dict[str, Article | FaqEntry | Category | Notice]:
         """Every page source (and FAQ file) keyed by its docs-relative path."""
-        pages: dict[str, Article | FaqEntry | Category] = {}
+        pages: dict[str, Article | FaqEntry | Category | Notice] = {}
         for c in self.categories:
             pages[c.index_src] = c
             for a in c.all_articles:
@@ -172,7 +181,7 @@ class Channel:
     address: str = ""  # number, e-mail address, handle or postal address
     url: str = ""  # where the channel starts (tel:, mailto:, https:)
     audience: str = "everyone"
-    schedule: object | None = None  # kbgen.contact.Schedule; None = any time
+    schedule: Schedule | None = None  # None: any time
     response_minutes: int | None = None
     response: str = ""  # the promise as shoppers read it
     escalation: int | None = None  # place in the escalation order (1 = first)
@@ -188,7 +197,7 @@ class Contact:
     path: Path
     zone: str
     channels: list[Channel] = field(default_factory=list)
-    holidays: list[tuple[object, str]] = field(default_factory=list)
+    holidays: list[tuple[dt.date, str]] = field(default_factory=list)
 
     def channel(self, channel_id: str) -> Channel | None:
         return next((c for c in self.channels if c.id == channel_id), None)
@@ -239,7 +248,7 @@ class Flow:
     start: str = ""
     steps: list[FlowStep] = field(default_factory=list)
     results: list[FlowResult] = field(default_factory=list)
-    lines: object = field(default=None, repr=False)  # YAML key path -> line
+    lines: Lines | None = field(default=None, repr=False)  # YAML key path -> line
 
     @property
     def src(self) -> str:

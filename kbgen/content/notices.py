@@ -20,13 +20,14 @@ A recall adds ``type: recall`` with ``product``, ``risk``, ``action`` and ``refu
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import schema
+from ..constants import AUDIENCES
+from . import slugs
 from .diagnostics import Report, did_you_mean
+from .textfile import read
 from .yamlfile import YamlError, split_front_matter
 
 NOTICES_DIR = "notices"
@@ -47,7 +48,6 @@ KEYS = (
     "summary",
 )
 RECALL_KEYS = ("product", "risk", "action", "refund")
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 UNTIL_RESOLVED = "until resolved"
 
 
@@ -115,18 +115,21 @@ def load_notices(docs_dir: Path, report: Report, zone_name: str, categories: set
     zone = ZoneInfo(zone_name)
     notices = []
     for md in sorted(folder.glob("*.md")):
-        notice = _load(md, report, zone, categories)
+        notice = _load(md, docs_dir, report, zone, categories)
         if notice is not None:
             notices.append(notice)
     return notices
 
 
-def _load(md: Path, report: Report, zone: ZoneInfo, categories: set[str]) -> Notice | None:
-    if not _SLUG.match(md.stem):
+def _load(md: Path, docs_dir: Path, report: Report, zone: ZoneInfo, categories: set[str]) -> Notice | None:  # noqa: C901 reshaped in the page-kind/validation work (declared fields, small rule functions)
+    if not slugs.is_id(md.stem):
         report.error(md, 1, f"notice file name '{md.name}' must be lowercase words joined by hyphens")
         return None
+    text = read(md, report, docs_dir)
+    if text is None:
+        return None
     try:
-        parsed = split_front_matter(md.read_text(encoding="utf-8"))
+        parsed = split_front_matter(text)
     except YamlError as exc:
         report.error(md, exc.line, exc.message)
         return None
@@ -154,8 +157,8 @@ def _load(md: Path, report: Report, zone: ZoneInfo, categories: set[str]) -> Not
             f"{did_you_mean(str(severity), SEVERITIES)}",
         )
     audience = meta.get("audience", "everyone")
-    if audience not in schema.AUDIENCES:
-        error("audience", f"unknown audience '{audience}'; use one of {', '.join(schema.AUDIENCES)}")
+    if audience not in AUDIENCES:
+        error("audience", f"unknown audience '{audience}'; use one of {', '.join(AUDIENCES)}")
     cats = meta.get("categories") or []
     if isinstance(cats, str):
         cats = [cats]

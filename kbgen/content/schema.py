@@ -10,17 +10,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..constants import AUDIENCES
 from .diagnostics import Report, did_you_mean
 from .yamlfile import Document
 
-AUDIENCES = ("buyers", "sellers", "everyone")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # str | text | date | bool | tags | audience | int | list
+    kind: str  # a key of _CHECKERS: str | text | date | bool | int | audience | tags | changes | list
     required: bool = False
     help: str = ""
 
@@ -111,51 +111,82 @@ def validate(doc: Document, schema: dict[str, Field], path, report: Report, what
 
 
 def _check(field: Field, value: object) -> tuple[bool, object]:
-    kind = field.kind
-    if kind in ("str", "text"):
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, str) or not value.strip():
-            return False, "must be non-empty text"
-        return True, value.strip()
-    if kind == "date":
-        date = parse_date(value)
-        if date is None:
-            return False, f"'{value}' is not a valid date; use YYYY-MM-DD, e.g. 2026-03-01"
-        return True, date
-    if kind == "bool":
-        if not isinstance(value, bool):
-            return False, f"'{value}' must be true or false"
-        return True, value
-    if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            return False, f"'{value}' must be a whole number"
-        return True, value
-    if kind == "audience":
-        if value not in AUDIENCES:
-            return False, (
-                f"unknown audience '{value}'; use one of {', '.join(AUDIENCES)}{did_you_mean(str(value), AUDIENCES)}"
-            )
-        return True, value
-    if kind == "tags":
-        if isinstance(value, str):
-            value = [t.strip() for t in value.split(",")]
-        if not isinstance(value, list) or not all(isinstance(t, (str, int)) and str(t).strip() for t in value):
-            return False, "must be a list of words, e.g. [returns, refund]"
-        return True, tuple(str(t).strip() for t in value)
-    if kind == "changes":
-        if not isinstance(value, list):
-            return False, "must be a list of {date: YYYY-MM-DD, summary: what changed}"
-        changes = []
-        for item in value:
-            date = parse_date(item.get("date")) if isinstance(item, dict) else None
-            summary = item.get("summary") if isinstance(item, dict) else None
-            if date is None or not isinstance(summary, str) or not summary.strip():
-                return False, (f"each change needs a date (YYYY-MM-DD) and a one-line summary; got {item!r}")
-            changes.append((date, summary.strip()))
-        return True, sorted(changes, reverse=True)
-    if kind == "list":
-        if not isinstance(value, list):
-            return False, "must be a list"
-        return True, value
-    raise AssertionError(f"unknown field kind {kind}")
+    """(True, the clean value) or (False, what is wrong), by the field's kind."""
+    checker = _CHECKERS.get(field.kind)
+    if checker is None:
+        raise AssertionError(f"unknown field kind {field.kind}")
+    return checker(value)
+
+
+def _text(value: object) -> tuple[bool, object]:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        return False, "must be non-empty text"
+    return True, value.strip()
+
+
+def _date(value: object) -> tuple[bool, object]:
+    date = parse_date(value)
+    if date is None:
+        return False, f"'{value}' is not a valid date; use YYYY-MM-DD, e.g. 2026-03-01"
+    return True, date
+
+
+def _bool(value: object) -> tuple[bool, object]:
+    if not isinstance(value, bool):
+        return False, f"'{value}' must be true or false"
+    return True, value
+
+
+def _int(value: object) -> tuple[bool, object]:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return False, f"'{value}' must be a whole number"
+    return True, value
+
+
+def _audience(value: object) -> tuple[bool, object]:
+    if value not in AUDIENCES:
+        hint = did_you_mean(str(value), AUDIENCES)
+        return False, f"unknown audience '{value}'; use one of {', '.join(AUDIENCES)}{hint}"
+    return True, value
+
+
+def _tags(value: object) -> tuple[bool, object]:
+    if isinstance(value, str):
+        value = [t.strip() for t in value.split(",")]
+    if not isinstance(value, list) or not all(isinstance(t, (str, int)) and str(t).strip() for t in value):
+        return False, "must be a list of words, e.g. [returns, refund]"
+    return True, tuple(str(t).strip() for t in value)
+
+
+def _changes(value: object) -> tuple[bool, object]:
+    if not isinstance(value, list):
+        return False, "must be a list of {date: YYYY-MM-DD, summary: what changed}"
+    changes = []
+    for item in value:
+        date = parse_date(item.get("date")) if isinstance(item, dict) else None
+        summary = item.get("summary") if isinstance(item, dict) else None
+        if date is None or not isinstance(summary, str) or not summary.strip():
+            return False, f"each change needs a date (YYYY-MM-DD) and a one-line summary; got {item!r}"
+        changes.append((date, summary.strip()))
+    return True, sorted(changes, reverse=True)
+
+
+def _list(value: object) -> tuple[bool, object]:
+    if not isinstance(value, list):
+        return False, "must be a list"
+    return True, value
+
+
+_CHECKERS = {
+    "str": _text,
+    "text": _text,
+    "date": _date,
+    "bool": _bool,
+    "int": _int,
+    "audience": _audience,
+    "tags": _tags,
+    "changes": _changes,
+    "list": _list,
+}

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from .textfile import read
+
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """Safe loader (libyaml's when installed) that leaves timestamps as strings."""
@@ -151,14 +153,14 @@ class Lines:
         return self._lines.get(path, 1)
 
 
-def read_data_file(path, report) -> tuple[object, Lines] | None:
-    """Parse a YAML data file for its loader; problems go to ``report`` (then None)."""
+def read_data_file(path, report, docs_dir) -> tuple[object, Lines] | None:
+    """Parse a YAML data file of the content folder ``docs_dir``; problems go to ``report`` (then None)."""
+    text = read(path, report, docs_dir)
+    if text is None:
+        return None
     try:
-        data, lines = parse_with_lines(path.read_text(encoding="utf-8"))
+        data, lines = parse_with_lines(text)
     except YamlError as exc:
         report.error(path, exc.line, exc.message)
-        return None
-    except UnicodeDecodeError as exc:
-        report.error(path, 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
         return None
     return data, Lines(lines)

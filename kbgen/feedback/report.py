@@ -11,6 +11,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from html import escape
 
+from .privacy import printable
+
 TOP = 20
 
 
@@ -25,7 +27,6 @@ class Report:
     votes: int = 0
     least_helpful: list[dict] = field(default_factory=list)  # url, title, yes, no, reasons
     overdue: list[dict] = field(default_factory=list)  # title, path, review_by, owner
-    per_day: list[tuple[str, int]] = field(default_factory=list)
 
 
 def build_report(
@@ -65,6 +66,9 @@ def build_report(
 
 
 def as_text(report: Report) -> str:
+    """The report for a terminal: stored text is printed without control characters,
+    so a reason or query can never move the cursor, clear the screen or retitle the window."""
+    p = printable
     lines = [
         f"kbgen report {report.since:%Y-%m-%d} to {report.until:%Y-%m-%d}: "
         f"{report.searches} searches, {report.votes} votes",
@@ -77,19 +81,21 @@ def as_text(report: Report) -> str:
         lines.append("")
 
     section(
-        "Top queries (searches, average results)", [f"  {c:5}  {avg:5.1f}  {q}" for q, c, avg in report.top_queries]
+        "Top queries (searches, average results)", [f"  {c:5}  {avg:5.1f}  {p(q)}" for q, c, avg in report.top_queries]
     )
-    section("Queries with no results (content gaps)", [f"  {c:5}  {q}" for q, c in report.no_results])
-    section("Queries whose results are never opened", [f"  {c:5}  {q}" for q, c in report.never_opened])
+    section("Queries with no results (content gaps)", [f"  {c:5}  {p(q)}" for q, c in report.no_results])
+    section("Queries whose results are never opened", [f"  {c:5}  {p(q)}" for q, c in report.never_opened])
     rows = []
-    for p in report.least_helpful:
-        share = p["yes"] / (p["yes"] + p["no"])
-        rows.append(f"  {share:4.0%} helpful ({p['yes']} yes, {p['no']} no)  {p['title']}  {p['url']}")
-        rows.extend(f"           - {r}" for r in p["reasons"][:5])
+    for page in report.least_helpful:
+        share = page["yes"] / (page["yes"] + page["no"])
+        rows.append(
+            f"  {share:4.0%} helpful ({page['yes']} yes, {page['no']} no)  {p(page['title'])}  {p(page['url'])}"
+        )
+        rows.extend(f"           - {p(r)}" for r in page["reasons"][:5])
     section("Least helpful pages", rows)
     section(
         "Pages past their review date",
-        [f"  {o['review_by']}  {o['title']}  ({o['path']}, {o['owner'] or 'no owner'})" for o in report.overdue],
+        [f"  {o['review_by']}  {p(o['title'])}  ({o['path']}, {o['owner'] or 'no owner'})" for o in report.overdue],
     )
     return "\n".join(lines).rstrip() + "\n"
 

@@ -4,7 +4,7 @@ Everything here works on the content model and plain strings; the plugin
 hands the results to MkDocs.
 """
 
-from . import feeds, notices, policies, seo
+from . import brand, feeds, images, notices, policies, seo
 from .contact import channel_view, contact_view, flow_view
 from .faq import faq_accordion
 from .layout import (
@@ -27,11 +27,13 @@ __all__ = [
     "UPDATES_SRC",
     "Layout",
     "PageKind",
+    "brand",
     "channel_view",
     "contact_view",
     "faq_accordion",
     "feeds",
     "flow_view",
+    "images",
     "mark_terms",
     "notices",
     "page_view",

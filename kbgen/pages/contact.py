@@ -11,8 +11,10 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 import markdown
+from markdown.treeprocessors import Treeprocessor
 
 from ..contact.hours import promise_text
+from ..content.htmlpolicy import unsafe_scheme
 from ..content.links import LinkError, Resolver
 from ..content.model import Channel, Contact, Flow
 
@@ -78,7 +80,25 @@ def contact_view(contact: Contact | None, audience: str = "everyone", subject: s
 
 
 def _html(text: str) -> str:
-    return markdown.markdown(text, extensions=["attr_list"]) if text.strip() else ""
+    """Markdown without raw HTML (shown as text): flows render outside the page's
+    content, where the theme's inline scripts get CSP hashes, so no writer's HTML."""
+    if not text.strip():
+        return ""
+    md = markdown.Markdown(extensions=["attr_list"])
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    md.treeprocessors.register(_SafeLinks(md), "kbgen_safe_links", 0)
+    return md.convert(text)
+
+
+class _SafeLinks(Treeprocessor):
+    """Links and images with a javascript:, vbscript: or data: URL lose it."""
+
+    def run(self, root):
+        for el in root.iter():
+            for attr in ("href", "src"):
+                if unsafe_scheme(el.get(attr, ""), image=el.tag == "img"):
+                    del el.attrib[attr]
 
 
 def flow_view(flow: Flow, contact: Contact | None, resolver: Resolver, url_for: Callable[[str], str]) -> dict:
@@ -88,6 +108,8 @@ def flow_view(flow: Flow, contact: Contact | None, resolver: Resolver, url_for: 
         except LinkError:
             return None  # reported by kbgen check
         if resolved is None:
+            if unsafe_scheme(target):
+                return None  # reported by kbgen check; never a link that runs script
             return {"label": label or target, "url": target, "external": True}
         url = url_for(resolved.src) + (f"#{resolved.anchor}" if resolved.anchor else "")
         return {"label": label or target, "url": url, "external": False}

@@ -111,14 +111,14 @@ class Layout:
 
     def navigation(self, home_title: str) -> list:
         """MkDocs ``nav`` from the categories, so writers never maintain it."""
-        # MkDocs renders nav titles as HTML: escape what writers typed.
+        # MkDocs and Material render nav titles as HTML: escape what writers typed.
         nav: list = [{escape(home_title): HOME_SRC}]
         for category in self.center.categories:
             items: list = [category.index_src]
             items += [a.src for a in category.articles]
             for section in category.sections:
-                items.append({section.title: [a.src for a in section.articles]})
-            nav.append({category.title: items})
+                items.append({escape(section.title): [a.src for a in section.articles]})
+            nav.append({escape(category.title): items})
         nav += [a.src for a in self.center.loose_articles]
         if self.flows:
             nav.append({"Guided help": list(self.flows)})

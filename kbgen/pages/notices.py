@@ -9,23 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from xml.etree import ElementTree as ET
-
-import markdown
 
 from ..content.model import HelpCenter
 from ..content.notices import Notice
+from . import atom
+from .dates import moment_view
 
 FEED_FILE = "notices.xml"
-ATOM = "http://www.w3.org/2005/Atom"
 SEVERITY_LABELS = {"info": "Information", "warning": "Warning", "incident": "Incident", "resolved": "Resolved"}
-
-
-def _when(moment: dt.datetime, zone: str) -> dict:
-    from zoneinfo import ZoneInfo
-
-    local = moment.astimezone(ZoneInfo(zone))
-    return {"iso": moment.isoformat(), "text": f"{local.day} {local:%B %Y, %H:%M}"}
 
 
 def notice_view(notice: Notice, url_for: Callable[[str], str], zone: str) -> dict:
@@ -38,10 +29,10 @@ def notice_view(notice: Notice, url_for: Callable[[str], str], zone: str) -> dic
         "type": notice.type,
         "summary": notice.summary,
         "url": url_for(notice.src),
-        "start": _when(notice.start, zone),
-        "end": _when(notice.end, zone) if notice.end else None,
-        "latest": {"time": _when(latest.time, zone), "text": latest.text} if latest else None,
-        "updates": [{"time": _when(u.time, zone), "text": u.text} for u in reversed(notice.updates)],
+        "start": moment_view(notice.start, zone),
+        "end": moment_view(notice.end, zone) if notice.end else None,
+        "latest": {"time": moment_view(latest.time, zone), "text": latest.text} if latest else None,
+        "updates": [{"time": moment_view(u.time, zone), "text": u.text} for u in reversed(notice.updates)],
         "recall": notice.recall,
         "categories": list(notice.categories),
     }
@@ -64,11 +55,11 @@ def banners(
 def listing(center: HelpCenter, url_for, now: dt.datetime) -> dict:
     current = [n for n in center.notices if not n.ended(now)]
     past = [n for n in center.notices if n.ended(now)]
-    view = lambda items: [
-        notice_view(n, url_for, center.zone)
-        for n in sorted(items, key=lambda n: n.start, reverse=True)  # noqa: E731
-    ]
-    return {"current": view(current), "past": view(past)}
+
+    def newest_first(items):
+        return [notice_view(n, url_for, center.zone) for n in sorted(items, key=lambda n: n.start, reverse=True)]
+
+    return {"current": newest_first(current), "past": newest_first(past)}
 
 
 def announcement_jsonld(notice: Notice, page_url: str) -> dict:
@@ -101,24 +92,11 @@ def atom_feed(center: HelpCenter, url_for, site_url: str, title: str) -> bytes:
         if not updates:
             entries.append((notice.start, notice.title, link, link, notice.summary or notice.title))
     entries.sort(key=lambda e: e[0], reverse=True)
-    ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed")
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = f"{title}: service notices"
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = base + FEED_FILE
     newest = entries[0][0] if entries else dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-    ET.SubElement(feed, f"{{{ATOM}}}updated").text = newest.isoformat()
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=base + FEED_FILE)
-    author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    ET.SubElement(author, f"{{{ATOM}}}name").text = title
-    for when, entry_title, link, entry_id, summary in entries:
-        item = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        ET.SubElement(item, f"{{{ATOM}}}title").text = entry_title
-        ET.SubElement(item, f"{{{ATOM}}}link", rel="alternate", href=link)
-        ET.SubElement(item, f"{{{ATOM}}}id").text = entry_id
-        ET.SubElement(item, f"{{{ATOM}}}updated").text = when.isoformat()
-        ET.SubElement(item, f"{{{ATOM}}}summary").text = summary
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
-
-
-def render_markdown(text: str) -> str:
-    return markdown.markdown(text) if text else ""
+    return atom.feed(
+        f"{title}: service notices",
+        base + FEED_FILE,
+        newest.isoformat(),
+        title,
+        [atom.Entry(t, link, entry_id, when.isoformat(), summary) for when, t, link, entry_id, summary in entries],
+    )

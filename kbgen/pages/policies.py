@@ -8,16 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from xml.etree import ElementTree as ET
 
 from ..content.model import HelpCenter
+from . import atom
+from .dates import date_view
 
 FEED_FILE = "policy-updates.xml"
-ATOM = "http://www.w3.org/2005/Atom"
-
-
-def _date(value: dt.date) -> dict:
-    return {"iso": value.isoformat(), "text": f"{value.day} {value:%B %Y}"}
 
 
 def upcoming_changes(center: HelpCenter, names: list[str], today: dt.date) -> list[dict]:
@@ -31,7 +27,7 @@ def upcoming_changes(center: HelpCenter, names: list[str], today: dt.date) -> li
         for start, value in fact.upcoming(today):
             notices.append(
                 {
-                    "date": _date(start),
+                    "date": date_view(start),
                     "label": fact.label,
                     "value": fact.render(today, value),
                     "now": fact.render(today),
@@ -47,7 +43,7 @@ def all_changes(center: HelpCenter, url_for: Callable[[str], str]) -> list[dict]
         for index, (date, summary) in enumerate(article.changes):
             entries.append(
                 {
-                    "date": _date(date),
+                    "date": date_view(date),
                     "summary": summary,
                     "title": article.title,
                     "url": url_for(article.src),
@@ -70,26 +66,28 @@ def scheduled_changes(center: HelpCenter, today: dt.date) -> list[dict]:
 def atom_feed(center: HelpCenter, url_for: Callable[[str], str], site_url: str, title: str) -> bytes:
     """An Atom 1.0 feed of policy changes; ids and dates come from content only."""
     base = site_url.rstrip("/") + "/"
-    entries = all_changes(center, url_for)
-    ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed")
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = f"{title}: policy updates"
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = base + FEED_FILE
-    newest = entries[0]["date"]["iso"] if entries else "1970-01-01"
-    ET.SubElement(feed, f"{{{ATOM}}}updated").text = f"{newest}T00:00:00Z"
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=base + FEED_FILE)
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=base + url_for("policy-updates.md"))
-    author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    ET.SubElement(author, f"{{{ATOM}}}name").text = title
-    for entry in entries:
-        item = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        ET.SubElement(item, f"{{{ATOM}}}title").text = f"{entry['title']}: {entry['summary']}"
-        link = base + entry["url"]
-        ET.SubElement(item, f"{{{ATOM}}}link", rel="alternate", href=link)
-        ET.SubElement(item, f"{{{ATOM}}}id").text = f"{link}#change-{entry['date']['iso']}-{entry['index']}"
-        ET.SubElement(item, f"{{{ATOM}}}updated").text = f"{entry['date']['iso']}T00:00:00Z"
-        ET.SubElement(item, f"{{{ATOM}}}summary").text = entry["summary"]
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    changes = all_changes(center, url_for)
+    newest = changes[0]["date"]["iso"] if changes else "1970-01-01"
+    entries = []
+    for change in changes:
+        link = base + change["url"]
+        entries.append(
+            atom.Entry(
+                f"{change['title']}: {change['summary']}",
+                link,
+                f"{link}#change-{change['date']['iso']}-{change['index']}",
+                f"{change['date']['iso']}T00:00:00Z",
+                change["summary"],
+            )
+        )
+    return atom.feed(
+        f"{title}: policy updates",
+        base + FEED_FILE,
+        f"{newest}T00:00:00Z",
+        title,
+        entries,
+        alternate=base + url_for("policy-updates.md"),
+    )
 
 
 def organization_jsonld(center: HelpCenter, today: dt.date) -> dict | None:
@@ -99,73 +97,87 @@ def organization_jsonld(center: HelpCenter, today: dt.date) -> dict | None:
     data = facts.structured if facts else {}
     if not data.get("organization") or not data.get("url"):
         return None
-
-    def value(name):
-        fact = facts.get(name) if isinstance(name, str) else None
-        return fact.value_on(today) if fact else name
-
-    def unit(name):
-        fact = facts.get(name) if isinstance(name, str) else None
-        return fact.unit if fact else ""
-
-    country = data.get("country")
+    values = _FactValues(facts, today)
     org: dict = {
         "@type": "Organization",
         "@id": data["url"].rstrip("/") + "/#organization",
         "name": data["organization"],
         "url": data["url"],
     }
-    policy = data.get("return_policy")
-    if policy:
-        days = value(policy.get("days"))
-        return_policy: dict = {"@type": "MerchantReturnPolicy"}
-        if country:
-            return_policy["applicableCountry"] = country
-        if days:
-            return_policy["returnPolicyCategory"] = "https://schema.org/MerchantReturnFiniteReturnWindow"
-            return_policy["merchantReturnDays"] = days
-        else:
-            return_policy["returnPolicyCategory"] = "https://schema.org/MerchantReturnNotPermitted"
-        fees = policy.get("fees", "free")
-        return_policy["returnFees"] = {
-            "free": "https://schema.org/FreeReturn",
-            "buyer_pays": "https://schema.org/ReturnShippingFees",
-            "restocking_fee": "https://schema.org/RestockingFees",
-        }[fees]
-        if policy.get("restocking_fee") and unit(policy["restocking_fee"]) == "%":
-            return_policy["restockingFee"] = {
-                "@type": "QuantitativeValue",
-                "value": value(policy["restocking_fee"]),
-                "unitText": "percent",
-            }
-        return_policy["returnMethod"] = "https://schema.org/ReturnByMail"
-        org["hasMerchantReturnPolicy"] = return_policy
+    if data.get("return_policy"):
+        org["hasMerchantReturnPolicy"] = _return_policy(data["return_policy"], data.get("country"), values)
     graph = [org]
-    shipping = data.get("shipping")
-    if shipping:
-        details: dict = {"@type": "OfferShippingDetails", "@id": data["url"].rstrip("/") + "/#shipping"}
-        if country:
-            details["shippingDestination"] = {"@type": "DefinedRegion", "addressCountry": country}
-        free_over = shipping.get("free_over")
-        if free_over:
-            details["freeShippingThreshold"] = {
-                "@type": "MonetaryAmount",
-                "value": value(free_over),
-                "currency": unit(free_over),
-            }
-        handling = shipping.get("handling_days")
-        transit = shipping.get("transit_days")
-        if handling or transit:
-            time: dict = {"@type": "ShippingDeliveryTime"}
-            if handling is not None:
-                time["handlingTime"] = _range(
-                    value(handling) if not isinstance(handling, list) else [value(v) for v in handling]
-                )
-            if transit is not None:
-                time["transitTime"] = _range(transit)
-            details["deliveryTime"] = time
-        graph.append(details)
+    if data.get("shipping"):
+        graph.append(_shipping_details(data["shipping"], data, values))
     return {"@context": "https://schema.org", "@graph": graph}
+
+
+class _FactValues:
+    """``structured_data`` names facts or gives numbers: the value on a day, and the unit."""
+
+    def __init__(self, facts, today: dt.date):
+        self.facts, self.today = facts, today
+
+    def value(self, name):
+        fact = self.facts.get(name) if isinstance(name, str) else None
+        return fact.value_on(self.today) if fact else name
+
+    def unit(self, name) -> str:
+        fact = self.facts.get(name) if isinstance(name, str) else None
+        return fact.unit if fact else ""
+
+
+_RETURN_FEES = {
+    "free": "https://schema.org/FreeReturn",
+    "buyer_pays": "https://schema.org/ReturnShippingFees",
+    "restocking_fee": "https://schema.org/RestockingFees",
+}
+
+
+def _return_policy(policy: dict, country, values: _FactValues) -> dict:
+    days = values.value(policy.get("days"))
+    return_policy: dict = {"@type": "MerchantReturnPolicy"}
+    if country:
+        return_policy["applicableCountry"] = country
+    if days:
+        return_policy["returnPolicyCategory"] = "https://schema.org/MerchantReturnFiniteReturnWindow"
+        return_policy["merchantReturnDays"] = days
+    else:
+        return_policy["returnPolicyCategory"] = "https://schema.org/MerchantReturnNotPermitted"
+    return_policy["returnFees"] = _RETURN_FEES[policy.get("fees", "free")]
+    if policy.get("restocking_fee") and values.unit(policy["restocking_fee"]) == "%":
+        return_policy["restockingFee"] = {
+            "@type": "QuantitativeValue",
+            "value": values.value(policy["restocking_fee"]),
+            "unitText": "percent",
+        }
+    return_policy["returnMethod"] = "https://schema.org/ReturnByMail"
+    return return_policy
+
+
+def _shipping_details(shipping: dict, data: dict, values: _FactValues) -> dict:
+    details: dict = {"@type": "OfferShippingDetails", "@id": data["url"].rstrip("/") + "/#shipping"}
+    if data.get("country"):
+        details["shippingDestination"] = {"@type": "DefinedRegion", "addressCountry": data["country"]}
+    free_over = shipping.get("free_over")
+    if free_over:
+        details["freeShippingThreshold"] = {
+            "@type": "MonetaryAmount",
+            "value": values.value(free_over),
+            "currency": values.unit(free_over),
+        }
+    handling = shipping.get("handling_days")
+    transit = shipping.get("transit_days")
+    if handling or transit:
+        time: dict = {"@type": "ShippingDeliveryTime"}
+        if handling is not None:
+            time["handlingTime"] = _range(
+                values.value(handling) if not isinstance(handling, list) else [values.value(v) for v in handling]
+            )
+        if transit is not None:
+            time["transitTime"] = _range(transit)
+        details["deliveryTime"] = time
+    return details
 
 
 def _range(value) -> dict:

@@ -1,11 +1,16 @@
 """What search engines read: schema.org JSON-LD and Open Graph data for each page.
 
 Articles are ``Article`` with their dates, category pages with answers are
-``FAQPage``, every page below the home page has a ``BreadcrumbList``.
+``FAQPage``, every page below the home page has a ``BreadcrumbList``, the home
+page a ``WebSite``. The organisation (``brand.Brand``) writes and publishes every
+article; every page has an image for shared links (the article's own first image,
+else the site's social image).
 """
 
 from __future__ import annotations
 
+from .brand import Brand
+from .images import Image
 from .layout import PageKind
 
 
@@ -20,23 +25,33 @@ def page_data(
     title: str,
     description: str,
     faq_answers: dict[str, str],
+    brand: Brand,
+    image: Image | None = None,
 ) -> dict:
-    """JSON-LD and Open Graph for one page (absolute URLs need ``site_url``).
+    """JSON-LD, Open Graph and Twitter card data for one page (absolute URLs need ``site_url``).
 
     ``view`` is the page's view (breadcrumbs, article); ``faq_answers`` the
-    rendered answers of a category page's entries, by slug.
+    rendered answers of a category page's entries, by slug; ``image`` the page's
+    own first image, if any.
     """
+    image = image or brand.social_image
     jsonld = []
     crumbs = breadcrumbs(view.get("breadcrumbs", []), base, page_url)
     if crumbs:
         jsonld.append(crumbs)
     if kind is PageKind.ARTICLE:
-        jsonld.append(article(view["article"], page_url, site_name))
+        jsonld.append(article(view["article"], page_url, brand, image))
     elif kind is PageKind.CATEGORY:
         faq = faq_page([(e.question, faq_answers.get(e.slug, ""), e.slug) for e in model.faqs], page_url)
         if faq:
             jsonld.append(faq)
-    return {"jsonld": jsonld, "og": open_graph(title, description, page_url, site_name, kind.value)}
+    elif kind is PageKind.HOME:
+        jsonld.append(website(site_name, page_url, brand))
+    return {
+        "jsonld": jsonld,
+        "og": open_graph(title, description, page_url, site_name, kind.value, image),
+        "meta": [{"name": "twitter:card", "content": "summary_large_image"}],
+    }
 
 
 def _absolute(base: str, url: str | None) -> str | None:
@@ -57,14 +72,17 @@ def breadcrumbs(crumbs: list[dict], base: str, page_url: str) -> dict | None:
     return {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}
 
 
-def article(view: dict, page_url: str, publisher: str) -> dict:
+def article(view: dict, page_url: str, brand: Brand, image: Image) -> dict:
+    organization = brand.organization()
     data = {
         "@context": "https://schema.org",
         "@type": "Article",
         "headline": view["title"],
         "url": page_url,
         "mainEntityOfPage": page_url,
-        "publisher": {"@type": "Organization", "name": publisher},
+        "image": [image.url],
+        "author": organization,
+        "publisher": organization,
     }
     if view.get("summary"):
         data["description"] = view["summary"]
@@ -74,6 +92,17 @@ def article(view: dict, page_url: str, publisher: str) -> dict:
     if view.get("updated"):
         data["dateModified"] = view["updated"]["iso"]
     return data
+
+
+def website(site_name: str, page_url: str, brand: Brand) -> dict:
+    """The home page's ``WebSite``: the site's name for search results, and who runs it."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": site_name,
+        "url": page_url,
+        "publisher": brand.organization(),
+    }
 
 
 def faq_page(entries: list[tuple[str, str, str]], page_url: str) -> dict | None:
@@ -96,7 +125,7 @@ def faq_page(entries: list[tuple[str, str, str]], page_url: str) -> dict | None:
     }
 
 
-def open_graph(title: str, description: str, page_url: str, site_name: str, kind: str) -> list[dict]:
+def open_graph(title: str, description: str, page_url: str, site_name: str, kind: str, image: Image) -> list[dict]:
     tags = [
         ("og:type", "article" if kind == "article" else "website"),
         ("og:title", title),
@@ -105,4 +134,8 @@ def open_graph(title: str, description: str, page_url: str, site_name: str, kind
     ]
     if description:
         tags.append(("og:description", description))
+    tags.append(("og:image", image.url))
+    tags.append(("og:image:alt", image.alt or title))
+    if image.width:
+        tags += [("og:image:width", str(image.width)), ("og:image:height", str(image.height))]
     return [{"property": p, "content": c} for p, c in tags]

@@ -53,51 +53,54 @@ def mark_terms(html: str, glossary: Glossary, href: Callable[[Term], str]) -> st
     terms = {name.casefold(): term for term in glossary.terms for name in term.names}
     if not terms:
         return html
-    names = sorted(terms, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])", re.IGNORECASE)
-    out: list[str] = []
-    stack: list[str] = []
-    scope = {"used": set(), "off": False}  # reset at each FAQ answer
-    counter = 0
-    for part in _TAG.split(html):
-        if not part:
-            continue
-        if part.startswith("<"):
-            out.append(part)
-            match = _NAME.match(part)
-            if not match or part.startswith("<!"):
-                continue
-            name = match.group(1).lower()
-            if part.startswith("</"):
-                while stack and stack.pop() != name:
-                    pass
-            elif name not in VOID and not part.endswith("/>"):
-                stack.append(
-                    "skip" if name in SKIP or "kb-term" in part or "kb-channel" in part or "kb-flow" in part else name
-                )
-            if SCOPE.match(part):
-                scope["used"], scope["off"] = set(), OFF in part
-            continue
-        if scope["off"] or "skip" in stack or any(tag in SKIP for tag in stack):
-            out.append(part)
-            continue
+    marker = _Marker(terms, href)
+    return "".join(marker.tag(part) if part.startswith("<") else marker.text(part) for part in _TAG.split(html) if part)
 
-        def wrap(m: re.Match) -> str:
-            nonlocal counter
-            term = terms[m.group(1).casefold()]
-            if term.term in scope["used"]:
-                return m.group(0)
-            scope["used"].add(term.term)
-            counter += 1
-            tip = f"kb-tip-{counter}"
-            return (
-                f'<span class="kb-term"><a class="kb-term__link" href="{escape(href(term))}" '
-                f'aria-describedby="{tip}">{m.group(0)}</a><span class="kb-term__tip" '
-                f'role="tooltip" id="{tip}" {UNINDEXED}>{escape(term.definition)}</span></span>'
-            )
 
-        out.append(pattern.sub(wrap, part))
-    return "".join(out)
+class _Marker:
+    """Walks a page's tags and texts in order, explaining each term's first use in a scope."""
+
+    def __init__(self, terms: dict[str, Term], href: Callable[[Term], str]):
+        self.terms, self.href = terms, href
+        names = sorted(terms, key=len, reverse=True)
+        self.pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])", re.IGNORECASE)
+        self.stack: list[str] = []  # open elements; "skip" for those never marked inside
+        self.used: set[str] = set()  # reset at each FAQ answer
+        self.off = False
+        self.counter = 0
+
+    def tag(self, part: str) -> str:
+        match = _NAME.match(part)
+        if not match or part.startswith("<!"):
+            return part
+        name = match.group(1).lower()
+        if part.startswith("</"):
+            while self.stack and self.stack.pop() != name:
+                pass
+        elif name not in VOID and not part.endswith("/>"):
+            skip = name in SKIP or "kb-term" in part or "kb-channel" in part or "kb-flow" in part
+            self.stack.append("skip" if skip else name)
+        if SCOPE.match(part):
+            self.used, self.off = set(), OFF in part
+        return part
+
+    def text(self, part: str) -> str:
+        if self.off or "skip" in self.stack or any(tag in SKIP for tag in self.stack):
+            return part
+        return self.pattern.sub(self._wrap, part)
+
+    def _wrap(self, m: re.Match) -> str:
+        term = self.terms[m.group(1).casefold()]
+        if term.term in self.used:
+            return m.group(0)
+        self.used.add(term.term)
+        self.counter += 1
+        tip = f"kb-tip-{self.counter}"
+        return (
+            f'<span class="kb-term"><a class="kb-term__link" href="{escape(self.href(term))}" '
+            f'aria-describedby="{tip}">{m.group(0)}</a><span class="kb-term__tip" '
+            f'role="tooltip" id="{tip}" {UNINDEXED}>{escape(term.definition)}</span></span>'
+        )
 
 
 def search_definitions(glossary: Glossary, glossary_url: str) -> list[dict]:

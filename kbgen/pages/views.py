@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from ..content.model import Article, Category, FaqEntry
+from ..content.links import Resolver
+from ..content.model import Article, Category, FaqEntry, Flow, HelpCenter
+from ..content.notices import Notice
 from . import notices, policies
 from .contact import contact_view, flow_view
+from .dates import date_view
 from .layout import HOME_SRC, NOTICES_SRC, Layout, PageKind
 
 UrlFor = Callable[[str], str]
@@ -25,97 +29,182 @@ def page_view(
     url_for: UrlFor,
     home_title: str = "Home",
     contact_src: str | None = None,
-    resolver=None,
+    resolver: Resolver | None = None,
     today: dt.date | None = None,
     now: dt.datetime | None = None,
     page_url: str = "",
 ) -> dict:
-    today = today or dt.date.today()
-    now = now or dt.datetime.now(dt.timezone.utc)
-    kind, page = layout.classify(src)
+    """The ``kb`` view of the page built from ``src``: what every page shows, plus its kind's own."""
+    kind, model = layout.classify(src)
+    page = _Page(
+        layout,
+        layout.center,
+        src,
+        model,
+        url_for,
+        home_title,
+        contact_src,
+        resolver,
+        today or dt.date.today(),
+        now or dt.datetime.now(dt.timezone.utc),
+        page_url,
+    )
+    view = _common(page, kind)
+    builder = _BUILDERS.get(kind)
+    if builder is not None:
+        view.update(builder(page))
+    return view
+
+
+@dataclass(frozen=True)
+class _Page:
+    """What a view builder needs to know about the page it describes."""
+
+    layout: Layout
+    center: HelpCenter
+    src: str
+    model: Article | Category | Flow | Notice | None  # the page's content
+    url_for: UrlFor
+    home_title: str
+    contact_src: str | None
+    resolver: Resolver | None
+    today: dt.date
+    now: dt.datetime
+    page_url: str
+
+    def crumbs(self, *titles: str) -> list[dict]:
+        """Home, then ``titles`` (the last one is this page, without a link)."""
+        return [_crumb(self.home_title, self.url_for(HOME_SRC)), *(_crumb(t) for t in titles)]
+
+
+def _common(page: _Page, kind: PageKind) -> dict:
+    """What every page shows: contact status, flows, feeds, notice banners."""
+    layout, center, url_for = page.layout, page.center, page.url_for
     view: dict = {"kind": kind.value, "breadcrumbs": []}
-    center = layout.center
     view["status"] = layout.contact_status
-    view["contact_url"] = url_for(contact_src) if contact_src else None
-    if src == contact_src:
+    view["contact_url"] = url_for(page.contact_src) if page.contact_src else None
+    if page.src == page.contact_src:
         view["contact_page"] = layout.contact_status
     view["flows"] = [{"title": f.title, "summary": f.summary, "url": url_for(f.src)} for f in center.flows]
     view["feed"] = "policy-updates.xml" if layout.has_updates else None
-    view["notices"] = notices.banners(center, layout.category_of(src), url_for, now, everywhere=kind is PageKind.HOME)
+    view["notices"] = notices.banners(
+        center, layout.category_of(page.src), url_for, page.now, everywhere=kind is PageKind.HOME
+    )
     view["notices_url"] = url_for(NOTICES_SRC) if layout.notices else None
-    if kind is PageKind.HOME:
-        view["jsonld"] = policies.organization_jsonld(center, today)
-        view["categories"] = [_card(c, url_for) for c in center.categories]
-        view["promoted"] = [
-            _item(a, url_for, category=c) for c in center.categories for a in c.all_articles if a.promoted
-        ][:HOME_LIST_LIMIT]
-        view["popular"] = [_faq(f, url_for) for f in center.faqs if f.promoted][:HOME_LIST_LIMIT]
-    elif kind is PageKind.NOTICE:
-        view["notice"] = notices.notice_view(page, url_for, center.zone)
-        view["notice"]["jsonld"] = notices.announcement_jsonld(page, page_url)
-        view["breadcrumbs"] = [
-            _crumb(home_title, url_for(HOME_SRC)),
-            _crumb("Service notices", url_for(NOTICES_SRC)),
-            _crumb(page.title),
-        ]
-    elif kind is PageKind.NOTICES:
-        view.update(notices.listing(center, url_for, now))
-        view["breadcrumbs"] = [_crumb(home_title, url_for(HOME_SRC)), _crumb("Service notices")]
-    elif kind is PageKind.GLOSSARY:
-        view["letters"] = glossary_letters(center, url_for)
-        view["breadcrumbs"] = [_crumb(home_title, url_for(HOME_SRC)), _crumb("Glossary")]
-    elif kind is PageKind.UPDATES:
-        view["changes"] = policies.all_changes(center, url_for)
-        view["scheduled"] = policies.scheduled_changes(center, today)
-        view["breadcrumbs"] = [_crumb(home_title, url_for(HOME_SRC)), _crumb("Policy updates")]
-    elif kind is PageKind.SEARCH:
-        view["categories"] = [{"slug": c.slug, "title": c.title} for c in center.categories]
-        view["breadcrumbs"] = [_crumb(home_title, url_for(HOME_SRC)), _crumb("Search")]
-    elif kind is PageKind.CATEGORY:
-        view["category"] = _card(page, url_for)
-        view["recalls"] = [
+    return view
+
+
+def _home(page: _Page) -> dict:
+    center, url_for = page.center, page.url_for
+    return {
+        "jsonld": policies.organization_jsonld(center, page.today),
+        "categories": [_card(c, url_for) for c in center.categories],
+        "promoted": [_item(a, url_for, category=c) for c in center.categories for a in c.all_articles if a.promoted][
+            :HOME_LIST_LIMIT
+        ],
+        "popular": [_faq(f, url_for) for f in center.faqs if f.promoted][:HOME_LIST_LIMIT],
+    }
+
+
+def _notice(page: _Page) -> dict:
+    notice = notices.notice_view(page.model, page.url_for, page.center.zone)
+    notice["jsonld"] = notices.announcement_jsonld(page.model, page.page_url)
+    listing = _crumb("Service notices", page.url_for(NOTICES_SRC))
+    return {"notice": notice, "breadcrumbs": [*page.crumbs(), listing, _crumb(page.model.title)]}
+
+
+def _notices(page: _Page) -> dict:
+    return {**notices.listing(page.center, page.url_for, page.now), "breadcrumbs": page.crumbs("Service notices")}
+
+
+def _glossary(page: _Page) -> dict:
+    return {"letters": glossary_letters(page.center, page.url_for), "breadcrumbs": page.crumbs("Glossary")}
+
+
+def _updates(page: _Page) -> dict:
+    return {
+        "changes": policies.all_changes(page.center, page.url_for),
+        "scheduled": policies.scheduled_changes(page.center, page.today),
+        "breadcrumbs": page.crumbs("Policy updates"),
+    }
+
+
+def _search(page: _Page) -> dict:
+    return {
+        "categories": [{"slug": c.slug, "title": c.title} for c in page.center.categories],
+        "breadcrumbs": page.crumbs("Search"),
+    }
+
+
+def _category(page: _Page) -> dict:
+    category, center, url_for = page.model, page.center, page.url_for
+    view = {
+        "category": _card(category, url_for),
+        "recalls": [
             notices.notice_view(n, url_for, center.zone)
             for n in center.notices
-            if n.type == "recall" and page.slug in n.categories and not n.ended(now)
-        ]
-        view["articles"] = [_item(a, url_for) for a in page.articles]
-        view["sections"] = [
-            {"title": s.title, "articles": [_item(a, url_for) for a in s.articles]} for s in page.sections
-        ]
-        view["breadcrumbs"] = [_crumb(home_title, url_for(HOME_SRC)), _crumb(page.title)]
-        if src != contact_src:
-            view["still_need_help"] = contact_view(center.contact, "everyone", subject=f"Question about: {page.title}")
-    elif kind is PageKind.FLOW:
-        view["flow"] = flow_view(page, center.contact, resolver, url_for)
-        view["breadcrumbs"] = [_crumb(home_title, url_for(HOME_SRC)), _crumb(page.title)]
-    elif kind is PageKind.ARTICLE:
-        category = center.category(page.category)
-        view["article"] = _item(page, url_for, category=category)
-        view["changes"] = [{"date": _date(d), "summary": text} for d, text in page.changes]
-        view["upcoming"] = policies.upcoming_changes(center, page.facts_used, today)
-        if page.contact:
-            view["still_need_help"] = contact_view(
-                center.contact, page.audience, subject=f"Question about: {page.title}"
-            )
-        crumbs = [_crumb(home_title, url_for(HOME_SRC))]
-        if category is not None:
-            crumbs.append(_crumb(category.title, url_for(category.index_src)))
-            section = next((s for s in category.sections if s.slug == page.section), None)
-            if section is not None:
-                crumbs.append(_crumb(section.title))
-        crumbs.append(_crumb(page.title))
-        view["breadcrumbs"] = crumbs
+            if n.type == "recall" and category.slug in n.categories and not n.ended(page.now)
+        ],
+        "articles": [_item(a, url_for) for a in category.articles],
+        "sections": [
+            {"title": s.title, "articles": [_item(a, url_for) for a in s.articles]} for s in category.sections
+        ],
+        "breadcrumbs": page.crumbs(category.title),
+    }
+    if page.src != page.contact_src:
+        view["still_need_help"] = contact_view(center.contact, "everyone", subject=f"Question about: {category.title}")
     return view
+
+
+def _flow(page: _Page) -> dict:
+    return {
+        "flow": flow_view(page.model, page.center.contact, page.resolver, page.url_for),
+        "breadcrumbs": page.crumbs(page.model.title),
+    }
+
+
+def _article(page: _Page) -> dict:
+    article, center, url_for = page.model, page.center, page.url_for
+    category = center.category(article.category)
+    view = {
+        "article": _item(article, url_for, category=category),
+        "changes": [{"date": date_view(d), "summary": text} for d, text in article.changes],
+        "upcoming": policies.upcoming_changes(center, article.facts_used, page.today),
+    }
+    if article.contact:
+        view["still_need_help"] = contact_view(
+            center.contact, article.audience, subject=f"Question about: {article.title}"
+        )
+    view["breadcrumbs"] = _article_crumbs(page, article, category)
+    return view
+
+
+def _article_crumbs(page: _Page, article: Article, category: Category | None) -> list[dict]:
+    crumbs = page.crumbs()
+    if category is not None:
+        crumbs.append(_crumb(category.title, page.url_for(category.index_src)))
+        section = next((s for s in category.sections if s.slug == article.section), None)
+        if section is not None:
+            crumbs.append(_crumb(section.title))
+    crumbs.append(_crumb(article.title))
+    return crumbs
+
+
+_BUILDERS: dict[PageKind, Callable[[_Page], dict]] = {
+    PageKind.HOME: _home,
+    PageKind.NOTICE: _notice,
+    PageKind.NOTICES: _notices,
+    PageKind.GLOSSARY: _glossary,
+    PageKind.UPDATES: _updates,
+    PageKind.SEARCH: _search,
+    PageKind.CATEGORY: _category,
+    PageKind.FLOW: _flow,
+    PageKind.ARTICLE: _article,
+}
 
 
 def _crumb(title: str, url: str | None = None) -> dict:
     return {"title": title, "url": url}
-
-
-def _date(value: dt.date | None) -> dict | None:
-    if value is None:
-        return None
-    return {"iso": value.isoformat(), "text": f"{value.day} {value:%B %Y}"}
 
 
 def _card(category: Category, url_for: UrlFor) -> dict:
@@ -140,8 +229,8 @@ def _item(article: Article, url_for: UrlFor, category: Category | None = None) -
         "audience": article.audience,
         "tags": list(article.tags),
         "owner": article.owner,
-        "updated": _date(article.updated),
-        "effective": _date(article.effective),
+        "updated": date_view(article.updated),
+        "effective": date_view(article.effective),
         "category": category.title if category else None,
     }
 

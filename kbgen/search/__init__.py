@@ -1,7 +1,7 @@
 """Search: the prebuilt Whoosh index and the queries over it.
 
-The only package that imports Whoosh. Others use :func:`build`,
-:func:`open_engine` and :class:`SearchRequest`.
+The only package that imports Whoosh. Others use :func:`write_index`,
+:func:`collect`, :func:`open_engine` and :class:`SearchRequest`.
 """
 
 from __future__ import annotations

@@ -7,17 +7,26 @@ the build wrote them and the model is installed, make the search hybrid; a
 missing or damaged vectors file leaves it lexical, with a warning. Every request checks (at most once a
 second) whether ``meta.json`` changed; if so the new index is loaded and
 swapped in, and requests already running finish on the old one. Whoosh
-searchers are not thread-safe: each thread gets its own.
+searchers are not thread-safe: a request borrows one from a pool, so there are
+never more than requests running at once.
+
+Cached responses expire at the next start or end of a notice: ranking uses
+the current time (an active incident ranks first, an ended one sinks).
+``warm_up`` runs a few searches, so what is built on first use (searchers,
+term dictionaries, lazily imported modules) is ready before the first shopper.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
 import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,6 +71,10 @@ class _Cache:
         self.items: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
 
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
     def get(self, key):
         with self.lock:
             value = self.items.get(key)
@@ -87,7 +100,7 @@ class _Loaded:
     vocab: planner.Vocabulary
     meta: dict
     signature: tuple
-    local: threading.local
+    pool: list  # idle Whoosh searchers
     cache: _Cache
     flags: dict  # docnum -> (promoted, notice window), read once so ranking loads no stored fields
     impacts: scored.Impacts
@@ -100,6 +113,9 @@ class _Loaded:
     # and stored fields (a decompression each) are kept per generation.
     corrections: _Cache = field(default_factory=lambda: _Cache(CORRECTIONS_CACHE))
     stored: _Cache = field(default_factory=lambda: _Cache(STORED_CACHE))
+    boundaries: list = field(default_factory=list)  # sorted notice starts and ends (epoch seconds)
+    cache_until: float = -1.0  # cached responses are valid until then
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def stored_fields(self, searcher, docnum: int) -> dict:
         fields = self.stored.get(docnum)
@@ -163,6 +179,7 @@ def _load(index_dir: Path, cache_size: int, semantic_on: bool = True) -> _Loaded
             for name in FILTER_FIELDS:
                 groups.setdefault((name, fields.get(name, "")), set()).add(docnum)
         doc_count = reader.doc_count()
+    boundaries = sorted({t for _, window in flags.values() if window for t in window[:2] if t})
     vectors = None
     if semantic_on:
         count = max(docnums.values(), default=-1) + 1
@@ -172,7 +189,7 @@ def _load(index_dir: Path, cache_size: int, semantic_on: bool = True) -> _Loaded
         vocab,
         meta,
         signature,
-        threading.local(),
+        [],
         _Cache(cache_size),
         flags,
         impacts,
@@ -181,6 +198,7 @@ def _load(index_dir: Path, cache_size: int, semantic_on: bool = True) -> _Loaded
         _definitions(meta),
         titles,
         vectors,
+        boundaries=boundaries,
     )
 
 
@@ -214,10 +232,17 @@ def _signature_fd(dir_fd: int) -> tuple:
 
 
 class SearchEngine:
-    def __init__(self, index_dir: str | os.PathLike, cache_size: int = CACHE_SIZE, semantic: bool = True):
+    def __init__(
+        self,
+        index_dir: str | os.PathLike,
+        cache_size: int = CACHE_SIZE,
+        clock: Callable[[], float] = time.time,
+        semantic: bool = True,
+    ):
         """``semantic=False`` ignores the page vectors: lexical search only."""
         self.index_dir = Path(index_dir)
         self.cache_size = cache_size
+        self.clock = clock  # epoch seconds: when notices are active
         self.semantic_on = semantic
         self._lock = threading.Lock()
         self._loaded = _load(self.index_dir, cache_size, semantic)
@@ -252,12 +277,31 @@ class SearchEngine:
     def meta(self) -> dict:
         return self._current().meta
 
-    def _searcher(self, loaded: _Loaded):
-        searcher = getattr(loaded.local, "searcher", None)
+    @staticmethod
+    @contextmanager
+    def _searcher(loaded: _Loaded):
+        """A searcher of ``loaded`` for this request alone (Whoosh searchers are not thread-safe)."""
+        with loaded.lock:
+            searcher = loaded.pool.pop() if loaded.pool else None
         if searcher is None:
             searcher = loaded.index.searcher(weighting=weighting())
-            loaded.local.searcher = searcher
-        return searcher
+        try:
+            yield searcher
+        finally:
+            with loaded.lock:
+                loaded.pool.append(searcher)
+
+    def warm_up(self, queries: int = 12) -> None:
+        """Search a few page titles (as typed, misspelt, half-typed) without caching the answers."""
+        loaded = self._current()
+        with self._searcher(loaded) as searcher:
+            titles = [searcher.stored_fields(d).get("title", "") for d in range(min(queries, loaded.doc_count))]
+        for title in filter(None, titles):
+            longest = max(words(title) or [title], key=len)
+            typo = title.replace(longest, longest[:-2] + longest[-1] + longest[-2], 1) if len(longest) > 3 else title
+            for q in (title, typo):
+                self._search(SearchRequest(q[:200]), loaded)
+            self._suggest(title[:4], 8, loaded)
 
     # -- queries ------------------------------------------------------------
     @property
@@ -266,7 +310,7 @@ class SearchEngine:
         return self._current().vectors is not None
 
     def search(self, q: str | SearchRequest, limit: int = 10, explain: bool = False, **filters) -> dict:
-        """Search; returns the object of Contract 3's ``/api/search``.
+        """Search; returns the ``/api/search`` object (Contract 3 in docs/architecture.md).
 
         ``explain``: each hit also carries ``lexical`` (the lexical ranking's score),
         ``similarity`` (cosine to the query, None without vectors) and ``fused``."""
@@ -276,14 +320,16 @@ class SearchEngine:
             return self._search(request, loaded, explain=True)
         return self._cached(loaded, ("search", request), lambda: self._search(request, loaded))
 
+    def _search(self, request: SearchRequest, loaded: _Loaded, explain: bool = False) -> dict:
+        with self._searcher(loaded) as searcher:
+            return self._search_with(request, loaded, searcher, explain)
+
     def candidates(
-        self, request: SearchRequest, loaded: _Loaded | None = None, fusion: ranking.Fusion = ranking.FUSION
-    ):
+        self, request: SearchRequest, loaded: _Loaded, searcher, fusion: ranking.Fusion = ranking.FUSION
+    ) -> tuple:
         """(plan, number of lexical matches, lexical ranking, lexical matches, similarity or None):
         what the fusion works from (also used to tune it)."""
-        loaded = loaded or self._current()
-        searcher = self._searcher(loaded)
-        plan = self._plan(request.q, loaded)
+        plan = self._plan(request.q, loaded, searcher)
         if plan.empty:
             return plan, 0, [], set(), None
         first = (request.page - 1) * request.limit
@@ -304,7 +350,7 @@ class SearchEngine:
             plan,
             planner.clauses(plan, rare, common),
             _positions(searcher.reader(), loaded.titles),
-            _weights(loaded.flags),
+            _weights(loaded.flags, self.clock()),
             allowed=_allowed(request, loaded.groups),
             depth=first + request.limit,
             matched=matched,
@@ -315,9 +361,8 @@ class SearchEngine:
             similarity = semantic.similarity(loaded.vectors, request.q, bonus)
         return plan, total, ranked, matched, similarity
 
-    def _search(self, request: SearchRequest, loaded: _Loaded, explain: bool = False) -> dict:
-        searcher = self._searcher(loaded)
-        plan, total, ranked, matched, similarity = self.candidates(request, loaded)
+    def _search_with(self, request: SearchRequest, loaded: _Loaded, searcher, explain: bool = False) -> dict:
+        plan, total, ranked, matched, similarity = self.candidates(request, loaded, searcher)
         result = {
             "query": request.q,
             "total": 0,
@@ -362,8 +407,14 @@ class SearchEngine:
         loaded = self._current()
         return self._cached(loaded, ("suggest", q, limit), lambda: self._suggest(q, limit, loaded))
 
-    @staticmethod
-    def _cached(loaded: _Loaded, key, compute) -> dict:
+    def _cached(self, loaded: _Loaded, key, compute) -> dict:
+        now = self.clock()
+        if now >= loaded.cache_until:  # a notice started or ended: rankings changed
+            with loaded.lock:
+                if now >= loaded.cache_until:
+                    loaded.cache.clear()
+                    i = bisect.bisect_right(loaded.boundaries, now)
+                    loaded.cache_until = loaded.boundaries[i] if i < len(loaded.boundaries) else float("inf")
         value = loaded.cache.get(key)
         if value is None:
             value = compute()
@@ -373,11 +424,14 @@ class SearchEngine:
         return _copy(value)  # callers may change what they get
 
     def _suggest(self, q: str, limit: int, loaded: _Loaded) -> dict:
-        searcher = self._searcher(loaded)
+        with self._searcher(loaded) as searcher:
+            return self._suggest_with(q, limit, loaded, searcher)
+
+    def _suggest_with(self, q: str, limit: int, loaded: _Loaded, searcher) -> dict:
         tokens = words(q)
         suggestions: list[dict] = []
         if tokens and len(tokens[-1]) >= 2:
-            plan = self._plan(" ".join(tokens[:-1]), loaded)
+            plan = self._plan(" ".join(tokens[:-1]), loaded, searcher)
             completions = _completions(searcher.reader(), tokens[-1])
             if completions:
                 plan.concepts.append([((stem(w),), 1.0) for w in completions])
@@ -387,7 +441,7 @@ class SearchEngine:
                     plan,
                     planner.clauses(plan),
                     _positions(searcher.reader(), loaded.titles),
-                    _weights(loaded.flags),
+                    _weights(loaded.flags, self.clock()),
                     depth=limit,
                 )
                 for _, docnum in ranked[:limit]:
@@ -402,8 +456,8 @@ class SearchEngine:
                     )
         return {"query": q, "suggestions": suggestions}
 
-    def _plan(self, text: str, loaded: _Loaded) -> planner.Plan:
-        reader = self._searcher(loaded).reader()
+    def _plan(self, text: str, loaded: _Loaded, searcher) -> planner.Plan:
+        reader = searcher.reader()
 
         def known(s: str) -> bool:
             return any(loaded.impacts.count(name, (s,)) for name in TEXT_FIELDS)
@@ -438,12 +492,12 @@ def _copy(value):
     return value
 
 
-def _weights(flags: dict):
+def _weights(flags: dict, now: float):
     """A page's own weight in the ranking: promoted articles, current notices."""
 
     def weight(docnum: int) -> float:
         promoted, window = flags.get(docnum, (False, None))
-        return (1.05 if promoted else 1.0) * _timeliness(window)
+        return (1.05 if promoted else 1.0) * _timeliness(window, now)
 
     return weight
 
@@ -476,12 +530,11 @@ def _positions(reader, titles: dict) -> ranking.Positions:
 NOTICE_WEIGHT = {"incident": 3.0, "warning": 2.0, "info": 1.2}
 
 
-def _timeliness(window) -> float:
+def _timeliness(window, now: float) -> float:
     """An active incident ranks first for its words; an ended notice sinks."""
     if not window:
         return 1.0
     starts, ends, severity = window
-    now = time.time()
     if severity == "resolved" or now < starts or (ends and now >= ends):
         return 0.3
     return NOTICE_WEIGHT.get(severity, 1.0)
@@ -550,6 +603,11 @@ def _closest_synonym(word: str, vocab: planner.Vocabulary) -> str | None:
     return close[0] if close else None
 
 
-def open_engine(site_dir: str | os.PathLike, cache_size: int = CACHE_SIZE, semantic: bool = True) -> SearchEngine:
+def open_engine(
+    site_dir: str | os.PathLike,
+    cache_size: int = CACHE_SIZE,
+    clock: Callable[[], float] = time.time,
+    semantic: bool = True,
+) -> SearchEngine:
     """The engine for a built site folder (hybrid when it has page vectors and ``semantic``)."""
-    return SearchEngine(Path(site_dir) / INDEX_DIR, cache_size, semantic)
+    return SearchEngine(Path(site_dir) / INDEX_DIR, cache_size, clock, semantic)

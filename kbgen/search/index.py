@@ -40,19 +40,21 @@ def weighting() -> scoring.WeightingModel:
 
 
 class _RamStorage(RamStorage):
-    """In-memory storage whose merge files go to a private temporary folder.
+    """In-memory storage whose merge files go to a private folder inside the new site.
 
     Whoosh's default is ``$TMPDIR/<random name>.tmp``, and with segment names
     seeded for reproducible output, two builds at once would share (and
-    delete) each other's files.
+    delete) each other's files. Inside the build's own folder they also go
+    away with it when a build is killed (the next build removes its folder).
     """
 
-    def __init__(self):
+    def __init__(self, temp_root: Path):
         super().__init__()
+        self._temp_root = temp_root
         self._temp_dirs: list[str] = []
 
     def temp_storage(self, name=None):
-        path = tempfile.mkdtemp(prefix="kbgen-index-")
+        path = tempfile.mkdtemp(prefix="tmp-", dir=self._temp_root)
         self._temp_dirs.append(path)
         return FileStorage(path).create()
 
@@ -109,7 +111,7 @@ def write(
         else:
             # In memory: faster, and the files carry no timestamps, so the same
             # content gives the same index bytes.
-            storage = _RamStorage()
+            storage = _RamStorage(target)
         ix = storage.create_index(schema())
         # 64 MB pools: as fast as 256 and less than half the peak memory at 10,000 pages
         writer = ix.writer(procs=procs, limitmb=64) if procs > 1 else ix.writer(limitmb=64)

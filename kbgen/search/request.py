@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..constants import AUDIENCES
+from ..constants import DOCUMENT_TYPES as TYPES
+
 MAX_QUERY_CHARS = 200
 MAX_LIMIT = 50
 MAX_PAGE = 100
 MAX_SUGGESTIONS = 10
-TYPES = ("article", "faq", "notice")
-AUDIENCES = ("buyers", "sellers", "everyone")
 
 
 class RequestError(ValueError):

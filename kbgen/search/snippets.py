@@ -19,16 +19,41 @@ MAX_SCAN = 20_000  # characters of a document looked at
 
 
 def snippet(text: str, stems: set[str], words_around: int = 30) -> str:
-    # One space between words, so counting spaces counts words (the index
-    # stores bodies that way already).
-    text = text[:MAX_SCAN]
-    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
-        text = " ".join(text.split())  # (any whitespace but a space is unprintable)
+    text = _single_spaced(text[:MAX_SCAN])
     if not text:
         return ""
+    folded = _folded(text)
+    hits, found = _matches(folded, stems)
+    places = _word_numbers(folded, hits)
+    begin_char = 0
+    if hits:
+        first = _best_window(places, found, words_around)
+        begin_char = _start_of_word(text, hits[first][0], places[first] - max(0, places[first] - 3))
+    end_char = _end_of_words(text, begin_char, words_around)
+    out = ["… " if begin_char else "", _marked(text, hits, begin_char, end_char)]
+    if end_char < len(text):
+        out.append(" …")
+    return "".join(out).strip()
+
+
+def _single_spaced(text: str) -> str:
+    """One space between words, so counting spaces counts words (the index
+    stores bodies that way already)."""
+    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
+        text = " ".join(text.split())  # (any whitespace but a space is unprintable)
+    return text
+
+
+def _folded(text: str) -> str:
+    """Lowercase, accents folded, every character where it was in ``text``."""
     folded = text.lower() if text.isascii() else fold(text)
     if len(folded) != len(text):  # a ligature or the like: positions would not line up
         folded = "".join(c if len(fold(c)) == 1 else "_" for c in text)
+    return folded
+
+
+def _matches(folded: str, stems: set[str]) -> tuple[list[tuple[int, int]], list[str]]:
+    """Spans of the words that stem to one of ``stems``, and those words."""
     hits: list[tuple[int, int]] = []
     found: list[str] = []
     if stems:
@@ -36,31 +61,41 @@ def snippet(text: str, stems: set[str], words_around: int = 30) -> str:
             if stem(match.group(0)) in stems:
                 hits.append(match.span())
                 found.append(match.group(0))
-    places = []  # word number of each hit
+    return hits, found
+
+
+def _word_numbers(folded: str, hits: list[tuple[int, int]]) -> list[int]:
+    """The word number of each hit."""
+    places = []
     word, last = 0, 0
     for begin, _ in hits:
         word += folded.count(" ", last, begin)
         last = begin
         places.append(word)
-    first = _best_window(places, found, words_around) if hits else 0
-    begin_char = _start_of_word(text, hits[first][0], places[first] - max(0, places[first] - 3)) if hits else 0
-    end_char = begin_char
-    for _ in range(words_around):
-        end_char = text.find(" ", end_char + 1)
-        if end_char < 0:
-            end_char = len(text)
-            break
-    out = ["… " if begin_char else ""]
-    pos = begin_char
-    for begin, end in hits:
-        if begin_char <= begin and end <= end_char:
-            out.append(escape(text[pos:begin]))
-            out.append(f"<mark>{escape(text[begin:end])}</mark>")
-            pos = end
-    out.append(escape(text[pos:end_char]))
-    if end_char < len(text):
-        out.append(" …")
-    return "".join(out).strip()
+    return places
+
+
+def _end_of_words(text: str, start: int, count: int) -> int:
+    """Where ``count`` words from ``start`` end (the end of the text at most)."""
+    end = start
+    for _ in range(count):
+        end = text.find(" ", end + 1)
+        if end < 0:
+            return len(text)
+    return end
+
+
+def _marked(text: str, hits: list[tuple[int, int]], begin: int, end: int) -> str:
+    """``text[begin:end]`` escaped, with the hits inside it marked."""
+    out = []
+    pos = begin
+    for hit_begin, hit_end in hits:
+        if begin <= hit_begin and hit_end <= end:
+            out.append(escape(text[pos:hit_begin]))
+            out.append(f"<mark>{escape(text[hit_begin:hit_end])}</mark>")
+            pos = hit_end
+    out.append(escape(text[pos:end]))
+    return "".join(out)
 
 
 def _best_window(places: list[int], found: list[str], size: int) -> int:

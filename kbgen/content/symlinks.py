@@ -1,0 +1,88 @@
+"""Symlinks in the content folder: followed only while they stay inside it.
+
+Many writers commit to one repository and CI publishes every commit, so a link
+such as ``returns/passwd.txt -> /etc/passwd`` (or a folder linked to a CI
+runner's secrets) must never be read, copied or indexed. Every symlink under the
+content folder is resolved here; one that leaves the folder, is broken, or leads
+back into a folder that contains it (MkDocs follows links and would walk it
+forever) is reported, and nothing reads or publishes through it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .diagnostics import Report
+
+
+def leaves(path: Path | str, root: Path | str) -> bool:
+    """True when ``path`` (following every link) is not inside ``root`` or does not exist."""
+    real = os.path.realpath(path)
+    base = os.path.realpath(root)
+    return not os.path.exists(real) or not (real == base or real.startswith(base.rstrip(os.sep) + os.sep))
+
+
+def scan(docs_dir: Path, report: Report) -> frozenset[Path]:
+    """Report every refused symlink under ``docs_dir``; returns their paths.
+
+    The tree is walked without following links: links that stay inside lead to
+    files and folders this walk visits anyway.
+    """
+    root = os.path.realpath(docs_dir)
+    refused: set[Path] = set()
+    folder_links: dict[str, str] = {}  # real location of a link to a folder inside -> its target
+    found: dict[str, Path] = {}
+    for folder, dirs, files in os.walk(docs_dir):
+        dirs.sort()
+        for name in sorted(dirs + files):
+            path = Path(folder) / name
+            if not path.is_symlink():
+                continue
+            target = os.readlink(path)
+            if leaves(path, root):
+                refused.add(path)
+                if not os.path.exists(path):
+                    report.error(path, 1, f"broken symlink: it points to '{target}', which does not exist")
+                else:
+                    report.error(
+                        path,
+                        1,
+                        f"symlink points outside the content folder (to '{os.path.realpath(path)}'): "
+                        "only files inside the content folder are published; copy the file in instead",
+                    )
+            elif os.path.isdir(path):
+                location = os.path.join(os.path.realpath(folder), name)
+                folder_links[location] = os.path.realpath(path)
+                found[location] = path
+    for location in _loops(folder_links):
+        path = found[location]
+        refused.add(path)
+        report.error(
+            path,
+            1,
+            f"symlink loop: it points to '{os.readlink(path)}', a folder that leads back to the link itself",
+        )
+    return frozenset(refused)
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _loops(links: dict[str, str]) -> list[str]:
+    """Links to folders from which following links comes back to the same link."""
+    # following link a reaches link b when b lies inside a's target
+    reaches = {a: [b for b in links if _inside(b, target)] for a, target in links.items()}
+    looping = []
+    for start in sorted(links):
+        seen, stack = set(), list(reaches[start])
+        while stack:
+            link = stack.pop()
+            if link == start:
+                looping.append(start)
+                break
+            if link not in seen:
+                seen.add(link)
+                stack.extend(reaches[link])
+    return looping

@@ -1,0 +1,106 @@
+"""Symlinks in content/: a writer's commit must not publish files from outside the content folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import CATEGORY_FILES
+
+from kbgen.build import BuildFailed, build
+
+SECRET = "root:x:0:0:SECRET-TOKEN-4711"
+
+
+@pytest.fixture
+def outside(tmp_path_factory) -> Path:
+    """A folder outside the project, like /etc on a CI runner."""
+    folder = tmp_path_factory.mktemp("outside")
+    (folder / "passwd").write_text(SECRET + "\n")
+    (folder / "notes.md").write_text(f"---\ntitle: Leaked\n---\n{SECRET}\n")
+    (folder / "_category.yml").write_text(f"title: {SECRET}\n")
+    return folder
+
+
+def _site_text(site: Path) -> str:
+    return "\n".join(p.read_text(errors="replace") for p in site.rglob("*") if p.is_file())
+
+
+def test_a_link_to_a_file_outside_is_refused_and_never_published(make_site, invoke, outside):
+    project = make_site(CATEGORY_FILES)
+    site = build(project / "mkdocs.yml")
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    os.symlink(outside / "passwd", project / "content/returns/passwd.txt")
+
+    result = invoke("check", cwd=project)
+    assert result.exit_code == 1
+    assert (
+        f"content/returns/passwd.txt:1: symlink points outside the content folder (to '{outside / 'passwd'}')"
+        in result.output
+    )
+    assert SECRET not in result.output
+
+    built = invoke("build", cwd=project)
+    assert built.exit_code == 1
+    assert "content/returns/passwd.txt:1: symlink points outside" in built.output
+    assert "previous site was left as it was" in built.output and "Traceback" not in built.output
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    assert SECRET not in _site_text(site)
+
+
+def test_linked_folders_outside_are_neither_read_nor_indexed(make_site, invoke, outside):
+    project = make_site(CATEGORY_FILES)
+    os.symlink(outside, project / "content/leak")  # would be a category
+    os.symlink(outside, project / "content/returns/faq-more")  # would be a section
+    os.symlink(outside / "notes.md", project / "content/returns/notes.md")  # an article
+    os.symlink(outside / "passwd", project / "content/contact.yml")  # a data file
+
+    result = invoke("check", cwd=project)
+    assert result.exit_code == 1
+    refused = [line for line in result.output.splitlines() if "symlink points outside" in line]
+    assert sorted(line.split(":")[0] for line in refused) == [
+        "content/contact.yml",
+        "content/leak",
+        "content/returns/faq-more",
+        "content/returns/notes.md",
+    ]
+    assert SECRET not in result.output  # nothing was read through the links
+    with pytest.raises(BuildFailed):
+        build(project / "mkdocs.yml")
+    assert not (project / "site").exists()
+
+
+def test_broken_links_and_loops_are_reported_without_a_traceback(make_site, invoke):
+    project = make_site(CATEGORY_FILES)
+    shared = project / "content/returns/shared"
+    shared.mkdir()
+    (shared / "_category.yml").write_text("title: Shared\n")
+    (shared / "label.md").write_text("---\ntitle: Label\n---\nPrint it.\n")
+    os.symlink("missing.png", shared / "photo.png")  # broken, inside a folder that is linked
+    os.symlink("../returns/shared", project / "content/returns/also-shared")
+    os.symlink("..", project / "content/returns/loop")
+
+    result = invoke("check", cwd=project)
+    assert result.exit_code == 1, result.output
+    assert (
+        "content/returns/shared/photo.png:1: broken symlink: it points to 'missing.png', which does not exist"
+        in result.output
+    )
+    assert "content/returns/loop:1: symlink loop: it points to '..'" in result.output
+    assert "also-shared" not in result.output  # a link that stays inside is fine
+    built = invoke("build", cwd=project)
+    assert built.exit_code == 1 and "Traceback" not in built.output
+    assert "previous site was left as it was" in built.output
+
+
+def test_links_that_stay_inside_the_content_folder_are_published(make_site, invoke):
+    project = make_site(CATEGORY_FILES)
+    (project / "content/images").mkdir()
+    (project / "content/images/label.png").write_bytes(b"\x89PNG\r\n\x1a\nfake")
+    os.symlink("../images/label.png", project / "content/returns/label.png")
+    page = project / "content/returns/return-policy.md"
+    page.write_text(page.read_text() + "\n![A return label](label.png)\n")
+    assert invoke("check", "--strict", cwd=project).exit_code == 0
+    site = build(project / "mkdocs.yml")
+    assert (site / "returns/label.png").read_bytes().endswith(b"fake")
