@@ -556,6 +556,9 @@ def serve(app, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> N
         reserved.bind(address)
     else:
         shared = socket.create_server((host, port), backlog=1024)
+    from .search import semantic_available
+
+    semantic_available()  # the embedding model, loaded once here and shared with the workers
     children = []
     for _ in range(workers):
         pid = os.fork()
