@@ -102,6 +102,12 @@ def test_pages_found_by_meaning_respect_the_filters(meaning_site):
 
 
 @needs_model
+@pytest.mark.parametrize("query", ["zanzibar", "asdf qwerty", "xyzzy plugh"])
+def test_words_that_mean_nothing_here_find_nothing(meaning_site, query):
+    assert open_engine(meaning_site, cache_size=0).search(query)["total"] == 0
+
+
+@needs_model
 def test_lexical_matches_still_lead_when_the_words_are_there(meaning_site):
     engine = open_engine(meaning_site, cache_size=0)
     assert urls(engine.search("gift wrapping"))[0] == "/orders/gift-wrapping/"

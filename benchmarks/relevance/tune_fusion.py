@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,7 @@ SEMANTIC = (0.0, 0.02, 0.05, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3, 0.4, 0.6, 1.
 FLOOR = (1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 99.0)
 CANDIDATES = (10, 20, 40)
 QUESTION = (0.0, 0.03, 0.06, 0.1)
+MINIMUM = (0.0, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
 
 
 def mrr(ranked_paths: list[list[str]], relevant: list[list[str]]) -> tuple[float, float]:
@@ -100,6 +102,17 @@ def tune(engine, loaded, searcher, entries, mapper) -> None:
         f = Fusion(lexical=1.0, semantic=w, candidates=k, floor=floor, question=bonus)
         ranked = [paths([h.doc for h in fuse(lex, s, f)[:20]]) for lex, s in zip(lexical, sims[bonus], strict=True)]
         results.append((mrr(ranked, relevant), f))
+    # An absolute floor for pages found by meaning only, so gibberish finds nothing:
+    # the highest that costs nothing on the tune half, at the best setting above.
+    best_f = max(results, key=lambda r: r[0])[1]
+    print("\nminimum cosine for pages found by meaning only (at the best setting):")
+    for minimum in MINIMUM:
+        f = replace(best_f, minimum=minimum)
+        ranked = [
+            paths([h.doc for h in fuse(lex, s, f)[:20]]) for lex, s in zip(lexical, sims[f.question], strict=True)
+        ]
+        results.append((mrr(ranked, relevant), f))
+        print(f"  {minimum:.2f}: MRR@10 {results[-1][0][0]:.3f} R@1 {results[-1][0][1]:.3f}")
     results.sort(key=lambda r: (-r[0][0], -r[0][1]))
     print("\nz-score fusion (kbgen.search.ranking.fuse), best 15 of", len(results))
     for (m, r1), f in results[:15]:
