@@ -9,7 +9,7 @@ facts:
     keywords: [return]        # kbgen check warns where "14 days" is written near them
     changes:                  # a scheduled change: the value from that date on
       - {from: 2027-03-01, value: 60}
-structured_data:              # schema.org for search engines, built from the facts
+structured_data:              # optional: schema.org for search engines, built from the facts
   organization: Larkspur Market Ltd
   url: https://www.larkspur.example/
   country: IE
@@ -108,8 +108,10 @@ def load_facts(docs_dir: Path, report: Report) -> Facts:
         fact = _fact(str(name), raw_fact, path, line, report)
         if fact is not None:
             facts.facts[fact.name] = fact
-    structured = data.get("structured_data") or {}
-    if isinstance(structured, dict):
+    structured = data.get("structured_data") or {}  # optional: without it, no merchant JSON-LD
+    if structured and not isinstance(structured, dict):
+        report.error(path, line("structured_data"), "structured_data must be a mapping (organization: ..., url: ...)")
+    elif structured:
         facts.structured = structured
         _check_structured(facts, path, line, report)
     return facts
