@@ -22,9 +22,9 @@ from mkdocs.utils import get_relative_url
 
 from . import bundle, content, headers, pages, search
 from .config import KbgenConfig
-from .content import symlinks
+from .content import schedule, symlinks
 from .content.contactfile import CONTACT_FILE
-from .content.diagnostics import format_text
+from .content.diagnostics import format_text, is_overdue, promote
 from .content.facts import FACTS_FILE, render_placeholders
 from .content.flowfile import FLOWS_DIR
 from .content.glossary import GLOSSARY_FILE
@@ -59,13 +59,13 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.now = dt.datetime.combine(self.today, dt.time(), tzinfo=dt.timezone.utc)
         center, report = content.load(config.docs_dir, today=self.today, embed_hosts=self.config.embed_hosts)
         content.check_icons(center, [*config.theme.dirs, str(theme_dir())], report)
-        for warning in report.sorted():
-            if warning.severity != "error":
-                log.warning(warning.format())
-        if report.errors:
-            raise PluginError(
-                f"{len(report.errors)} problem(s) in the content:\n" + format_text(sorted(set(report.errors)))
-            )
+        found = promote(report.sorted(), fail_on_overdue=self.config.fail_on_overdue)
+        for warning in found:
+            if warning.severity != "error":  # an overdue review is logged, never counted by --strict
+                (log.info if is_overdue(warning) else log.warning)(warning.format())
+        errors = [d for d in found if d.severity == "error"]
+        if errors:
+            raise PluginError(f"{len(errors)} problem(s) in the content:\n" + format_text(errors))
         self.center = center
         self.layout = pages.Layout(center)
         self.resolver = Resolver(center)
@@ -290,6 +290,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         pages.feeds.write(
             self.layout, self.center, self._url_for, config.site_url or "/", config.site_name, config.site_dir
         )
+        upcoming = schedule.next_change_message(self.center, self.today)
+        if upcoming:  # a scheduled fact change or notice needs a build on its day
+            log.info(upcoming)
 
     def _render_embed(self, kind: str, id_: str, page) -> str | None:
         """The theme's own partial for a ``{{ contact:id }}`` or ``{{ flow:id }}``."""

@@ -203,13 +203,13 @@ def test_build_cli_reports_content_errors_and_exits_1(make_site, invoke):
     assert not (project / "site").exists()
 
 
-def test_build_strict_fails_on_overdue_review(make_site, invoke):
+def test_build_fail_on_overdue_fails_on_an_overdue_review(make_site, invoke):
     files = {**CATEGORY_FILES, "content/returns/old.md": "---\ntitle: Old\nreview_by: 2025-01-01\n---\nText.\n"}
     project = make_site(files)
-    assert invoke("build", cwd=project).exit_code == 0
-    strict = invoke("build", "--strict", "-d", project / "strict-site", cwd=project)
+    assert invoke("build", "--strict", cwd=project).exit_code == 0  # time never blocks publishing by default
+    strict = invoke("build", "--strict", "--fail-on-overdue", "-d", project / "strict-site", cwd=project)
     assert strict.exit_code == 1
-    assert "content/returns/old.md:3: warning: review_by 2025-01-01 has passed" in strict.output
+    assert "content/returns/old.md:3: review_by 2025-01-01 has passed" in strict.output
     assert not (project / "strict-site").exists()
 
 

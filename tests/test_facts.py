@@ -235,7 +235,10 @@ def test_structured_data_is_optional(tmp_path):
 @pytest.mark.parametrize(
     "block, expected",
     [
-        ("structured_data:\n  url: https://shop.example/\n", "content/facts.yml:14: structured_data needs 'organization'"),
+        (
+            "structured_data:\n  url: https://shop.example/\n",
+            "content/facts.yml:14: structured_data needs 'organization'",
+        ),
         ("structured_data: yes please\n", "content/facts.yml:14: structured_data must be a mapping"),
     ],
 )

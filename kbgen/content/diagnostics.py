@@ -13,6 +13,7 @@ from pathlib import Path
 
 ERROR = "error"
 WARNING = "warning"
+OVERDUE = "review_by"  # the field of the overdue-review warning (see is_overdue)
 
 
 @dataclass(frozen=True, order=True)
@@ -34,6 +35,7 @@ class Report:
 
     base: Path | None = None
     items: list[Diagnostic] = field(default_factory=list)
+    unloaded: set[str] = field(default_factory=set)  # files that failed to load (as shown)
 
     def _rel(self, path: Path | str) -> str:
         path = Path(path)
@@ -66,11 +68,32 @@ class Report:
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == WARNING]
 
-    def failed(self, strict: bool = False) -> bool:
-        return bool(self.errors or (strict and self.warnings))
+    def failed(self, strict: bool = False, fail_on_overdue: bool = False) -> bool:
+        return any(d.severity == ERROR for d in promote(self.items, strict, fail_on_overdue))
+
+    def load_failed(self, path, line: int, message: str) -> None:
+        """A file that could not be loaded at all: shown first, its consequences not at all."""
+        self.error(path, line, message)
+        self.unloaded.add(self._rel(path))
 
     def sorted(self) -> list[Diagnostic]:
-        return sorted(set(self.items))
+        """Files that failed to load first (the cause of what follows), then by path and line."""
+        return sorted(set(self.items), key=lambda d: (d.path not in self.unloaded, d))
+
+
+def is_overdue(diagnostic: Diagnostic) -> bool:
+    """A review date that has passed: the calendar, not the content, so it never blocks publishing."""
+    return diagnostic.severity == WARNING and diagnostic.field == OVERDUE
+
+
+def promote(diagnostics, strict: bool = False, fail_on_overdue: bool = False) -> list[Diagnostic]:
+    """Warnings as errors under ``strict`` (overdue reviews stay warnings unless ``fail_on_overdue``)."""
+    out = []
+    for d in diagnostics:
+        if d.severity == WARNING and (fail_on_overdue if is_overdue(d) else strict):
+            d = Diagnostic(d.path, d.line, d.message, ERROR, d.field)
+        out.append(d)
+    return out
 
 
 def did_you_mean(word: str, choices) -> str:
