@@ -8,7 +8,7 @@ import re
 
 from .diagnostics import Report, did_you_mean
 from .facts import hard_coded_values
-from .mdscan import shortcodes
+from .mdscan import malformed_placeholders, shortcodes
 from .model import HelpCenter
 
 
@@ -96,7 +96,11 @@ def unknown_shortcodes(center: HelpCenter, report: Report) -> None:
     if center.home is not None:
         documents.append(center.home)
     for doc in documents:
+        for line, message in malformed_placeholders(doc.body, doc.body_line):
+            report.error(doc.path, line, message)
         for code in shortcodes(doc.body, doc.body_line):
+            if not code.id:
+                continue  # a malformed placeholder, reported above
             if code.kind == "contact":
                 known, what = channels, "contact channel (see contact.yml)"
             elif code.kind == "flow":
@@ -143,6 +147,8 @@ def unknown_facts_in_data(center: HelpCenter, report: Report) -> None:
     if center.contact is not None:
         texts += [(center.contact.path, c.line, f"{c.response} {c.note}") for c in center.contact.channels]
     for path, line, text in texts:
+        for _, message in malformed_placeholders(text):
+            report.error(path, line, message)
         for code in shortcodes(text):
             if code.kind == "fact" and code.id not in known:
                 report.error(path, line, f"unknown fact (see facts.yml) '{code.id}'{did_you_mean(code.id, known)}")
