@@ -57,6 +57,7 @@ def load(
     glossary.check_links(center, report)
     facts.check_channel_facts(center, report)
     facts.apply(center, today)
+    report.drop_follow_ons()
     return center, report
 
 

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import difflib
 import json
+import posixpath
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 ERROR = "error"
 WARNING = "warning"
-OVERDUE = "review_by"  # the field of the overdue-review warning (see is_overdue)
+OVERDUE = "review_by"
+_BROKEN_LINK = re.compile(r"broken link: '([^']+)'")  # the field of the overdue-review warning (see is_overdue)
 
 
 @dataclass(frozen=True, order=True)
@@ -75,6 +79,25 @@ class Report:
         """A file that could not be loaded at all: shown first, its consequences not at all."""
         self.error(path, line, message)
         self.unloaded.add(self._rel(path))
+
+    def drop_follow_ons(self) -> None:
+        """Drop broken links to a file that exists but failed to load: its own error says why.
+
+        One YAML mistake in a much-linked page otherwise buries its cause under "broken
+        link" errors in other writers' files. A failed ``_category.yml`` covers its folder.
+        """
+        if self.unloaded:
+            self.items = [d for d in self.items if not self._follows_failed_load(d)]
+
+    def _follows_failed_load(self, d: Diagnostic) -> bool:
+        match = _BROKEN_LINK.match(d.message)
+        if match is None or d.severity != ERROR:
+            return False
+        target = unquote(match.group(1).partition("#")[0].partition("?")[0])
+        dest = posixpath.normpath(posixpath.join(posixpath.dirname(d.path), target))
+        parts = dest.split("/")
+        candidates = {dest, *("/".join([*parts[:i], "_category.yml"]) for i in range(1, len(parts) + 1))}
+        return not candidates.isdisjoint(self.unloaded)
 
     def sorted(self) -> list[Diagnostic]:
         """Files that failed to load first (the cause of what follows), then by path and line."""

@@ -153,7 +153,7 @@ def _load_faqs(folder: Path, docs_dir: Path, category: str, report: Report) -> l
         try:
             parsed = split_front_matter(text)
         except YamlError as exc:
-            report.error(md, exc.line, exc.message)
+            report.load_failed(md, exc.line, exc.message)
             continue
         if parsed.meta is None:
             report.error(md, 1, "missing front matter: a FAQ entry starts with '---', a 'question:' line and '---'")
@@ -198,7 +198,7 @@ def _load_article(
     try:
         parsed = split_front_matter(text)
     except YamlError as exc:
-        report.error(md, exc.line, exc.message)
+        report.load_failed(md, exc.line, exc.message)
         return None
     if parsed.meta is None:
         if fields is schema.INDEX:
@@ -245,7 +245,7 @@ def _load_yaml_mapping(path: Path, docs_dir: Path, report: Report, fields, what:
     try:
         doc = parse(text)
     except YamlError as exc:
-        report.error(path, exc.line, exc.message)
+        report.load_failed(path, exc.line, exc.message)
         return None, {}
     return schema.validate(doc, fields, path, report, what), doc.lines
 
@@ -261,7 +261,7 @@ def _load_synonyms(path: Path, docs_dir: Path, report: Report) -> list[tuple[str
         doc = parse(text)
         lines = item_lines(text)
     except YamlError as exc:
-        report.error(path, exc.line, exc.message)
+        report.load_failed(path, exc.line, exc.message)
         return []
     if doc.data is None:
         return []

@@ -131,7 +131,7 @@ def _load(md: Path, docs_dir: Path, report: Report, zone: ZoneInfo, categories: 
     try:
         parsed = split_front_matter(text)
     except YamlError as exc:
-        report.error(md, exc.line, exc.message)
+        report.load_failed(md, exc.line, exc.message)
         return None
     if parsed.meta is None or not isinstance(parsed.meta.data, dict):
         report.error(md, 1, "a notice starts with front matter: title, severity, start")
