@@ -236,6 +236,7 @@ def test_scaffold_builds_strict_and_checks_clean(tmp_path, invoke):
     assert [a["id"] for a, _ in orders.find("details", class_="kb-faq__item")] == [
         "where-is-my-order",
         "can-i-cancel-my-order",
+        "is-delivery-free",
     ]  # promoted first
 
 
