@@ -32,6 +32,7 @@ from .content.links import Resolver
 from .content.loader import CATEGORY_FILE, FAQ_DIR, SYNONYMS_FILE
 from .pages import embeds
 from .resources import theme_dir
+from .themes import material as theme
 
 # A plain logger under "mkdocs." (so --strict counts its warnings) without a
 # prefix, so diagnostics keep their "path:line: message" shape.
@@ -98,20 +99,20 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             from_docs = file.src_dir == config.docs_dir  # not a theme file
             if _is_data_file(file.src_uri) or (from_docs and symlinks.leaves(file.abs_src_path, config.docs_dir)):
                 files.remove(file)
-            elif file.src_uri in self.layout.notices:
+            elif not self.layout.classify(file.src_uri)[0].in_nav:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
             elif file.src_uri.startswith(bundle.SOURCE_DIR + "/") and not from_docs:
                 files.remove(file)  # the modules ship in the bundle only
         files.append(File.generated(config, self._script.uri, content=self._script.text.encode("utf-8")))
         for src in self.layout.generated_sources():
-            hidden = (pages.SEARCH_SRC, pages.UPDATES_SRC, pages.NOTICES_SRC)
-            inclusion = InclusionLevel.NOT_IN_NAV if src in hidden else InclusionLevel.UNDEFINED
+            in_nav = self.layout.classify(src)[0].in_nav
+            inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, src, content="", inclusion=inclusion))
         self._page_total = len(files.documentation_pages())
         self._files = files
         return files
 
-    def on_page_markdown(self, markdown, page, config, files):  # noqa: C901 reshaped in the page-kind/validation work (one declaration per page kind)
+    def on_page_markdown(self, markdown, page, config, files):
         if not self.config.enabled:
             return
         src = page.file.src_uri
@@ -120,54 +121,17 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         updated = self.layout.last_updated(src)
         if updated is not None:
             page.update_date = updated.isoformat()
-        if kind.template:
-            page.meta.setdefault("template", kind.template)
-        if model is not None and kind is not pages.PageKind.HOME:
-            page.meta["title"] = model.title
-        if kind is pages.PageKind.HOME:
-            page.meta.setdefault("title", config.site_name)
-            page.meta.setdefault("hide", ["navigation", "toc"])
-        elif kind is pages.PageKind.FLOW:
-            page.meta.setdefault("hide", ["toc"])
-            if model.summary:
-                page.meta.setdefault("description", model.summary)
-        elif kind is pages.PageKind.NOTICE:
-            page.meta.setdefault("hide", ["navigation"])
-            if model.summary:
-                page.meta.setdefault("description", model.summary)
-        elif kind is pages.PageKind.NOTICES:
-            page.meta.setdefault("title", "Service notices")
-            page.meta.setdefault("description", "What is going on right now, and what happened before.")
-            page.meta.setdefault("hide", ["navigation", "toc"])
-        elif kind is pages.PageKind.GLOSSARY:
-            page.meta.setdefault("title", "Glossary")
-            page.meta.setdefault("description", "The words of our marketplace, explained.")
-        elif kind is pages.PageKind.UPDATES:
-            page.meta.setdefault("title", "Policy updates")
-            page.meta.setdefault("description", "Changes to our policies, newest first.")
-        elif kind is pages.PageKind.SEARCH:
-            page.meta.setdefault("title", "Search")
-            page.meta.setdefault("hide", ["navigation", "toc"])
-            page.meta.setdefault("search", {"exclude": True})
-        elif kind is pages.PageKind.CATEGORY:
-            if model.description:
-                page.meta.setdefault("description", model.description)
-            contact_src = self._contact_src()
-            contact_link = (
-                posixpath.relpath(contact_src, posixpath.dirname(src)) if contact_src and contact_src != src else None
-            )
-            markdown = embeds.to_markers(self.resolver.rebase(markdown, src, src)) + pages.faq_accordion(
-                model,
-                lambda entry: self.resolver.rebase(entry.body, entry.src, src),
-                heading=self.config.faq_heading,
-                contact_link=contact_link,
-            )
-            self._escape_meta(page)
-            return markdown
-        elif kind is pages.PageKind.ARTICLE and model.summary:
-            page.meta.setdefault("description", model.summary)
+        fixed, defaults = kind.meta(model, config.site_name)
+        page.meta.update(fixed)
+        for key, value in defaults.items():
+            page.meta.setdefault(key, value)
+        theme.page_meta(page.meta, hide=kind.hide, searchable=kind.searchable)
         self._escape_meta(page)
-        return embeds.to_markers(self.resolver.rebase(markdown, src, src))
+        markdown = embeds.to_markers(self.resolver.rebase(markdown, src, src))
+        if kind.appendix is not None:
+            source = pages.kinds.MarkdownPage(src, model, self.resolver, self._contact_src(), self.config.faq_heading)
+            markdown += kind.appendix(source)
+        return markdown
 
     def _escape_meta(self, page) -> None:
         """MkDocs and Material put these into HTML unescaped (<title>, navigation,
@@ -183,10 +147,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             return
         src = page.file.src_uri
         kind, model = self.layout.classify(src)
-        if kind is pages.PageKind.ARTICLE:
+        if kind.own_image:
             self._images[src] = pages.images.first_image(html, page.canonical_url or "/" + page.url)
-        explains = (kind is pages.PageKind.ARTICLE and model.glossary) or kind is pages.PageKind.CATEGORY
-        if explains and self.layout.has_glossary:
+        if kind.explains is not None and kind.explains(model) and self.layout.has_glossary:
             glossary_url = self._url_for(pages.GLOSSARY_SRC)
             html = pages.mark_terms(
                 html, self.center.glossary, lambda term: get_relative_url(glossary_url, page.url) + f"#{term.anchor}"
@@ -220,7 +183,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             page_url=page.canonical_url or ("/" + page.url),
             base=config.site_url or "/",
             site_name=config.site_name,
-            title=self._plain_title(page) if kind is not pages.PageKind.HOME else config.site_name,
+            title=self._plain_title(page),
             description=plain.get("description") or config.site_description or "",
             faq_answers=self._texts.get(page.file.src_uri, search.PageText()).faq_answers,
             brand=self.brand,
