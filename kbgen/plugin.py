@@ -59,7 +59,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # the browser hides what has ended since
         self.now = dt.datetime.combine(self.today, dt.time(), tzinfo=dt.timezone.utc)
         center, report = content.load(config.docs_dir, today=self.today, embed_hosts=self.config.embed_hosts)
-        content.check_icons(center, [*config.theme.dirs, str(theme_dir())], report)
+        content.check_icons(center, theme.known_icon([*config.theme.dirs, str(theme_dir())]), report, theme.ICON_HINT)
         found = promote(report.sorted(), fail_on_overdue=self.config.fail_on_overdue)
         for warning in found:
             if warning.severity != "error":  # an overdue review is logged, never counted by --strict
@@ -71,10 +71,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.layout = pages.Layout(center)
         self.resolver = Resolver(center)
 
-        # Before Material's own folder (our partials/search.html is the header search
-        # widget) but after the user's custom_dir, which always wins.
-        position = 1 if config.theme.custom_dir else 0
-        config.theme.dirs.insert(position, str(theme_dir()))
+        theme.add_templates(config.theme, str(theme_dir()))
         self.brand = self._brand(config)
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:

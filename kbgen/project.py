@@ -10,6 +10,7 @@ from mkdocs.exceptions import MkDocsException
 
 from . import content
 from .resources import theme_dir
+from .themes import material as theme
 
 
 class ProjectError(MkDocsException):
@@ -61,5 +62,6 @@ def load_project(config_file: Path) -> Project:
     plugin = config.plugins.get("kbgen")
     embed_hosts = plugin.config.embed_hosts if plugin is not None else ()
     center, report = content.load(config.docs_dir, today=content.current_date(), embed_hosts=embed_hosts)
-    content.check_icons(center, [*config.theme.dirs, str(theme_dir())], report)
+    known = theme.known_icon([*config.theme.dirs, str(theme_dir())])
+    content.check_icons(center, known, report, theme.ICON_HINT)
     return Project(Path(config_file), Path(config.docs_dir), Path(config.site_dir), center, report, config.site_name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from . import checks, facts, flowfile, glossary, htmlpolicy, links, symlinks, textfile
@@ -80,9 +81,9 @@ def _check_other_pages(center: HelpCenter, report: Report, refused, embed_hosts)
                     htmlpolicy.scan(text, path, 1, report, hosts)
 
 
-def check_icons(center: HelpCenter, icon_dirs, report: Report) -> None:
-    """Report category icons missing from ``icon_dirs`` (the theme's folders)."""
-    checks.unknown_icons(center, report, icon_dirs)
+def check_icons(center: HelpCenter, known: Callable[[str], bool], report: Report, hint: str) -> None:
+    """Report category icons the theme does not have (``kbgen.themes`` knows where its icons are)."""
+    checks.unknown_icons(center, report, known, hint)
 
 
 def current_date() -> dt.date:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
+from collections.abc import Callable
 
 from .diagnostics import Report, did_you_mean
 from .facts import hard_coded_values
@@ -70,15 +70,15 @@ def overdue_reviews(center: HelpCenter, report: Report, today: dt.date) -> None:
             )
 
 
-def unknown_icons(center: HelpCenter, report: Report, icon_dirs) -> None:
-    """Category icons must exist in the theme's ``.icons`` folders."""
+def unknown_icons(center: HelpCenter, report: Report, known: Callable[[str], bool], hint: str) -> None:
+    """Category icons must be icons the theme has (``known``); ``hint`` says what one looks like."""
     for category in center.categories:
         icon = category.icon
-        if icon and not any(os.path.isfile(os.path.join(d, ".icons", f"{icon}.svg")) for d in icon_dirs):
+        if icon and not known(icon):
             report.error(
                 category.path / "_category.yml",
                 category.lines.get("icon", 1),
-                f"unknown icon '{icon}': use a Material icon name such as 'material/truck-delivery-outline'",
+                f"unknown icon '{icon}': use {hint}",
                 "icon",
             )
 

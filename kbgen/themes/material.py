@@ -1,12 +1,32 @@
-"""Material for MkDocs (9.x): how kbgen's theme-neutral wishes become Material's settings.
+"""Material for MkDocs (9.x): everything kbgen knows about its theme, on the Python side.
 
-Material reaches end of life on 5 May 2027; keeping what is Material's here means
-another theme is one new module beside this one plus templates.
+Material reaches end of life on 5 May 2027. What is Material's stays here (where
+kbgen's templates go in its template search path, its ``.icons/`` folders and icon
+names, its page meta), so another theme is one new module beside this one plus
+templates. The rest of kbgen speaks in theme-neutral terms.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
+
+ICONS_DIR = ".icons"  # Material's icon sets (material/, fontawesome/, octicons/, simple/) in a theme folder
+ICON_HINT = "a Material icon name such as 'material/truck-delivery-outline'"
+
+
+def add_templates(theme, folder: str) -> None:
+    """Put kbgen's template folder in ``theme.dirs`` (MkDocs' theme object): before
+    Material's own folder, since our partials/search.html replaces its header search,
+    but after the user's ``custom_dir``, which always wins."""
+    position = 1 if theme.custom_dir else 0
+    theme.dirs.insert(position, folder)
+
+
+def known_icon(theme_dirs: Iterable[str]) -> Callable[[str], bool]:
+    """Whether an icon name (``material/phone-outline``) is an SVG in one of ``theme_dirs``."""
+    dirs = list(theme_dirs)
+    return lambda name: any(os.path.isfile(os.path.join(d, ICONS_DIR, f"{name}.svg")) for d in dirs)
 
 
 def page_meta(meta: dict, *, hide: Iterable[str], searchable: bool) -> None:
