@@ -191,6 +191,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_env(self, env, config, files):
         if not self.config.enabled:
             return
+        env.globals.update(theme.template_globals())
         self._env = env
         return env
 

@@ -56,3 +56,22 @@ def test_page_meta_keeps_what_the_writer_set():
     meta = {}
     material.page_meta(meta, hide=(), searchable=True)
     assert meta == {}
+
+
+def test_every_channel_type_has_a_material_icon(make_site):
+    from kbgen.content.contactfile import TYPES
+
+    config = load_config(str(make_site(CATEGORY) / "mkdocs.yml"))
+    known = material.known_icon(config.theme.dirs)
+    assert set(material.CHANNEL_ICONS) == set(TYPES)
+    assert all(known(icon) for icon in material.CHANNEL_ICONS.values())
+    icons = material.template_globals()
+    assert icons["kb_channel_icon"]("phone") == ".icons/material/phone-outline.svg"
+    assert icons["kb_icon"]("material/keyboard-return") == ".icons/material/keyboard-return.svg"
+
+
+def test_templates_reach_icons_only_through_the_theme_module():
+    """No kbgen template names Material's .icons/ folder or an icon set itself."""
+    for template in (theme_dir()).rglob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert ".icons/" not in text and "material/" not in text, template

@@ -13,6 +13,16 @@ from collections.abc import Callable, Iterable
 
 ICONS_DIR = ".icons"  # Material's icon sets (material/, fontawesome/, octicons/, simple/) in a theme folder
 ICON_HINT = "a Material icon name such as 'material/truck-delivery-outline'"
+# The icon of each contact channel type (the channel views carry only the type).
+CHANNEL_ICONS = {
+    "phone": "material/phone-outline",
+    "email": "material/email-outline",
+    "chat": "material/chat-processing-outline",
+    "messaging": "material/message-text-outline",
+    "social": "material/at",
+    "form": "material/form-select",
+    "post": "material/mailbox-outline",
+}
 
 
 def add_templates(theme, folder: str) -> None:
@@ -27,6 +37,21 @@ def known_icon(theme_dirs: Iterable[str]) -> Callable[[str], bool]:
     """Whether an icon name (``material/phone-outline``) is an SVG in one of ``theme_dirs``."""
     dirs = list(theme_dirs)
     return lambda name: any(os.path.isfile(os.path.join(d, ICONS_DIR, f"{name}.svg")) for d in dirs)
+
+
+def icon_template(name: str) -> str:
+    """The template that is the SVG of icon ``name``, for ``{% include kb_icon(name) %}``."""
+    return f"{ICONS_DIR}/{name}.svg"
+
+
+def channel_icon_template(channel_type: str) -> str:
+    """``{% include kb_channel_icon(channel.type) %}``: a contact channel's icon."""
+    return icon_template(CHANNEL_ICONS[channel_type])
+
+
+def template_globals() -> dict:
+    """What kbgen's templates call to reach the theme's icons (added to MkDocs' Jinja environment)."""
+    return {"kb_icon": icon_template, "kb_channel_icon": channel_icon_template}
 
 
 def page_meta(meta: dict, *, hide: Iterable[str], searchable: bool) -> None:
