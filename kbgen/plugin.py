@@ -77,6 +77,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
         config.extra_css.append("assets/kbgen/kb.css")
+        config.extra_css.extend(theme.STYLESHEETS)
         # the widget modules as one fingerprinted file (after the theme folders are set,
         # so a module in the user's custom_dir replaces ours)
         try:

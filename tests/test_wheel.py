@@ -39,6 +39,7 @@ def test_wheel_contains_theme_templates_assets_and_scaffold(wheel):
         "kbgen/theme/assets/kbgen/kb.css",
         "kbgen/theme/assets/kbgen/js/core.js",
         "kbgen/theme/assets/kbgen/js/material.js",
+        "kbgen/theme/assets/kbgen/material.css",
         "kbgen/theme/assets/kbgen/logo.png",
         "kbgen/theme/assets/kbgen/social.png",
         "kbgen/scaffold/project/mkdocs.yml",

@@ -25,6 +25,10 @@ CHANNEL_ICONS = {
 }
 
 
+# Loaded after kb.css: Material's colours (--md-*) as kbgen's (--kb-*).
+STYLESHEETS = ("assets/kbgen/material.css",)
+
+
 def add_templates(theme, folder: str) -> None:
     """Put kbgen's template folder in ``theme.dirs`` (MkDocs' theme object): before
     Material's own folder, since our partials/search.html replaces its header search,
