@@ -3,6 +3,10 @@ templates go in the search path, Material's icons, its page meta. Real MkDocs co
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+from urllib.parse import urljoin
+
 from mkdocs.config import load_config
 
 from kbgen.resources import theme_dir
@@ -75,3 +79,24 @@ def test_templates_reach_icons_only_through_the_theme_module():
     for template in (theme_dir()).rglob("*.html"):
         text = template.read_text(encoding="utf-8")
         assert ".icons/" not in text and "material/" not in text, template
+
+
+def test_kbgen_replaces_real_material_templates():
+    """Each Material template kbgen overrides exists in Material (an upgrade renaming one shows here)."""
+    import material as materials_package
+
+    materials_templates = Path(materials_package.__file__).parent / "templates"
+    for name in material.OVERRIDES:
+        assert (materials_templates / name).is_file(), name
+        assert (theme_dir() / name).is_file(), name
+
+
+def test_search_forms_point_at_materials_static_index(sample_site):
+    assert (sample_site / material.STATIC_SEARCH_INDEX).is_file()
+    for url in ["", "returns/return-policy/", "search/"]:
+        page_url = "https://help.example.com/" + url
+        html = (sample_site / url / "index.html").read_text(encoding="utf-8")
+        found = re.findall(r'data-kb-static-index="([^"]+)"', html)
+        assert found, url
+        for target in found:
+            assert urljoin(page_url, target) == "https://help.example.com/" + material.STATIC_SEARCH_INDEX

@@ -27,6 +27,12 @@ CHANNEL_ICONS = {
 
 # Loaded after kb.css: Material's colours (--md-*) as kbgen's (--kb-*).
 STYLESHEETS = ("assets/kbgen/material.css",)
+# Material's templates that kbgen's theme/ folder replaces: the header search box
+# (kbgen's search-as-you-type form in the slot of Material's own).
+OVERRIDES = ("partials/search.html",)
+# Where Material's search plugin writes its static index; kb.js searches it in the
+# browser on a host without kbgen's /api/. Templates hand it over as data-kb-static-index.
+STATIC_SEARCH_INDEX = "search/search_index.json"
 
 
 def add_templates(theme, folder: str) -> None:
@@ -54,8 +60,13 @@ def channel_icon_template(channel_type: str) -> str:
 
 
 def template_globals() -> dict:
-    """What kbgen's templates call to reach the theme's icons (added to MkDocs' Jinja environment)."""
-    return {"kb_icon": icon_template, "kb_channel_icon": channel_icon_template}
+    """What kbgen's templates use to reach the theme's icons and static search index
+    (added to MkDocs' Jinja environment)."""
+    return {
+        "kb_icon": icon_template,
+        "kb_channel_icon": channel_icon_template,
+        "kb_static_search_index": STATIC_SEARCH_INDEX,
+    }
 
 
 def page_meta(meta: dict, *, hide: Iterable[str], searchable: bool) -> None:
