@@ -79,10 +79,12 @@ class PageKind:
 
     @property
     def template(self) -> str | None:
+        """``theme/kbgen/<name>.html`` renders a kind with a view; other pages keep MkDocs' default."""
         return f"kbgen/{self.name}.html" if self.view is not None else None
 
     def meta(self, model, site_name: str) -> tuple[dict, dict]:
-        """MkDocs page meta as (values that override the writer's, defaults)."""
+        """MkDocs page meta as (values that override the writer's, defaults): the model's
+        title wins over the front matter's (facts rendered); the rest only fills gaps."""
         fixed: dict = {}
         defaults: dict = {}
         if self.template:

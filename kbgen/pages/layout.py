@@ -40,7 +40,7 @@ class Layout:
         return kinds.index(self)
 
     def classify(self, src: str) -> tuple[PageKind, Article | Category | None]:
-        """The kind of the page built from ``src`` and its content (None for kbgen's own pages)."""
+        """The kind of the page built from ``src`` and its model (None for pages without one)."""
         return self._kinds.get(src, (kinds.OTHER, None))
 
     def category_of(self, src: str) -> str | None:
