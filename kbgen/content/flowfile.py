@@ -170,17 +170,28 @@ def _check_answers(flow: Flow, ids: set[str], report: Report) -> None:
 
 
 def _check_links(flow: Flow, i: int, result: FlowResult, resolver: Resolver, report: Report) -> None:
-    """Broken links are reported; a link without a label gets its page's title."""
-    for j, (label, target) in enumerate(result.links):
+    for j, (_label, target) in enumerate(result.links):
         try:
-            resolved = resolver.resolve(flow.src, target)
+            resolver.resolve(flow.src, target)
         except LinkError as exc:
             report.error(flow.path, flow.lines("results", i, "links", j), str(exc))
-            continue
-        if resolved is not None and not label:
-            page = resolver.pages.get(resolved.src) if not resolved.anchor else None
-            fallback = getattr(page, "title", "") or target
-            result.links[j] = (fallback, target)
+
+
+def label_links(center: HelpCenter, today=None) -> None:
+    """A result link without a label gets its page's title (or the link as written)."""
+    resolver = Resolver(center)
+    for flow in center.flows:
+        for result in flow.results:
+            for j, (label, target) in enumerate(result.links):
+                if label:
+                    continue
+                try:
+                    resolved = resolver.resolve(flow.src, target)
+                except LinkError:
+                    continue  # reported by check_references
+                if resolved is not None:
+                    page = resolver.pages.get(resolved.src) if not resolved.anchor else None
+                    result.links[j] = (getattr(page, "title", "") or target, target)
 
 
 def _check_channel(flow: Flow, i: int, result: FlowResult, center: HelpCenter, report: Report) -> None:

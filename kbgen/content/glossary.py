@@ -31,7 +31,7 @@ class Term:
     link: str = ""  # content path of the article that explains more
     line: int = 1
     link_line: int = 1
-    target: Target | None = None  # the resolved link, set by check_links
+    target: Target | None = None  # the resolved link, set by resolve_links
 
     @property
     def anchor(self) -> str:
@@ -108,6 +108,23 @@ def load_glossary(docs_dir: Path, report: Report) -> Glossary:
 
 
 def check_links(center, report: Report) -> None:
+    """Every term's ``link`` lands on a page (and section) of the help center; reports only."""
+    for term, result in _resolve_links(center):
+        if isinstance(result, LinkError):
+            report.error(center.glossary.path, term.link_line, str(result))
+
+
+def resolve_links(center, today=None) -> None:
+    """Set each term's ``target``; a broken link (reported by :func:`check_links`) is dropped."""
+    for term, result in _resolve_links(center):
+        if isinstance(result, LinkError):
+            term.link, term.target = "", None
+        else:
+            term.target = result
+
+
+def _resolve_links(center):
+    """(term, its Target, None for an external link, or the LinkError) for every term with a link."""
     glossary = center.glossary
     if not glossary or not glossary.terms:
         return
@@ -116,7 +133,6 @@ def check_links(center, report: Report) -> None:
         if not term.link:
             continue
         try:
-            term.target = resolver.resolve(GLOSSARY_SRC, term.link)
+            yield term, resolver.resolve(GLOSSARY_SRC, term.link)
         except LinkError as exc:
-            report.error(glossary.path, term.link_line, str(exc))
-            term.link = ""
+            yield term, exc
