@@ -24,8 +24,8 @@ from ..constants import AUDIENCES
 from ..contact.hours import HoursError, parse_duration, parse_schedule
 from . import slugs
 from .diagnostics import Report, did_you_mean
+from .fields import parse_date
 from .model import Channel, Contact
-from .schema import parse_date
 from .yamlfile import Lines, read_data_file
 
 CONTACT_FILE = "contact.yml"

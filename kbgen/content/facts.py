@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Report, did_you_mean
-from .schema import parse_date
+from .fields import parse_date
 from .yamlfile import Lines, read_data_file
 
 FACTS_FILE = "facts.yml"

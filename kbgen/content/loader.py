@@ -100,9 +100,9 @@ def _load_category(folder: Path, docs_dir: Path, report: Report, refused: frozen
         slug=folder.name,
         path=folder,
         title=meta.get("title", folder.name.replace("-", " ").capitalize()),
-        description=meta.get("description", ""),
-        icon=meta.get("icon", ""),
-        order=meta.get("order", 1000),
+        description=schema.value(meta, schema.CATEGORY, "description"),
+        icon=schema.value(meta, schema.CATEGORY, "icon"),
+        order=schema.value(meta, schema.CATEGORY, "order"),
     )
     _check_slug(folder, report, "category folder")
     for md in _markdown_files(folder):
@@ -173,12 +173,12 @@ def _load_faqs(folder: Path, docs_dir: Path, category: str, report: Report) -> l
                 question=meta["question"],
                 body=parsed.body,
                 body_line=parsed.body_line,
-                tags=meta.get("tags", ()),
-                audience=meta.get("audience", "everyone"),
-                updated=meta.get("updated"),
-                promoted=meta.get("promoted", False),
-                contact=meta.get("contact", True),
-                glossary=meta.get("glossary", True),
+                tags=schema.value(meta, schema.FAQ, "tags"),
+                audience=schema.value(meta, schema.FAQ, "audience"),
+                updated=schema.value(meta, schema.FAQ, "updated"),
+                promoted=schema.value(meta, schema.FAQ, "promoted"),
+                contact=schema.value(meta, schema.FAQ, "contact"),
+                glossary=schema.value(meta, schema.FAQ, "glossary"),
                 headings=heads,
                 anchors=anchors(parsed.body, heads),
                 lines=parsed.meta.lines,
@@ -211,25 +211,29 @@ def _load_article(
         if fields is schema.ARTICLE and "title" not in meta:
             return None
     heads = headings(parsed.body, parsed.body_line)
+
+    def value(name: str):  # an index page takes fewer keys; the rest keep the article's defaults
+        return schema.value(meta, schema.ARTICLE, name)
+
     return Article(
         src=_src(md, docs_dir),
         path=md,
         category=category,
         section=section,
-        title=meta.get("title", ""),
+        title=value("title"),
         body=parsed.body,
         body_line=parsed.body_line,
-        summary=meta.get("summary", ""),
-        tags=meta.get("tags", ()),
-        audience=meta.get("audience", "everyone"),
-        updated=meta.get("updated"),
-        effective=meta.get("effective"),
-        review_by=meta.get("review_by"),
-        owner=meta.get("owner", ""),
-        promoted=meta.get("promoted", False),
-        contact=meta.get("contact", True),
-        glossary=meta.get("glossary", True),
-        changes=meta.get("changes", []),
+        summary=value("summary"),
+        tags=value("tags"),
+        audience=value("audience"),
+        updated=value("updated"),
+        effective=value("effective"),
+        review_by=value("review_by"),
+        owner=value("owner"),
+        promoted=value("promoted"),
+        contact=value("contact"),
+        glossary=value("glossary"),
+        changes=value("changes"),
         headings=heads,
         anchors=anchors(parsed.body, heads),
         meta=meta,
