@@ -89,10 +89,12 @@ class Str(Field):
 
 @dataclass(frozen=True, kw_only=True)
 class Text(Field):
-    """Non-empty text; numbers are taken as text."""
+    """Non-empty text; numbers are taken as text unless ``numbers`` is false."""
+
+    numbers: bool = True
 
     def convert(self, value: object) -> str:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if self.numbers and isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str) or not value.strip():
             raise Invalid("must be non-empty text")
