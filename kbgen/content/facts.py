@@ -27,14 +27,31 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import fields as f
 from .diagnostics import Report, did_you_mean
 from .fields import parse_date
 from .yamlfile import Lines, read_data_file
 
 FACTS_FILE = "facts.yml"
-FACT_KEYS = ("value", "unit", "label", "keywords", "changes", "text")
 CURRENCIES = {"EUR": "€", "GBP": "£", "USD": "$"}
 TIME_UNITS = ("minutes", "hours", "days", "business days", "weeks", "months", "years")
+FILE = {
+    "facts": f.Field(default=dict, help="name: value, or name: {value, unit, ...}"),
+    "structured_data": f.Field(default=dict, help="schema.org data built from the facts"),
+}
+FACT = {
+    "value": f.Field(required=True, help="a number or short text"),
+    "unit": f.Choice(
+        choices=("%", *CURRENCIES, *TIME_UNITS),
+        blank=True,
+        default="",
+        message=f"unknown unit '{{value}}'; use %, a currency ({', '.join(CURRENCIES)}) or {', '.join(TIME_UNITS)}",
+    ),
+    "label": f.Str(help="what it is, in words; default: the name"),
+    "keywords": f.Field(default=list, help="words near which a hand-written value is reported"),
+    "changes": f.Field(default=list, help="scheduled changes: a list of {from, value}"),
+    "text": f.Str(help="an explicit rendering, when the value needs words"),
+}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -103,7 +120,8 @@ def load_facts(docs_dir: Path, report: Report) -> Facts:
     if not isinstance(data, dict):
         report.error(path, 1, "facts.yml must be a mapping with 'facts:'")
         return facts
-    report.unknown_keys(path, data, ("facts", "structured_data"), "facts.yml", line)
+    for problem in f.check(data, FILE, "facts.yml").problems:
+        report.error(path, line(problem.key), problem.message, problem.key)
     for name, raw_fact in (data.get("facts") or {}).items():
         fact = _fact(str(name), raw_fact, path, line, report)
         if fact is not None:
@@ -122,48 +140,48 @@ def _fact(name: str, raw, path: Path, line: Lines, report: Report) -> Fact | Non
     if not _NAME.match(name):
         report.error(path, line(*where), f"fact name '{name}' must be lowercase words joined by _")
         return None
-    if not isinstance(raw, dict):
-        raw = {"value": raw}
-    ok = True
-    if report.unknown_keys(path, raw, FACT_KEYS, f"fact '{name}'", lambda key: line(*where, key)):
-        ok = False
-    if "value" not in raw or isinstance(raw["value"], (dict, list)):
+    raw = raw if isinstance(raw, dict) else {"value": raw}
+    checked = f.check(raw, FACT, f"fact '{name}'")
+    unknown = [p for p in checked.problems if p.kind == f.UNKNOWN]
+    for problem in unknown:
+        report.error(path, line(*where, problem.key), problem.message, problem.key)
+    value = checked.values.get("value")
+    if "value" not in checked.values or isinstance(value, (dict, list)):
         report.error(path, line(*where), f"fact '{name}' needs a 'value' (a number or short text)")
         return None
-    unit = str(raw.get("unit") or "")
-    if unit and unit not in CURRENCIES and unit != "%" and unit not in TIME_UNITS:
-        report.error(
-            path,
-            line(*where, "unit"),
-            f"unknown unit '{unit}'; use %, a currency ({', '.join(CURRENCIES)}) or {', '.join(TIME_UNITS)}",
-        )
-        ok = False
-    if unit and not isinstance(raw["value"], (int, float)):
-        report.error(path, line(*where, "value"), f"fact '{name}' has a unit, so its value must be a number")
-        ok = False
-    changes = []
-    for i, change in enumerate(raw.get("changes") or []):
-        start = parse_date(change.get("from")) if isinstance(change, dict) else None
-        if start is None or "value" not in change:
-            report.error(path, line(*where, "changes", i), "a change needs 'from' (YYYY-MM-DD) and the new 'value'")
-            ok = False
-            continue
-        changes.append((start, change["value"]))
-    keywords = raw.get("keywords") or []
-    if isinstance(keywords, str):
-        keywords = [keywords]
-    if not ok:
+    problems = [(p.key, p.message) for p in checked.problems if p.kind == f.INVALID]
+    unit = checked.get("unit")
+    if raw.get("unit") and not isinstance(value, (int, float)):  # any unit written, known or not
+        problems.append(("value", f"fact '{name}' has a unit, so its value must be a number"))
+    changes, bad = _changes(checked.get("changes"))
+    problems += [(("changes", i), "a change needs 'from' (YYYY-MM-DD) and the new 'value'") for i in bad]
+    for key, message in problems:
+        report.error(path, line(*where, *(key if isinstance(key, tuple) else (key,))), message)
+    if unknown or problems:
         return None
+    keywords = checked.get("keywords") or []
     return Fact(
         name,
-        raw["value"],
+        value,
         unit,
-        str(raw.get("label") or name.replace("_", " ").capitalize()),
-        tuple(str(k).lower() for k in keywords),
+        checked.get("label") or name.replace("_", " ").capitalize(),
+        tuple(str(k).lower() for k in ([keywords] if isinstance(keywords, str) else keywords)),
         changes,
-        str(raw.get("text") or ""),
+        checked.get("text"),
         line(*where),
     )
+
+
+def _changes(items) -> tuple[list[tuple[dt.date, object]], list[int]]:
+    """The scheduled changes (from, value), and the indexes of those without both."""
+    changes, bad = [], []
+    for i, change in enumerate(items or []):
+        start = parse_date(change.get("from")) if isinstance(change, dict) else None
+        if start is None or "value" not in change:
+            bad.append(i)
+        else:
+            changes.append((start, change["value"]))
+    return changes, bad
 
 
 def _check_structured(facts: Facts, path: Path, line: Lines, report: Report) -> None:

@@ -44,7 +44,8 @@ class Field:
 
     ``default``: the value of an absent key (a callable such as ``list`` makes a fresh one).
     ``message``: a file's own wording for a bad value (``{value!r}`` is filled in); it is
-    also the message for a missing required key. ``null``: a YAML null means "not set".
+    also the message for a missing required key. ``null``: a YAML null means "not set";
+    ``blank``: so does any empty value (null, ``""``, ``0``, ``false``).
     """
 
     required: bool = False
@@ -52,9 +53,10 @@ class Field:
     help: str = ""
     message: str = ""
     null: bool = False
+    blank: bool = False
 
     def clean(self, value: object) -> object:
-        if value is None and self.null:
+        if (value is None and self.null) or (not value and self.blank):
             return self.default_value()
         try:
             return self.convert(value)
