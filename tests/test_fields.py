@@ -116,3 +116,48 @@ def test_every_front_matter_key_is_declared_with_a_field():
         assert all(isinstance(spec, f.Field) for spec in declared.values())
     assert [k for k, spec in schema.ARTICLE.items() if spec.required] == ["title"]
     assert [k for k, spec in schema.FAQ.items() if spec.required] == ["question"]
+
+
+def test_every_content_file_declares_its_keys():
+    from kbgen.content import contactfile, facts, flowfile, glossary, notices
+
+    declarations = [
+        contactfile.TOP,
+        contactfile.CHANNEL,
+        flowfile.FLOW,
+        flowfile.STEP,
+        flowfile.RESULT,
+        notices.NOTICE,
+        glossary.TERM,
+        facts.FILE,
+        facts.FACT,
+    ]
+    for declared in declarations:
+        assert declared and all(isinstance(spec, f.Field) for spec in declared.values())
+
+
+def test_file_declarations_keep_each_file_s_wording():
+    from kbgen.content import contactfile, facts, notices
+
+    channel = f.check({"id": "Chat", "type": "chatt", "lable": "x", "escalation": 0}, contactfile.CHANNEL, "a channel")
+    assert [(p.key, p.message) for p in channel.problems] == [
+        ("id", "channel 'id' must be a short lowercase name like 'chat' (got 'Chat')"),
+        (
+            "type",
+            "unknown channel type 'chatt'; use one of phone, email, chat, messaging, social, form, post"
+            " (did you mean 'chat'?)",
+        ),
+        ("lable", "unknown key 'lable' in a channel (did you mean 'label'?)"),
+        ("escalation", "'escalation' must be a whole number from 1 (the first step)"),
+        ("label", "every channel needs a 'label' shoppers read, e.g. 'Live chat'"),
+    ]
+    assert f.check({"escalation": None}, contactfile.CHANNEL, "a channel").get("escalation") is None
+    notice = f.check({"type": "recal"}, notices.NOTICE, "a notice")
+    assert [p.message for p in notice.problems] == [
+        "unknown notice type 'recal'; use notice or recall",
+        "unknown severity 'None'; use one of info, warning, incident, resolved",
+    ]
+    fact = f.check({"value": 3, "unit": "parsecs"}, facts.FACT, "fact 'x'")
+    assert fact.problems[0].message.startswith("unknown unit 'parsecs'; use %, a currency (EUR, GBP, USD) or minutes")
+    for blank in ("", None, 0, False):
+        assert f.check({"value": 3, "unit": blank}, facts.FACT, "fact 'x'").get("unit") == ""

@@ -57,13 +57,6 @@ class Report:
     def warning(self, path, line: int, message: str, field: str | None = None) -> None:
         self.items.append(Diagnostic(self._rel(path), max(line, 1), message, WARNING, field))
 
-    def unknown_keys(self, path, mapping: dict, allowed, what: str, line_of) -> bool:
-        """Report keys of ``mapping`` not in ``allowed``; True if there were any."""
-        unknown = [key for key in mapping if key not in allowed]
-        for key in unknown:
-            self.error(path, line_of(key), f"unknown key '{key}' in {what}{did_you_mean(str(key), allowed)}", str(key))
-        return bool(unknown)
-
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == ERROR]

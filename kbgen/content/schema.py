@@ -10,10 +10,9 @@ from __future__ import annotations
 from ..constants import AUDIENCES
 from . import fields as f
 from .diagnostics import Report
-from .fields import parse_date
 from .yamlfile import Document
 
-__all__ = ["ARTICLE", "CATEGORY", "FAQ", "INDEX", "parse_date", "validate"]
+__all__ = ["ARTICLE", "CATEGORY", "FAQ", "INDEX", "validate", "value"]
 
 AUDIENCE = f.Choice(choices=AUDIENCES, what="audience", default="everyone")
 
