@@ -53,7 +53,7 @@ CHANNEL = {
     "audience": f.Choice(choices=AUDIENCES, what="audience", suggest=False, default="everyone"),
     "hours": f.Field(help="opening hours, e.g. {mon-fri: '08:00-20:00'}; absent: any time"),
     "timezone": f.Field(help="the time zone of the hours; default: the file's"),
-    "closed": f.Field(default=list, help="dates this channel is closed"),
+    "closed": f.List(default=list, blank=True, message="'closed' must be a list of dates (YYYY-MM-DD)"),
     "response_time": f.Field(help="the promise: 2m, 12h, 1d, or a fact with a time unit"),
     "response": f.Str(help="the promise as shoppers read it"),
     "escalation": f.Int(minimum=1, null=True, message="'escalation' must be a whole number from 1 (the first step)"),

@@ -36,7 +36,7 @@ FACTS_FILE = "facts.yml"
 CURRENCIES = {"EUR": "€", "GBP": "£", "USD": "$"}
 TIME_UNITS = ("minutes", "hours", "days", "business days", "weeks", "months", "years")
 FILE = {
-    "facts": f.Field(default=dict, help="name: value, or name: {value, unit, ...}"),
+    "facts": f.Mapping(blank=True, message="'facts' must be a mapping of name: value, or name: {value, unit, ...}"),
     "structured_data": f.Field(default=dict, help="schema.org data built from the facts"),
 }
 FACT = {
@@ -48,8 +48,13 @@ FACT = {
         message=f"unknown unit '{{value}}'; use %, a currency ({', '.join(CURRENCIES)}) or {', '.join(TIME_UNITS)}",
     ),
     "label": f.Str(help="what it is, in words; default: the name"),
-    "keywords": f.Field(default=list, help="words near which a hand-written value is reported"),
-    "changes": f.Field(default=list, help="scheduled changes: a list of {from, value}"),
+    "keywords": f.List(
+        default=list,
+        blank=True,
+        single=True,
+        message="'keywords' must be a list of words near which a value is checked",
+    ),
+    "changes": f.List(default=list, blank=True, message="'changes' must be a list of {from: YYYY-MM-DD, value}"),
     "text": f.Str(help="an explicit rendering, when the value needs words"),
 }
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -120,9 +125,10 @@ def load_facts(docs_dir: Path, report: Report) -> Facts:
     if not isinstance(data, dict):
         report.error(path, 1, "facts.yml must be a mapping with 'facts:'")
         return facts
-    for problem in f.check(data, FILE, "facts.yml").problems:
+    checked = f.check(data, FILE, "facts.yml")
+    for problem in checked.problems:
         report.error(path, line(problem.key), problem.message, problem.key)
-    for name, raw_fact in (data.get("facts") or {}).items():
+    for name, raw_fact in checked.get("facts").items():
         fact = _fact(str(name), raw_fact, path, line, report)
         if fact is not None:
             facts.facts[fact.name] = fact
@@ -159,13 +165,12 @@ def _fact(name: str, raw, path: Path, line: Lines, report: Report) -> Fact | Non
         report.error(path, line(*where, *(key if isinstance(key, tuple) else (key,))), message)
     if unknown or problems:
         return None
-    keywords = checked.get("keywords") or []
     return Fact(
         name,
         value,
         unit,
         checked.get("label") or name.replace("_", " ").capitalize(),
-        tuple(str(k).lower() for k in ([keywords] if isinstance(keywords, str) else keywords)),
+        tuple(str(k).lower() for k in checked.get("keywords")),
         changes,
         checked.get("text"),
         line(*where),
@@ -196,7 +201,7 @@ def _check_structured(facts: Facts, path: Path, line: Lines, report: Report) -> 
     for key in ("organization", "url"):
         if not data.get(key):
             report.error(path, line("structured_data"), f"structured_data needs '{key}'")
-    policy = data.get("return_policy") or {}
+    policy, shipping = (_mapping(data, key, path, line, report) for key in ("return_policy", "shipping"))
     for key in ("days", "restocking_fee"):
         if key in policy:
             need_fact(policy[key], ("return_policy", key))
@@ -204,10 +209,18 @@ def _check_structured(facts: Facts, path: Path, line: Lines, report: Report) -> 
         report.error(
             path, line("structured_data", "return_policy", "fees"), "'fees' must be free, buyer_pays or restocking_fee"
         )
-    shipping = data.get("shipping") or {}
     for key in ("free_over", "handling_days", "rate"):
         if key in shipping:
             need_fact(shipping[key], ("shipping", key))
+
+
+def _mapping(data: dict, key: str, path: Path, line: Lines, report: Report) -> dict:
+    """``structured_data.<key>``: a mapping, or empty (reported when something else)."""
+    value = data.get(key) or {}
+    if isinstance(value, dict):
+        return value
+    report.error(path, line("structured_data", key), f"'{key}' must be a mapping of 'key: value' lines")
+    return {}
 
 
 # -- placeholders --------------------------------------------------------------------------

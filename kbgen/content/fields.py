@@ -38,12 +38,17 @@ def parse_date(value: object) -> dt.date | None:
     return None
 
 
+def _fill(message: str, value: object) -> str:
+    """``{value}`` and ``{value!r}`` in a field's message; other braces are text ({date, name})."""
+    return message.replace("{value!r}", repr(value)).replace("{value}", str(value))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Field:
     """Any value, kept as written. Subclasses convert and check it.
 
     ``default``: the value of an absent key (a callable such as ``list`` makes a fresh one).
-    ``message``: a file's own wording for a bad value (``{value!r}`` is filled in); it is
+    ``message``: a file's own wording for a bad value (``{value}`` or ``{value!r}`` is filled in); it is
     also the message for a missing required key. ``null``: a YAML null means "not set";
     ``blank``: so does any empty value (null, ``""``, ``0``, ``false``).
     """
@@ -62,7 +67,7 @@ class Field:
             return self.convert(value)
         except Invalid:
             if self.message:
-                raise Invalid(self.message.format(value=value)) from None
+                raise Invalid(_fill(self.message, value)) from None
             raise
 
     def convert(self, value: object) -> object:
@@ -73,7 +78,7 @@ class Field:
 
     def missing(self, name: str) -> str:
         if self.message:
-            return self.message.format(value=None)
+            return _fill(self.message, None)
         return f"missing required '{name}'" + (f" ({self.help})" if self.help else "")
 
 
@@ -150,7 +155,7 @@ class Choice(Field):
 
     def missing(self, name: str) -> str:
         if self.message:
-            return self.message.format(value=None)
+            return _fill(self.message, None)
         try:
             self.convert(None)
         except Invalid as exc:
@@ -203,9 +208,29 @@ class Changes(Field):
 
 @dataclass(frozen=True, kw_only=True)
 class List(Field):
+    """A list. ``single``: a lone text or number counts as a list of one; ``split``: one
+    line of text is split at commas."""
+
+    single: bool = False
+    split: bool = False
+
     def convert(self, value: object) -> list:
+        if self.split and isinstance(value, str):
+            return [item.strip() for item in value.split(",")]
+        if self.single and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return [value]
         if not isinstance(value, list):
             raise Invalid("must be a list")
+        return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Mapping(Field):
+    default: object = dict
+
+    def convert(self, value: object) -> dict:
+        if not isinstance(value, dict):
+            raise Invalid("must be a mapping of 'key: value' lines")
         return value
 
 

@@ -40,20 +40,24 @@ FLOW = {
     "summary": f.Str(),
     "audience": f.Choice(choices=AUDIENCES, what="audience", suggest=False, default="everyone"),
     "start": f.Str(help="the id of the first step"),
-    "steps": f.Field(default=list),
-    "results": f.Field(default=list, help="at least one"),
+    "steps": f.List(default=list, blank=True, message="'steps' must be a list of steps"),
+    "results": f.List(default=list, blank=True, message="'results' must be a list of results"),
 }
 STEP = {
     "id": f.Id(required=True, message=_ID),
     "question": f.Str(strip=True, help="required"),
     "help": f.Str(),
-    "answers": f.Field(default=list, help="at least two {label, next}"),
+    "answers": f.List(default=list, blank=True, message="'answers' must be a list of {label, next}"),
 }
 RESULT = {
     "id": f.Id(required=True, message=_ID),
     "title": f.Str(strip=True, help="required"),
     "text": f.Str(),
-    "links": f.Field(default=list, help="links relative to the flow file, optionally {label: link}"),
+    "links": f.List(
+        default=list,
+        blank=True,
+        message="'links' must be a list of links (relative to the flow file, or {label: link})",
+    ),
     "channel": f.Field(help="a channel of contact.yml"),
 }
 
@@ -130,8 +134,8 @@ def _load(path: Path, docs_dir: Path, report: Report) -> Flow | None:
         audience=checked.get("audience"),
         start=checked.get("start"),
     )
-    flow.steps = [s for i, raw in enumerate(checked.get("steps") or []) if (s := _step(raw, i, reader))]
-    flow.results = [r for i, raw in enumerate(checked.get("results") or []) if (r := _result(raw, i, reader))]
+    flow.steps = [s for i, raw in enumerate(checked.get("steps")) if (s := _step(raw, i, reader))]
+    flow.results = [r for i, raw in enumerate(checked.get("results")) if (r := _result(raw, i, reader))]
     if not flow.results:
         report.error(path, line("results"), "a flow needs at least one result")
     flow.lines = line  # for check_references
@@ -149,7 +153,7 @@ def _step(raw, i: int, reader: _Reader) -> FlowStep | None:
     if not question:
         reader.error(where, "a step needs a 'question'")
     answers = []
-    for j, answer in enumerate(checked.get("answers") or []):
+    for j, answer in enumerate(checked.get("answers")):
         if not isinstance(answer, dict) or not _label(answer.get("label")) or not answer.get("next"):
             reader.error((*where, "answers", j), "an answer needs a 'label' and a 'next'")
             continue
@@ -172,7 +176,7 @@ def _result(raw, i: int, reader: _Reader) -> FlowResult | None:
     if not (rid and title):
         return None
     links = []
-    for link in checked.get("links") or []:
+    for link in checked.get("links"):
         label, target = next(iter(link.items())) if isinstance(link, dict) and len(link) == 1 else ("", link)
         links.append((str(label), str(target)))
     return FlowResult(rid, title, checked.get("text"), links, checked.get("channel"))

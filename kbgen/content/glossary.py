@@ -24,7 +24,9 @@ GLOSSARY_SRC = "glossary.md"  # the A to Z page
 TERM = {
     "term": f.Str(strip=True, help="required: the word as shoppers meet it"),
     "definition": f.Str(strip=True, help="required: one or two sentences"),
-    "synonyms": f.Field(default=list, help="other words for it: a list, or one comma-separated line"),
+    "synonyms": f.List(
+        default=list, blank=True, split=True, message="'synonyms' must be a list of words, or one comma-separated line"
+    ),
     "link": f.Str(help="the article that explains more, relative to the content folder"),
 }
 
@@ -98,10 +100,7 @@ def _term(item, i: int, path: Path, line: Lines, report: Report) -> Term | None:
         return None
     if not definition:
         report.error(path, line(i), f"'{term}' needs a 'definition'")
-    synonyms = checked.get("synonyms") or []
-    if isinstance(synonyms, str):
-        synonyms = [s.strip() for s in synonyms.split(",")]
-    names = tuple(str(s).strip() for s in synonyms if str(s).strip())
+    names = tuple(str(s).strip() for s in checked.get("synonyms") if str(s).strip())
     return Term(term, definition, names, checked.get("link"), line(i, "term"), line(i, "link"))
 
 

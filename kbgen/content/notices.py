@@ -38,10 +38,15 @@ NOTICE = {
     "title": f.Str(strip=True, help="required"),
     "severity": f.Choice(choices=SEVERITIES, what="severity", required=True),
     "audience": f.Choice(choices=AUDIENCES, what="audience", suggest=False, default="everyone"),
-    "categories": f.Field(default=list, help="category folders where the banner shows; none: every page"),
+    "categories": f.List(
+        default=list,
+        blank=True,
+        single=True,
+        message="'categories' must be a list of category folders, e.g. [payments]",
+    ),
     "start": f.Field(help="required: a date, or a date and time"),
     "end": f.Field(help="a date, a date and time, or 'until resolved' (the default)"),
-    "updates": f.Field(default=list, help="a list of {time, text}"),
+    "updates": f.List(default=list, blank=True, message="'updates' must be a list of {time, text}"),
     "type": f.Choice(
         choices=("notice", "recall"), default="notice", message="unknown notice type '{value}'; use notice or recall"
     ),
@@ -149,7 +154,7 @@ def _load(md: Path, docs_dir: Path, report: Report, zone: ZoneInfo, categories: 
         start,
         end,
         checked.get("audience"),
-        tuple(_category_list(checked)),
+        tuple(checked.get("categories")),
         updates,
         checked.get("type"),
         checked.get("summary"),
@@ -181,16 +186,11 @@ def _title(checked: f.Checked) -> list[tuple[str | None, str]]:
     return [] if checked.get("title") else [(None, "missing required 'title'")]
 
 
-def _category_list(checked: f.Checked) -> list:
-    cats = checked.get("categories") or []
-    return [cats] if isinstance(cats, str) else cats
-
-
 def _categories(checked: f.Checked, categories: set[str]) -> list[tuple[str | None, str]]:
     return [
         ("categories", f"unknown category '{cat}'{did_you_mean(str(cat), categories)}")
-        for cat in _category_list(checked)
-        if cat not in categories
+        for cat in checked.get("categories")
+        if not isinstance(cat, str) or cat not in categories
     ]
 
 
