@@ -9,6 +9,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from . import content
+from .content.urls import page_url
 from .resources import theme_dir
 from .themes import material as theme
 
@@ -30,11 +31,11 @@ class Project:
         """Page titles by the URL paths votes are recorded under."""
         titles = {}
         for article in self.center.articles:
-            titles["/" + _url(article.src)] = article.title
+            titles["/" + page_url(article.src)] = article.title
         for category in self.center.categories:
-            titles["/" + _url(category.index_src)] = category.title
+            titles["/" + page_url(category.index_src)] = category.title
             for entry in category.faqs:
-                titles["/" + _url(category.index_src) + "#" + entry.slug] = entry.question
+                titles["/" + page_url(category.index_src) + "#" + entry.slug] = entry.question
         return titles
 
     def overdue(self) -> list[dict]:
@@ -44,14 +45,6 @@ class Project:
             for a in sorted(self.center.articles, key=lambda a: a.review_by or today)
             if a.review_by and a.review_by < today
         ]
-
-
-def _url(src: str) -> str:
-    """MkDocs' directory URL of a page source: returns/refunds.md -> returns/refunds/."""
-    stem = src[:-3]
-    if stem == "index" or stem.endswith("/index"):
-        return stem[:-5]
-    return stem + "/"
 
 
 def load_project(config_file: Path) -> Project:

@@ -104,10 +104,7 @@ def _check_other_pages(center: HelpCenter, report: Report, refused, embed_hosts)
     """Markdown that MkDocs publishes but kbgen does not load (a ``_drafts/`` folder,
     a notices subfolder): still UTF-8 text, still under the content policy."""
     docs_dir = Path(center.docs_dir)
-    loaded = {d.path for d in [*center.articles, *center.faqs, *center.notices]}
-    loaded |= {c.intro.path for c in center.categories if c.intro is not None}
-    if center.home is not None:
-        loaded.add(center.home.path)
+    loaded = {d.path for d in center.written()}
     hosts = {h.strip().lower() for h in embed_hosts}
     for folder, dirs, files in os.walk(docs_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and Path(folder, d) not in refused)

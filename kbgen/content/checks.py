@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
+from . import urls
 from .diagnostics import Report, did_you_mean
 from .facts import hard_coded_values
 from .mdscan import malformed_placeholders, shortcodes
@@ -32,10 +33,8 @@ def duplicate_questions(center: HelpCenter, report: Report) -> None:
 
 
 def _url_key(src: str) -> str:
-    stem = src[:-3] if src.endswith(".md") else src
-    if stem == "index" or stem.endswith("/index"):
-        stem = stem[: -len("index")]
-    return stem.rstrip("/").casefold()
+    """The address a source is published at, as two clashing files would share it."""
+    return urls.page_url(src).rstrip("/").casefold()
 
 
 def clashing_urls(center: HelpCenter, report: Report) -> None:
@@ -91,11 +90,7 @@ def unknown_shortcodes(center: HelpCenter, report: Report) -> None:
     channels = [c.id for c in center.contact.channels] if center.contact else []
     flows = [f.id for f in center.flows]
     facts = list(center.facts.facts) if center.facts else []
-    documents = [*center.articles, *center.faqs]
-    documents += [c.intro for c in center.categories if c.intro is not None]
-    if center.home is not None:
-        documents.append(center.home)
-    for doc in documents:
+    for doc in center.written(notices=False):  # notice bodies render no placeholders
         for line, message in malformed_placeholders(doc.body, doc.body_line):
             report.error(doc.path, line, message)
         for code in shortcodes(doc.body, doc.body_line):
@@ -123,7 +118,7 @@ def hard_coded_facts(center: HelpCenter, report: Report, today: dt.date) -> None
     """A value a fact covers, written by hand ("within 14 days" near "return")."""
     if not center.facts or not center.facts.facts:
         return
-    for doc in [*center.articles, *center.faqs]:
+    for doc in center.written(notices=False):  # notices render no placeholders
         for line, written, fact in hard_coded_values(doc.body, center.facts, doc.body_line):
             current = fact.render(today)
             same = written.replace(" ", "") == current.replace(" ", "")
