@@ -107,6 +107,37 @@ def test_hand_written_values_near_keywords_are_warnings(tmp_path):
     ]
 
 
+def test_hand_written_values_in_flow_texts_are_warnings(tmp_path):
+    """Flow questions, help and results render placeholders too, so they follow the facts;
+    answer labels do not, and are not checked."""
+    found, _ = problems(
+        tmp_path,
+        {
+            "content/facts.yml": FACTS,
+            "content/flows/send-back.yml": (
+                "title: Send it back\n"
+                "start: ask\n"
+                "steps:\n"
+                "  - id: ask\n"
+                "    question: Is it less than 30 days since delivery, so you can still return it?\n"
+                "    answers:\n"
+                "      - {label: 'Yes, I can return within 30 days', next: done}\n"
+                "      - {label: 'No', next: done}\n"
+                "results:\n"
+                "  - id: done\n"
+                "    title: Return it\n"
+                "    text: You can return items within 14 days of delivery.\n"
+            ),
+        },
+    )
+    assert found == [
+        "content/flows/send-back.yml:5: warning: '30 days' is written by hand: write "
+        "{{ fact:return_window }} so it follows return window",
+        "content/flows/send-back.yml:12: warning: '14 days' is written by hand but the fact says 30 days: "
+        "write {{ fact:return_window }} so it follows return window",
+    ]
+
+
 @pytest.mark.parametrize(
     "change, expected",
     [

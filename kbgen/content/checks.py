@@ -118,17 +118,32 @@ def hard_coded_facts(center: HelpCenter, report: Report, today: dt.date) -> None
     """A value a fact covers, written by hand ("within 14 days" near "return")."""
     if not center.facts or not center.facts.facts:
         return
-    for doc in center.written(notices=False):  # notices render no placeholders
-        for line, written, fact in hard_coded_values(doc.body, center.facts, doc.body_line):
+    texts = [(doc.path, doc.body, doc.body_line) for doc in center.written(notices=False)]  # notices: no placeholders
+    texts += [(flow.path, text, line) for flow in center.flows for text, line in _flow_texts(flow)]
+    for path, text, first_line in texts:
+        for line, written, fact in hard_coded_values(text, center.facts, first_line):
             current = fact.render(today)
             same = written.replace(" ", "") == current.replace(" ", "")
             problem = "" if same else f" but the fact says {current}"
             report.warning(
-                doc.path,
+                path,
                 line,
                 f"'{written}' is written by hand{problem}: write "
                 f"{{{{ fact:{fact.name} }}}} so it follows {fact.label.lower()}",
             )
+
+
+def _flow_texts(flow) -> list[tuple[str, int]]:
+    """A flow's texts that render placeholders, with the line of each (answer labels and
+    link labels do not render them, so they are not checked)."""
+    if flow.lines is None:
+        return []
+    texts = [(flow.summary, flow.lines("summary"))]
+    for i, step in enumerate(flow.steps):
+        texts += [(step.question, flow.lines("steps", i, "question")), (step.help, flow.lines("steps", i, "help"))]
+    for i, result in enumerate(flow.results):
+        texts += [(result.title, flow.lines("results", i, "title")), (result.text, flow.lines("results", i, "text"))]
+    return [(text, line) for text, line in texts if text]
 
 
 def unknown_facts_in_data(center: HelpCenter, report: Report) -> None:
