@@ -119,7 +119,7 @@ def test_hand_written_values_in_flow_texts_are_warnings(tmp_path):
                 "start: ask\n"
                 "steps:\n"
                 "  - id: ask\n"
-                "    question: Is it less than 30 days since delivery, so you can still return it?\n"
+                "    question: Can you return it within 30 days?\n"
                 "    answers:\n"
                 "      - {label: 'Yes, I can return within 30 days', next: done}\n"
                 "      - {label: 'No', next: done}\n"
