@@ -44,12 +44,24 @@ class BuildFailed(Exception):
         self.one_line = one_line
 
 
-def build(config_file: str | os.PathLike, site_dir: str | os.PathLike | None = None, strict: bool = False) -> Path:
-    """Build the help center and swap it into ``site_dir``; returns the site path."""
+def build(
+    config_file: str | os.PathLike,
+    site_dir: str | os.PathLike | None = None,
+    strict: bool = False,
+    fail_on_overdue: bool = False,
+) -> Path:
+    """Build the help center and swap it into ``site_dir``; returns the site path.
+
+    ``fail_on_overdue``: a passed ``review_by`` date fails the build (else a warning,
+    even under ``strict``: the calendar must not block an urgent fix).
+    """
     try:
         config = load_config(str(config_file), strict=strict)
     except MkDocsException as exc:
         raise BuildFailed(f"{config_file}: {exc}") from None
+    plugin = config.plugins.get("kbgen")
+    if fail_on_overdue and plugin is not None:
+        plugin.config.fail_on_overdue = True
     target = Path(site_dir or config.site_dir).resolve()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -113,7 +113,10 @@ def new(directory: str) -> None:
     type=click.Path(file_okay=False),
     help="Where to write the site (default: site_dir of the config).",
 )
-@click.option("--strict", is_flag=True, help="Fail on warnings too (stale reviews, ...).")
+@click.option("--strict", is_flag=True, help="Fail on warnings too (overdue reviews only with --fail-on-overdue).")
+@click.option(
+    "--fail-on-overdue", is_flag=True, help="Fail when a page's review_by date has passed (default: a warning)."
+)
 @click.option(
     "--format",
     "fmt",
@@ -123,29 +126,29 @@ def new(directory: str) -> None:
     help="How content problems are printed (github: annotations).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' own progress messages.")
-def build(config_file: str, site_dir: str | None, strict: bool, fmt: str, verbose: bool) -> None:
+def build(config_file: str, site_dir: str | None, strict: bool, fail_on_overdue: bool, fmt: str, verbose: bool) -> None:
     """Build the site and its search index; the old site stays if anything fails."""
     _setup_logging(verbose)
     if fmt != "text":
         # check first, so CI gets every problem as annotations on the commit's files
-        from .content.diagnostics import FORMATTERS
+        from .content.diagnostics import FORMATTERS, promote
 
         project = _load_project(config_file)
-        diagnostics = project.report.sorted()
+        diagnostics = promote(project.report.sorted(), fail_on_overdue=fail_on_overdue)
         if diagnostics:
             click.echo(FORMATTERS[fmt](diagnostics))
-        if project.report.failed(strict):
+        if project.report.failed(strict, fail_on_overdue):
             raise KbgenError("the content has problems; the previous site was left as it was")
-    target = _build(_require_config(config_file), site_dir, strict)
+    target = _build(_require_config(config_file), site_dir, strict, fail_on_overdue)
     click.echo(f"Built the help center in {target}", err=True)
 
 
-def _build(config_file: Path, site_dir, strict: bool) -> Path:
+def _build(config_file: Path, site_dir, strict: bool, fail_on_overdue: bool = False) -> Path:
     from .build import BuildFailed
     from .build import build as build_site
 
     try:
-        return build_site(config_file, site_dir, strict=strict)
+        return build_site(config_file, site_dir, strict=strict, fail_on_overdue=fail_on_overdue)
     except BuildFailed as exc:
         if exc.one_line:
             raise KbgenError(str(exc)) from None
@@ -154,7 +157,10 @@ def _build(config_file: Path, site_dir, strict: bool) -> Path:
 
 @cli.command()
 @config_option
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (overdue reviews stay warnings).")
+@click.option(
+    "--fail-on-overdue", is_flag=True, help="Treat a review_by date that has passed as an error (default: a warning)."
+)
 @click.option(
     "--format",
     "fmt",
@@ -163,14 +169,12 @@ def _build(config_file: Path, site_dir, strict: bool) -> Path:
     show_default=True,
     help="github prints workflow annotations for CI.",
 )
-def check(config_file: str, strict: bool, fmt: str) -> None:
+def check(config_file: str, strict: bool, fail_on_overdue: bool, fmt: str) -> None:
     """Check the content and report every problem as path:line: message."""
-    from .content.diagnostics import FORMATTERS
+    from .content.diagnostics import FORMATTERS, promote
 
     project = _load_project(config_file)
-    diagnostics = project.report.sorted()
-    if strict:
-        diagnostics = [d.__class__(d.path, d.line, d.message, "error", d.field) for d in diagnostics]
+    diagnostics = promote(project.report.sorted(), strict, fail_on_overdue)
     output = FORMATTERS[fmt](diagnostics)
     if output:
         click.echo(output)

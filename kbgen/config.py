@@ -36,3 +36,6 @@ class KbgenConfig(base.Config):
     # [www.youtube-nocookie.com]; kbgen check warns about any other iframe, and the
     # Content-Security-Policy allows frames from these hosts only.
     embed_hosts = c.ListOfItems(c.Type(str), default=[])
+    # A page whose review_by date has passed fails the build (default: a warning that
+    # never blocks publishing, even with --strict); `kbgen build --fail-on-overdue` too.
+    fail_on_overdue = c.Type(bool, default=False)

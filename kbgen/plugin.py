@@ -22,9 +22,9 @@ from mkdocs.utils import get_relative_url
 
 from . import bundle, content, headers, pages, search
 from .config import KbgenConfig
-from .content import symlinks
+from .content import schedule, symlinks
 from .content.contactfile import CONTACT_FILE
-from .content.diagnostics import format_text
+from .content.diagnostics import format_text, is_overdue, promote
 from .content.facts import FACTS_FILE, render_placeholders
 from .content.flowfile import FLOWS_DIR
 from .content.glossary import GLOSSARY_FILE
@@ -32,6 +32,7 @@ from .content.links import Resolver
 from .content.loader import CATEGORY_FILE, FAQ_DIR, SYNONYMS_FILE
 from .pages import embeds
 from .resources import theme_dir
+from .themes import material as theme
 
 # A plain logger under "mkdocs." (so --strict counts its warnings) without a
 # prefix, so diagnostics keep their "path:line: message" shape.
@@ -59,27 +60,25 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # the browser hides what has ended since
         self.now = dt.datetime.combine(self.today, dt.time(), tzinfo=dt.timezone.utc)
         center, report = content.load(config.docs_dir, today=self.today, embed_hosts=self.config.embed_hosts)
-        content.check_icons(center, [*config.theme.dirs, str(theme_dir())], report)
-        for warning in report.sorted():
-            if warning.severity != "error":
-                log.warning(warning.format())
-        if report.errors:
-            raise PluginError(
-                f"{len(report.errors)} problem(s) in the content:\n" + format_text(sorted(set(report.errors)))
-            )
+        content.check_icons(center, theme.known_icon([*config.theme.dirs, str(theme_dir())]), report, theme.ICON_HINT)
+        found = promote(report.sorted(), fail_on_overdue=self.config.fail_on_overdue)
+        for warning in found:
+            if warning.severity != "error":  # an overdue review is logged, never counted by --strict
+                (log.info if is_overdue(warning) else log.warning)(warning.format())
+        errors = [d for d in found if d.severity == "error"]
+        if errors:
+            raise PluginError(f"{len(errors)} problem(s) in the content:\n" + format_text(errors))
         self.center = center
         self.layout = pages.Layout(center)
         self.resolver = Resolver(center)
 
-        # Before Material's own folder (our partials/search.html is the header search
-        # widget) but after the user's custom_dir, which always wins.
-        position = 1 if config.theme.custom_dir else 0
-        config.theme.dirs.insert(position, str(theme_dir()))
+        theme.add_templates(config.theme, str(theme_dir()))
         self.brand = self._brand(config)
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
         config.extra_css.append("assets/kbgen/kb.css")
+        config.extra_css.extend(theme.STYLESHEETS)
         # the widget modules as one fingerprinted file (after the theme folders are set,
         # so a module in the user's custom_dir replaces ours)
         try:
@@ -99,20 +98,20 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             from_docs = file.src_dir == config.docs_dir  # not a theme file
             if _is_data_file(file.src_uri) or (from_docs and symlinks.leaves(file.abs_src_path, config.docs_dir)):
                 files.remove(file)
-            elif file.src_uri in self.layout.notices:
+            elif not self.layout.classify(file.src_uri)[0].in_nav:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
             elif file.src_uri.startswith(bundle.SOURCE_DIR + "/") and not from_docs:
                 files.remove(file)  # the modules ship in the bundle only
         files.append(File.generated(config, self._script.uri, content=self._script.text.encode("utf-8")))
         for src in self.layout.generated_sources():
-            hidden = (pages.SEARCH_SRC, pages.UPDATES_SRC, pages.NOTICES_SRC)
-            inclusion = InclusionLevel.NOT_IN_NAV if src in hidden else InclusionLevel.UNDEFINED
+            in_nav = self.layout.classify(src)[0].in_nav
+            inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, src, content="", inclusion=inclusion))
         self._page_total = len(files.documentation_pages())
         self._files = files
         return files
 
-    def on_page_markdown(self, markdown, page, config, files):  # noqa: C901 reshaped in the page-kind/validation work (one declaration per page kind)
+    def on_page_markdown(self, markdown, page, config, files):
         if not self.config.enabled:
             return
         src = page.file.src_uri
@@ -121,54 +120,17 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         updated = self.layout.last_updated(src)
         if updated is not None:
             page.update_date = updated.isoformat()
-        if kind.template:
-            page.meta.setdefault("template", kind.template)
-        if model is not None and kind is not pages.PageKind.HOME:
-            page.meta["title"] = model.title
-        if kind is pages.PageKind.HOME:
-            page.meta.setdefault("title", config.site_name)
-            page.meta.setdefault("hide", ["navigation", "toc"])
-        elif kind is pages.PageKind.FLOW:
-            page.meta.setdefault("hide", ["toc"])
-            if model.summary:
-                page.meta.setdefault("description", model.summary)
-        elif kind is pages.PageKind.NOTICE:
-            page.meta.setdefault("hide", ["navigation"])
-            if model.summary:
-                page.meta.setdefault("description", model.summary)
-        elif kind is pages.PageKind.NOTICES:
-            page.meta.setdefault("title", "Service notices")
-            page.meta.setdefault("description", "What is going on right now, and what happened before.")
-            page.meta.setdefault("hide", ["navigation", "toc"])
-        elif kind is pages.PageKind.GLOSSARY:
-            page.meta.setdefault("title", "Glossary")
-            page.meta.setdefault("description", "The words of our marketplace, explained.")
-        elif kind is pages.PageKind.UPDATES:
-            page.meta.setdefault("title", "Policy updates")
-            page.meta.setdefault("description", "Changes to our policies, newest first.")
-        elif kind is pages.PageKind.SEARCH:
-            page.meta.setdefault("title", "Search")
-            page.meta.setdefault("hide", ["navigation", "toc"])
-            page.meta.setdefault("search", {"exclude": True})
-        elif kind is pages.PageKind.CATEGORY:
-            if model.description:
-                page.meta.setdefault("description", model.description)
-            contact_src = self._contact_src()
-            contact_link = (
-                posixpath.relpath(contact_src, posixpath.dirname(src)) if contact_src and contact_src != src else None
-            )
-            markdown = embeds.to_markers(self.resolver.rebase(markdown, src, src)) + pages.faq_accordion(
-                model,
-                lambda entry: self.resolver.rebase(entry.body, entry.src, src),
-                heading=self.config.faq_heading,
-                contact_link=contact_link,
-            )
-            self._escape_meta(page)
-            return markdown
-        elif kind is pages.PageKind.ARTICLE and model.summary:
-            page.meta.setdefault("description", model.summary)
+        fixed, defaults = kind.meta(model, config.site_name)
+        page.meta.update(fixed)
+        for key, value in defaults.items():
+            page.meta.setdefault(key, value)
+        theme.page_meta(page.meta, hide=kind.hide, searchable=kind.searchable)
         self._escape_meta(page)
-        return embeds.to_markers(self.resolver.rebase(markdown, src, src))
+        markdown = embeds.to_markers(self.resolver.rebase(markdown, src, src))
+        if kind.appendix is not None:
+            source = pages.kinds.MarkdownPage(src, model, self.resolver, self._contact_src(), self.config.faq_heading)
+            markdown += kind.appendix(source)
+        return markdown
 
     def _escape_meta(self, page) -> None:
         """MkDocs and Material put these into HTML unescaped (<title>, navigation,
@@ -184,10 +146,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             return
         src = page.file.src_uri
         kind, model = self.layout.classify(src)
-        if kind is pages.PageKind.ARTICLE:
+        if kind.own_image:
             self._images[src] = pages.images.first_image(html, page.canonical_url or "/" + page.url)
-        explains = (kind is pages.PageKind.ARTICLE and model.glossary) or kind is pages.PageKind.CATEGORY
-        if explains and self.layout.has_glossary:
+        if kind.explains is not None and kind.explains(model) and self.layout.has_glossary:
             glossary_url = self._url_for(pages.GLOSSARY_SRC)
             html = pages.mark_terms(
                 html, self.center.glossary, lambda term: get_relative_url(glossary_url, page.url) + f"#{term.anchor}"
@@ -221,7 +182,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             page_url=page.canonical_url or ("/" + page.url),
             base=config.site_url or "/",
             site_name=config.site_name,
-            title=self._plain_title(page) if kind is not pages.PageKind.HOME else config.site_name,
+            title=self._plain_title(page),
             description=plain.get("description") or config.site_description or "",
             faq_answers=self._texts.get(page.file.src_uri, search.PageText()).faq_answers,
             brand=self.brand,
@@ -232,6 +193,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_env(self, env, config, files):
         if not self.config.enabled:
             return
+        env.globals.update(theme.template_globals())
         self._env = env
         return env
 
@@ -298,6 +260,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         pages.feeds.write(
             self.layout, self.center, self._url_for, config.site_url or "/", config.site_name, config.site_dir
         )
+        upcoming = schedule.next_change_message(self.center, self.today)
+        if upcoming:  # a scheduled fact change or notice needs a build on its day
+            log.info(upcoming)
 
     def _render_embed(self, kind: str, id_: str, page) -> str | None:
         """The theme's own partial for a ``{{ contact:id }}`` or ``{{ flow:id }}``."""

@@ -9,7 +9,9 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from . import content
+from .content.urls import page_url
 from .resources import theme_dir
+from .themes import material as theme
 
 
 class ProjectError(MkDocsException):
@@ -29,11 +31,11 @@ class Project:
         """Page titles by the URL paths votes are recorded under."""
         titles = {}
         for article in self.center.articles:
-            titles["/" + _url(article.src)] = article.title
+            titles["/" + page_url(article.src)] = article.title
         for category in self.center.categories:
-            titles["/" + _url(category.index_src)] = category.title
+            titles["/" + page_url(category.index_src)] = category.title
             for entry in category.faqs:
-                titles["/" + _url(category.index_src) + "#" + entry.slug] = entry.question
+                titles["/" + page_url(category.index_src) + "#" + entry.slug] = entry.question
         return titles
 
     def overdue(self) -> list[dict]:
@@ -45,14 +47,6 @@ class Project:
         ]
 
 
-def _url(src: str) -> str:
-    """MkDocs' directory URL of a page source: returns/refunds.md -> returns/refunds/."""
-    stem = src[:-3]
-    if stem == "index" or stem.endswith("/index"):
-        return stem[:-5]
-    return stem + "/"
-
-
 def load_project(config_file: Path) -> Project:
     try:
         config = load_config(str(config_file))
@@ -61,5 +55,6 @@ def load_project(config_file: Path) -> Project:
     plugin = config.plugins.get("kbgen")
     embed_hosts = plugin.config.embed_hosts if plugin is not None else ()
     center, report = content.load(config.docs_dir, today=content.current_date(), embed_hosts=embed_hosts)
-    content.check_icons(center, [*config.theme.dirs, str(theme_dir())], report)
+    known = theme.known_icon([*config.theme.dirs, str(theme_dir())])
+    content.check_icons(center, known, report, theme.ICON_HINT)
     return Project(Path(config_file), Path(config.docs_dir), Path(config.site_dir), center, report, config.site_name)

@@ -44,6 +44,22 @@ def test_dark_mode_toggle_still_works(new_page, sample_url):
     assert sum(channels) / 3 > 128, color
 
 
+def test_widget_colours_are_materials_palette_through_the_theme_stylesheet(new_page, sample_url):
+    """kb.css uses only --kb- colours; material.css (kbgen.themes.material) maps Material's onto them."""
+    page = new_page(color_scheme="light")
+    page.goto(f"{sample_url}/")
+    hero, primary = page.evaluate(
+        """() => {
+            const probe = document.createElement("div");
+            probe.style.color = "var(--md-primary-fg-color)";
+            document.body.append(probe);
+            const hero = document.querySelector(".kb-hero");
+            return [getComputedStyle(hero).backgroundColor, getComputedStyle(probe).color];
+        }"""
+    )
+    assert hero == primary and hero != "rgb(57, 73, 171)", (hero, primary)  # the sample's palette, not the default
+
+
 def test_home_search_box_is_labelled_and_first(new_page, sample_url):
     page = new_page()
     page.goto(sample_url + "/")

@@ -130,6 +130,9 @@ def test_dark_mode_palette_survives(sample_site):
     html = text_of(sample_site, "")
     assert 'data-md-color-scheme="default"' in html and "slate" in html
     assert "assets/kbgen/kb.css" in html
+    # Material's colours reach kb.css's --kb- properties through the theme's stylesheet, loaded after it
+    assert html.index("assets/kbgen/kb.css") < html.index("assets/kbgen/material.css")
+    assert "--md-" not in (sample_site / "assets/kbgen/kb.css").read_text(encoding="utf-8")
 
 
 def test_widget_scripts_are_one_fingerprinted_file(sample_site):
@@ -203,13 +206,13 @@ def test_build_cli_reports_content_errors_and_exits_1(make_site, invoke):
     assert not (project / "site").exists()
 
 
-def test_build_strict_fails_on_overdue_review(make_site, invoke):
+def test_build_fail_on_overdue_fails_on_an_overdue_review(make_site, invoke):
     files = {**CATEGORY_FILES, "content/returns/old.md": "---\ntitle: Old\nreview_by: 2025-01-01\n---\nText.\n"}
     project = make_site(files)
-    assert invoke("build", cwd=project).exit_code == 0
-    strict = invoke("build", "--strict", "-d", project / "strict-site", cwd=project)
+    assert invoke("build", "--strict", cwd=project).exit_code == 0  # time never blocks publishing by default
+    strict = invoke("build", "--strict", "--fail-on-overdue", "-d", project / "strict-site", cwd=project)
     assert strict.exit_code == 1
-    assert "content/returns/old.md:3: warning: review_by 2025-01-01 has passed" in strict.output
+    assert "content/returns/old.md:3: review_by 2025-01-01 has passed" in strict.output
     assert not (project / "strict-site").exists()
 
 
@@ -236,6 +239,7 @@ def test_scaffold_builds_strict_and_checks_clean(tmp_path, invoke):
     assert [a["id"] for a, _ in orders.find("details", class_="kb-faq__item")] == [
         "where-is-my-order",
         "can-i-cancel-my-order",
+        "is-delivery-free",
     ]  # promoted first
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
+import material as materials_templates
 import pytest
 from conftest import CATEGORY_FILES, write_tree
 
@@ -233,6 +235,12 @@ def test_contact_page_lists_every_channel_with_hours_and_escalation(contact_site
     assert "Replies in about 2 minutes" in page and "Answered within 12 hours" in page
     assert re.search(r'<ol class="kb-escalation">\s*<li><strong>Live chat</strong>', page)
     assert "Christmas Day" in page
+    # each card shows its type's icon, Material's SVG inlined (kbgen.themes.material.CHANNEL_ICONS)
+    icons = re.findall(r'<span class="kb-channel__icon" aria-hidden="true">(<svg.*?</svg>)</span>', page, re.S)
+    chat_svg = (
+        Path(materials_templates.__file__).parent / "templates/.icons/material/chat-processing-outline.svg"
+    ).read_text()
+    assert len(icons) == 4 and icons[0] == chat_svg.strip()
     schedule = re.search(r"data-kb-schedule='([^']+)'", page).group(1)
     assert json.loads(schedule) == {
         "zone": "Europe/Dublin",

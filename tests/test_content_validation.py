@@ -219,11 +219,11 @@ def test_all_problems_are_reported_in_one_run(tmp_path):
         },
     )
     assert [m.split(":")[0] for m in found] == [
+        "content/returns/faq/c.md",  # failed to load: first, as the likely cause of what follows
         "content/returns/a.md",
         "content/returns/a.md",
         "content/returns/b.md",
         "content/returns/b.md",
-        "content/returns/faq/c.md",
     ]
 
 
@@ -263,12 +263,12 @@ def test_check_prints_every_problem_and_exits_1(make_site, invoke):
 
 def test_check_warnings_alone_pass_unless_strict(make_site, invoke):
     files = dict(BAD_SITE)
-    files["content/returns/a.md"] = "---\ntitle: A\nreview_by: 2026-01-31\n---\nFine.\n"
+    files["content/returns/a.md"] = "---\ntitle: A\n---\n<iframe src='https://evil.example/'></iframe>\n"
     project = make_site(files)
     assert invoke("check", cwd=project).exit_code == 0
     strict = invoke("check", "--strict", cwd=project)
     assert strict.exit_code == 1
-    assert strict.stdout.startswith("content/returns/a.md:3: review_by 2026-01-31 has passed")
+    assert strict.stdout.startswith("content/returns/a.md:4: <iframe> from 'evil.example' is not allowed")
 
 
 def test_check_json_format(make_site, invoke):

@@ -107,6 +107,37 @@ def test_hand_written_values_near_keywords_are_warnings(tmp_path):
     ]
 
 
+def test_hand_written_values_in_flow_texts_are_warnings(tmp_path):
+    """Flow questions, help and results render placeholders too, so they follow the facts;
+    answer labels do not, and are not checked."""
+    found, _ = problems(
+        tmp_path,
+        {
+            "content/facts.yml": FACTS,
+            "content/flows/send-back.yml": (
+                "title: Send it back\n"
+                "start: ask\n"
+                "steps:\n"
+                "  - id: ask\n"
+                "    question: Can you return it within 30 days?\n"
+                "    answers:\n"
+                "      - {label: 'Yes, I can return within 30 days', next: done}\n"
+                "      - {label: 'No', next: done}\n"
+                "results:\n"
+                "  - id: done\n"
+                "    title: Return it\n"
+                "    text: You can return items within 14 days of delivery.\n"
+            ),
+        },
+    )
+    assert found == [
+        "content/flows/send-back.yml:5: warning: '30 days' is written by hand: write "
+        "{{ fact:return_window }} so it follows return window",
+        "content/flows/send-back.yml:12: warning: '14 days' is written by hand but the fact says 30 days: "
+        "write {{ fact:return_window }} so it follows return window",
+    ]
+
+
 @pytest.mark.parametrize(
     "change, expected",
     [
@@ -219,3 +250,29 @@ def test_contact_promises_and_flows_read_the_same_facts(tmp_path):
     )
     assert "content/contact.yml:6: unknown fact 'email_hour' (did you mean 'email_hours'?)" in bad
     assert any(b.startswith("content/flows/return.yml:1: unknown fact (see facts.yml) 'return_windw'") for b in bad)
+
+
+def test_structured_data_is_optional(tmp_path):
+    facts_only = FACTS.split("structured_data:")[0]
+    write_tree(tmp_path, {"mkdocs.yml": MINIMAL_CONFIG, **CATEGORY_FILES, "content/facts.yml": facts_only})
+    found, _ = problems(tmp_path, {"content/facts.yml": facts_only})
+    assert found == []
+    site = build(tmp_path / "mkdocs.yml", tmp_path / "site")
+    home = (site / "index.html").read_text()
+    assert "MerchantReturnPolicy" not in home and "OfferShippingDetails" not in home
+    assert '"@type": "WebSite"' in home  # the rest of the structured data is still there
+
+
+@pytest.mark.parametrize(
+    "block, expected",
+    [
+        (
+            "structured_data:\n  url: https://shop.example/\n",
+            "content/facts.yml:14: structured_data needs 'organization'",
+        ),
+        ("structured_data: yes please\n", "content/facts.yml:14: structured_data must be a mapping"),
+    ],
+)
+def test_a_structured_data_block_still_needs_its_keys(tmp_path, block, expected):
+    found, _ = problems(tmp_path, {"content/facts.yml": FACTS.split("structured_data:")[0] + block})
+    assert any(f.startswith(expected) for f in found), found

@@ -11,7 +11,7 @@ from conftest import write_tree
 
 from kbgen import content
 from kbgen.content.links import Resolver
-from kbgen.pages import GLOSSARY_SRC, NOTICES_SRC, SEARCH_SRC, UPDATES_SRC, Layout, PageKind, page_view
+from kbgen.pages import GLOSSARY_SRC, NOTICES_SRC, SEARCH_SRC, UPDATES_SRC, Layout, kinds, page_view
 
 TODAY = dt.date(2026, 11, 23)
 NOW = dt.datetime(2026, 11, 23, tzinfo=dt.timezone.utc)
@@ -139,20 +139,20 @@ def crumbs(v: dict) -> list[tuple[str, str | None]]:
 
 
 def test_every_page_is_classified_by_its_source(layout):
-    kinds = {src: layout.classify(src)[0] for src in layout.generated_sources()}
-    assert kinds == {
-        "index.md": PageKind.HOME,
-        "returns/index.md": PageKind.CATEGORY,
-        "shipping/index.md": PageKind.CATEGORY,
-        "flows/not-received.md": PageKind.FLOW,
-        SEARCH_SRC: PageKind.SEARCH,
-        UPDATES_SRC: PageKind.UPDATES,
-        NOTICES_SRC: PageKind.NOTICES,
-        GLOSSARY_SRC: PageKind.GLOSSARY,
+    found = {src: layout.classify(src)[0] for src in layout.generated_sources()}
+    assert found == {
+        "index.md": kinds.HOME,
+        "returns/index.md": kinds.CATEGORY,
+        "shipping/index.md": kinds.CATEGORY,
+        "flows/not-received.md": kinds.FLOW,
+        SEARCH_SRC: kinds.SEARCH,
+        UPDATES_SRC: kinds.UPDATES,
+        NOTICES_SRC: kinds.NOTICES,
+        GLOSSARY_SRC: kinds.GLOSSARY,
     }
-    assert layout.classify("returns/return-policy.md")[0] is PageKind.ARTICLE
-    assert layout.classify("notices/kettle.md")[0] is PageKind.NOTICE
-    assert layout.classify("images/logo.png") == (PageKind.OTHER, None)
+    assert layout.classify("returns/return-policy.md")[0] is kinds.ARTICLE
+    assert layout.classify("notices/kettle.md")[0] is kinds.NOTICE
+    assert layout.classify("images/logo.png") == (kinds.OTHER, None)
 
 
 def test_home_lists_categories_promoted_pages_and_the_organization(layout):

@@ -39,11 +39,15 @@ def test_wheel_contains_theme_templates_assets_and_scaffold(wheel):
         "kbgen/theme/assets/kbgen/kb.css",
         "kbgen/theme/assets/kbgen/js/core.js",
         "kbgen/theme/assets/kbgen/js/material.js",
+        "kbgen/theme/assets/kbgen/material.css",
         "kbgen/theme/assets/kbgen/logo.png",
         "kbgen/theme/assets/kbgen/social.png",
         "kbgen/scaffold/project/mkdocs.yml",
         "kbgen/scaffold/project/gitignore",
         "kbgen/scaffold/project/content/orders/_category.yml",
+        "kbgen/scaffold/project/github/workflows/help-center.yml",
+        "kbgen/scaffold/project/content/facts.yml",
+        "kbgen/scaffold/project/content/flows/parcel-not-arrived.yml",
     ):
         assert required in names, required
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
@@ -61,6 +65,7 @@ def test_installed_wheel_creates_and_builds_a_project(wheel, tmp_path):
     work = tmp_path / "elsewhere"  # not the source tree: nothing may come from it
     work.mkdir()
     run(bin_dir / "kbgen", "new", "helpdesk", cwd=work, env=env)
+    assert (work / "helpdesk/.github/workflows/help-center.yml").is_file()
     run(bin_dir / "kbgen", "build", "--strict", cwd=work / "helpdesk", env=env)
     site = work / "helpdesk" / "site"
     assert "kb-card" in (site / "index.html").read_text()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from . import checks, facts, flowfile, glossary, htmlpolicy, links, symlinks, textfile
@@ -26,6 +27,9 @@ __all__ = [
     "check_icons",
     "current_date",
     "load",
+    "read",
+    "resolve",
+    "validate",
 ]
 
 
@@ -36,14 +40,36 @@ def load(
     today: dt.date | None = None,
     embed_hosts: tuple[str, ...] | list[str] = (),
 ) -> tuple[HelpCenter, Report]:
-    """Load and validate ``docs_dir``; paths in the report are relative to ``base``.
+    """Read, validate and resolve ``docs_dir``; paths in the report are relative to ``base``.
 
     ``embed_hosts``: hosts whose pages content may show in an iframe.
     """
     report = Report(base=Path(base) if base is not None else Path.cwd())
     today = today or current_date()
-    refused = symlinks.scan(Path(docs_dir), report)
-    center = _load(Path(docs_dir), report, refused)
+    center, refused = read(Path(docs_dir), report)
+    validate(center, report, today, refused=refused, embed_hosts=embed_hosts)
+    resolve(center, today)
+    return center, report
+
+
+def read(docs_dir: Path, report: Report) -> tuple[HelpCenter, frozenset[Path]]:
+    """Parse every file into the model, checking each file's declared fields on the way.
+
+    Also returns the symlinks refused (never followed), which later checks skip.
+    """
+    refused = symlinks.scan(docs_dir, report)
+    return _load(docs_dir, report, refused), refused
+
+
+def validate(
+    center: HelpCenter,
+    report: Report,
+    today: dt.date,
+    *,
+    refused: frozenset[Path] = frozenset(),
+    embed_hosts: tuple[str, ...] | list[str] = (),
+) -> None:
+    """The checks across files. They only report: the model is left exactly as read."""
     checks.duplicate_questions(center, report)
     checks.clashing_urls(center, report)
     checks.overdue_reviews(center, report, today)
@@ -56,18 +82,29 @@ def load(
     flowfile.check_references(center, report)
     glossary.check_links(center, report)
     facts.check_channel_facts(center, report)
-    facts.apply(center, today)
-    return center, report
+    report.drop_follow_ons()  # errors that only follow from a file that failed to load
+
+
+# The steps that fill in values derived from other files, in this order, each called
+# as ``step(center, today)`` once every check has seen the content as written.
+RESOLVE_STEPS = (
+    glossary.resolve_links,  # each term's target page; broken links dropped
+    flowfile.label_links,  # a flow result's link without a label: its page's title
+    facts.apply,  # last: {{ fact:name }} rendered in every body (the checks need the placeholders)
+)
+
+
+def resolve(center: HelpCenter, today: dt.date) -> None:
+    """Fill the derived values (see ``RESOLVE_STEPS``); reports nothing."""
+    for step in RESOLVE_STEPS:
+        step(center, today)
 
 
 def _check_other_pages(center: HelpCenter, report: Report, refused, embed_hosts) -> None:
     """Markdown that MkDocs publishes but kbgen does not load (a ``_drafts/`` folder,
     a notices subfolder): still UTF-8 text, still under the content policy."""
     docs_dir = Path(center.docs_dir)
-    loaded = {d.path for d in [*center.articles, *center.faqs, *center.notices]}
-    loaded |= {c.intro.path for c in center.categories if c.intro is not None}
-    if center.home is not None:
-        loaded.add(center.home.path)
+    loaded = {d.path for d in center.written()}
     hosts = {h.strip().lower() for h in embed_hosts}
     for folder, dirs, files in os.walk(docs_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and Path(folder, d) not in refused)
@@ -79,9 +116,9 @@ def _check_other_pages(center: HelpCenter, report: Report, refused, embed_hosts)
                     htmlpolicy.scan(text, path, 1, report, hosts)
 
 
-def check_icons(center: HelpCenter, icon_dirs, report: Report) -> None:
-    """Report category icons missing from ``icon_dirs`` (the theme's folders)."""
-    checks.unknown_icons(center, report, icon_dirs)
+def check_icons(center: HelpCenter, known: Callable[[str], bool], report: Report, hint: str) -> None:
+    """Report category icons the theme does not have (``kbgen.themes`` knows where its icons are)."""
+    checks.unknown_icons(center, report, known, hint)
 
 
 def current_date() -> dt.date:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
+from collections.abc import Callable
 
+from . import urls
 from .diagnostics import Report, did_you_mean
 from .facts import hard_coded_values
-from .mdscan import shortcodes
+from .mdscan import malformed_placeholders, shortcodes
 from .model import HelpCenter
 
 
@@ -32,10 +33,8 @@ def duplicate_questions(center: HelpCenter, report: Report) -> None:
 
 
 def _url_key(src: str) -> str:
-    stem = src[:-3] if src.endswith(".md") else src
-    if stem == "index" or stem.endswith("/index"):
-        stem = stem[: -len("index")]
-    return stem.rstrip("/").casefold()
+    """The address a source is published at, as two clashing files would share it."""
+    return urls.page_url(src).rstrip("/").casefold()
 
 
 def clashing_urls(center: HelpCenter, report: Report) -> None:
@@ -70,15 +69,15 @@ def overdue_reviews(center: HelpCenter, report: Report, today: dt.date) -> None:
             )
 
 
-def unknown_icons(center: HelpCenter, report: Report, icon_dirs) -> None:
-    """Category icons must exist in the theme's ``.icons`` folders."""
+def unknown_icons(center: HelpCenter, report: Report, known: Callable[[str], bool], hint: str) -> None:
+    """Category icons must be icons the theme has (``known``); ``hint`` says what one looks like."""
     for category in center.categories:
         icon = category.icon
-        if icon and not any(os.path.isfile(os.path.join(d, ".icons", f"{icon}.svg")) for d in icon_dirs):
+        if icon and not known(icon):
             report.error(
                 category.path / "_category.yml",
                 category.lines.get("icon", 1),
-                f"unknown icon '{icon}': use a Material icon name such as 'material/truck-delivery-outline'",
+                f"unknown icon '{icon}': use {hint}",
                 "icon",
             )
 
@@ -91,12 +90,12 @@ def unknown_shortcodes(center: HelpCenter, report: Report) -> None:
     channels = [c.id for c in center.contact.channels] if center.contact else []
     flows = [f.id for f in center.flows]
     facts = list(center.facts.facts) if center.facts else []
-    documents = [*center.articles, *center.faqs]
-    documents += [c.intro for c in center.categories if c.intro is not None]
-    if center.home is not None:
-        documents.append(center.home)
-    for doc in documents:
+    for doc in center.written(notices=False):  # notice bodies render no placeholders
+        for line, message in malformed_placeholders(doc.body, doc.body_line):
+            report.error(doc.path, line, message)
         for code in shortcodes(doc.body, doc.body_line):
+            if not code.id:
+                continue  # a malformed placeholder, reported above
             if code.kind == "contact":
                 known, what = channels, "contact channel (see contact.yml)"
             elif code.kind == "flow":
@@ -119,17 +118,32 @@ def hard_coded_facts(center: HelpCenter, report: Report, today: dt.date) -> None
     """A value a fact covers, written by hand ("within 14 days" near "return")."""
     if not center.facts or not center.facts.facts:
         return
-    for doc in [*center.articles, *center.faqs]:
-        for line, written, fact in hard_coded_values(doc.body, center.facts, doc.body_line):
+    texts = [(doc.path, doc.body, doc.body_line) for doc in center.written(notices=False)]  # notices: no placeholders
+    texts += [(flow.path, text, line) for flow in center.flows for text, line in _flow_texts(flow)]
+    for path, text, first_line in texts:
+        for line, written, fact in hard_coded_values(text, center.facts, first_line):
             current = fact.render(today)
             same = written.replace(" ", "") == current.replace(" ", "")
             problem = "" if same else f" but the fact says {current}"
             report.warning(
-                doc.path,
+                path,
                 line,
                 f"'{written}' is written by hand{problem}: write "
                 f"{{{{ fact:{fact.name} }}}} so it follows {fact.label.lower()}",
             )
+
+
+def _flow_texts(flow) -> list[tuple[str, int]]:
+    """A flow's texts that render placeholders, with the line of each (answer labels and
+    link labels do not render them, so they are not checked)."""
+    if flow.lines is None:
+        return []
+    texts = [(flow.summary, flow.lines("summary"))]
+    for i, step in enumerate(flow.steps):
+        texts += [(step.question, flow.lines("steps", i, "question")), (step.help, flow.lines("steps", i, "help"))]
+    for i, result in enumerate(flow.results):
+        texts += [(result.title, flow.lines("results", i, "title")), (result.text, flow.lines("results", i, "text"))]
+    return [(text, line) for text, line in texts if text]
 
 
 def unknown_facts_in_data(center: HelpCenter, report: Report) -> None:
@@ -143,6 +157,8 @@ def unknown_facts_in_data(center: HelpCenter, report: Report) -> None:
     if center.contact is not None:
         texts += [(center.contact.path, c.line, f"{c.response} {c.note}") for c in center.contact.channels]
     for path, line, text in texts:
+        for _, message in malformed_placeholders(text):
+            report.error(path, line, message)
         for code in shortcodes(text):
             if code.kind == "fact" and code.id not in known:
                 report.error(path, line, f"unknown fact (see facts.yml) '{code.id}'{did_you_mean(code.id, known)}")

@@ -21,43 +21,54 @@ import re
 from pathlib import Path
 
 from ..constants import AUDIENCES
-from ..contact.hours import HoursError, parse_duration, parse_schedule
-from . import slugs
-from .diagnostics import Report, did_you_mean
+from ..contact.hours import HoursError, Schedule, parse_duration, parse_schedule
+from . import fields as f
+from .diagnostics import Report
+from .fields import parse_date
 from .model import Channel, Contact
-from .schema import parse_date
 from .yamlfile import Lines, read_data_file
 
 CONTACT_FILE = "contact.yml"
 TYPES = ("phone", "email", "chat", "messaging", "social", "form", "post")
-TOP_KEYS = ("timezone", "holidays", "channels")
-CHANNEL_KEYS = (
-    "id",
-    "type",
-    "label",
-    "address",
-    "url",
-    "audience",
-    "hours",
-    "timezone",
-    "closed",
-    "response_time",
-    "response",
-    "escalation",
-    "script",
-    "note",
-    "app",
-)
-FACT_REF = re.compile(r"^\{\{\s*fact\s*:\s*([a-z0-9_]+)\s*\}\}$")
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
-_PHONE = re.compile(r"^\+[1-9][0-9 ()-]+$")
-_URL = re.compile(r"^https://[^\s/$.?#][^\s]*$")
 MESSAGING_APPS = {
     "whatsapp": "https://wa.me/{digits}",
     "telegram": "https://t.me/+{digits}",
     "signal": "https://signal.me/#p/+{digits}",
     "sms": "sms:+{digits}",
 }
+
+TOP = {
+    "timezone": f.Field(default="UTC", help="an IANA name; the default of every channel"),
+    "holidays": f.Field(default=list, help="a list of {date, name} or dates; every channel is closed"),
+    "channels": f.Field(help="at least one channel (checked by load_contact)"),
+}
+CHANNEL = {
+    "id": f.Id(required=True, message="channel 'id' must be a short lowercase name like 'chat' (got {value!r})"),
+    "type": f.Choice(choices=TYPES, what="channel type", required=True),
+    "label": f.Text(
+        required=True, numbers=False, message="every channel needs a 'label' shoppers read, e.g. 'Live chat'"
+    ),
+    "address": f.Str(strip=True, help="a phone number, an e-mail address or a postal address, by type"),
+    "url": f.Str(strip=True, help="where the channel starts; made from the address when absent"),
+    "audience": f.Choice(choices=AUDIENCES, what="audience", suggest=False, default="everyone"),
+    "hours": f.Field(help="opening hours, e.g. {mon-fri: '08:00-20:00'}; absent: any time"),
+    "timezone": f.Field(help="the time zone of the hours; default: the file's"),
+    "closed": f.List(default=list, blank=True, message="'closed' must be a list of dates (YYYY-MM-DD)"),
+    "response_time": f.Field(help="the promise: 2m, 12h, 1d, or a fact with a time unit"),
+    "response": f.Str(help="the promise as shoppers read it"),
+    "escalation": f.Int(minimum=1, null=True, message="'escalation' must be a whole number from 1 (the first step)"),
+    "script": f.Str(help="a chat provider's https:// script, loaded on request"),
+    "note": f.Str(),
+    "app": f.Str(default="whatsapp", help=f"messaging channels: {', '.join(MESSAGING_APPS)}"),
+}
+FACT_REF = re.compile(r"^\{\{\s*fact\s*:\s*([a-z0-9_]+)\s*\}\}$")
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+_PHONE = re.compile(r"^\+[1-9][0-9 ()-]+$")
+_URL = re.compile(r"^https://[^\s/$.?#][^\s]*$")
+_STARTS = ("https://", "mailto:", "tel:", "sms:", "/")
+
+# A problem a channel rule found: the key path below the channel, the message, the key.
+Issue = tuple[tuple, str, "str | None"]
 
 
 def load_contact(docs_dir: Path, report: Report) -> Contact | None:
@@ -71,7 +82,8 @@ def load_contact(docs_dir: Path, report: Report) -> Contact | None:
     if not isinstance(data, dict):
         report.error(path, 1, "contact.yml must be a mapping with 'channels:'")
         return None
-    report.unknown_keys(path, data, TOP_KEYS, "contact.yml", line)
+    for problem in f.check(data, TOP, "contact.yml").problems:
+        report.error(path, line(problem.key), problem.message, problem.key)
     zone = data.get("timezone") or "UTC"
     try:
         parse_schedule({"mon": "00:00-01:00"}, str(zone))
@@ -124,115 +136,130 @@ def _unique(channel: Channel, i: int, contact: Contact, path: Path, line: Lines,
     return True
 
 
-def _channel(raw, i: int, contact: Contact, path: Path, line: Lines, report: Report) -> Channel | None:  # noqa: C901 reshaped in the page-kind/validation work (declared fields, small rule functions)
-    def error(key: str | None, message: str) -> None:
-        at = line("channels", i, key) if key else line("channels", i)
-        report.error(path, at, message, key)
-
+def _channel(raw, i: int, contact: Contact, path: Path, line: Lines, report: Report) -> Channel | None:
+    """The channel at ``channels[i]``, or None when anything in it is wrong (all reported)."""
     if not isinstance(raw, dict):
-        error(None, "a channel must be a mapping with id, type and label")
+        report.error(path, line("channels", i), "a channel must be a mapping with id, type and label")
         return None
-    ok = True
-    if report.unknown_keys(path, raw, CHANNEL_KEYS, "a channel", lambda key: line("channels", i, key)):
-        ok = False
-    cid, ctype, label = raw.get("id"), raw.get("type"), raw.get("label")
-    if not slugs.is_id(cid):
-        error("id", f"channel 'id' must be a short lowercase name like 'chat' (got {cid!r})")
-        ok = False
-    if ctype not in TYPES:
-        error("type", f"unknown channel type '{ctype}'; use one of {', '.join(TYPES)}{did_you_mean(str(ctype), TYPES)}")
-        ok = False
-    if not isinstance(label, str) or not label.strip():
-        error("label", "every channel needs a 'label' shoppers read, e.g. 'Live chat'")
-        ok = False
-    audience = raw.get("audience", "everyone")
-    if audience not in AUDIENCES:
-        error("audience", f"unknown audience '{audience}'; use one of {', '.join(AUDIENCES)}")
-        ok = False
-    address = str(raw.get("address") or "").strip()
-    url = str(raw.get("url") or "").strip()
-    if ctype in ("phone", "messaging"):
-        digits = re.sub(r"\D", "", address)
-        if not _PHONE.match(address) or not 8 <= len(digits) <= 15:
-            error("address", f"'{address}' is not an international phone number like +353 1 555 0142")
-            ok = False
-        elif ctype == "phone":
-            url = url or f"tel:+{digits}"
-        else:
-            app = str(raw.get("app") or "whatsapp").lower()
-            if app not in MESSAGING_APPS:
-                error("app", f"unknown messaging app '{app}'; use one of {', '.join(MESSAGING_APPS)}")
-                ok = False
-            else:
-                url = url or MESSAGING_APPS[app].format(digits=digits)
-    elif ctype == "email":
-        if not _EMAIL.match(address):
-            error("address", f"'{address}' is not an e-mail address")
-            ok = False
-        url = url or f"mailto:{address}"
-    elif ctype in ("social", "form") and not (_URL.match(url) or url.startswith("/")):
-        error("url", f"a {ctype} channel needs a 'url' starting with https:// (got {url!r})")
-        ok = False
-    elif ctype == "post" and len(address.splitlines()) < 2:
-        error("address", "a postal address needs several lines (use 'address: |')")
-        ok = False
-    if url and not (url.startswith(("https://", "mailto:", "tel:", "sms:", "/"))):
-        error("url", f"'{url}' must start with https://")
-        ok = False
-    script = str(raw.get("script") or "")
-    if script and (ctype != "chat" or not _URL.match(script)):
-        error("script", "'script' is a chat provider's https:// script, for chat channels only")
-        ok = False
-    if ctype == "chat" and not (url or script):
-        error("url", "a chat channel needs a 'url' to open or a provider 'script' to load")
-        ok = False
-    schedule = None
-    closed = [d for d, _ in contact.holidays]
-    for j, value in enumerate(raw.get("closed") or []):
-        date = parse_date(value)
-        if date is None:
-            report.error(path, line("channels", i, "closed", j), f"closed date '{value}' is not a date (YYYY-MM-DD)")
-            ok = False
-        else:
-            closed.append(date)
-    if "hours" in raw:
-        try:
-            schedule = parse_schedule(raw["hours"], str(raw.get("timezone") or contact.zone), closed)
-        except HoursError as exc:
-            key = "timezone" if "time zone" in str(exc) and "timezone" in raw else "hours"
-            error(key, f"'{key}': {exc}")
-            ok = False
-    minutes = None
-    response_fact = ""
-    fact_ref = FACT_REF.match(str(raw.get("response_time", "")))
-    if fact_ref:
-        response_fact = fact_ref.group(1)  # resolved once the facts are loaded
-    elif "response_time" in raw:
-        try:
-            minutes = parse_duration(raw["response_time"])
-        except HoursError as exc:
-            error("response_time", f"'response_time': {exc}")
-            ok = False
-    escalation = raw.get("escalation")
-    if escalation is not None and (isinstance(escalation, bool) or not isinstance(escalation, int) or escalation < 1):
-        error("escalation", "'escalation' must be a whole number from 1 (the first step)")
-        ok = False
-    if not ok:
+    checked = f.check(raw, CHANNEL, "a channel")
+    issues: list[Issue] = [((p.key,), p.message, p.key) for p in checked.problems]
+    ctype = checked.get("type")
+    url, link_issues = _link(ctype, checked)
+    closed, closed_issues = _closed(checked.get("closed"), contact)
+    schedule, hours_issues = _schedule(checked, contact.zone, closed)
+    minutes, response_fact, response_issues = _response(checked)
+    issues += [*link_issues, *_script(ctype, checked.get("script"), url), *closed_issues]
+    issues += [*hours_issues, *response_issues]
+    for where, message, key in issues:
+        report.error(path, line("channels", i, *where), message, key)
+    if issues:
         return None
     return Channel(
-        id=cid,
+        id=checked.get("id"),
         type=ctype,
-        label=label.strip(),
-        address=address,
+        label=checked.get("label"),
+        address=checked.get("address"),
         url=url,
-        audience=audience,
+        audience=checked.get("audience"),
         schedule=schedule,
         response_minutes=minutes,
-        response=str(raw.get("response") or ""),
-        escalation=escalation,
-        script=script,
-        note=str(raw.get("note") or ""),
+        response=checked.get("response"),
+        escalation=checked.get("escalation"),
+        script=checked.get("script"),
+        note=checked.get("note"),
         line=line("channels", i),
         response_fact=response_fact,
         response_line=line("channels", i, "response_time"),
     )
+
+
+def _link(ctype, checked: f.Checked) -> tuple[str, list[Issue]]:
+    """Where the channel starts (``url``, or one made from the address) and what is wrong."""
+    address, url = checked.get("address"), checked.get("url")
+    rule = _ADDRESS_RULES.get(ctype)
+    issues = []
+    if rule is not None:
+        url, issues = rule(ctype, address, url, checked)
+    if url and not url.startswith(_STARTS):
+        issues.append((("url",), f"'{url}' must start with https://", "url"))
+    return url, issues
+
+
+def _phone(ctype: str, address: str, url: str, checked: f.Checked) -> tuple[str, list[Issue]]:
+    """Phone and messaging channels: an international number; the link is made from it."""
+    digits = re.sub(r"\D", "", address)
+    if not _PHONE.match(address) or not 8 <= len(digits) <= 15:
+        message = f"'{address}' is not an international phone number like +353 1 555 0142"
+        return url, [(("address",), message, "address")]
+    if ctype == "phone":
+        return url or f"tel:+{digits}", []
+    app = (checked.get("app") or "whatsapp").lower()
+    if app not in MESSAGING_APPS:
+        return url, [(("app",), f"unknown messaging app '{app}'; use one of {', '.join(MESSAGING_APPS)}", "app")]
+    return url or MESSAGING_APPS[app].format(digits=digits), []
+
+
+def _email(ctype: str, address: str, url: str, checked: f.Checked) -> tuple[str, list[Issue]]:
+    issues = [] if _EMAIL.match(address) else [(("address",), f"'{address}' is not an e-mail address", "address")]
+    return url or f"mailto:{address}", issues
+
+
+def _web(ctype: str, address: str, url: str, checked: f.Checked) -> tuple[str, list[Issue]]:
+    """Social and form channels open a web page."""
+    if _URL.match(url) or url.startswith("/"):
+        return url, []
+    return url, [(("url",), f"a {ctype} channel needs a 'url' starting with https:// (got {url!r})", "url")]
+
+
+def _post(ctype: str, address: str, url: str, checked: f.Checked) -> tuple[str, list[Issue]]:
+    if len(address.splitlines()) < 2:
+        return url, [(("address",), "a postal address needs several lines (use 'address: |')", "address")]
+    return url, []
+
+
+_ADDRESS_RULES = {"phone": _phone, "messaging": _phone, "email": _email, "social": _web, "form": _web, "post": _post}
+
+
+def _script(ctype, script: str, url: str) -> list[Issue]:
+    """A provider's script is for chat only; a chat channel needs a url or a script."""
+    issues = []
+    if script and (ctype != "chat" or not _URL.match(script)):
+        issues.append((("script",), "'script' is a chat provider's https:// script, for chat channels only", "script"))
+    if ctype == "chat" and not (url or script):
+        issues.append((("url",), "a chat channel needs a 'url' to open or a provider 'script' to load", "url"))
+    return issues
+
+
+def _closed(values, contact: Contact) -> tuple[list[dt.date], list[Issue]]:
+    """The file's holidays and the channel's own ``closed`` dates."""
+    closed, issues = [d for d, _ in contact.holidays], []
+    for j, value in enumerate(values or []):
+        date = parse_date(value)
+        if date is None:
+            issues.append((("closed", j), f"closed date '{value}' is not a date (YYYY-MM-DD)", None))
+        else:
+            closed.append(date)
+    return closed, issues
+
+
+def _schedule(checked: f.Checked, zone: str, closed: list[dt.date]) -> tuple[Schedule | None, list[Issue]]:
+    if "hours" not in checked.values:
+        return None, []
+    try:
+        return parse_schedule(checked.get("hours"), str(checked.get("timezone") or zone), closed), []
+    except HoursError as exc:
+        key = "timezone" if "time zone" in str(exc) and "timezone" in checked.values else "hours"
+        return None, [((key,), f"'{key}': {exc}", key)]
+
+
+def _response(checked: f.Checked) -> tuple[int | None, str, list[Issue]]:
+    """(minutes, fact name, issues): a duration, or a fact resolved once the facts are loaded."""
+    fact_ref = FACT_REF.match(str(checked.values.get("response_time", "")))
+    if fact_ref:
+        return None, fact_ref.group(1), []
+    if "response_time" not in checked.values:
+        return None, "", []
+    try:
+        return parse_duration(checked.get("response_time")), "", []
+    except HoursError as exc:
+        return None, "", [(("response_time",), f"'response_time': {exc}", "response_time")]

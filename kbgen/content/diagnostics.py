@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import difflib
 import json
+import posixpath
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 ERROR = "error"
 WARNING = "warning"
+OVERDUE = "review_by"
+_BROKEN_LINK = re.compile(r"broken link: '([^']+)'")  # the field of the overdue-review warning (see is_overdue)
 
 
 @dataclass(frozen=True, order=True)
@@ -34,6 +39,7 @@ class Report:
 
     base: Path | None = None
     items: list[Diagnostic] = field(default_factory=list)
+    unloaded: set[str] = field(default_factory=set)  # files that failed to load (as shown)
 
     def _rel(self, path: Path | str) -> str:
         path = Path(path)
@@ -51,13 +57,6 @@ class Report:
     def warning(self, path, line: int, message: str, field: str | None = None) -> None:
         self.items.append(Diagnostic(self._rel(path), max(line, 1), message, WARNING, field))
 
-    def unknown_keys(self, path, mapping: dict, allowed, what: str, line_of) -> bool:
-        """Report keys of ``mapping`` not in ``allowed``; True if there were any."""
-        unknown = [key for key in mapping if key not in allowed]
-        for key in unknown:
-            self.error(path, line_of(key), f"unknown key '{key}' in {what}{did_you_mean(str(key), allowed)}", str(key))
-        return bool(unknown)
-
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == ERROR]
@@ -66,11 +65,51 @@ class Report:
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == WARNING]
 
-    def failed(self, strict: bool = False) -> bool:
-        return bool(self.errors or (strict and self.warnings))
+    def failed(self, strict: bool = False, fail_on_overdue: bool = False) -> bool:
+        return any(d.severity == ERROR for d in promote(self.items, strict, fail_on_overdue))
+
+    def load_failed(self, path, line: int, message: str) -> None:
+        """A file that could not be loaded at all: shown first, its consequences not at all."""
+        self.error(path, line, message)
+        self.unloaded.add(self._rel(path))
+
+    def drop_follow_ons(self) -> None:
+        """Drop broken links to a file that exists but failed to load: its own error says why.
+
+        One YAML mistake in a much-linked page otherwise buries its cause under "broken
+        link" errors in other writers' files. A failed ``_category.yml`` covers its folder.
+        """
+        if self.unloaded:
+            self.items = [d for d in self.items if not self._follows_failed_load(d)]
+
+    def _follows_failed_load(self, d: Diagnostic) -> bool:
+        match = _BROKEN_LINK.match(d.message)
+        if match is None or d.severity != ERROR:
+            return False
+        target = unquote(match.group(1).partition("#")[0].partition("?")[0])
+        dest = posixpath.normpath(posixpath.join(posixpath.dirname(d.path), target))
+        parts = dest.split("/")
+        candidates = {dest, *("/".join([*parts[:i], "_category.yml"]) for i in range(1, len(parts) + 1))}
+        return not candidates.isdisjoint(self.unloaded)
 
     def sorted(self) -> list[Diagnostic]:
-        return sorted(set(self.items))
+        """Files that failed to load first (the cause of what follows), then by path and line."""
+        return sorted(set(self.items), key=lambda d: (d.path not in self.unloaded, d))
+
+
+def is_overdue(diagnostic: Diagnostic) -> bool:
+    """A review date that has passed: the calendar, not the content, so it never blocks publishing."""
+    return diagnostic.severity == WARNING and diagnostic.field == OVERDUE
+
+
+def promote(diagnostics, strict: bool = False, fail_on_overdue: bool = False) -> list[Diagnostic]:
+    """Warnings as errors under ``strict`` (overdue reviews stay warnings unless ``fail_on_overdue``)."""
+    out = []
+    for d in diagnostics:
+        if d.severity == WARNING and (fail_on_overdue if is_overdue(d) else strict):
+            d = Diagnostic(d.path, d.line, d.message, ERROR, d.field)
+        out.append(d)
+    return out
 
 
 def did_you_mean(word: str, choices) -> str:

@@ -9,7 +9,7 @@ facts:
     keywords: [return]        # kbgen check warns where "14 days" is written near them
     changes:                  # a scheduled change: the value from that date on
       - {from: 2027-03-01, value: 60}
-structured_data:              # schema.org for search engines, built from the facts
+structured_data:              # optional: schema.org for search engines, built from the facts
   organization: Larkspur Market Ltd
   url: https://www.larkspur.example/
   country: IE
@@ -27,14 +27,36 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import fields as f
 from .diagnostics import Report, did_you_mean
-from .schema import parse_date
+from .fields import parse_date
 from .yamlfile import Lines, read_data_file
 
 FACTS_FILE = "facts.yml"
-FACT_KEYS = ("value", "unit", "label", "keywords", "changes", "text")
 CURRENCIES = {"EUR": "€", "GBP": "£", "USD": "$"}
 TIME_UNITS = ("minutes", "hours", "days", "business days", "weeks", "months", "years")
+FILE = {
+    "facts": f.Mapping(blank=True, message="'facts' must be a mapping of name: value, or name: {value, unit, ...}"),
+    "structured_data": f.Field(default=dict, help="schema.org data built from the facts"),
+}
+FACT = {
+    "value": f.Field(required=True, help="a number or short text"),
+    "unit": f.Choice(
+        choices=("%", *CURRENCIES, *TIME_UNITS),
+        blank=True,
+        default="",
+        message=f"unknown unit '{{value}}'; use %, a currency ({', '.join(CURRENCIES)}) or {', '.join(TIME_UNITS)}",
+    ),
+    "label": f.Str(help="what it is, in words; default: the name"),
+    "keywords": f.List(
+        default=list,
+        blank=True,
+        single=True,
+        message="'keywords' must be a list of words near which a value is checked",
+    ),
+    "changes": f.List(default=list, blank=True, message="'changes' must be a list of {from: YYYY-MM-DD, value}"),
+    "text": f.Str(help="an explicit rendering, when the value needs words"),
+}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -103,13 +125,17 @@ def load_facts(docs_dir: Path, report: Report) -> Facts:
     if not isinstance(data, dict):
         report.error(path, 1, "facts.yml must be a mapping with 'facts:'")
         return facts
-    report.unknown_keys(path, data, ("facts", "structured_data"), "facts.yml", line)
-    for name, raw_fact in (data.get("facts") or {}).items():
+    checked = f.check(data, FILE, "facts.yml")
+    for problem in checked.problems:
+        report.error(path, line(problem.key), problem.message, problem.key)
+    for name, raw_fact in checked.get("facts").items():
         fact = _fact(str(name), raw_fact, path, line, report)
         if fact is not None:
             facts.facts[fact.name] = fact
-    structured = data.get("structured_data") or {}
-    if isinstance(structured, dict):
+    structured = data.get("structured_data") or {}  # optional: without it, no merchant JSON-LD
+    if structured and not isinstance(structured, dict):
+        report.error(path, line("structured_data"), "structured_data must be a mapping (organization: ..., url: ...)")
+    elif structured:
         facts.structured = structured
         _check_structured(facts, path, line, report)
     return facts
@@ -120,48 +146,47 @@ def _fact(name: str, raw, path: Path, line: Lines, report: Report) -> Fact | Non
     if not _NAME.match(name):
         report.error(path, line(*where), f"fact name '{name}' must be lowercase words joined by _")
         return None
-    if not isinstance(raw, dict):
-        raw = {"value": raw}
-    ok = True
-    if report.unknown_keys(path, raw, FACT_KEYS, f"fact '{name}'", lambda key: line(*where, key)):
-        ok = False
-    if "value" not in raw or isinstance(raw["value"], (dict, list)):
+    raw = raw if isinstance(raw, dict) else {"value": raw}
+    checked = f.check(raw, FACT, f"fact '{name}'")
+    unknown = [p for p in checked.problems if p.kind == f.UNKNOWN]
+    for problem in unknown:
+        report.error(path, line(*where, problem.key), problem.message, problem.key)
+    value = checked.values.get("value")
+    if "value" not in checked.values or isinstance(value, (dict, list)):
         report.error(path, line(*where), f"fact '{name}' needs a 'value' (a number or short text)")
         return None
-    unit = str(raw.get("unit") or "")
-    if unit and unit not in CURRENCIES and unit != "%" and unit not in TIME_UNITS:
-        report.error(
-            path,
-            line(*where, "unit"),
-            f"unknown unit '{unit}'; use %, a currency ({', '.join(CURRENCIES)}) or {', '.join(TIME_UNITS)}",
-        )
-        ok = False
-    if unit and not isinstance(raw["value"], (int, float)):
-        report.error(path, line(*where, "value"), f"fact '{name}' has a unit, so its value must be a number")
-        ok = False
-    changes = []
-    for i, change in enumerate(raw.get("changes") or []):
-        start = parse_date(change.get("from")) if isinstance(change, dict) else None
-        if start is None or "value" not in change:
-            report.error(path, line(*where, "changes", i), "a change needs 'from' (YYYY-MM-DD) and the new 'value'")
-            ok = False
-            continue
-        changes.append((start, change["value"]))
-    keywords = raw.get("keywords") or []
-    if isinstance(keywords, str):
-        keywords = [keywords]
-    if not ok:
+    problems = [(p.key, p.message) for p in checked.problems if p.kind == f.INVALID]
+    unit = checked.get("unit")
+    if raw.get("unit") and not isinstance(value, (int, float)):  # any unit written, known or not
+        problems.append(("value", f"fact '{name}' has a unit, so its value must be a number"))
+    changes, bad = _changes(checked.get("changes"))
+    problems += [(("changes", i), "a change needs 'from' (YYYY-MM-DD) and the new 'value'") for i in bad]
+    for key, message in problems:
+        report.error(path, line(*where, *(key if isinstance(key, tuple) else (key,))), message)
+    if unknown or problems:
         return None
     return Fact(
         name,
-        raw["value"],
+        value,
         unit,
-        str(raw.get("label") or name.replace("_", " ").capitalize()),
-        tuple(str(k).lower() for k in keywords),
+        checked.get("label") or name.replace("_", " ").capitalize(),
+        tuple(str(k).lower() for k in checked.get("keywords")),
         changes,
-        str(raw.get("text") or ""),
+        checked.get("text"),
         line(*where),
     )
+
+
+def _changes(items) -> tuple[list[tuple[dt.date, object]], list[int]]:
+    """The scheduled changes (from, value), and the indexes of those without both."""
+    changes, bad = [], []
+    for i, change in enumerate(items or []):
+        start = parse_date(change.get("from")) if isinstance(change, dict) else None
+        if start is None or "value" not in change:
+            bad.append(i)
+        else:
+            changes.append((start, change["value"]))
+    return changes, bad
 
 
 def _check_structured(facts: Facts, path: Path, line: Lines, report: Report) -> None:
@@ -176,7 +201,7 @@ def _check_structured(facts: Facts, path: Path, line: Lines, report: Report) -> 
     for key in ("organization", "url"):
         if not data.get(key):
             report.error(path, line("structured_data"), f"structured_data needs '{key}'")
-    policy = data.get("return_policy") or {}
+    policy, shipping = (_mapping(data, key, path, line, report) for key in ("return_policy", "shipping"))
     for key in ("days", "restocking_fee"):
         if key in policy:
             need_fact(policy[key], ("return_policy", key))
@@ -184,10 +209,18 @@ def _check_structured(facts: Facts, path: Path, line: Lines, report: Report) -> 
         report.error(
             path, line("structured_data", "return_policy", "fees"), "'fees' must be free, buyer_pays or restocking_fee"
         )
-    shipping = data.get("shipping") or {}
     for key in ("free_over", "handling_days", "rate"):
         if key in shipping:
             need_fact(shipping[key], ("shipping", key))
+
+
+def _mapping(data: dict, key: str, path: Path, line: Lines, report: Report) -> dict:
+    """``structured_data.<key>``: a mapping, or empty (reported when something else)."""
+    value = data.get(key) or {}
+    if isinstance(value, dict):
+        return value
+    report.error(path, line("structured_data", key), f"'{key}' must be a mapping of 'key: value' lines")
+    return {}
 
 
 # -- placeholders --------------------------------------------------------------------------

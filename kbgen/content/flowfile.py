@@ -26,16 +26,40 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..constants import AUDIENCES
+from . import fields as f
 from . import slugs
 from .diagnostics import Report, did_you_mean
 from .links import LinkError, Resolver
 from .model import Flow, FlowAnswer, FlowResult, FlowStep, HelpCenter
-from .yamlfile import read_data_file
+from .yamlfile import Lines, read_data_file
 
 FLOWS_DIR = "flows"
-FLOW_KEYS = ("title", "summary", "audience", "start", "steps", "results")
-STEP_KEYS = ("id", "question", "help", "answers")
-RESULT_KEYS = ("id", "title", "text", "links", "channel")
+_ID = "'id' must be a short lowercase name (got {value!r})"
+FLOW = {
+    "title": f.Str(strip=True, help="required: what the flow helps with"),
+    "summary": f.Str(),
+    "audience": f.Choice(choices=AUDIENCES, what="audience", suggest=False, default="everyone"),
+    "start": f.Str(help="the id of the first step"),
+    "steps": f.List(default=list, blank=True, message="'steps' must be a list of steps"),
+    "results": f.List(default=list, blank=True, message="'results' must be a list of results"),
+}
+STEP = {
+    "id": f.Id(required=True, message=_ID),
+    "question": f.Str(strip=True, help="required"),
+    "help": f.Str(),
+    "answers": f.List(default=list, blank=True, message="'answers' must be a list of {label, next}"),
+}
+RESULT = {
+    "id": f.Id(required=True, message=_ID),
+    "title": f.Str(strip=True, help="required"),
+    "text": f.Str(),
+    "links": f.List(
+        default=list,
+        blank=True,
+        message="'links' must be a list of links (relative to the flow file, or {label: link})",
+    ),
+    "channel": f.Field(help="a channel of contact.yml"),
+}
 
 
 def load_flows(docs_dir: Path, report: Report) -> list[Flow]:
@@ -56,7 +80,37 @@ def _label(value) -> str:
     return str(value or "").strip()
 
 
-def _load(path: Path, docs_dir: Path, report: Report) -> Flow | None:  # noqa: C901 reshaped in the page-kind/validation work (declared fields, small rule functions)
+class _Reader:
+    """One flow file being read: its path, lines and the ids seen so far."""
+
+    def __init__(self, path: Path, line: Lines, report: Report):
+        self.path, self.line, self.report = path, line, report
+        self.seen: dict[str, int] = {}
+
+    def error(self, where: tuple, message: str, key: str | None = None) -> None:
+        self.report.error(self.path, self.line(*where), message, key)
+
+    def check(self, raw: dict, declared: dict, what: str, where: tuple) -> f.Checked:
+        """Declared keys; unknown keys name their key, bad values are reported at theirs."""
+        checked = f.check(raw, declared, what)
+        for problem in checked.problems:
+            key = problem.key if problem.kind == f.UNKNOWN else None
+            self.error((*where, problem.key), problem.message, key)
+        return checked
+
+    def node_id(self, checked: f.Checked, where: tuple) -> str | None:
+        """The step's or result's id, unless refused or already used."""
+        value = checked.values.get("id")
+        if value is None:
+            return None
+        if value in self.seen:
+            self.error((*where, "id"), f"duplicate id '{value}' (first on line {self.seen[value]})")
+            return None
+        self.seen[value] = self.line(*where, "id")
+        return value
+
+
+def _load(path: Path, docs_dir: Path, report: Report) -> Flow | None:
     parsed = read_data_file(path, report, docs_dir)
     if parsed is None:
         return None
@@ -67,76 +121,65 @@ def _load(path: Path, docs_dir: Path, report: Report) -> Flow | None:  # noqa: C
     if not isinstance(data, dict):
         report.error(path, 1, "a flow must be a mapping with title, start, steps and results")
         return None
-    report.unknown_keys(path, data, FLOW_KEYS, "a flow", line)
-    title = str(data.get("title") or "").strip()
+    reader = _Reader(path, line, report)
+    checked = reader.check(data, FLOW, "a flow", ())
+    title = checked.get("title")
     if not title:
         report.error(path, 1, "missing required 'title'")
-    audience = data.get("audience", "everyone")
-    if audience not in AUDIENCES:
-        report.error(path, line("audience"), f"unknown audience '{audience}'; use one of {', '.join(AUDIENCES)}")
     flow = Flow(
         id=path.stem,
         path=path,
         title=title,
-        summary=str(data.get("summary") or ""),
-        audience=audience if audience in AUDIENCES else "everyone",
-        start=str(data.get("start") or ""),
+        summary=checked.get("summary"),
+        audience=checked.get("audience"),
+        start=checked.get("start"),
     )
-    seen: dict[str, int] = {}
-
-    def node_id(value, where: tuple) -> str | None:
-        if not slugs.is_id(value):
-            report.error(path, line(*where), f"'id' must be a short lowercase name (got {value!r})")
-            return None
-        if value in seen:
-            report.error(path, line(*where), f"duplicate id '{value}' (first on line {seen[value]})")
-            return None
-        seen[value] = line(*where)
-        return value
-
-    for i, raw_step in enumerate(data.get("steps") or []):
-        if not isinstance(raw_step, dict):
-            report.error(path, line("steps", i), "a step must be a mapping with id, question and answers")
-            continue
-        report.unknown_keys(path, raw_step, STEP_KEYS, "a step", lambda key, i=i: line("steps", i, key))
-        sid = node_id(raw_step.get("id"), ("steps", i, "id"))
-        question = str(raw_step.get("question") or "").strip()
-        if not question:
-            report.error(path, line("steps", i), "a step needs a 'question'")
-        answers = []
-        for j, answer in enumerate(raw_step.get("answers") or []):
-            if not isinstance(answer, dict) or not _label(answer.get("label")) or not answer.get("next"):
-                report.error(path, line("steps", i, "answers", j), "an answer needs a 'label' and a 'next'")
-                continue
-            answers.append(FlowAnswer(_label(answer["label"]), str(answer["next"])))
-        if len(answers) < 2:
-            report.error(path, line("steps", i), "a step needs at least two answers")
-        if sid and question:
-            flow.steps.append(FlowStep(sid, question, str(raw_step.get("help") or ""), answers))
-    for i, raw_result in enumerate(data.get("results") or []):
-        if not isinstance(raw_result, dict):
-            report.error(path, line("results", i), "a result must be a mapping with id and title")
-            continue
-        report.unknown_keys(path, raw_result, RESULT_KEYS, "a result", lambda key, i=i: line("results", i, key))
-        rid = node_id(raw_result.get("id"), ("results", i, "id"))
-        rtitle = str(raw_result.get("title") or "").strip()
-        if not rtitle:
-            report.error(path, line("results", i), "a result needs a 'title'")
-        links = []
-        for link in raw_result.get("links") or []:
-            if isinstance(link, dict) and len(link) == 1:
-                label, target = next(iter(link.items()))
-            else:
-                label, target = "", link
-            links.append((str(label), str(target)))
-        if rid and rtitle:
-            flow.results.append(
-                FlowResult(rid, rtitle, str(raw_result.get("text") or ""), links, raw_result.get("channel"))
-            )
+    flow.steps = [s for i, raw in enumerate(checked.get("steps")) if (s := _step(raw, i, reader))]
+    flow.results = [r for i, raw in enumerate(checked.get("results")) if (r := _result(raw, i, reader))]
     if not flow.results:
         report.error(path, line("results"), "a flow needs at least one result")
     flow.lines = line  # for check_references
     return flow if title else None
+
+
+def _step(raw, i: int, reader: _Reader) -> FlowStep | None:
+    where = ("steps", i)
+    if not isinstance(raw, dict):
+        reader.error(where, "a step must be a mapping with id, question and answers")
+        return None
+    checked = reader.check(raw, STEP, "a step", where)
+    sid = reader.node_id(checked, where)
+    question = checked.get("question")
+    if not question:
+        reader.error(where, "a step needs a 'question'")
+    answers = []
+    for j, answer in enumerate(checked.get("answers")):
+        if not isinstance(answer, dict) or not _label(answer.get("label")) or not answer.get("next"):
+            reader.error((*where, "answers", j), "an answer needs a 'label' and a 'next'")
+            continue
+        answers.append(FlowAnswer(_label(answer["label"]), str(answer["next"])))
+    if len(answers) < 2:
+        reader.error(where, "a step needs at least two answers")
+    return FlowStep(sid, question, checked.get("help"), answers) if sid and question else None
+
+
+def _result(raw, i: int, reader: _Reader) -> FlowResult | None:
+    where = ("results", i)
+    if not isinstance(raw, dict):
+        reader.error(where, "a result must be a mapping with id and title")
+        return None
+    checked = reader.check(raw, RESULT, "a result", where)
+    rid = reader.node_id(checked, where)
+    title = checked.get("title")
+    if not title:
+        reader.error(where, "a result needs a 'title'")
+    if not (rid and title):
+        return None
+    links = []
+    for link in checked.get("links"):
+        label, target = next(iter(link.items())) if isinstance(link, dict) and len(link) == 1 else ("", link)
+        links.append((str(label), str(target)))
+    return FlowResult(rid, title, checked.get("text"), links, checked.get("channel"))
 
 
 def check_references(center: HelpCenter, report: Report) -> None:
@@ -170,17 +213,28 @@ def _check_answers(flow: Flow, ids: set[str], report: Report) -> None:
 
 
 def _check_links(flow: Flow, i: int, result: FlowResult, resolver: Resolver, report: Report) -> None:
-    """Broken links are reported; a link without a label gets its page's title."""
-    for j, (label, target) in enumerate(result.links):
+    for j, (_label, target) in enumerate(result.links):
         try:
-            resolved = resolver.resolve(flow.src, target)
+            resolver.resolve(flow.src, target)
         except LinkError as exc:
             report.error(flow.path, flow.lines("results", i, "links", j), str(exc))
-            continue
-        if resolved is not None and not label:
-            page = resolver.pages.get(resolved.src) if not resolved.anchor else None
-            fallback = getattr(page, "title", "") or target
-            result.links[j] = (fallback, target)
+
+
+def label_links(center: HelpCenter, today=None) -> None:
+    """A result link without a label gets its page's title (or the link as written)."""
+    resolver = Resolver(center)
+    for flow in center.flows:
+        for result in flow.results:
+            for j, (label, target) in enumerate(result.links):
+                if label:
+                    continue
+                try:
+                    resolved = resolver.resolve(flow.src, target)
+                except LinkError:
+                    continue  # reported by check_references
+                if resolved is not None:
+                    page = resolver.pages.get(resolved.src) if not resolved.anchor else None
+                    result.links[j] = (getattr(page, "title", "") or target, target)
 
 
 def _check_channel(flow: Flow, i: int, result: FlowResult, center: HelpCenter, report: Report) -> None:

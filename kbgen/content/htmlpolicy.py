@@ -54,11 +54,7 @@ def unsafe_scheme(url: str, image: bool = False) -> str | None:
 def check(center: HelpCenter, report: Report, embed_hosts: Iterable[str] = ()) -> None:
     """Warn about script and frames in every Markdown body and flow text."""
     hosts = {h.strip().lower() for h in embed_hosts}
-    documents = [*center.articles, *center.faqs, *center.notices]
-    documents += [c.intro for c in center.categories if c.intro is not None]
-    if center.home is not None:
-        documents.append(center.home)
-    for doc in documents:
+    for doc in center.written():
         scan(doc.body, doc.path, doc.body_line, report, hosts)
     for flow in center.flows:
         for i, step in enumerate(flow.steps):

@@ -116,12 +116,7 @@ class Resolver:
 
 def check(center: HelpCenter, report: Report) -> None:
     resolver = Resolver(center)
-    documents: list[Article | FaqEntry] = [*center.articles, *center.faqs]
-    documents += [c.intro for c in center.categories if c.intro is not None]
-    if center.home is not None:
-        documents.append(center.home)
-    documents += center.notices
-    for doc in documents:
+    for doc in center.written():
         for link in links(doc.body, doc.body_line):
             try:
                 target = resolver.resolve(doc.src, link.target)

@@ -100,9 +100,9 @@ def _load_category(folder: Path, docs_dir: Path, report: Report, refused: frozen
         slug=folder.name,
         path=folder,
         title=meta.get("title", folder.name.replace("-", " ").capitalize()),
-        description=meta.get("description", ""),
-        icon=meta.get("icon", ""),
-        order=meta.get("order", 1000),
+        description=schema.value(meta, schema.CATEGORY, "description"),
+        icon=schema.value(meta, schema.CATEGORY, "icon"),
+        order=schema.value(meta, schema.CATEGORY, "order"),
     )
     _check_slug(folder, report, "category folder")
     for md in _markdown_files(folder):
@@ -153,7 +153,7 @@ def _load_faqs(folder: Path, docs_dir: Path, category: str, report: Report) -> l
         try:
             parsed = split_front_matter(text)
         except YamlError as exc:
-            report.error(md, exc.line, exc.message)
+            report.load_failed(md, exc.line, exc.message)
             continue
         if parsed.meta is None:
             report.error(md, 1, "missing front matter: a FAQ entry starts with '---', a 'question:' line and '---'")
@@ -173,12 +173,12 @@ def _load_faqs(folder: Path, docs_dir: Path, category: str, report: Report) -> l
                 question=meta["question"],
                 body=parsed.body,
                 body_line=parsed.body_line,
-                tags=meta.get("tags", ()),
-                audience=meta.get("audience", "everyone"),
-                updated=meta.get("updated"),
-                promoted=meta.get("promoted", False),
-                contact=meta.get("contact", True),
-                glossary=meta.get("glossary", True),
+                tags=schema.value(meta, schema.FAQ, "tags"),
+                audience=schema.value(meta, schema.FAQ, "audience"),
+                updated=schema.value(meta, schema.FAQ, "updated"),
+                promoted=schema.value(meta, schema.FAQ, "promoted"),
+                contact=schema.value(meta, schema.FAQ, "contact"),
+                glossary=schema.value(meta, schema.FAQ, "glossary"),
                 headings=heads,
                 anchors=anchors(parsed.body, heads),
                 lines=parsed.meta.lines,
@@ -198,7 +198,7 @@ def _load_article(
     try:
         parsed = split_front_matter(text)
     except YamlError as exc:
-        report.error(md, exc.line, exc.message)
+        report.load_failed(md, exc.line, exc.message)
         return None
     if parsed.meta is None:
         if fields is schema.INDEX:
@@ -211,25 +211,29 @@ def _load_article(
         if fields is schema.ARTICLE and "title" not in meta:
             return None
     heads = headings(parsed.body, parsed.body_line)
+
+    def value(name: str):  # an index page takes fewer keys; the rest keep the article's defaults
+        return schema.value(meta, schema.ARTICLE, name)
+
     return Article(
         src=_src(md, docs_dir),
         path=md,
         category=category,
         section=section,
-        title=meta.get("title", ""),
+        title=value("title"),
         body=parsed.body,
         body_line=parsed.body_line,
-        summary=meta.get("summary", ""),
-        tags=meta.get("tags", ()),
-        audience=meta.get("audience", "everyone"),
-        updated=meta.get("updated"),
-        effective=meta.get("effective"),
-        review_by=meta.get("review_by"),
-        owner=meta.get("owner", ""),
-        promoted=meta.get("promoted", False),
-        contact=meta.get("contact", True),
-        glossary=meta.get("glossary", True),
-        changes=meta.get("changes", []),
+        summary=value("summary"),
+        tags=value("tags"),
+        audience=value("audience"),
+        updated=value("updated"),
+        effective=value("effective"),
+        review_by=value("review_by"),
+        owner=value("owner"),
+        promoted=value("promoted"),
+        contact=value("contact"),
+        glossary=value("glossary"),
+        changes=value("changes"),
         headings=heads,
         anchors=anchors(parsed.body, heads),
         meta=meta,
@@ -245,7 +249,7 @@ def _load_yaml_mapping(path: Path, docs_dir: Path, report: Report, fields, what:
     try:
         doc = parse(text)
     except YamlError as exc:
-        report.error(path, exc.line, exc.message)
+        report.load_failed(path, exc.line, exc.message)
         return None, {}
     return schema.validate(doc, fields, path, report, what), doc.lines
 
@@ -261,7 +265,7 @@ def _load_synonyms(path: Path, docs_dir: Path, report: Report) -> list[tuple[str
         doc = parse(text)
         lines = item_lines(text)
     except YamlError as exc:
-        report.error(path, exc.line, exc.message)
+        report.load_failed(path, exc.line, exc.message)
         return []
     if doc.data is None:
         return []

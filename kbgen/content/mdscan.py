@@ -144,3 +144,47 @@ def shortcodes(body: str, first_line: int = 1) -> list[Shortcode]:
         Shortcode(m.group("kind"), m.group("id"), first_line + masked.count("\n", 0, m.start()))
         for m in SHORTCODE.finditer(masked)
     ]
+
+
+# A placeholder-like run: "{{" up to the next brace, with the closing braces that follow.
+_PLACEHOLDER_LIKE = re.compile(r"\{\{+[^{}\n]*\}*")
+_STRAY_CLOSE = re.compile(r"\}\}+")
+
+
+def malformed_placeholders(body: str, first_line: int = 1) -> list[tuple[int, str]]:
+    """(line, message) for each ``{{ ... }}`` that is not a well-formed ``{{ kind:id }}``.
+
+    Such text is not replaced, so shoppers would read it as written: ``{{ fact:x }``,
+    ``{{fact:x}}}``, ``{{ fact: }}``, ``{{ Fact:x }}``, or a ``}}`` without ``{{``.
+    """
+    masked = mask_code(body)
+    found, covered = [], []
+    for match in _PLACEHOLDER_LIKE.finditer(masked):
+        covered.append(match.span())
+        text = match.group(0)
+        if SHORTCODE.fullmatch(text) and SHORTCODE.fullmatch(text).group("id"):
+            continue
+        line = first_line + masked.count("\n", 0, match.start())
+        found.append((line, f"malformed placeholder '{text.strip()}': {_placeholder_hint(text)}"))
+    for match in _STRAY_CLOSE.finditer(masked):
+        if not any(start <= match.start() < end for start, end in covered):
+            line = first_line + masked.count("\n", 0, match.start())
+            found.append((line, "'}}' without '{{': write a placeholder as {{ fact:name }}"))
+    return sorted(found)
+
+
+def _placeholder_hint(text: str) -> str:
+    closing = len(text) - len(text.rstrip("}"))
+    inner = text.strip("{}").strip()
+    kind, colon, id_ = inner.partition(":")
+    if text.startswith("{{{"):
+        return "one '{' too many: write {{ kind:name }}"
+    if closing < 2:
+        return "close it with '}}' on the same line, e.g. {{ fact:return_window }}"
+    if closing > 2:
+        return "one '}' too many: write {{ kind:name }}"
+    if not colon or not re.fullmatch(r"[a-z]+", kind.strip()):
+        return "write {{ fact:name }}, {{ contact:id }} or {{ flow:id }} (lowercase kind, a colon, a name)"
+    if not id_.strip():
+        return f"no name after '{kind.strip()}:': write {{{{ {kind.strip()}:name }}}}"
+    return "a name has no spaces or braces: write {{ kind:name }}"

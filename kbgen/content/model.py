@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..contact.hours import Schedule
+from . import urls
 from .facts import Facts
 from .notices import Notice
 from .yamlfile import Lines
@@ -94,7 +95,7 @@ class FaqEntry:
     @property
     def page_src(self) -> str:
         """The page that shows this entry: its category's page."""
-        return f"{self.category}/index.md"
+        return urls.category_page(self.category)
 
 
 @dataclass
@@ -120,7 +121,7 @@ class Category:
 
     @property
     def index_src(self) -> str:
-        return f"{self.slug}/index.md"
+        return urls.category_page(self.slug)
 
     @property
     def all_articles(self) -> list[Article]:
@@ -154,6 +155,17 @@ class HelpCenter:
     @property
     def faqs(self) -> list[FaqEntry]:
         return [f for c in self.categories for f in c.faqs]
+
+    def written(self, notices: bool = True) -> list[Article | FaqEntry | Notice]:
+        """Every page body a writer wrote: articles, FAQ answers, category intros, the
+        home page and (unless ``notices`` is false) notices. What checks scan."""
+        pages: list[Article | FaqEntry | Notice] = [*self.articles, *self.faqs]
+        pages += [c.intro for c in self.categories if c.intro is not None]
+        if self.home is not None:
+            pages.append(self.home)
+        if notices:
+            pages += self.notices
+        return pages
 
     def by_src(self) -> dict[str, Article | FaqEntry | Category | Notice]:
         """Every page source (and FAQ file) keyed by its docs-relative path."""

@@ -25,6 +25,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..constants import AUDIENCES
+from . import fields as f
 from . import slugs
 from .diagnostics import Report, did_you_mean
 from .textfile import read
@@ -32,22 +33,26 @@ from .yamlfile import YamlError, split_front_matter
 
 NOTICES_DIR = "notices"
 SEVERITIES = ("info", "warning", "incident", "resolved")
-KEYS = (
-    "title",
-    "severity",
-    "audience",
-    "categories",
-    "start",
-    "end",
-    "updates",
-    "type",
-    "product",
-    "risk",
-    "action",
-    "refund",
-    "summary",
-)
 RECALL_KEYS = ("product", "risk", "action", "refund")
+NOTICE = {
+    "title": f.Str(strip=True, help="required"),
+    "severity": f.Choice(choices=SEVERITIES, what="severity", required=True),
+    "audience": f.Choice(choices=AUDIENCES, what="audience", suggest=False, default="everyone"),
+    "categories": f.List(
+        default=list,
+        blank=True,
+        single=True,
+        message="'categories' must be a list of category folders, e.g. [payments]",
+    ),
+    "start": f.Field(help="required: a date, or a date and time"),
+    "end": f.Field(help="a date, a date and time, or 'until resolved' (the default)"),
+    "updates": f.List(default=list, blank=True, message="'updates' must be a list of {time, text}"),
+    "type": f.Choice(
+        choices=("notice", "recall"), default="notice", message="unknown notice type '{value}'; use notice or recall"
+    ),
+    **{key: f.Str(strip=True, help="required for a recall") for key in RECALL_KEYS},
+    "summary": f.Str(),
+}
 UNTIL_RESOLVED = "until resolved"
 
 
@@ -121,7 +126,45 @@ def load_notices(docs_dir: Path, report: Report, zone_name: str, categories: set
     return notices
 
 
-def _load(md: Path, docs_dir: Path, report: Report, zone: ZoneInfo, categories: set[str]) -> Notice | None:  # noqa: C901 reshaped in the page-kind/validation work (declared fields, small rule functions)
+def _load(md: Path, docs_dir: Path, report: Report, zone: ZoneInfo, categories: set[str]) -> Notice | None:
+    """The notice in ``md``, or None when anything in it is wrong (all reported)."""
+    parsed = _front_matter(md, docs_dir, report)
+    if parsed is None:
+        return None
+    meta, line = parsed.meta.data, parsed.meta.line
+    checked = f.check(meta, NOTICE, "a notice")
+    issues = [(p.key, p.message) for p in checked.problems]
+    start, end, window_issues = _window(meta, zone)
+    recall, recall_issues = _recall(checked)
+    issues += [*_title(checked), *_categories(checked, categories), *window_issues, *recall_issues]
+    for key, message in issues:
+        report.error(md, line(key), message, key)
+    updates, bad = _updates(checked.get("updates"), zone)
+    for i in bad:
+        report.error(md, line("updates") + i + 1, "each update needs a 'time' (date and time) and a 'text'", "updates")
+    if issues or bad:
+        return None
+    return Notice(
+        md.stem,
+        md,
+        checked.get("title"),
+        checked.get("severity"),
+        parsed.body,
+        parsed.body_line,
+        start,
+        end,
+        checked.get("audience"),
+        tuple(checked.get("categories")),
+        updates,
+        checked.get("type"),
+        checked.get("summary"),
+        recall,
+        parsed.meta.lines,
+    )
+
+
+def _front_matter(md: Path, docs_dir: Path, report: Report):
+    """The parsed file when its name is an id and it starts with front matter, else None."""
     if not slugs.is_id(md.stem):
         report.error(md, 1, f"notice file name '{md.name}' must be lowercase words joined by hyphens")
         return None
@@ -131,89 +174,61 @@ def _load(md: Path, docs_dir: Path, report: Report, zone: ZoneInfo, categories: 
     try:
         parsed = split_front_matter(text)
     except YamlError as exc:
-        report.error(md, exc.line, exc.message)
+        report.load_failed(md, exc.line, exc.message)
         return None
     if parsed.meta is None or not isinstance(parsed.meta.data, dict):
         report.error(md, 1, "a notice starts with front matter: title, severity, start")
         return None
-    meta, line = parsed.meta.data, parsed.meta.line
-    ok = True
+    return parsed
 
-    def error(key, message):
-        nonlocal ok
-        report.error(md, line(key), message, key)
-        ok = False
 
-    if report.unknown_keys(md, meta, KEYS, "a notice", line):
-        ok = False
-    title = str(meta.get("title") or "").strip()
-    if not title:
-        error(None, "missing required 'title'")
-    severity = meta.get("severity")
-    if severity not in SEVERITIES:
-        error(
-            "severity",
-            f"unknown severity '{severity}'; use one of {', '.join(SEVERITIES)}"
-            f"{did_you_mean(str(severity), SEVERITIES)}",
-        )
-    audience = meta.get("audience", "everyone")
-    if audience not in AUDIENCES:
-        error("audience", f"unknown audience '{audience}'; use one of {', '.join(AUDIENCES)}")
-    cats = meta.get("categories") or []
-    if isinstance(cats, str):
-        cats = [cats]
-    for cat in cats:
-        if cat not in categories:
-            error("categories", f"unknown category '{cat}'{did_you_mean(str(cat), categories)}")
+def _title(checked: f.Checked) -> list[tuple[str | None, str]]:
+    return [] if checked.get("title") else [(None, "missing required 'title'")]
+
+
+def _categories(checked: f.Checked, categories: set[str]) -> list[tuple[str | None, str]]:
+    return [
+        ("categories", f"unknown category '{cat}'{did_you_mean(str(cat), categories)}")
+        for cat in checked.get("categories")
+        if not isinstance(cat, str) or cat not in categories
+    ]
+
+
+def _window(meta: dict, zone: ZoneInfo) -> tuple[dt.datetime | None, dt.datetime | None, list]:
+    """``start`` and ``end`` (None: until resolved), and what is wrong with them."""
+    issues = []
     start = parse_time(meta.get("start"), zone)
     if start is None:
-        error("start", f"'start': '{meta.get('start')}' is not a date or time (2026-11-20 or 2026-11-20T10:40+00:00)")
+        issues.append(
+            ("start", f"'start': '{meta.get('start')}' is not a date or time (2026-11-20 or 2026-11-20T10:40+00:00)")
+        )
     raw_end = meta.get("end", UNTIL_RESOLVED)
-    end = None
-    if str(raw_end).strip().lower() != UNTIL_RESOLVED:
-        end = parse_time(raw_end, zone)
-        if end is None:
-            error("end", f"'end': '{raw_end}' is not a date or time, or 'until resolved'")
-        elif start is not None and end <= start:
-            error("end", "'end' must be after 'start'")
-    updates = []
-    for i, item in enumerate(meta.get("updates") or []):
+    if str(raw_end).strip().lower() == UNTIL_RESOLVED:
+        return start, None, issues
+    end = parse_time(raw_end, zone)
+    if end is None:
+        issues.append(("end", f"'end': '{raw_end}' is not a date or time, or 'until resolved'"))
+    elif start is not None and end <= start:
+        issues.append(("end", "'end' must be after 'start'"))
+    return start, end, issues
+
+
+def _updates(items, zone: ZoneInfo) -> tuple[list[Update], list[int]]:
+    """The updates, oldest first, and the indexes of those without a time and a text."""
+    updates, bad = [], []
+    for i, item in enumerate(items or []):
         when = parse_time(item.get("time"), zone) if isinstance(item, dict) else None
         text = str(item.get("text") or "").strip() if isinstance(item, dict) else ""
         if when is None or not text:
-            report.error(
-                md, line("updates") + i + 1, "each update needs a 'time' (date and time) and a 'text'", "updates"
-            )
-            ok = False
-            continue
-        updates.append(Update(when, text))
-    updates.sort(key=lambda u: u.time)
-    kind = meta.get("type", "notice")
-    recall = {}
-    if kind == "recall":
-        for key in RECALL_KEYS:
-            value = str(meta.get(key) or "").strip()
-            if not value:
-                error(None, f"a recall needs '{key}'")
-            recall[key] = value
-    elif kind != "notice":
-        error("type", f"unknown notice type '{kind}'; use notice or recall")
-    if not ok:
-        return None
-    return Notice(
-        md.stem,
-        md,
-        title,
-        severity,
-        parsed.body,
-        parsed.body_line,
-        start,
-        end,
-        audience,
-        tuple(cats),
-        updates,
-        kind,
-        str(meta.get("summary") or ""),
-        recall,
-        parsed.meta.lines,
-    )
+            bad.append(i)
+        else:
+            updates.append(Update(when, text))
+    return sorted(updates, key=lambda u: u.time), bad
+
+
+def _recall(checked: f.Checked) -> tuple[dict, list[tuple[str | None, str]]]:
+    """A recall's product, risk, action and refund, each required."""
+    if checked.get("type") != "recall":
+        return {}, []
+    recall = {key: checked.get(key) for key in RECALL_KEYS}
+    return recall, [(None, f"a recall needs '{key}'") for key, value in recall.items() if not value]

@@ -42,6 +42,70 @@ class YamlError(Exception):
         self.line = line
 
 
+def _load_or_explain(text: str, first_line: int):
+    """Parse; a mistake becomes a :class:`YamlError` at its line with a hint in plain words."""
+    try:
+        node, data = _compose_and_load(text)
+    except yaml.MarkedYAMLError as exc:
+        problem, context = exc.problem or str(exc), exc.context or ""
+        # where the writer's mistake is: the opening quote or bracket, else where parsing stopped
+        opened = "quoted scalar" in context or "flow" in context
+        mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
+        line = mark.line if mark else 0
+        source = text.splitlines()[line] if line < len(text.splitlines()) else ""
+        hint = _hint(problem, context, source)
+        raise YamlError(f"invalid YAML: {problem}" + (f": {hint}" if hint else ""), first_line + line) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"invalid YAML: {exc}", first_line) from None
+    duplicate = _duplicate_key(node)
+    if duplicate is not None:
+        key, first, again = duplicate
+        raise YamlError(
+            f"duplicate key '{key}' (first on line {first_line + first}): keep one; YAML would silently use the last",
+            first_line + again,
+        )
+    return node, data
+
+
+def _hint(problem: str, context: str, source: str) -> str:
+    """PyYAML's message for the common mistakes, in a writer's words."""
+    if "\t" in source or "tab" in problem:
+        return "a tab in the indentation: indent with spaces only"
+    if "mapping values are not allowed" in problem:
+        if source[: len(source) - len(source.lstrip())]:
+            return "a line indented more than the one above (line it up), or a colon inside a value (quote it)"
+        return 'a colon inside a value: put the value in quotes, e.g. title: "Refunds: the basics"'
+    if "quoted scalar" in context:
+        return "a quote is not closed: end the value with the quote it starts with"
+    if "flow" in context:
+        return "a [list] or {mapping} is not closed, or a comma is missing between its items"
+    if "cannot start any token" in problem:
+        return "a value starts with a character YAML reserves (@, `, %): put the value in quotes"
+    if "expected key" in problem or "block end" in problem or "'-' indicator" in problem:
+        if '"' in source or "'" in source:
+            return "text after a closing quote: put the whole value in quotes"
+        return "the indentation does not line up: indent items of one list or mapping by the same spaces"
+    return ""
+
+
+def _duplicate_key(node) -> tuple[str, int, int] | None:
+    """(key, first line, repeated line), 0-based, of the first key written twice in a mapping."""
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in current.value:
+                if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+                    if key.value in seen:
+                        return key.value, seen[key.value], key.start_mark.line
+                    seen[key.value] = key.start_mark.line
+                stack.append(value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return None
+
+
 @dataclass
 class Document:
     """A parsed YAML mapping plus the 1-based line of each top-level key."""
@@ -58,14 +122,7 @@ class Document:
 
 def parse(text: str, first_line: int = 1) -> Document:
     """Parse YAML; ``first_line`` is where ``text`` starts in its file."""
-    try:
-        node, data = _compose_and_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.context_mark or exc.problem_mark
-        line = first_line + (mark.line if mark else 0)
-        raise YamlError(f"invalid YAML: {exc.problem or exc}", line) from None
-    except yaml.YAMLError as exc:
-        raise YamlError(f"invalid YAML: {exc}", first_line) from None
+    node, data = _load_or_explain(text, first_line)
     lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, _ in node.value:
@@ -116,13 +173,7 @@ def parse_with_lines(text: str) -> tuple[object, dict[tuple, int]]:
     Paths are tuples of mapping keys and sequence indexes, e.g.
     ``("channels", 0, "hours")``; ``()`` is the document itself.
     """
-    try:
-        node, data = _compose_and_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.context_mark or exc.problem_mark
-        raise YamlError(f"invalid YAML: {exc.problem or exc}", 1 + (mark.line if mark else 0)) from None
-    except yaml.YAMLError as exc:
-        raise YamlError(f"invalid YAML: {exc}", 1) from None
+    node, data = _load_or_explain(text, 1)
     lines: dict[tuple, int] = {}
 
     def walk(n, path: tuple) -> None:
@@ -161,6 +212,6 @@ def read_data_file(path, report, docs_dir) -> tuple[object, Lines] | None:
     try:
         data, lines = parse_with_lines(text)
     except YamlError as exc:
-        report.error(path, exc.line, exc.message)
+        report.load_failed(path, exc.line, exc.message)
         return None
     return data, Lines(lines)

@@ -4,7 +4,7 @@ Everything here works on the content model and plain strings; the plugin
 hands the results to MkDocs.
 """
 
-from . import brand, feeds, images, notices, policies, seo
+from . import brand, feeds, images, kinds, notices, policies, seo
 from .contact import channel_view, contact_view, flow_view
 from .faq import faq_accordion
 from .layout import (
@@ -34,6 +34,7 @@ __all__ = [
     "feeds",
     "flow_view",
     "images",
+    "kinds",
     "mark_terms",
     "notices",
     "page_view",

@@ -18,15 +18,6 @@ from ..content.htmlpolicy import unsafe_scheme
 from ..content.links import LinkError, Resolver
 from ..content.model import Channel, Contact, Flow
 
-ICONS = {
-    "phone": "material/phone-outline",
-    "email": "material/email-outline",
-    "chat": "material/chat-processing-outline",
-    "messaging": "material/message-text-outline",
-    "social": "material/at",
-    "form": "material/form-select",
-    "post": "material/mailbox-outline",
-}
 VERBS = {
     "phone": "answers",
     "chat": "replies",
@@ -55,7 +46,6 @@ def channel_view(channel: Channel, subject: str | None = None) -> dict:
         "url": url,
         "audience": channel.audience,
         "note": channel.note,
-        "icon": ICONS[channel.type],
         "promise": promise,
         "escalation": channel.escalation,
         "script": channel.script,

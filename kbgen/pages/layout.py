@@ -3,35 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from functools import cached_property
 from html import escape
 
 from ..content.model import Article, Category, HelpCenter
+from . import kinds
 from .contact import contact_view
+from .kinds import PageKind
+from .sources import GLOSSARY_SRC, HOME_SRC, NOTICES_SRC, SEARCH_SRC, UPDATES_SRC
 
-HOME_SRC = "index.md"
-SEARCH_SRC = "search.md"  # the results page, /search/?q=
-UPDATES_SRC = "policy-updates.md"  # every policy change, newest first
-GLOSSARY_SRC = "glossary.md"  # the glossary, A to Z
-NOTICES_SRC = "notices/index.md"  # service notices, current and past
-
-
-class PageKind(str, enum.Enum):
-    HOME = "home"
-    SEARCH = "search"
-    FLOW = "flow"
-    UPDATES = "updates"
-    GLOSSARY = "glossary"
-    NOTICE = "notice"
-    NOTICES = "notices"
-    CATEGORY = "category"
-    ARTICLE = "article"
-    OTHER = "other"
-
-    @property
-    def template(self) -> str | None:
-        return None if self is PageKind.OTHER else f"kbgen/{self.value}.html"
+__all__ = ["GLOSSARY_SRC", "HOME_SRC", "NOTICES_SRC", "SEARCH_SRC", "UPDATES_SRC", "Layout", "PageKind"]
 
 
 class Layout:
@@ -54,35 +35,19 @@ class Layout:
         """Every channel, for everyone: the same on every page, so built once."""
         return contact_view(self.center.contact)
 
+    @cached_property
+    def _kinds(self) -> dict[str, tuple[PageKind, Article | Category | None]]:
+        return kinds.index(self)
+
     def classify(self, src: str) -> tuple[PageKind, Article | Category | None]:
-        if src == HOME_SRC:
-            return PageKind.HOME, self.center.home
-        if src == SEARCH_SRC:
-            return PageKind.SEARCH, None
-        if src == UPDATES_SRC and self.has_updates:
-            return PageKind.UPDATES, None
-        if src == GLOSSARY_SRC and self.has_glossary:
-            return PageKind.GLOSSARY, None
-        if src == NOTICES_SRC and self.notices:
-            return PageKind.NOTICES, None
-        notice = self.notices.get(src)
-        if notice is not None:
-            return PageKind.NOTICE, notice
-        flow = self.flows.get(src)
-        if flow is not None:
-            return PageKind.FLOW, flow
-        page = self.pages.get(src)
-        if isinstance(page, Category):
-            return PageKind.CATEGORY, page
-        if isinstance(page, Article):
-            return PageKind.ARTICLE, page
-        return PageKind.OTHER, None
+        """The kind of the page built from ``src`` and its model (None for pages without one)."""
+        return self._kinds.get(src, (kinds.OTHER, None))
 
     def category_of(self, src: str) -> str | None:
         kind, page = self.classify(src)
-        if kind is PageKind.CATEGORY:
+        if kind is kinds.CATEGORY:
             return page.slug
-        return getattr(page, "category", None) if kind is PageKind.ARTICLE else None
+        return getattr(page, "category", None) if kind is kinds.ARTICLE else None
 
     def last_updated(self, src: str) -> dt.date | None:
         """When a page last changed, from content dates (not the build clock).
@@ -91,9 +56,9 @@ class Layout:
         content gives the same bytes on any day.
         """
         kind, page = self.classify(src)
-        if kind is PageKind.ARTICLE and page.updated:
+        if kind is kinds.ARTICLE and page.updated:
             return page.updated
-        if kind is PageKind.CATEGORY:
+        if kind is kinds.CATEGORY:
             items = [*page.all_articles, *page.faqs]
         else:
             items = [*self.center.articles, *self.center.faqs]
@@ -101,13 +66,8 @@ class Layout:
         return max(dates) if dates else None
 
     def generated_sources(self) -> list[str]:
-        """Pages to add because no writer wrote them: the home and category pages."""
-        srcs = [] if self.center.home is not None else [HOME_SRC]
-        srcs += [c.index_src for c in self.center.categories if c.intro is None]
-        srcs += list(self.flows) + [SEARCH_SRC]
-        srcs += [UPDATES_SRC] if self.has_updates else []
-        srcs += [NOTICES_SRC] if self.notices else []
-        return srcs + ([GLOSSARY_SRC] if self.has_glossary else [])
+        """Pages to add because no writer wrote them: the home and category pages, kbgen's own."""
+        return kinds.generated_sources(self)
 
     def navigation(self, home_title: str) -> list:
         """MkDocs ``nav`` from the categories, so writers never maintain it."""

@@ -9,9 +9,27 @@ else the site's social image).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
 from .brand import Brand
 from .images import Image
-from .layout import PageKind
+
+if TYPE_CHECKING:
+    from .kinds import PageKind
+
+
+@dataclass(frozen=True)
+class SeoPage:
+    """What a kind's structured data is made from."""
+
+    model: Any  # the page's content (a Category's FAQ entries, ...)
+    view: dict  # the page's ``kb`` view
+    page_url: str
+    site_name: str
+    faq_answers: dict[str, str]  # rendered answers of a category page's entries, by slug
+    brand: Brand
+    image: Image
 
 
 def page_data(
@@ -39,19 +57,31 @@ def page_data(
     crumbs = breadcrumbs(view.get("breadcrumbs", []), base, page_url)
     if crumbs:
         jsonld.append(crumbs)
-    if kind is PageKind.ARTICLE:
-        jsonld.append(article(view["article"], page_url, brand, image))
-    elif kind is PageKind.CATEGORY:
-        faq = faq_page([(e.question, faq_answers.get(e.slug, ""), e.slug) for e in model.faqs], page_url)
-        if faq:
-            jsonld.append(faq)
-    elif kind is PageKind.HOME:
-        jsonld.append(website(site_name, page_url, brand))
+    if kind.structured_data is not None:
+        own = kind.structured_data(SeoPage(model, view, page_url, site_name, faq_answers, brand, image))
+        if own:
+            jsonld.append(own)
+    if kind.site_titled:
+        title = site_name
     return {
         "jsonld": jsonld,
-        "og": open_graph(title, description, page_url, site_name, kind.value, image),
+        "og": open_graph(title, description, page_url, site_name, kind.og_type, image),
         "meta": [{"name": "twitter:card", "content": "summary_large_image"}],
     }
+
+
+def article_data(page: SeoPage) -> dict:
+    return article(page.view["article"], page.page_url, page.brand, page.image)
+
+
+def faq_data(page: SeoPage) -> dict | None:
+    """A category page's entries, when it has any."""
+    entries = [(e.question, page.faq_answers.get(e.slug, ""), e.slug) for e in page.model.faqs]
+    return faq_page(entries, page.page_url)
+
+
+def website_data(page: SeoPage) -> dict:
+    return website(page.site_name, page.page_url, page.brand)
 
 
 def _absolute(base: str, url: str | None) -> str | None:
@@ -125,9 +155,9 @@ def faq_page(entries: list[tuple[str, str, str]], page_url: str) -> dict | None:
     }
 
 
-def open_graph(title: str, description: str, page_url: str, site_name: str, kind: str, image: Image) -> list[dict]:
+def open_graph(title: str, description: str, page_url: str, site_name: str, og_type: str, image: Image) -> list[dict]:
     tags = [
-        ("og:type", "article" if kind == "article" else "website"),
+        ("og:type", og_type),
         ("og:title", title),
         ("og:url", page_url),
         ("og:site_name", site_name),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..content.links import Resolver
 from ..content.model import Article, Category, FaqEntry, Flow, HelpCenter
@@ -17,7 +18,11 @@ from ..content.notices import Notice
 from . import notices, policies
 from .contact import contact_view, flow_view
 from .dates import date_view
-from .layout import HOME_SRC, NOTICES_SRC, Layout, PageKind
+from .sources import HOME_SRC, NOTICES_SRC, NOTICES_TITLE
+
+if TYPE_CHECKING:
+    from .kinds import PageKind
+    from .layout import Layout
 
 UrlFor = Callable[[str], str]
 HOME_LIST_LIMIT = 12  # promoted articles and questions on the home page
@@ -36,7 +41,8 @@ def page_view(
 ) -> dict:
     """The ``kb`` view of the page built from ``src``: what every page shows, plus its kind's own."""
     kind, model = layout.classify(src)
-    page = _Page(
+    page = PageContext(
+        kind,
         layout,
         layout.center,
         src,
@@ -49,17 +55,17 @@ def page_view(
         now or dt.datetime.now(dt.timezone.utc),
         page_url,
     )
-    view = _common(page, kind)
-    builder = _BUILDERS.get(kind)
-    if builder is not None:
-        view.update(builder(page))
+    view = _common(page)
+    if kind.view is not None:
+        view.update(kind.view(page))
     return view
 
 
 @dataclass(frozen=True)
-class _Page:
+class PageContext:
     """What a view builder needs to know about the page it describes."""
 
+    kind: PageKind
     layout: Layout
     center: HelpCenter
     src: str
@@ -77,10 +83,10 @@ class _Page:
         return [_crumb(self.home_title, self.url_for(HOME_SRC)), *(_crumb(t) for t in titles)]
 
 
-def _common(page: _Page, kind: PageKind) -> dict:
+def _common(page: PageContext) -> dict:
     """What every page shows: contact status, flows, feeds, notice banners."""
     layout, center, url_for = page.layout, page.center, page.url_for
-    view: dict = {"kind": kind.value, "breadcrumbs": []}
+    view: dict = {"kind": page.kind.name, "breadcrumbs": []}
     view["status"] = layout.contact_status
     view["contact_url"] = url_for(page.contact_src) if page.contact_src else None
     if page.src == page.contact_src:
@@ -88,13 +94,13 @@ def _common(page: _Page, kind: PageKind) -> dict:
     view["flows"] = [{"title": f.title, "summary": f.summary, "url": url_for(f.src)} for f in center.flows]
     view["feed"] = "policy-updates.xml" if layout.has_updates else None
     view["notices"] = notices.banners(
-        center, layout.category_of(page.src), url_for, page.now, everywhere=kind is PageKind.HOME
+        center, layout.category_of(page.src), url_for, page.now, everywhere=page.kind.banners_everywhere
     )
     view["notices_url"] = url_for(NOTICES_SRC) if layout.notices else None
     return view
 
 
-def _home(page: _Page) -> dict:
+def home_page(page: PageContext) -> dict:
     center, url_for = page.center, page.url_for
     return {
         "jsonld": policies.organization_jsonld(center, page.today),
@@ -106,37 +112,37 @@ def _home(page: _Page) -> dict:
     }
 
 
-def _notice(page: _Page) -> dict:
+def notice_page(page: PageContext) -> dict:
     notice = notices.notice_view(page.model, page.url_for, page.center.zone)
     notice["jsonld"] = notices.announcement_jsonld(page.model, page.page_url)
-    listing = _crumb("Service notices", page.url_for(NOTICES_SRC))
+    listing = _crumb(NOTICES_TITLE, page.url_for(NOTICES_SRC))
     return {"notice": notice, "breadcrumbs": [*page.crumbs(), listing, _crumb(page.model.title)]}
 
 
-def _notices(page: _Page) -> dict:
-    return {**notices.listing(page.center, page.url_for, page.now), "breadcrumbs": page.crumbs("Service notices")}
+def notices_page(page: PageContext) -> dict:
+    return {**notices.listing(page.center, page.url_for, page.now), "breadcrumbs": page.crumbs(page.kind.title)}
 
 
-def _glossary(page: _Page) -> dict:
-    return {"letters": glossary_letters(page.center, page.url_for), "breadcrumbs": page.crumbs("Glossary")}
+def glossary_page(page: PageContext) -> dict:
+    return {"letters": glossary_letters(page.center, page.url_for), "breadcrumbs": page.crumbs(page.kind.title)}
 
 
-def _updates(page: _Page) -> dict:
+def updates_page(page: PageContext) -> dict:
     return {
         "changes": policies.all_changes(page.center, page.url_for),
         "scheduled": policies.scheduled_changes(page.center, page.today),
-        "breadcrumbs": page.crumbs("Policy updates"),
+        "breadcrumbs": page.crumbs(page.kind.title),
     }
 
 
-def _search(page: _Page) -> dict:
+def search_page(page: PageContext) -> dict:
     return {
         "categories": [{"slug": c.slug, "title": c.title} for c in page.center.categories],
-        "breadcrumbs": page.crumbs("Search"),
+        "breadcrumbs": page.crumbs(page.kind.title),
     }
 
 
-def _category(page: _Page) -> dict:
+def category_page(page: PageContext) -> dict:
     category, center, url_for = page.model, page.center, page.url_for
     view = {
         "category": _card(category, url_for),
@@ -156,14 +162,14 @@ def _category(page: _Page) -> dict:
     return view
 
 
-def _flow(page: _Page) -> dict:
+def flow_page(page: PageContext) -> dict:
     return {
         "flow": flow_view(page.model, page.center.contact, page.resolver, page.url_for),
         "breadcrumbs": page.crumbs(page.model.title),
     }
 
 
-def _article(page: _Page) -> dict:
+def article_page(page: PageContext) -> dict:
     article, center, url_for = page.model, page.center, page.url_for
     category = center.category(article.category)
     view = {
@@ -179,7 +185,7 @@ def _article(page: _Page) -> dict:
     return view
 
 
-def _article_crumbs(page: _Page, article: Article, category: Category | None) -> list[dict]:
+def _article_crumbs(page: PageContext, article: Article, category: Category | None) -> list[dict]:
     crumbs = page.crumbs()
     if category is not None:
         crumbs.append(_crumb(category.title, page.url_for(category.index_src)))
@@ -188,19 +194,6 @@ def _article_crumbs(page: _Page, article: Article, category: Category | None) ->
             crumbs.append(_crumb(section.title))
     crumbs.append(_crumb(article.title))
     return crumbs
-
-
-_BUILDERS: dict[PageKind, Callable[[_Page], dict]] = {
-    PageKind.HOME: _home,
-    PageKind.NOTICE: _notice,
-    PageKind.NOTICES: _notices,
-    PageKind.GLOSSARY: _glossary,
-    PageKind.UPDATES: _updates,
-    PageKind.SEARCH: _search,
-    PageKind.CATEGORY: _category,
-    PageKind.FLOW: _flow,
-    PageKind.ARTICLE: _article,
-}
 
 
 def _crumb(title: str, url: str | None = None) -> dict:

@@ -1,4 +1,9 @@
-"""``kbgen new``: copy a small, working help-center project."""
+"""``kbgen new``: copy a small help-center project that shows every feature working.
+
+Facts with a scheduled change, a glossary, a notice, a guided flow, contact channels, and a
+GitHub Actions workflow (checks on pull requests; build and publish on main and daily, to
+GitHub Pages or to replicas running ``kbgen serve``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from pathlib import Path
 
 TEMPLATE = Path(__file__).resolve().parent / "project"
 # Dotfiles are stored without their dot so packaging tools keep them.
-RENAMES = {"gitignore": ".gitignore"}
+RENAMES = {"gitignore": ".gitignore", "github": ".github"}
 
 
 def create(directory: Path) -> Path:

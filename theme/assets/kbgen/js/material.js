@@ -13,7 +13,11 @@
 
   function load(base) {
     if (!indexes[base.href]) {
-      indexes[base.href] = fetch(new URL("search/search_index.json", base))
+      // where the theme module says the index is (data-kb-static-index on the search forms)
+      var marked = document.querySelector("[data-kb-static-index]");
+      var url = marked ? new URL(marked.getAttribute("data-kb-static-index"), location.href)
+                       : new URL("search/search_index.json", base);
+      indexes[base.href] = fetch(url)
         .then(function (r) { if (!r.ok) throw new Error("no search index"); return r.json(); })
         .then(function (data) {
           var docs = data.docs || [], pageTitles = {};

@@ -1,0 +1,79 @@
+"""Material for MkDocs (9.x): everything kbgen knows about its theme, on the Python side.
+
+Material reaches end of life on 5 May 2027. What is Material's stays here (where
+kbgen's templates go in its template search path, its ``.icons/`` folders and icon
+names, its page meta), so another theme is one new module beside this one plus
+templates. The rest of kbgen speaks in theme-neutral terms.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+
+ICONS_DIR = ".icons"  # Material's icon sets (material/, fontawesome/, octicons/, simple/) in a theme folder
+ICON_HINT = "a Material icon name such as 'material/truck-delivery-outline'"
+# The icon of each contact channel type (the channel views carry only the type).
+CHANNEL_ICONS = {
+    "phone": "material/phone-outline",
+    "email": "material/email-outline",
+    "chat": "material/chat-processing-outline",
+    "messaging": "material/message-text-outline",
+    "social": "material/at",
+    "form": "material/form-select",
+    "post": "material/mailbox-outline",
+}
+
+
+# Loaded after kb.css: Material's colours (--md-*) as kbgen's (--kb-*).
+STYLESHEETS = ("assets/kbgen/material.css",)
+# Material's templates that kbgen's theme/ folder replaces: the header search box
+# (kbgen's search-as-you-type form in the slot of Material's own).
+OVERRIDES = ("partials/search.html",)
+# Where Material's search plugin writes its static index; kb.js searches it in the
+# browser on a host without kbgen's /api/. Templates hand it over as data-kb-static-index.
+STATIC_SEARCH_INDEX = "search/search_index.json"
+
+
+def add_templates(theme, folder: str) -> None:
+    """Put kbgen's template folder in ``theme.dirs`` (MkDocs' theme object): before
+    Material's own folder, since our partials/search.html replaces its header search,
+    but after the user's ``custom_dir``, which always wins."""
+    position = 1 if theme.custom_dir else 0
+    theme.dirs.insert(position, folder)
+
+
+def known_icon(theme_dirs: Iterable[str]) -> Callable[[str], bool]:
+    """Whether an icon name (``material/phone-outline``) is an SVG in one of ``theme_dirs``."""
+    dirs = list(theme_dirs)
+    return lambda name: any(os.path.isfile(os.path.join(d, ICONS_DIR, f"{name}.svg")) for d in dirs)
+
+
+def icon_template(name: str) -> str:
+    """The template that is the SVG of icon ``name``, for ``{% include kb_icon(name) %}``."""
+    return f"{ICONS_DIR}/{name}.svg"
+
+
+def channel_icon_template(channel_type: str) -> str:
+    """``{% include kb_channel_icon(channel.type) %}``: a contact channel's icon."""
+    return icon_template(CHANNEL_ICONS[channel_type])
+
+
+def template_globals() -> dict:
+    """What kbgen's templates use to reach the theme's icons and static search index
+    (added to MkDocs' Jinja environment)."""
+    return {
+        "kb_icon": icon_template,
+        "kb_channel_icon": channel_icon_template,
+        "kb_static_search_index": STATIC_SEARCH_INDEX,
+    }
+
+
+def page_meta(meta: dict, *, hide: Iterable[str], searchable: bool) -> None:
+    """Material's page meta: ``hide`` (its navigation, table of contents) and the
+    search plugin's ``search: {exclude: true}``. A writer's own values win."""
+    hide = list(hide)
+    if hide:
+        meta.setdefault("hide", hide)
+    if not searchable:
+        meta.setdefault("search", {"exclude": True})

@@ -1,0 +1,102 @@
+"""What kbgen knows about Material for MkDocs, all in ``kbgen.themes.material``: where kbgen's
+templates go in the search path, Material's icons, its page meta. Real MkDocs configs, no build."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urljoin
+
+from mkdocs.config import load_config
+
+from kbgen.resources import theme_dir
+from kbgen.themes import material
+
+CATEGORY = {
+    "content/returns/_category.yml": "title: Returns\nicon: material/keyboard-return\n",
+    "content/returns/a.md": "---\ntitle: A\n---\nText.\n",
+}
+
+
+def test_kbgen_templates_go_before_material_and_after_the_users_custom_dir(make_site):
+    project = make_site({**CATEGORY, "overrides/main.html": '{% extends "base.html" %}\n'})
+    config = load_config(str(project / "mkdocs.yml"))
+    material.add_templates(config.theme, str(theme_dir()))
+    assert config.theme.dirs[0] == str(theme_dir())
+    assert config.theme.dirs[1].endswith("/material/templates")
+    custom = project / "custom.yml"
+    custom.write_text(
+        (project / "mkdocs.yml")
+        .read_text()
+        .replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    )
+    config = load_config(str(custom))
+    material.add_templates(config.theme, str(theme_dir()))
+    assert config.theme.dirs[0] == str(project / "overrides")
+    assert config.theme.dirs[1] == str(theme_dir())
+
+
+def test_icons_are_looked_up_in_materials_icon_folders(make_site):
+    config = load_config(str(make_site(CATEGORY) / "mkdocs.yml"))
+    known = material.known_icon(config.theme.dirs)
+    assert known("material/keyboard-return") and known("fontawesome/solid/truck")
+    assert not known("material/no-such-icon") and not known("keyboard-return")
+
+
+def test_an_unknown_category_icon_is_an_error_that_names_materials_icons(make_site, invoke):
+    project = make_site({**CATEGORY, "content/returns/_category.yml": "title: Returns\nicon: material/nope\n"})
+    result = invoke("check", cwd=project)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "content/returns/_category.yml:2: unknown icon 'material/nope': "
+        "use a Material icon name such as 'material/truck-delivery-outline'"
+    ]
+
+
+def test_page_meta_keeps_what_the_writer_set():
+    meta = {"hide": ["toc"]}
+    material.page_meta(meta, hide=("navigation", "toc"), searchable=False)
+    assert meta == {"hide": ["toc"], "search": {"exclude": True}}
+    meta = {}
+    material.page_meta(meta, hide=(), searchable=True)
+    assert meta == {}
+
+
+def test_every_channel_type_has_a_material_icon(make_site):
+    from kbgen.content.contactfile import TYPES
+
+    config = load_config(str(make_site(CATEGORY) / "mkdocs.yml"))
+    known = material.known_icon(config.theme.dirs)
+    assert set(material.CHANNEL_ICONS) == set(TYPES)
+    assert all(known(icon) for icon in material.CHANNEL_ICONS.values())
+    icons = material.template_globals()
+    assert icons["kb_channel_icon"]("phone") == ".icons/material/phone-outline.svg"
+    assert icons["kb_icon"]("material/keyboard-return") == ".icons/material/keyboard-return.svg"
+
+
+def test_templates_reach_icons_only_through_the_theme_module():
+    """No kbgen template names Material's .icons/ folder or an icon set itself."""
+    for template in (theme_dir()).rglob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert ".icons/" not in text and "material/" not in text, template
+
+
+def test_kbgen_replaces_real_material_templates():
+    """Each Material template kbgen overrides exists in Material (an upgrade renaming one shows here)."""
+    import material as materials_package
+
+    materials_templates = Path(materials_package.__file__).parent / "templates"
+    for name in material.OVERRIDES:
+        assert (materials_templates / name).is_file(), name
+        assert (theme_dir() / name).is_file(), name
+
+
+def test_search_forms_point_at_materials_static_index(sample_site):
+    assert (sample_site / material.STATIC_SEARCH_INDEX).is_file()
+    for url in ["", "returns/return-policy/", "search/"]:
+        page_url = "https://help.example.com/" + url
+        html = (sample_site / url / "index.html").read_text(encoding="utf-8")
+        found = re.findall(r'data-kb-static-index="([^"]+)"', html)
+        assert found, url
+        for target in found:
+            assert urljoin(page_url, target) == "https://help.example.com/" + material.STATIC_SEARCH_INDEX
