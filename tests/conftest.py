@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -151,6 +152,20 @@ def new_page(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+def wait_until(page, expression: str, timeout: float = 10.0) -> None:
+    """Wait until a JavaScript expression is truthy in the page.
+
+    Playwright's ``wait_for_function`` polls a string with ``eval`` inside the page,
+    which the help center's Content-Security-Policy refuses; ``page.evaluate`` goes
+    through the DevTools protocol, which the policy does not govern.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(50)
 
 
 # A small help center whose words are chosen for exact search assertions.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import wait_until
 from test_contact import contact_site  # noqa: F401  (the built site fixture)
 
 from kbgen.server import HelpCenterApp
@@ -123,5 +124,5 @@ def test_chat_provider_script_loads_only_when_asked(new_page, tmp_path, serve):
     page.wait_for_timeout(300)
     assert requested == []  # nothing from the provider until the shopper asks
     page.get_by_role("button", name="Start a chat").first.click()
-    page.wait_for_function("window.kbChatLoaded === true")
+    wait_until(page, "window.kbChatLoaded === true")
     assert requested == ["https://chat-provider.example/widget.js"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import wait_until
 
 from kbgen.server import HelpCenterApp
 
@@ -53,7 +54,7 @@ def test_enter_without_a_choice_opens_the_results_page(new_page, site_url):
     page.keyboard.press("Enter")
     page.wait_for_url("**/search/?q=trakcing+numbr")
     status = page.locator("[data-kb-results-status]")
-    page.wait_for_function("document.querySelector('[data-kb-results-status]').textContent.includes('for')")
+    wait_until(page, "document.querySelector('[data-kb-results-status]').textContent.includes('for')")
     assert "result" in status.inner_text()
     assert page.locator("[data-kb-did-you-mean] a").inner_text() == "tracking number"
     first = page.locator(".kb-result__title").first
@@ -64,11 +65,11 @@ def test_enter_without_a_choice_opens_the_results_page(new_page, site_url):
 def test_results_page_filters_and_empty_state(new_page, site_url):
     page = new_page()
     page.goto(site_url + "/search/?q=business+days&category=selling")
-    page.wait_for_function("document.querySelector('[data-kb-results-status]').textContent.includes('for')")
+    wait_until(page, "document.querySelector('[data-kb-results-status]').textContent.includes('for')")
     assert page.locator("select[name=category]").input_value() == "selling"
     assert page.locator(".kb-result__title").all_inner_texts() == ["Selling fees"]
     page.goto(site_url + "/search/?q=xylophone+quartz")
-    page.wait_for_function("document.querySelector('[data-kb-results-status]').textContent.includes('No results')")
+    wait_until(page, "document.querySelector('[data-kb-results-status]').textContent.includes('No results')")
     assert page.locator("[data-kb-no-results]").is_visible()
     assert "Still need help?" in page.locator("[data-kb-no-results]").inner_text()
 
@@ -103,7 +104,7 @@ def test_static_host_falls_back_to_the_client_side_index(new_page, search_site, 
 def test_results_page_pages_through_many_results(new_page, sample_url):
     page = new_page()
     page.goto(sample_url + "/search/?q=item")
-    page.wait_for_function("document.querySelector('[data-kb-results-status]').textContent.includes('for')")
+    wait_until(page, "document.querySelector('[data-kb-results-status]').textContent.includes('for')")
     total = int(page.locator("[data-kb-results-status]").inner_text().split()[0])
     assert total > 10 and page.locator(".kb-result").count() == 10
     pager = page.locator("[data-kb-pager]")
@@ -111,7 +112,7 @@ def test_results_page_pages_through_many_results(new_page, sample_url):
     first_page = page.locator(".kb-result__title").all_inner_texts()
     pager.get_by_role("link", name="Next").click()
     page.wait_for_url("**/search/?q=item&page=2")
-    page.wait_for_function("document.querySelector('[data-kb-pager]').textContent.includes('Page 2 of')")
+    wait_until(page, "document.querySelector('[data-kb-pager]').textContent.includes('Page 2 of')")
     assert pager.get_by_role("link", name="Previous").is_visible()
     assert set(page.locator(".kb-result__title").all_inner_texts()).isdisjoint(first_page)
     assert page.title().startswith("Search: item - ")

@@ -7,7 +7,7 @@ import json
 import urllib.request
 
 import pytest
-from conftest import CATEGORY_FILES
+from conftest import CATEGORY_FILES, wait_until
 
 CSP_LISTENER = """
 window.__csp = [];
@@ -103,16 +103,14 @@ def test_every_page_kind_satisfies_the_policy_and_its_widgets_work(sample_served
     term = page.locator(".kb-term__link").first
     term.hover()
     assert page.locator(".kb-term__tip").first.is_visible()
-    page.wait_for_function("[...document.querySelectorAll('[data-kb-channel-status]')].some(e => e.textContent.trim())")
+    wait_until(page, "[...document.querySelectorAll('[data-kb-channel-status]')].some(e => e.textContent.trim())")
     # dark mode, toggled with Material's own script
     page.locator("label[title='Switch to dark mode']").first.click()
     assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
     assert_no_violations(page)
 
     page.goto(base + "/contact/")  # the contact page: status computed in the browser
-    page.wait_for_function(
-        "/open now|closed now|any time/.test(document.querySelector('[data-kb-status-text]').textContent)"
-    )
+    wait_until(page, "/open now|closed now|any time/.test(document.querySelector('[data-kb-status-text]').textContent)")
     assert_no_violations(page)
 
     page.goto(base + "/flows/item-not-received/")  # a flow advances
