@@ -212,3 +212,26 @@ def test_warm_up_prepares_a_worker_before_its_first_shopper(search_site):
     searcher = loaded.pool[0]
     app.engine.search("refund")
     assert loaded.pool == [searcher]  # the first search reused it
+
+
+@pytest.mark.parametrize("semantic", [False, True], ids=["lexical", "hybrid"])
+@pytest.mark.parametrize("limit", [10, 50])
+def test_pages_of_results_never_repeat_or_skip_a_page(sample_site, semantic, limit):
+    """Page after page, every matching page shows up exactly once, whatever the page size:
+    the re-scored head of the ranking does not depend on how deep the shopper goes."""
+    from kbgen.search import open_engine
+
+    if semantic:
+        pytest.importorskip("wordllama")
+    engine = open_engine(sample_site, semantic=semantic)
+    for q in ("need help", "item", "refund", "contact us"):
+        first = engine.search(SearchRequest(q, limit=limit))
+        total, urls, page = first["total"], [], 1
+        while True:
+            hits = engine.search(SearchRequest(q, limit=limit, page=page))["hits"]
+            if not hits:
+                break
+            urls += [hit["url"] for hit in hits]
+            page += 1
+        assert total > limit or limit == 50, q  # the sample has enough matches to page through
+        assert len(urls) == len(set(urls)) == total, q

@@ -78,7 +78,9 @@ def test_ranking_adds_up_to_whooshs_score_for_the_same_query(loaded):
             ]
         ),
     )
-    total, ranked = ranking.rank(loaded.impacts, plan, clauses, positions=None, weight=lambda doc: 1.0, depth=500)
+    total, ranked = ranking.rank(
+        loaded.impacts, plan, clauses, positions=None, weight=lambda doc: 1.0, depth=500, rescore=500
+    )
     assert total == len(expected) > 20
     assert [doc for _, doc in ranked] == sorted(expected, key=lambda d: (-expected[d], d))
     assert [score / 3 for score, _ in ranked] == pytest.approx(sorted(expected.values(), reverse=True), rel=1e-5)

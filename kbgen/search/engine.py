@@ -376,8 +376,20 @@ class SearchEngine:
         if similarity is None:
             hits = [ranking.Fused(score, doc, score, None, None) for score, doc in ranked]
         else:
-            hits = ranking.fuse(ranked, similarity, allowed=_allowed(request, loaded.groups))
+            # only the re-scored head is fused; the rest follows in its lexical order, so
+            # pages never overlap however deep the shopper goes
+            head, rest = ranked[: ranking.RERANK], ranked[ranking.RERANK :]
+            hits = ranking.fuse(head, similarity, allowed=_allowed(request, loaded.groups))
             total += sum(1 for hit in hits if hit.doc not in matched)
+            shown = {hit.doc for hit in hits}
+            best = ranked[0][0] if ranked and ranked[0][0] > 0 else 1.0
+            floor = hits[-1].score if hits else 0.0
+            weight = ranking.FUSION.lexical / best
+            hits += [
+                ranking.Fused(min(floor, weight * score), doc, score, float(similarity[doc]), None)
+                for score, doc in rest
+                if doc not in shown
+            ]
         result["total"] = total
         stems = plan.highlight
         for hit in hits[first : first + request.limit]:

@@ -41,10 +41,13 @@ def rank(
     allowed: Collection[int] | None = None,
     depth: int = RERANK,
     matched: set[int] | None = None,
+    rescore: int = RERANK,
 ) -> tuple[int, list[tuple[float, int]]]:
     """(number of matching documents, the best ``depth`` as (score, document), best first).
 
-    ``matched``, when given, receives every matching document."""
+    The best ``rescore`` are re-scored (phrase, coverage, page weight); past them the
+    order is the plain score's. ``rescore`` never depends on the page asked for, so
+    pages stay consistent. ``matched``, when given, receives every matching document."""
     scores: dict[int, float] = {}
     get = scores.get
     for concept in concepts:
@@ -61,8 +64,9 @@ def rank(
         matched.update(scores)
     if not scores:
         return 0, []
-    depth = max(depth, RERANK)
-    candidates = nlargest(int(POOL * depth), scores, key=scores.__getitem__)
+    # The re-scored head is the same whatever page is asked for, and the rest follows it
+    # in one fixed order, so consecutive pages never repeat or skip a result.
+    candidates = nlargest(int(POOL * rescore), scores, key=scores.__getitem__)
     candidates.sort()
     boosted = {doc: scores[doc] for doc in candidates}
     if len(plan.literal) >= 2:
@@ -70,11 +74,15 @@ def rank(
             docs = candidates if reach is None else sorted(nlargest(reach, candidates, key=boosted.__getitem__))
             for doc, score in _phrase_scores(impacts, positions, field, plan.literal, slop, docs).items():
                 boosted[doc] += score * boost
-    best = nlargest(depth, candidates, key=boosted.__getitem__)
+    best = nlargest(rescore, candidates, key=boosted.__getitem__)
     best.sort()
     covered = _coverage(impacts, plan, best)
     ranked = [(boosted[doc] * (1 + 2 * covered.get(doc, 0.0) ** 2) * weight(doc), doc) for doc in best]
     ranked.sort(key=lambda pair: (-pair[0], pair[1]))
+    if depth > len(ranked) < len(scores):
+        head = set(best)
+        rest = ((boosted.get(doc, score), doc) for doc, score in scores.items() if doc not in head)
+        ranked += nlargest(depth - len(ranked), rest, key=lambda pair: (pair[0], -pair[1]))
     return len(scores), ranked
 
 
