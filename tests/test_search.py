@@ -235,3 +235,14 @@ def test_pages_of_results_never_repeat_or_skip_a_page(sample_site, semantic, lim
             page += 1
         assert total > limit or limit == 50, q  # the sample has enough matches to page through
         assert len(urls) == len(set(urls)) == total, q
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("refnud", "refund"), ("retrun label", "return label")])
+def test_a_corrected_typo_finds_what_the_corrected_words_find(sample_site, typed, meant):
+    from kbgen.search import open_engine
+
+    engine = open_engine(sample_site, semantic=False)
+    corrected, wanted = engine.search(SearchRequest(typed, limit=50)), engine.search(SearchRequest(meant, limit=50))
+    assert corrected["suggestion"] == meant
+    assert corrected["total"] == wanted["total"] > 10
+    assert [h["url"] for h in corrected["hits"]] == [h["url"] for h in wanted["hits"]]

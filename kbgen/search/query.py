@@ -124,7 +124,13 @@ def plan(
                     (alt, CORRECTION_WEIGHT * SYNONYM_WEIGHT) for alt in vocab.alternatives((fixed,)) if alt != (fixed,)
                 ]
         concepts.append(alternatives)
-    return Plan(concepts, literal, _suggest(text, fixes))
+    suggestion = _suggest(text, fixes)
+    if suggestion is not None and not any(known(stem(word)) for word in fixes):
+        # the misspelt words match nothing: search exactly as for the corrected query
+        # (its synonyms, phrases and weights), so "refnud" finds what "refund" finds
+        corrected = plan(suggestion, vocab, known, lambda word: None)
+        return Plan(corrected.concepts, corrected.literal, suggestion)
+    return Plan(concepts, literal, suggestion)
 
 
 def _synonym_at(stems: list[str], i: int, vocab: Vocabulary, tokens: list[str]) -> int:
