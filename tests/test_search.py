@@ -246,3 +246,26 @@ def test_a_corrected_typo_finds_what_the_corrected_words_find(sample_site, typed
     assert corrected["suggestion"] == meant
     assert corrected["total"] == wanted["total"] > 10
     assert [h["url"] for h in corrected["hits"]] == [h["url"] for h in wanted["hits"]]
+
+
+def test_a_synonym_phrase_is_marked_only_where_its_words_stand_together():
+    from kbgen.search.analysis import stem
+    from kbgen.search.snippets import snippet
+
+    text = "Getting your money back is quick. Send the item back and keep the money for postage."
+    marked = snippet(text, {"refund"}, phrases={(stem("money"), stem("back"))})
+    assert marked.count("<mark>") == 2
+    assert "<mark>money</mark> <mark>back</mark> is quick" in marked
+    assert "item back" in marked and "the money for" in marked
+
+
+@pytest.mark.parametrize("q", ["money back", "refund"])
+def test_snippets_do_not_mark_a_lone_word_of_a_synonym_phrase(sample_site, q):
+    """ "money back" is one of refund's synonyms: its "back" is marked only right after "money"."""
+    from kbgen.search import open_engine
+
+    hits = open_engine(sample_site, semantic=False).search(SearchRequest(q, limit=20))["hits"]
+    snippets = " ".join(hit["snippet"] for hit in hits).lower()
+    assert "<mark>money</mark> <mark>back</mark>" in snippets or q == "refund"
+    assert snippets.count("<mark>back</mark>") == snippets.count("<mark>money</mark> <mark>back</mark>")
+    assert "back" in re.sub(r"<mark>back</mark>", "", snippets)  # an unmarked "back" was there to mark

@@ -403,7 +403,7 @@ class SearchEngine:
                     "type": fields["type"],
                     "category": fields.get("category_title", ""),
                     "score": round(score, 4),
-                    "snippet": snippet(text, stems),
+                    "snippet": snippet(text, stems, phrases=plan.highlight_phrases),
                 }
             )
             if explain:

@@ -74,7 +74,13 @@ class Plan:
 
     @property
     def highlight(self) -> set[str]:
-        return {s for concept in self.concepts for stems, _ in concept for s in stems}
+        """Stems to mark wherever they occur: those that stand alone in an alternative."""
+        return {stems[0] for concept in self.concepts for stems, _ in concept if len(stems) == 1}
+
+    @property
+    def highlight_phrases(self) -> set[tuple[str, ...]]:
+        """Multi-word alternatives ("money back"): marked only where they occur together."""
+        return {stems for concept in self.concepts for stems, _ in concept if len(stems) > 1}
 
     @property
     def empty(self) -> bool:

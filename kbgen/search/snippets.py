@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Collection
 from functools import lru_cache
 from html import escape
 
@@ -18,13 +19,17 @@ from .analysis import fold, stem
 MAX_SCAN = 20_000  # characters of a document looked at
 
 
-def snippet(text: str, stems: set[str], words_around: int = 30) -> str:
+def snippet(text: str, stems: set[str], words_around: int = 30, phrases: Collection[tuple[str, ...]] = ()) -> str:
+    """The best passage of ``text``: words stemming to ``stems`` marked anywhere, the words of
+    ``phrases`` (multi-word synonyms such as "money back") only where they stand together."""
     text = _single_spaced(text[:MAX_SCAN])
     if not text:
         return ""
     folded = _folded(text)
-    hits, found = _matches(folded, stems)
+    hits, found = _matches(folded, set(stems).union(*phrases) if phrases else stems)
     places = _word_numbers(folded, hits)
+    if phrases:
+        hits, found, places = _together(hits, found, places, stems, phrases)
     begin_char = 0
     if hits:
         first = _best_window(places, found, words_around)
@@ -62,6 +67,22 @@ def _matches(folded: str, stems: set[str]) -> tuple[list[tuple[int, int]], list[
                 hits.append(match.span())
                 found.append(match.group(0))
     return hits, found
+
+
+def _together(hits, found, places, stems, phrases, gap: int = 2):
+    """Keep the hits of single stems, and those of a phrase's words only where the whole
+    phrase occurs in order (at most ``gap`` words apart, for a stop word in between)."""
+    found_stems = [stem(word) for word in found]
+    keep = [s in stems for s in found_stems]
+    for phrase in phrases:
+        size = len(phrase)
+        for i in range(len(hits) - size + 1):
+            if all(found_stems[i + k] == phrase[k] for k in range(size)) and all(
+                1 <= places[i + k + 1] - places[i + k] <= gap for k in range(size - 1)
+            ):
+                keep[i : i + size] = [True] * size
+    picked = [i for i, kept in enumerate(keep) if kept]
+    return [hits[i] for i in picked], [found[i] for i in picked], [places[i] for i in picked]
 
 
 def _word_numbers(folded: str, hits: list[tuple[int, int]]) -> list[int]:
