@@ -269,3 +269,15 @@ def test_snippets_do_not_mark_a_lone_word_of_a_synonym_phrase(sample_site, q):
     assert "<mark>money</mark> <mark>back</mark>" in snippets or q == "refund"
     assert snippets.count("<mark>back</mark>") == snippets.count("<mark>money</mark> <mark>back</mark>")
     assert "back" in re.sub(r"<mark>back</mark>", "", snippets)  # an unmarked "back" was there to mark
+
+
+@pytest.mark.parametrize("semantic", [False, True], ids=["lexical", "hybrid"])
+@pytest.mark.parametrize("q", ["where is my parcel", "Where is my parcel?", "WHERE IS MY PARCEL"])
+def test_a_title_typed_exactly_comes_first(sample_site, semantic, q):
+    from kbgen.search import open_engine
+
+    if semantic:
+        pytest.importorskip("wordllama")
+    hits = open_engine(sample_site, semantic=semantic).search(SearchRequest(q))["hits"]
+    assert hits[0]["title"] == "Where is my parcel?"
+    assert len({hit["url"] for hit in hits}) == len(hits)

@@ -114,6 +114,7 @@ class _Loaded:
     corrections: _Cache = field(default_factory=lambda: _Cache(CORRECTIONS_CACHE))
     stored: _Cache = field(default_factory=lambda: _Cache(STORED_CACHE))
     boundaries: list = field(default_factory=list)  # sorted notice starts and ends (epoch seconds)
+    exact_titles: dict = field(default_factory=dict)  # a title's words, joined -> document numbers
     cache_until: float = -1.0  # cached responses are valid until then
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -168,12 +169,14 @@ def _load(index_dir: Path, cache_size: int, semantic_on: bool = True) -> _Loaded
     flags: dict = {}
     groups: dict = {}
     titles: dict = {}
+    exact_titles: dict = {}
     docnums: dict = {}
     with ix.reader() as reader:
         for docnum, fields in reader.iter_docs():
             docnums[fields["id"]] = docnum
             # the index numbers words with the stop words left out, as here
             titles[docnum] = tuple(stem(w) for w in words(fields.get("title", "")) if not is_stop(w))
+            exact_titles.setdefault(_exact(fields.get("title", "")), []).append(docnum)
             if fields.get("promoted") or fields.get("window"):
                 flags[docnum] = (bool(fields.get("promoted")), fields.get("window"))
             for name in FILTER_FIELDS:
@@ -199,6 +202,7 @@ def _load(index_dir: Path, cache_size: int, semantic_on: bool = True) -> _Loaded
         titles,
         vectors,
         boundaries=boundaries,
+        exact_titles=exact_titles,
     )
 
 
@@ -224,6 +228,19 @@ def _vectors(index_dir: Path, meta: dict, data: bytes | None, docnums: dict, cou
 
 
 FILTER_FIELDS = ("category", "type", "audience")
+
+
+def _exact(text: str) -> str:
+    """A title or a query as its words only: "Where is my parcel?" and "where is my parcel" match."""
+    return " ".join(words(text))
+
+
+def _title_first(hits: list, docs) -> list:
+    """A page whose title is exactly what was typed comes first ("where is my parcel")."""
+    if not docs:
+        return hits
+    first = [hit for hit in hits if hit.doc in docs]
+    return first + [hit for hit in hits if hit.doc not in docs] if first else hits
 
 
 def _signature_fd(dir_fd: int) -> tuple:
@@ -390,6 +407,7 @@ class SearchEngine:
                 for score, doc in rest
                 if doc not in shown
             ]
+        hits = _title_first(hits, loaded.exact_titles.get(_exact(request.q), ()))
         result["total"] = total
         stems = plan.highlight
         for hit in hits[first : first + request.limit]:
