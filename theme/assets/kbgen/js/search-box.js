@@ -118,8 +118,30 @@
     if (box) { e.preventDefault(); box.focus(); }
   }
 
+  // Phones: Material's magnifier toggles #__search (and Material locks scrolling while it is
+  // on); kb.css shows the header form full screen then. Focus it when it opens; Escape and
+  // the Close label turn the toggle off, and the change event lets Material unlock the page.
+  function fullScreenSearch(box) {
+    var toggle = document.getElementById("__search");
+    var input = box.querySelector("input[role=combobox]");
+    if (!toggle || !input) return;
+    function close() {
+      if (!toggle.checked) return;
+      toggle.checked = false;
+      toggle.dispatchEvent(new Event("change"));
+    }
+    toggle.addEventListener("change", function () {
+      if (toggle.checked && getComputedStyle(box).position === "fixed") input.focus();
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && toggle.checked && !e.defaultPrevented) { e.preventDefault(); close(); }
+    });
+  }
+
   kb.widget("search-box", function () {
     document.querySelectorAll("form[data-kb-search]").forEach(function (form) { new Combobox(form); });
     document.addEventListener("keydown", slashFocuses);
+    var box = document.querySelector("[data-kb-header-search]");
+    if (box) fullScreenSearch(box);
   });
 })(kb);
