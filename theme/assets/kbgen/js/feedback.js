@@ -1,42 +1,103 @@
 /* "Was this helpful?" (form[data-kb-feedback]): hidden without JavaScript (it needs
-   kbgen's API); one vote per page per browser, remembered in localStorage. */
+   kbgen's API). A click records the vote at once; for "No" the reason is an optional
+   follow-up that amends the same vote (the API keeps one vote per page and browser);
+   "Change my vote" asks again. The vote is remembered in localStorage, so nothing is
+   requested on page load. On a static host without the service the vote has nowhere to
+   go: the widget thanks the shopper and offers the contact e-mail instead of an error. */
 (function (kb) {
+  // The e-mail channel from the status line's data, if the page has one.
+  function contactEmail() {
+    var data = document.querySelector("[data-kb-status-channels]");
+    try {
+      var channels = data ? JSON.parse(data.textContent) : [];
+      for (var i = 0; i < channels.length; i++) {
+        if (channels[i].type === "email" && channels[i].address) return channels[i].address;
+      }
+    } catch (e) { /* no channels: no e-mail offered */ }
+    return "";
+  }
+  // 404/405/501 or no answer at all: this host serves files only.
+  function noService(error) { return !error.status || error.status === 404 || error.status === 405 || error.status === 501; }
+
   function Feedback(form) {
     var url = form.getAttribute("data-kb-url"), base = form.getAttribute("data-kb-base") || ".";
     var status = form.querySelector("[data-kb-feedback-status]");
     var question = form.querySelector(".kb-feedback__question");
     var reason = form.querySelector("[data-kb-reason]");
+    var textarea = reason.querySelector("textarea");
+    var change = form.querySelector("[data-kb-change]");
     var storage = kb.store(), key = "kb-voted:" + url;
     form.hidden = false;
-    function thanks() {
-      question.hidden = true;
-      reason.hidden = true;
-      status.textContent = "Thank you for your feedback.";
+
+    function show(state) {  // "ask", "reason" (after a No) or "done"
+      question.hidden = state !== "ask";
+      reason.hidden = state !== "reason";
+      if (change) change.hidden = state === "ask";
     }
-    if (storage && storage.getItem(key)) { thanks(); return; }
+    function failed(error) {
+      if (noService(error)) {
+        show("done");
+        if (change) change.hidden = true;
+        var email = contactEmail();
+        status.textContent = "Thank you. ";
+        if (email) {
+          status.appendChild(document.createTextNode("To tell us more, email "));
+          status.appendChild(kb.el("a", { href: "mailto:" + email + "?subject=" +
+            encodeURIComponent("Feedback on " + location.pathname), text: email }));
+          status.appendChild(document.createTextNode("."));
+        }
+        return;
+      }
+      // 503: the database is down or busy for a moment; 429: too many at once
+      show("ask");
+      if (change) change.hidden = true;
+      status.textContent = error.status === 503 || error.status === 429 ?
+        "We can't save feedback for a moment. Please try again in a minute; thank you for your patience." :
+        "Sorry, your feedback could not be sent right now.";
+    }
     function send(helpful, text) {
-      status.textContent = "Sending…";
-      kb.postJson(base, "api/feedback", { url: url, helpful: helpful, reason: text || "" }).then(function () {
+      return kb.postJson(base, "api/feedback", { url: url, helpful: helpful, reason: text || "" }).then(function () {
         if (storage) storage.setItem(key, helpful ? "yes" : "no");
-        thanks();
-      }, function (error) {
-        // 503: the database is down or busy for a moment; 429: too many at once
-        status.textContent = error.status === 503 || error.status === 429 ?
-          "We can't save feedback for a moment. Please try again in a minute; thank you for your patience." :
-          "Sorry, your feedback could not be sent right now.";
       });
     }
-    form.querySelector("[data-kb-vote=yes]").addEventListener("click", function () { send(true); });
-    form.querySelector("[data-kb-vote=no]").addEventListener("click", function () {
-      question.hidden = true;
-      reason.hidden = false;
-      status.textContent = "";
-      reason.querySelector("textarea").focus();
-    });
+    function vote(helpful) {
+      status.textContent = "Sending…";
+      send(helpful).then(function () {
+        if (helpful) {
+          show("done");
+          status.textContent = "Thank you for your feedback.";
+        } else {
+          show("reason");
+          status.textContent = "Thank you, your vote is saved. What could we improve? (optional)";
+          textarea.focus();
+        }
+      }, failed);
+    }
+    form.querySelector("[data-kb-vote=yes]").addEventListener("click", function () { vote(true); });
+    form.querySelector("[data-kb-vote=no]").addEventListener("click", function () { vote(false); });
     form.addEventListener("submit", function (e) {
       e.preventDefault();
-      send(false, reason.querySelector("textarea").value);
+      if (!textarea.value.trim()) { show("done"); status.textContent = "Thank you for your feedback."; return; }
+      status.textContent = "Sending…";
+      send(false, textarea.value).then(function () {
+        show("done");
+        status.textContent = "Thank you, we will use this to improve the page.";
+      }, failed);
     });
+    if (change) {
+      change.addEventListener("click", function () {
+        show("ask");
+        status.textContent = "";
+        question.querySelector("button").focus();
+      });
+    }
+    if (storage && storage.getItem(key)) {
+      show("done");
+      status.textContent = storage.getItem(key) === "yes" ? "You found this helpful. Thank you." :
+        "You told us this did not help. Thank you.";
+    } else {
+      show("ask");
+    }
   }
 
   kb.widget("feedback", function () {
