@@ -10,4 +10,4 @@ stays fast).
 AUDIENCES = ("buyers", "sellers", "everyone")
 
 # The kinds of search documents: the ``type`` of a hit and of the search filter.
-DOCUMENT_TYPES = ("article", "faq", "notice")
+DOCUMENT_TYPES = ("article", "faq", "notice", "flow")

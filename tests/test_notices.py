@@ -119,6 +119,26 @@ def test_recall_needs_its_fields(tmp_path):
     assert found == ["content/notices/kettle.md:2: a recall needs 'risk'"]
 
 
+FLOW = """\
+title: Where is my refund?
+summary: Find out when card refunds arrive.
+start: paid
+steps:
+  - id: paid
+    question: Did you pay by card?
+    answers:
+      - {label: "Yes", next: wait}
+      - {label: "No", next: other}
+results:
+  - id: wait
+    title: Wait five days
+    text: Card refunds take **five days**.
+  - id: other
+    title: Ask the seller
+    text: Other refunds come from the seller.
+"""
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("notices-site")
@@ -133,6 +153,7 @@ def site(tmp_path_factory):
             "content/notices/holiday.md": INFO,
             "content/notices/old.md": OLD,
             "content/notices/kettle.md": RECALL,
+            "content/flows/refund-help.yml": FLOW,
         },
     )
     return build(root / "mkdocs.yml", root / "site")
@@ -242,3 +263,17 @@ def test_cached_search_answers_expire_when_a_notice_ends(site):
     now[0] = dt.datetime(2027, 1, 8, 0, 1, tzinfo=UTC).timestamp()  # the notice ended a minute ago
     ended = notice_score()
     assert ended == pytest.approx(active * 0.3 / 1.2, rel=1e-3)  # an ended notice sinks at once
+
+
+def test_flows_are_found_by_search_and_recalls_are_labelled(site):
+    from kbgen.search import SearchRequest, open_engine
+
+    engine = open_engine(site)
+    hits = engine.search(SearchRequest("where is my refund"))["hits"]
+    flow = next(h for h in hits if h["type"] == "flow")
+    assert (flow["url"], flow["category"]) == ("/flows/refund-help/", "Guided help")
+    assert "**" not in flow["snippet"]
+    kettle = next(h for h in engine.search(SearchRequest("kettle"))["hits"] if h["type"] == "notice")
+    assert kettle["category"] == "Product recalls"
+    payments = next(h for h in engine.search(SearchRequest("card payments"))["hits"] if h["type"] == "notice")
+    assert payments["category"] == "Service notices"

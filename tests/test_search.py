@@ -144,7 +144,7 @@ def test_suggest_completes_the_last_word_from_titles(engine):
         ({"q": "x", "limit": "0"}, "'limit' must be between 1 and 50"),
         ({"q": "x", "limit": "51"}, "'limit' must be between 1 and 50"),
         ({"q": "x", "page": "two"}, "'page' must be a whole number"),
-        ({"q": "x", "type": "video"}, "'type' must be one of article, faq, notice"),
+        ({"q": "x", "type": "video"}, "'type' must be one of article, faq, notice, flow"),
         ({"q": "x", "audience": "admins"}, "'audience' must be one of buyers, sellers, everyone"),
         ({"q": "x", "category": "../etc"}, "'category' must be a category's folder name"),
         ({"q": "x", "sort": "date"}, "unknown parameter 'sort'"),

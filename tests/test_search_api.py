@@ -57,7 +57,7 @@ def test_suggest(api):
         ("/api/search?q=" + "a" * 201, "'q' is longer than 200 characters"),
         ("/api/search?q=x&limit=1000", "'limit' must be between 1 and 50"),
         ("/api/search?q=x&page=-1", "'page' must be between 1 and 100"),
-        ("/api/search?q=x&type=pdf", "'type' must be one of article, faq, notice"),
+        ("/api/search?q=x&type=pdf", "'type' must be one of article, faq, notice, flow"),
         ("/api/search?q=x&q=y", "parameter 'q' is given more than once"),
         ("/api/search?q=%ff%fe", "the query string is not valid UTF-8"),
         ("/api/search?q=x&debug=1", "unknown parameter 'debug'"),

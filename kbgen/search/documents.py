@@ -1,4 +1,4 @@
-"""What the index holds: one document per article and one per FAQ entry.
+"""What the index holds: one document per article, FAQ entry, notice and guided flow.
 
 Built from the content model (titles, tags, audience, category) plus the
 rendered text of each page. Plain data: no Whoosh here.
@@ -6,6 +6,7 @@ rendered text of each page. Plain data: no Whoosh here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
@@ -17,7 +18,7 @@ from .text import PageText
 class SearchDocument:
     id: str  # the source path, plus "#slug" for FAQ entries
     url: str  # absolute path on the site, e.g. /returns/#how-long-do-refunds-take
-    type: str  # article | faq
+    type: str  # article | faq | notice | flow
     title: str  # the article's title or the entry's question
     summary: str
     headings: str
@@ -89,12 +90,31 @@ def collect(center: HelpCenter, texts: dict[str, PageText], url_for: Callable[[s
                 tags=" ".join(notice.recall.values()),
                 body=f"{text.body}\n{updates}",
                 category="",
-                category_title="Service notices",
+                category_title="Product recalls" if notice.type == "recall" else "Service notices",
                 audience=notice.audience,
                 promoted=False,
                 starts=notice.start.timestamp(),
                 ends=notice.end.timestamp() if notice.end else 0.0,
                 severity=notice.severity,
+            )
+        )
+    for flow in center.flows:  # its steps are rendered after the index text is read: use the model
+        steps = [f"{s.question}\n{_plain(s.help)}\n" + "\n".join(a.label for a in s.answers) for s in flow.steps]
+        results = [f"{r.title}\n{_plain(r.text)}" for r in flow.results]
+        docs.append(
+            SearchDocument(
+                id=flow.src,
+                url=url_for(flow.src),
+                type="flow",
+                title=flow.title,
+                summary=flow.summary,
+                headings="\n".join(s.question for s in flow.steps),
+                tags="",
+                body="\n".join([*steps, *results]),
+                category="",
+                category_title="Guided help",
+                audience=flow.audience,
+                promoted=False,
             )
         )
     for article in center.loose_articles:
@@ -116,3 +136,8 @@ def collect(center: HelpCenter, texts: dict[str, PageText], url_for: Callable[[s
             )
         )
     return docs
+
+
+def _plain(markdown: str) -> str:
+    """Flow texts are Markdown: the index and snippets read words, not emphasis marks."""
+    return re.sub(r"[*_`]+", "", markdown)
