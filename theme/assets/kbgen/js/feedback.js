@@ -61,16 +61,15 @@
       });
     }
     function vote(helpful) {
+      if (!helpful) {  // the reason box opens at once; the vote is saved meanwhile
+        show("reason");
+        textarea.focus();
+      }
       status.textContent = "Sending…";
       send(helpful).then(function () {
-        if (helpful) {
-          show("done");
-          status.textContent = "Thank you for your feedback.";
-        } else {
-          show("reason");
-          status.textContent = "Thank you, your vote is saved. What could we improve? (optional)";
-          textarea.focus();
-        }
+        if (helpful) show("done");
+        status.textContent = helpful ? "Thank you for your feedback." :
+          "Thank you, your vote is saved. Tell us what was missing if you like.";
       }, failed);
     }
     form.querySelector("[data-kb-vote=yes]").addEventListener("click", function () { vote(true); });
