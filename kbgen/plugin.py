@@ -195,6 +195,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             return
         env.globals.update(theme.template_globals())
         self._env = env
+        env.globals["kb_dead_end"] = pages.dead_end_view(self.center, self._url_for, self._contact_src())
         return env
 
     def on_post_page(self, output, page, config):

@@ -20,6 +20,7 @@ import logging
 import mimetypes
 import os
 import posixpath
+import re
 import threading
 import time
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from email.utils import formatdate
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote
 
+from . import results_page
 from .feedback import StoreError, open_store
 from .feedback import api as feedback_api
 from .feedback.limits import RateLimiter
@@ -289,11 +291,19 @@ class HelpCenterApp:
                 headers.append(("X-KB-Search-Id", str(search_id)))
         return json_response(start_response, "200 OK", result, headers)
 
-    def _record_search(self, environ, query: str, total: int) -> int | None:
+    def _record_search(self, environ, query: str, total: int, need_browser: bool = True) -> int | None:
         """A write like a vote (same id check, same rate limit), but one that never fails
-        the search: when it cannot be done at once, the search is simply not counted."""
+        the search: when it cannot be done at once, the search is simply not counted.
+        Crawlers and audit tools (by user agent) are never counted; a page rendered by the
+        server (no script, so no browser id) is counted without one."""
+        if is_robot(environ.get("HTTP_USER_AGENT", "")):
+            return None
         browser = environ.get("HTTP_X_KB_BROWSER", "")
-        if not feedback_api.BROWSER_ID.fullmatch(browser) or not self.limiter.allow(self.proxies.client(environ)):
+        if need_browser and not feedback_api.BROWSER_ID.fullmatch(browser):
+            return None
+        if browser and not feedback_api.BROWSER_ID.fullmatch(browser):
+            browser = ""
+        if not self.limiter.allow(self.proxies.client(environ)):
             return None
         with self._writes.slot(0) as admitted:
             if not admitted:
@@ -326,7 +336,34 @@ class HelpCenterApp:
             file = file / "index.html"
         if not file.is_file():
             return self._not_found(start_response, head)
+        if file.name == "index.html" and "q=" in environ.get("QUERY_STRING", ""):
+            page = self._results_page(environ, file)
+            if page is not None:
+                return self._send(environ, start_response, file, "200 OK", head, data=page)
         return self._send(environ, start_response, file, "200 OK", head)
+
+    def _results_page(self, environ, file: Path) -> bytes | None:
+        """The results page with the results in it (None: not the results page, or no answer)."""
+        try:
+            html = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        if not results_page.is_results_page(html):
+            return None
+        try:
+            given = _query_params(environ)
+            params = {k: given[k] for k in ("q", "category", "type", "audience", "page") if given.get(k)}
+            if not params.get("q"):
+                return None
+            request = SearchRequest.from_params({**params, "limit": str(results_page.PAGE_SIZE)})
+            with self._searching:
+                result = self.engine.search(request)
+        except (RequestError, IndexMissing):
+            return None  # the page as built; its script says what is wrong
+        search_id = None
+        if self.database and request.page == 1:
+            search_id = self._record_search(environ, request.q, result["total"], need_browser=False)
+        return results_page.render(html, params, result, search_id).encode("utf-8")
 
     def _not_found(self, start_response, head: bool):
         page = self.site_dir / "404.html"
@@ -338,9 +375,10 @@ class HelpCenterApp:
         )
         return [b"" if head else body]
 
-    def _send(self, environ, start_response, file: Path, status: str, head: bool, cache=True):
+    def _send(self, environ, start_response, file: Path, status: str, head: bool, cache=True, data=None):
         try:
-            data = file.read_bytes()  # small static files; read at once so a swap can't tear them
+            if data is None:
+                data = file.read_bytes()  # small static files; read at once so a swap can't tear them
             stat = file.stat()
         except OSError:
             return self._not_found(start_response, head) if status.startswith("200") else [b""]
@@ -438,6 +476,19 @@ class _WriteGate:
 
 def _unavailable(start_response, message: str) -> list[bytes]:
     return json_response(start_response, "503 Service Unavailable", {"error": message}, [("Retry-After", "5")])
+
+
+# Crawlers, link checkers and audit tools (Lighthouse, PageSpeed, headless browsers): their
+# searches are not shoppers' and stay out of the analytics.
+ROBOTS = re.compile(
+    r"bot\b|bot/|crawl|spider|slurp|lighthouse|headlesschrome|pagespeed|gtmetrix|ia_archiver|"
+    r"facebookexternalhit|embedly|preview|monitor|checker",
+    re.I,
+)
+
+
+def is_robot(user_agent: str) -> bool:
+    return bool(ROBOTS.search(user_agent))
 
 
 def _query_params(environ) -> dict[str, str]:

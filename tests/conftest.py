@@ -140,6 +140,11 @@ def browser():
         chromium.close()
 
 
+# A shopper's browser: headless Chromium says "HeadlessChrome", and the server does not count
+# searches from headless browsers and crawlers (kbgen.server.is_robot).
+SHOPPER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36"
+
+
 @pytest.fixture
 def new_page(browser):
     contexts = []

@@ -208,8 +208,10 @@ def test_vote_in_the_browser_and_see_the_thanks(new_page, api):
 
 @pytest.mark.browser
 def test_a_result_opened_from_the_results_page_is_recorded(new_page, api):
+    from conftest import SHOPPER_UA
+
     base, database, _ = api
-    page = new_page()
+    page = new_page(user_agent=SHOPPER_UA)
     page.goto(base + "/search/?q=refund+timing")
     first = page.locator(".kb-result__title").first
     first.wait_for()

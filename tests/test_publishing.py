@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import CATEGORY_FILES
+from conftest import CATEGORY_FILES, SHOPPER_UA
 
 
 def test_strict_gate_annotates_with_github_format_and_replaces_nothing(make_site, invoke):
@@ -102,7 +102,7 @@ def test_new_project_end_to_end(tmp_path, new_page, kbgen_serve):
     )
     subprocess.run([*kbgen, "build", "--strict"], cwd=project, check=True, env=env, capture_output=True)
     base = kbgen_serve("--no-build", "--workers", "1", cwd=project)
-    page = new_page()
+    page = new_page(user_agent=SHOPPER_UA)
     page.goto(base + "/")
     page.locator(".kb-hero input[role=combobox]").fill("hide the price gift")
     page.get_by_role("option", name="Can I hide the price on a gift?").click()

@@ -17,7 +17,7 @@ from .layout import (
     PageKind,
 )
 from .terms import mark_terms, search_definitions
-from .views import page_view
+from .views import dead_end_view, page_view
 
 __all__ = [
     "GLOSSARY_SRC",
@@ -30,6 +30,7 @@ __all__ = [
     "brand",
     "channel_view",
     "contact_view",
+    "dead_end_view",
     "faq_accordion",
     "feeds",
     "flow_view",

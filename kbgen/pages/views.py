@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 UrlFor = Callable[[str], str]
 HOME_LIST_LIMIT = 12  # promoted articles and questions on the home page
+DEAD_END_LIMIT = 6  # popular answers under "no results" and on the 404 page
 
 
 def page_view(
@@ -233,6 +234,19 @@ def _faq(entry: FaqEntry, url_for: UrlFor) -> dict:
         "question": entry.question,
         "url": f"{url_for(entry.page_src)}#{entry.slug}",
         "slug": entry.slug,
+    }
+
+
+def dead_end_view(center: HelpCenter, url_for: UrlFor, contact_src: str | None) -> dict:
+    """Where a search without results or a missing page sends a shopper: topics, popular answers, contact."""
+    popular = [
+        {"title": a.title, "url": url_for(a.src)} for c in center.categories for a in c.all_articles if a.promoted
+    ]
+    popular += [{"title": f.question, "url": _faq(f, url_for)["url"]} for f in center.faqs if f.promoted]
+    return {
+        "categories": [{"title": c.title, "url": url_for(c.index_src)} for c in center.categories],
+        "popular": popular[:DEAD_END_LIMIT],
+        "contact_url": url_for(contact_src) if contact_src else None,
     }
 
 

@@ -57,7 +57,11 @@
     var key = new URL(base.replace(/\/?$/, "/"), location.href).href;
     return backends[key] || (backends[key] = new Backend(base));
   };
+  // "Question · Returns", "Recall", "Notice", "Guided help": a notice's or flow's category
+  // (Service notices, Product recalls, Guided help) is its label already.
   kb.hitMeta = function (hit) {
+    if (hit.type === "notice") return hit.category === "Product recalls" ? "Recall" : "Notice";
+    if (hit.type === "flow") return "Guided help";
     return (hit.type === "faq" ? "Question" : "Article") + (hit.category ? " · " + hit.category : "");
   };
 })(kb);

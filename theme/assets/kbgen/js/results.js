@@ -23,9 +23,22 @@
     form.querySelectorAll("select").forEach(function (select) {
       select.addEventListener("change", function () { form.submit(); });
     });
-    if (this.params.q) this.run();
+    if (this.list.hasAttribute("data-kb-server-results")) {  // kbgen serve drew the results already
+      var searchId = this.list.getAttribute("data-kb-search-id");
+      this.list.querySelectorAll(".kb-result__title").forEach(function (link) { self.recordOpen(link, searchId); });
+    } else if (this.params.q) this.run();
     else this.status.textContent = "Type a question or a few words above.";
   }
+  // A result opened from this page is counted for the search that listed it.
+  ResultsPage.prototype.recordOpen = function (link, searchId) {
+    if (!searchId) return;
+    var form = this.form;
+    link.addEventListener("click", function () {
+      var path = new URL(link.href, location.href);
+      kb.postJson(form.getAttribute("data-kb-base") || ".", "api/opened",
+                  { search_id: Number(searchId), url: path.pathname + path.hash }).catch(function () {});
+    });
+  };
   ResultsPage.prototype.link = function (changes) {
     var params = new URLSearchParams();
     var merged = Object.assign({}, this.params, changes);
@@ -65,14 +78,7 @@
       var snippet = el("p", { class: "kb-result__snippet" });
       snippet.appendChild(kb.snippetNodes(hit.snippet));
       var link = el("a", { class: "kb-result__title", href: hit.url, text: hit.title });
-      var searchId = self.backend.searchId;
-      if (searchId) {
-        link.addEventListener("click", function () {
-          var path = new URL(link.href, location.href);
-          kb.postJson(self.form.getAttribute("data-kb-base") || ".", "api/opened",
-                      { search_id: searchId, url: path.pathname + path.hash }).catch(function () {});
-        });
-      }
+      self.recordOpen(link, self.backend.searchId);
       self.list.appendChild(el("li", { class: "kb-result" }, [
         link,
         el("p", { class: "kb-result__meta", text: kb.hitMeta(hit) }),
