@@ -49,6 +49,8 @@ def glossary_definitions() -> tuple[str, ...]:
 def own_text(doc_id: str) -> str:
     """A document's source file as the writer wrote it, link targets left out."""
     text = (CONTENT / doc_id).read_text(encoding="utf-8")
+    if doc_id.endswith(".yml"):  # a flow: its values, not its keys ("help:", "next:")
+        text = re.sub(r"^[\s-]*[a-z_]+:", "", text, flags=re.M)
     return re.sub(r"\]\([^)]*\)", "]", text)
 
 
@@ -163,7 +165,7 @@ WIDGET_ROOTS = (
     "kb-feedback",
     "kb-channel",
     "kb-flow",
-    "kb-contact-options",
+    "kb-dead-end",
     "kb-notice",
     "kb-term__tip",
 )

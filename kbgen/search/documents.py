@@ -103,7 +103,7 @@ def collect(center: HelpCenter, texts: dict[str, PageText], url_for: Callable[[s
         results = [f"{r.title}\n{_plain(r.text)}" for r in flow.results]
         docs.append(
             SearchDocument(
-                id=flow.src,
+                id=f"flows/{flow.id}.yml",  # its source file (the page is generated)
                 url=url_for(flow.src),
                 type="flow",
                 title=flow.title,
