@@ -38,8 +38,11 @@ def hit_label(hit: dict) -> str:
     return f"{kind} · {hit['category']}" if hit.get("category") else kind
 
 
-def render(html: str, params: dict[str, str], result: dict, search_id: int | None = None) -> str:
-    """``html`` (the built results page) with ``result`` (the API's answer) drawn in."""
+def render(html: str, params: dict[str, str], result: dict, search_id: int | None = None, searcher: str = "") -> str:
+    """``html`` (the built results page) with ``result`` (the API's answer) drawn in.
+
+    ``search_id`` and ``searcher`` (the id the search was recorded under) let the page's
+    script report which result was opened, as it does for searches it makes itself."""
     query = result["query"]
     total = result["total"]
     page = int(params.get("page") or 1)
@@ -48,6 +51,7 @@ def render(html: str, params: dict[str, str], result: dict, search_id: int | Non
         merged = {k: v for k, v in {**params, **changes}.items() if v}
         return "?" + escape(urlencode(merged))
 
+    html = re.sub(r"<title>Search", lambda m: f"<title>Search: {escape(query)}", html, count=1)
     html = html.replace(QUERY_INPUT, f'{QUERY_INPUT} value="{escape(params.get("q", ""))}"', 1)
     for name in ("category", "type", "audience"):
         value = params.get(name)
@@ -81,7 +85,7 @@ def render(html: str, params: dict[str, str], result: dict, search_id: int | Non
         f'<p class="kb-result__snippet">{hit["snippet"]}</p></li>'  # escaped text with <mark> only (the API's contract)
         for hit in result["hits"]
     )
-    recorded = f' data-kb-search-id="{search_id}"' if search_id else ""
+    recorded = f' data-kb-search-id="{search_id}" data-kb-search-browser="{escape(searcher)}"' if search_id else ""
     html = html.replace(
         LIST, f'<ol class="kb-results" data-kb-results-list data-kb-server-results{recorded}>{items}</ol>', 1
     )

@@ -21,6 +21,7 @@ import mimetypes
 import os
 import posixpath
 import re
+import secrets
 import threading
 import time
 from contextlib import contextmanager
@@ -291,18 +292,16 @@ class HelpCenterApp:
                 headers.append(("X-KB-Search-Id", str(search_id)))
         return json_response(start_response, "200 OK", result, headers)
 
-    def _record_search(self, environ, query: str, total: int, need_browser: bool = True) -> int | None:
+    def _record_search(self, environ, query: str, total: int, browser: str | None = None) -> int | None:
         """A write like a vote (same id check, same rate limit), but one that never fails
         the search: when it cannot be done at once, the search is simply not counted.
-        Crawlers and audit tools (by user agent) are never counted; a page rendered by the
-        server (no script, so no browser id) is counted without one."""
+        Crawlers and audit tools (by user agent) are never counted. ``browser``: the id of
+        a results page the server renders (no script ran, so no X-KB-Browser)."""
         if is_robot(environ.get("HTTP_USER_AGENT", "")):
             return None
-        browser = environ.get("HTTP_X_KB_BROWSER", "")
-        if need_browser and not feedback_api.BROWSER_ID.fullmatch(browser):
+        browser = browser or environ.get("HTTP_X_KB_BROWSER", "")
+        if not feedback_api.BROWSER_ID.fullmatch(browser):
             return None
-        if browser and not feedback_api.BROWSER_ID.fullmatch(browser):
-            browser = ""
         if not self.limiter.allow(self.proxies.client(environ)):
             return None
         with self._writes.slot(0) as admitted:
@@ -360,10 +359,11 @@ class HelpCenterApp:
                 result = self.engine.search(request)
         except (RequestError, IndexMissing):
             return None  # the page as built; its script says what is wrong
-        search_id = None
-        if self.database and request.page == 1:
-            search_id = self._record_search(environ, request.q, result["total"], need_browser=False)
-        return results_page.render(html, params, result, search_id).encode("utf-8")
+        search_id, searcher = None, ""
+        if self.database and request.page == 1:  # no script ran yet: the search gets its own id
+            searcher = secrets.token_hex(12)
+            search_id = self._record_search(environ, request.q, result["total"], browser=searcher)
+        return results_page.render(html, params, result, search_id, searcher).encode("utf-8")
 
     def _not_found(self, start_response, head: bool):
         page = self.site_dir / "404.html"

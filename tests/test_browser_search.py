@@ -71,7 +71,7 @@ def test_results_page_filters_and_empty_state(new_page, site_url):
     page.goto(site_url + "/search/?q=xylophone+quartz")
     wait_until(page, "document.querySelector('[data-kb-results-status]').textContent.includes('No results')")
     assert page.locator("[data-kb-no-results]").is_visible()
-    assert "Still need help?" in page.locator("[data-kb-no-results]").inner_text()
+    assert "Browse the topics" in page.locator("[data-kb-no-results]").inner_text()
 
 
 def test_titles_from_content_are_never_run_as_html(new_page, site_url):

@@ -53,10 +53,12 @@ var kb = (function () {
     return id;
   }
 
-  function postJson(base, path, body) {
+  // `browser`: the id to send instead of this browser's (a search kbgen serve recorded
+  // for the page carries its own).
+  function postJson(base, path, body, browser) {
     return fetch(new URL(path, new URL(base.replace(/\/?$/, "/"), location.href)), {
       method: "POST", keepalive: true,
-      headers: { "Content-Type": "application/json", "X-KB-Browser": browserId() },
+      headers: { "Content-Type": "application/json", "X-KB-Browser": browser || browserId() },
       body: JSON.stringify(body)
     }).then(function (r) {
       if (!r.ok) { var error = new Error("HTTP " + r.status); error.status = r.status; throw error; }

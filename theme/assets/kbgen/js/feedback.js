@@ -69,7 +69,7 @@
       send(helpful).then(function () {
         if (helpful) show("done");
         status.textContent = helpful ? "Thank you for your feedback." :
-          "Thank you, your vote is saved. Tell us what was missing if you like.";
+          "Your vote is saved. Tell us what was missing, if you like.";
       }, failed);
     }
     form.querySelector("[data-kb-vote=yes]").addEventListener("click", function () { vote(true); });

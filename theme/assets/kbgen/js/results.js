@@ -25,18 +25,21 @@
     });
     if (this.list.hasAttribute("data-kb-server-results")) {  // kbgen serve drew the results already
       var searchId = this.list.getAttribute("data-kb-search-id");
-      this.list.querySelectorAll(".kb-result__title").forEach(function (link) { self.recordOpen(link, searchId); });
+      var searcher = this.list.getAttribute("data-kb-search-browser");
+      this.list.querySelectorAll(".kb-result__title").forEach(function (link) {
+        self.recordOpen(link, searchId, searcher);
+      });
     } else if (this.params.q) this.run();
     else this.status.textContent = "Type a question or a few words above.";
   }
   // A result opened from this page is counted for the search that listed it.
-  ResultsPage.prototype.recordOpen = function (link, searchId) {
+  ResultsPage.prototype.recordOpen = function (link, searchId, searcher) {
     if (!searchId) return;
     var form = this.form;
     link.addEventListener("click", function () {
       var path = new URL(link.href, location.href);
       kb.postJson(form.getAttribute("data-kb-base") || ".", "api/opened",
-                  { search_id: Number(searchId), url: path.pathname + path.hash }).catch(function () {});
+                  { search_id: Number(searchId), url: path.pathname + path.hash }, searcher).catch(function () {});
     });
   };
   ResultsPage.prototype.link = function (changes) {
