@@ -69,6 +69,32 @@ def contact_view(contact: Contact | None, audience: str = "everyone", subject: s
     }
 
 
+CALL_TO_ACTION_LIMIT = 3
+NOT_FOR_A_QUICK_ANSWER = ("post", "social")  # a letter or a public post is no call to action
+
+
+def call_to_action(contact: Contact | None, audience: str = "everyone", subject: str | None = None) -> dict | None:
+    """The one to three channels a page offers under its answer: the first two of the escalation
+    order (the channels support wants tried first), then one meant for this page's audience (the
+    sellers' line on sellers' pages), then the rest of the escalation order; never a line meant
+    for the other audience, a postal address or a social account."""
+    if contact is None:
+        return None
+    fitting = [
+        c for c in contact.channels if c.type not in NOT_FOR_A_QUICK_ANSWER and c.audience in (audience, "everyone")
+    ]
+    order = {c.id: i for i, c in enumerate(fitting)}
+    first = {c.id for c in sorted((c for c in fitting if c.escalation), key=lambda c: c.escalation)[:2]}
+
+    def rank(c: Channel) -> tuple:
+        own = c.audience == audience != "everyone"
+        return (0 if c.id in first else 1 if own else 2, c.escalation or 1000, order[c.id])
+
+    fitting.sort(key=rank)
+    chosen = fitting[:CALL_TO_ACTION_LIMIT]
+    return {"channels": [channel_view(c, subject) for c in chosen]} if chosen else None
+
+
 def _html(text: str) -> str:
     """Markdown without raw HTML (shown as text): flows render outside the page's
     content, where the theme's inline scripts get CSP hashes, so no writer's HTML."""

@@ -16,7 +16,7 @@ from ..content.links import Resolver
 from ..content.model import Article, Category, FaqEntry, Flow, HelpCenter
 from ..content.notices import Notice
 from . import notices, policies
-from .contact import contact_view, flow_view
+from .contact import call_to_action, flow_view
 from .dates import date_view
 from .sources import HOME_SRC, NOTICES_SRC, NOTICES_TITLE
 
@@ -92,6 +92,7 @@ def _common(page: PageContext) -> dict:
     view["contact_url"] = url_for(page.contact_src) if page.contact_src else None
     if page.src == page.contact_src:
         view["contact_page"] = layout.contact_status
+        view["contact_topics"] = _contact_topics(page)
     view["flows"] = [{"title": f.title, "summary": f.summary, "url": url_for(f.src)} for f in center.flows]
     view["feed"] = "policy-updates.xml" if layout.has_updates else None
     view["notices"] = notices.banners(
@@ -159,7 +160,9 @@ def category_page(page: PageContext) -> dict:
         "breadcrumbs": page.crumbs(category.title),
     }
     if page.src != page.contact_src:
-        view["still_need_help"] = contact_view(center.contact, "everyone", subject=f"Question about: {category.title}")
+        view["still_need_help"] = call_to_action(
+            center.contact, "everyone", subject=f"Question about: {category.title}"
+        )
     return view
 
 
@@ -179,7 +182,7 @@ def article_page(page: PageContext) -> dict:
         "upcoming": policies.upcoming_changes(center, article.facts_used, page.today),
     }
     if article.contact:
-        view["still_need_help"] = contact_view(
+        view["still_need_help"] = call_to_action(
             center.contact, article.audience, subject=f"Question about: {article.title}"
         )
     view["breadcrumbs"] = _article_crumbs(page, article, category)
@@ -235,6 +238,20 @@ def _faq(entry: FaqEntry, url_for: UrlFor) -> dict:
         "url": f"{url_for(entry.page_src)}#{entry.slug}",
         "slug": entry.slug,
     }
+
+
+def _contact_topics(page: _Page) -> list[dict]:
+    """The contact page's topic picker: each topic with the two or three answers most likely to
+    solve it (promoted first) before the channels."""
+    topics = []
+    for category in page.center.categories:
+        if category.index_src == page.contact_src:
+            continue
+        articles = sorted(category.all_articles, key=lambda a: not a.promoted)
+        answers = [{"title": a.title, "url": page.url_for(a.src)} for a in articles[:3]]
+        if answers:
+            topics.append({"slug": category.slug, "title": category.title, "answers": answers})
+    return topics
 
 
 def dead_end_view(center: HelpCenter, url_for: UrlFor, contact_src: str | None) -> dict:
