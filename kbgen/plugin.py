@@ -15,6 +15,7 @@ from html import escape, unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -85,7 +86,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             self._script = bundle.build(config.theme.dirs)
         except bundle.BundleError as exc:
             raise PluginError(str(exc)) from exc
-        config.extra_javascript.append(self._script.uri)
+        script = ExtraScriptValue(self._script.uri)
+        script.defer = True  # it upgrades a page that already works: never block the first paint
+        config.extra_javascript.append(script)
         if config.nav is None:
             config.nav = self.layout.navigation(self.config.home_title)
         return config

@@ -411,7 +411,7 @@ class HelpCenterApp:
             ("ETag", etag),
             ("Last-Modified", formatdate(stat.st_mtime, usegmt=True)),
             ("X-Content-Type-Options", "nosniff"),
-            ("Cache-Control", "no-cache" if ctype.startswith("text/html") or not cache else "public, max-age=300"),
+            ("Cache-Control", _cache_control(file.name, ctype, cache)),
         ]
         if ctype.startswith("text/html"):  # the policy the build wrote: CSP, Referrer-Policy, framing
             headers += [h for h in self.site_headers.for_html() if h[0] != "X-Content-Type-Options"]
@@ -426,6 +426,19 @@ class HelpCenterApp:
         headers.append(("Content-Length", str(len(data))))
         start_response(status, headers)
         return [b"" if head else data]
+
+
+# kbgen's script bundle (kb.<12 hex>.js) and Material's assets (bundle.<8 hex>.min.js,
+# main.<8 hex>.min.css) are named by their content: a new version is a new name.
+FINGERPRINTED = re.compile(r"\.[0-9a-f]{8,64}(\.min)?\.(js|css)$")
+
+
+def _cache_control(name: str, ctype: str, cache: bool) -> str:
+    if ctype.startswith("text/html") or not cache:
+        return "no-cache"
+    if FINGERPRINTED.search(name):
+        return "public, max-age=31536000, immutable"
+    return "public, max-age=300"
 
 
 _GZIP_CACHE: dict[str, bytes] = {}

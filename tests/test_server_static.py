@@ -76,3 +76,17 @@ def test_text_is_sent_compressed_when_the_browser_accepts_it(sample_url):
     plain = get(sample_url + "/returns/")[2]
     assert gzip.decompress(body) == plain and len(body) < len(plain) / 3
     assert get(sample_url + "/returns/")[1]["Content-Encoding"] is None
+
+
+def test_fingerprinted_assets_are_cached_for_good(sample_url, sample_site):
+    import re
+
+    home = (sample_site / "index.html").read_text()
+    script = re.search(r'<script src="(assets/kbgen/kb\.[0-9a-f]{12}\.js)" defer>', home).group(1)  # never blocks
+    material = re.search(r'href="(assets/stylesheets/main\.[0-9a-f]{8}\.min\.css)"', home).group(1)
+    for asset in (script, material):
+        status, headers, _ = get(f"{sample_url}/{asset}")
+        assert status == 200 and headers["Cache-Control"] == "public, max-age=31536000, immutable", asset
+    for unhashed in ("/assets/kbgen/kb.css", "/assets/kbgen/logo.png"):
+        assert get(sample_url + unhashed)[1]["Cache-Control"] == "public, max-age=300"
+    assert get(sample_url + "/")[1]["Cache-Control"] == "no-cache"
