@@ -18,15 +18,18 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 node_missing=()
 command -v node >/dev/null 2>&1 || node_missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || node_missing+=(npm)
+command -v java >/dev/null 2>&1 || node_missing+=(default-jre-headless)  # the Nu HTML Checker
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   [ ${#missing[@]} -eq 0 ] || install "${missing[@]}"
   [ ${#node_missing[@]} -eq 0 ] || install "${node_missing[@]}"
 fi
 
-# The structured-data checker, exactly as tests/sdtt/package-lock.json pins it.
+# The structured-data checker and the Nu HTML Checker, exactly as their package-lock.json pin them.
 if command -v npm >/dev/null 2>&1; then
   npm ci --prefix tests/sdtt --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null \
     || echo "warning: npm ci failed in tests/sdtt; the structured-data checks will be skipped" >&2
+  npm ci --prefix tests/vnu --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null \
+    || echo "warning: npm ci failed in tests/vnu; the HTML validity checks will be skipped" >&2
 fi
 
 python3 -m venv .venv
