@@ -113,3 +113,11 @@ def test_focused_header_box_fits_the_desktop_viewport(new_page, sample_url):
         right = page.evaluate(f"document.querySelector('{selector}').getBoundingClientRect().right")
         assert right <= DESKTOP["width"], selector
     assert no_horizontal_overflow(page)
+
+
+@BOTH
+def test_notice_bar_targets_are_big_enough_to_tap(new_page, sample_url, viewport):
+    page = new_page(viewport=viewport)
+    page.goto(f"{sample_url}/")
+    box = page.locator("[data-kb-banners-lead] [data-kb-dismiss]").bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24  # WCAG 2.5.8, Lighthouse's target-size
