@@ -17,6 +17,7 @@ from pathlib import Path
 from .jsmin import MinifyError, minify
 
 SOURCE_DIR = "assets/kbgen/js"
+STYLESHEET = "assets/kbgen/kb.css"  # published as assets/kbgen/kb.<hash>.css
 # The order the modules run in. core first (the shared helpers and kb.widget), api
 # before the two search widgets, "material" (all that is Material-specific: the
 # static-search fallback) before anything searches. Widgets start in this order.
@@ -44,6 +45,7 @@ class BundleError(ValueError):
 @dataclass(frozen=True)
 class Bundle:
     text: str
+    suffix: str = "js"
 
     @property
     def digest(self) -> str:
@@ -52,7 +54,7 @@ class Bundle:
     @property
     def uri(self) -> str:
         """Where the site serves it: changes whenever the content does."""
-        return f"assets/kbgen/kb.{self.digest}.js"
+        return f"assets/kbgen/kb.{self.digest}.{self.suffix}"
 
 
 def sources(theme_dirs: Iterable[str | Path], modules: Iterable[str] = MODULES) -> list[Path]:
@@ -83,3 +85,15 @@ def build(theme_dirs: Iterable[str | Path], modules: Iterable[str] = MODULES, *,
             raise BundleError(f"{path}:{line}: {exc.message}") from None
     parts.append(_FOOTER)
     return Bundle("".join(parts))
+
+
+def stylesheet(theme_dirs: Iterable[str | Path]) -> Bundle:
+    """``kb.css`` from the first theme folder that has it, named after its content as the script is."""
+    for folder in theme_dirs:
+        path = Path(folder) / STYLESHEET
+        if path.is_file():
+            try:
+                return Bundle(path.read_text(encoding="utf-8"), suffix="css")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise BundleError(f"{path}:1: cannot be read: {exc}") from None
+    raise BundleError(f"{STYLESHEET}:1: no such file in the theme folders")

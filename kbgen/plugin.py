@@ -78,14 +78,15 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
-        config.extra_css.append("assets/kbgen/kb.css")
-        config.extra_css.extend(theme.STYLESHEETS)
-        # the widget modules as one fingerprinted file (after the theme folders are set,
-        # so a module in the user's custom_dir replaces ours)
+        # the widget modules as one fingerprinted file, and kb.css fingerprinted too (after
+        # the theme folders are set, so a module or kb.css in the user's custom_dir wins)
         try:
             self._script = bundle.build(config.theme.dirs)
+            self._style = bundle.stylesheet(config.theme.dirs)
         except bundle.BundleError as exc:
             raise PluginError(str(exc)) from exc
+        config.extra_css.append(self._style.uri)
+        config.extra_css.extend(theme.STYLESHEETS)  # after kb.css: maps the theme's colours onto it
         script = ExtraScriptValue(self._script.uri)
         script.defer = True  # it upgrades a page that already works: never block the first paint
         config.extra_javascript.append(script)
@@ -103,9 +104,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 files.remove(file)
             elif not self.layout.classify(file.src_uri)[0].in_nav:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
-            elif file.src_uri.startswith(bundle.SOURCE_DIR + "/") and not from_docs:
-                files.remove(file)  # the modules ship in the bundle only
+            elif (
+                file.src_uri.startswith(bundle.SOURCE_DIR + "/") or file.src_uri == bundle.STYLESHEET
+            ) and not from_docs:
+                files.remove(file)  # they ship fingerprinted only
         files.append(File.generated(config, self._script.uri, content=self._script.text.encode("utf-8")))
+        files.append(File.generated(config, self._style.uri, content=self._style.text.encode("utf-8")))
         for src in self.layout.generated_sources():
             in_nav = self.layout.classify(src)[0].in_nav
             inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
