@@ -30,7 +30,8 @@ def test_no_is_saved_at_the_click_then_amended_then_changed(new_page, sample_sit
     page.goto(base + ARTICLE)
     form = page.locator("form[data-kb-feedback]").first
     form.get_by_role("button", name="No").click()
-    form.locator("textarea").wait_for()
+    form.locator("textarea").wait_for()  # the reason box opens at once...
+    form.locator("[data-kb-feedback-status]").filter(has_text="vote is saved").wait_for()  # ...the vote is saved
     assert all_votes(database) == [(ARTICLE, False, "")]  # recorded without pressing Send
     form.locator("textarea").fill("The label printer steps are missing.")
     form.get_by_role("button", name="Send").click()

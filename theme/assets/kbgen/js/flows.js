@@ -40,7 +40,7 @@
     Object.keys(this.nodes).forEach(function (k) { this.nodes[k].hidden = this.nodes[k] !== target; }, this);
     this.back.hidden = this.history.length < 2;
     this.restart.hidden = this.history.length < 2;
-    var heading = target.querySelector("h3");
+    var heading = target.querySelector(".kb-flow__question, .kb-flow__title");
     if (this.live) this.live.textContent = heading ? heading.textContent : "";
     if (focus && heading) heading.focus();
   };
