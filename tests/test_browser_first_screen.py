@@ -121,3 +121,13 @@ def test_notice_bar_targets_are_big_enough_to_tap(new_page, sample_url, viewport
     page.goto(f"{sample_url}/")
     box = page.locator("[data-kb-banners-lead] [data-kb-dismiss]").bounding_box()
     assert box["width"] >= 24 and box["height"] >= 24  # WCAG 2.5.8, Lighthouse's target-size
+
+
+@BOTH
+def test_the_lead_notice_link_stays_clear_of_the_dismiss_button(new_page, sample_url, viewport):
+    """Overlapping tap targets fail Lighthouse's target-size audit."""
+    page = new_page(viewport=viewport)
+    page.goto(f"{sample_url}/")
+    link = page.locator("[data-kb-banners-lead] .kb-banner__text a").bounding_box()
+    button = page.locator("[data-kb-banners-lead] [data-kb-dismiss]").bounding_box()
+    assert link["x"] + link["width"] <= button["x"]
