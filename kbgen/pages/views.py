@@ -240,7 +240,7 @@ def _faq(entry: FaqEntry, url_for: UrlFor) -> dict:
     }
 
 
-def _contact_topics(page: _Page) -> list[dict]:
+def _contact_topics(page: PageContext) -> list[dict]:
     """The contact page's topic picker: each topic with the two or three answers most likely to
     solve it (promoted first) before the channels."""
     topics = []
