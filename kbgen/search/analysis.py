@@ -96,3 +96,61 @@ def stem(word: str) -> str:
 
 def is_stop(word: str) -> bool:
     return word in STOPS
+
+
+class FieldIndexer:
+    """What Whoosh's ``field.index(value)`` yields for a field of :func:`index_analyzer`
+    or :func:`spelling_analyzer` (Positions format), computed with less work.
+
+    Whoosh runs every token through a chain of generators (tokenizer, fold,
+    lowercase, stop, stem); a help center repeats the same few thousand words
+    hundreds of thousands of times. Here each distinct word is analysed once
+    and remembered, and position lists are encoded by Whoosh's own format.
+    The items are the same, in the same order, so the index bytes are too
+    (tests/test_search_index_write.py compares both on awkward text).
+    """
+
+    def __init__(self, field):
+        analyzer = field.analyzer
+        tokenizer, charset, _lower, stop = analyzer.items[:4]
+        self._pattern = tokenizer.expression
+        self._charmap = charset.charmap
+        self._stops = stop.stops
+        self._minsize = stop.min
+        self._maxsize = stop.max
+        self._stem = analyzer.items[4].stemfn if len(analyzer.items) > 4 else None
+        self._encode = field.format.encode
+        self._boost = field.format.field_boost
+        self._terms: dict[str, bytes | None] = {}  # raw word -> term bytes, None for a stop word
+
+    def _term(self, raw: str) -> bytes | None:
+        text = raw.translate(self._charmap).lower()
+        size = len(text)
+        if size < self._minsize or (self._maxsize is not None and size > self._maxsize) or text in self._stops:
+            found = None
+        else:
+            found = (self._stem(text) if self._stem is not None else text).encode("utf-8")
+        self._terms[raw] = found
+        return found
+
+    def __call__(self, value: str, **kwargs) -> list[tuple[bytes, int, float, bytes]]:
+        terms = self._terms
+        poses: dict[bytes, list[int]] = {}
+        pos = None
+        for number, raw in enumerate(self._pattern.findall(value)):
+            term = terms.get(raw, False)
+            if term is False:
+                term = self._term(raw)
+            if term is None:
+                continue
+            # StopFilter's renumbering: the first kept word keeps its number, the rest follow on
+            pos = number if pos is None else pos + 1
+            found = poses.get(term)
+            if found is None:
+                poses[term] = [pos]
+            else:
+                found.append(pos)
+        # A fresh bytes object per posting, as Whoosh makes: postings blocks are pickled,
+        # and pickle would write a shared object once, changing the bytes.
+        encode, boost = self._encode, self._boost
+        return [(term, len(p), float(len(p)) * boost, encode(p)) for term, p in poses.items()]

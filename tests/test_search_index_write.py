@@ -1,0 +1,90 @@
+"""Writing the index with less work gives exactly what Whoosh's own analysis gives, byte for byte."""
+
+from __future__ import annotations
+
+import contextlib
+import filecmp
+import random
+
+import pytest
+
+from kbgen.search import index
+from kbgen.search.analysis import FieldIndexer
+from kbgen.search.documents import SearchDocument
+
+AWKWARD = [
+    "",
+    "the and of",  # only stop words
+    "The parcel didn't arrive: where's my PARCEL?",  # a stop word first, then the numbering
+    "How do I return an item? Returns, returned, returning: return it!",
+    "Café crème, naïve résumé, Ærø, straße, İstanbul, ﬁle",  # folding, ligatures, dotted İ
+    "HIJ NPS TWY his pins: upper-case letters the accent map folds",
+    "snake_case under_scores 2fa 24h 1,000 £12.50 3-5 days",
+    "e\u0301te\u0301 (combining accents) Ｆｕｌｌｗｉｄｔｈ",
+    "one\ntwo\n\nthree one two three one",
+    "no not off out back up: kept though stop words",
+    "x y z ab ok go",
+]
+
+
+def test_field_indexer_yields_whooshs_own_items_for_every_text_field():
+    schema = index.schema()
+    for name in (*index.TEXT_FIELDS, "spell"):
+        field = schema[name]
+        fast = FieldIndexer(field)
+        for text in AWKWARD + [" ".join(AWKWARD)]:
+            assert fast(text) == list(field.index(text)), (name, text)
+            assert fast(text) == list(field.index(text)), (name, text)  # again, from its word cache
+
+
+def _documents(count: int) -> list[SearchDocument]:
+    rng = random.Random(7)
+    words = " ".join(AWKWARD).split() + [f"word{n}" for n in range(60)]
+    docs = []
+    for n in range(count):
+        body = " ".join(rng.choice(words) for _ in range(rng.randint(0, 120)))
+        docs.append(
+            SearchDocument(
+                id=f"c/{n}.md",
+                url=f"/c/{n}/",
+                type="faq" if n % 3 else "article",
+                title=" ".join(rng.choice(words) for _ in range(rng.randint(1, 8))),
+                summary=" ".join(rng.choice(words) for _ in range(rng.randint(0, 12))),
+                headings="\n".join(rng.choice(AWKWARD) for _ in range(rng.randint(0, 3))),
+                tags=" ".join(rng.choice(words) for _ in range(rng.randint(0, 3))),
+                body=body,
+                category="c",
+                category_title="C",
+                audience="all",
+                promoted=n % 7 == 0,
+            )
+        )
+    return docs
+
+
+def test_index_bytes_are_the_same_as_with_whooshs_analysis(tmp_path, monkeypatch):
+    docs = _documents(400)
+    synonyms = [("parcel", "package"), ("didn't arrive", "missing")]
+    fast = index.write(docs, synonyms, tmp_path / "fast")
+    monkeypatch.setattr(index, "_fast_analysis", lambda writer: contextlib.nullcontext())
+    plain = index.write(docs, synonyms, tmp_path / "plain")
+    names = sorted(p.name for p in fast.iterdir())
+    assert names == sorted(p.name for p in plain.iterdir())
+    assert any(name.endswith(".seg") for name in names)
+    match, mismatch, errors = filecmp.cmpfiles(fast, plain, names, shallow=False)
+    assert (mismatch, errors) == ([], [])
+
+
+def test_the_schema_pickled_into_the_index_has_no_trace_of_the_fast_path(tmp_path):
+    target = index.write(_documents(5), [], tmp_path)
+    from whoosh.filedb.filestore import FileStorage
+
+    stored = FileStorage(str(target)).open_index().schema
+    for name in (*index.TEXT_FIELDS, "spell"):
+        assert "index" not in vars(stored[name])
+
+
+@pytest.mark.parametrize("count", [0, 1])
+def test_tiny_indexes_are_written(tmp_path, count):
+    target = index.write(_documents(count), [], tmp_path)
+    assert (target / index.META_FILE).exists()
