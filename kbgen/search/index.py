@@ -90,7 +90,8 @@ def _fast_analysis(writer):
     Set on the field objects for the adding only: the schema is pickled into the
     index at commit, and must pickle as it always did.
     """
-    fields_ = [writer.schema[name] for name in (*TEXT_FIELDS, "spell")] if writer is not None else []
+    names = (*TEXT_FIELDS, "spell")
+    fields_ = [writer.schema[name] for name in names] if writer is not None else []
     for field in fields_:
         field.index = FieldIndexer(field)
     try:
@@ -98,6 +99,31 @@ def _fast_analysis(writer):
     finally:
         for field in fields_:
             del field.index
+    if writer is not None:
+        # the commit looks up a field length for every posting: read each once instead
+        read = writer.per_document_reader
+        writer.per_document_reader = lambda: _Lengths(read(), names, writer.docnum)
+
+
+class _Lengths:
+    """A per-document reader whose field lengths are read once per document and field.
+
+    Whoosh's commit asks for the length of a posting's field and document for
+    every posting (a column read and a decode each): here they come from lists.
+    """
+
+    def __init__(self, reader, fieldnames, doc_count: int):
+        self._reader = reader
+        self._lengths = {name: [reader.doc_field_length(d, name) for d in range(doc_count)] for name in fieldnames}
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        lengths = self._lengths.get(fieldname)
+        if lengths is None or default != 0 or docnum >= len(lengths):
+            return self._reader.doc_field_length(docnum, fieldname, default)
+        return lengths[docnum]
+
+    def close(self) -> None:
+        self._reader.close()
 
 
 def write(
