@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import random
 import shutil
@@ -33,6 +34,9 @@ FORMAT = 1
 # Three fields, not five: every field multiplies the terms a query must read.
 FIELD_WEIGHTS = {"title": 4.0, "meta": 2.0, "body": 1.0}
 TEXT_FIELDS = tuple(FIELD_WEIGHTS)
+# Postings are sorted in memory pools of this size, then merged from disk.
+# 64 MB: as fast as 256 and less than half the peak memory at 10,000 pages.
+POOL_MB = 64
 
 
 def weighting() -> scoring.WeightingModel:
@@ -85,7 +89,8 @@ def schema() -> fields.Schema:
 
 @contextmanager
 def _fast_analysis(writer):
-    """Let the writer's text fields analyse through :class:`FieldIndexer` (same items, less work).
+    """Less work for the writer, same bytes: its text fields analyse through :class:`FieldIndexer`,
+    its postings pool spills in chunks and its commit reads field lengths once.
 
     Set on the field objects for the adding only: the schema is pickled into the
     index at commit, and must pickle as it always did.
@@ -94,6 +99,10 @@ def _fast_analysis(writer):
     fields_ = [writer.schema[name] for name in names] if writer is not None else []
     for field in fields_:
         field.index = FieldIndexer(field)
+    if writer is not None:
+        # sorted runs of postings go to disk in chunks, not one pickle per posting
+        writer.pool._write_run = _write_run
+        writer.pool._read_run = lambda path: _read_run(writer.pool, path)
     try:
         yield
     finally:
@@ -103,6 +112,38 @@ def _fast_analysis(writer):
         # the commit looks up a field length for every posting: read each once instead
         read = writer.per_document_reader
         writer.per_document_reader = lambda: _Lengths(read(), names, writer.docnum)
+
+
+RUN_CHUNK = 20_000  # postings per marshalled chunk of a sorted run
+
+
+def _write_run(f, items) -> None:
+    """Whoosh's SortingPool pickles each posting on its own; this writes chunks (same items, same order)."""
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= RUN_CHUNK:
+            _write_chunk(f, chunk)
+            chunk = []
+    if chunk:
+        _write_chunk(f, chunk)
+    f.close()
+
+
+def _write_chunk(f, chunk: list) -> None:
+    data = marshal.dumps(chunk)
+    f.write(len(data).to_bytes(8, "little"))
+    f.write(data)
+
+
+def _read_run(pool, path):
+    f = pool._open_run(path)
+    try:
+        while header := f.read(8):
+            yield from marshal.loads(f.read(int.from_bytes(header, "little")))
+    finally:
+        f.close()
+        pool._remove_run(path)
 
 
 class _Lengths:
@@ -157,8 +198,7 @@ def write(
             # content gives the same index bytes.
             storage = _RamStorage(target)
         ix = storage.create_index(schema())
-        # 64 MB pools: as fast as 256 and less than half the peak memory at 10,000 pages
-        writer = ix.writer(procs=procs, limitmb=64) if procs > 1 else ix.writer(limitmb=64)
+        writer = ix.writer(procs=procs, limitmb=POOL_MB) if procs > 1 else ix.writer(limitmb=POOL_MB)
         with _fast_analysis(writer if procs == 1 else None):
             for doc in docs:
                 writer.add_document(
