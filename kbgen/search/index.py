@@ -238,7 +238,7 @@ def write(
         vectors.log.info(f"page vectors: {len(docs)} documents in {time.perf_counter() - started:.1f} s")
     digest = hashlib.sha256()
     for doc in docs:
-        digest.update(json.dumps(doc.as_dict(), sort_keys=True).encode())
+        digest.update(json.dumps(vars(doc), sort_keys=True).encode())  # its fields: as_dict without the deep copy
     digest.update(json.dumps([synonyms, definitions or []]).encode())
     meta = {
         "format": FORMAT,
