@@ -88,7 +88,7 @@ def schema() -> fields.Schema:
 
 
 @contextmanager
-def _fast_analysis(writer):
+def _less_work(writer):
     """Less work for the writer, same bytes: its text fields analyse through :class:`FieldIndexer`,
     its postings pool spills in chunks and its commit reads field lengths once.
 
@@ -199,7 +199,7 @@ def write(
             storage = _RamStorage(target)
         ix = storage.create_index(schema())
         writer = ix.writer(procs=procs, limitmb=POOL_MB) if procs > 1 else ix.writer(limitmb=POOL_MB)
-        with _fast_analysis(writer if procs == 1 else None):
+        with _less_work(writer if procs == 1 else None):
             for doc in docs:
                 writer.add_document(
                     id=doc.id,
