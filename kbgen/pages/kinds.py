@@ -8,8 +8,9 @@ page a kind does without ("navigation", "toc") and ``searchable`` whether the
 theme's own static search may list it; ``kbgen.themes.material`` turns both into
 Material's page meta.
 
-Search documents are not declared here yet: ``kbgen.search.documents.collect``
-builds them from the content model (articles, FAQ entries, notices).
+Search documents are not declared here: ``kbgen.search.documents`` has one builder per
+document type (article, FAQ entry, notice, flow), because the pages may not import the
+search package; moving them into these declarations is left to do.
 """
 
 from __future__ import annotations
