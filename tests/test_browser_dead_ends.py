@@ -120,3 +120,28 @@ def test_crawler_and_audit_searches_are_not_counted(sample_site, serve, tmp_path
     assert "data-kb-search-id" in html  # a shopper without JavaScript is counted
     rows = sqlite3.connect(database).execute("SELECT query FROM kb_searches ORDER BY id").fetchall()
     assert rows == [("refund",), ("parcel",)]
+
+
+@BOTH
+def test_results_page_puts_the_exact_title_first_and_marks_only_what_matched(new_page, sample_url, viewport):
+    """On the results page: "where is my parcel" opens with that very question, a typo finds
+    what the corrected word finds, and "money back" never marks a lone "back"."""
+    page = new_page(viewport=viewport)
+    page.goto(f"{sample_url}/search/?q=where+is+my+parcel")
+    titles = page.locator(".kb-result__title")
+    titles.first.wait_for()
+    assert titles.first.inner_text() == "Where is my parcel?"
+
+    page.goto(f"{sample_url}/search/?q=refund")
+    page.locator(".kb-result__title").first.wait_for()
+    meant = page.locator(".kb-result__title").all_inner_texts()
+    page.goto(f"{sample_url}/search/?q=refnud")
+    page.locator(".kb-result__title").first.wait_for()
+    assert page.locator(".kb-result__title").all_inner_texts() == meant
+
+    page.goto(f"{sample_url}/search/?q=money+back")
+    page.locator(".kb-result__title").first.wait_for()
+    snippets = page.locator(".kb-result__snippet").evaluate_all("els => els.map(e => e.innerHTML.toLowerCase())")
+    marked = " ".join(snippets)
+    assert "<mark>money</mark> <mark>back</mark>" in marked
+    assert marked.count("<mark>back</mark>") == marked.count("<mark>money</mark> <mark>back</mark>")

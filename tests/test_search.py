@@ -237,11 +237,14 @@ def test_pages_of_results_never_repeat_or_skip_a_page(sample_site, semantic, lim
         assert len(urls) == len(set(urls)) == total, q
 
 
+@pytest.mark.parametrize("semantic", [False, True], ids=["lexical", "hybrid"])
 @pytest.mark.parametrize(("typed", "meant"), [("refnud", "refund"), ("retrun label", "return label")])
-def test_a_corrected_typo_finds_what_the_corrected_words_find(sample_site, typed, meant):
+def test_a_corrected_typo_finds_what_the_corrected_words_find(sample_site, typed, meant, semantic):
     from kbgen.search import open_engine
 
-    engine = open_engine(sample_site, semantic=False)
+    if semantic:
+        pytest.importorskip("wordllama")
+    engine = open_engine(sample_site, semantic=semantic)
     corrected, wanted = engine.search(SearchRequest(typed, limit=50)), engine.search(SearchRequest(meant, limit=50))
     assert corrected["suggestion"] == meant
     assert corrected["total"] == wanted["total"] > 10

@@ -375,7 +375,9 @@ class SearchEngine:
         similarity = None
         if loaded.vectors is not None:
             bonus = fusion.question if question_shaped(request.q) else 0.0
-            similarity = semantic.similarity(loaded.vectors, request.q, bonus)
+            # what the shopper meant: a corrected typo is embedded as corrected
+            meant = plan.suggestion if plan.corrected else request.q
+            similarity = semantic.similarity(loaded.vectors, meant, bonus)
         return plan, total, ranked, matched, similarity
 
     def _search_with(self, request: SearchRequest, loaded: _Loaded, searcher, explain: bool = False) -> dict:

@@ -71,6 +71,7 @@ class Plan:
     concepts: list[list[tuple[tuple[str, ...], float]]]  # alternatives (stems, weight)
     literal: list[str]  # the typed content words' stems, for the phrase boost
     suggestion: str | None = None
+    corrected: bool = False  # searched as the suggestion (the misspelt words matched nothing)
 
     @property
     def highlight(self) -> set[str]:
@@ -135,7 +136,7 @@ def plan(
         # the misspelt words match nothing: search exactly as for the corrected query
         # (its synonyms, phrases and weights), so "refnud" finds what "refund" finds
         corrected = plan(suggestion, vocab, known, lambda word: None)
-        return Plan(corrected.concepts, corrected.literal, suggestion)
+        return Plan(corrected.concepts, corrected.literal, suggestion, corrected=True)
     return Plan(concepts, literal, suggestion)
 
 
