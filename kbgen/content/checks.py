@@ -134,15 +134,10 @@ def hard_coded_facts(center: HelpCenter, report: Report, today: dt.date) -> None
 
 
 def _flow_texts(flow) -> list[tuple[str, int]]:
-    """A flow's texts that render placeholders, with the line of each (answer labels and
-    link labels do not render them, so they are not checked)."""
+    """A flow's texts that render placeholders, with the line of each."""
     if flow.lines is None:
         return []
-    texts = [(flow.summary, flow.lines("summary"))]
-    for i, step in enumerate(flow.steps):
-        texts += [(step.question, flow.lines("steps", i, "question")), (step.help, flow.lines("steps", i, "help"))]
-    for i, result in enumerate(flow.results):
-        texts += [(result.title, flow.lines("results", i, "title")), (result.text, flow.lines("results", i, "text"))]
+    texts = [(getattr(owner, name), flow.lines(*key)) for owner, name, key in flow.placeholder_fields()]
     return [(text, line) for text, line in texts if text]
 
 

@@ -342,11 +342,8 @@ def apply(center, day: dt.date) -> None:
     for entry in center.faqs:
         entry.body = render(entry.body)
     for flow in center.flows:
-        flow.summary = render(flow.summary)
-        for step in flow.steps:
-            step.question, step.help = render(step.question), render(step.help)
-        for result in flow.results:
-            result.title, result.text = render(result.title), render(result.text)
+        for owner, name, _ in flow.placeholder_fields():
+            setattr(owner, name, render(getattr(owner, name)))
     if center.contact is not None:
         for channel in center.contact.channels:
             channel.response, channel.note = render(channel.response), render(channel.note)

@@ -268,3 +268,14 @@ class Flow:
 
     def node(self, node_id: str) -> FlowStep | FlowResult | None:
         return next((n for n in [*self.steps, *self.results] if n.id == node_id), None)
+
+    def placeholder_fields(self) -> list[tuple[object, str, tuple]]:
+        """(object, attribute, YAML key path) of every text that renders ``{{ fact:... }}``:
+        the summary, each step's question and help, each result's title and text (answer
+        and link labels do not). What the fact check reads and ``facts.apply`` renders."""
+        fields: list[tuple[object, str, tuple]] = [(self, "summary", ("summary",))]
+        for i, step in enumerate(self.steps):
+            fields += [(step, "question", ("steps", i, "question")), (step, "help", ("steps", i, "help"))]
+        for i, result in enumerate(self.results):
+            fields += [(result, "title", ("results", i, "title")), (result, "text", ("results", i, "text"))]
+        return fields
