@@ -114,6 +114,11 @@ def _when(flag: str, src: str) -> Callable[[Layout], list]:
     return lambda layout: [src] if getattr(layout, flag) else []
 
 
+def _page_when(flag: str, src: str) -> Callable[[Layout], list[tuple[str, Any]]]:
+    """The generated page ``src`` (no model) only when the layout's ``flag`` is true."""
+    return lambda layout: [(src, None)] if getattr(layout, flag) else []
+
+
 def _summary(model) -> str | None:
     return model.summary
 
@@ -159,7 +164,7 @@ SEARCH = PageKind(
 UPDATES = PageKind(
     "updates",
     in_nav=False,
-    pages=lambda layout: [(UPDATES_SRC, None)] if layout.has_updates else [],
+    pages=_page_when("has_updates", UPDATES_SRC),
     generated=_when("has_updates", UPDATES_SRC),
     title=UPDATES_TITLE,
     description=_fixed("Changes to our policies, newest first."),
@@ -167,7 +172,7 @@ UPDATES = PageKind(
 )
 GLOSSARY = PageKind(
     "glossary",
-    pages=lambda layout: [(GLOSSARY_SRC, None)] if layout.has_glossary else [],
+    pages=_page_when("has_glossary", GLOSSARY_SRC),
     generated=_when("has_glossary", GLOSSARY_SRC),
     title=GLOSSARY_TITLE,
     description=_fixed("The words of our marketplace, explained."),
@@ -176,7 +181,7 @@ GLOSSARY = PageKind(
 NOTICES = PageKind(
     "notices",
     in_nav=False,
-    pages=lambda layout: [(NOTICES_SRC, None)] if layout.notices else [],
+    pages=_page_when("notices", NOTICES_SRC),
     generated=_when("notices", NOTICES_SRC),
     title=NOTICES_TITLE,
     description=_fixed("What is going on right now, and what happened before."),
