@@ -26,10 +26,10 @@ def snippet(text: str, stems: set[str], words_around: int = 30, phrases: Collect
     if not text:
         return ""
     folded = _folded(text)
-    hits, found = _matches(folded, set(stems).union(*phrases) if phrases else stems)
+    hits, found, found_stems = _matches(folded, set(stems).union(*phrases) if phrases else stems)
     places = _word_numbers(folded, hits)
     if phrases:
-        hits, found, places = _together(hits, found, places, stems, phrases)
+        hits, found, places = _together(hits, found, found_stems, places, stems, phrases)
     begin_char = 0
     if hits:
         first = _best_window(places, found, words_around)
@@ -57,22 +57,24 @@ def _folded(text: str) -> str:
     return folded
 
 
-def _matches(folded: str, stems: set[str]) -> tuple[list[tuple[int, int]], list[str]]:
-    """Spans of the words that stem to one of ``stems``, and those words."""
+def _matches(folded: str, stems: set[str]) -> tuple[list[tuple[int, int]], list[str], list[str]]:
+    """Spans of the words that stem to one of ``stems``, those words, and their stems."""
     hits: list[tuple[int, int]] = []
     found: list[str] = []
+    found_stems: list[str] = []
     if stems:
         for match in _candidates(frozenset(stems), folded.isascii()).finditer(folded):
-            if stem(match.group(0)) in stems:
+            word_stem = stem(match.group(0))
+            if word_stem in stems:
                 hits.append(match.span())
                 found.append(match.group(0))
-    return hits, found
+                found_stems.append(word_stem)
+    return hits, found, found_stems
 
 
-def _together(hits, found, places, stems, phrases, gap: int = 2):
+def _together(hits, found, found_stems, places, stems, phrases, gap: int = 2):
     """Keep the hits of single stems, and those of a phrase's words only where the whole
     phrase occurs in order (at most ``gap`` words apart, for a stop word in between)."""
-    found_stems = [stem(word) for word in found]
     keep = [s in stems for s in found_stems]
     for phrase in phrases:
         size = len(phrase)
