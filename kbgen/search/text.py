@@ -9,9 +9,9 @@ out with everything inside them, as Material's static search leaves them out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from ..searchable import PageText
 from ..unindexed import ATTRIBUTE as UNINDEXED
 
 _SKIP = {"script", "style", "template", "svg", "button"}
@@ -39,13 +39,6 @@ _BLOCK = {
     "table",
 }
 _HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
-
-
-@dataclass
-class PageText:
-    body: str = ""
-    headings: list[str] = field(default_factory=list)
-    faq_answers: dict[str, str] = field(default_factory=dict)  # entry slug -> answer text
 
 
 class _Extractor(HTMLParser):
