@@ -1,28 +1,29 @@
 """Every kind of page, declared once: which sources it owns, its template, its meta,
-its view, its structured data and what the build does with its Markdown and HTML.
+its view, its structured data, what it adds to search and what the build does with
+its Markdown and HTML.
 
 A new kind is one ``PageKind`` here (plus its template and view builder); the
-plugin, ``views.page_view`` and ``seo.page_data`` only loop over or dispatch to
-these declarations. Nothing here knows the theme: ``hide`` names the parts of the
-page a kind does without ("navigation", "toc") and ``searchable`` whether the
-theme's own static search may list it; ``kbgen.themes.material`` turns both into
-Material's page meta.
-
-Search documents are not declared here: ``kbgen.search.documents`` has one builder per
-document type (article, FAQ entry, notice, flow), because the pages may not import the
-search package; moving them into these declarations is left to do.
+plugin, ``views.page_view``, ``seo.page_data`` and ``search_entries`` only loop over
+or dispatch to these declarations. Nothing here knows the theme: ``hide`` names the
+parts of the page a kind does without ("navigation", "toc") and ``searchable`` whether
+the theme's own static search may list it; ``kbgen.themes.material`` turns both into
+Material's page meta. Nor the search engine: ``documents`` returns neutral
+``kbgen.searchable.SearchEntry`` records, which ``kbgen.search`` indexes.
 """
 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..constants import DOCUMENT_TYPES
 from ..content.links import Resolver
 from ..content.model import Article, Category
+from ..searchable import PageText, SearchEntry
 from . import seo, views
+from .documents import SearchPage, article_entries, faq_entries, flow_entries, notice_entries
 from .faq import faq_accordion
 from .sources import (
     GLOSSARY_SRC,
@@ -77,6 +78,15 @@ class PageKind:
     explains: Callable[[Any], bool] | None = None  # glossary terms are marked in its HTML
     own_image: bool = False  # its first image is its image for shared links
     banners_everywhere: bool = False  # shows every current notice, not only its category's
+    # what each of its pages adds to search; every entry of the one ``document_type``
+    documents: Callable[[SearchPage], Iterable[SearchEntry]] | None = None
+    document_type: str | None = None  # one of kbgen.constants.DOCUMENT_TYPES
+
+    def __post_init__(self):
+        if (self.documents is None) != (self.document_type is None) or (
+            self.document_type is not None and self.document_type not in DOCUMENT_TYPES
+        ):
+            raise ValueError(f"page kind {self.name!r}: documents need a document_type, one of {DOCUMENT_TYPES}")
 
     @property
     def template(self) -> str | None:
@@ -195,6 +205,8 @@ NOTICE = PageKind(
     description=_summary,
     hide=("navigation",),
     view=views.notice_page,
+    documents=notice_entries,
+    document_type="notice",
 )
 FLOW = PageKind(
     "flow",
@@ -203,16 +215,8 @@ FLOW = PageKind(
     description=_summary,
     hide=("toc",),
     view=views.flow_page,
-)
-CATEGORY = PageKind(
-    "category",
-    pages=lambda layout: [(src, p) for src, p in layout.pages.items() if isinstance(p, Category)],
-    generated=lambda layout: [c.index_src for c in layout.center.categories if c.intro is None],
-    description=lambda category: category.description,
-    view=views.category_page,
-    structured_data=seo.faq_data,
-    appendix=_faq_accordion,
-    explains=lambda category: True,
+    documents=flow_entries,
+    document_type="flow",
 )
 ARTICLE = PageKind(
     "article",
@@ -223,11 +227,27 @@ ARTICLE = PageKind(
     og_type="article",
     explains=lambda article: article.glossary,
     own_image=True,
+    documents=article_entries,
+    document_type="article",
+)
+CATEGORY = PageKind(
+    "category",
+    pages=lambda layout: [(src, p) for src, p in layout.pages.items() if isinstance(p, Category)],
+    generated=lambda layout: [c.index_src for c in layout.center.categories if c.intro is None],
+    description=lambda category: category.description,
+    view=views.category_page,
+    structured_data=seo.faq_data,
+    appendix=_faq_accordion,
+    explains=lambda category: True,
+    documents=faq_entries,  # a FAQ entry is an anchor on its category's page
+    document_type="faq",
 )
 OTHER = PageKind("other")  # any other page MkDocs publishes (a writer's own template, say)
 
-# In the order a source is claimed: the first kind that lists a page owns it.
-KINDS: tuple[PageKind, ...] = (HOME, SEARCH, UPDATES, GLOSSARY, NOTICES, NOTICE, FLOW, CATEGORY, ARTICLE)
+# In the order a source is claimed: the first kind that lists a page owns it. Also the
+# order of search entries within a category (see search_entries): ARTICLE and CATEGORY
+# never claim the same source, and a category's articles come before its FAQ entries.
+KINDS: tuple[PageKind, ...] = (HOME, SEARCH, UPDATES, GLOSSARY, NOTICES, NOTICE, FLOW, ARTICLE, CATEGORY)
 # In the order generated pages are added to MkDocs' files (and so built).
 GENERATED: tuple[PageKind, ...] = (HOME, CATEGORY, FLOW, SEARCH, UPDATES, NOTICES, GLOSSARY)
 
@@ -243,3 +263,21 @@ def index(layout: Layout) -> dict[str, tuple[PageKind, Any]]:
 
 def generated_sources(layout: Layout) -> list[str]:
     return [src for kind in GENERATED for src in kind.generated(layout)]
+
+
+def search_entries(layout: Layout, texts: Mapping[str, PageText]) -> list[SearchEntry]:
+    """What every page adds to search, each by its kind's ``documents``; ``texts`` maps a
+    page's source to its rendered text (a page without one counts as empty).
+
+    In a reproducible order: by category (the categories' order, then entries of no
+    category), and within that by kind (``KINDS``) and page. So a category's articles
+    come before its FAQ entries, then notices, flows and top-level articles: the order
+    the index had before the kinds declared their entries, kept so that the same content
+    gives the same index bytes and Whoosh breaks ties (by document number) as before.
+    """
+    entries: list[SearchEntry] = []
+    for src, (kind, model) in index(layout).items():
+        if kind.documents is not None:
+            entries += kind.documents(SearchPage(src, model, layout.center, texts.get(src) or PageText()))
+    rank = {category.slug: i for i, category in enumerate(layout.center.categories)}
+    return sorted(entries, key=lambda entry: rank.get(entry.category, len(rank)))

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from functools import cached_property
 from html import escape
 
 from ..content.model import Article, Category, HelpCenter
+from ..searchable import PageText, SearchEntry
 from . import kinds
 from .contact import contact_view
 from .kinds import PageKind
-from .sources import GLOSSARY_SRC, HOME_SRC, NOTICES_SRC, SEARCH_SRC, UPDATES_SRC
+from .sources import FLOWS_TITLE, GLOSSARY_SRC, HOME_SRC, NOTICES_SRC, SEARCH_SRC, UPDATES_SRC
 
 __all__ = ["GLOSSARY_SRC", "HOME_SRC", "NOTICES_SRC", "SEARCH_SRC", "UPDATES_SRC", "Layout", "PageKind"]
 
@@ -69,6 +71,10 @@ class Layout:
         """Pages to add because no writer wrote them: the home and category pages, kbgen's own."""
         return kinds.generated_sources(self)
 
+    def search_entries(self, texts: Mapping[str, PageText]) -> list[SearchEntry]:
+        """What the help center adds to search, page by page (``texts``: each page's rendered text)."""
+        return kinds.search_entries(self, texts)
+
     def navigation(self, home_title: str) -> list:
         """MkDocs ``nav`` from the categories, so writers never maintain it."""
         # MkDocs and Material render nav titles as HTML: escape what writers typed.
@@ -81,7 +87,7 @@ class Layout:
             nav.append({escape(category.title): items})
         nav += [a.src for a in self.center.loose_articles]
         if self.flows:
-            nav.append({"Guided help": list(self.flows)})
+            nav.append({FLOWS_TITLE: list(self.flows)})
         if self.has_glossary:
             nav.append(GLOSSARY_SRC)
         return nav

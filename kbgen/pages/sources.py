@@ -1,4 +1,5 @@
-"""Where the pages kbgen writes itself are published (docs-relative sources), and their titles.
+"""Where the pages kbgen writes itself are published (docs-relative sources), and the titles
+shoppers read for kbgen's own pages and groups of pages.
 
 Kept apart from the kind declarations (``kinds.py``) so the view builders they point
 to can name the same pages without importing the declarations.
@@ -14,4 +15,7 @@ NOTICES_SRC = "notices/index.md"  # service notices, current and past
 SEARCH_TITLE = "Search"
 UPDATES_TITLE = "Policy updates"
 GLOSSARY_TITLE = "Glossary"
-NOTICES_TITLE = "Service notices"
+NOTICES_TITLE = "Service notices"  # also the category of a notice in search results
+# Headings of groups without a page: flows in the navigation and in search results, recalls in results.
+FLOWS_TITLE = "Guided help"
+RECALLS_TITLE = "Product recalls"
