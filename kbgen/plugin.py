@@ -244,7 +244,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         base = urlsplit(config.site_url or "/").path or "/"
         if not base.endswith("/"):
             base += "/"
-        docs = search.collect(self.center, self._texts, lambda src: base + self._url_for(src))
+        # every page kind declares what its pages add to search; the index takes it from there
+        docs = search.collect(self.layout.search_entries(self._texts), lambda src: base + self._url_for(src))
         writer_groups = [*self.center.synonyms]
         if self.center.glossary:
             writer_groups += self.center.glossary.synonym_groups()

@@ -1,7 +1,9 @@
 """Search: the prebuilt Whoosh index and the queries over it.
 
 The only package that imports Whoosh. Others use :func:`write_index`,
-:func:`collect`, :func:`open_engine` and :class:`SearchRequest`.
+:func:`collect` (index documents from the pages' ``kbgen.searchable.SearchEntry``
+records), :func:`open_engine` and :class:`SearchRequest`. It never imports the content
+model or the pages: what a page adds to search comes in as those records.
 """
 
 from __future__ import annotations

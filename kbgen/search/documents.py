@@ -1,18 +1,18 @@
-"""What the index holds: one document per article, FAQ entry, notice and guided flow.
+"""What the index holds: one document per search entry the page kinds declared.
 
-Built from the content model (titles, tags, audience, category) plus the
-rendered text of each page. Plain data: no Whoosh here.
+Every page kind says what its pages add to search (``kbgen.pages.kinds``), as neutral
+``kbgen.searchable.SearchEntry`` records built from the content model and the rendered
+text (an article, each FAQ entry at its anchor on its category's page, a notice, a
+flow). Here they become the flat documents the writer indexes: an address instead of
+a source, text fields joined, times in epoch seconds. Plain data: no Whoosh here.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 
-from ..content.model import Article, Category, FaqEntry, Flow, HelpCenter
-from ..content.notices import Notice
-from .text import PageText
+from ..searchable import SearchEntry
 
 
 @dataclass(frozen=True)
@@ -37,99 +37,27 @@ class SearchDocument:
         return asdict(self)
 
 
-def collect(center: HelpCenter, texts: dict[str, PageText], url_for: Callable[[str], str]) -> list[SearchDocument]:
-    """Documents for every article, FAQ entry, notice and flow; ``texts`` maps page src to rendered text."""
-    docs: list[SearchDocument] = []
-    for category in center.categories:
-        page = texts.get(category.index_src, PageText())
-        docs += [article_document(a, category, texts.get(a.src, PageText()), url_for) for a in category.all_articles]
-        docs += [faq_document(entry, category, page, url_for) for entry in category.faqs]
-    docs += [notice_document(n, texts.get(n.src, PageText()), url_for) for n in center.notices]
-    docs += [flow_document(flow, url_for) for flow in center.flows]
-    docs += [article_document(a, None, texts.get(a.src, PageText()), url_for) for a in center.loose_articles]
-    return docs
+def collect(entries: Iterable[SearchEntry], url_for: Callable[[str], str]) -> list[SearchDocument]:
+    """A document per entry, in their order; ``url_for`` gives a page source's address on the site."""
+    return [document(entry, url_for) for entry in entries]
 
 
-def article_document(
-    article: Article, category: Category | None, text: PageText, url_for: Callable[[str], str]
-) -> SearchDocument:
-    """An article (in a category, or a top-level page): its rendered text and headings."""
+def document(entry: SearchEntry, url_for: Callable[[str], str]) -> SearchDocument:
+    url = url_for(entry.src)
     return SearchDocument(
-        id=article.src,
-        url=url_for(article.src),
-        type="article",
-        title=article.title,
-        summary=article.summary,
-        headings="\n".join(text.headings),
-        tags=" ".join(article.tags),
-        body=text.body,
-        category=category.slug if category else "",
-        category_title=category.title if category else "",
-        audience=article.audience,
-        promoted=article.promoted,
-    )
-
-
-def faq_document(entry: FaqEntry, category: Category, page: PageText, url_for: Callable[[str], str]) -> SearchDocument:
-    """A FAQ entry: its answer as rendered on its category's page, at the entry's anchor."""
-    return SearchDocument(
-        id=entry.src,
-        url=f"{url_for(category.index_src)}#{entry.slug}",
-        type="faq",
-        title=entry.question,
-        summary="",
-        headings="",
+        id=entry.id,
+        url=f"{url}#{entry.anchor}" if entry.anchor else url,
+        type=entry.type,
+        title=entry.title,
+        summary=entry.summary,
+        headings="\n".join(entry.headings),
         tags=" ".join(entry.tags),
-        body=page.faq_answers.get(entry.slug, ""),
-        category=category.slug,
-        category_title=category.title,
+        body=entry.body,
+        category=entry.category,
+        category_title=entry.category_title,
         audience=entry.audience,
         promoted=entry.promoted,
+        starts=entry.starts.timestamp() if entry.starts else 0.0,
+        ends=entry.ends.timestamp() if entry.ends else 0.0,
+        severity=entry.severity,
     )
-
-
-def notice_document(notice: Notice, text: PageText, url_for: Callable[[str], str]) -> SearchDocument:
-    """A service notice or recall, with its updates and its display window."""
-    updates = "\n".join(u.text for u in notice.updates)
-    return SearchDocument(
-        id=notice.src,
-        url=url_for(notice.src),
-        type="notice",
-        title=notice.title,
-        summary=notice.summary,
-        headings="\n".join(text.headings),
-        tags=" ".join(notice.recall.values()),
-        body=f"{text.body}\n{updates}",
-        category="",
-        category_title="Product recalls" if notice.type == "recall" else "Service notices",
-        audience=notice.audience,
-        promoted=False,
-        starts=notice.start.timestamp(),
-        ends=notice.end.timestamp() if notice.end else 0.0,
-        severity=notice.severity,
-    )
-
-
-def flow_document(flow: Flow, url_for: Callable[[str], str]) -> SearchDocument:
-    """A guided flow: its steps are rendered after the index text is read, so the model's words."""
-    steps = [f"{s.question}\n{_plain(s.help)}\n" + "\n".join(a.label for a in s.answers) for s in flow.steps]
-    results = [f"{r.title}\n{_plain(r.text)}" for r in flow.results]
-    return SearchDocument(
-        id=f"flows/{flow.id}.yml",  # its source file (the page is generated)
-        url=url_for(flow.src),
-        type="flow",
-        title=flow.title,
-        summary=flow.summary,
-        headings="\n".join(s.question for s in flow.steps),
-        tags="",
-        body="\n".join([*steps, *results]),
-        category="",
-        category_title="Guided help",
-        audience=flow.audience,
-        promoted=False,
-    )
-
-
-def _plain(markdown: str) -> str:
-    """Flow texts are Markdown: the index and snippets read words, not emphasis marks."""
-    return re.sub(r"[*_`]+", "", markdown)
