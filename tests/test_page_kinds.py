@@ -1,5 +1,6 @@
-"""Page kinds, each declared once in ``kbgen.pages.kinds``: classification, meta, views and
-structured data dispatch to the declaration. Built from a loaded content model: no MkDocs."""
+"""Page kinds, each declared once in ``kbgen.pages.kinds``: classification, meta, views,
+structured data and search entries dispatch to the declaration. Built from a loaded content
+model: no MkDocs."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import pytest
 from conftest import ROOT, write_tree
 from test_views import FILES, TODAY, url_for, view
 
-from kbgen import content
+from kbgen import content, search
+from kbgen.constants import DOCUMENT_TYPES
 from kbgen.pages import GLOSSARY_SRC, NOTICES_SRC, SEARCH_SRC, UPDATES_SRC, Layout, kinds, seo
 from kbgen.pages.brand import Brand
 from kbgen.pages.images import Image
+from kbgen.searchable import PageText, SearchEntry
 from kbgen.themes import material
 
 BRAND = Brand(name="Example", url="https://help.example.com/", logo=Image("logo.png"), social_image=Image("s.png"))
@@ -191,3 +194,101 @@ def test_a_new_kind_is_one_declaration(layout, monkeypatch):
     shown = view(fresh, "shipping/index.md")
     assert (shown["kind"], shown["channels"]) == ("contact", 2)
     assert fresh.classify("returns/index.md")[0] is kinds.CATEGORY
+
+
+def test_the_kinds_declare_every_document_type_search_knows():
+    """Each type the API and the CLI filter by (``DOCUMENT_TYPES``) comes from a kind's declaration."""
+    declared = [kind.document_type for kind in kinds.KINDS if kind.documents is not None]
+    assert sorted(declared) == sorted(DOCUMENT_TYPES)
+    assert [k.name for k in kinds.KINDS if k.documents] == ["notice", "flow", "article", "category"]
+    with pytest.raises(ValueError, match="documents need a document_type"):
+        kinds.PageKind("untyped", documents=lambda page: [])
+    with pytest.raises(ValueError, match="documents need a document_type"):
+        kinds.PageKind("policy", documents=lambda page: [], document_type="policy")
+    with pytest.raises(ValueError, match="type 'policy' is not one of"):
+        SearchEntry(type="policy", id="x.md", src="x.md", title="X")
+
+
+def test_search_entries_come_from_each_kind_in_the_index_order(tmp_path):
+    """A category's articles, then its FAQ entries (anchors on its page, their answers as
+    rendered there); then notices, flows and top-level articles: the order the index had
+    when search built its documents itself, so the index bytes did not change."""
+    docs = write_tree(tmp_path / "content", {**FILES, "about-us.md": "---\ntitle: About us\n---\nWho we are.\n"})
+    center, report = content.load(docs, today=TODAY)
+    assert not report.errors, [d.format() for d in report.errors]
+    layout = Layout(center)
+    texts = {
+        "returns/index.md": PageText(body="Our FAQ.", faq_answers={"how-long-do-refunds-take": "Five working days."}),
+        "shipping/tracking.md": PageText(body="Track it.", headings=["Where", "When"]),
+    }
+    entries = layout.search_entries(texts)
+    assert [(e.type, e.id, e.src, e.anchor) for e in entries] == [
+        ("article", "returns/return-policy.md", "returns/return-policy.md", ""),
+        ("article", "returns/damaged/broken-on-arrival.md", "returns/damaged/broken-on-arrival.md", ""),
+        ("faq", "returns/faq/how-long-do-refunds-take.md", "returns/index.md", "how-long-do-refunds-take"),
+        ("faq", "returns/faq/who-pays-postage.md", "returns/index.md", "who-pays-postage"),
+        ("article", "shipping/tracking.md", "shipping/tracking.md", ""),
+        ("notice", "notices/kettle.md", "notices/kettle.md", ""),
+        ("notice", "notices/outage.md", "notices/outage.md", ""),
+        ("flow", "flows/not-received.yml", "flows/not-received.md", ""),
+        ("article", "about-us.md", "about-us.md", ""),
+    ]
+    for entry in entries:  # every entry is of its kind's declared type
+        assert entry.type == layout.classify(entry.src)[0].document_type
+    by_id = {e.id: e for e in entries}
+    refunds = by_id["returns/faq/how-long-do-refunds-take.md"]
+    assert (refunds.title, refunds.body, refunds.category_title, refunds.promoted) == (
+        "How long do refunds take?",
+        "Five working days.",
+        "Returns & refunds",
+        True,
+    )
+    assert by_id["returns/faq/who-pays-postage.md"].body == ""  # no rendered answer: nothing made up
+    tracking = by_id["shipping/tracking.md"]
+    assert (tracking.headings, tracking.body, tracking.audience) == (("Where", "When"), "Track it.", "sellers")
+    kettle = by_id["notices/kettle.md"]
+    assert (kettle.category_title, kettle.severity, kettle.ends) == ("Product recalls", "warning", None)
+    assert kettle.starts.isoformat() == "2026-11-18T09:00:00+00:00"
+    assert by_id["notices/outage.md"].category_title == "Service notices"
+    flow = by_id["flows/not-received.yml"]
+    assert (flow.category_title, flow.headings) == ("Guided help", ("Has the delivery date passed?",))
+    assert "Wait a little" in flow.body and "Yes" in flow.body
+    assert by_id["about-us.md"].category == ""
+
+
+def _term_entries(page: kinds.SearchPage) -> list[SearchEntry]:
+    """A new kind's search entries: each glossary term, at its anchor on the glossary page."""
+    return [
+        SearchEntry(
+            type="article",
+            id=f"glossary.yml#{term.anchor}",
+            src=page.src,
+            anchor=term.anchor,
+            title=term.term,
+            body=term.definition,
+        )
+        for term in page.model.terms
+    ]
+
+
+def test_a_new_kind_with_documents_is_indexed_without_touching_search(layout, monkeypatch, tmp_path):
+    """Declaring ``documents`` is all it takes: the entries reach a real Whoosh index
+    through ``kbgen.search``'s unchanged code, and searching finds them at their anchor."""
+    terms = kinds.PageKind(
+        "terms",
+        pages=lambda layout: [(GLOSSARY_SRC, layout.center.glossary)],
+        documents=_term_entries,
+        document_type="article",
+    )
+    monkeypatch.setattr(kinds, "KINDS", (terms, *kinds.KINDS))
+    fresh = Layout(layout.center)
+    entries = fresh.search_entries({})
+    assert [e.id for e in entries if e.src == GLOSSARY_SRC] == ["glossary.yml#reserve-price", "glossary.yml#escrow"]
+    docs = search.collect(entries, lambda src: "/" + url_for(src))
+    search.write_index(docs, [], tmp_path)
+    engine = search.open_engine(tmp_path)
+    hits = engine.search("escrow")["hits"]
+    assert [(h["url"], h["type"], h["title"]) for h in hits] == [("/glossary/#escrow", "article", "Escrow")]
+    assert engine.search("money")["hits"][0]["url"] == "/glossary/#escrow"  # its definition is its text
+    # the kinds that were there are indexed as before
+    assert engine.search("refunds", type="faq")["hits"][0]["url"] == "/returns/#how-long-do-refunds-take"

@@ -315,3 +315,15 @@ def test_the_content_model_and_the_pages_load_without_mkdocs_or_whoosh():
     code = "import sys, kbgen.content, kbgen.pages; print(sorted(m for m in sys.modules if 'whoosh' in m))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_search_and_the_server_load_neither_the_content_model_nor_the_pages():
+    """What a page adds to search reaches the index as ``kbgen.searchable`` records, so the
+    search package, and the server that imports it, need no content model, YAML or Markdown."""
+    code = (
+        "import sys, kbgen.search, kbgen.server; "
+        "print(sorted(m for m in sys.modules if m.split('.')[:2] in (['kbgen', 'content'], ['kbgen', 'pages'])"
+        " or m.split('.')[0] in ('yaml', 'markdown')))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
