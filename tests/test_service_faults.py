@@ -362,7 +362,9 @@ def test_a_crowd_of_slow_clients_does_not_lock_others_out(search_site, kbgen_ser
         for _ in range(3):
             t = time.monotonic()
             assert call(base, "/api/search?q=refund", timeout=5)[0] == 200
-            assert time.monotonic() - t < 1.0
+            # Locked out means waiting for a free connection slot (seconds, or the timeout);
+            # 2.5 s leaves room for a loaded CI machine without hiding that.
+            assert time.monotonic() - t < 2.5
     finally:
         stop.set()
         for sock in slow:
