@@ -8,12 +8,13 @@ from mkdocs.config import config_options as c
 
 class KbgenConfig(base.Config):
     enabled = c.Type(bool, default=True)
-    # The home page's big heading above the search box.
-    home_heading = c.Type(str, default="How can we help?")
-    # The first breadcrumb, linking to the home page.
-    home_title = c.Type(str, default="Help center")
-    # Heading of the questions-and-answers block on category pages.
-    faq_heading = c.Type(str, default="Questions and answers")
+    # The home page's big heading above the search box (default: "How can we help?" in the
+    # page's language, from kbgen's message catalog; so are the next two).
+    home_heading = c.Optional(c.Type(str))
+    # The first breadcrumb, linking to the home page (default: "Help center").
+    home_title = c.Optional(c.Type(str))
+    # Heading of the questions-and-answers block on category pages (default: "Questions and answers").
+    faq_heading = c.Optional(c.Type(str))
     # The page to send shoppers to when self-service is not enough (a content
     # path such as "contact/index.md"); default: a category folder named "contact".
     contact_page = c.Optional(c.Type(str))

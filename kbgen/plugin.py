@@ -21,7 +21,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
-from . import bundle, content, headers, pages, search
+from . import bundle, content, headers, i18n, pages, search
 from .config import KbgenConfig
 from .content import schedule, symlinks
 from .content.contactfile import CONTACT_FILE
@@ -31,6 +31,7 @@ from .content.flowfile import FLOWS_DIR
 from .content.glossary import GLOSSARY_FILE
 from .content.links import Resolver
 from .content.loader import CATEGORY_FILE, FAQ_DIR, SYNONYMS_FILE
+from .pages.sources import HOME_HEADING
 from .pages import embeds
 from .resources import theme_dir
 from .themes import material as theme
@@ -70,7 +71,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if errors:
             raise PluginError(f"{len(errors)} problem(s) in the content:\n" + format_text(errors))
         self.center = center
-        self.layout = pages.Layout(center)
+        self.messages = self._messages(config)
+        self.layout = pages.Layout(center, self.messages)
         self.resolver = Resolver(center)
 
         theme.add_templates(config.theme, str(theme_dir()))
@@ -82,6 +84,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # the theme folders are set, so a module or kb.css in the user's custom_dir wins)
         try:
             self._script = bundle.build(config.theme.dirs)
+            # the messages its widgets ask for, handed to them in the page's language (on_env)
+            self._script_msgids = i18n.script_msgids(p.read_text("utf-8") for p in bundle.sources(config.theme.dirs))
             self._style = bundle.stylesheet(config.theme.dirs)
         except bundle.BundleError as exc:
             raise PluginError(str(exc)) from exc
@@ -127,7 +131,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         updated = self.layout.last_updated(src)
         if updated is not None:
             page.update_date = updated.isoformat()
-        fixed, defaults = kind.meta(model, config.site_name)
+        fixed, defaults = kind.meta(model, config.site_name, self.messages)
         page.meta.update(fixed)
         for key, value in defaults.items():
             page.meta.setdefault(key, value)
@@ -135,7 +139,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._escape_meta(page)
         markdown = embeds.to_markers(self.resolver.rebase(markdown, src, src))
         if kind.appendix is not None:
-            source = pages.kinds.MarkdownPage(src, model, self.resolver, self._contact_src(), self.config.faq_heading)
+            source = pages.kinds.MarkdownPage(
+                src, model, self.resolver, self._contact_src(), self.config.faq_heading, self.messages
+            )
             markdown += kind.appendix(source)
         return markdown
 
@@ -179,7 +185,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             now=self.now,
             page_url=(config.site_url or "/").rstrip("/") + "/" + page.url,
         )
-        context["kb"]["home_heading"] = self.config.home_heading
+        context["kb"]["home_heading"] = self.config.home_heading or self.messages.gettext(HOME_HEADING)
         kind, model = self.layout.classify(page.file.src_uri)
         plain = self._plain.get(page.file.src_uri, {})
         context["kb"]["seo"] = pages.seo.page_data(
@@ -201,6 +207,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if not self.config.enabled:
             return
         env.globals.update(theme.template_globals())
+        # kbgen's templates say {{ _("...") }}: this build's language (MkDocs added Jinja's
+        # i18n extension; Material's own templates use their own strings)
+        env.add_extension("jinja2.ext.i18n")
+        env.install_gettext_callables(self.messages.gettext, self.messages.ngettext, newstyle=True)
+        env.globals["kb_language"] = self.messages.language
+        env.globals["kb_script_messages"] = self.messages.script_messages(self._script_msgids)
         self._env = env
         env.globals["kb_dead_end"] = pages.dead_end_view(self.center, self._url_for, self._contact_src())
         return env
@@ -280,8 +292,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             channel = self.center.contact.channel(id_)
             if channel is None:
                 return None
+            view = pages.channel_view(channel, subject=self._plain_title(page), m=self.messages)
             card = self._env.get_template("partials/kbgen/channel-card.html").render(
-                **context, channel=pages.channel_view(channel, subject=self._plain_title(page)), compact=False
+                **context, channel=view, compact=False
             )
             return f'<ul class="kb-channels kb-channels--embedded">{card}</ul>'
         if kind == "feedback":  # under a FAQ answer: votes for that entry
@@ -293,9 +306,18 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             flow = self.center.flow(id_)
             if flow is None:
                 return None
-            view = pages.flow_view(flow, self.center.contact, self.resolver, self._url_for)
+            view = pages.flow_view(flow, self.center.contact, self.resolver, self._url_for, self.messages)
             return self._env.get_template("partials/kbgen/flow.html").render(**context, flow=view)
         return None
+
+    def _messages(self, config) -> i18n.Messages:
+        """The build's language: MkDocs' ``theme.language`` (Material's option) for now; the
+        markets/languages configuration will set it per published pair."""
+        try:
+            return i18n.messages(build_language(config), project_dir(config))
+        except i18n.CatalogError as exc:
+            line = _config_line(config.config_file_path, "theme.language")
+            raise PluginError(f"{config.config_file_path or 'mkdocs.yml'}:{line}: theme.language: {exc}") from None
 
     def _brand(self, config) -> pages.brand.Brand:
         """Logo and social image from mkdocs.yml; a missing file is a ``path:line:`` error."""
@@ -358,6 +380,18 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def _url_for(self, src: str) -> str:
         file = self._files.get_file_from_path(src)
         return file.url if file is not None else src
+
+
+def build_language(config) -> str:
+    """The language this build writes its pages in (``theme.language``, else English)."""
+    theme_config = config.theme
+    language = theme_config["language"] if "language" in theme_config else None
+    return str(language or i18n.DEFAULT_LANGUAGE)
+
+
+def project_dir(config) -> str | None:
+    """Where mkdocs.yml is: a project's own catalogs live in ``locales/`` beside it."""
+    return os.path.dirname(os.path.abspath(config.config_file_path)) if config.config_file_path else None
 
 
 def _config_line(config_file: str | None, option: str) -> int:

@@ -13,8 +13,10 @@ import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from ..i18n import Messages, messages
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")  # writers' errors
 _RANGE = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(m|min|minutes?|h|hours?|d|days?)$", re.I)
 
@@ -41,15 +43,19 @@ class Schedule:
             "closed": sorted(d.isoformat() for d in self.closed),
         }
 
-    def rows(self) -> list[dict]:
-        """One row per weekday for the hours table: {"day", "text"}."""
+    def rows(self, m: Messages | None = None) -> list[dict]:
+        """One row per weekday for the hours table: {"day", "text"}, in ``m``'s language."""
+        m = m or messages()
+        names = m.day_names()
         return [
-            {"day": DAY_NAMES[i], "text": ", ".join(_fmt_range(r) for r in day) or "Closed"}
+            {"day": names[i], "text": ", ".join(_fmt_range(r) for r in day) or m.gettext("Closed")}
             for i, day in enumerate(self.week)
         ]
 
-    def summary(self) -> str:
+    def summary(self, m: Messages | None = None) -> str:
         """Compact text such as "Mon-Fri 08:00-20:00, Sat 09:00-17:00"."""
+        m = m or messages()
+        short = m.day_names("abbreviated")
         groups: list[tuple[int, int, str]] = []
         for i, day in enumerate(self.week):
             text = ", ".join(_fmt_range(r) for r in day)
@@ -61,9 +67,9 @@ class Schedule:
         for first, last, text in groups:
             if not text:
                 continue
-            days = DAYS[first].title() if first == last else f"{DAYS[first].title()}–{DAYS[last].title()}"
+            days = short[first] if first == last else f"{short[first]}–{short[last]}"
             parts.append(f"{days} {text}")
-        return ", ".join(parts) or "Closed"
+        return ", ".join(parts) or m.gettext("Closed")
 
 
 def _fmt_minutes(minutes: int) -> str:
@@ -194,20 +200,22 @@ def next_change(schedule: Schedule, at: dt.datetime) -> dt.datetime | None:
     return None
 
 
-def describe(schedule: Schedule, at: dt.datetime) -> str:
-    """ "Open now" or "Closed · opens Tuesday 09:00" (in the channel's zone)."""
+def describe(schedule: Schedule, at: dt.datetime, m: Messages | None = None) -> str:
+    """ "Open now" or "Closed · opens Tuesday 09:00" (in the channel's zone), the same
+    words as js/contact.js."""
+    m = m or messages()
     if is_open(schedule, at):
-        return "Open now"
+        return m.gettext("Open now")
     nxt = next_change(schedule, at)
     if nxt is None:
-        return "Closed"
+        return m.gettext("Closed")
     local = _local(at, schedule)
     when = nxt.strftime("%H:%M")
     if nxt.date() == local.date():
-        return f"Closed · opens today {when}"
+        return m.gettext("Closed · opens today %(time)s", time=when)
     if nxt.date() == local.date() + dt.timedelta(days=1):
-        return f"Closed · opens tomorrow {when}"
-    return f"Closed · opens {DAY_NAMES[nxt.weekday()]} {when}"
+        return m.gettext("Closed · opens tomorrow %(time)s", time=when)
+    return m.gettext("Closed · opens %(day)s %(time)s", day=m.day_names()[nxt.weekday()], time=when)
 
 
 def parse_duration(text) -> int:
@@ -219,13 +227,28 @@ def parse_duration(text) -> int:
     return round(amount * {"m": 1, "h": 60, "d": 1440}[unit])
 
 
-def promise_text(minutes: int, kind: str = "replies") -> str:
-    """Human wording of a response promise: "replies in about 2 minutes"."""
+def promise_text(minutes: int, kind: str = "replies", m: Messages | None = None) -> str:
+    """Human wording of a response promise: "replies in about 2 minutes". ``kind``: how the
+    channel keeps it ("replies", "answers", "answered"); one whole sentence per kind and
+    unit, so each language words it its own way."""
+    m = m or messages()
     if minutes < 60:
-        amount = f"{minutes} minute{'s' if minutes != 1 else ''}"
-        return f"{kind} in about {amount}"
+        n = minutes
+        texts = {
+            "answers": m.ngettext("answers in about %(num)s minute", "answers in about %(num)s minutes", n),
+            "answered": m.ngettext("answered in about %(num)s minute", "answered in about %(num)s minutes", n),
+        }
+        return texts.get(kind) or m.ngettext("replies in about %(num)s minute", "replies in about %(num)s minutes", n)
     if minutes < 2 * 1440:
-        hours = round(minutes / 60)
-        return f"{kind} within {hours} hour{'s' if hours != 1 else ''}"
-    days = round(minutes / 1440)
-    return f"{kind} within {days} days"
+        n = round(minutes / 60)
+        texts = {
+            "answers": m.ngettext("answers within %(num)s hour", "answers within %(num)s hours", n),
+            "answered": m.ngettext("answered within %(num)s hour", "answered within %(num)s hours", n),
+        }
+        return texts.get(kind) or m.ngettext("replies within %(num)s hour", "replies within %(num)s hours", n)
+    n = round(minutes / 1440)
+    texts = {
+        "answers": m.ngettext("answers within %(num)s day", "answers within %(num)s days", n),
+        "answered": m.ngettext("answered within %(num)s day", "answered within %(num)s days", n),
+    }
+    return texts.get(kind) or m.ngettext("replies within %(num)s day", "replies within %(num)s days", n)

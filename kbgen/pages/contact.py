@@ -17,6 +17,7 @@ from ..contact.hours import promise_text
 from ..content.htmlpolicy import unsafe_scheme
 from ..content.links import LinkError, Resolver
 from ..content.model import Channel, Contact, Flow
+from ..i18n import Messages, messages
 
 VERBS = {
     "phone": "answers",
@@ -29,14 +30,15 @@ VERBS = {
 }
 
 
-def channel_view(channel: Channel, subject: str | None = None) -> dict:
+def channel_view(channel: Channel, subject: str | None = None, m: Messages | None = None) -> dict:
+    m = m or messages()
     url = channel.url
     if channel.type == "email" and subject:
         url += "?subject=" + quote(subject)
     schedule = channel.schedule
     promise = channel.response
     if not promise and channel.response_minutes is not None:
-        promise = promise_text(channel.response_minutes, VERBS[channel.type])
+        promise = promise_text(channel.response_minutes, VERBS[channel.type], m)
     return {
         "id": channel.id,
         "type": channel.type,
@@ -50,20 +52,22 @@ def channel_view(channel: Channel, subject: str | None = None) -> dict:
         "escalation": channel.escalation,
         "script": channel.script,
         "always_open": schedule is None,
-        "hours": schedule.rows() if schedule else None,
-        "hours_summary": schedule.summary() if schedule else "Any time",
+        "hours": schedule.rows(m) if schedule else None,
+        "hours_summary": schedule.summary(m) if schedule else m.gettext("Any time"),
         "zone": schedule.zone if schedule else None,
         "schedule": schedule.as_json() if schedule else None,
     }
 
 
-def contact_view(contact: Contact | None, audience: str = "everyone", subject: str | None = None) -> dict | None:
+def contact_view(
+    contact: Contact | None, audience: str = "everyone", subject: str | None = None, m: Messages | None = None
+) -> dict | None:
     if contact is None or not contact.channels:
         return None
-    channels = [channel_view(c, subject) for c in contact.for_audience(audience)]
+    channels = [channel_view(c, subject, m) for c in contact.for_audience(audience)]
     return {
         "channels": channels,
-        "escalation": [channel_view(c, subject) for c in contact.escalation],
+        "escalation": [channel_view(c, subject, m) for c in contact.escalation],
         "holidays": [{"date": d.isoformat(), "name": n} for d, n in contact.holidays],
         "zone": contact.zone,
     }
@@ -73,7 +77,9 @@ CALL_TO_ACTION_LIMIT = 3
 NOT_FOR_A_QUICK_ANSWER = ("post", "social")  # a letter or a public post is no call to action
 
 
-def call_to_action(contact: Contact | None, audience: str = "everyone", subject: str | None = None) -> dict | None:
+def call_to_action(
+    contact: Contact | None, audience: str = "everyone", subject: str | None = None, m: Messages | None = None
+) -> dict | None:
     """The one to three channels a page offers under its answer: the first two of the escalation
     order (the channels support wants tried first), then one meant for this page's audience (the
     sellers' line on sellers' pages), then the rest of the escalation order; never a line meant
@@ -92,7 +98,7 @@ def call_to_action(contact: Contact | None, audience: str = "everyone", subject:
 
     fitting.sort(key=rank)
     chosen = fitting[:CALL_TO_ACTION_LIMIT]
-    return {"channels": [channel_view(c, subject) for c in chosen]} if chosen else None
+    return {"channels": [channel_view(c, subject, m) for c in chosen]} if chosen else None
 
 
 def _html(text: str) -> str:
@@ -117,7 +123,9 @@ class _SafeLinks(Treeprocessor):
                     del el.attrib[attr]
 
 
-def flow_view(flow: Flow, contact: Contact | None, resolver: Resolver, url_for: Callable[[str], str]) -> dict:
+def flow_view(
+    flow: Flow, contact: Contact | None, resolver: Resolver, url_for: Callable[[str], str], m: Messages | None = None
+) -> dict:
     def link(label: str, target: str) -> dict | None:
         try:
             resolved = resolver.resolve(flow.src, target)
@@ -139,7 +147,7 @@ def flow_view(flow: Flow, contact: Contact | None, resolver: Resolver, url_for: 
                 "title": result.title,
                 "html": _html(result.text),
                 "links": [v for v in (link(lbl, tgt) for lbl, tgt in result.links) if v],
-                "channel": channel_view(channel, subject=flow.title) if channel else None,
+                "channel": channel_view(channel, subject=flow.title, m=m) if channel else None,
             }
         )
     return {

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from html import escape
 
 from ..content.model import Category, FaqEntry
+from ..i18n import Messages, messages
 from ..unindexed import ATTRIBUTE as UNINDEXED
+from .sources import FAQ_HEADING
 
 FAQ_HEADING_ID = "faq"
 
@@ -20,16 +22,19 @@ FAQ_HEADING_ID = "faq"
 def faq_accordion(
     category: Category,
     rebase: Callable[[FaqEntry], str],
-    heading: str = "Questions and answers",
+    heading: str | None = None,
     contact_link: str | None = None,
+    m: Messages | None = None,
 ) -> str:
     """``contact_link``: a Markdown link target (relative to the category page) for
     the "Still need help?" line under each answer."""
     if not category.faqs:
         return ""
+    m = m or messages()
+    heading = heading or m.gettext(FAQ_HEADING)
     parts = [f'\n\n## {escape(heading)} {{#{FAQ_HEADING_ID}}}\n\n<div class="kb-faq" markdown="1">\n']
     for entry in _ordered(category.faqs):
-        parts.append(_entry(entry, rebase(entry), contact_link if entry.contact else None))
+        parts.append(_entry(entry, rebase(entry), contact_link if entry.contact else None, m))
     parts.append("</div>\n")
     return "".join(parts)
 
@@ -38,11 +43,12 @@ def _ordered(entries: list[FaqEntry]) -> list[FaqEntry]:
     return sorted(entries, key=lambda e: (not e.promoted, e.question.casefold()))
 
 
-def _entry(entry: FaqEntry, answer: str, contact_link: str | None) -> str:
+def _entry(entry: FaqEntry, answer: str, contact_link: str | None, m: Messages) -> str:
     slug = escape(entry.slug)
     glossary_off = "" if entry.glossary else ' data-kb-glossary="off"'
     contact = (
-        f'<p class="kb-faq__contact" {UNINDEXED} markdown="1">Still need help? [Contact us]({contact_link})</p>\n\n'
+        f'<p class="kb-faq__contact" {UNINDEXED} markdown="1">{escape(m.gettext("Still need help?"))} '
+        f"[{escape(m.gettext('Contact us'))}]({contact_link})</p>\n\n"
         if contact_link
         else ""
     )
@@ -53,6 +59,6 @@ def _entry(entry: FaqEntry, answer: str, contact_link: str | None) -> str:
         f"{answer.strip()}\n\n"
         f"{contact}"
         f'<div class="kb-embed" data-kb-embed="feedback:{slug}"></div>\n\n'
-        f'<p class="kb-faq__permalink" {UNINDEXED}><a href="#{slug}">Link to this answer</a></p>\n\n'
+        f'<p class="kb-faq__permalink" {UNINDEXED}><a href="#{slug}">{escape(m.gettext("Link to this answer"))}</a></p>\n\n'
         f"</div>\n</details>\n"
     )

@@ -16,6 +16,6 @@ def write(
     """Write the feeds the help center has into ``site_dir``."""
     for wanted, module in ((layout.notices, notices), (layout.has_updates, policies)):
         if wanted:
-            feed = module.atom_feed(center, url_for, site_url, site_name)
+            feed = module.atom_feed(center, url_for, site_url, site_name, layout.messages)
             with open(os.path.join(site_dir, module.FEED_FILE), "wb") as out:
                 out.write(feed)

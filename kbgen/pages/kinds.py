@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ..constants import DOCUMENT_TYPES
 from ..content.links import Resolver
 from ..content.model import Article, Category
+from ..i18n import N_, Messages, messages
 from ..searchable import PageText, SearchEntry
 from . import seo, views
 from .documents import SearchPage, article_entries, faq_entries, flow_entries, notice_entries
@@ -49,7 +50,8 @@ class MarkdownPage:
     model: Any
     resolver: Resolver
     contact_src: str | None
-    faq_heading: str
+    faq_heading: str | None  # the project's own wording; None: the catalog's
+    messages: Messages | None = None  # the page's language
 
 
 def _none(*_args) -> tuple:
@@ -65,9 +67,10 @@ class PageKind:
     pages: Callable[[Layout], Iterable[tuple[str, Any]]] = _none
     # sources kbgen adds because no writer wrote them
     generated: Callable[[Layout], Iterable[str]] = _none
-    title: str | None = None  # the title of a page without a model of its own
+    title: str | None = None  # the title (a msgid) of a page without a model of its own
     site_titled: bool = False  # titled by the site's name (the home page)
-    description: Callable[[Any], str | None] | None = None  # the meta description, from the model
+    # the meta description, from the model (and the page's messages, for kbgen's own pages)
+    description: Callable[[Any, Messages], str | None] | None = None
     hide: tuple[str, ...] = ()  # parts of the page it does without: "navigation", "toc"
     searchable: bool = True  # whether the theme's own static search lists it
     in_nav: bool = True  # MkDocs may list it in the navigation (kbgen's nav lists what it should)
@@ -93,9 +96,10 @@ class PageKind:
         """``theme/kbgen/<name>.html`` renders a kind with a view; other pages keep MkDocs' default."""
         return f"kbgen/{self.name}.html" if self.view is not None else None
 
-    def meta(self, model, site_name: str) -> tuple[dict, dict]:
+    def meta(self, model, site_name: str, m: Messages | None = None) -> tuple[dict, dict]:
         """MkDocs page meta as (values that override the writer's, defaults): the model's
         title wins over the front matter's (facts rendered); the rest only fills gaps."""
+        m = m or messages()
         fixed: dict = {}
         defaults: dict = {}
         if self.template:
@@ -105,8 +109,8 @@ class PageKind:
         elif model is not None:
             fixed["title"] = model.title
         elif self.title:
-            defaults["title"] = self.title
-        description = self.description(model) if self.description else None
+            defaults["title"] = m.gettext(self.title)
+        description = self.description(model, m) if self.description else None
         if description:
             defaults["description"] = description
         return fixed, defaults
@@ -129,12 +133,13 @@ def _page_when(flag: str, src: str) -> Callable[[Layout], list[tuple[str, Any]]]
     return lambda layout: [(src, None)] if getattr(layout, flag) else []
 
 
-def _summary(model) -> str | None:
+def _summary(model, _m: Messages) -> str | None:
     return model.summary
 
 
-def _fixed(text: str) -> Callable[[Any], str]:
-    return lambda _model: text
+def _fixed(msgid: str) -> Callable[[Any, Messages], str]:
+    """The same description for every page of a kind (``msgid``, in the page's language)."""
+    return lambda _model, m: m.gettext(msgid)
 
 
 def _faq_accordion(page: MarkdownPage) -> str:
@@ -148,6 +153,7 @@ def _faq_accordion(page: MarkdownPage) -> str:
         lambda entry: page.resolver.rebase(entry.body, entry.src, page.src),
         heading=page.faq_heading,
         contact_link=contact_link,
+        m=page.messages,
     )
 
 
@@ -177,7 +183,7 @@ UPDATES = PageKind(
     pages=_page_when("has_updates", UPDATES_SRC),
     generated=_when("has_updates", UPDATES_SRC),
     title=UPDATES_TITLE,
-    description=_fixed("Changes to our policies, newest first."),
+    description=_fixed(N_("Changes to our policies, newest first.")),
     view=views.updates_page,
 )
 GLOSSARY = PageKind(
@@ -185,7 +191,7 @@ GLOSSARY = PageKind(
     pages=_page_when("has_glossary", GLOSSARY_SRC),
     generated=_when("has_glossary", GLOSSARY_SRC),
     title=GLOSSARY_TITLE,
-    description=_fixed("The words of our marketplace, explained."),
+    description=_fixed(N_("The words of our marketplace, explained.")),
     view=views.glossary_page,
 )
 NOTICES = PageKind(
@@ -194,7 +200,7 @@ NOTICES = PageKind(
     pages=_page_when("notices", NOTICES_SRC),
     generated=_when("notices", NOTICES_SRC),
     title=NOTICES_TITLE,
-    description=_fixed("What is going on right now, and what happened before."),
+    description=_fixed(N_("What is going on right now, and what happened before.")),
     hide=("navigation", "toc"),
     view=views.notices_page,
 )
@@ -234,7 +240,7 @@ CATEGORY = PageKind(
     "category",
     pages=lambda layout: [(src, p) for src, p in layout.pages.items() if isinstance(p, Category)],
     generated=lambda layout: [c.index_src for c in layout.center.categories if c.intro is None],
-    description=lambda category: category.description,
+    description=lambda category, _m: category.description,
     view=views.category_page,
     structured_data=seo.faq_data,
     appendix=_faq_accordion,

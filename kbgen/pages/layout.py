@@ -8,20 +8,23 @@ from functools import cached_property
 from html import escape
 
 from ..content.model import Article, Category, HelpCenter
+from ..i18n import Messages, messages
 from ..searchable import PageText, SearchEntry
 from . import kinds
 from .contact import contact_view
 from .kinds import PageKind
-from .sources import FLOWS_TITLE, GLOSSARY_SRC, HOME_SRC, NOTICES_SRC, SEARCH_SRC, UPDATES_SRC
+from .sources import FLOWS_TITLE, GLOSSARY_SRC, HOME_SRC, HOME_TITLE, NOTICES_SRC, SEARCH_SRC, UPDATES_SRC
 
 __all__ = ["GLOSSARY_SRC", "HOME_SRC", "NOTICES_SRC", "SEARCH_SRC", "UPDATES_SRC", "Layout", "PageKind"]
 
 
 class Layout:
-    """The pages of one help center, keyed by their docs-relative source path."""
+    """The pages of one help center, keyed by their docs-relative source path, in one
+    language (``m``: the messages its pages are written in)."""
 
-    def __init__(self, center: HelpCenter):
+    def __init__(self, center: HelpCenter, m: Messages | None = None):
         self.center = center
+        self.messages = m or messages()
         self.pages: dict[str, Article | Category] = {
             src: page for src, page in center.by_src().items() if isinstance(page, (Article, Category))
         }
@@ -35,7 +38,7 @@ class Layout:
     @cached_property
     def contact_status(self) -> dict | None:
         """Every channel, for everyone: the same on every page, so built once."""
-        return contact_view(self.center.contact)
+        return contact_view(self.center.contact, m=self.messages)
 
     @cached_property
     def _kinds(self) -> dict[str, tuple[PageKind, Article | Category | None]]:
@@ -75,10 +78,11 @@ class Layout:
         """What the help center adds to search, page by page (``texts``: each page's rendered text)."""
         return kinds.search_entries(self, texts)
 
-    def navigation(self, home_title: str) -> list:
+    def navigation(self, home_title: str | None = None) -> list:
         """MkDocs ``nav`` from the categories, so writers never maintain it."""
         # MkDocs and Material render nav titles as HTML: escape what writers typed.
-        nav: list = [{escape(home_title): HOME_SRC}]
+        m = self.messages
+        nav: list = [{escape(home_title or m.gettext(HOME_TITLE)): HOME_SRC}]
         for category in self.center.categories:
             items: list = [category.index_src]
             items += [a.src for a in category.articles]
@@ -87,7 +91,7 @@ class Layout:
             nav.append({escape(category.title): items})
         nav += [a.src for a in self.center.loose_articles]
         if self.flows:
-            nav.append({FLOWS_TITLE: list(self.flows)})
+            nav.append({escape(m.gettext(FLOWS_TITLE)): list(self.flows)})
         if self.has_glossary:
             nav.append(GLOSSARY_SRC)
         return nav

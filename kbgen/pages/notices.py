@@ -12,34 +12,48 @@ from collections.abc import Callable
 
 from ..content.model import HelpCenter
 from ..content.notices import Notice
+from ..i18n import N_, Messages, messages
 from . import atom
 from .dates import moment_view
 
 FEED_FILE = "notices.xml"
-SEVERITY_LABELS = {"info": "Information", "warning": "Warning", "incident": "Incident", "resolved": "Resolved"}
+SEVERITY_LABELS = {
+    "info": N_("Information"),
+    "warning": N_("Warning"),
+    "incident": N_("Incident"),
+    "resolved": N_("Resolved"),
+}
+RECALL_LABEL = N_("Product recall")
 
 
-def notice_view(notice: Notice, url_for: Callable[[str], str], zone: str) -> dict:
+def notice_view(notice: Notice, url_for: Callable[[str], str], zone: str, m: Messages | None = None) -> dict:
+    m = m or messages()
     latest = notice.latest
+    label = RECALL_LABEL if notice.type == "recall" else SEVERITY_LABELS[notice.severity]
     return {
         "id": notice.id,
         "title": notice.title,
         "severity": notice.severity,
-        "severity_label": "Product recall" if notice.type == "recall" else SEVERITY_LABELS[notice.severity],
+        "severity_label": m.gettext(label),
         "type": notice.type,
         "summary": notice.summary,
         "url": url_for(notice.src),
-        "start": moment_view(notice.start, zone),
-        "end": moment_view(notice.end, zone) if notice.end else None,
-        "latest": {"time": moment_view(latest.time, zone), "text": latest.text} if latest else None,
-        "updates": [{"time": moment_view(u.time, zone), "text": u.text} for u in reversed(notice.updates)],
+        "start": moment_view(notice.start, zone, m),
+        "end": moment_view(notice.end, zone, m) if notice.end else None,
+        "latest": {"time": moment_view(latest.time, zone, m), "text": latest.text} if latest else None,
+        "updates": [{"time": moment_view(u.time, zone, m), "text": u.text} for u in reversed(notice.updates)],
         "recall": notice.recall,
         "categories": list(notice.categories),
     }
 
 
 def banners(
-    center: HelpCenter, category: str | None, url_for, now: dt.datetime, everywhere: bool = False
+    center: HelpCenter,
+    category: str | None,
+    url_for,
+    now: dt.datetime,
+    everywhere: bool = False,
+    m: Messages | None = None,
 ) -> list[dict]:
     """Notices not yet ended that belong on a page of ``category``."""
     shown = []
@@ -47,17 +61,17 @@ def banners(
         if notice.ended(now):
             continue
         if everywhere or not notice.categories or category in notice.categories:
-            shown.append(notice_view(notice, url_for, center.zone))
+            shown.append(notice_view(notice, url_for, center.zone, m))
     order = {"incident": 0, "warning": 1, "info": 2, "resolved": 3}
     return sorted(shown, key=lambda n: (order[n["severity"]], n["start"]["iso"]))
 
 
-def listing(center: HelpCenter, url_for, now: dt.datetime) -> dict:
+def listing(center: HelpCenter, url_for, now: dt.datetime, m: Messages | None = None) -> dict:
     current = [n for n in center.notices if not n.ended(now)]
     past = [n for n in center.notices if n.ended(now)]
 
     def newest_first(items):
-        return [notice_view(n, url_for, center.zone) for n in sorted(items, key=lambda n: n.start, reverse=True)]
+        return [notice_view(n, url_for, center.zone, m) for n in sorted(items, key=lambda n: n.start, reverse=True)]
 
     return {"current": newest_first(current), "past": newest_first(past)}
 
@@ -80,7 +94,7 @@ def announcement_jsonld(notice: Notice, page_url: str) -> dict:
     return data
 
 
-def atom_feed(center: HelpCenter, url_for, site_url: str, title: str) -> bytes:
+def atom_feed(center: HelpCenter, url_for, site_url: str, title: str, m: Messages | None = None) -> bytes:
     """Every notice update as an Atom entry, newest first."""
     base = site_url.rstrip("/") + "/"
     entries = []
@@ -94,7 +108,7 @@ def atom_feed(center: HelpCenter, url_for, site_url: str, title: str) -> bytes:
     entries.sort(key=lambda e: e[0], reverse=True)
     newest = entries[0][0] if entries else dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
     return atom.feed(
-        f"{title}: service notices",
+        (m or messages()).gettext("%(site)s: service notices", site=title),
         base + FEED_FILE,
         newest.isoformat(),
         title,

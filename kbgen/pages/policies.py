@@ -10,13 +10,14 @@ import datetime as dt
 from collections.abc import Callable
 
 from ..content.model import HelpCenter
+from ..i18n import Messages, messages
 from . import atom
 from .dates import date_view
 
 FEED_FILE = "policy-updates.xml"
 
 
-def upcoming_changes(center: HelpCenter, names: list[str], today: dt.date) -> list[dict]:
+def upcoming_changes(center: HelpCenter, names: list[str], today: dt.date, m: Messages | None = None) -> list[dict]:
     """Scheduled changes of the given facts: "From 1 March 2027: Return window 60 days"."""
     notices = []
     facts = center.facts
@@ -27,7 +28,7 @@ def upcoming_changes(center: HelpCenter, names: list[str], today: dt.date) -> li
         for start, value in fact.upcoming(today):
             notices.append(
                 {
-                    "date": date_view(start),
+                    "date": date_view(start, m),
                     "label": fact.label,
                     "value": fact.render(today, value),
                     "now": fact.render(today),
@@ -36,14 +37,14 @@ def upcoming_changes(center: HelpCenter, names: list[str], today: dt.date) -> li
     return sorted(notices, key=lambda n: n["date"]["iso"])
 
 
-def all_changes(center: HelpCenter, url_for: Callable[[str], str]) -> list[dict]:
+def all_changes(center: HelpCenter, url_for: Callable[[str], str], m: Messages | None = None) -> list[dict]:
     """Every article's change history, newest first."""
     entries = []
     for article in center.articles:
         for index, (date, summary) in enumerate(article.changes):
             entries.append(
                 {
-                    "date": date_view(date),
+                    "date": date_view(date, m),
                     "summary": summary,
                     "title": article.title,
                     "url": url_for(article.src),
@@ -55,18 +56,20 @@ def all_changes(center: HelpCenter, url_for: Callable[[str], str]) -> list[dict]
     return entries
 
 
-def scheduled_changes(center: HelpCenter, today: dt.date) -> list[dict]:
+def scheduled_changes(center: HelpCenter, today: dt.date, m: Messages | None = None) -> list[dict]:
     facts = center.facts
     if not facts:
         return []
     names = [name for name, fact in facts.facts.items() if fact.upcoming(today)]
-    return upcoming_changes(center, names, today)
+    return upcoming_changes(center, names, today, m)
 
 
-def atom_feed(center: HelpCenter, url_for: Callable[[str], str], site_url: str, title: str) -> bytes:
+def atom_feed(
+    center: HelpCenter, url_for: Callable[[str], str], site_url: str, title: str, m: Messages | None = None
+) -> bytes:
     """An Atom 1.0 feed of policy changes; ids and dates come from content only."""
     base = site_url.rstrip("/") + "/"
-    changes = all_changes(center, url_for)
+    changes = all_changes(center, url_for, m)
     newest = changes[0]["date"]["iso"] if changes else "1970-01-01"
     entries = []
     for change in changes:
@@ -81,7 +84,7 @@ def atom_feed(center: HelpCenter, url_for: Callable[[str], str], site_url: str, 
             )
         )
     return atom.feed(
-        f"{title}: policy updates",
+        (m or messages()).gettext("%(site)s: policy updates", site=title),
         base + FEED_FILE,
         f"{newest}T00:00:00Z",
         title,

@@ -11,11 +11,17 @@ UPDATES_SRC = "policy-updates.md"  # every policy change, newest first
 GLOSSARY_SRC = "glossary.md"  # the glossary, A to Z
 NOTICES_SRC = "notices/index.md"  # service notices, current and past
 
-# What shoppers read as these pages' titles (page title and breadcrumb).
-SEARCH_TITLE = "Search"
-UPDATES_TITLE = "Policy updates"
-GLOSSARY_TITLE = "Glossary"
-NOTICES_TITLE = "Service notices"  # also the category of a notice in search results
+from ..i18n import N_
+
+# What shoppers read as these pages' titles (page title and breadcrumb): msgids, translated
+# where they are shown.
+SEARCH_TITLE = N_("Search")
+UPDATES_TITLE = N_("Policy updates")
+GLOSSARY_TITLE = N_("Glossary")
+NOTICES_TITLE = N_("Service notices")
+HOME_TITLE = N_("Help center")  # the first breadcrumb, unless the project names it (home_title)
+HOME_HEADING = N_("How can we help?")  # the home page's heading, unless the project words it (home_heading)
+FAQ_HEADING = N_("Questions and answers")  # above a category's accordion, unless faq_heading says otherwise
 # Headings of groups without a page: flows in the navigation and in search results, recalls in results.
-FLOWS_TITLE = "Guided help"
-RECALLS_TITLE = "Product recalls"
+FLOWS_TITLE = N_("Guided help")
+RECALLS_TITLE = N_("Product recalls")

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 from ..content.links import Resolver
 from ..content.model import Article, Category, FaqEntry, Flow, HelpCenter
 from ..content.notices import Notice
+from ..i18n import Messages
 from . import notices, policies
 from .contact import call_to_action, flow_view
 from .dates import date_view
-from .sources import HOME_SRC, NOTICES_SRC, NOTICES_TITLE
+from .sources import HOME_SRC, HOME_TITLE, NOTICES_SRC, NOTICES_TITLE
 
 if TYPE_CHECKING:
     from .kinds import PageKind
@@ -33,14 +34,16 @@ def page_view(
     layout: Layout,
     src: str,
     url_for: UrlFor,
-    home_title: str = "Home",
+    home_title: str | None = None,
     contact_src: str | None = None,
     resolver: Resolver | None = None,
     today: dt.date | None = None,
     now: dt.datetime | None = None,
     page_url: str = "",
 ) -> dict:
-    """The ``kb`` view of the page built from ``src``: what every page shows, plus its kind's own."""
+    """The ``kb`` view of the page built from ``src``: what every page shows, plus its kind's own,
+    in the layout's language (``layout.messages``). ``home_title``: the project's own name for
+    the first breadcrumb; None: the catalog's ("Help center")."""
     kind, model = layout.classify(src)
     page = PageContext(
         kind,
@@ -49,7 +52,7 @@ def page_view(
         src,
         model,
         url_for,
-        home_title,
+        home_title or layout.messages.gettext(HOME_TITLE),
         contact_src,
         resolver,
         today or dt.date.today(),
@@ -79,6 +82,15 @@ class PageContext:
     now: dt.datetime
     page_url: str
 
+    @property
+    def messages(self) -> Messages:
+        """The page's language: its catalog and formats."""
+        return self.layout.messages
+
+    def title(self) -> str:
+        """The kind's own title (kbgen's pages), in the page's language."""
+        return self.messages.gettext(self.kind.title)
+
     def crumbs(self, *titles: str) -> list[dict]:
         """Home, then ``titles`` (the last one is this page, without a link)."""
         return [_crumb(self.home_title, self.url_for(HOME_SRC)), *(_crumb(t) for t in titles)]
@@ -96,7 +108,12 @@ def _common(page: PageContext) -> dict:
     view["flows"] = [{"title": f.title, "summary": f.summary, "url": url_for(f.src)} for f in center.flows]
     view["feed"] = "policy-updates.xml" if layout.has_updates else None
     view["notices"] = notices.banners(
-        center, layout.category_of(page.src), url_for, page.now, everywhere=page.kind.banners_everywhere
+        center,
+        layout.category_of(page.src),
+        url_for,
+        page.now,
+        everywhere=page.kind.banners_everywhere,
+        m=page.messages,
     )
     view["notices_url"] = url_for(NOTICES_SRC) if layout.notices else None
     return view
@@ -106,69 +123,76 @@ def home_page(page: PageContext) -> dict:
     center, url_for = page.center, page.url_for
     return {
         "jsonld": policies.organization_jsonld(center, page.today),
-        "categories": [_card(c, url_for) for c in center.categories],
-        "promoted": [_item(a, url_for, category=c) for c in center.categories for a in c.all_articles if a.promoted][
-            :HOME_LIST_LIMIT
-        ],
+        "categories": [_card(c, url_for, page.messages) for c in center.categories],
+        "promoted": [
+            _item(a, url_for, category=c, m=page.messages)
+            for c in center.categories
+            for a in c.all_articles
+            if a.promoted
+        ][:HOME_LIST_LIMIT],
         "popular": [_faq(f, url_for) for f in center.faqs if f.promoted][:HOME_LIST_LIMIT],
     }
 
 
 def notice_page(page: PageContext) -> dict:
-    notice = notices.notice_view(page.model, page.url_for, page.center.zone)
+    notice = notices.notice_view(page.model, page.url_for, page.center.zone, page.messages)
     notice["jsonld"] = notices.announcement_jsonld(page.model, page.page_url)
-    listing = _crumb(NOTICES_TITLE, page.url_for(NOTICES_SRC))
+    listing = _crumb(page.messages.gettext(NOTICES_TITLE), page.url_for(NOTICES_SRC))
     return {"notice": notice, "breadcrumbs": [*page.crumbs(), listing, _crumb(page.model.title)]}
 
 
 def notices_page(page: PageContext) -> dict:
-    return {**notices.listing(page.center, page.url_for, page.now), "breadcrumbs": page.crumbs(page.kind.title)}
+    return {
+        **notices.listing(page.center, page.url_for, page.now, page.messages),
+        "breadcrumbs": page.crumbs(page.title()),
+    }
 
 
 def glossary_page(page: PageContext) -> dict:
-    return {"letters": glossary_letters(page.center, page.url_for), "breadcrumbs": page.crumbs(page.kind.title)}
+    return {"letters": glossary_letters(page.center, page.url_for), "breadcrumbs": page.crumbs(page.title())}
 
 
 def updates_page(page: PageContext) -> dict:
     return {
-        "changes": policies.all_changes(page.center, page.url_for),
-        "scheduled": policies.scheduled_changes(page.center, page.today),
-        "breadcrumbs": page.crumbs(page.kind.title),
+        "changes": policies.all_changes(page.center, page.url_for, page.messages),
+        "scheduled": policies.scheduled_changes(page.center, page.today, page.messages),
+        "breadcrumbs": page.crumbs(page.title()),
     }
 
 
 def search_page(page: PageContext) -> dict:
     return {
         "categories": [{"slug": c.slug, "title": c.title} for c in page.center.categories],
-        "breadcrumbs": page.crumbs(page.kind.title),
+        "breadcrumbs": page.crumbs(page.title()),
     }
 
 
 def category_page(page: PageContext) -> dict:
     category, center, url_for = page.model, page.center, page.url_for
     view = {
-        "category": _card(category, url_for),
+        "category": _card(category, url_for, page.messages),
         "recalls": [
-            notices.notice_view(n, url_for, center.zone)
+            notices.notice_view(n, url_for, center.zone, page.messages)
             for n in center.notices
             if n.type == "recall" and category.slug in n.categories and not n.ended(page.now)
         ],
-        "articles": [_item(a, url_for) for a in category.articles],
+        "articles": [_item(a, url_for, m=page.messages) for a in category.articles],
         "sections": [
-            {"title": s.title, "articles": [_item(a, url_for) for a in s.articles]} for s in category.sections
+            {"title": s.title, "articles": [_item(a, url_for, m=page.messages) for a in s.articles]}
+            for s in category.sections
         ],
         "breadcrumbs": page.crumbs(category.title),
     }
     if page.src != page.contact_src:
         view["still_need_help"] = call_to_action(
-            center.contact, "everyone", subject=f"Question about: {category.title}"
+            center.contact, "everyone", subject=_subject(page, category.title), m=page.messages
         )
     return view
 
 
 def flow_page(page: PageContext) -> dict:
     return {
-        "flow": flow_view(page.model, page.center.contact, page.resolver, page.url_for),
+        "flow": flow_view(page.model, page.center.contact, page.resolver, page.url_for, page.messages),
         "breadcrumbs": page.crumbs(page.model.title),
     }
 
@@ -177,13 +201,13 @@ def article_page(page: PageContext) -> dict:
     article, center, url_for = page.model, page.center, page.url_for
     category = center.category(article.category)
     view = {
-        "article": _item(article, url_for, category=category),
-        "changes": [{"date": date_view(d), "summary": text} for d, text in article.changes],
-        "upcoming": policies.upcoming_changes(center, article.facts_used, page.today),
+        "article": _item(article, url_for, category=category, m=page.messages),
+        "changes": [{"date": date_view(d, page.messages), "summary": text} for d, text in article.changes],
+        "upcoming": policies.upcoming_changes(center, article.facts_used, page.today, page.messages),
     }
     if article.contact:
         view["still_need_help"] = call_to_action(
-            center.contact, article.audience, subject=f"Question about: {article.title}"
+            center.contact, article.audience, subject=_subject(page, article.title), m=page.messages
         )
     view["breadcrumbs"] = _article_crumbs(page, article, category)
     return view
@@ -200,11 +224,16 @@ def _article_crumbs(page: PageContext, article: Article, category: Category | No
     return crumbs
 
 
+def _subject(page: PageContext, title: str) -> str:
+    """The subject an e-mail link pre-fills: "Question about: Return policy"."""
+    return page.messages.gettext("Question about: %(title)s", title=title)
+
+
 def _crumb(title: str, url: str | None = None) -> dict:
     return {"title": title, "url": url}
 
 
-def _card(category: Category, url_for: UrlFor) -> dict:
+def _card(category: Category, url_for: UrlFor, m: Messages | None = None) -> dict:
     articles = category.all_articles
     return {
         "slug": category.slug,
@@ -214,11 +243,11 @@ def _card(category: Category, url_for: UrlFor) -> dict:
         "url": url_for(category.index_src),
         "article_count": len(articles),
         "faq_count": len(category.faqs),
-        "top": [_item(a, url_for) for a in sorted(articles, key=lambda a: not a.promoted)[:3]],
+        "top": [_item(a, url_for, m=m) for a in sorted(articles, key=lambda a: not a.promoted)[:3]],
     }
 
 
-def _item(article: Article, url_for: UrlFor, category: Category | None = None) -> dict:
+def _item(article: Article, url_for: UrlFor, category: Category | None = None, m: Messages | None = None) -> dict:
     return {
         "title": article.title,
         "summary": article.summary,
@@ -226,8 +255,8 @@ def _item(article: Article, url_for: UrlFor, category: Category | None = None) -
         "audience": article.audience,
         "tags": list(article.tags),
         "owner": article.owner,
-        "updated": date_view(article.updated),
-        "effective": date_view(article.effective),
+        "updated": date_view(article.updated, m),
+        "effective": date_view(article.effective, m),
         "category": category.title if category else None,
     }
 

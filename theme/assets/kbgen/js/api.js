@@ -60,8 +60,8 @@
   // "Question · Returns", "Recall", "Notice", "Guided help": a notice's or flow's category
   // (Service notices, Product recalls, Guided help) is its label already.
   kb.hitMeta = function (hit) {
-    if (hit.type === "notice") return hit.category === "Product recalls" ? "Recall" : "Notice";
-    if (hit.type === "flow") return "Guided help";
-    return (hit.type === "faq" ? "Question" : "Article") + (hit.category ? " · " + hit.category : "");
+    if (hit.type === "notice") return hit.category === "Product recalls" ? kb.t("Recall") : kb.t("Notice");
+    if (hit.type === "flow") return kb.t("Guided help");
+    return (hit.type === "faq" ? kb.t("Question") : kb.t("Article")) + (hit.category ? " · " + hit.category : "");
   };
 })(kb);

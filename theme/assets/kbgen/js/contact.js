@@ -5,7 +5,10 @@
    wall clock there now, whatever the shopper's own zone (kbgen/contact does the same
    computation on the server). */
 (function (kb) {
-  var DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+  // Monday to Sunday in the page's language (1 January 2024 was a Monday)
+  function dayName(weekday) {
+    return new Intl.DateTimeFormat(kb.lang(), { weekday: "long", timeZone: "UTC" }).format(Date.UTC(2024, 0, 1 + weekday));
+  }
   var WEEKDAYS = { Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 4, Sat: 5, Sun: 6 };
 
   function wallClock(zone, now) {
@@ -39,14 +42,17 @@
       for (var j = 0; j < starts.length; j++) {
         if (ahead === 0 && starts[j] <= local.minutes) continue;
         var hh = ("0" + Math.floor(starts[j] / 60)).slice(-2), mm = ("0" + (starts[j] % 60)).slice(-2);
-        var when = ahead === 0 ? "today" : ahead === 1 ? "tomorrow" : DAY_NAMES[weekday];
-        return { open: false, opens: when + " " + hh + ":" + mm };
+        var time = hh + ":" + mm;
+        var opens = ahead === 0 ? kb.t("opens today {time}", { time: time }) :
+          ahead === 1 ? kb.t("opens tomorrow {time}", { time: time }) :
+          kb.t("opens {day} {time}", { day: dayName(weekday), time: time });
+        return { open: false, opens: opens };
       }
     }
     return { open: false, opens: null };
   }
   function describeState(state) {
-    return state.open ? "Open now" : state.opens ? "Closed · opens " + state.opens : "Closed";
+    return state.open ? kb.t("Open now") : state.opens ? kb.t("Closed · {opens}", { opens: state.opens }) : kb.t("Closed");
   }
   function updateChannels() {
     document.querySelectorAll("[data-kb-channel]").forEach(function (card) {
@@ -69,11 +75,11 @@
                ordered.filter(function (c) { return c.always_open; })[0];
     var text = line.querySelector("[data-kb-status-text]");
     if (open) {
-      text.textContent = open.label + (open.always_open ? " any time" : " open now") +
-        (open.promise ? " · " + open.promise : "");
+      text.textContent = (open.always_open ? kb.t("{channel} any time", { channel: open.label }) :
+        kb.t("{channel} open now", { channel: open.label })) + (open.promise ? " · " + open.promise : "");
     } else if (ordered[0] && ordered[0].schedule) {
       var state = channelState(ordered[0].schedule, kb.now());
-      text.textContent = ordered[0].label + " closed now" + (state.opens ? " · opens " + state.opens : "");
+      text.textContent = kb.t("{channel} closed now", { channel: ordered[0].label }) + (state.opens ? " · " + state.opens : "");
     }
   }
 
@@ -86,7 +92,7 @@
         script.async = true;
         script.setAttribute("data-kb-chat-loaded", "");
         document.head.appendChild(script);
-        button.textContent = "Starting chat…";
+        button.textContent = kb.t("Starting chat…");
         button.disabled = true;
       });
     });

@@ -68,6 +68,48 @@ var kb = (function () {
 
   function now() { return new Date(); }
 
+  // Messages in the page's language: the page carries the translations the widgets need
+  // (<script type="application/json" data-kb-messages>, written by the build from kbgen's
+  // catalog; none on an English page). The English text is the key and the fallback;
+  // "{name}" placeholders are filled from `values`. `nt` picks the plural form with
+  // Intl.PluralRules, the categories the build keyed the forms by.
+  var catalog = null;
+  function messages() {
+    if (catalog === null) {
+      var node = document.querySelector("script[data-kb-messages]");
+      try { catalog = node ? JSON.parse(node.textContent) : {}; } catch (e) { catalog = {}; }
+    }
+    return catalog;
+  }
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (m, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : m;
+    });
+  }
+  function lang() { return document.documentElement.getAttribute("lang") || "en"; }
+  function t(msgid, values) {
+    var text = messages()[msgid];
+    return fill(typeof text === "string" ? text : msgid, values);
+  }
+  function nt(singular, plural, n, values) {
+    var forms = messages()[singular], text;
+    if (forms && typeof forms === "object") {
+      var category = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang()).select(n) : (n === 1 ? "one" : "other");
+      text = forms[category] || forms.other;
+    } else text = n === 1 ? singular : plural;
+    return fill(text, Object.assign({ num: n }, values));
+  }
+  // A message with one placeholder replaced by a node (a link in a sentence).
+  function withNode(text, name, node) {
+    var parts = text.split("{" + name + "}"), frag = document.createDocumentFragment();
+    frag.appendChild(document.createTextNode(parts[0]));
+    if (parts.length > 1) {
+      frag.appendChild(node);
+      frag.appendChild(document.createTextNode(parts.slice(1).join("")));
+    }
+    return frag;
+  }
+
   // Widgets start in the order their modules were bundled, once the DOM is there;
   // each one looks for its own elements and does nothing without them.
   function widget(name, init) { widgets.push({ name: name, init: init }); }
@@ -85,6 +127,6 @@ var kb = (function () {
   return {
     debounce: debounce, el: el, decode: decode, snippetNodes: snippetNodes, store: store,
     browserId: browserId, postJson: postJson, now: now, widget: widget, everyMinute: everyMinute,
-    start: start
+    start: start, t: t, nt: nt, lang: lang, withNode: withNode
   };
 })();

@@ -39,12 +39,11 @@
         show("done");
         if (change) change.hidden = true;
         var email = contactEmail();
-        status.textContent = "Thank you. ";
+        status.textContent = kb.t("Thank you.") + " ";
         if (email) {
-          status.appendChild(document.createTextNode("To tell us more, email "));
-          status.appendChild(kb.el("a", { href: "mailto:" + email + "?subject=" +
-            encodeURIComponent("Feedback on " + location.pathname), text: email }));
-          status.appendChild(document.createTextNode("."));
+          var link = kb.el("a", { href: "mailto:" + email + "?subject=" +
+            encodeURIComponent(kb.t("Feedback on {page}", { page: location.pathname })), text: email });
+          status.appendChild(kb.withNode(kb.t("To tell us more, email {email}."), "email", link));
         }
         return;
       }
@@ -52,8 +51,8 @@
       show("ask");
       if (change) change.hidden = true;
       status.textContent = error.status === 503 || error.status === 429 ?
-        "We can't save feedback for a moment. Please try again in a minute; thank you for your patience." :
-        "Sorry, your feedback could not be sent right now.";
+        kb.t("We can't save feedback for a moment. Please try again in a minute; thank you for your patience.") :
+        kb.t("Sorry, your feedback could not be sent right now.");
     }
     function send(helpful, text) {
       return kb.postJson(base, "api/feedback", { url: url, helpful: helpful, reason: text || "" }).then(function () {
@@ -65,22 +64,22 @@
         show("reason");
         textarea.focus();
       }
-      status.textContent = "Sending…";
+      status.textContent = kb.t("Sending…");
       send(helpful).then(function () {
         if (helpful) show("done");
-        status.textContent = helpful ? "Thank you for your feedback." :
-          "Your vote is saved. Tell us what was missing, if you like.";
+        status.textContent = helpful ? kb.t("Thank you for your feedback.") :
+          kb.t("Your vote is saved. Tell us what was missing, if you like.");
       }, failed);
     }
     form.querySelector("[data-kb-vote=yes]").addEventListener("click", function () { vote(true); });
     form.querySelector("[data-kb-vote=no]").addEventListener("click", function () { vote(false); });
     form.addEventListener("submit", function (e) {
       e.preventDefault();
-      if (!textarea.value.trim()) { show("done"); status.textContent = "Thank you for your feedback."; return; }
-      status.textContent = "Sending…";
+      if (!textarea.value.trim()) { show("done"); status.textContent = kb.t("Thank you for your feedback."); return; }
+      status.textContent = kb.t("Sending…");
       send(false, textarea.value).then(function () {
         show("done");
-        status.textContent = "Thank you, we will use this to improve the page.";
+        status.textContent = kb.t("Thank you, we will use this to improve the page.");
       }, failed);
     });
     if (change) {
@@ -92,8 +91,8 @@
     }
     if (storage && storage.getItem(key)) {
       show("done");
-      status.textContent = storage.getItem(key) === "yes" ? "You found this helpful. Thank you." :
-        "You told us this did not help. Thank you.";
+      status.textContent = storage.getItem(key) === "yes" ? kb.t("You found this helpful. Thank you.") :
+        kb.t("You told us this did not help. Thank you.");
     } else {
       show("ask");
     }

@@ -24,8 +24,8 @@
       });
     });
     var nav = el("div", { class: "kb-flow__nav" });
-    this.back = el("button", { type: "button", class: "kb-flow__back", text: "Back" });
-    this.restart = el("button", { type: "button", class: "kb-flow__restart", text: "Start over" });
+    this.back = el("button", { type: "button", class: "kb-flow__back", text: kb.t("Back") });
+    this.restart = el("button", { type: "button", class: "kb-flow__restart", text: kb.t("Start over") });
     this.back.addEventListener("click", function () { self.history.pop(); self.go(self.history.pop(), true); });
     this.restart.addEventListener("click", function () { self.history = []; self.go(root.getAttribute("data-kb-flow-start"), true); });
     nav.appendChild(this.back);

@@ -28,7 +28,7 @@
     }
     var n = shown.length - 1;
     more.hidden = n < 1;
-    count.textContent = "+" + n + " more notice" + (n === 1 ? "" : "s");
+    count.textContent = kb.nt("+{num} more notice", "+{num} more notices", n);
     bar.hidden = !shown.length;
   }
   function bannerButtons() {

@@ -30,7 +30,7 @@
         self.recordOpen(link, searchId, searcher);
       });
     } else if (this.params.q) this.run();
-    else this.status.textContent = "Type a question or a few words above.";
+    else this.status.textContent = kb.t("Type a question or a few words above.");
   }
   // A result opened from this page is counted for the search that listed it.
   ResultsPage.prototype.recordOpen = function (link, searchId, searcher) {
@@ -50,23 +50,26 @@
   };
   ResultsPage.prototype.run = function () {
     var self = this, p = this.params, limit = 10;
-    this.status.textContent = "Searching…";
+    this.status.textContent = kb.t("Searching…");
     this.backend.search({ q: p.q, category: p.category, type: p.type, audience: p.audience,
                           page: p.page, limit: limit }, true)
       .then(function (result) { self.show(result, limit); },
-            function (error) { self.status.textContent = "Search is not available right now: " + error.message; });
+            function (error) {
+              self.status.textContent = kb.t("Search is not available right now: {reason}", { reason: error.message });
+            });
   };
   ResultsPage.prototype.show = function (result, limit) {
     var self = this, page = Number(this.params.page) || 1;
-    document.title = "Search: " + result.query + " - " + document.title.replace(/^Search(: .*?)? - /, "");
+    var title = kb.t("Search"), escaped = title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    document.title = title + ": " + result.query + " - " + document.title.replace(new RegExp("^" + escaped + "(: .*?)? - "), "");
     this.list.textContent = "";
     this.status.textContent = result.total ?
-      result.total + (result.total === 1 ? " result" : " results") + " for “" + result.query + "”" :
-      "No results for “" + result.query + "”";
+      kb.nt("{num} result for “{query}”", "{num} results for “{query}”", result.total, { query: result.query }) :
+      kb.t("No results for “{query}”", { query: result.query });
     if (result.suggestion) {
-      this.didYouMean.textContent = "Did you mean ";
-      this.didYouMean.appendChild(el("a", { href: this.link({ q: result.suggestion, page: "" }), text: result.suggestion }));
-      this.didYouMean.appendChild(document.createTextNode("?"));
+      this.didYouMean.textContent = "";
+      var suggestion = el("a", { href: this.link({ q: result.suggestion, page: "" }), text: result.suggestion });
+      this.didYouMean.appendChild(kb.withNode(kb.t("Did you mean {suggestion}?"), "suggestion", suggestion));
       this.didYouMean.hidden = false;
     }
     var box = document.querySelector("[data-kb-definition]");
@@ -74,7 +77,7 @@
       box.textContent = "";
       box.appendChild(el("p", { class: "kb-definition__term", text: result.definition.term }));
       box.appendChild(el("p", { text: result.definition.definition }));
-      box.appendChild(el("a", { href: result.definition.url, text: "See it in the glossary" }));
+      box.appendChild(el("a", { href: result.definition.url, text: kb.t("See it in the glossary") }));
       box.hidden = false;
     }
     result.hits.forEach(function (hit) {
@@ -92,9 +95,9 @@
     var pages = Math.ceil(result.total / limit);
     this.pager.textContent = "";
     if (pages > 1) {
-      if (page > 1) this.pager.appendChild(el("a", { href: this.link({ page: String(page - 1) }), rel: "prev", text: "Previous" }));
-      this.pager.appendChild(el("span", { text: "Page " + page + " of " + pages }));
-      if (page < pages) this.pager.appendChild(el("a", { href: this.link({ page: String(page + 1) }), rel: "next", text: "Next" }));
+      if (page > 1) this.pager.appendChild(el("a", { href: this.link({ page: String(page - 1) }), rel: "prev", text: kb.t("Previous") }));
+      this.pager.appendChild(el("span", { text: kb.t("Page {page} of {pages}", { page: page, pages: pages }) }));
+      if (page < pages) this.pager.appendChild(el("a", { href: this.link({ page: String(page + 1) }), rel: "next", text: kb.t("Next") }));
       this.pager.hidden = false;
     }
   };

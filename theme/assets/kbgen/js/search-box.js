@@ -35,7 +35,7 @@
     this.input.removeAttribute("aria-activedescendant");
     if (suggestion && hits.length) {
       this.list.appendChild(el("li", { role: "presentation", class: "kb-suggestion kb-suggestion--note",
-                                       text: "Showing answers for “" + suggestion + "”" }));
+                                       text: kb.t("Showing answers for “{suggestion}”", { suggestion: suggestion }) }));
     }
     hits.forEach(function (hit, i) {
       var id = self.list.id + "-" + i;
@@ -52,8 +52,8 @@
     if (q.length >= 2) {
       var all = el("li", { id: this.list.id + "-all", role: "option", "aria-selected": "false",
                            class: "kb-suggestion kb-suggestion--all" }, [
-        el("span", { text: hits.length ? "See all results for “" + q + "”" :
-                             "No quick answers. Search all pages for “" + q + "”" })
+        el("span", { text: hits.length ? kb.t("See all results for “{query}”", { query: q }) :
+                             kb.t("No quick answers. Search all pages for “{query}”", { query: q }) })
       ]);
       all.addEventListener("mousedown", function (e) { e.preventDefault(); });
       all.addEventListener("click", function () { self.form.submit(); });
@@ -62,8 +62,10 @@
     }
     if (this.status) {
       this.status.textContent = q.length < 2 ? "" :
-        (hits.length ? (suggestion ? "Showing answers for " + suggestion + ". " : "") + hits.length +
-                       " suggested answers. Use the arrow keys to choose." : "No suggested answers.");
+        (hits.length ? (suggestion ? kb.t("Showing answers for {suggestion}.", { suggestion: suggestion }) + " " : "") +
+                       kb.nt("{num} suggested answer. Use the arrow keys to choose.",
+                             "{num} suggested answers. Use the arrow keys to choose.", hits.length) :
+                       kb.t("No suggested answers."));
     }
     if (this.options.length && document.activeElement === this.input) this.open(); else this.close();
   };
