@@ -31,8 +31,8 @@ from .content.flowfile import FLOWS_DIR
 from .content.glossary import GLOSSARY_FILE
 from .content.links import Resolver
 from .content.loader import CATEGORY_FILE, FAQ_DIR, SYNONYMS_FILE
-from .pages.sources import HOME_HEADING
 from .pages import embeds
+from .pages.sources import HOME_HEADING
 from .resources import theme_dir
 from .themes import material as theme
 

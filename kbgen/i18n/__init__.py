@@ -11,9 +11,9 @@ other way round.
 from .catalog import (
     DEFAULT_LANGUAGE,
     LOCALES_DIR,
+    N_,
     PROJECT_LOCALES,
     CatalogError,
-    N_,
     Messages,
     catalog_path,
     messages,

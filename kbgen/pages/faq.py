@@ -52,6 +52,7 @@ def _entry(entry: FaqEntry, answer: str, contact_link: str | None, m: Messages) 
         if contact_link
         else ""
     )
+    permalink = escape(m.gettext("Link to this answer"))
     return (
         f'<details class="kb-faq__item" id="{slug}" data-kb-faq markdown="1">\n'
         f'<summary class="kb-faq__question">{escape(entry.question)}</summary>\n'
@@ -59,6 +60,6 @@ def _entry(entry: FaqEntry, answer: str, contact_link: str | None, m: Messages) 
         f"{answer.strip()}\n\n"
         f"{contact}"
         f'<div class="kb-embed" data-kb-embed="feedback:{slug}"></div>\n\n'
-        f'<p class="kb-faq__permalink" {UNINDEXED}><a href="#{slug}">{escape(m.gettext("Link to this answer"))}</a></p>\n\n'
+        f'<p class="kb-faq__permalink" {UNINDEXED}><a href="#{slug}">{permalink}</a></p>\n\n'
         f"</div>\n</details>\n"
     )

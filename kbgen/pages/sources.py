@@ -5,13 +5,13 @@ Kept apart from the kind declarations (``kinds.py``) so the view builders they p
 to can name the same pages without importing the declarations.
 """
 
+from ..i18n import N_
+
 HOME_SRC = "index.md"
 SEARCH_SRC = "search.md"  # the results page, /search/?q=
 UPDATES_SRC = "policy-updates.md"  # every policy change, newest first
 GLOSSARY_SRC = "glossary.md"  # the glossary, A to Z
 NOTICES_SRC = "notices/index.md"  # service notices, current and past
-
-from ..i18n import N_
 
 # What shoppers read as these pages' titles (page title and breadcrumb): msgids, translated
 # where they are shown.
