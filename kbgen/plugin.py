@@ -31,6 +31,7 @@ from .content.flowfile import FLOWS_DIR
 from .content.glossary import GLOSSARY_FILE
 from .content.links import Resolver
 from .content.loader import CATEGORY_FILE, FAQ_DIR, SYNONYMS_FILE
+from .i18n.check import check_language
 from .pages import embeds
 from .pages.sources import HOME_HEADING
 from .resources import theme_dir
@@ -211,6 +212,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # i18n extension; Material's own templates use their own strings)
         env.add_extension("jinja2.ext.i18n")
         env.install_gettext_callables(self.messages.gettext, self.messages.ngettext, newstyle=True)
+        env.filters["kb_in_sentence"] = self.messages.in_sentence
         env.globals["kb_language"] = self.messages.language
         env.globals["kb_script_messages"] = self.messages.script_messages(self._script_msgids)
         self._env = env
@@ -313,11 +315,15 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def _messages(self, config) -> i18n.Messages:
         """The build's language: MkDocs' ``theme.language`` (Material's option) for now; the
         markets/languages configuration will set it per published pair."""
+        language = theme.language(config.theme) or i18n.DEFAULT_LANGUAGE
+        declared_at = (config.config_file_path or "mkdocs.yml", _config_line(config.config_file_path, "theme.language"))
         try:
-            return i18n.messages(build_language(config), project_dir(config))
+            found = i18n.messages(language, project_dir(config))
         except i18n.CatalogError as exc:
-            line = _config_line(config.config_file_path, "theme.language")
-            raise PluginError(f"{config.config_file_path or 'mkdocs.yml'}:{line}: theme.language: {exc}") from None
+            raise PluginError(f"{declared_at[0]}:{declared_at[1]}: theme.language: {exc}") from None
+        for problem in check_language(language, project_dir(config), declared_at):  # --strict counts them
+            log.warning(f"{problem.path}:{problem.line}: {problem.message}")
+        return found
 
     def _brand(self, config) -> pages.brand.Brand:
         """Logo and social image from mkdocs.yml; a missing file is a ``path:line:`` error."""
@@ -380,13 +386,6 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def _url_for(self, src: str) -> str:
         file = self._files.get_file_from_path(src)
         return file.url if file is not None else src
-
-
-def build_language(config) -> str:
-    """The language this build writes its pages in (``theme.language``, else English)."""
-    theme_config = config.theme
-    language = theme_config["language"] if "language" in theme_config else None
-    return str(language or i18n.DEFAULT_LANGUAGE)
 
 
 def project_dir(config) -> str | None:

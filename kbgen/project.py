@@ -47,6 +47,17 @@ class Project:
         ]
 
 
+def _check_messages(config, config_file: Path, report: content.Report) -> None:
+    """A message of kbgen's interface the help center's language has no translation for."""
+    from .i18n.check import check_language
+    from .plugin import _config_line
+
+    language = theme.language(config.theme) or "en"
+    declared_at = (str(config_file), _config_line(str(config_file), "theme.language"))
+    for problem in check_language(language, config_file.parent, declared_at):
+        report.warning(problem.path, problem.line, problem.message)
+
+
 def load_project(config_file: Path) -> Project:
     try:
         config = load_config(str(config_file))
@@ -57,4 +68,5 @@ def load_project(config_file: Path) -> Project:
     center, report = content.load(config.docs_dir, today=content.current_date(), embed_hosts=embed_hosts)
     known = theme.known_icon([*config.theme.dirs, str(theme_dir())])
     content.check_icons(center, known, report, theme.ICON_HINT)
+    _check_messages(config, Path(config_file), report)
     return Project(Path(config_file), Path(config.docs_dir), Path(config.site_dir), center, report, config.site_name)

@@ -212,10 +212,12 @@ def describe(schedule: Schedule, at: dt.datetime, m: Messages | None = None) -> 
     local = _local(at, schedule)
     when = nxt.strftime("%H:%M")
     if nxt.date() == local.date():
-        return m.gettext("Closed · opens today %(time)s", time=when)
-    if nxt.date() == local.date() + dt.timedelta(days=1):
-        return m.gettext("Closed · opens tomorrow %(time)s", time=when)
-    return m.gettext("Closed · opens %(day)s %(time)s", day=m.day_names()[nxt.weekday()], time=when)
+        opens = m.t("opens today {time}", time=when)
+    elif nxt.date() == local.date() + dt.timedelta(days=1):
+        opens = m.t("opens tomorrow {time}", time=when)
+    else:
+        opens = m.t("opens {day} {time}", day=m.day_names()[nxt.weekday()], time=when)
+    return m.t("Closed · {opens}", opens=opens)
 
 
 def parse_duration(text) -> int:

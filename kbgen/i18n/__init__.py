@@ -18,8 +18,8 @@ from .catalog import (
     catalog_path,
     messages,
 )
-from .extract import script_msgids
 from .formats import format_currency, format_date, format_datetime, format_decimal, format_time
+from .script import script_msgids
 
 __all__ = [
     "DEFAULT_LANGUAGE",

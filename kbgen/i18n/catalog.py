@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gettext as _gettext
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,17 +23,26 @@ from babel.messages.pofile import PoFileError, read_po
 
 DEFAULT_LANGUAGE = "en"
 LOCALES_DIR = Path(__file__).parent / "locales"  # the catalogs kbgen ships
+TEMPLATE = LOCALES_DIR / "kbgen.pot"  # every message of the sources (python -m kbgen.i18n.extract)
 PROJECT_LOCALES = "locales"  # a project's own catalogs, beside mkdocs.yml
 DOMAIN = "kbgen"
-# Translators write these CLDR patterns in each catalog, so a date reads naturally in
-# the language ("14 September 2026", "14. September 2026"); Babel fills in month names.
-DATE_PATTERN = "d MMMM y"
-MOMENT_PATTERN = "d MMMM y, HH:mm"
 
 
 def N_(msgid: str) -> str:
     """Marks ``msgid`` for the catalog where it is declared; translated where it is shown."""
     return msgid
+
+
+# Translators write these CLDR patterns in each catalog, so a date reads naturally in
+# the language ("14 September 2026", "14. September 2026"); Babel fills in month names.
+# Translators: a CLDR date pattern (d day, MMMM month name, y year): "14 September 2026"
+DATE_PATTERN = N_("d MMMM y")
+# Translators: a CLDR pattern for a date and time (HH:mm 24-hour clock): "20 November 2026, 10:40"
+MOMENT_PATTERN = N_("d MMMM y, HH:mm")
+# Languages that keep a noun's capital inside a sentence ("Mehr zum Thema Käuferschutz");
+# the others lowercase a title quoted in running text ("Read more about buyer protection").
+KEEP_CASE = frozenset({"de", "lb"})
+_BRACES = re.compile(r"\{(\w+)\}")
 
 
 class CatalogError(ValueError):
@@ -54,6 +64,11 @@ class Messages:
         """The translation of ``msgid`` (itself when missing), ``%(name)s`` filled from ``values``."""
         text = self.singles.get(msgid) or msgid
         return text % values if values else text
+
+    def t(self, msgid: str, **values) -> str:
+        """As the widgets' ``kb.t``: the translation with ``{name}`` placeholders filled, for
+        messages the server and the scripts share ("Closed · {opens}")."""
+        return _BRACES.sub(lambda m: str(values.get(m.group(1), m.group(0))), self.gettext(msgid))
 
     def ngettext(self, singular: str, plural: str, n: int, **values) -> str:
         """The form for ``n`` (the language's plural rule); ``%(num)s`` is ``n`` unless given."""
@@ -88,6 +103,10 @@ class Messages:
         if forms and all(forms):
             return forms[min(_plural_index(self.plural_expr, n), len(forms) - 1)]
         return singular if n == 1 else plural
+
+    def in_sentence(self, title: str) -> str:
+        """A title as a word inside a sentence of this language."""
+        return title if self.locale.language in KEEP_CASE else title.lower()
 
     # Locale formatting (Babel)
     def format_date(self, value: dt.date) -> str:

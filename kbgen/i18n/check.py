@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog import CatalogError, catalog_path, parse_locale, read_catalog
-from .extract import TEMPLATE
+from .catalog import TEMPLATE, CatalogError, catalog_path, parse_locale, read_catalog
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
 
@@ -72,18 +71,20 @@ def check_catalog(po: Path, template: Path = TEMPLATE, language: str = "") -> li
     return problems
 
 
-def check_language(language: str, project_dir: Path | str | None = None) -> list[Problem]:
-    """Problems of the catalog a build in ``language`` would use."""
+def check_language(
+    language: str, project_dir: Path | str | None = None, declared_at: tuple[str, int] = ("mkdocs.yml", 1)
+) -> list[Problem]:
+    """Problems of the catalog a build in ``language`` would use; ``declared_at``: where the
+    config names the language, for problems of the language itself."""
     try:
         parse_locale(language)
     except CatalogError as exc:
-        return [Problem("mkdocs.yml", 1, f"theme.language: {exc}")]
+        return [Problem(*declared_at, f"theme.language: {exc}")]
     po = catalog_path(language, project_dir)
     if po is None:
         return [
             Problem(
-                "mkdocs.yml",
-                1,
+                *declared_at,
                 f"no message catalog for language '{language}': kbgen's interface shows in English; "
                 f"add locales/{language}/LC_MESSAGES/kbgen.po (copy kbgen's de catalog and translate it)",
             )

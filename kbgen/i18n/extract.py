@@ -15,18 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_javascript
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import write_po
 
-from .catalog import LOCALES_DIR
+from .catalog import TEMPLATE
+from .script import SCRIPT_KEYWORDS
 
 ROOT = Path(__file__).resolve().parents[2]  # the source checkout (kbgen/ and theme/ side by side)
-TEMPLATE = LOCALES_DIR / "kbgen.pot"
-SCRIPT_KEYWORDS = {"kb.t": None, "kb.nt": (1, 2)}
 METHODS = [
     ("kbgen/**.py", "python"),
     ("theme/**.html", "jinja2.ext:babel_extract"),
@@ -44,33 +42,14 @@ def extract(root: Path = ROOT) -> Catalog:
     def keep(filename: str, method: str, options: dict) -> bool:
         return not filename.startswith(SKIP)
 
-    found = extract_from_dir(root, METHODS, OPTIONS, KEYWORDS, callback=None, strip_comment_tags=True)
+    found = extract_from_dir(
+        root, METHODS, OPTIONS, KEYWORDS, comment_tags=("Translators:",), callback=None, strip_comment_tags=True
+    )
     for filename, lineno, message, comments, context in found:
         if not keep(filename, "", {}):
             continue
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog
-
-
-def script_msgids(texts: Iterable[str]) -> list:
-    """The messages the widget scripts ask for (``kb.t("...")``, ``kb.nt("...", "...", n)``):
-    plain strings, and (singular, plural) pairs. Read from the scripts the build bundles, so
-    a widget in a project's ``custom_dir`` gets its messages too."""
-    import io
-
-    found: dict = {}
-    for text in texts:
-        for _line, _func, message, _comments in extract_javascript(
-            io.BytesIO(text.encode("utf-8")), SCRIPT_KEYWORDS, [], {}
-        ):
-            if isinstance(message, tuple):
-                message = tuple(message[:2])
-                if not all(message):
-                    continue
-            elif not message:
-                continue
-            found[message] = None
-    return list(found)
 
 
 def main(argv: list[str] | None = None) -> int:

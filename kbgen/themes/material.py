@@ -35,6 +35,13 @@ OVERRIDES = ("partials/search.html",)
 STATIC_SEARCH_INDEX = "search/search_index.json"
 
 
+def language(theme) -> str | None:
+    """The language the theme is set to (Material's ``theme.language``), if any: the language
+    kbgen writes its own interface in until the help center declares its languages."""
+    value = theme["language"] if "language" in theme else None
+    return str(value) if value else None
+
+
 def add_templates(theme, folder: str) -> None:
     """Put kbgen's template folder in ``theme.dirs`` (MkDocs' theme object): before
     Material's own folder, since our partials/search.html replaces its header search,

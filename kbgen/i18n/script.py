@@ -1,0 +1,33 @@
+"""The messages kbgen's widget scripts ask for, so a page can hand them over in its language.
+
+Scripts say ``kb.t("Open now")`` and ``kb.nt("{num} result", "{num} results", n)``
+(``theme/assets/kbgen/js/core.js``); Babel's JavaScript extractor finds them.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from babel.messages.extract import extract_javascript
+
+SCRIPT_KEYWORDS = {"kb.t": None, "kb.nt": (1, 2)}
+
+
+def script_msgids(texts: Iterable[str]) -> list:
+    """The messages the widget scripts ask for (``kb.t("...")``, ``kb.nt("...", "...", n)``):
+    plain strings, and (singular, plural) pairs. Read from the scripts the build bundles, so
+    a widget in a project's ``custom_dir`` gets its messages too."""
+    found: dict = {}
+    for text in texts:
+        for _line, _func, message, _comments in extract_javascript(
+            io.BytesIO(text.encode("utf-8")), SCRIPT_KEYWORDS, [], {}
+        ):
+            if isinstance(message, tuple):
+                message = tuple(message[:2])
+                if not all(message):
+                    continue
+            elif not message:
+                continue
+            found[message] = None
+    return list(found)
