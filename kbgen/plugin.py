@@ -62,7 +62,13 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # notices are picked at the start of the build day (reproducible within a day);
         # the browser hides what has ended since
         self.now = dt.datetime.combine(self.today, dt.time(), tzinfo=dt.timezone.utc)
-        center, report = content.load(config.docs_dir, today=self.today, embed_hosts=self.config.embed_hosts)
+        self.messages = self._messages(config)
+        center, report = content.load(
+            config.docs_dir,
+            today=self.today,
+            embed_hosts=self.config.embed_hosts,
+            format_value=self.messages.format_value,
+        )
         content.check_icons(center, theme.known_icon([*config.theme.dirs, str(theme_dir())]), report, theme.ICON_HINT)
         found = promote(report.sorted(), fail_on_overdue=self.config.fail_on_overdue)
         for warning in found:
@@ -72,7 +78,6 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if errors:
             raise PluginError(f"{len(errors)} problem(s) in the content:\n" + format_text(errors))
         self.center = center
-        self.messages = self._messages(config)
         self.layout = pages.Layout(center, self.messages)
         self.resolver = Resolver(center)
 

@@ -39,15 +39,19 @@ def load(
     base: Path | str | None = None,
     today: dt.date | None = None,
     embed_hosts: tuple[str, ...] | list[str] = (),
+    format_value: Callable[[object, str], str] | None = None,
 ) -> tuple[HelpCenter, Report]:
     """Read, validate and resolve ``docs_dir``; paths in the report are relative to ``base``.
 
-    ``embed_hosts``: hosts whose pages content may show in an iframe.
+    ``embed_hosts``: hosts whose pages content may show in an iframe. ``format_value``: how
+    a fact's value and unit read in the pages' language (default: English, "€40", "30 days").
     """
     report = Report(base=Path(base) if base is not None else Path.cwd())
     today = today or current_date()
     center, refused = read(Path(docs_dir), report)
     validate(center, report, today, refused=refused, embed_hosts=embed_hosts)
+    if center.facts is not None and format_value is not None:
+        center.facts.fmt = format_value
     resolve(center, today)
     return center, report
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,14 +79,19 @@ class Fact:
                 value = new
         return value
 
-    def render(self, day: dt.date, value=None) -> str:
+    def render(self, day: dt.date, value=None, fmt: ValueFormat | None = None) -> str:
+        """The value on ``day`` (or ``value``) as shoppers read it; ``fmt``: the page
+        language's formatting (kbgen.i18n's ``Messages.format_value``), else English."""
         value = self.value_on(day) if value is None else value
         if self.text and value == self.value:
             return self.text
-        return format_value(value, self.unit)
+        return (fmt or format_value)(value, self.unit)
 
     def upcoming(self, day: dt.date) -> list[tuple[dt.date, object]]:
         return sorted((c for c in self.changes if c[0] > day), key=lambda c: c[0])
+
+
+ValueFormat = Callable[[object, str], str]
 
 
 def format_value(value, unit: str) -> str:
@@ -108,6 +114,7 @@ class Facts:
     facts: dict[str, Fact] = field(default_factory=dict)
     structured: dict = field(default_factory=dict)
     lines: Lines | None = None
+    fmt: ValueFormat | None = None  # how values read in the help center's language (None: English)
 
     def get(self, name: str) -> Fact | None:
         return self.facts.get(name)
@@ -239,7 +246,7 @@ def render_placeholders(text: str, facts: Facts, day: dt.date) -> str:
         if fact is None:
             continue  # reported by checks.unknown_shortcodes
         out.append(text[pos : match.start()])
-        out.append(fact.render(day))
+        out.append(fact.render(day, fmt=facts.fmt))
         pos = match.end()
     out.append(text[pos:])
     return "".join(out)

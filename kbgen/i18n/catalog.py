@@ -122,6 +122,35 @@ class Messages:
         names = _dates.get_day_names(width, context="format", locale=self.locale)
         return [names[i] for i in range(7)]
 
+    def format_value(self, value, unit: str = "") -> str:
+        """A fact's value with its unit, as a shopper reads it here: "€40", "30 days", "10%"
+        in English; "40 €", "30 Tage", "10 %" in German. ``unit``: a currency code, "%",
+        a time unit (facts.yml's) or nothing."""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return f"{value} {unit}".strip()
+        if len(unit) == 3 and unit.isupper():  # a currency: whole amounts without cents
+            pattern = self.locale.currency_formats["standard"].pattern
+            if isinstance(value, int):
+                pattern = re.sub(r"0\.0+", "0", pattern)
+            return _numbers.format_currency(value, unit, pattern, locale=self.locale, currency_digits=False)
+        if unit == "%":
+            pattern = self.locale.percent_formats[None].pattern.replace("0", "0.##", 1)
+            return _numbers.format_percent(value / 100, pattern, locale=self.locale)
+        number = str(value) if isinstance(value, int) else self.format_decimal(value)
+        n = value if isinstance(value, int) else 2  # a fraction reads as a plural
+        units = {
+            "minutes": self.ngettext("%(num)s minute", "%(num)s minutes", n, num=number),
+            "hours": self.ngettext("%(num)s hour", "%(num)s hours", n, num=number),
+            "days": self.ngettext("%(num)s day", "%(num)s days", n, num=number),
+            "business days": self.ngettext("%(num)s business day", "%(num)s business days", n, num=number),
+            "weeks": self.ngettext("%(num)s week", "%(num)s weeks", n, num=number),
+            "months": self.ngettext("%(num)s month", "%(num)s months", n, num=number),
+            "years": self.ngettext("%(num)s year", "%(num)s years", n, num=number),
+        }
+        return units.get(unit) or f"{number} {unit}".strip()
+
     def format_decimal(self, number) -> str:
         return _numbers.format_decimal(number, locale=self.locale)
 

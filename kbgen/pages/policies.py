@@ -30,8 +30,8 @@ def upcoming_changes(center: HelpCenter, names: list[str], today: dt.date, m: Me
                 {
                     "date": date_view(start, m),
                     "label": fact.label,
-                    "value": fact.render(today, value),
-                    "now": fact.render(today),
+                    "value": fact.render(today, value, fmt=facts.fmt),
+                    "now": fact.render(today, fmt=facts.fmt),
                 }
             )
     return sorted(notices, key=lambda n: n["date"]["iso"])
