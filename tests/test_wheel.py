@@ -48,6 +48,9 @@ def test_wheel_contains_theme_templates_assets_and_scaffold(wheel):
         "kbgen/scaffold/project/github/workflows/help-center.yml",
         "kbgen/scaffold/project/content/facts.yml",
         "kbgen/scaffold/project/content/flows/parcel-not-arrived.yml",
+        "kbgen/i18n/locales/kbgen.pot",
+        "kbgen/i18n/locales/en/LC_MESSAGES/kbgen.po",
+        "kbgen/i18n/locales/de/LC_MESSAGES/kbgen.po",
     ):
         assert required in names, required
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))

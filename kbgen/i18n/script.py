@@ -20,14 +20,11 @@ def script_msgids(texts: Iterable[str]) -> list:
     a widget in a project's ``custom_dir`` gets its messages too."""
     found: dict = {}
     for text in texts:
-        for _line, _func, message, _comments in extract_javascript(
-            io.BytesIO(text.encode("utf-8")), SCRIPT_KEYWORDS, [], {}
-        ):
-            if isinstance(message, tuple):
-                message = tuple(message[:2])
-                if not all(message):
-                    continue
-            elif not message:
-                continue
-            found[message] = None
+        calls = extract_javascript(io.BytesIO(text.encode("utf-8")), SCRIPT_KEYWORDS, [], {})
+        for _line, func, message, _comments in calls:
+            # Babel counts the commas of an object literal as arguments: keep the strings asked for
+            parts = message if isinstance(message, tuple) else (message,)
+            wanted = tuple(parts[:2]) if func == "kb.nt" else parts[0]
+            if wanted and all(wanted if isinstance(wanted, tuple) else (wanted,)):
+                found[wanted] = None
     return list(found)

@@ -42,10 +42,10 @@
       for (var j = 0; j < starts.length; j++) {
         if (ahead === 0 && starts[j] <= local.minutes) continue;
         var hh = ("0" + Math.floor(starts[j] / 60)).slice(-2), mm = ("0" + (starts[j] % 60)).slice(-2);
-        var time = hh + ":" + mm;
+        var time = hh + ":" + mm, day = dayName(weekday);
         var opens = ahead === 0 ? kb.t("opens today {time}", { time: time }) :
           ahead === 1 ? kb.t("opens tomorrow {time}", { time: time }) :
-          kb.t("opens {day} {time}", { day: dayName(weekday), time: time });
+          kb.t("opens {day} {time}", { day: day, time: time });
         return { open: false, opens: opens };
       }
     }

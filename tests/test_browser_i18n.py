@@ -1,0 +1,83 @@
+"""The widgets speak the page's language in real Chromium: the messages the build put on a
+German page (a JSON data block, no inline script) reach the contact status, the typeahead,
+the flows and the feedback form."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import wait_until
+from test_i18n import german_site  # noqa: F401  (the built German site)
+
+from kbgen.server import HelpCenterApp
+
+pytestmark = pytest.mark.browser
+UTC = dt.timezone.utc
+
+
+@pytest.fixture(scope="module")
+def url(german_site, serve):  # noqa: F811
+    return serve(HelpCenterApp(german_site))
+
+
+def at(new_page, when: dt.datetime, timezone_id: str = "Europe/Berlin"):
+    page = new_page(timezone_id=timezone_id)
+    page.clock.set_fixed_time(when)
+    return page
+
+
+def status(page, channel: str) -> str:
+    return page.locator(f"[data-kb-channel={channel}] [data-kb-channel-status]").first.inner_text()
+
+
+def test_open_now_in_german(new_page, url):
+    page = at(new_page, dt.datetime(2026, 11, 23, 12, 30, tzinfo=UTC))  # Monday, 12:30 in Dublin
+    page.goto(url + "/contact/")
+    assert status(page, "chat") == "Jetzt geöffnet"
+    assert status(page, "email") == "Jederzeit"
+    assert (
+        page.locator("[data-kb-status-text]").inner_text() == "Live chat jetzt geöffnet · antwortet in etwa 2 Minuten"
+    )
+
+
+def test_closed_with_the_next_opening_in_german(new_page, url):
+    page = at(new_page, dt.datetime(2026, 11, 21, 18, 30, tzinfo=UTC), "Asia/Tokyo")  # Saturday evening in Dublin
+    page.goto(url + "/contact/")
+    assert status(page, "chat") == "Geschlossen · öffnet am Montag um 08:00 Uhr"
+    assert page.locator("[data-kb-status-text]").inner_text() == ("Email jederzeit · Antwort innerhalb von 12 Stunden")
+    page = at(new_page, dt.datetime(2026, 11, 23, 7, 0, tzinfo=UTC))  # Monday before opening
+    page.goto(url + "/contact/")
+    assert status(page, "chat") == "Geschlossen · öffnet heute um 08:00 Uhr"
+
+
+def test_typeahead_empty_state_and_suggestions_in_german(new_page, url):
+    page = new_page()
+    page.goto(url + "/")
+    box = page.locator("#kb-hero-q")
+    box.click()
+    box.press_sequentially("zzqqxxw", delay=20)
+    wait_until(page, "!document.querySelector('#kb-hero-listbox').hidden")
+    assert (
+        page.locator("#kb-hero-listbox-all").inner_text()
+        == "Keine schnellen Antworten. Alle Seiten nach „zzqqxxw“ durchsuchen"
+    )
+    assert page.locator(".kb-hero [data-kb-status]").inner_text() == "Keine Antwortvorschläge."
+    box.fill("")
+    box.press_sequentially("Rückgaberecht", delay=20)
+    wait_until(page, "document.querySelectorAll('#kb-hero-listbox [role=option]').length > 1")
+    assert page.locator("#kb-hero-listbox-all").inner_text() == "Alle Ergebnisse für „Rückgaberecht“ anzeigen"
+    assert "Artikel · Returns" in page.locator("#kb-hero-listbox .kb-suggestion__meta").first.inner_text()
+
+
+def test_flow_buttons_and_feedback_in_german(new_page, url):
+    page = new_page()
+    page.goto(url + "/flows/late/")
+    page.locator(".kb-flow__answer").first.click()
+    assert page.locator(".kb-flow__back").inner_text() == "Zurück"
+    assert page.locator(".kb-flow__restart").inner_text() == "Von vorn beginnen"
+    page.goto(url + "/returns/return-policy/")
+    page.locator("[data-kb-vote=yes]").first.click()
+    wait_until(page, "document.querySelector('[data-kb-feedback-status]').textContent.length > 12")
+    said = page.locator("[data-kb-feedback-status]").first.inner_text()
+    assert said.startswith(("Vielen Dank", "Wir können Feedback")), said
