@@ -81,3 +81,22 @@ def test_flow_buttons_and_feedback_in_german(new_page, url):
     wait_until(page, "document.querySelector('[data-kb-feedback-status]').textContent.length > 12")
     said = page.locator("[data-kb-feedback-status]").first.inner_text()
     assert said.startswith(("Vielen Dank", "Wir können Feedback")), said
+
+
+def test_results_page_in_german_on_a_static_host_and_when_the_api_is_busy(new_page, german_site, static_host):  # noqa: F811
+    base = static_host(german_site)
+    page = new_page()
+    page.goto(base + "/search/?q=r%C3%BCckgaberecht")  # no API here: Material's index, in the browser
+    wait_until(page, "/Ergebnis/.test(document.querySelector('[data-kb-results-status]').textContent)")
+    assert page.locator("[data-kb-results-status]").inner_text().endswith("für „rückgaberecht“")
+    assert page.title().startswith("Suche: rückgaberecht - ")
+    busy = new_page()
+    busy.route(
+        "**/api/search?*",
+        lambda route: route.fulfill(status=429, content_type="application/json", body='{"error": "too many requests"}'),
+    )
+    busy.goto(base + "/search/?q=erstattung")
+    wait_until(busy, "document.querySelector('[data-kb-results-status]').textContent.indexOf('Minute') > 0")
+    assert busy.locator("[data-kb-results-status]").inner_text() == (
+        "Gerade wird sehr viel gesucht. Bitte versuchen Sie es in einer Minute noch einmal."
+    )

@@ -27,7 +27,10 @@
       if (type.indexOf("application/json") !== 0) throw new Error("no API");
       if (response.status >= 500 || response.status === 404) throw new Error("API unavailable");
       return response.json().then(function (body) {
-        if (!response.ok) { var e = new Error(body.error || "bad request"); e.client = true; throw e; }
+        if (!response.ok) {
+          var e = new Error(body.error || "bad request");  // the API's own words, for developers
+          e.client = true; e.status = response.status; throw e;
+        }
         return body;
       });
     });

@@ -55,7 +55,9 @@
                           page: p.page, limit: limit }, true)
       .then(function (result) { self.show(result, limit); },
             function (error) {
-              self.status.textContent = kb.t("Search is not available right now: {reason}", { reason: error.message });
+              self.status.textContent = error.status === 429 ?
+                kb.t("Too many searches at once. Please try again in a minute.") :
+                kb.t("Search is not available right now: {reason}", { reason: error.message });
             });
   };
   ResultsPage.prototype.show = function (result, limit) {
