@@ -100,3 +100,18 @@ def test_results_page_in_german_on_a_static_host_and_when_the_api_is_busy(new_pa
     assert busy.locator("[data-kb-results-status]").inner_text() == (
         "Gerade wird sehr viel gesucht. Bitte versuchen Sie es in einer Minute noch einmal."
     )
+
+
+def test_german_pages_have_no_wcag_violations(new_page, url):
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
+    page = new_page()
+    failures = []
+    for path in ("/", "/returns/return-policy/", "/contact/", "/search/?q=r%C3%BCckgaberecht", "/notices/"):
+        page.goto(url + path)
+        results = axe.run(
+            page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+        )
+        failures += [
+            f"{path}: {v['id']} {[n['target'] for n in v['nodes'][:3]]}" for v in results.response["violations"]
+        ]
+    assert failures == []
