@@ -333,3 +333,34 @@ def test_every_message_a_script_asks_for_reaches_its_page():
     asked = {m for t in texts for m in re.findall(r'kb\.n?t\(\s*"([^"]+)"', t)}
     found = {m if isinstance(m, str) else m[0] for m in script_msgids(texts)}
     assert asked == found and len(found) > 35
+
+
+def test_hours_and_promises_in_german():
+    from kbgen.contact.hours import describe, parse_schedule, promise_text
+
+    de = messages("de")
+    week = parse_schedule({"mon-fri": "08:00-20:00", "sat": "09:00-17:00"}, "Europe/Dublin")
+    assert week.summary(de) == "Mo.–Fr. 08:00–20:00, Sa. 09:00–17:00"
+    assert week.summary() == "Mon–Fri 08:00–20:00, Sat 09:00–17:00"  # English as before
+    assert week.rows(de)[6] == {"day": "Sonntag", "text": "Geschlossen"}
+    saturday_evening = dt.datetime(2026, 11, 21, 18, 30, tzinfo=dt.timezone.utc)
+    assert describe(week, saturday_evening, de) == "Geschlossen · öffnet am Montag um 08:00 Uhr"
+    assert describe(week, saturday_evening) == "Closed · opens Monday 08:00"
+    assert promise_text(2, "replies", de) == "antwortet in etwa 2 Minuten"
+    assert promise_text(1, "replies", de) == "antwortet in etwa 1 Minute"
+    assert promise_text(720, "answered", de) == "Antwort innerhalb von 12 Stunden"
+    assert promise_text(60, "answers", de) == "meldet sich innerhalb von 1 Stunde"
+    assert promise_text(4320, "replies") == "replies within 3 days"
+
+
+def test_format_functions_take_a_language_tag():
+    from kbgen.i18n import format_currency, format_date, format_datetime, format_decimal, format_time
+
+    day = dt.date(2027, 3, 1)
+    assert format_date(day, "de") == "1. März 2027" and format_date(day, "en") == "1 March 2027"
+    assert format_date(day, "de", format="short") == "01.03.27"
+    moment = dt.datetime(2026, 11, 20, 10, 40, tzinfo=dt.timezone.utc)
+    assert format_time(moment, "de", zone="Europe/Berlin") == "11:40"
+    assert format_datetime(moment, "de", "Europe/Berlin") == "20. November 2026, 11:40 Uhr"
+    assert format_decimal(1234.5, "de") == "1.234,5" and format_decimal(1234.5, "en") == "1,234.5"
+    assert format_currency(35, "GBP", "en") == "£35.00" and format_currency(35, "EUR", "de") == "35,00\xa0€"
