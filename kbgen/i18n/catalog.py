@@ -49,7 +49,7 @@ class CatalogError(ValueError):
     """A language kbgen cannot use (no such locale) or a catalog that does not parse."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Messages:
     """What a page in ``language`` says: ``gettext``/``ngettext`` and locale formatting."""
 
