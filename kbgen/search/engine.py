@@ -36,7 +36,7 @@ from . import impacts as scored
 from . import query as planner
 from . import ranking
 from . import vectors as semantic
-from .analysis import is_stop, stem, words
+from . import languages
 from .index import INDEX_DIR, META_FILE, TEXT_FIELDS, weighting
 from .request import SearchRequest
 from .snippets import snippet
@@ -109,6 +109,8 @@ class _Loaded:
     definitions: dict  # glossary entries by their names' content words
     titles: dict  # docnum -> the title's indexed words in order, for the phrase boost
     vectors: semantic.Vectors | None  # None: lexical search only
+    lang: languages.Language  # the index's language: queries are analysed as its pages were
+    compounds: dict  # German: a stem -> indexed compounds ending with it
     # Shoppers misspell the same words and land on the same pages: corrections
     # and stored fields (a decompression each) are kept per generation.
     corrections: _Cache = field(default_factory=lambda: _Cache(CORRECTIONS_CACHE))
@@ -164,7 +166,12 @@ def _load(index_dir: Path, cache_size: int, semantic_on: bool = True) -> _Loaded
     if meta is None or not {scored.DATA_FILE, scored.DIRECTORY_FILE} <= set(files):
         raise IndexMissing(f"{index_dir}: incomplete index (no {META_FILE} or impacts); rebuild the site")
     ix = storage.open_index()
-    vocab = planner.Vocabulary.from_groups(meta.get("synonyms", []))
+    try:
+        lang = languages.get(meta.get("language"))
+    except languages.UnsupportedLanguage as exc:
+        raise IndexMissing(f"{index_dir}: {exc}; rebuild the site with this version of kbgen") from None
+    words, stem, is_stop = lang.words, lang.stem, lang.is_stop
+    vocab = planner.Vocabulary.from_groups(meta.get("synonyms", []), lang)
     impacts = scored.Impacts(files[scored.DATA_FILE], json.loads(files[scored.DIRECTORY_FILE]))
     flags: dict = {}
     groups: dict = {}
@@ -176,15 +183,16 @@ def _load(index_dir: Path, cache_size: int, semantic_on: bool = True) -> _Loaded
             docnums[fields["id"]] = docnum
             # the index numbers words with the stop words left out, as here
             titles[docnum] = tuple(stem(w) for w in words(fields.get("title", "")) if not is_stop(w))
-            exact_titles.setdefault(_exact(fields.get("title", "")), []).append(docnum)
+            exact_titles.setdefault(_exact(fields.get("title", ""), lang), []).append(docnum)
             if fields.get("promoted") or fields.get("window"):
                 flags[docnum] = (bool(fields.get("promoted")), fields.get("window"))
             for name in FILTER_FIELDS:
                 groups.setdefault((name, fields.get(name, "")), set()).add(docnum)
         doc_count = reader.doc_count()
+        compounds = _compounds(reader) if lang.decompound else {}
     boundaries = sorted({t for _, window in flags.values() if window for t in window[:2] if t})
     vectors = None
-    if semantic_on:
+    if semantic_on and lang.semantic:
         count = max(docnums.values(), default=-1) + 1
         vectors = _vectors(index_dir, meta, files.get(semantic.FILE), docnums, count)
     return _Loaded(
@@ -198,9 +206,11 @@ def _load(index_dir: Path, cache_size: int, semantic_on: bool = True) -> _Loaded
         impacts,
         doc_count,
         groups,
-        _definitions(meta),
+        _definitions(meta, lang),
         titles,
         vectors,
+        lang,
+        compounds,
         boundaries=boundaries,
         exact_titles=exact_titles,
     )
@@ -230,9 +240,9 @@ def _vectors(index_dir: Path, meta: dict, data: bytes | None, docnums: dict, cou
 FILTER_FIELDS = ("category", "type", "audience")
 
 
-def _exact(text: str) -> str:
+def _exact(text: str, lang: languages.Language) -> str:
     """A title or a query as its words only: "Where is my parcel?" and "where is my parcel" match."""
-    return " ".join(words(text))
+    return " ".join(lang.words(text))
 
 
 def _title_first(hits: list, docs) -> list:
@@ -314,7 +324,7 @@ class SearchEngine:
         with self._searcher(loaded) as searcher:
             titles = [searcher.stored_fields(d).get("title", "") for d in range(min(queries, loaded.doc_count))]
         for title in filter(None, titles):
-            longest = max(words(title) or [title], key=len)
+            longest = max(loaded.lang.words(title) or [title], key=len)
             typo = title.replace(longest, longest[:-2] + longest[-1] + longest[-2], 1) if len(longest) > 3 else title
             for q in (title, typo):
                 self._search(SearchRequest(q[:200]), loaded)
@@ -374,7 +384,7 @@ class SearchEngine:
         )
         similarity = None
         if loaded.vectors is not None:
-            bonus = fusion.question if question_shaped(request.q) else 0.0
+            bonus = fusion.question if question_shaped(request.q, loaded.lang) else 0.0
             # what the shopper meant: a corrected typo is embedded as corrected
             meant = plan.suggestion if plan.corrected else request.q
             similarity = semantic.similarity(loaded.vectors, meant, bonus)
@@ -387,7 +397,7 @@ class SearchEngine:
             "total": 0,
             "suggestion": plan.suggestion,
             "hits": [],
-            "definition": _definition(loaded.definitions, request.q, plan.suggestion),
+            "definition": _definition(loaded.definitions, request.q, plan.suggestion, loaded.lang),
         }
         if plan.empty:
             return result
@@ -409,7 +419,7 @@ class SearchEngine:
                 for score, doc in rest
                 if doc not in shown
             ]
-        hits = _title_first(hits, loaded.exact_titles.get(_exact(request.q), ()))
+        hits = _title_first(hits, loaded.exact_titles.get(_exact(request.q, loaded.lang), ()))
         result["total"] = total
         stems = plan.highlight
         for hit in hits[first : first + request.limit]:
@@ -423,7 +433,7 @@ class SearchEngine:
                     "type": fields["type"],
                     "category": fields.get("category_title", ""),
                     "score": round(score, 4),
-                    "snippet": snippet(text, stems, phrases=plan.highlight_phrases),
+                    "snippet": snippet(text, stems, phrases=plan.highlight_phrases, stem=loaded.lang.stem),
                 }
             )
             if explain:
@@ -460,13 +470,13 @@ class SearchEngine:
             return self._suggest_with(q, limit, loaded, searcher)
 
     def _suggest_with(self, q: str, limit: int, loaded: _Loaded, searcher) -> dict:
-        tokens = words(q)
+        tokens = loaded.lang.words(q)
         suggestions: list[dict] = []
         if tokens and len(tokens[-1]) >= 2:
             plan = self._plan(" ".join(tokens[:-1]), loaded, searcher)
             completions = _completions(searcher.reader(), tokens[-1])
             if completions:
-                plan.concepts.append([((stem(w),), 1.0) for w in completions])
+                plan.concepts.append([((loaded.lang.stem(w),), 1.0) for w in completions])
             if not plan.empty:
                 _, ranked = ranking.rank(
                     loaded.impacts,
@@ -497,11 +507,14 @@ class SearchEngine:
         def correct(word: str) -> str | None:
             fix = loaded.corrections.get(word)
             if fix is None:
-                fix = _closest(reader, word) or _closest_synonym(word, loaded.vocab) or ""
+                fix = _closest(reader, loaded.lang.spelling_forms(word)) or _closest_synonym(word, loaded.vocab) or ""
                 loaded.corrections.put(word, fix)
             return fix or None
 
-        return planner.plan(text, loaded.vocab, known, correct)
+        compounds = loaded.compounds.get if loaded.compounds else None
+        return planner.plan(
+            text, loaded.vocab, known, correct, loaded.lang, (lambda s: compounds(s, ())) if compounds else _none
+        )
 
 
 QUESTION_WORDS = frozenset(
@@ -509,9 +522,13 @@ QUESTION_WORDS = frozenset(
 )
 
 
-def question_shaped(q: str) -> bool:
+def _none(stem_: str) -> list[str]:
+    return []
+
+
+def question_shaped(q: str, lang: languages.Language = languages.ENGLISH) -> bool:
     """Whether a query is phrased as a question ("how do I ...", "can I ...", "...?")."""
-    tokens = words(q)
+    tokens = lang.words(q)
     return q.rstrip().endswith("?") or (len(tokens) >= 3 and tokens[0] in QUESTION_WORDS)
 
 
@@ -572,25 +589,28 @@ def _timeliness(window, now: float) -> float:
     return NOTICE_WEIGHT.get(severity, 1.0)
 
 
-def _definition(definitions: dict, query: str, suggestion: str | None) -> dict | None:
+def _definition(definitions: dict, query: str, suggestion: str | None, lang: languages.Language) -> dict | None:
     """The glossary entry a query names ("reserve price", "what is a proxy bid")."""
     for q in (query, suggestion):
-        if q and (entry := definitions.get(_content_words(q))):
+        if q and (entry := definitions.get(_content_words(q, lang))):
             return {"term": entry["term"], "definition": entry["definition"], "url": entry["url"]}
     return None
 
 
-def _definitions(meta: dict) -> dict[str, dict]:
+def _definitions(meta: dict, lang: languages.Language) -> dict[str, dict]:
     """Glossary entries by each of their names' content words, first entry first."""
     found: dict[str, dict] = {}
     for entry in meta.get("definitions", []):
         for name in entry["names"]:
-            found.setdefault(_content_words(name), entry)
+            found.setdefault(_content_words(name, lang), entry)
     return found
 
 
-def _content_words(text: str) -> str:
-    return " ".join(w for w in words(text) if not is_stop(w))
+def _content_words(text: str, lang: languages.Language) -> str:
+    """A name or query as its content words, stemmed ("Gebote zurücknehmen" names "Gebot zurücknehmen")."""
+    if lang is languages.ENGLISH:  # as English always matched: words, not stems
+        return " ".join(w for w in lang.words(text) if not lang.is_stop(w))
+    return " ".join(lang.stem(w) for w in lang.words(text) if not lang.is_stop(w))
 
 
 def _allowed(request: SearchRequest, groups: dict) -> set[int] | None:
@@ -610,15 +630,39 @@ def _allowed(request: SearchRequest, groups: dict) -> set[int] | None:
     return allowed
 
 
-def _closest(reader, word: str) -> str | None:
-    """The most frequent indexed word at the smallest edit distance (1, then 2)."""
-    maxdist = 1 if len(word) <= 4 else 2
+def _closest(reader, forms: tuple[str, ...]) -> str | None:
+    """The most frequent indexed word at the smallest edit distance (1, then 2) from one of
+    ``forms`` (the word as typed, and for German with "ue" as "ü" and so on)."""
+    maxdist = 1 if len(forms[0]) <= 4 else 2
     for distance in range(1, maxdist + 1):
-        candidates = list(reader.terms_within(SPELL_FIELD, word, distance, prefix=1))
-        candidates = [c for c in candidates if c != word]
+        candidates = set()
+        for word in forms:
+            candidates.update(c for c in reader.terms_within(SPELL_FIELD, word, distance, prefix=1) if c != word)
         if candidates:
             return max(candidates, key=lambda c: (reader.frequency(SPELL_FIELD, c), c))
     return None
+
+
+MIN_COMPOUND_HEAD = 4  # letters of the last part of a compound ("etikett" in "rucksendeetikett")
+MIN_COMPOUND_REST = 3  # letters before it
+
+
+def _compounds(reader) -> dict[str, tuple[str, ...]]:
+    """Light decompounding against the index's own vocabulary: for each indexed stem, the
+    indexed stems that end with it after at least three letters ("etikett" ->
+    "rucksendeetikett", "versandetikett"), the last part of a German compound being its head."""
+    terms = set()
+    for name in TEXT_FIELDS:
+        terms.update(t.decode() if isinstance(t, bytes) else t for t in reader.lexicon(name))
+    terms = {t for t in terms if t.isalpha()}
+    heads = {t for t in terms if len(t) >= MIN_COMPOUND_HEAD}
+    found: dict[str, list[str]] = {}
+    for term in terms:
+        for cut in range(MIN_COMPOUND_REST, len(term) - MIN_COMPOUND_HEAD + 1):
+            head = term[cut:]
+            if head in heads:
+                found.setdefault(head, []).append(term)
+    return {head: tuple(sorted(compounds)) for head, compounds in found.items()}
 
 
 def _completions(reader, prefix: str, most: int = 8) -> list[str]:

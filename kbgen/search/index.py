@@ -1,8 +1,9 @@
 """The prebuilt Whoosh index: schema and writer.
 
 Written once per build into the new site folder (``_kbgen/search/``), beside a
-``meta.json`` that carries the synonym groups and a content hash, so the
-server needs nothing but the built site. Committed optimized: one segment
+``meta.json`` that carries the language, the synonym groups and a content hash,
+so the server needs nothing but the built site. The language picks the
+analyzer (:mod:`.languages`); the engine reads it back from ``meta.json``. Committed optimized: one segment
 opens and searches fastest.
 """
 
@@ -22,8 +23,8 @@ from pathlib import Path
 from whoosh import fields, scoring
 from whoosh.filedb.filestore import FileStorage, RamStorage
 
-from . import impacts, vectors
-from .analysis import FieldIndexer, index_analyzer, spelling_analyzer
+from . import impacts, languages, vectors
+from .analysis import FieldIndexer
 from .documents import SearchDocument
 
 INDEX_DIR = "_kbgen/search"
@@ -68,8 +69,8 @@ class _RamStorage(RamStorage):
             shutil.rmtree(path, ignore_errors=True)
 
 
-def schema() -> fields.Schema:
-    analyzer = index_analyzer()
+def schema(lang: languages.Language = languages.ENGLISH) -> fields.Schema:
+    analyzer = lang.index_analyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         url=fields.STORED(),
@@ -83,7 +84,7 @@ def schema() -> fields.Schema:
         summary=fields.STORED(),
         meta=fields.TEXT(analyzer=analyzer),
         body=fields.TEXT(analyzer=analyzer, stored=True),
-        spell=fields.TEXT(analyzer=spelling_analyzer(), spelling=True),
+        spell=fields.TEXT(analyzer=lang.spelling_analyzer(), spelling=True),
     )
 
 
@@ -174,14 +175,21 @@ def write(
     procs: int = 1,
     definitions: list[dict] | None = None,
     semantic: bool = False,
+    language: str = languages.DEFAULT,
 ) -> Path:
     """Write the index for ``docs`` into ``site_dir``; returns the index folder.
 
     ``definitions``: glossary terms ({"term", "names", "definition", "url"})
     shown above the results when a query names one. ``semantic``: also write the
-    page vectors (``vectors.bin``) for hybrid search; the model must be installed.
+    page vectors (``vectors.bin``) for hybrid search; the model must be installed,
+    and only languages it understands get them (:attr:`Language.semantic`).
+    ``language``: the pages' language ("en", "de"); raises
+    :class:`~.languages.UnsupportedLanguage` for one search has no analysis for.
     """
     from .query import Vocabulary  # the query side decides which phrases it searches
+
+    lang = languages.get(language)
+    semantic = semantic and lang.semantic
 
     target = Path(site_dir) / INDEX_DIR
     if target.exists():
@@ -197,7 +205,7 @@ def write(
             # In memory: faster, and the files carry no timestamps, so the same
             # content gives the same index bytes.
             storage = _RamStorage(target)
-        ix = storage.create_index(schema())
+        ix = storage.create_index(schema(lang))
         writer = ix.writer(procs=procs, limitmb=POOL_MB) if procs > 1 else ix.writer(limitmb=POOL_MB)
         with _less_work(writer if procs == 1 else None):
             for doc in docs:
@@ -220,7 +228,7 @@ def write(
         writer.commit(optimize=True)
         ix.close()
         ix = storage.open_index()
-        phrases = Vocabulary.from_groups(synonyms).searched_phrases()
+        phrases = Vocabulary.from_groups(synonyms, lang).searched_phrases()
         impacts.write(ix, weighting(), TEXT_FIELDS, phrases, target)
         ix.close()
         if isinstance(storage, RamStorage):
@@ -240,8 +248,11 @@ def write(
     for doc in docs:
         digest.update(json.dumps(vars(doc), sort_keys=True).encode())  # its fields: as_dict without the deep copy
     digest.update(json.dumps([synonyms, definitions or []]).encode())
+    if lang is not languages.ENGLISH:
+        digest.update(lang.code.encode())
     meta = {
         "format": FORMAT,
+        "language": lang.code,
         "documents": len(docs),
         "content_hash": digest.hexdigest()[:16],
         "synonyms": [list(g) for g in synonyms],

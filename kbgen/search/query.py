@@ -19,12 +19,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .analysis import is_stop, stem, words
 from .index import FIELD_WEIGHTS
+from .languages import ENGLISH, Language
 
 MAX_WORDS = 32
 SYNONYM_WEIGHT = 0.6  # a synonym counts less than the word typed
 CORRECTION_WEIGHT = 0.9
+COMPOUND_WEIGHT = 0.6  # a compound that ends with the word typed ("Rücksendeetikett" for "Etikett")
 
 
 @dataclass
@@ -37,7 +38,8 @@ class Vocabulary:
     longest: int = 1
 
     @classmethod
-    def from_groups(cls, groups) -> Vocabulary:
+    def from_groups(cls, groups, lang: Language = ENGLISH) -> Vocabulary:
+        words, stem, is_stop = lang.words, lang.stem, lang.is_stop
         vocab = cls()
         for gid, group in enumerate(groups):
             alternatives = []
@@ -97,7 +99,11 @@ def plan(
     vocab: Vocabulary,
     known: Callable[[str], bool],
     correct: Callable[[str], str | None],
+    lang: Language = ENGLISH,
+    compounds: Callable[[str], list[str]] = lambda stem: [],
 ) -> Plan:
+    """``compounds``: indexed terms that end with a stem (German compounds), searched as lesser alternatives."""
+    words, stem, is_stop = lang.words, lang.stem, lang.is_stop
     text = _FIELD_PREFIX.sub(" ", text)
     tokens = words(text)[:MAX_WORDS]
     stems = [stem(t) for t in tokens]
@@ -106,7 +112,7 @@ def plan(
     fixes: dict[str, str] = {}
     i = 0
     while i < len(tokens):
-        length = _synonym_at(stems, i, vocab, tokens)
+        length = _synonym_at(stems, i, vocab, tokens, is_stop)
         if length:
             key = tuple(stems[i : i + length])
             typed = tuple(s for s, t in zip(key, tokens[i : i + length], strict=True) if not is_stop(t))
@@ -120,6 +126,7 @@ def plan(
         if is_stop(word):
             continue
         alternatives = [((s,), 1.0)]
+        alternatives += [((c,), COMPOUND_WEIGHT) for c in compounds(s)]
         literal.append(s)
         if not known(s) and word not in vocab.words and len(word) >= 3 and not word.isdigit():
             fix = correct(word)
@@ -131,16 +138,16 @@ def plan(
                     (alt, CORRECTION_WEIGHT * SYNONYM_WEIGHT) for alt in vocab.alternatives((fixed,)) if alt != (fixed,)
                 ]
         concepts.append(alternatives)
-    suggestion = _suggest(text, fixes)
+    suggestion = _suggest(text, fixes, words)
     if suggestion is not None and not any(known(stem(word)) for word in fixes):
         # the misspelt words match nothing: search exactly as for the corrected query
         # (its synonyms, phrases and weights), so "refnud" finds what "refund" finds
-        corrected = plan(suggestion, vocab, known, lambda word: None)
+        corrected = plan(suggestion, vocab, known, lambda word: None, lang, compounds)
         return Plan(corrected.concepts, corrected.literal, suggestion, corrected=True)
     return Plan(concepts, literal, suggestion)
 
 
-def _synonym_at(stems: list[str], i: int, vocab: Vocabulary, tokens: list[str]) -> int:
+def _synonym_at(stems: list[str], i: int, vocab: Vocabulary, tokens: list[str], is_stop) -> int:
     """Length of the longest synonym phrase starting at ``i`` (0 if none)."""
     for length in range(min(vocab.longest, len(stems) - i), 0, -1):
         if length == 1 and is_stop(tokens[i]):
@@ -150,12 +157,15 @@ def _synonym_at(stems: list[str], i: int, vocab: Vocabulary, tokens: list[str]) 
     return 0
 
 
-def _suggest(text: str, fixes: dict[str, str]) -> str | None:
+def _suggest(text: str, fixes: dict[str, str], words) -> str | None:
     if not fixes:
         return None
 
     def replace(match: re.Match) -> str:
-        return fixes.get(match.group(0).lower(), match.group(0))
+        typed = match.group(0).lower()
+        if typed not in fixes and not typed.isascii():  # "Rückgabr": the fix is keyed by the word as analysed
+            typed = "".join(words(typed)) or typed
+        return fixes.get(typed, match.group(0))
 
     suggestion = re.sub(r"[^\W_]+", replace, text.strip())
     return " ".join(suggestion.split())

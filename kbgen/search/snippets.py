@@ -10,23 +10,31 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from functools import lru_cache
 from html import escape
 
-from .analysis import fold, stem
+from .analysis import fold
+from .analysis import stem as english_stem
 
 MAX_SCAN = 20_000  # characters of a document looked at
 
 
-def snippet(text: str, stems: set[str], words_around: int = 30, phrases: Collection[tuple[str, ...]] = ()) -> str:
+def snippet(
+    text: str,
+    stems: set[str],
+    words_around: int = 30,
+    phrases: Collection[tuple[str, ...]] = (),
+    stem: Callable[[str], str] = english_stem,
+) -> str:
     """The best passage of ``text``: words stemming to ``stems`` marked anywhere, the words of
-    ``phrases`` (multi-word synonyms such as "money back") only where they stand together."""
+    ``phrases`` (multi-word synonyms such as "money back") only where they stand together.
+    ``stem``: the index language's (a folded word -> its term)."""
     text = _single_spaced(text[:MAX_SCAN])
     if not text:
         return ""
     folded = _folded(text)
-    hits, found, found_stems = _matches(folded, set(stems).union(*phrases) if phrases else stems)
+    hits, found, found_stems = _matches(folded, set(stems).union(*phrases) if phrases else stems, stem)
     places = _word_numbers(folded, hits)
     if phrases:
         hits, found, places = _together(hits, found, found_stems, places, stems, phrases)
@@ -57,7 +65,7 @@ def _folded(text: str) -> str:
     return folded
 
 
-def _matches(folded: str, stems: set[str]) -> tuple[list[tuple[int, int]], list[str], list[str]]:
+def _matches(folded: str, stems: set[str], stem) -> tuple[list[tuple[int, int]], list[str], list[str]]:
     """Spans of the words that stem to one of ``stems``, those words, and their stems."""
     hits: list[tuple[int, int]] = []
     found: list[str] = []
@@ -150,7 +158,8 @@ def _candidates(stems: frozenset[str], ascii_only: bool) -> re.Pattern:
     Porter stemming only rewrites a word's ending, adding at most two letters
     of its own ("mobility" -> "moble"), so a word that stems to ``s`` starts
     with ``s[:-2]``: one scan finds those few words, instead of stemming every
-    word of a long page.
+    word of a long page. German stems are beginnings of the word with its
+    umlauts folded, as the folded text has them ("rucksend": "Rücksendung").
     """
     keys = sorted({s[: max(1, len(s) - 2)] for s in stems}, key=lambda k: (-len(k), k))
     letter = "[a-z0-9]" if ascii_only else r"[^\W_]"

@@ -104,8 +104,10 @@ couldnt wouldnt youre theyre id
 KEEP_WORDS = frozenset({"not", "no", "off", "out", "back", "up"})
 
 
-def synonym_groups(writer_groups, use_builtin: bool = True) -> list[tuple[str, ...]]:
-    """Built-in groups (unless switched off) followed by the writer's own."""
-    groups = list(BUILTIN_SYNONYMS) if use_builtin else []
+def synonym_groups(writer_groups, use_builtin: bool = True, language: str = "en") -> list[tuple[str, ...]]:
+    """Built-in groups of ``language`` (unless switched off) followed by the writer's own."""
+    from .languages import get  # the languages module imports this one
+
+    groups = list(get(language).synonyms) if use_builtin else []
     groups += [tuple(g) for g in writer_groups]
     return groups
