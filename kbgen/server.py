@@ -4,6 +4,13 @@ Static files come from the site folder, looked up per request, so a site
 swapped in by ``kbgen build`` is served at once without a restart. No MkDocs
 here: a server replica needs only the built site.
 
+A help center published per (market, language) pair has one search index per
+pair: the root pair's in ``_kbgen/search/``, the others' in their own folders
+(``de-de/_kbgen/search/``). The API answers under each pair's prefix
+(``/de-de/api/search``: the widgets call ``api/...`` relative to the site
+base) and at the root, where ``?lang=de&market=de`` picks a pair and none
+means the root pair (see :class:`Pairs`).
+
 Writes (votes, opened results, recorded searches) never hold up searches: they
 run on threads added for them (``WRITE_SLOTS`` at once, ``WRITE_QUEUE`` more
 waiting up to a second, a 503 beyond), each waits at most ``WRITE_BUDGET``
@@ -51,6 +58,9 @@ HEADER_TIMEOUT = 10.0  # seconds a connection has to send a whole request
 
 # Folders inside the site that are never served (the prebuilt search index).
 PRIVATE_DIRS = ("_kbgen",)
+# A (market, language) pair's folder: <language>-<country>, e.g. de-de, en-gb.
+PAIR_PREFIX = re.compile(r"[a-z]{2,3}-[a-z]{2}")
+PAIRS_FILE = "_kbgen/pairs.json"  # optional: the build's list of pairs (market ids that are not the country)
 LIVE_RELOAD_PATH = "/_kbgen/livereload"
 # A file, not an inline script: pages allow no inline script but the theme's own (headers.py).
 LIVE_RELOAD_SCRIPT_PATH = "/_kbgen/livereload.js"
@@ -111,25 +121,50 @@ class HelpCenterApp:
         self._store = None
         self._store_lock = threading.Lock()
         self.build_id = 0  # bumped by the watcher after each rebuild
-        self._engine: SearchEngine | None = None
+        self._engines: dict[str, SearchEngine] = {}  # pair prefix ('' for the root pair) -> its engine
         self._engine_lock = threading.Lock()
         self.site_headers = SiteHeaders(self.site_dir)
+        self.pairs = discover_pairs(self.site_dir)
 
     @property
     def engine(self) -> SearchEngine:
-        """The search engine, opened once per worker on first use (or by ``warm_up``)."""
-        if self._engine is None:
+        """The root pair's search engine, opened once per worker on first use (or by ``warm_up``)."""
+        return self.engine_for("")
+
+    def engine_for(self, prefix: str) -> SearchEngine:
+        """The engine of the pair at ``prefix`` ('' for the root), opened once per worker."""
+        engine = self._engines.get(prefix)
+        if engine is None:
             with self._engine_lock:
-                if self._engine is None:
-                    self._engine = SearchEngine(self.site_dir / SEARCH_INDEX_DIR, self.search_cache)
-        return self._engine
+                engine = self._engines.get(prefix)
+                if engine is None:
+                    folder = self.site_dir / prefix if prefix else self.site_dir
+                    engine = SearchEngine(folder / SEARCH_INDEX_DIR, self.search_cache)
+                    self._engines[prefix] = engine
+        return engine
 
     def warm_up(self) -> None:
-        """Load the index and run a few searches, before the worker accepts connections."""
-        try:
-            self.engine.warm_up()
-        except IndexMissing:
-            pass  # static-only folder: /api/search answers 503
+        """Load every pair's index and run a few searches, before the worker accepts connections."""
+        for prefix in ["", *sorted(self.pairs)]:
+            try:
+                self.engine_for(prefix).warm_up()
+            except IndexMissing:
+                pass  # static-only folder: /api/search answers 503
+
+    def _pair_of(self, path: str) -> tuple[str, str]:
+        """(pair prefix or '', the path below it) for a path under a pair's folder."""
+        first, _, rest = path.lstrip("/").partition("/")
+        if PAIR_PREFIX.fullmatch(first) and self._is_pair(first):
+            return first, "/" + rest
+        return "", path
+
+    def _is_pair(self, prefix: str) -> bool:
+        if prefix in self.pairs:
+            return True
+        if (self.site_dir / prefix / SEARCH_INDEX_DIR).is_dir():  # published since this process started
+            self.pairs = discover_pairs(self.site_dir)
+            return prefix in self.pairs
+        return False
 
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD", "GET")
@@ -153,8 +188,9 @@ class HelpCenterApp:
                 return json_response(start_response, "200 OK", {"build": self.build_id})
             if self.live_reload and path == LIVE_RELOAD_SCRIPT_PATH:
                 return self._live_reload_script(start_response)
-            if path.startswith("/api/"):
-                return self._api(environ, start_response, path, method)
+            prefix, below = self._pair_of(path)
+            if below.startswith("/api/"):
+                return self._api(environ, start_response, below, method, prefix)
             if method not in ("GET", "HEAD"):
                 return json_response(
                     start_response,
@@ -215,7 +251,7 @@ class HelpCenterApp:
         self.purging.start()
 
     # -- JSON API -------------------------------------------------------------
-    def _api(self, environ, start_response, path: str, method: str):
+    def _api(self, environ, start_response, path: str, method: str, prefix: str = ""):
         reads = {"/api/search": self._search, "/api/suggest": self._suggest}
         writes = {"/api/feedback": self._feedback, "/api/opened": self._opened}
         if path in writes:
@@ -233,7 +269,12 @@ class HelpCenterApp:
             )
         try:
             params = _query_params(environ)
-            return handler(start_response, params, environ)
+            named = self._pair_param(params)
+            if named is not None:
+                if prefix and named != prefix:
+                    raise RequestError(f"lang and market name another help center than /{prefix}/")
+                prefix = named
+            return handler(start_response, params, environ, prefix)
         except RequestError as exc:
             return json_response(start_response, "400 Bad Request", {"error": str(exc)})
         except IndexMissing:
@@ -280,19 +321,45 @@ class HelpCenterApp:
         self.store.record_open(search_id, url, browser)
         return json_response(start_response, "201 Created", {"ok": True})
 
-    def _search(self, start_response, params: dict[str, str], environ):
+    def _pair_param(self, params: dict[str, str]) -> str | None:
+        """The prefix of the pair ``?lang=de&market=de`` names ('' for the root pair, None when
+        neither is given); the parameters are taken off ``params``. An unknown pair is a
+        RequestError (400)."""
+        lang, market = params.pop("lang", "").strip().lower(), params.pop("market", "").strip().lower()
+        if not lang and not market:
+            return None
+        prefix = self.pairs_index().find(lang, market)
+        if prefix is None:
+            known = ", ".join(self.pairs_index().names()) or "none"
+            asked = " and ".join(f"{k}={v!r}" for k, v in (("lang", lang), ("market", market)) if v)
+            raise RequestError(f"no help center for {asked}; published (language-market): {known}")
+        return prefix
+
+    def pairs_index(self) -> Pairs:
+        return Pairs(self.site_dir, self.pairs, lambda: self._root_language())
+
+    def _root_language(self) -> str | None:
+        try:
+            return self.engine_for("").meta.get("language", "en")
+        except IndexMissing:
+            return None
+
+    def _search(self, start_response, params: dict[str, str], environ, prefix: str = ""):
         request = SearchRequest.from_params(params)
+        engine = self.engine_for(prefix)
         with self._searching:  # CPU-bound: as many at once as --threads
-            result = self.engine.search(request)
+            result = engine.search(request)
         headers = []
         # The results page asks for its searches to be counted (typeahead does not).
         if environ.get("HTTP_X_KB_RECORD") == "1" and self.database and request.page == 1:
-            search_id = self._record_search(environ, request.q, result["total"])
+            search_id = self._record_search(environ, request.q, result["total"], language=_language(engine))
             if search_id:
                 headers.append(("X-KB-Search-Id", str(search_id)))
         return json_response(start_response, "200 OK", result, headers)
 
-    def _record_search(self, environ, query: str, total: int, browser: str | None = None) -> int | None:
+    def _record_search(
+        self, environ, query: str, total: int, browser: str | None = None, language: str = ""
+    ) -> int | None:
         """A write like a vote (same id check, same rate limit), but one that never fails
         the search: when it cannot be done at once, the search is simply not counted.
         Crawlers and audit tools (by user agent) are never counted. ``browser``: the id of
@@ -308,22 +375,24 @@ class HelpCenterApp:
             if not admitted:
                 return None
             try:
-                return self.store.record_search(query, total, browser, budget=SEARCH_RECORD_BUDGET)
+                return self.store.record_search(query, total, browser, budget=SEARCH_RECORD_BUDGET, language=language)
             except StoreError as exc:
                 log.error("feedback store: %s", exc)
                 return None
 
-    def _suggest(self, start_response, params: dict[str, str], environ):
+    def _suggest(self, start_response, params: dict[str, str], environ, prefix: str = ""):
         request = SuggestRequest.from_params(params)
+        engine = self.engine_for(prefix)
         with self._searching:
-            result = self.engine.suggest(request.q, limit=request.limit)
+            result = engine.suggest(request.q, limit=request.limit)
         return json_response(start_response, "200 OK", result)
 
     # -- static files -------------------------------------------------------
     def _static(self, environ, start_response, path: str, head: bool):
         rel = posixpath.normpath(unquote(path)).lstrip("/")
         parts = [p for p in rel.split("/") if p not in ("", ".")]
-        if any(p.startswith(".") or p == ".." for p in parts) or (parts and parts[0] in PRIVATE_DIRS):
+        # a pair's own index (de-de/_kbgen/search/) is as private as the root's
+        if any(p.startswith(".") or p == ".." or p in PRIVATE_DIRS for p in parts):
             return self._not_found(start_response, head)
         file = self.site_dir.joinpath(*parts)
         if file.is_dir():
@@ -336,12 +405,12 @@ class HelpCenterApp:
         if not file.is_file():
             return self._not_found(start_response, head)
         if file.name == "index.html" and "q=" in environ.get("QUERY_STRING", ""):
-            page = self._results_page(environ, file)
+            page = self._results_page(environ, file, self._pair_of(path)[0])
             if page is not None:
                 return self._send(environ, start_response, file, "200 OK", head, data=page)
         return self._send(environ, start_response, file, "200 OK", head)
 
-    def _results_page(self, environ, file: Path) -> bytes | None:
+    def _results_page(self, environ, file: Path, prefix: str = "") -> bytes | None:
         """The results page with the results in it (None: not the results page, or no answer)."""
         try:
             html = file.read_text(encoding="utf-8")
@@ -355,14 +424,17 @@ class HelpCenterApp:
             if not params.get("q"):
                 return None
             request = SearchRequest.from_params({**params, "limit": str(results_page.PAGE_SIZE)})
+            engine = self.engine_for(prefix)  # /de-de/search/?q=: the German pair's index
             with self._searching:
-                result = self.engine.search(request)
+                result = engine.search(request)
         except (RequestError, IndexMissing):
             return None  # the page as built; its script says what is wrong
         search_id, searcher = None, ""
         if self.database and request.page == 1:  # no script ran yet: the search gets its own id
             searcher = secrets.token_hex(12)
-            search_id = self._record_search(environ, request.q, result["total"], browser=searcher)
+            search_id = self._record_search(
+                environ, request.q, result["total"], browser=searcher, language=_language(engine)
+            )
         return results_page.render(html, params, result, search_id, searcher).encode("utf-8")
 
     def _not_found(self, start_response, head: bool):
@@ -426,6 +498,68 @@ class HelpCenterApp:
         headers.append(("Content-Length", str(len(data))))
         start_response(status, headers)
         return [b"" if head else data]
+
+
+def _language(engine: SearchEngine) -> str:
+    return engine.meta.get("language", "en")
+
+
+def discover_pairs(site_dir: Path) -> set[str]:
+    """The prefixes of the site's (market, language) folders: ``de-de`` and the like, with an index."""
+    try:
+        entries = list(os.scandir(site_dir))
+    except OSError:
+        return set()
+    return {e.name for e in entries if PAIR_PREFIX.fullmatch(e.name) and (Path(e.path) / SEARCH_INDEX_DIR).is_dir()}
+
+
+class Pairs:
+    """Which pair ``?lang=&market=`` names.
+
+    A pair's prefix is ``<language>-<country>``. Without the build's ``_kbgen/pairs.json``
+    (a list of ``{"prefix", "language", "market"}``, the root pair's prefix ``""``), a
+    market is taken to be its country (``market=de`` -> ``de-de``). ``lang`` alone names
+    the root pair when it is in that language, else the one pair in it; ``market`` alone
+    the market's pair in the root's language, else its only one.
+    """
+
+    def __init__(self, site_dir: Path, prefixes: set[str], root_language):
+        self.entries: list[dict] = []
+        try:
+            listed = json.loads((site_dir / PAIRS_FILE).read_text(encoding="utf-8"))
+            self.entries = [
+                {"prefix": str(e.get("prefix", "")), "language": str(e["language"]), "market": str(e["market"])}
+                for e in listed
+                if isinstance(e, dict)
+            ]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        if not self.entries:
+            for prefix in sorted(prefixes):
+                language, _, country = prefix.partition("-")
+                self.entries.append({"prefix": prefix, "language": language, "market": country})
+            root = root_language()
+            if root:
+                self.entries.insert(0, {"prefix": "", "language": root, "market": ""})
+
+    def names(self) -> list[str]:
+        return [e["prefix"] or f"{e['language']} (root)" for e in self.entries]
+
+    def find(self, lang: str, market: str) -> str | None:
+        found = [
+            e
+            for e in self.entries
+            if (not lang or e["language"] == lang) and (not market or e["market"] == market or e["prefix"] == market)
+        ]
+        if not found:
+            return None
+        if not market:  # the root pair when it is in that language, else the first
+            return found[0]["prefix"]
+        if not lang:
+            root = next((e for e in self.entries if e["prefix"] == ""), None)
+            same = [e for e in found if root and e["language"] == root["language"]]
+            return (same or found)[0]["prefix"]
+        return found[0]["prefix"]
 
 
 # kbgen's script bundle (kb.<12 hex>.js) and Material's assets (bundle.<8 hex>.min.js,

@@ -40,9 +40,9 @@ def store(store_url):
 
 
 def test_schema_is_created_on_first_use_and_migrations_are_kept(store, store_url):
-    assert store.version == 1
+    assert store.version == 2
     with open_store(store_url) as again:
-        assert again.version == 1  # reopening applies nothing twice
+        assert again.version == 2  # reopening applies nothing twice
     assert store.counts() == (0, 0)
 
 
@@ -52,8 +52,36 @@ def test_searches_votes_and_opened_results(store):
     assert not store.record_open(search, "/shipping/", "browser-2")  # another browser's search
     assert store.record_search("?!", 0) is None  # nothing left after normalising
     store.record_vote("/returns/refunds/", False, "Too vague", "browser-1")
-    assert store.searches(*window()) == [("where's my parcel", 4, "/shipping/tracking/")]
+    assert store.searches(*window()) == [("where's my parcel", 4, "/shipping/tracking/", "")]
     assert store.votes(*window()) == [("/returns/refunds/", False, "Too vague")]
+
+
+def test_each_search_records_its_language(store):
+    store.record_search("Rücksendung", 3, "b1", language="de")
+    store.record_search("refund", 5, "b1", language="en")
+    assert sorted(store.searches(*window())) == [("refund", 5, None, "en"), ("rücksendung", 3, None, "de")]
+
+
+def test_a_database_of_before_languages_is_migrated_and_keeps_its_searches(store_url):
+    """Migration 2 adds the language column to a database made by migration 1 alone."""
+    from kbgen.feedback import store as store_module
+
+    first = store_module.MIGRATIONS[:1]
+    saved = store_module.MIGRATIONS[:]
+    store_module.MIGRATIONS[:] = first
+    try:
+        with open_store(store_url) as old:
+            assert old.version == 1
+            old._run(
+                old._sql("INSERT INTO kb_searches (at, query, hits, browser) VALUES (?, ?, ?, ?)"),
+                (old._ts(dt.datetime.now(UTC)), "old question", 2, "b"),
+            )
+    finally:
+        store_module.MIGRATIONS[:] = saved
+    with open_store(store_url) as new:
+        assert new.version == 2
+        new.record_search("neue frage", 1, "b", language="de")
+        assert sorted(new.searches(*window())) == [("neue frage", 1, None, "de"), ("old question", 2, None, "")]
 
 
 def test_one_vote_per_page_per_browser(store):
@@ -124,7 +152,7 @@ def test_replicas_starting_together_on_an_empty_database_all_migrate(store_url):
         process.join(timeout=120)
     assert [p.exitcode for p in processes] == [0] * 6
     with open_store(store_url) as store:
-        assert store.version == 1 and store.counts() == (0, 6)
+        assert store.version == 2 and store.counts() == (0, 6)
 
 
 def test_a_locked_sqlite_file_refuses_within_about_two_seconds(tmp_path):

@@ -207,7 +207,7 @@ def test_warm_up_prepares_a_worker_before_its_first_shopper(search_site):
 
     app = HelpCenterApp(search_site)
     app.warm_up()
-    loaded = app._engine._loaded  # opened, with a searcher ready, and nothing cached from the warm-up
+    loaded = app.engine._loaded  # opened, with a searcher ready, and nothing cached from the warm-up
     assert loaded.pool and not loaded.cache.items
     searcher = loaded.pool[0]
     app.engine.search("refund")

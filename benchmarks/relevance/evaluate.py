@@ -50,7 +50,7 @@ ROOT = HERE.parent.parent
 DEFAULT_SITE = ROOT / "benchmarks" / "out" / "relevance-site"
 DEFAULT_OUT = ROOT / "benchmarks" / "out" / "relevance-results.json"
 
-KINDS = ("colloquial", "misspelled", "short", "question", "synonym", "seller", "long")
+KINDS = ("colloquial", "misspelled", "short", "question", "synonym", "seller", "long", "umlaut")
 SYSTEMS = ("kbgen", "kbgen-lexical", "vectors", "bm25", "lunr", "lunr+stem")
 LIMIT = 10  # results looked at per query: MRR@10
 MISS_RANK = 5  # kbgen "misses" a query when its first relevant hit is below this rank

@@ -6,6 +6,7 @@ records why in the :class:`Report`, so one run shows all problems.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from . import schema, slugs
@@ -21,7 +22,8 @@ from .textfile import read
 from .yamlfile import YamlError, item_lines, parse, split_front_matter
 
 CATEGORY_FILE = "_category.yml"
-SYNONYMS_FILE = "synonyms.yml"
+SYNONYMS_FILE = "synonyms.yml"  # English search's; another language's is synonyms.<language>.yml
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}")
 FAQ_DIR = "faq"
 
 
@@ -55,6 +57,7 @@ def load(docs_dir: Path, report: Report, refused: frozenset[Path] = frozenset())
             _sort_articles(section.articles)
     _sort_articles(center.loose_articles)
     center.synonyms = _load_synonyms(docs_dir / SYNONYMS_FILE, docs_dir, report)
+    center.synonyms_by_language = _load_language_synonyms(docs_dir, report)
     center.contact = load_contact(docs_dir, report)
     center.flows = load_flows(docs_dir, report)
     center.facts = load_facts(docs_dir, report)
@@ -252,6 +255,16 @@ def _load_yaml_mapping(path: Path, docs_dir: Path, report: Report, fields, what:
         report.load_failed(path, exc.line, exc.message)
         return None, {}
     return schema.validate(doc, fields, path, report, what), doc.lines
+
+
+def _load_language_synonyms(docs_dir: Path, report: Report) -> dict[str, list[tuple[str, ...]]]:
+    """``synonyms.de.yml`` and the like: another language's search synonyms, by language."""
+    found = {}
+    for path in sorted(docs_dir.glob("synonyms.*.yml")):
+        language = path.name[len("synonyms.") : -len(".yml")]
+        if LANGUAGE_TAG.fullmatch(language):
+            found[language] = _load_synonyms(path, docs_dir, report)
+    return found
 
 
 def _load_synonyms(path: Path, docs_dir: Path, report: Report) -> list[tuple[str, ...]]:

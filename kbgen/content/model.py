@@ -134,7 +134,8 @@ class HelpCenter:
     categories: list[Category] = field(default_factory=list)
     loose_articles: list[Article] = field(default_factory=list)  # top-level pages
     home: Article | None = None  # the writer's own index.md, if any
-    synonyms: list[tuple[str, ...]] = field(default_factory=list)
+    synonyms: list[tuple[str, ...]] = field(default_factory=list)  # synonyms.yml (English)
+    synonyms_by_language: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # synonyms.de.yml ...
     contact: Contact | None = None
     flows: list[Flow] = field(default_factory=list)
     facts: Facts | None = None

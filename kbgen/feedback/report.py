@@ -27,6 +27,9 @@ class Report:
     votes: int = 0
     least_helpful: list[dict] = field(default_factory=list)  # url, title, yes, no, reasons
     overdue: list[dict] = field(default_factory=list)  # title, path, review_by, owner
+    # per language searched ('' for searches recorded before languages were): searches,
+    # searches without results, the top queries with no results
+    languages: list[dict] = field(default_factory=list)
 
 
 def build_report(
@@ -43,7 +46,12 @@ def build_report(
     counts: Counter = Counter()
     hits: dict[str, list[int]] = defaultdict(list)
     opened: Counter = Counter()
-    for query, n_hits, opened_url in rows:
+    per_language: dict[str, dict] = {}
+    for query, n_hits, opened_url, language in rows:
+        entry = per_language.setdefault(language or "", {"language": language or "", "searches": 0, "empty": Counter()})
+        entry["searches"] += 1
+        if not n_hits:
+            entry["empty"][query] += 1
         counts[query] += 1
         hits[query].append(n_hits)
         if opened_url:
@@ -51,6 +59,15 @@ def build_report(
     report.top_queries = [(q, c, sum(hits[q]) / len(hits[q])) for q, c in counts.most_common(TOP)]
     report.no_results = [(q, c) for q, c in counts.most_common() if max(hits[q]) == 0][:TOP]
     report.never_opened = [(q, c) for q, c in counts.most_common() if max(hits[q]) > 0 and opened[q] == 0][:TOP]
+    report.languages = [
+        {
+            "language": e["language"],
+            "searches": e["searches"],
+            "no_results": sum(e["empty"].values()),
+            "top_no_results": e["empty"].most_common(5),
+        }
+        for e in sorted(per_language.values(), key=lambda e: (-e["searches"], e["language"]))
+    ]
     votes = store.votes(since, until)
     report.votes = len(votes)
     pages: dict[str, dict] = {}
@@ -84,6 +101,14 @@ def as_text(report: Report) -> str:
         "Top queries (searches, average results)", [f"  {c:5}  {avg:5.1f}  {p(q)}" for q, c, avg in report.top_queries]
     )
     section("Queries with no results (content gaps)", [f"  {c:5}  {p(q)}" for q, c in report.no_results])
+    section(
+        "Searches by language (searches, without results, top queries without results)",
+        [
+            f"  {p(e['language'] or '(not recorded)'):16} {e['searches']:5}  {e['no_results']:5}  "
+            + ", ".join(p(q) for q, _ in e["top_no_results"])
+            for e in report.languages
+        ],
+    )
     section("Queries whose results are never opened", [f"  {c:5}  {p(q)}" for q, c in report.never_opened])
     rows = []
     for page in report.least_helpful:
@@ -150,6 +175,8 @@ svg text {{ font: 12px system-ui, sans-serif; fill: #1f2328; }} svg rect {{ fill
 {_bars([(q, c) for q, c, _ in report.top_queries], "Top queries by number of searches")}
 <h2>Queries with no results: content gaps</h2>
 {_bars(report.no_results, "Queries with no results")}
+<h2>Searches by language</h2>
+{table(("Language", "Searches", "Without results", "Top queries without results"), [(e["language"] or "(not recorded)", e["searches"], e["no_results"], ", ".join(q for q, _ in e["top_no_results"])) for e in report.languages])}
 <h2>Queries whose results are never opened</h2>
 {table(("Query", "Searches"), report.never_opened)}
 <h2>Least helpful pages</h2>

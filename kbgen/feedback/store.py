@@ -45,6 +45,10 @@ MIGRATIONS = [
     );
     CREATE INDEX kb_votes_at ON kb_votes (at);
     """,
+    # 2: the language each search was made in (help centers per language); '' for older rows
+    """
+    ALTER TABLE kb_searches ADD COLUMN language TEXT NOT NULL DEFAULT ''
+    """,
 ]
 
 
@@ -283,13 +287,16 @@ class Store(abc.ABC):
         return self._run("SELECT MAX(version) FROM kbgen_schema", fetch=True)[0][0]
 
     # -- writes ----------------------------------------------------------------
-    def record_search(self, query: str, hits: int, browser: str = "", at=None, budget=None) -> int | None:
+    def record_search(
+        self, query: str, hits: int, browser: str = "", at=None, budget=None, language: str = ""
+    ) -> int | None:
+        """``language``: of the index searched ("en", "de"; '' when unknown)."""
         normalized = normalize_query(query)
         if not normalized:
             return None
         rows = self._run(
-            self._returning("INSERT INTO kb_searches (at, query, hits, browser) VALUES (?, ?, ?, ?)"),
-            (self._ts(at or _now()), normalized, int(hits), browser[:64]),
+            self._returning("INSERT INTO kb_searches (at, query, hits, browser, language) VALUES (?, ?, ?, ?, ?)"),
+            (self._ts(at or _now()), normalized, int(hits), browser[:64], language[:16]),
             fetch=True,
             budget=budget,
         )
@@ -314,8 +321,9 @@ class Store(abc.ABC):
 
     # -- reading (for reports) ---------------------------------------------------
     def searches(self, since: dt.datetime, until: dt.datetime) -> list[tuple]:
+        """(query, hits, opened url or None, language) of each search in the period."""
         return self._run(
-            "SELECT query, hits, opened_url FROM kb_searches WHERE at >= ? AND at < ?",
+            "SELECT query, hits, opened_url, language FROM kb_searches WHERE at >= ? AND at < ?",
             (self._ts(since), self._ts(until)),
             fetch=True,
         )

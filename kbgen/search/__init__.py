@@ -8,6 +8,7 @@ model or the pages: what a page adds to search comes in as those records.
 
 from __future__ import annotations
 
+from . import languages
 from .documents import SearchDocument, collect
 from .engine import IndexMissing, SearchEngine, open_engine
 from .index import INDEX_DIR
@@ -28,6 +29,7 @@ __all__ = [
     "SuggestRequest",
     "collect",
     "extract",
+    "languages",
     "open_engine",
     "semantic_available",
     "synonym_groups",

@@ -33,10 +33,9 @@ from pathlib import Path
 from whoosh.filedb.filestore import RamStorage
 
 from . import impacts as scored
+from . import languages, ranking
 from . import query as planner
-from . import ranking
 from . import vectors as semantic
-from . import languages
 from .index import INDEX_DIR, META_FILE, TEXT_FIELDS, weighting
 from .request import SearchRequest
 from .snippets import snippet
@@ -166,10 +165,7 @@ def _load(index_dir: Path, cache_size: int, semantic_on: bool = True) -> _Loaded
     if meta is None or not {scored.DATA_FILE, scored.DIRECTORY_FILE} <= set(files):
         raise IndexMissing(f"{index_dir}: incomplete index (no {META_FILE} or impacts); rebuild the site")
     ix = storage.open_index()
-    try:
-        lang = languages.get(meta.get("language"))
-    except languages.UnsupportedLanguage as exc:
-        raise IndexMissing(f"{index_dir}: {exc}; rebuild the site with this version of kbgen") from None
+    lang = _language(meta, index_dir)
     words, stem, is_stop = lang.words, lang.stem, lang.is_stop
     vocab = planner.Vocabulary.from_groups(meta.get("synonyms", []), lang)
     impacts = scored.Impacts(files[scored.DATA_FILE], json.loads(files[scored.DIRECTORY_FILE]))
@@ -214,6 +210,14 @@ def _load(index_dir: Path, cache_size: int, semantic_on: bool = True) -> _Loaded
         boundaries=boundaries,
         exact_titles=exact_titles,
     )
+
+
+def _language(meta: dict, index_dir: Path) -> languages.Language:
+    """The language the index was written in (English for indexes older than languages)."""
+    try:
+        return languages.get(meta.get("language"))
+    except languages.UnsupportedLanguage as exc:
+        raise IndexMissing(f"{index_dir}: {exc}; rebuild the site with this version of kbgen") from None
 
 
 def _vectors(index_dir: Path, meta: dict, data: bytes | None, docnums: dict, count: int):
