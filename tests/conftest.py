@@ -78,6 +78,39 @@ def sample_site(tmp_path_factory) -> Path:
     return build(project / "mkdocs.yml", project / "site")
 
 
+@pytest.fixture(scope="session")
+def german_site(tmp_path_factory) -> Path:
+    """The German sample (translations/de/ over a copy of content/, as translations/README.md
+    lays it out), built as its own help center for the /de-de/ pair: German search index
+    (``theme.language: de``), addresses under /de-de/. Until per-pair builds exist, the
+    pages not yet translated are in it too, in English."""
+    from kbgen.build import build
+
+    project = tmp_path_factory.mktemp("german")
+    shutil.copytree(ROOT / "content", project / "content")
+    shutil.copytree(ROOT / "translations" / "de", project / "content", dirs_exist_ok=True)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("\n  language: en\n", "\n  language: de\n", 1)
+    config = config.replace(
+        "site_url: https://help.larkspur.example/", "site_url: https://help.larkspur.example/de-de/"
+    )
+    assert "language: de" in config and "/de-de/" in config
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return build(project / "mkdocs.yml", project / "site")
+
+
+GERMAN_PAGES = {
+    p.relative_to(ROOT / "translations" / "de").as_posix() for p in (ROOT / "translations" / "de").rglob("*.md")
+}
+
+
+def german_source(url: str) -> str:
+    """The content file a German result's address shows: /de-de/returns/#entry -> returns/faq/entry.md."""
+    path, _, fragment = url.removeprefix("/de-de/").partition("#")
+    path = path.strip("/")
+    return f"{path}/faq/{fragment}.md" if fragment else f"{path}.md"
+
+
 # A tiny but complete help center for build tests.
 CATEGORY_FILES = {
     "content/returns/_category.yml": "title: Returns\ndescription: Send it back.\nicon: material/keyboard-return\n",

@@ -117,8 +117,8 @@ def test_searches_from_the_results_page_and_opened_results_are_recorded(api):
     path = database[len("sqlite:///") :]
     rows = sqlite3.connect(path).execute("SELECT * FROM kb_searches").fetchall()
     assert len(rows) == 1
-    _, at, query, hits, browser, opened_url, opened_at = rows[0]
-    assert (query, browser, opened_url) == ("money back", "browser-1", "/returns/refunds/") and hits > 0
+    _, at, query, hits, browser, opened_url, opened_at, language = rows[0]
+    assert (query, browser, opened_url, language) == ("money back", "browser-1", "/returns/refunds/", "en") and hits > 0
     columns = [c[1] for c in sqlite3.connect(path).execute("PRAGMA table_info(kb_votes)")]
     assert columns == ["id", "at", "url", "helpful", "reason", "browser"]  # no IP, no cookie
 

@@ -30,6 +30,7 @@ class Language:
     spelling_forms: Callable[[str], tuple[str, ...]]  # spellings a correction is looked up for
     semantic: bool  # whether the semantic model understands it (page vectors are written)
     decompound: bool = False  # query words also find the compounds they end ("Etikett" -> "Rücksendeetikett")
+    capitals: bool = False  # a corrected word keeps its capital ("Erstatung" -> "Erstattung": German nouns)
 
 
 ENGLISH = Language(
@@ -55,6 +56,7 @@ GERMAN = Language(
     german.spelling_forms,
     semantic=False,
     decompound=True,
+    capitals=True,
 )
 
 LANGUAGES = {lang.code: lang for lang in (ENGLISH, GERMAN)}

@@ -138,7 +138,7 @@ def plan(
                     (alt, CORRECTION_WEIGHT * SYNONYM_WEIGHT) for alt in vocab.alternatives((fixed,)) if alt != (fixed,)
                 ]
         concepts.append(alternatives)
-    suggestion = _suggest(text, fixes, words)
+    suggestion = _suggest(text, fixes, words, lang.capitals)
     if suggestion is not None and not any(known(stem(word)) for word in fixes):
         # the misspelt words match nothing: search exactly as for the corrected query
         # (its synonyms, phrases and weights), so "refnud" finds what "refund" finds
@@ -157,7 +157,7 @@ def _synonym_at(stems: list[str], i: int, vocab: Vocabulary, tokens: list[str], 
     return 0
 
 
-def _suggest(text: str, fixes: dict[str, str], words) -> str | None:
+def _suggest(text: str, fixes: dict[str, str], words, capitals: bool = False) -> str | None:
     if not fixes:
         return None
 
@@ -165,7 +165,10 @@ def _suggest(text: str, fixes: dict[str, str], words) -> str | None:
         typed = match.group(0).lower()
         if typed not in fixes and not typed.isascii():  # "Rückgabr": the fix is keyed by the word as analysed
             typed = "".join(words(typed)) or typed
-        return fixes.get(typed, match.group(0))
+        fix = fixes.get(typed)
+        if fix is None:
+            return match.group(0)
+        return fix[:1].upper() + fix[1:] if capitals and match.group(0)[:1].isupper() else fix
 
     suggestion = re.sub(r"[^\W_]+", replace, text.strip())
     return " ".join(suggestion.split())
