@@ -163,3 +163,9 @@ def test_search_language_overrides_the_theme_and_an_unknown_one_is_a_config_erro
     result = invoke("build", "-f", project / "mkdocs.yml")
     assert result.exit_code != 0 and "Traceback" not in result.output
     assert "mkdocs.yml:9: search_language: search has no analysis for language 'xx'" in result.output
+
+
+def test_an_unknown_compound_is_searched_as_its_indexed_parts(de_engine):
+    """ "Werbemails" is nowhere in the pages; "Werbe-E-Mails" is: the query word is split."""
+    sources = [german_source(h["url"]) for h in de_engine.search("zu viele Werbemails", limit=5)["hits"]]
+    assert "privacy/faq/stop-marketing-emails.md" in sources

@@ -515,19 +515,19 @@ class SearchEngine:
                 loaded.corrections.put(word, fix)
             return fix or None
 
-        compounds = loaded.compounds.get if loaded.compounds else None
-        return planner.plan(
-            text, loaded.vocab, known, correct, loaded.lang, (lambda s: compounds(s, ())) if compounds else _none
-        )
+        if not loaded.lang.decompound:
+            return planner.plan(text, loaded.vocab, known, correct, loaded.lang)
+
+        def split(word: str) -> tuple[str, str] | None:
+            return _split(word, known, loaded.lang.stem)
+
+        compounds = loaded.compounds
+        return planner.plan(text, loaded.vocab, known, correct, loaded.lang, lambda s: compounds.get(s, ()), split)
 
 
 QUESTION_WORDS = frozenset(
     "how can could what whats why where wheres when which who do does did is are am should will would may".split()
 )
-
-
-def _none(stem_: str) -> list[str]:
-    return []
 
 
 def question_shaped(q: str, lang: languages.Language = languages.ENGLISH) -> bool:
@@ -649,6 +649,23 @@ def _closest(reader, forms: tuple[str, ...]) -> str | None:
 
 MIN_COMPOUND_HEAD = 4  # letters of the last part of a compound ("etikett" in "rucksendeetikett")
 MIN_COMPOUND_REST = 3  # letters before it
+
+
+MIN_SPLIT_PART = 4  # letters of each part of a compound split off a query word
+
+
+def _split(word: str, known, stem) -> tuple[str, str] | None:
+    """An unknown compound typed ("werbemails") as two indexed words (werb, mail): the longest
+    known last part first, the first part with or without its joining "s" ("Versandskosten")."""
+    for cut in range(MIN_SPLIT_PART, len(word) - MIN_SPLIT_PART + 1):
+        head = stem(word[cut:])
+        if not known(head):
+            continue
+        first = word[:cut]
+        for part in (first, first[:-1] if first.endswith("s") and len(first) > MIN_SPLIT_PART else None):
+            if part and known(stem(part)):
+                return stem(part), head
+    return None
 
 
 def _compounds(reader) -> dict[str, tuple[str, ...]]:

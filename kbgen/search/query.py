@@ -101,8 +101,11 @@ def plan(
     correct: Callable[[str], str | None],
     lang: Language = ENGLISH,
     compounds: Callable[[str], list[str]] = lambda stem: [],
+    split: Callable[[str], tuple[str, ...] | None] = lambda word: None,
 ) -> Plan:
-    """``compounds``: indexed terms that end with a stem (German compounds), searched as lesser alternatives."""
+    """``compounds``: indexed terms that end with a stem (German compounds), searched as lesser
+    alternatives. ``split``: the stems of the indexed words an unknown word is made of
+    ("werbemails": werb, mail), searched as if typed apart."""
     words, stem, is_stop = lang.words, lang.stem, lang.is_stop
     text = _FIELD_PREFIX.sub(" ", text)
     tokens = words(text)[:MAX_WORDS]
@@ -125,6 +128,10 @@ def plan(
         i += 1
         if is_stop(word):
             continue
+        if not known(s) and word not in vocab.words and (parts := split(word)):
+            concepts.extend([((part,), 1.0)] for part in parts)
+            literal.extend(parts)
+            continue
         alternatives = [((s,), 1.0)]
         alternatives += [((c,), COMPOUND_WEIGHT) for c in compounds(s)]
         literal.append(s)
@@ -142,7 +149,7 @@ def plan(
     if suggestion is not None and not any(known(stem(word)) for word in fixes):
         # the misspelt words match nothing: search exactly as for the corrected query
         # (its synonyms, phrases and weights), so "refnud" finds what "refund" finds
-        corrected = plan(suggestion, vocab, known, lambda word: None, lang, compounds)
+        corrected = plan(suggestion, vocab, known, lambda word: None, lang, compounds, split)
         return Plan(corrected.concepts, corrected.literal, suggestion, corrected=True)
     return Plan(concepts, literal, suggestion)
 
