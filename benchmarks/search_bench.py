@@ -148,12 +148,14 @@ def through_api(
     cache: int,
     rate: float | None = None,
     workers: int = 0,
+    prefix: str = "",
 ) -> dict:
     """wrk from loopback: closed-loop (each connection sends as soon as it has its
     answer: the most the server sustains) or, with ``rate``, paced: each connection
     waits an exponentially distributed time between requests so that together they
     offer ``rate`` requests per second (the latency shoppers see at that load).
-    ``workers``: server processes (0: kbgen serve's default)."""
+    ``workers``: server processes (0: kbgen serve's default). ``prefix``: a (market, language)
+    pair's, e.g. "/de-de" (its index answers /de-de/api/search)."""
     if not shutil.which("wrk"):
         return {"skipped": "wrk is not installed (apt-get install wrk)"}
     port = free_port()
@@ -184,7 +186,7 @@ def through_api(
                 break
             except OSError:
                 time.sleep(0.1)
-        paths = ["/api/search?" + urllib.parse.urlencode({"q": q}) for q in qs]
+        paths = [prefix + "/api/search?" + urllib.parse.urlencode({"q": q}) for q in qs]
         if cache:
             # Shoppers repeat the same questions: draw requests from a Zipf law
             # (s = 1.1) over the queries, as search logs show.
