@@ -167,6 +167,26 @@ def test_report_on_known_data(tmp_path):
     assert html.count("<svg") == 2 and "gift wrap" in html and "Old page" in html
 
 
+def test_the_report_splits_searches_by_language(tmp_path):
+    with open_store(f"sqlite:///{tmp_path}/f.sqlite3") as store:
+        store.record_search("rücksendung", 4, "b1", language="de")
+        store.record_search("kaffeemaschine", 0, "b1", language="de")
+        store.record_search("refund", 8, "b2", language="en")
+        store.record_search("old one", 0, "b2")  # recorded before languages were
+        now = dt.datetime.now(dt.timezone.utc)
+        report = build_report(store, now - dt.timedelta(days=1), now + dt.timedelta(days=1))
+    assert [(e["language"], e["searches"], e["no_results"]) for e in report.languages] == [
+        ("de", 2, 1),
+        ("", 1, 1),
+        ("en", 1, 0),
+    ]
+    assert report.languages[0]["top_no_results"] == [("kaffeemaschine", 1)]
+    text = as_text(report)
+    assert "Searches by language" in text and "  de                   2      1  kaffeemaschine" in text
+    assert "(not recorded)" in text
+    assert "<td>de</td><td>2</td><td>1</td><td>kaffeemaschine</td>" in as_html(report)
+
+
 def test_report_command(tmp_path, invoke, make_site):
     from conftest import CATEGORY_FILES
 
