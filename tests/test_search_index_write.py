@@ -24,11 +24,16 @@ AWKWARD = [
     "one\ntwo\n\nthree one two three one",
     "no not off out back up: kept though stop words",
     "x y z ab ok go",
+    "Rücksendungen, RUECKSENDUNG und Rückerstattung für die Straße: Größe, Maße, ÄÖÜ äöü ẞ",  # German
+    "u\u0308ber Gebu\u0308hren (combining umlauts), Steuer, Quelle, aktuell, nicht kein weg",
 ]
 
 
-def test_field_indexer_yields_whooshs_own_items_for_every_text_field():
-    schema = index.schema()
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_field_indexer_yields_whooshs_own_items_for_every_text_field(language):
+    from kbgen.search import languages
+
+    schema = index.schema(languages.get(language))
     for name in (*index.TEXT_FIELDS, "spell"):
         field = schema[name]
         fast = FieldIndexer(field)
@@ -62,14 +67,17 @@ def _documents(count: int) -> list[SearchDocument]:
     return docs
 
 
-@pytest.mark.parametrize("pool_mb", [index.POOL_MB, 0.05])  # 0.05: hundreds of sorted runs spilled and merged
-def test_index_bytes_are_the_same_as_with_plain_whoosh(tmp_path, monkeypatch, pool_mb):
+@pytest.mark.parametrize(
+    "pool_mb, language",
+    [(index.POOL_MB, "en"), (0.05, "en"), (index.POOL_MB, "de")],  # 0.05: hundreds of sorted runs spilled and merged
+)
+def test_index_bytes_are_the_same_as_with_plain_whoosh(tmp_path, monkeypatch, pool_mb, language):
     monkeypatch.setattr(index, "POOL_MB", pool_mb)
     docs = _documents(400)
     synonyms = [("parcel", "package"), ("didn't arrive", "missing")]
-    fast = index.write(docs, synonyms, tmp_path / "fast")
+    fast = index.write(docs, synonyms, tmp_path / "fast", language=language)
     monkeypatch.setattr(index, "_less_work", lambda writer: contextlib.nullcontext())
-    plain = index.write(docs, synonyms, tmp_path / "plain")
+    plain = index.write(docs, synonyms, tmp_path / "plain", language=language)
     names = sorted(p.name for p in fast.iterdir())
     assert names == sorted(p.name for p in plain.iterdir())
     assert any(name.endswith(".seg") for name in names)
