@@ -99,15 +99,28 @@ def german_site(tmp_path_factory) -> Path:
     return build(project / "mkdocs.yml", project / "site")
 
 
-GERMAN_PAGES = {
-    p.relative_to(ROOT / "translations" / "de").as_posix() for p in (ROOT / "translations" / "de").rglob("*.md")
+@pytest.fixture(scope="session")
+def two_pair_site(sample_site, german_site, tmp_path_factory) -> Path:
+    """The English sample at the root and the German one in /de-de/, as one published site."""
+    site = tmp_path_factory.mktemp("pairs") / "site"
+    shutil.copytree(sample_site, site)
+    shutil.copytree(german_site, site / "de-de")
+    return site
+
+
+GERMAN_PAGES = {  # the translated pages and guided flows
+    p.relative_to(ROOT / "translations" / "de").as_posix()
+    for p in (*(ROOT / "translations" / "de").rglob("*.md"), *(ROOT / "translations" / "de" / "flows").glob("*.yml"))
 }
 
 
 def german_source(url: str) -> str:
-    """The content file a German result's address shows: /de-de/returns/#entry -> returns/faq/entry.md."""
+    """The content file a German result's address shows: /de-de/returns/#entry -> returns/faq/entry.md,
+    /de-de/flows/charged-twice/ -> flows/charged-twice.yml."""
     path, _, fragment = url.removeprefix("/de-de/").partition("#")
     path = path.strip("/")
+    if path.startswith("flows/"):
+        return f"{path}.yml"
     return f"{path}/faq/{fragment}.md" if fragment else f"{path}.md"
 
 

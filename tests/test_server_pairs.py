@@ -32,18 +32,9 @@ def api(base, path, headers=None):
 
 
 @pytest.fixture(scope="module")
-def two_pairs(sample_site, german_site, tmp_path_factory):
-    """The English sample at the root and the German one in /de-de/, as one published site."""
-    site = tmp_path_factory.mktemp("pairs") / "site"
-    shutil.copytree(sample_site, site)
-    shutil.copytree(german_site, site / "de-de")
-    return site
-
-
-@pytest.fixture(scope="module")
-def pairs_url(two_pairs, serve, tmp_path_factory):
+def pairs_url(two_pair_site, serve, tmp_path_factory):
     database = tmp_path_factory.mktemp("pairs-db") / "f.sqlite3"
-    app = HelpCenterApp(two_pairs, database=f"sqlite:///{database}")
+    app = HelpCenterApp(two_pair_site, database=f"sqlite:///{database}")
     assert app.pairs == {"de-de"}  # found at start
     return serve(app), database
 
