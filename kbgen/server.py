@@ -259,7 +259,7 @@ class HelpCenterApp:
                 return json_response(
                     start_response, "405 Method Not Allowed", {"error": "use POST"}, [("Allow", "POST")]
                 )
-            return self._write(environ, start_response, writes[path])
+            return self._write(environ, start_response, writes[path], prefix)
         handler = reads.get(path)
         if handler is None:
             return json_response(start_response, "404 Not Found", {"error": "unknown API endpoint"})
@@ -282,7 +282,7 @@ class HelpCenterApp:
                 start_response, "503 Service Unavailable", {"error": "the search index is not available"}
             )
 
-    def _write(self, environ, start_response, handler):
+    def _write(self, environ, start_response, handler, prefix: str = ""):
         if self.database is None:
             return json_response(
                 start_response, "503 Service Unavailable", {"error": "feedback is not enabled on this server"}
@@ -304,22 +304,37 @@ class HelpCenterApp:
                 return _unavailable(start_response, "too many writes at once; try again in a moment")
             try:
                 self._purge_when_due()
-                return handler(start_response, body, browser)
+                return handler(start_response, body, browser, prefix)
             except feedback_api.BadRequest as exc:
                 return json_response(start_response, exc.status, {"error": str(exc)})
             except StoreError as exc:
                 log.error("feedback store: %s", exc)
                 return _unavailable(start_response, "feedback cannot be saved right now; try again in a minute")
 
-    def _feedback(self, start_response, body: dict, browser: str):
-        url, helpful, reason = feedback_api.vote(body, self.site_dir)
+    def _feedback(self, start_response, body: dict, browser: str, prefix: str = ""):
+        site, body = self._pair_body(body, prefix)
+        url, helpful, reason = feedback_api.vote(body, site)
+        url = f"/{prefix}{url}" if prefix else url
         self.store.record_vote(url, helpful, reason, browser)
         return json_response(start_response, "201 Created", {"ok": True})
 
-    def _opened(self, start_response, body: dict, browser: str):
-        search_id, url = feedback_api.opened(body, self.site_dir)
+    def _opened(self, start_response, body: dict, browser: str, prefix: str = ""):
+        site, body = self._pair_body(body, prefix)
+        search_id, url = feedback_api.opened(body, site)
+        url = f"/{prefix}{url}" if prefix else url
         self.store.record_open(search_id, url, browser)
         return json_response(start_response, "201 Created", {"ok": True})
+
+    def _pair_body(self, body: dict, prefix: str) -> tuple[Path, dict]:
+        """The site folder a write under ``prefix`` names pages in, and its body with the page's
+        address relative to it: a pair's widgets send their site's own paths (``/returns/refunds/``
+        for ``/de-de/returns/refunds/``), its results the full ones; both are recorded in full."""
+        if not prefix:
+            return self.site_dir, body
+        url = body.get("url")
+        if isinstance(url, str) and url.startswith(f"/{prefix}/"):
+            body = {**body, "url": url[len(prefix) + 1 :]}
+        return self.site_dir / prefix, body
 
     def _pair_param(self, params: dict[str, str]) -> str | None:
         """The prefix of the pair ``?lang=de&market=de`` names ('' for the root pair, None when

@@ -169,3 +169,13 @@ def test_an_unknown_compound_is_searched_as_its_indexed_parts(de_engine):
     """ "Werbemails" is nowhere in the pages; "Werbe-E-Mails" is: the query word is split."""
     sources = [german_source(h["url"]) for h in de_engine.search("zu viele Werbemails", limit=5)["hits"]]
     assert "privacy/faq/stop-marketing-emails.md" in sources
+
+
+def test_a_theme_language_search_has_no_analysis_for_falls_back_to_english(make_site):
+    from conftest import MINIMAL_CONFIG, SEARCH_FILES
+
+    from kbgen.build import build
+
+    config = MINIMAL_CONFIG.replace("  name: material\n", "  name: material\n  language: fr\n")
+    engine = open_engine(build(make_site(SEARCH_FILES, config=config) / "mkdocs.yml"))
+    assert engine.meta["language"] == "en" and engine.search("money back")["hits"]

@@ -110,6 +110,54 @@ def test_recorded_searches_carry_their_language(pairs_url):
     assert rows[-2:] == [("geld zurück", "de"), ("money back", "en")]
 
 
+def post(base, path, body, browser):
+    request = urllib.request.Request(
+        base + path,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", "X-KB-Browser": browser},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as err:
+        with err:
+            return err.code
+
+
+def test_votes_and_opened_results_under_a_prefix_are_the_pairs_pages(pairs_url, two_pair_site):
+    """A German page's widget votes for its own site's path (/returns/refunds/, as built): under
+    /de-de/ that is the German page, recorded as /de-de/returns/refunds/, never the English one."""
+    base, database = pairs_url
+    widget = 'data-kb-url="/returns/refunds/"'
+    assert widget in (two_pair_site / "de-de/returns/refunds/index.html").read_text(encoding="utf-8")
+    assert post(base, "/de-de/api/feedback", {"url": "/returns/refunds/", "helpful": False}, "browser-pairs-2") == 201
+    assert (
+        post(
+            base,
+            "/de-de/api/feedback",
+            {"url": "/de-de/returns/#how-long-do-refunds-take", "helpful": True},
+            "browser-pairs-2",
+        )
+        == 201
+    )
+    assert post(base, "/api/feedback", {"url": "/returns/refunds/", "helpful": True}, "browser-pairs-2") == 201
+    assert post(base, "/de-de/api/feedback", {"url": "/returns/nope/", "helpful": True}, "browser-pairs-2") == 400
+    votes = sqlite3.connect(database).execute("SELECT url, helpful FROM kb_votes WHERE browser = 'browser-pairs-2'")
+    assert sorted(votes.fetchall()) == [
+        ("/de-de/returns/#how-long-do-refunds-take", 1),
+        ("/de-de/returns/refunds/", 0),
+        ("/returns/refunds/", 1),
+    ]
+    record = {"X-KB-Record": "1", "X-KB-Browser": "browser-pairs-3"}
+    status, headers, _ = call(base, f"/de-de/api/search?q={Q}", record)
+    search_id = int(headers["X-KB-Search-Id"])
+    opened = {"search_id": search_id, "url": "/de-de/returns/how-to-return-an-item/"}  # a result's own address
+    assert post(base, "/de-de/api/opened", opened, "browser-pairs-3") == 201
+    rows = sqlite3.connect(database).execute("SELECT opened_url FROM kb_searches WHERE id = ?", (search_id,))
+    assert rows.fetchall() == [("/de-de/returns/how-to-return-an-item/",)]
+
+
 def test_a_pair_published_after_the_start_is_served(sample_site, german_site, tmp_path, serve):
     site = tmp_path / "site"
     shutil.copytree(sample_site, site)
