@@ -145,7 +145,8 @@ def plan(
                     (alt, CORRECTION_WEIGHT * SYNONYM_WEIGHT) for alt in vocab.alternatives((fixed,)) if alt != (fixed,)
                 ]
         concepts.append(alternatives)
-    suggestion = _suggest(text, fixes, words, lang.capitals)
+    # English keys its fixes by the lowercased word as typed (as it always has); others by the word as analysed
+    suggestion = _suggest(text, fixes, None if lang is ENGLISH else words, lang.capitals)
     if suggestion is not None and not any(known(stem(word)) for word in fixes):
         # the misspelt words match nothing: search exactly as for the corrected query
         # (its synonyms, phrases and weights), so "refnud" finds what "refund" finds
@@ -164,13 +165,13 @@ def _synonym_at(stems: list[str], i: int, vocab: Vocabulary, tokens: list[str], 
     return 0
 
 
-def _suggest(text: str, fixes: dict[str, str], words, capitals: bool = False) -> str | None:
+def _suggest(text: str, fixes: dict[str, str], words=None, capitals: bool = False) -> str | None:
     if not fixes:
         return None
 
     def replace(match: re.Match) -> str:
         typed = match.group(0).lower()
-        if typed not in fixes and not typed.isascii():  # "Rückgabr": the fix is keyed by the word as analysed
+        if words and typed not in fixes and not typed.isascii():  # "Café": the fix is keyed by "cafe"
             typed = "".join(words(typed)) or typed
         fix = fixes.get(typed)
         if fix is None:
