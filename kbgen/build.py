@@ -1,5 +1,10 @@
 """Atomic builds: the new site (and its index) replaces the old one only on success.
 
+A help center with several (market, language) pairs gets one MkDocs build per pair into
+its folder of the same staging site (the root pair first, then ``<prefix>/``), one sitemap
+with ``hreflang`` alternates, then the one swap: a failure in any pair leaves the whole
+previous site untouched.
+
 MkDocs builds into a fresh folder beside the target; on success the two are
 swapped with one ``renameat2(RENAME_EXCHANGE)`` where Linux offers it (readers
 never see a missing or half-written site), else with two quick renames. On
@@ -14,17 +19,23 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import fcntl
+import logging
 import os
 import shutil
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
+from .config import MarketError, site_of
+from .content.markets import Site
+
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+log = logging.getLogger("mkdocs.plugins.kbgen")
 
 
 # A killed build's folder is removed once its lock is free and it is this old, so a
@@ -55,13 +66,8 @@ def build(
     ``fail_on_overdue``: a passed ``review_by`` date fails the build (else a warning,
     even under ``strict``: the calendar must not block an urgent fix).
     """
-    try:
-        config = load_config(str(config_file), strict=strict)
-    except MkDocsException as exc:
-        raise BuildFailed(f"{config_file}: {exc}") from None
-    plugin = config.plugins.get("kbgen")
-    if fail_on_overdue and plugin is not None:
-        plugin.config.fail_on_overdue = True
+    config = _load(config_file, strict, fail_on_overdue)
+    site = _site(config, config_file)
     target = Path(site_dir or config.site_dir).resolve()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -71,18 +77,11 @@ def build(
     except OSError as exc:
         raise _os_failure("cannot create the build folder", exc, target.parent) from None
     try:
-        config["site_dir"] = str(staging)
-        try:
-            mkdocs_build(config)
-        except (Abort, MkDocsException) as exc:
-            raise BuildFailed(str(exc)) from None
-        except OSError as exc:
-            raise _os_failure("cannot write the site", exc, staging) from None
-        except UnicodeDecodeError as exc:  # a file kbgen check does not read; MkDocs logged its name
-            raise BuildFailed(
-                f"cannot read a file: not UTF-8 text ({exc.reason}); the previous site was left as it was",
-                one_line=True,
-            ) from None
+        if site is None or not site.several:
+            config["site_dir"] = str(staging)
+            _mkdocs_build(config, staging)
+        else:
+            _build_pairs(config_file, config, site, staging, target, strict, fail_on_overdue)
         try:
             os.chmod(staging, 0o755)  # mkdtemp makes it private; a site is meant to be read
             swap_in(staging, target)
@@ -94,6 +93,91 @@ def build(
     finally:
         os.close(lock)
     return target
+
+
+def _load(config_file, strict: bool, fail_on_overdue: bool):
+    try:
+        config = load_config(str(config_file), strict=strict)
+    except MkDocsException as exc:
+        raise BuildFailed(f"{config_file}: {exc}") from None
+    plugin = config.plugins.get("kbgen")
+    if fail_on_overdue and plugin is not None:
+        plugin.config.fail_on_overdue = True
+    return config
+
+
+def _site(config, config_file) -> Site | None:
+    """The pairs the kbgen plugin declares (None without the plugin)."""
+    plugin = config.plugins.get("kbgen")
+    if plugin is None or not plugin.config.enabled:
+        return None
+    try:
+        return site_of(plugin.config, config.theme.get("language"))
+    except MarketError as exc:
+        raise BuildFailed(f"{config_file}: {exc}", one_line=True) from None
+
+
+def _mkdocs_build(config, staging: Path) -> None:
+    try:
+        mkdocs_build(config)
+    except (Abort, MkDocsException) as exc:
+        raise BuildFailed(str(exc)) from None
+    except OSError as exc:
+        raise _os_failure("cannot write the site", exc, staging) from None
+    except UnicodeDecodeError as exc:  # a file kbgen check does not read; MkDocs logged its name
+        raise BuildFailed(
+            f"cannot read a file: not UTF-8 text ({exc.reason}); the previous site was left as it was",
+            one_line=True,
+        ) from None
+
+
+def _build_pairs(
+    config_file, config, site: Site, staging: Path, target: Path, strict: bool, fail_on_overdue: bool
+) -> None:
+    """One MkDocs build per pair into its folder of ``staging``, then the sitemap of them all."""
+    from . import content, pairs, sitemaps
+
+    docs_dir = Path(config.docs_dir)
+    site_url = config.site_url or ""
+    base_path = urlsplit(site_url or "/").path or "/"
+    if not base_path.endswith("/"):
+        base_path += "/"
+    # each language's view of the content, beside the staging site (a killed build's is
+    # removed like its staging folder)
+    sources = Path(tempfile.mkdtemp(prefix=_staging_prefix(target) + "src-", dir=target.parent))
+    lock = _lock(sources)
+    try:
+        views = pairs.materialize(site, docs_dir, sources)
+        plugin = config.plugins["kbgen"]
+        loaded = pairs.load(
+            site, views, today=content.current_date(), embed_hosts=plugin.config.embed_hosts, base_path=base_path
+        )
+        outdated = [d for d in pairs.all_diagnostics(loaded) if d.message.startswith("outdated translation")]
+        for d in outdated:
+            log.warning(d.format())
+        if strict and outdated:
+            raise BuildFailed(f"{len(outdated)} outdated translation(s) (--strict)")
+        hashes: set[str] = set()  # the root is built last: its headers allow every pair's inline scripts
+        for item in [*loaded[1:], loaded[0]]:
+            pair = item.pair
+            pair_config = config if pair.default else _load(config_file, strict, fail_on_overdue)
+            # MkDocs empties its site folder first: the other pairs wait beside it until the root is built
+            pair_dir = sources / "_sites" / pair.prefix if pair.prefix else staging
+            pair_config["docs_dir"] = str(item.folder)
+            pair_config["site_dir"] = str(pair_dir)
+            if site_url:
+                pair_config["site_url"] = site_url.rstrip("/") + "/" + pair.path
+            pair_config.theme["language"] = pair.language
+            pair_plugin = pair_config.plugins["kbgen"]
+            pair_plugin.pair_content, pair_plugin.all_pairs, pair_plugin.base_path = item, loaded, base_path
+            pair_plugin.shared_script_hashes = hashes
+            _mkdocs_build(pair_config, staging)
+        for item in loaded[1:]:
+            os.rename(sources / "_sites" / item.pair.prefix, staging / item.pair.prefix)
+        sitemaps.write(staging, loaded, site_url, base_path)
+    finally:
+        os.close(lock)
+        shutil.rmtree(sources, ignore_errors=True)
 
 
 def _staging_prefix(target: Path) -> str:

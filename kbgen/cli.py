@@ -397,7 +397,7 @@ def report(config_file, database, days, since, until, html_file) -> None:
     utc = dt.timezone.utc
     end = until.replace(tzinfo=utc) if until else dt.datetime.now(utc)
     start = since.replace(tzinfo=utc) if since else end - dt.timedelta(days=days)
-    titles, overdue, site_name = {}, [], "Help center"
+    titles, overdue, site_name, project = {}, [], "Help center", None
     if Path(config_file).is_file():
         project = _load_project(config_file)
         site_name = project.site_name
@@ -409,6 +409,10 @@ def report(config_file, database, days, since, until, html_file) -> None:
     except StoreError as exc:
         raise KbgenError(str(exc)) from None
     click.echo(as_text(result), nl=False)
+    if project is not None and project.site is not None and len(project.site.languages) > 1:
+        from .pairs import format_status, translation_status
+
+        click.echo("\n" + format_status(translation_status(project.site, project.docs_dir)), nl=False)
     if html_file:
         Path(html_file).write_text(as_html(result, site_name), encoding="utf-8")
         click.echo(f"Wrote {html_file}", err=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from .content.markets import MarketError, Site, make_site, parse_languages, parse_markets
+
 
 class KbgenConfig(base.Config):
     enabled = c.Type(bool, default=True)
@@ -45,3 +47,21 @@ class KbgenConfig(base.Config):
     # A page whose review_by date has passed fails the build (default: a warning that
     # never blocks publishing, even with --strict); `kbgen build --fail-on-overdue` too.
     fail_on_overdue = c.Type(bool, default=False)
+    # The help center's languages, default first (e.g. [en, de]); translated pages sit
+    # beside the default ones as page.de.md. Default: [theme.language or en].
+    languages = c.ListOfItems(c.Type(str), default=[])
+    # Markets: {id: {country: GB, currency: GBP, languages: [en], name: ..., timezone: ...}};
+    # each (market, language) pair is published at /<language>-<country>/. Default: one market.
+    markets = c.Type(dict, default={})
+    # The market published at the site's root (in its first language); default: the first.
+    default_market = c.Optional(c.Type(str))
+
+
+def site_of(plugin_config: KbgenConfig, theme_language: str | None = None) -> Site:
+    """The languages, markets and pairs this config declares; ``MarketError`` names the key."""
+    languages = parse_languages(plugin_config.languages or None, (theme_language or "en").split("-")[0].lower())
+    markets = parse_markets(plugin_config.markets or None, languages)
+    return make_site(languages, markets, plugin_config.default_market)
+
+
+__all__ = ["KbgenConfig", "MarketError", "site_of"]

@@ -61,8 +61,13 @@ def content_security_policy(
     script_origins: Iterable[str] = (),
     embed_hosts: Iterable[str] = (),
     web_fonts: bool = False,
+    connect_origins: Iterable[str] = (),
 ) -> str:
-    """The policy: scripts from the site (or a listed chat provider) and by hash only."""
+    """The policy: scripts from the site (or a listed chat provider) and by hash only.
+
+    ``connect_origins``: the site's own published origin, where Material's language
+    switcher reads the sitemaps of the ``hreflang`` alternates (same as 'self' once
+    published; a preview elsewhere may still try)."""
     extra = sorted(set(script_origins))
     frames = [f"https://{h}" for h in sorted(set(embed_hosts))] + extra
     directives = [
@@ -71,7 +76,7 @@ def content_security_policy(
         ("style-src", ["'self'", "'unsafe-inline'", *(["https://fonts.googleapis.com"] if web_fonts else [])]),
         ("font-src", ["'self'", "data:", *(["https://fonts.gstatic.com"] if web_fonts else [])]),
         ("img-src", ["'self'", "data:", "https:"]),
-        ("connect-src", ["'self'", *extra]),
+        ("connect-src", ["'self'", *extra, *sorted(set(connect_origins) - set(extra))]),
         ("frame-src", ["'self'", *frames]),
         ("object-src", ["'none'"]),
         ("base-uri", ["'self'"]),

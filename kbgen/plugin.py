@@ -22,15 +22,17 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from . import bundle, content, headers, i18n, pages, search
-from .config import KbgenConfig
+from .config import KbgenConfig, MarketError, site_of
 from .content import schedule, symlinks
 from .content.contactfile import CONTACT_FILE
 from .content.diagnostics import format_text, is_overdue, promote
 from .content.facts import FACTS_FILE, render_placeholders
 from .content.flowfile import FLOWS_DIR
 from .content.glossary import GLOSSARY_FILE
+from .content.languages import is_translation
 from .content.links import Resolver
 from .content.loader import CATEGORY_FILE, FAQ_DIR, SYNONYMS_FILE
+from .content.markets import Site
 from .i18n.check import check_language
 from .pages import embeds
 from .pages.sources import HOME_HEADING
@@ -49,6 +51,13 @@ DATA_FILES = {CATEGORY_FILE, SYNONYMS_FILE, CONTACT_FILE, FACTS_FILE, GLOSSARY_F
 
 
 class KbgenPlugin(BasePlugin[KbgenConfig]):
+    # Set by kbgen.build for a help center with several (market, language) pairs: this
+    # build's pair content (kbgen.pairs.PairContent), every pair's, and the site's base path.
+    pair_content = None
+    all_pairs: list = []
+    base_path = "/"
+    shared_script_hashes: set | None = None  # every pair's inline scripts: the root's CSP allows them all
+
     def on_config(self, config):
         if not self.config.enabled:
             return
@@ -57,20 +66,30 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._texts: dict[str, search.PageText] = {}
         self._images: dict[str, pages.images.Image | None] = {}
         self._plain: dict[str, dict[str, str]] = {}  # each page's unescaped title and description
-        self._script_hashes: set[str] = set()  # the theme's inline scripts, for the CSP
+        # the theme's inline scripts, for the CSP (shared by the pairs of one site)
+        self._script_hashes: set[str] = self.shared_script_hashes if self.shared_script_hashes is not None else set()
         self.today = content.current_date()
         # notices are picked at the start of the build day (reproducible within a day);
         # the browser hides what has ended since
         self.now = dt.datetime.combine(self.today, dt.time(), tzinfo=dt.timezone.utc)
         self.messages = self._messages(config)
-        center, report = content.load(
-            config.docs_dir,
-            today=self.today,
-            embed_hosts=self.config.embed_hosts,
-            format_value=self.messages.format_value,
-        )
+        pair = self.pair_content
+        if pair is None:
+            language = self._only_one_pair(config).default_language
+            center, report = content.load(
+                config.docs_dir,
+                today=self.today,
+                embed_hosts=self.config.embed_hosts,
+                language=language,
+                format_value=self.messages.format_value,
+            )
+        else:
+            center, report = pair.center, pair.report
+            if center.facts is not None:  # the policy updates page reads values in the interface's words
+                center.facts.fmt = self.messages.format_value
         content.check_icons(center, theme.known_icon([*config.theme.dirs, str(theme_dir())]), report, theme.ICON_HINT)
-        found = promote(report.sorted(), fail_on_overdue=self.config.fail_on_overdue)
+        found = report.sorted() if pair is None else pair.diagnostics(report.sorted())
+        found = promote(found, fail_on_overdue=self.config.fail_on_overdue)
         for warning in found:
             if warning.severity != "error":  # an overdue review is logged, never counted by --strict
                 (log.info if is_overdue(warning) else log.warning)(warning.format())
@@ -110,7 +129,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         for file in list(files):
             # data files; and (reported already, so the build normally stopped) symlinks out
             from_docs = file.src_dir == config.docs_dir  # not a theme file
-            if _is_data_file(file.src_uri) or (from_docs and symlinks.leaves(file.abs_src_path, config.docs_dir)):
+            if (
+                _is_data_file(file.src_uri)
+                or (from_docs and is_translation(posixpath.basename(file.src_uri)))  # see kbgen.build
+                or (from_docs and symlinks.leaves(file.abs_src_path, config.docs_dir))
+            ):
                 files.remove(file)
             elif not self.layout.classify(file.src_uri)[0].in_nav:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
@@ -180,6 +203,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_page_context(self, context, page, config, nav):
         if not self.config.enabled:
             return
+        self._switcher(config, page.file.src_uri)
         context["kb"] = pages.page_view(
             self.layout,
             page.file.src_uri,
@@ -220,6 +244,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         env.filters["kb_in_sentence"] = self.messages.in_sentence
         env.globals["kb_language"] = self.messages.language
         env.globals["kb_script_messages"] = self.messages.script_messages(self._script_msgids)
+        self._switcher(config, "index.md")  # 404.html, rendered before the pages: each pair's home
         self._env = env
         env.globals["kb_dead_end"] = pages.dead_end_view(self.center, self._url_for, self._contact_src())
         return env
@@ -258,6 +283,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             script_origins=filter(None, map(headers.origin, chat_scripts)),
             embed_hosts=self.config.embed_hosts,
             web_fonts=bool(config.theme.get("font")),
+            connect_origins=[self._origin(config)] if self.pair_content is not None and self._origin(config) else [],
         )
         headers.write(config.site_dir, headers.page_headers(policy))
         base = urlsplit(config.site_url or "/").path or "/"
@@ -296,6 +322,36 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         upcoming = schedule.next_change_message(self.center, self.today)
         if upcoming:  # a scheduled fact change or notice needs a build on its day
             log.info(upcoming)
+
+    def _switcher(self, config, src: str) -> None:
+        """The header's switcher and the page's ``hreflang`` links (``extra.alternate``, see
+        kbgen.pairs.Switcher): every pair, on this page or where it lands."""
+        if self.pair_content is None:
+            return
+        from .pairs import switcher
+
+        config.extra["alternate"] = switcher(
+            self.all_pairs, self.pair_content.pair, src, self.base_path, self._origin(config)
+        )
+
+    @staticmethod
+    def _origin(config) -> str:
+        """``https://host`` of ``site_url`` ("" without one)."""
+        parts = urlsplit(config.site_url or "")
+        return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+
+    def _only_one_pair(self, config) -> Site:
+        """Several languages or markets are built by kbgen (one MkDocs build per pair)."""
+        try:
+            site = site_of(self.config, config.theme.get("language"))
+        except MarketError as exc:
+            raise PluginError(f"{config.config_file_path or 'mkdocs.yml'}: {exc}") from None
+        if site.several:
+            raise PluginError(
+                f"this help center publishes {len(site.pairs)} market/language pairs "
+                f"({', '.join(p.tag for p in site.pairs)}): build it with 'kbgen build' or 'kbgen serve'"
+            )
+        return site
 
     def _render_embed(self, kind: str, id_: str, page) -> str | None:
         """The theme's own partial for a ``{{ contact:id }}`` or ``{{ flow:id }}``."""

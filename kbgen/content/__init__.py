@@ -11,9 +11,10 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from . import checks, facts, flowfile, glossary, htmlpolicy, links, symlinks, textfile
+from . import checks, facts, flowfile, glossary, htmlpolicy, languages, links, symlinks, textfile
 from .diagnostics import Diagnostic, Report
 from .loader import load as _load
+from .markets import Market
 from .model import Article, Category, FaqEntry, HelpCenter, Section
 
 __all__ = [
@@ -39,16 +40,24 @@ def load(
     base: Path | str | None = None,
     today: dt.date | None = None,
     embed_hosts: tuple[str, ...] | list[str] = (),
+    market: Market | None = None,
+    language: str = "en",
+    fallbacks: dict[str, str] | None = None,
     format_value: Callable[[object, str], str] | None = None,
 ) -> tuple[HelpCenter, Report]:
     """Read, validate and resolve ``docs_dir``; paths in the report are relative to ``base``.
 
-    ``embed_hosts``: hosts whose pages content may show in an iframe. ``format_value``: how
-    a fact's value and unit read in the pages' language (default: English, "€40", "30 days").
+    ``embed_hosts``: hosts whose pages content may show in an iframe. ``market``: read the
+    facts, contact channels and notices of this market (None: the content as written).
+    ``language``: the language the content is written in (fact values render in it).
+    ``fallbacks``: untranslated pages' addresses in the default language, for links to them.
+    ``format_value``: how a fact's value and unit read in the interface (the policy updates
+    page); a writer's sentences always get the language's own rendering.
     """
     report = Report(base=Path(base) if base is not None else Path.cwd())
     today = today or current_date()
-    center, refused = read(Path(docs_dir), report)
+    center, refused = read(Path(docs_dir), report, market=market, language=language)
+    center.fallbacks = dict(fallbacks or {})
     validate(center, report, today, refused=refused, embed_hosts=embed_hosts)
     if center.facts is not None and format_value is not None:
         center.facts.fmt = format_value
@@ -56,13 +65,15 @@ def load(
     return center, report
 
 
-def read(docs_dir: Path, report: Report) -> tuple[HelpCenter, frozenset[Path]]:
+def read(
+    docs_dir: Path, report: Report, *, market: Market | None = None, language: str = "en"
+) -> tuple[HelpCenter, frozenset[Path]]:
     """Parse every file into the model, checking each file's declared fields on the way.
 
     Also returns the symlinks refused (never followed), which later checks skip.
     """
     refused = symlinks.scan(docs_dir, report)
-    return _load(docs_dir, report, refused), refused
+    return _load(docs_dir, report, refused, market=market, language=language), refused
 
 
 def validate(
@@ -115,6 +126,8 @@ def _check_other_pages(center: HelpCenter, report: Report, refused, embed_hosts)
         for name in sorted(files):
             path = Path(folder) / name
             if name.endswith(".md") and not name.startswith(".") and path not in loaded and path not in refused:
+                if languages.is_translation(name):
+                    continue  # read through its language's view
                 text = textfile.read(path, report, docs_dir)
                 if text is not None:
                     htmlpolicy.scan(text, path, 1, report, hosts)

@@ -110,8 +110,18 @@ def unknown_shortcodes(center: HelpCenter, report: Report) -> None:
                     f"{{{{ contact:id }}}} or {{{{ flow:id }}}}{did_you_mean(code.kind, SHORTCODE_KINDS)}",
                 )
                 continue
-            if code.id not in known:
+            if code.kind == "fact" and center.facts and code.id in center.facts.missing:
+                report.error(doc.path, code.line, _missing_fact(center, code.id))
+            elif code.id not in known:
                 report.error(doc.path, code.line, f"unknown {what} '{code.id}'{did_you_mean(code.id, known)}")
+
+
+def _missing_fact(center: HelpCenter, name: str) -> str:
+    """A fact this market has no value for, named with the market (see facts._for_market)."""
+    return (
+        f"fact '{name}' has no value for market '{center.facts.market}', which publishes this page: "
+        + (center.facts.missing[name])
+    )
 
 
 def hard_coded_facts(center: HelpCenter, report: Report, today: dt.date) -> None:
@@ -151,9 +161,13 @@ def unknown_facts_in_data(center: HelpCenter, report: Report) -> None:
         texts += [(flow.path, 1, f"{r.title} {r.text}") for r in flow.results]
     if center.contact is not None:
         texts += [(center.contact.path, c.line, f"{c.response} {c.note}") for c in center.contact.channels]
+    if center.glossary is not None:
+        texts += [(center.glossary.path, t.line, t.definition) for t in center.glossary.terms]
     for path, line, text in texts:
         for _, message in malformed_placeholders(text):
             report.error(path, line, message)
         for code in shortcodes(text):
-            if code.kind == "fact" and code.id not in known:
+            if code.kind == "fact" and center.facts and code.id in center.facts.missing:
+                report.error(path, line, _missing_fact(center, code.id))
+            elif code.kind == "fact" and code.id not in known:
                 report.error(path, line, f"unknown fact (see facts.yml) '{code.id}'{did_you_mean(code.id, known)}")

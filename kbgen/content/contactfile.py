@@ -41,6 +41,11 @@ TOP = {
     "timezone": f.Field(default="UTC", help="an IANA name; the default of every channel"),
     "holidays": f.Field(default=list, help="a list of {date, name} or dates; every channel is closed"),
     "channels": f.Field(help="at least one channel (checked by load_contact)"),
+    "markets": f.Field(default=dict, help="per market: {uk: {timezone, holidays}}, replacing the defaults there"),
+}
+MARKET = {
+    "timezone": f.Field(help="an IANA name: this market's default for every channel"),
+    "holidays": f.Field(help="this market's public holidays (instead of the file's)"),
 }
 CHANNEL = {
     "id": f.Id(required=True, message="channel 'id' must be a short lowercase name like 'chat' (got {value!r})"),
@@ -60,6 +65,9 @@ CHANNEL = {
     "script": f.Str(help="a chat provider's https:// script, loaded on request"),
     "note": f.Str(),
     "app": f.Str(default="whatsapp", help=f"messaging channels: {', '.join(MESSAGING_APPS)}"),
+    "markets": f.List(
+        default=list, blank=True, single=True, message="'markets' must be a list of market ids, e.g. [uk]"
+    ),
 }
 FACT_REF = re.compile(r"^\{\{\s*fact\s*:\s*([a-z0-9_]+)\s*\}\}$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
@@ -71,7 +79,9 @@ _STARTS = ("https://", "mailto:", "tel:", "sms:", "/")
 Issue = tuple[tuple, str, "str | None"]
 
 
-def load_contact(docs_dir: Path, report: Report) -> Contact | None:
+def load_contact(docs_dir: Path, report: Report, market=None) -> Contact | None:
+    """``market`` (a :class:`~.markets.Market`): its time zone, holidays and channels only
+    (a channel with ``markets: [...]`` is offered in those markets); None: every channel."""
     path = docs_dir / CONTACT_FILE
     if not path.is_file():
         return None
@@ -84,35 +94,94 @@ def load_contact(docs_dir: Path, report: Report) -> Contact | None:
         return None
     for problem in f.check(data, TOP, "contact.yml").problems:
         report.error(path, line(problem.key), problem.message, problem.key)
-    zone = data.get("timezone") or "UTC"
-    try:
-        parse_schedule({"mon": "00:00-01:00"}, str(zone))
-    except HoursError as exc:
-        report.error(path, line("timezone"), f"'timezone': {exc}")
-        zone = "UTC"
-    contact = Contact(path=path, zone=str(zone))
-    contact.holidays = _holidays(data.get("holidays") or [], path, line, report)
+    own = _market_block(data.get("markets"), market, path, line, report)
+    contact = Contact(path=path, zone=_zone(data, own, market, path, line, report))
+    if "holidays" in own:
+        contact.holidays = _holidays(own["holidays"] or [], path, line, report, ("markets", market.id, "holidays"))
+    else:
+        contact.holidays = _holidays(data.get("holidays") or [], path, line, report)
     channels = data.get("channels")
     if not isinstance(channels, list) or not channels:
         report.error(path, line("channels"), "'channels' must list at least one channel")
         return contact
     for i, raw in enumerate(channels):
+        if market is not None and not _offered(raw, market):
+            continue
+        if market is None and _other_market(raw, channels[:i]):
+            continue  # the same channel for another market (read as a whole: the first only)
         channel = _channel(raw, i, contact, path, line, report)
         if channel is not None and _unique(channel, i, contact, path, line, report):
             contact.channels.append(channel)
     return contact
 
 
-def _holidays(holidays, path: Path, line: Lines, report: Report) -> list[tuple[dt.date, str]]:
+def _zone(data: dict, own: dict, market, path: Path, line: Lines, report: Report) -> str:
+    """The default time zone: the market's entry, else the market's own (mkdocs.yml), else the file's."""
+    zone = own.get("timezone") or data.get("timezone") or "UTC"
+    if market is not None and not own.get("timezone") and getattr(market, "timezone", None):
+        zone = market.timezone
+    try:
+        parse_schedule({"mon": "00:00-01:00"}, str(zone))
+    except HoursError as exc:
+        where = ("markets", market.id, "timezone") if own.get("timezone") else ("timezone",)
+        report.error(path, line(*where), f"'timezone': {exc}")
+        zone = "UTC"
+    return str(zone)
+
+
+def _market_block(markets, market, path: Path, line: Lines, report: Report) -> dict:
+    """This market's ``markets: {id: {timezone, holidays}}`` entry (checked), or {}."""
+    if not markets:
+        return {}
+    if not isinstance(markets, dict):
+        report.error(path, line("markets"), "'markets' must be a mapping of market id: {timezone, holidays}")
+        return {}
+    for market_id, block in markets.items():
+        if not isinstance(block, dict):
+            report.error(
+                path, line("markets", market_id), f"market '{market_id}' must be a mapping {{timezone, holidays}}"
+            )
+            continue
+        for problem in f.check(block, MARKET, f"market '{market_id}'").problems:
+            report.error(path, line("markets", market_id, problem.key), problem.message, problem.key)
+    block = markets.get(market.id) if market is not None else None
+    return block if isinstance(block, dict) else {}
+
+
+def _other_market(raw, before: list) -> bool:
+    """Whether an earlier channel has the same id for other markets only (``phone`` for
+    ``[ie]``, then ``phone`` for ``[uk]``): the same channel, not a duplicate."""
+    if not isinstance(raw, dict) or not raw.get("markets"):
+        return False
+    mine = set(_markets_of(raw))
+    return any(
+        isinstance(b, dict) and b.get("id") == raw.get("id") and b.get("markets") and not mine & set(_markets_of(b))
+        for b in before
+    )
+
+
+def _markets_of(raw: dict) -> list[str]:
+    wanted = raw.get("markets") or []
+    return [str(m) for m in ([wanted] if isinstance(wanted, str) else wanted)]
+
+
+def _offered(raw, market) -> bool:
+    """Whether a channel (as written) is offered in ``market``: no ``markets`` list, or it names it."""
+    if not isinstance(raw, dict) or not raw.get("markets"):
+        return True
+    return market.id in _markets_of(raw)
+
+
+def _holidays(holidays, path: Path, line: Lines, report: Report, where=("holidays",)) -> list[tuple[dt.date, str]]:
     if not isinstance(holidays, list):
-        report.error(path, line("holidays"), "'holidays' must be a list of {date, name}")
+        report.error(path, line(*where), "'holidays' must be a list of {date, name}")
         return []
     days = []
     for i, item in enumerate(holidays):
         item = item if isinstance(item, dict) else {"date": item}
         date = parse_date(item.get("date"))
         if date is None:
-            report.error(path, line("holidays", i), f"holiday date '{item.get('date')}' is not a date (YYYY-MM-DD)")
+            report.error(path, line(*where, i), f"holiday date '{item.get('date')}' is not a date (YYYY-MM-DD)")
             continue
         days.append((date, str(item.get("name") or "Public holiday")))
     return days

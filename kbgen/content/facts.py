@@ -57,7 +57,11 @@ FACT = {
     ),
     "changes": f.List(default=list, blank=True, message="'changes' must be a list of {from: YYYY-MM-DD, value}"),
     "text": f.Str(help="an explicit rendering, when the value needs words"),
+    "markets": f.Mapping(blank=True, message="'markets' must be a mapping of market id: {value, unit, changes}"),
 }
+# A market's own value: ``markets: {uk: {value: 35, unit: GBP}}`` (unit and text default to
+# the fact's; changes to none).
+MARKET_VALUE = {key: FACT[key] for key in ("value", "unit", "changes", "text")}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -71,6 +75,7 @@ class Fact:
     changes: list[tuple[dt.date, object]] = field(default_factory=list)  # (from, value)
     text: str = ""  # an explicit rendering, when the value needs words
     line: int = 1
+    language: str = "en"  # the language values render in
 
     def value_on(self, day: dt.date):
         value = self.value
@@ -80,12 +85,16 @@ class Fact:
         return value
 
     def render(self, day: dt.date, value=None, fmt: ValueFormat | None = None) -> str:
-        """The value on ``day`` (or ``value``) as shoppers read it; ``fmt``: the page
-        language's formatting (kbgen.i18n's ``Messages.format_value``), else English."""
+        """The value on ``day`` (or ``value``) as shoppers read it. In a writer's sentence
+        (no ``fmt``) in the fact's language, time units in German's dative ("innerhalb von
+        30 Tagen"); ``fmt``: the interface's formatting instead (kbgen.i18n's
+        ``Messages.format_value``, "60 Tage (bisher 30 Tage)" on the policy updates page)."""
         value = self.value_on(day) if value is None else value
         if self.text and value == self.value:
             return self.text
-        return (fmt or format_value)(value, self.unit)
+        if fmt is not None:
+            return fmt(value, self.unit)
+        return format_value(value, self.unit, self.language)
 
     def upcoming(self, day: dt.date) -> list[tuple[dt.date, object]]:
         return sorted((c for c in self.changes if c[0] > day), key=lambda c: c[0])
@@ -94,9 +103,24 @@ class Fact:
 ValueFormat = Callable[[object, str], str]
 
 
-def format_value(value, unit: str) -> str:
+# German renderings: amounts after the number with a space ("40 €", "10 %"), a decimal
+# comma, and time units in the dative plural, which fits "innerhalb von", "nach", "seit".
+GERMAN_UNITS = {
+    "minutes": ("Minute", "Minuten"),
+    "hours": ("Stunde", "Stunden"),
+    "days": ("Tag", "Tagen"),
+    "business days": ("Werktag", "Werktagen"),
+    "weeks": ("Woche", "Wochen"),
+    "months": ("Monat", "Monaten"),
+    "years": ("Jahr", "Jahren"),
+}
+
+
+def format_value(value, unit: str, language: str = "en") -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if language == "de":
+        return _format_german(value, unit)
     if unit in CURRENCIES:
         amount = f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
         return f"{CURRENCIES[unit]}{amount}"
@@ -108,6 +132,22 @@ def format_value(value, unit: str) -> str:
     return str(value)
 
 
+def _format_german(value, unit: str) -> str:
+    if isinstance(value, float):
+        number = f"{value:,.2f}" if unit in CURRENCIES else f"{value:,}"
+        number = number.replace(",", "\u202f").replace(".", ",")
+    else:
+        number = f"{value:,}".replace(",", ".") if isinstance(value, int) and abs(value) >= 10000 else str(value)
+    if unit in CURRENCIES:
+        return f"{number}\u00a0{CURRENCIES[unit]}"
+    if unit == "%":
+        return f"{number}\u00a0%"
+    if unit in GERMAN_UNITS:
+        one, many = GERMAN_UNITS[unit]
+        return f"{number} {one if value == 1 else many}"
+    return f"{number} {unit}".strip()
+
+
 @dataclass
 class Facts:
     path: Path | None = None
@@ -115,12 +155,16 @@ class Facts:
     structured: dict = field(default_factory=dict)
     lines: Lines | None = None
     fmt: ValueFormat | None = None  # how values read in the help center's language (None: English)
+    market: str | None = None  # the market these values are for
+    missing: dict[str, str] = field(default_factory=dict)  # fact -> why it has no value in this market
 
     def get(self, name: str) -> Fact | None:
         return self.facts.get(name)
 
 
-def load_facts(docs_dir: Path, report: Report) -> Facts:
+def load_facts(docs_dir: Path, report: Report, market=None, language: str = "en") -> Facts:
+    """``market`` (a :class:`~.markets.Market`): each fact's value there (see :func:`_for_market`);
+    ``language``: the language values render in."""
     path = docs_dir / FACTS_FILE
     if not path.is_file():
         return Facts()
@@ -138,6 +182,7 @@ def load_facts(docs_dir: Path, report: Report) -> Facts:
     for name, raw_fact in checked.get("facts").items():
         fact = _fact(str(name), raw_fact, path, line, report)
         if fact is not None:
+            fact.language = language
             facts.facts[fact.name] = fact
     structured = data.get("structured_data") or {}  # optional: without it, no merchant JSON-LD
     if structured and not isinstance(structured, dict):
@@ -145,7 +190,50 @@ def load_facts(docs_dir: Path, report: Report) -> Facts:
     elif structured:
         facts.structured = structured
         _check_structured(facts, path, line, report)
+    if market is not None:
+        _for_market(facts, data, market, path, line, report)
     return facts
+
+
+def _for_market(facts: Facts, data: dict, market, path: Path, line: Lines, report: Report) -> None:
+    """Each fact's value in ``market``: its ``markets.<id>`` entry, else the fact's own value,
+    unless that is missing (a fact written per market only) or in another currency than the
+    market's. A fact without a value there is left out and named in ``facts.missing``; a page
+    of that market using it is an error (:func:`..checks.unknown_shortcodes`)."""
+    facts.market = market.id
+    raw_facts = data.get("facts") if isinstance(data.get("facts"), dict) else {}
+    for name, fact in list(facts.facts.items()):
+        raw = raw_facts.get(name)
+        own = (raw.get("markets") or {}).get(market.id) if isinstance(raw, dict) else None
+        if isinstance(own, dict):
+            where = ("facts", name, "markets", market.id)
+            checked = f.check(own, MARKET_VALUE, f"fact '{name}' in market '{market.id}'")
+            for problem in checked.problems:
+                report.error(path, line(*where, problem.key), problem.message, problem.key)
+            changes, bad = _changes(checked.get("changes"))
+            for i in bad:
+                report.error(path, line(*where, "changes", i), "a change needs 'from' (YYYY-MM-DD) and the new 'value'")
+            if "value" not in own or checked.problems or bad:
+                facts.missing[name] = f"its entry for market '{market.id}' has no usable value"
+                del facts.facts[name]
+                continue
+            fact.value, fact.changes = own["value"], changes
+            fact.unit = checked.get("unit") or fact.unit
+            fact.text = checked.get("text") or ""
+            fact.line = line(*where)
+        elif fact.value is None:
+            facts.missing[name] = f"no value for market '{market.id}' (add markets: {{{market.id}: {{value: ...}}}})"
+        elif fact.unit in CURRENCIES and market.currency and fact.unit != market.currency:
+            facts.missing[name] = (
+                f"its value is in {fact.unit}, and market '{market.id}' pays in {market.currency}: "
+                f"add markets: {{{market.id}: {{value: ..., unit: {market.currency}}}}}"
+            )
+        else:
+            continue
+        if name in facts.missing:
+            del facts.facts[name]
+    if facts.structured and market.country:
+        facts.structured = {**facts.structured, "country": market.country}
 
 
 def _fact(name: str, raw, path: Path, line: Lines, report: Report) -> Fact | None:
@@ -159,12 +247,14 @@ def _fact(name: str, raw, path: Path, line: Lines, report: Report) -> Fact | Non
     for problem in unknown:
         report.error(path, line(*where, problem.key), problem.message, problem.key)
     value = checked.values.get("value")
-    if "value" not in checked.values or isinstance(value, (dict, list)):
+    if "value" not in raw and raw.get("markets"):
+        checked.values["value"] = None  # written per market only: see _for_market
+    elif "value" not in checked.values or isinstance(value, (dict, list)):
         report.error(path, line(*where), f"fact '{name}' needs a 'value' (a number or short text)")
         return None
     problems = [(p.key, p.message) for p in checked.problems if p.kind == f.INVALID]
     unit = checked.get("unit")
-    if raw.get("unit") and not isinstance(value, (int, float)):  # any unit written, known or not
+    if raw.get("unit") and "value" in raw and not isinstance(value, (int, float)):  # any unit written, known or not
         problems.append(("value", f"fact '{name}' has a unit, so its value must be a number"))
     changes, bad = _changes(checked.get("changes"))
     problems += [(("changes", i), "a change needs 'from' (YYYY-MM-DD) and the new 'value'") for i in bad]
@@ -246,7 +336,7 @@ def render_placeholders(text: str, facts: Facts, day: dt.date) -> str:
         if fact is None:
             continue  # reported by checks.unknown_shortcodes
         out.append(text[pos : match.start()])
-        out.append(fact.render(day, fmt=facts.fmt))
+        out.append(fact.render(day))  # in the language the writer wrote in
         pos = match.end()
     out.append(text[pos:])
     return "".join(out)
@@ -351,12 +441,20 @@ def apply(center, day: dt.date) -> None:
     for flow in center.flows:
         for owner, name, _ in flow.placeholder_fields():
             setattr(owner, name, render(getattr(owner, name)))
+    _apply_to_glossary(center, render)
     if center.contact is not None:
         for channel in center.contact.channels:
             channel.response, channel.note = render(channel.response), render(channel.note)
             fact = facts.get(channel.response_fact) if channel.response_fact else None
             if fact is not None and fact.unit in MINUTES_PER:
                 channel.response_minutes = round(fact.value_on(day) * MINUTES_PER[fact.unit])
+
+
+def _apply_to_glossary(center, render) -> None:
+    """A definition may quote a fact (one that differs per market, say)."""
+    if center.glossary is not None:
+        for term in center.glossary.terms:
+            term.definition = render(term.definition)
 
 
 MINUTES_PER = {"minutes": 1, "hours": 60, "days": 1440, "business days": 1440, "weeks": 10080}

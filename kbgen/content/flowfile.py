@@ -29,6 +29,7 @@ from ..constants import AUDIENCES
 from . import fields as f
 from . import slugs
 from .diagnostics import Report, did_you_mean
+from .languages import is_translation
 from .links import LinkError, Resolver
 from .model import Flow, FlowAnswer, FlowResult, FlowStep, HelpCenter
 from .yamlfile import Lines, read_data_file
@@ -67,7 +68,7 @@ def load_flows(docs_dir: Path, report: Report) -> list[Flow]:
     if not folder.is_dir():
         return []
     flows = []
-    for path in sorted(folder.glob("*.yml")):
+    for path in sorted(p for p in folder.glob("*.yml") if not is_translation(p.name)):
         flow = _load(path, docs_dir, report)
         if flow is not None:
             flows.append(flow)

@@ -29,6 +29,7 @@ class Target:
     src: str  # the page (or static file) the link lands on
     anchor: str = ""
     static: bool = False
+    url: str = ""  # a page not in this language: its address in another (center.fallbacks)
 
 
 class LinkError(Exception):
@@ -76,13 +77,19 @@ class Resolver:
                 raise LinkError(f"broken link: '{target}' is not in the content folder")
         page = self.pages.get(dest)
         if page is None and dest != HOME_SRC:
-            names = {posixpath.relpath(s, posixpath.dirname(from_src) or ".") for s in self.pages}
-            raise LinkError(f"broken link: '{target}' does not exist{did_you_mean(path, names)}")
+            return self._elsewhere(from_src, dest, path, anchor, target)
         if isinstance(page, FaqEntry):
             if anchor:
                 raise LinkError(f"link '{target}': a FAQ entry has no sections; drop '#{anchor}'")
             return Target(page.page_src, page.slug)
         return self._check_anchor(dest, anchor, target)
+
+    def _elsewhere(self, from_src: str, dest: str, path: str, anchor: str, target: str) -> Target:
+        """A page not in this language: its address in the default language (center.fallbacks)."""
+        if dest in self.center.fallbacks:
+            return Target(dest, anchor, url=self.center.fallbacks[dest])
+        names = {posixpath.relpath(s, posixpath.dirname(from_src) or ".") for s in self.pages}
+        raise LinkError(f"broken link: '{target}' does not exist{did_you_mean(path, names)}")
 
     def _check_anchor(self, dest: str, anchor: str, target: str) -> Target:
         if anchor:
@@ -103,7 +110,9 @@ class Resolver:
                 continue  # reported by check(); MkDocs warns as well
             if target is None:
                 continue
-            if target.src == posixpath.normpath(to_src) and target.anchor and not target.static:
+            if target.url:
+                new = target.url + (f"#{target.anchor}" if target.anchor and "#" not in target.url else "")
+            elif target.src == posixpath.normpath(to_src) and target.anchor and not target.static:
                 new = f"#{target.anchor}"
             else:
                 new = posixpath.relpath(target.src, base)

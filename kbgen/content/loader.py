@@ -15,6 +15,8 @@ from .diagnostics import Report
 from .facts import load_facts
 from .flowfile import load_flows
 from .glossary import load_glossary
+from .languages import is_translation
+from .markets import Market
 from .mdscan import anchors, headings
 from .model import Article, Category, FaqEntry, HelpCenter, Section
 from .notices import NOTICES_DIR, load_notices
@@ -27,10 +29,18 @@ LANGUAGE_TAG = re.compile(r"[a-z]{2,3}")
 FAQ_DIR = "faq"
 
 
-def load(docs_dir: Path, report: Report, refused: frozenset[Path] = frozenset()) -> HelpCenter:
-    """``refused``: symlinks never followed (see :mod:`.symlinks`)."""
+def load(
+    docs_dir: Path,
+    report: Report,
+    refused: frozenset[Path] = frozenset(),
+    *,
+    market: Market | None = None,
+    language: str = "en",
+) -> HelpCenter:
+    """``refused``: symlinks never followed (see :mod:`.symlinks`). ``market``: that market's
+    facts, channels and notices; ``language``: the language the files are written in."""
     docs_dir = Path(docs_dir)
-    center = HelpCenter(docs_dir=docs_dir)
+    center = HelpCenter(docs_dir=docs_dir, market=market, language=language)
     if not docs_dir.is_dir():
         report.error(docs_dir, 1, "content folder not found")
         return center
@@ -43,7 +53,7 @@ def load(docs_dir: Path, report: Report, refused: frozenset[Path] = frozenset())
             category = _load_category(entry, docs_dir, report, refused)
             if category is not None:
                 center.categories.append(category)
-        elif entry.suffix == ".md":
+        elif entry.suffix == ".md" and not is_translation(entry.name):
             if entry.name == "index.md":
                 center.home = _load_article(entry, docs_dir, None, None, report, schema.INDEX)
             else:
@@ -58,12 +68,12 @@ def load(docs_dir: Path, report: Report, refused: frozenset[Path] = frozenset())
     _sort_articles(center.loose_articles)
     center.synonyms = _load_synonyms(docs_dir / SYNONYMS_FILE, docs_dir, report)
     center.synonyms_by_language = _load_language_synonyms(docs_dir, report)
-    center.contact = load_contact(docs_dir, report)
+    center.contact = load_contact(docs_dir, report, market)
     center.flows = load_flows(docs_dir, report)
-    center.facts = load_facts(docs_dir, report)
+    center.facts = load_facts(docs_dir, report, market, language)
     center.glossary = load_glossary(docs_dir, report)
     center.zone = center.contact.zone if center.contact else "UTC"
-    center.notices = load_notices(docs_dir, report, center.zone, {c.slug for c in center.categories})
+    center.notices = load_notices(docs_dir, report, center.zone, {c.slug for c in center.categories}, market)
     return center
 
 
@@ -77,18 +87,18 @@ def _src(path: Path, docs_dir: Path) -> str:
 
 
 def _markdown_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.md") if not p.name.startswith((".", "_")))
+    return sorted(p for p in folder.glob("*.md") if not p.name.startswith((".", "_")) and not is_translation(p.name))
 
 
 def _has_markdown(folder: Path) -> bool:
-    return any(p.suffix == ".md" for p in folder.rglob("*.md"))
+    return any(p.suffix == ".md" and not is_translation(p.name) for p in folder.rglob("*.md"))
 
 
 def _load_category(folder: Path, docs_dir: Path, report: Report, refused: frozenset[Path]) -> Category | None:
     meta_file = folder / CATEGORY_FILE
     if not meta_file.is_file():
         if _has_markdown(folder):
-            first = min(folder.rglob("*.md"))
+            first = min(p for p in folder.rglob("*.md") if not is_translation(p.name))
             report.error(
                 first,
                 1,
@@ -133,7 +143,7 @@ def _load_section(folder: Path, docs_dir: Path, category: str, report: Report) -
         title = (meta or {}).get("title", title)
     section = Section(slug=folder.name, title=title)
     for md in sorted(folder.rglob("*.md")):
-        if md.name.startswith((".", "_")):
+        if md.name.startswith((".", "_")) or is_translation(md.name):
             continue
         if md.name == "index.md":
             report.error(md, 1, "sections cannot have an index.md; put the intro in the category")
@@ -147,7 +157,7 @@ def _load_section(folder: Path, docs_dir: Path, category: str, report: Report) -
 def _load_faqs(folder: Path, docs_dir: Path, category: str, report: Report) -> list[FaqEntry]:
     entries = []
     for md in sorted(folder.rglob("*.md")):
-        if md.name.startswith((".", "_")):
+        if md.name.startswith((".", "_")) or is_translation(md.name):
             continue
         text = read(md, report, docs_dir)
         if text is None:

@@ -142,6 +142,11 @@ class HelpCenter:
     glossary: Glossary | None = None
     notices: list[Notice] = field(default_factory=list)
     zone: str = "UTC"  # the help center's time zone (contact.yml), for naive times
+    market: object = None  # the markets.Market whose facts, channels and notices these are
+    language: str = "en"  # the language the pages are written in
+    # pages of the default language this one lacks (untranslated): source -> address, which
+    # links to them use (set by kbgen.pairs before the checks)
+    fallbacks: dict[str, str] = field(default_factory=dict)
 
     def flow(self, flow_id: str) -> Flow | None:
         return next((f for f in self.flows if f.id == flow_id), None)

@@ -28,6 +28,7 @@ from ..constants import AUDIENCES
 from . import fields as f
 from . import slugs
 from .diagnostics import Report, did_you_mean
+from .languages import is_translation
 from .textfile import read
 from .yamlfile import YamlError, split_front_matter
 
@@ -52,6 +53,10 @@ NOTICE = {
     ),
     **{key: f.Str(strip=True, help="required for a recall") for key in RECALL_KEYS},
     "summary": f.Str(),
+    "markets": f.List(
+        default=list, blank=True, single=True, message="'markets' must be a list of market ids, e.g. [uk]"
+    ),
+    "translates": f.Field(help="a translation: the source's version"),
 }
 UNTIL_RESOLVED = "until resolved"
 
@@ -79,6 +84,7 @@ class Notice:
     summary: str = ""
     recall: dict = field(default_factory=dict)
     lines: dict = field(default_factory=dict)
+    markets: tuple[str, ...] = ()  # only in these markets (empty: all)
 
     @property
     def src(self) -> str:
@@ -113,15 +119,16 @@ def parse_time(value, zone: ZoneInfo) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
-def load_notices(docs_dir: Path, report: Report, zone_name: str, categories: set[str]) -> list[Notice]:
+def load_notices(docs_dir: Path, report: Report, zone_name: str, categories: set[str], market=None) -> list[Notice]:
+    """``market``: only the notices for it (no ``markets:`` list, or one naming it)."""
     folder = docs_dir / NOTICES_DIR
     if not folder.is_dir():
         return []
     zone = ZoneInfo(zone_name)
     notices = []
-    for md in sorted(folder.glob("*.md")):
+    for md in sorted(p for p in folder.glob("*.md") if not is_translation(p.name)):
         notice = _load(md, docs_dir, report, zone, categories)
-        if notice is not None:
+        if notice is not None and (market is None or not notice.markets or market.id in notice.markets):
             notices.append(notice)
     return notices
 
@@ -160,6 +167,7 @@ def _load(md: Path, docs_dir: Path, report: Report, zone: ZoneInfo, categories: 
         checked.get("summary"),
         recall,
         parsed.meta.lines,
+        tuple(str(m) for m in checked.get("markets")),
     )
 
 

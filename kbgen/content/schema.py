@@ -18,6 +18,8 @@ AUDIENCE = f.Choice(choices=AUDIENCES, what="audience", default="everyone")
 
 # Material's own page keys that writers may still set.
 _MATERIAL = {"template": f.Text(), "hide": f.List()}
+# A translation (page.de.md) records the version of its source it translates.
+_TRANSLATES = {"translates": f.Field(default="", help="the source's version (kbgen check shows it)")}
 
 ARTICLE = {
     "title": f.Text(required=True, default="", help="the page title"),
@@ -32,6 +34,7 @@ ARTICLE = {
     "contact": f.Bool(default=True, help="false hides 'Still need help?' on this page"),
     "changes": f.Changes(help="the change history: a list of {date, summary}"),
     "glossary": f.Bool(default=True, help="false turns off glossary explanations on this page"),
+    **_TRANSLATES,
     **_MATERIAL,
 }
 
@@ -43,6 +46,7 @@ FAQ = {
     "promoted": f.Bool(default=False),
     "contact": f.Bool(default=True, help="false hides the contact link under this answer"),
     "glossary": f.Bool(default=True, help="false turns off glossary explanations in this answer"),
+    **_TRANSLATES,
 }
 
 CATEGORY = {
@@ -56,6 +60,7 @@ CATEGORY = {
 INDEX = {
     "title": f.Text(default=""),
     "summary": f.Text(default=""),
+    **_TRANSLATES,
     **_MATERIAL,
 }
 

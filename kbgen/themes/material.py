@@ -29,7 +29,9 @@ CHANNEL_ICONS = {
 STYLESHEETS = ("assets/kbgen/material.css",)
 # Material's templates that kbgen's theme/ folder replaces: the header search box
 # (kbgen's search-as-you-type form in the slot of Material's own).
-OVERRIDES = ("partials/search.html",)
+# partials/alternate.html: the language and market switcher (kbgen.pairs.Switcher)
+OVERRIDES = ("partials/search.html", "partials/alternate.html")
+SWITCHER_ICON = "material/translate"  # Material's own default for its language selector
 # Where Material's search plugin writes its static index; kb.js searches it in the
 # browser on a host without kbgen's /api/. Templates hand it over as data-kb-static-index.
 STATIC_SEARCH_INDEX = "search/search_index.json"
@@ -73,6 +75,7 @@ def template_globals() -> dict:
         "kb_icon": icon_template,
         "kb_channel_icon": channel_icon_template,
         "kb_static_search_index": STATIC_SEARCH_INDEX,
+        "kb_switcher_icon": SWITCHER_ICON,
     }
 
 
