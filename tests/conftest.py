@@ -125,6 +125,11 @@ def german_source(url: str) -> str:
 
 
 # A tiny but complete help center for build tests.
+def english(paths) -> list[Path]:
+    """The sample's English sources among ``paths`` (translations are ``page.de.md``)."""
+    return [p for p in paths if not p.name.endswith(".de.md")]
+
+
 CATEGORY_FILES = {
     "content/returns/_category.yml": "title: Returns\ndescription: Send it back.\nicon: material/keyboard-return\n",
     "content/returns/return-policy.md": (

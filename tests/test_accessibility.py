@@ -18,6 +18,9 @@ PAGES = [
     "/auctions/reserve-prices/",  # an article with glossary tooltips
     "/notices/",  # service notices
     "/notices/recall-kettle/",  # a product recall
+    "/de-de/",  # the German home page (its own language and market)
+    "/de-de/returns/return-policy/",  # a German article
+    "/en-gb/contact/",  # the UK contact page (UK channels and hours)
 ]
 
 

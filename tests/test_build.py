@@ -11,7 +11,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conftest import CATEGORY_FILES, ROOT
+from conftest import CATEGORY_FILES, ROOT, english
 
 from kbgen.build import BuildFailed, build
 
@@ -66,8 +66,8 @@ def test_home_has_search_category_cards_and_promoted_articles(sample_site):
     categories = sorted(p.name for p in (ROOT / "content").iterdir() if (p / "_category.yml").exists())
     assert len(cards) == len(categories)
     returns = next(text for _, text in cards if text.startswith("Returns & refunds"))
-    n_articles = len(list((ROOT / "content/returns").glob("*.md")))
-    n_faqs = len(list((ROOT / "content/returns/faq").glob("*.md")))
+    n_articles = len(english((ROOT / "content/returns").glob("*.md")))
+    n_faqs = len(english((ROOT / "content/returns/faq").glob("*.md")))
     assert f"{n_articles} articles · {n_faqs} questions" in returns
     links = [a["href"] for a, _ in home.find("a", class_="kb-card__link")]
     assert "returns/" in links
@@ -80,7 +80,7 @@ def test_category_page_lists_articles_and_faq_accordion(sample_site):
     titles = [t for _, t in returns.find("a", class_="kb-list__link")]
     assert set(titles) >= {"Return policy", "Refunds", "How to return an item"}
     entries = returns.find("details", class_="kb-faq__item")
-    stems = sorted(p.stem for p in (ROOT / "content/returns/faq").glob("*.md"))
+    stems = sorted(p.stem for p in english((ROOT / "content/returns/faq").glob("*.md")))
     assert sorted(a["id"] for a, _ in entries) == stems
     summaries = [t for _, t in returns.find("summary", class_="kb-faq__question")]
     assert "How long do refunds take?" in summaries

@@ -78,3 +78,21 @@ def test_the_scaffold_checks_clean_and_builds_strict(project, invoke):
     contact = (site / "contact/index.html").read_text()
     assert all(f'data-kb-channel="{c}"' in contact for c in ("chat", "email", "phone"))
     assert "MerchantReturnPolicy" in (site / "index.html").read_text()
+
+
+def test_a_german_help_center_checks_strict_and_builds_in_german(tmp_path, invoke):
+    from kbgen.build import build
+
+    root = tmp_path / "hilfe"
+    result = invoke("new", root, "--language", "de")
+    assert result.exit_code == 0, result.output
+    assert (root / ".github/workflows").is_dir() and (root / ".gitignore").is_file()
+    check = invoke("check", "--strict", "-f", root / "mkdocs.yml", cwd=root)
+    assert check.exit_code == 0, check.output
+    site = build(root / "mkdocs.yml", root / "site", strict=True)
+    policy = (site / "ruecksendungen/rueckgabebedingungen/index.html").read_text(encoding="utf-8")
+    assert '<html lang="de"' in policy
+    assert "innerhalb von 30 Tagen" in policy and "5 Werktagen" in policy
+    assert "40\u00a0€" in (site / "bestellungen/index.html").read_text(encoding="utf-8")
+    text = " ".join(p.read_text() for p in (root / "content").rglob("*.md")).lower()
+    assert "the " not in text and "lorem" not in text  # German throughout
