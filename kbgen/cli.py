@@ -89,12 +89,19 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False))
-def new(directory: str) -> None:
+@click.option(
+    "--language",
+    type=click.Choice(["en", "de"]),
+    default="en",
+    show_default=True,
+    help="The language of the new help center's pages.",
+)
+def new(directory: str, language: str) -> None:
     """Create a working help-center project in DIRECTORY."""
     from .scaffold import create
 
     try:
-        created = create(Path(directory))
+        created = create(Path(directory), language)
     except FileExistsError as exc:
         raise KbgenError(str(exc)) from None
     click.echo(f"Created a help center in {created}.")
