@@ -141,6 +141,7 @@ def test_merchant_json_ld_per_market(sample_site):
         data = merchant(prefix)
         assert data["Organization"]["hasMerchantReturnPolicy"]["applicableCountry"] == country
         shipping = data["OfferShippingDetails"]
+        assert shipping["@id"] == f"https://www.larkspur.example/#shipping-{country.lower()}"
         assert shipping["shippingDestination"]["addressCountry"] == country
         assert shipping["freeShippingThreshold"] == {
             "@type": "MonetaryAmount",

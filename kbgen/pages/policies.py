@@ -111,7 +111,10 @@ def organization_jsonld(center: HelpCenter, today: dt.date) -> dict | None:
         org["hasMerchantReturnPolicy"] = _return_policy(data["return_policy"], data.get("country"), values)
     graph = [org]
     if data.get("shipping"):
-        graph.append(_shipping_details(data["shipping"], data, values))
+        details = _shipping_details(data["shipping"], data, values)
+        if facts.market and data.get("country"):  # one market's shipping among others: its own id
+            details["@id"] += "-" + data["country"].lower()
+        graph.append(details)
     return {"@context": "https://schema.org", "@graph": graph}
 
 
