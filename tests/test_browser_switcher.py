@@ -40,3 +40,13 @@ def test_uk_pages_show_pounds_and_uk_hours(new_page, sample_url):
     page.goto(sample_url + "/en-gb/contact/")
     text = page.locator("article").inner_text()
     assert "+44 20 7946 0142" in text and "+353 1 555 0142" not in text
+
+
+def test_on_a_phone_the_footer_offers_the_same_links(new_page, sample_url):
+    page = new_page(viewport={"width": 390, "height": 844})
+    page.goto(sample_url + "/returns/return-policy/")
+    assert not page.locator(".kb-switcher").is_visible()  # no room in the phone header
+    page.locator(".kb-switcher-links a", has_text="Deutsch (Deutschland)").click()
+    page.wait_for_load_state()
+    assert page.url == sample_url + "/de-de/returns/return-policy/"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
