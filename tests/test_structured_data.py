@@ -26,6 +26,8 @@ PAGE_KINDS = {
     "notice": "notices/card-payments-delayed/index.html",
     "recall": "notices/recall-kettle/index.html",
     "policy updates": "policy-updates/index.html",
+    "German article": "de-de/returns/return-policy/index.html",
+    "UK home (GBP merchant data)": "en-gb/index.html",
 }
 
 
