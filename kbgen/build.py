@@ -19,6 +19,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import fcntl
+import json
 import logging
 import os
 import shutil
@@ -175,9 +176,19 @@ def _build_pairs(
         for item in loaded[1:]:
             os.rename(sources / "_sites" / item.pair.prefix, staging / item.pair.prefix)
         sitemaps.write(staging, loaded, site_url, base_path)
+        _write_pairs(staging, site)
     finally:
         os.close(lock)
         shutil.rmtree(sources, ignore_errors=True)
+
+
+def _write_pairs(staging: Path, site: Site) -> None:
+    """``_kbgen/pairs.json``: which (market, language) each prefix is, so the server's
+    ``?lang=&market=`` finds a pair whose market is not its country (``uk`` is ``en-gb``)."""
+    listed = [{"prefix": p.prefix, "language": p.language, "market": p.market.id} for p in site.pairs]
+    folder = staging / "_kbgen"
+    folder.mkdir(exist_ok=True)
+    (folder / "pairs.json").write_text(json.dumps(listed, indent=1) + "\n", encoding="utf-8")
 
 
 def _staging_prefix(target: Path) -> str:

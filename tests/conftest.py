@@ -79,39 +79,30 @@ def sample_site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def german_site(tmp_path_factory) -> Path:
-    """The German sample (translations/de/ over a copy of content/, as translations/README.md
-    lays it out), built as its own help center for the /de-de/ pair: German search index
-    (``theme.language: de``), addresses under /de-de/. Until per-pair builds exist, the
-    pages not yet translated are in it too, in English."""
-    from kbgen.build import build
-
-    project = tmp_path_factory.mktemp("german")
-    shutil.copytree(ROOT / "content", project / "content")
-    shutil.copytree(ROOT / "translations" / "de", project / "content", dirs_exist_ok=True)
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("\n  language: en\n", "\n  language: de\n", 1)
-    config = config.replace(
-        "site_url: https://help.larkspur.example/", "site_url: https://help.larkspur.example/de-de/"
-    )
-    assert "language: de" in config and "/de-de/" in config
-    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
-    return build(project / "mkdocs.yml", project / "site")
+def german_site(sample_site) -> Path:
+    """The sample's German pair (market de, language de) as kbgen built it: its own folder
+    /de-de/ with its German pages only and its German search index."""
+    return sample_site / "de-de"
 
 
 @pytest.fixture(scope="session")
-def two_pair_site(sample_site, german_site, tmp_path_factory) -> Path:
-    """The English sample at the root and the German one in /de-de/, as one published site."""
-    site = tmp_path_factory.mktemp("pairs") / "site"
-    shutil.copytree(sample_site, site)
-    shutil.copytree(german_site, site / "de-de")
-    return site
+def two_pair_site(sample_site) -> Path:
+    """The sample as one published site: English (Ireland) at the root, English (UK) in
+    /en-gb/ and German in /de-de/."""
+    return sample_site
 
 
-GERMAN_PAGES = {  # the translated pages and guided flows
-    p.relative_to(ROOT / "translations" / "de").as_posix()
-    for p in (*(ROOT / "translations" / "de").rglob("*.md"), *(ROOT / "translations" / "de" / "flows").glob("*.yml"))
-}
+def _german_pages() -> set[str]:
+    """The translated pages and guided flows, named by their English source (``page.de.md``
+    translates ``page.md``)."""
+    found = {
+        p.relative_to(ROOT / "content").as_posix().replace(".de.md", ".md") for p in ROOT.glob("content/**/*.de.md")
+    }
+    found |= {f"flows/{p.name.replace('.de.yml', '.yml')}" for p in (ROOT / "content" / "flows").glob("*.de.yml")}
+    return found
+
+
+GERMAN_PAGES = _german_pages()
 
 
 def german_source(url: str) -> str:

@@ -216,7 +216,7 @@ def german_site(tmp_path_factory) -> Path:
             **CATEGORY_FILES,
             "content/returns/return-policy.md": (
                 "---\ntitle: Rückgaberecht\nsummary: Dreißig Tage.\nupdated: 2026-10-02\npromoted: true\n---\n"
-                "## Frist {#window}\n\nSie haben {{ fact:return_window }}. Siehe [Erstattung](faq/refund-time.md).\n"
+                "## Frist {#window}\n\nRücksendungen innerhalb von {{ fact:return_window }}. Siehe [Erstattung](faq/refund-time.md).\n"
             ),
             "content/facts.yml": FACTS,
             "content/contact.yml": CONTACT,
@@ -258,7 +258,9 @@ def test_german_article(german_site):
     assert "War das hilfreich?" in words and ">Ja</button>" in article and ">Nein</button>" in article
     assert "Aktualisiert am 2. Oktober 2026" in words
     assert "Ab 1. März 2027 : Return window 60 Tage (bisher 30 Tage)." in words
-    assert "Sie haben 30 Tage." in words  # the fact in the body, in German
+    # the fact in the writer's sentence, in German (time units in the dative plural, which
+    # "innerhalb von", "nach", "seit" take); the interface's own line above says "30 Tage"
+    assert "Rücksendungen innerhalb von 30 Tagen." in words
     assert "Brauchen Sie noch Hilfe?" in words and "Alle Wege, uns zu erreichen" in words
     assert "Question about" not in article and "Frage%20zu%3A%20R%C3%BCckgaberecht" in article
     assert "Help center" not in words and "Hilfe-Center" in words  # the first breadcrumb
