@@ -11,12 +11,14 @@ from .content.markets import MarketError, Site, make_site, parse_languages, pars
 class KbgenConfig(base.Config):
     enabled = c.Type(bool, default=True)
     # The home page's big heading above the search box (default: "How can we help?" in the
-    # page's language, from kbgen's message catalog; so are the next two).
-    home_heading = c.Optional(c.Type(str))
+    # page's language, from kbgen's message catalog; so are the next two). Each is one text,
+    # or one per language ({en: Help centre, de: Hilfe-Center}; a language left out gets
+    # the catalog's wording).
+    home_heading = c.Optional(c.Type((str, dict)))
     # The first breadcrumb, linking to the home page (default: "Help center").
-    home_title = c.Optional(c.Type(str))
+    home_title = c.Optional(c.Type((str, dict)))
     # Heading of the questions-and-answers block on category pages (default: "Questions and answers").
-    faq_heading = c.Optional(c.Type(str))
+    faq_heading = c.Optional(c.Type((str, dict)))
     # The page to send shoppers to when self-service is not enough (a content
     # path such as "contact/index.md"); default: a category folder named "contact".
     contact_page = c.Optional(c.Type(str))

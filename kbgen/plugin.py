@@ -73,6 +73,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # the browser hides what has ended since
         self.now = dt.datetime.combine(self.today, dt.time(), tzinfo=dt.timezone.utc)
         self.messages = self._messages(config)
+        self._check_wordings(config)
         pair = self.pair_content
         if pair is None:
             language = self._only_one_pair(config).default_language
@@ -120,7 +121,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         script.defer = True  # it upgrades a page that already works: never block the first paint
         config.extra_javascript.append(script)
         if config.nav is None:
-            config.nav = self.layout.navigation(self.config.home_title)
+            config.nav = self.layout.navigation(self._wording("home_title"))
         return config
 
     def on_files(self, files: Files, config):
@@ -169,7 +170,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         markdown = embeds.to_markers(self.resolver.rebase(markdown, src, src))
         if kind.appendix is not None:
             source = pages.kinds.MarkdownPage(
-                src, model, self.resolver, self._contact_src(), self.config.faq_heading, self.messages
+                src, model, self.resolver, self._contact_src(), self._wording("faq_heading"), self.messages
             )
             markdown += kind.appendix(source)
         return markdown
@@ -208,14 +209,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             self.layout,
             page.file.src_uri,
             self._url_for,
-            home_title=self.config.home_title,
+            home_title=self._wording("home_title"),
             contact_src=self._contact_src(),
             resolver=self.resolver,
             today=self.today,
             now=self.now,
             page_url=(config.site_url or "/").rstrip("/") + "/" + page.url,
         )
-        context["kb"]["home_heading"] = self.config.home_heading or self.messages.gettext(HOME_HEADING)
+        context["kb"]["home_heading"] = self._wording("home_heading") or self.messages.gettext(HOME_HEADING)
         kind, model = self.layout.classify(page.file.src_uri)
         plain = self._plain.get(page.file.src_uri, {})
         context["kb"]["seo"] = pages.seo.page_data(
@@ -377,6 +378,24 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             view = pages.flow_view(flow, self.center.contact, self.resolver, self._url_for, self.messages)
             return self._env.get_template("partials/kbgen/flow.html").render(**context, flow=view)
         return None
+
+    def _wording(self, option: str) -> str | None:
+        """The project's own wording for ``option`` in this build's language (None: the catalog's)."""
+        value = self.config[option]
+        if isinstance(value, dict):
+            value = value.get(self.messages.language)
+        return value
+
+    def _check_wordings(self, config) -> None:
+        for option in ("home_heading", "home_title", "faq_heading"):
+            value = self.config[option]
+            texts = value.values() if isinstance(value, dict) else [value]
+            if any(text is not None and not isinstance(text, str) for text in texts):
+                line = _config_line(config.config_file_path, option)
+                raise PluginError(
+                    f"{config.config_file_path or 'mkdocs.yml'}:{line}: {option}: expected a text, "
+                    "or one text per language ({en: ..., de: ...})"
+                )
 
     def _messages(self, config) -> i18n.Messages:
         """The build's language: MkDocs' ``theme.language`` (Material's option) for now; the

@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po, write_po
 from conftest import CATEGORY_FILES, MINIMAL_CONFIG, ROOT, write_tree
 from test_contact import CONTACT, FLOW
 
-from kbgen.build import build
+from kbgen.build import BuildFailed, build
 from kbgen.i18n import LOCALES_DIR, messages
 from kbgen.i18n.catalog import TEMPLATE
 from kbgen.i18n.check import check_catalog, placeholders
@@ -216,7 +216,8 @@ def german_site(tmp_path_factory) -> Path:
             **CATEGORY_FILES,
             "content/returns/return-policy.md": (
                 "---\ntitle: Rückgaberecht\nsummary: Dreißig Tage.\nupdated: 2026-10-02\npromoted: true\n---\n"
-                "## Frist {#window}\n\nRücksendungen innerhalb von {{ fact:return_window }}. Siehe [Erstattung](faq/refund-time.md).\n"
+                "## Frist {#window}\n\nRücksendungen innerhalb von {{ fact:return_window }}. "
+                "Siehe [Erstattung](faq/refund-time.md).\n"
             ),
             "content/facts.yml": FACTS,
             "content/contact.yml": CONTACT,
@@ -366,3 +367,29 @@ def test_format_functions_take_a_language_tag():
     assert format_datetime(moment, "de", "Europe/Berlin") == "20. November 2026, 11:40 Uhr"
     assert format_decimal(1234.5, "de") == "1.234,5" and format_decimal(1234.5, "en") == "1,234.5"
     assert format_currency(35, "GBP", "en") == "£35.00" and format_currency(35, "EUR", "de") == "35,00\xa0€"
+
+
+def test_the_projects_own_wording_can_differ_per_language(tmp_path):
+    per_language = (
+        "  - kbgen:\n      home_title: {en: Help centre, de: Hilfe-Center}\n      faq_heading: {en: Answers}\n"
+    )
+    write_tree(tmp_path, {"mkdocs.yml": GERMAN_CONFIG.replace("  - kbgen\n", per_language), **CATEGORY_FILES})
+    site = build(tmp_path / "mkdocs.yml", tmp_path / "site")
+    home = (site / "index.html").read_text(encoding="utf-8")
+    category = (site / "returns" / "index.html").read_text(encoding="utf-8")
+    assert "Hilfe-Center" in home and "Help centre" not in home
+    # no German wording given for the FAQ heading: the catalog's
+    assert messages("de").gettext("Questions and answers") in category and ">Answers<" not in category
+
+
+def test_a_wording_that_is_not_text_is_an_error_naming_the_option(tmp_path, caplog):
+    write_tree(
+        tmp_path,
+        {
+            "mkdocs.yml": GERMAN_CONFIG.replace("  - kbgen\n", "  - kbgen:\n      home_title: {de: [1, 2]}\n"),
+            **CATEGORY_FILES,
+        },
+    )
+    with pytest.raises(BuildFailed):
+        build(tmp_path / "mkdocs.yml", tmp_path / "site")
+    assert re.search(r"mkdocs.yml:\d+: home_title: expected a text", caplog.text)
