@@ -227,6 +227,36 @@ def test_vote_in_the_browser_and_see_the_thanks(new_page, api):
 
 
 @pytest.mark.browser
+def test_a_reason_sent_while_the_vote_is_still_saving_is_not_overwritten_by_it(new_page, api):
+    """On a slow network the "No" vote may still be on its way when the shopper sends the
+    reason: the reason must be stored after the vote, never overtaken by it."""
+    base, database, _ = api
+    page = new_page()
+    held = []  # the vote's request, answered only once the reason has been sent
+
+    def hold_the_vote(route):
+        if not held:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/api/feedback", hold_the_vote)
+    page.goto(base + "/returns/refunds/")
+    widget = page.locator("form[data-kb-feedback]")
+    widget.get_by_role("button", name="No").click()
+    widget.get_by_label("What was missing or unclear? (optional)").fill("Nothing about gift cards.")
+    widget.get_by_role("button", name="Send").click()
+    page.wait_for_timeout(300)
+    assert len(held) == 1
+    held[0].continue_()
+    widget.locator("[data-kb-feedback-status]").filter(has_text="we will use this").wait_for()
+    with open_store(database) as store:
+        now = dt.datetime.now(dt.timezone.utc)
+        votes = store.votes(now - dt.timedelta(1), now + dt.timedelta(1))
+    assert ("/returns/refunds/", False, "Nothing about gift cards.") in votes
+
+
+@pytest.mark.browser
 def test_a_result_opened_from_the_results_page_is_recorded(new_page, api):
     from conftest import SHOPPER_UA
 

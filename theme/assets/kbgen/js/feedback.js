@@ -54,10 +54,16 @@
         kb.t("We can't save feedback for a moment. Please try again in a minute; thank you for your patience.") :
         kb.t("Sorry, your feedback could not be sent right now.");
     }
+    var pending = null;  // the vote being saved: a reason is sent after it, never overtaken by it
     function send(helpful, text) {
-      return kb.postJson(base, "api/feedback", { url: url, helpful: helpful, reason: text || "" }).then(function () {
-        if (storage) storage.setItem(key, helpful ? "yes" : "no");
-      });
+      var after = pending ? pending.then(null, function () {}) : null;
+      function post() {
+        return kb.postJson(base, "api/feedback", { url: url, helpful: helpful, reason: text || "" }).then(function () {
+          if (storage) storage.setItem(key, helpful ? "yes" : "no");
+        });
+      }
+      pending = after ? after.then(post) : post();
+      return pending;
     }
     function vote(helpful) {
       if (!helpful) {  // the reason box opens at once; the vote is saved meanwhile
