@@ -197,6 +197,10 @@ def german_policy(source: Path) -> str:
 def markets_site(make_site):
     project = make_site(FILES, MARKETS_CONFIG)
     (project / "content/returns/policy.de.md").write_text(german_policy(project / "content/returns/policy.md"))
+    category = project / "content/returns/_category.de.yml"
+    category.write_text(
+        f"translates: {source_version(project / 'content/returns/_category.yml')}\n{category.read_text()}"
+    )
     return project
 
 
@@ -253,6 +257,28 @@ def test_an_outdated_translation_is_a_warning_and_an_error_with_strict(markets_s
     # shoppers see nothing wrong: the page is still published
     site = build(markets_site / "mkdocs.yml", markets_site / "site")
     assert "Rückgabe" in read(site, "de-de/returns/policy")
+
+
+def test_a_translated_data_file_is_outdated_when_its_source_changes(markets_site, invoke):
+    source = markets_site / "content/returns/_category.yml"
+    source.write_text(source.read_text() + "description: Send it back within the window.\n")
+    result = invoke("check", cwd=markets_site)
+    assert "content/returns/_category.de.yml:1: warning: outdated translation: returns/_category.yml" in result.output
+    assert invoke("check", "--strict", cwd=markets_site).exit_code == 1
+
+
+def test_a_glossary_translation_records_its_source_in_a_comment(markets_site, invoke):
+    (markets_site / "content/glossary.yml").write_text("- term: Refund\n  definition: Your money back.\n")
+    german = markets_site / "content/glossary.de.yml"
+    german.write_text("- term: Erstattung\n  definition: Ihr Geld zurück.\n")
+    assert (
+        "content/glossary.de.yml:1: warning: translation records no source version"
+        in invoke("check", cwd=markets_site).output
+    )
+    version = source_version(markets_site / "content/glossary.yml")
+    german.write_text(f"# translates: {version}\n" + german.read_text())
+    result = invoke("check", "--strict", cwd=markets_site)
+    assert result.exit_code == 0, result.output
 
 
 def test_a_failed_pair_leaves_the_whole_previous_site_untouched(markets_site, caplog):

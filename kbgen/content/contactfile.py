@@ -42,6 +42,7 @@ TOP = {
     "holidays": f.Field(default=list, help="a list of {date, name} or dates; every channel is closed"),
     "channels": f.Field(help="at least one channel (checked by load_contact)"),
     "markets": f.Field(default=dict, help="per market: {uk: {timezone, holidays}}, replacing the defaults there"),
+    "translates": f.Field(default="", help="a translation (contact.de.yml): the source's version"),
 }
 MARKET = {
     "timezone": f.Field(help="an IANA name: this market's default for every channel"),

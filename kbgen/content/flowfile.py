@@ -43,6 +43,7 @@ FLOW = {
     "start": f.Str(help="the id of the first step"),
     "steps": f.List(default=list, blank=True, message="'steps' must be a list of steps"),
     "results": f.List(default=list, blank=True, message="'results' must be a list of results"),
+    "translates": f.Field(default="", help="a translation (<id>.de.yml): the source's version"),
 }
 STEP = {
     "id": f.Id(required=True, message=_ID),

@@ -34,6 +34,7 @@ _TRANSLATION = re.compile(r"^[^.]+\.[a-z]{2}\.(md|yml)$")
 SHARED_FALLBACK = ("_category.yml", "contact.yml")  # untranslated: the default's
 NO_FALLBACK = ("glossary.yml", "synonyms.yml")  # untranslated: none in that language
 VERSION_LENGTH = 10
+_YAML_TRANSLATES = re.compile(r"^(?:#\s*)?translates:\s*(\S+)")
 
 
 @dataclass
@@ -148,11 +149,21 @@ class Freshness:
         return self.recorded != self.current
 
 
+# Translated data files whose wording follows a source (synonyms.<lang>.yml is a language's
+# own vocabulary, not a translation of synonyms.yml).
+_TRACKED_DATA = ("_category.yml", "glossary.yml", "contact.yml")
+
+
+def _tracked(logical: str) -> bool:
+    name = logical.rpartition("/")[2]
+    return logical.endswith(".md") or name in _TRACKED_DATA or _is_flow(logical)
+
+
 def freshness(current_view: View) -> list[Freshness]:
-    """Each translated page of a non-default view against its source."""
+    """Each translated page and data file of a non-default view against its source."""
     found = []
     for logical in sorted(current_view.translated):
-        if not logical.endswith(".md"):
+        if not _tracked(logical):
             continue
         real = current_view.files[logical]
         source = current_view.docs_dir / logical
@@ -164,10 +175,18 @@ def freshness(current_view: View) -> list[Freshness]:
 
 def _translates(path: Path) -> tuple[str, int]:
     """The ``translates:`` value as written (a hash of digits only is not a number) and its
-    line (1 when absent); only in the front matter."""
+    line (1 when absent): in a page's front matter; in a YAML file, a top-level key
+    (``_category``, flows, ``contact``) or, in the glossary (a list), the comment line
+    ``# translates: <version>``."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
+        return "", 1
+    if path.suffix == ".yml":
+        for number, line in enumerate(lines, 1):
+            found = _YAML_TRANSLATES.match(line)
+            if found:
+                return found.group(1).strip("'\""), number
         return "", 1
     if not lines or lines[0].strip() != "---":
         return "", 1

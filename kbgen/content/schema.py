@@ -54,6 +54,7 @@ CATEGORY = {
     "description": f.Text(default=""),
     "icon": f.Text(default=""),
     "order": f.Int(default=1000),
+    **_TRANSLATES,
 }
 
 # A home page or category intro written by hand (index.md) takes these.
