@@ -372,3 +372,60 @@ def test_suffix_layout_view(tmp_path):
         "facts.yml": "facts.yml",
         "logo.png": "logo.png",
     }
+
+
+# -- money written by hand in another market's currency ---------------------------------------
+
+TRACKING_PAGE = """\
+---
+title: Tracking
+---
+Tracking is required for items over €50.
+
+```text
+Example: EUR 50 in a code block is not a price
+```
+
+Free over {{ fact:free_over }}, and `£5` in code is skipped too.
+"""
+
+
+def test_money_in_another_currency_is_a_warning_on_that_markets_pages(markets_site, invoke):
+    page = markets_site / "content/returns/tracking.md"
+    page.write_text(TRACKING_PAGE)
+    result = invoke("check", cwd=markets_site)
+    assert result.exit_code == 0
+    expected = (
+        "content/returns/tracking.md:4: warning: '€50' is written in EUR but this page is published for uk (GBP): "
+        "use a fact ({{ fact:... }}) with a value per market"
+    )
+    assert expected in result.output
+    assert result.output.count("is written in") == 1  # code blocks and spans are skipped; Ireland pays in euros
+    assert invoke("check", "--strict", cwd=markets_site).exit_code == 1
+    page.write_text(TRACKING_PAGE.replace("€50", "{{ fact:free_over }}"))
+    assert invoke("check", "--strict", cwd=markets_site).exit_code == 0
+
+
+def test_a_page_published_only_in_euro_markets_may_write_euros(make_site, invoke):
+    config = MARKETS_CONFIG.replace("uk: {country: GB, currency: GBP, languages: [en]}", "")
+    project = make_site({**FILES, "content/returns/tracking.md": TRACKING_PAGE}, config)
+    german = project / "content/returns/tracking.de.md"
+    german.write_text(
+        f"---\ntitle: Sendungsverfolgung\ntranslates: {source_version(project / 'content/returns/tracking.md')}\n---\n"
+        "Ab 50\u00a0€ ist eine Sendungsverfolgung Pflicht.\n"
+    )
+    result = invoke("check", "--strict", cwd=project)
+    assert result.exit_code == 0, result.output
+    assert "is written in" not in result.output
+
+
+def test_pounds_on_a_euro_market_page_and_german_amounts_are_found():
+    from kbgen.content.currency import amounts
+
+    text = "Über 50\u00a0€ oder 45 GBP.\n\nFor £1,250.50 or EUR 9,375 {{ fact:x }}.\n"
+    assert amounts(text, 10) == [
+        (10, "50 €", "EUR"),
+        (10, "45 GBP", "GBP"),
+        (12, "£1,250.50", "GBP"),
+        (12, "EUR 9,375", "EUR"),
+    ]

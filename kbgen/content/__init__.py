@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from . import checks, facts, flowfile, glossary, htmlpolicy, languages, links, symlinks, textfile
+from . import checks, currency, facts, flowfile, glossary, htmlpolicy, languages, links, symlinks, textfile
 from .diagnostics import Diagnostic, Report
 from .loader import load as _load
 from .markets import Market
@@ -91,6 +91,7 @@ def validate(
     checks.unknown_shortcodes(center, report)
     checks.unknown_facts_in_data(center, report)
     checks.hard_coded_facts(center, report, today)
+    currency.check(center, report)  # money in another currency than the market's
     links.check(center, report)
     htmlpolicy.check(center, report, embed_hosts)
     _check_other_pages(center, report, refused, embed_hosts)
