@@ -379,6 +379,7 @@ def test_suffix_layout_view(tmp_path):
 TRACKING_PAGE = """\
 ---
 title: Tracking
+summary: When tracking is required
 ---
 Tracking is required for items over €50.
 
@@ -396,11 +397,17 @@ def test_money_in_another_currency_is_a_warning_on_that_markets_pages(markets_si
     result = invoke("check", cwd=markets_site)
     assert result.exit_code == 0
     expected = (
-        "content/returns/tracking.md:4: warning: '€50' is written in EUR but this page is published for uk (GBP): "
+        "content/returns/tracking.md:5: warning: '€50' is written in EUR but this page is published for uk (GBP): "
         "use a fact ({{ fact:... }}) with a value per market"
     )
     assert expected in result.output
     assert result.output.count("is written in") == 1  # code blocks and spans are skipped; Ireland pays in euros
+    page.write_text(TRACKING_PAGE.replace("When tracking", "Over £45, tracking"))
+    result = invoke("check", cwd=markets_site)
+    assert (
+        "content/returns/tracking.md:3: warning: '£45' is written in GBP but this page is published for ie (EUR)"
+        in (result.output)
+    )
     assert invoke("check", "--strict", cwd=markets_site).exit_code == 1
     page.write_text(TRACKING_PAGE.replace("€50", "{{ fact:free_over }}"))
     assert invoke("check", "--strict", cwd=markets_site).exit_code == 0

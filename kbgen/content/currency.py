@@ -42,11 +42,12 @@ def amounts(text: str, first_line: int = 1) -> list[tuple[int, str, str]]:
 
 
 def check(center: HelpCenter, report: Report) -> None:
-    """Warn where a page, flow or glossary definition of this market quotes another currency."""
+    """Warn where a page (its body or summary), flow or glossary definition of this market quotes another currency."""
     market = center.market
     if market is None or not market.currency:
         return
     texts = [(doc.path, doc.body, doc.body_line) for doc in center.written(notices=False)]
+    texts += [(a.path, a.summary, a.lines.get("summary", 1)) for a in center.articles if a.summary]  # renders facts
     for flow in center.flows:
         if flow.lines is not None:
             texts += [(flow.path, getattr(o, name), flow.lines(*key)) for o, name, key in flow.placeholder_fields()]
