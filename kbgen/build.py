@@ -22,6 +22,7 @@ import fcntl
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -51,9 +52,11 @@ class BuildFailed(Exception):
     list of content problems.
     """
 
-    def __init__(self, message: str, one_line: bool = False):
+    def __init__(self, message: str, one_line: bool = False, errors: list[str] | None = None):
         super().__init__(message)
         self.one_line = one_line
+        # each problem as a line (``path:line: message``), for the preview's error overlay
+        self.errors = errors if errors else [message]
 
 
 def build(
@@ -78,11 +81,16 @@ def build(
     except OSError as exc:
         raise _os_failure("cannot create the build folder", exc, target.parent) from None
     try:
-        if site is None or not site.several:
-            config["site_dir"] = str(staging)
-            _mkdocs_build(config, staging)
-        else:
-            _build_pairs(config_file, config, site, staging, target, strict, fail_on_overdue)
+        logged = _ErrorLines()  # every error line, for the preview's overlay
+        logging.getLogger("mkdocs").addHandler(logged)
+        try:
+            if site is None or not site.several:
+                config["site_dir"] = str(staging)
+                _mkdocs_build(config, staging, logged)
+            else:
+                _build_pairs(config_file, config, site, staging, target, strict, fail_on_overdue, logged)
+        finally:
+            logging.getLogger("mkdocs").removeHandler(logged)
         try:
             os.chmod(staging, 0o755)  # mkdtemp makes it private; a site is meant to be read
             swap_in(staging, target)
@@ -118,22 +126,30 @@ def _site(config, config_file) -> Site | None:
         raise BuildFailed(f"{config_file}: {exc}", one_line=True) from None
 
 
-def _mkdocs_build(config, staging: Path) -> None:
+def _mkdocs_build(config, staging: Path, logged: _ErrorLines) -> None:
     try:
         mkdocs_build(config)
     except (Abort, MkDocsException) as exc:
-        raise BuildFailed(str(exc)) from None
+        raise BuildFailed(str(exc), errors=logged.lines) from None
     except OSError as exc:
         raise _os_failure("cannot write the site", exc, staging) from None
     except UnicodeDecodeError as exc:  # a file kbgen check does not read; MkDocs logged its name
         raise BuildFailed(
             f"cannot read a file: not UTF-8 text ({exc.reason}); the previous site was left as it was",
             one_line=True,
+            errors=[*logged.lines, f"cannot read a file: not UTF-8 text ({exc.reason})"],
         ) from None
 
 
 def _build_pairs(
-    config_file, config, site: Site, staging: Path, target: Path, strict: bool, fail_on_overdue: bool
+    config_file,
+    config,
+    site: Site,
+    staging: Path,
+    target: Path,
+    strict: bool,
+    fail_on_overdue: bool,
+    logged: _ErrorLines,
 ) -> None:
     """One MkDocs build per pair into its folder of ``staging``, then the sitemap of them all."""
     from . import content, pairs, sitemaps
@@ -172,7 +188,7 @@ def _build_pairs(
             pair_plugin = pair_config.plugins["kbgen"]
             pair_plugin.pair_content, pair_plugin.all_pairs, pair_plugin.base_path = item, loaded, base_path
             pair_plugin.shared_script_hashes = hashes
-            _mkdocs_build(pair_config, staging)
+            _mkdocs_build(pair_config, staging, logged)
         for item in loaded[1:]:
             os.rename(sources / "_sites" / item.pair.prefix, staging / item.pair.prefix)
         sitemaps.write(staging, loaded, site_url, base_path)
@@ -189,6 +205,26 @@ def _write_pairs(staging: Path, site: Site) -> None:
     folder = staging / "_kbgen"
     folder.mkdir(exist_ok=True)
     (folder / "pairs.json").write_text(json.dumps(listed, indent=1) + "\n", encoding="utf-8")
+
+
+class _ErrorLines(logging.Handler):
+    """The errors MkDocs and the plugin log during a build, one problem per line.
+
+    The plugin logs its ``path:line: message`` list under a count ("3 problem(s) in the
+    content:"); the count is left out, the problems kept in order.
+    """
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        for line in record.getMessage().splitlines():
+            if line.strip() and not _COUNT.match(line):
+                self.lines.append(line)
+
+
+_COUNT = re.compile(r"\d+ problem\(s\) in the content:$")
 
 
 def _staging_prefix(target: Path) -> str:

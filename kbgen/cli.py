@@ -157,9 +157,10 @@ def _build(config_file: Path, site_dir, strict: bool, fail_on_overdue: bool = Fa
     try:
         return build_site(config_file, site_dir, strict=strict, fail_on_overdue=fail_on_overdue)
     except BuildFailed as exc:
-        if exc.one_line:
-            raise KbgenError(str(exc)) from None
-        raise KbgenError(f"{exc}\nThe build failed; the previous site was left as it was.") from None
+        message = str(exc) if exc.one_line else f"{exc}\nThe build failed; the previous site was left as it was."
+        error = KbgenError(message)
+        error.problems = exc.errors  # one per line, for the preview's error overlay
+        raise error from None
 
 
 @cli.command()
@@ -430,8 +431,9 @@ def _rebuild(app, config_file: Path, target: Path) -> None:
         _build(config_file, target, strict=False)
     except KbgenError as exc:
         click.echo(exc.format_message(), err=True)
+        app.rebuilt(errors=getattr(exc, "problems", None) or [exc.format_message()])  # shown over the page
         return
-    app.build_id += 1
+    app.rebuilt()
     click.echo("Rebuilt; reloading browsers.", err=True)
 
 

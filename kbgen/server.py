@@ -64,10 +64,7 @@ PAIRS_FILE = "_kbgen/pairs.json"  # optional: the build's list of pairs (market 
 LIVE_RELOAD_PATH = "/_kbgen/livereload"
 # A file, not an inline script: pages allow no inline script but the theme's own (headers.py).
 LIVE_RELOAD_SCRIPT_PATH = "/_kbgen/livereload.js"
-_LIVE_RELOAD_JS = b"""(function(){var id=null;function poll(){fetch("%s",{cache:"no-store"})
-.then(function(r){return r.json()}).then(function(d){if(id!==null&&d.build!==id){location.reload()}id=d.build})
-.catch(function(){}).finally(function(){setTimeout(poll,1000)})}poll()})();
-""" % (LIVE_RELOAD_PATH.encode())
+_LIVE_RELOAD_JS = (Path(__file__).parent / "livereload.js").read_bytes()
 _LIVE_RELOAD_TAG = b'<script src="%s"></script>' % LIVE_RELOAD_SCRIPT_PATH.encode()
 
 mimetypes.add_type("text/javascript", ".js")
@@ -121,10 +118,19 @@ class HelpCenterApp:
         self._store = None
         self._store_lock = threading.Lock()
         self.build_id = 0  # bumped by the watcher after each rebuild
+        self.build_errors: list[str] = []  # the last rebuild's errors, until one succeeds (the overlay)
         self._engines: dict[str, SearchEngine] = {}  # pair prefix ('' for the root pair) -> its engine
         self._engine_lock = threading.Lock()
         self.site_headers = SiteHeaders(self.site_dir)
         self.pairs = discover_pairs(self.site_dir)
+
+    def rebuilt(self, errors: list[str] | None = None) -> None:
+        """After a ``--watch`` rebuild: success reloads browsers; errors show over the last good page."""
+        if errors:
+            self.build_errors = list(errors)
+            return
+        self.build_errors = []
+        self.build_id += 1
 
     @property
     def engine(self) -> SearchEngine:
@@ -185,7 +191,7 @@ class HelpCenterApp:
             if path == "/healthz":
                 return self._healthz(start_response, method)
             if self.live_reload and path == LIVE_RELOAD_PATH:
-                return json_response(start_response, "200 OK", {"build": self.build_id})
+                return json_response(start_response, "200 OK", {"build": self.build_id, "errors": self.build_errors})
             if self.live_reload and path == LIVE_RELOAD_SCRIPT_PATH:
                 return self._live_reload_script(start_response)
             prefix, below = self._pair_of(path)

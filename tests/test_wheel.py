@@ -42,6 +42,7 @@ def test_wheel_contains_theme_templates_assets_and_scaffold(wheel):
         "kbgen/theme/assets/kbgen/material.css",
         "kbgen/theme/assets/kbgen/logo.png",
         "kbgen/theme/assets/kbgen/social.png",
+        "kbgen/livereload.js",
         "kbgen/scaffold/project/mkdocs.yml",
         "kbgen/scaffold/project/gitignore",
         "kbgen/scaffold/project/content/orders/_category.yml",
