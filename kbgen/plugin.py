@@ -61,6 +61,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_config(self, config):
         if not self.config.enabled:
             return
+        self.close_indexing()  # a serve rebuild after a failed one
         self._pages_done = 0
         self._page_total = 0
         self._texts: dict[str, search.PageText] = {}
@@ -150,6 +151,16 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             files.append(File.generated(config, src, content="", inclusion=inclusion))
         self._page_total = len(files.documentation_pages())
         self._files = files
+        # the index takes each page's documents as it renders (on a second core when worth it)
+        self._language = self._search_language(config)
+        self._indexing = search.Indexing(
+            self.layout.search_plan(),
+            lambda src: _site_base(config) + self._url_for(src),
+            config.site_dir,
+            semantic=self._semantic(),
+            configured_processes=self.config.search_processes,
+            language=self._language,
+        )
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -199,6 +210,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # After the tooltips, as Material's search reads the page: both leave out what
         # kbgen marked as a widget (kbgen.unindexed), so the two indexes hold the same text.
         self._texts[src] = search.extract(html)
+        self._indexing.page(src, self._texts[src])
         return html
 
     def on_page_context(self, context, page, config, nav):
@@ -287,12 +299,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             connect_origins=[self._origin(config)] if self.pair_content is not None and self._origin(config) else [],
         )
         headers.write(config.site_dir, headers.page_headers(policy))
-        base = urlsplit(config.site_url or "/").path or "/"
-        if not base.endswith("/"):
-            base += "/"
-        # every page kind declares what its pages add to search; the index takes it from there
+        base = _site_base(config)
+        # every page kind declares what its pages add to search; the index has taken each
+        # page's entries as it rendered (Indexing), this list is the whole to check them against
         docs = search.collect(self.layout.search_entries(self._texts), lambda src: base + self._url_for(src))
-        language = self._search_language(config)
+        language = self._language
         if language == "en":
             writer_groups = [*self.center.synonyms]
         else:
@@ -300,29 +311,32 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if self.center.glossary:
             writer_groups += self.center.glossary.synonym_groups()
         groups = search.synonym_groups(writer_groups, self.config.search_builtin_synonyms, language)
-        procs = self.config.search_processes or 1
         started = time.perf_counter()
         definitions = []
         if self.layout.has_glossary:
             definitions = pages.search_definitions(self.center.glossary, base + self._url_for(pages.GLOSSARY_SRC))
-        semantic = self._semantic()
-        search.write_index(
-            docs,
-            groups,
-            config.site_dir,
-            procs=min(procs, os.cpu_count() or 1),
-            definitions=definitions,
-            semantic=semantic,
-            language=language,
-        )
-        kind = "hybrid" if semantic and search.languages.get(language).semantic else "lexical"
-        log.info(f"search index ({kind}): {len(docs)} documents in {time.perf_counter() - started:.1f} s")
+        indexing, self._indexing = self._indexing, None
+        indexing.finish(docs, groups, definitions=definitions)
+        kind = "hybrid" if indexing.semantic else "lexical"
+        where = ", in a second process beside the rendering" if indexing.background else ""
+        waited = time.perf_counter() - started
+        log.info(f"search index ({kind}{where}): {len(docs)} documents, {waited:.1f} s after the last page")
         pages.feeds.write(
             self.layout, self.center, self._url_for, config.site_url or "/", config.site_name, config.site_dir
         )
         upcoming = schedule.next_change_message(self.center, self.today)
         if upcoming:  # a scheduled fact change or notice needs a build on its day
             log.info(upcoming)
+
+    def on_build_error(self, error):
+        self.close_indexing()
+
+    def close_indexing(self) -> None:
+        """Stop the index's background process, if a build left one running."""
+        indexing = getattr(self, "_indexing", None)
+        self._indexing = None
+        if indexing is not None:
+            indexing.close()
 
     def _switcher(self, config, src: str) -> None:
         """The header's switcher and the page's ``hreflang`` links (``extra.alternate``, see
@@ -489,6 +503,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 def project_dir(config) -> str | None:
     """Where mkdocs.yml is: a project's own catalogs live in ``locales/`` beside it."""
     return os.path.dirname(os.path.abspath(config.config_file_path)) if config.config_file_path else None
+
+
+def _site_base(config) -> str:
+    """The site's path on its host ("/", "/help/"): search results link from there."""
+    base = urlsplit(config.site_url or "/").path or "/"
+    return base if base.endswith("/") else base + "/"
 
 
 def _config_line(config_file: str | None, option: str) -> int:

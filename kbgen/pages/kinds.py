@@ -13,6 +13,7 @@ Material's page meta. Nor the search engine: ``documents`` returns neutral
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -281,9 +282,33 @@ def search_entries(layout: Layout, texts: Mapping[str, PageText]) -> list[Search
     the index had before the kinds declared their entries, kept so that the same content
     gives the same index bytes and Whoosh breaks ties (by document number) as before.
     """
-    entries: list[SearchEntry] = []
+    return [entry for src, make in search_plan(layout) for entry in make(texts.get(src) or PageText())]
+
+
+def search_plan(layout: Layout) -> list[tuple[str, Callable[[PageText], list[SearchEntry]]]]:
+    """The pages that add to search, in the order of :func:`search_entries`, before any is
+    rendered: each page's source and how to make its entries from its rendered text.
+
+    So the index can take a page's entries as soon as the page is rendered
+    (``kbgen.search.Indexing``). How many entries a page has and their category never
+    depend on its text (the kinds' ``documents`` read the text only for bodies and
+    headings): they are read from the entries of an empty text.
+    """
+    plan: list[tuple[str, Callable[[PageText], list[SearchEntry]]]] = []
+    categories: list[str] = []  # each planned page's category (all its entries share it)
     for src, (kind, model) in index(layout).items():
-        if kind.documents is not None:
-            entries += kind.documents(SearchPage(src, model, layout.center, texts.get(src) or PageText()))
+        if kind.documents is None:
+            continue
+        make = _entries_of(kind, SearchPage(src, model, layout.center, PageText()))
+        found = make(PageText())
+        if found:
+            plan.append((src, make))
+            categories.append(found[0].category)
     rank = {category.slug: i for i, category in enumerate(layout.center.categories)}
-    return sorted(entries, key=lambda entry: rank.get(entry.category, len(rank)))
+    order = sorted(range(len(plan)), key=lambda i: rank.get(categories[i], len(rank)))  # stable
+    return [plan[i] for i in order]
+
+
+def _entries_of(kind: PageKind, page: SearchPage) -> Callable[[PageText], list[SearchEntry]]:
+    """A page's search entries from its rendered text."""
+    return lambda text: list(kind.documents(dataclasses.replace(page, text=text)))

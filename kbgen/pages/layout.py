@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from html import escape
 
@@ -77,6 +77,10 @@ class Layout:
     def search_entries(self, texts: Mapping[str, PageText]) -> list[SearchEntry]:
         """What the help center adds to search, page by page (``texts``: each page's rendered text)."""
         return kinds.search_entries(self, texts)
+
+    def search_plan(self) -> list[tuple[str, Callable[[PageText], list[SearchEntry]]]]:
+        """The pages that add to search, in index order: (source, its entries from its rendered text)."""
+        return kinds.search_plan(self)
 
     def navigation(self, home_title: str | None = None) -> list:
         """MkDocs ``nav`` from the categories, so writers never maintain it."""

@@ -1,14 +1,16 @@
 """Search: the prebuilt Whoosh index and the queries over it.
 
-The only package that imports Whoosh. Others use :func:`write_index`,
-:func:`collect` (index documents from the pages' ``kbgen.searchable.SearchEntry``
-records), :func:`open_engine` and :class:`SearchRequest`. It never imports the content
-model or the pages: what a page adds to search comes in as those records.
+The only package that imports Whoosh. Others use :class:`Indexing` (or
+:func:`write_index`), :func:`collect` (index documents from the pages'
+``kbgen.searchable.SearchEntry`` records), :func:`open_engine` and :class:`SearchRequest`.
+It never imports the content model or the pages: what a page adds to search comes in as
+those records.
 """
 
 from __future__ import annotations
 
 from . import languages
+from .background import Indexing
 from .documents import SearchDocument, collect
 from .engine import IndexMissing, SearchEngine, open_engine
 from .index import INDEX_DIR
@@ -20,6 +22,7 @@ from .vocabulary import synonym_groups
 
 __all__ = [
     "INDEX_DIR",
+    "Indexing",
     "IndexMissing",
     "PageText",
     "RequestError",

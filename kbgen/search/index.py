@@ -16,7 +16,6 @@ import os
 import random
 import shutil
 import tempfile
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -172,7 +171,6 @@ def write(
     docs: list[SearchDocument],
     synonyms: list[tuple[str, ...]],
     site_dir: Path,
-    procs: int = 1,
     definitions: list[dict] | None = None,
     semantic: bool = False,
     language: str = languages.DEFAULT,
@@ -186,64 +184,123 @@ def write(
     ``language``: the pages' language ("en", "de"); raises
     :class:`~.languages.UnsupportedLanguage` for one search has no analysis for.
     """
-    from .query import Vocabulary  # the query side decides which phrases it searches
-
-    lang = languages.get(language)
-    semantic = semantic and lang.semantic
-
-    target = Path(site_dir) / INDEX_DIR
-    if target.exists():
-        shutil.rmtree(target)
-    target.mkdir(parents=True)
-    state = random.getstate()
-    random.seed(0)  # Whoosh names segments randomly; a fixed seed keeps builds reproducible
+    writer = IndexWriter(site_dir, language)
     try:
-        if procs > 1:
-            # Several processes need files on disk; their timestamps end up in the index.
-            storage = FileStorage(str(target))
-        else:
-            # In memory: faster, and the files carry no timestamps, so the same
-            # content gives the same index bytes.
-            storage = _RamStorage(target)
-        ix = storage.create_index(schema(lang))
-        writer = ix.writer(procs=procs, limitmb=POOL_MB) if procs > 1 else ix.writer(limitmb=POOL_MB)
-        with _less_work(writer if procs == 1 else None):
-            for doc in docs:
-                writer.add_document(
-                    id=doc.id,
-                    url=doc.url,
-                    type=doc.type,
-                    category=doc.category,
-                    category_title=doc.category_title,
-                    audience=doc.audience,
-                    promoted=doc.promoted,
-                    title=doc.title,
-                    summary=doc.summary,
-                    window=(doc.starts, doc.ends, doc.severity) if doc.type == "notice" else None,
-                    # one space between words: snippets then cut the stored text as it is
-                    meta="\n".join((doc.headings, doc.tags, doc.summary)),
-                    body=" ".join(doc.body.split()),
-                    spell="\n".join((doc.title, doc.summary, doc.headings, doc.tags, doc.body)),
-                )
-        writer.commit(optimize=True)
-        ix.close()
-        ix = storage.open_index()
-        phrases = Vocabulary.from_groups(synonyms, lang).searched_phrases()
-        impacts.write(ix, weighting(), TEXT_FIELDS, phrases, target)
-        ix.close()
-        if isinstance(storage, RamStorage):
-            for name in storage.list():
-                (target / name).write_bytes(bytes(storage.open_file(name).read()))
+        for doc in docs:
+            writer.add(doc)
+        semantic = semantic and writer.lang.semantic
+        return writer.finish(docs, synonyms, definitions, vectors.embed_documents(docs) if semantic else None)
     finally:
-        random.setstate(state)
-        if isinstance(storage, _RamStorage):
-            storage.cleanup()
-    for lock in target.glob("*WRITELOCK"):  # Whoosh leaves its lock file behind
-        lock.unlink()
-    if semantic:
-        started = time.perf_counter()
-        vectors.write(docs, target)
-        vectors.log.info(f"page vectors: {len(docs)} documents in {time.perf_counter() - started:.1f} s")
+        writer.close()
+
+
+class IndexWriter:
+    """One index, written a document at a time: :func:`write` in one go, or fed in order by
+    :mod:`.background` while pages render. Either way the same documents give the same bytes.
+
+    Its text fields analyse through :class:`FieldIndexer`, so a document can be analysed
+    (:meth:`analyse`) before its turn to be added, in any order.
+    """
+
+    def __init__(self, site_dir: Path, language: str = languages.DEFAULT):
+        self.lang = languages.get(language)  # raises UnsupportedLanguage before touching site_dir
+        self.target = Path(site_dir) / INDEX_DIR
+        if self.target.exists():
+            shutil.rmtree(self.target)
+        self.target.mkdir(parents=True)
+        self._random = random.getstate()
+        random.seed(0)  # Whoosh names segments randomly; a fixed seed keeps builds reproducible
+        # In memory: fast, and the files carry no timestamps, so the same content gives
+        # the same index bytes.
+        self._storage = _RamStorage(self.target)
+        self._ix = self._storage.create_index(schema(self.lang))
+        self._writer = self._ix.writer(limitmb=POOL_MB)
+        self._less_work = _less_work(self._writer)
+        self._less_work.__enter__()
+        self._fields = {name: self._writer.schema[name] for name in (*TEXT_FIELDS, "spell")}
+        self._ready: dict[str, list] = {}  # a document's analysis, handed to the next add
+
+    def analyse(self, doc: SearchDocument) -> dict[str, list]:
+        """The postings of ``doc``'s text fields, as its :meth:`add` will need them."""
+        values = _values(doc)
+        return {name: self._fields[name].index(values[name]) for name in self._fields}
+
+    def add(self, doc: SearchDocument, analysed: dict[str, list] | None = None) -> None:
+        """Add ``doc`` as the next document; ``analysed``: what :meth:`analyse` gave for it."""
+        if analysed is None:
+            self._writer.add_document(**_values(doc))
+            return
+        saved = {name: vars(field).get("index") for name, field in self._fields.items()}
+        for name, items in analysed.items():
+            self._fields[name].index = lambda value, _items=items, **kwargs: _items
+        try:
+            self._writer.add_document(**_values(doc))
+        finally:
+            for name, field in self._fields.items():
+                if saved[name] is None:
+                    del field.index
+                else:
+                    field.index = saved[name]
+
+    def finish(self, docs, synonyms, definitions=None, page_vectors=None) -> Path:
+        """Commit, write the precomputed scores, the vectors (``page_vectors``: float rows in
+        :func:`vectors.rows_of` order, or None) and ``meta.json``; returns the index folder."""
+        from .query import Vocabulary  # the query side decides which phrases it searches
+
+        self._less_work.__exit__(None, None, None)
+        self._less_work = None
+        self._writer.commit(optimize=True)
+        self._writer = None
+        self._ix.close()
+        ix = self._storage.open_index()
+        phrases = Vocabulary.from_groups(synonyms, self.lang).searched_phrases()
+        impacts.write(ix, weighting(), TEXT_FIELDS, phrases, self.target)
+        ix.close()
+        for name in self._storage.list():
+            (self.target / name).write_bytes(bytes(self._storage.open_file(name).read()))
+        self.close()
+        for lock in self.target.glob("*WRITELOCK"):  # Whoosh leaves its lock file behind
+            lock.unlink()
+        if page_vectors is not None:
+            vectors.write(docs, self.target, page_vectors)
+        _write_meta(self.target, docs, synonyms, definitions, self.lang, semantic=page_vectors is not None)
+        return self.target
+
+    def close(self) -> None:
+        """Release what the writer holds (idempotent); an unfinished index is left half-written."""
+        if self._less_work is not None:
+            self._less_work.__exit__(None, None, None)
+            self._less_work = None
+        if self._writer is not None:
+            self._writer.cancel()
+            self._writer = None
+        if self._random is not None:
+            random.setstate(self._random)
+            self._random = None
+            self._storage.cleanup()
+
+
+def _values(doc: SearchDocument) -> dict:
+    """The index fields of one document."""
+    return dict(
+        id=doc.id,
+        url=doc.url,
+        type=doc.type,
+        category=doc.category,
+        category_title=doc.category_title,
+        audience=doc.audience,
+        promoted=doc.promoted,
+        title=doc.title,
+        summary=doc.summary,
+        window=(doc.starts, doc.ends, doc.severity) if doc.type == "notice" else None,
+        # one space between words: snippets then cut the stored text as it is
+        meta="\n".join((doc.headings, doc.tags, doc.summary)),
+        body=" ".join(doc.body.split()),
+        spell="\n".join((doc.title, doc.summary, doc.headings, doc.tags, doc.body)),
+    )
+
+
+def _write_meta(target: Path, docs, synonyms, definitions, lang: languages.Language, semantic: bool) -> None:
     digest = hashlib.sha256()
     for doc in docs:
         digest.update(json.dumps(vars(doc), sort_keys=True).encode())  # its fields: as_dict without the deep copy
@@ -262,4 +319,3 @@ def write(
     tmp = target / (META_FILE + ".tmp")
     tmp.write_text(json.dumps(meta, indent=1), encoding="utf-8")
     os.replace(tmp, target / META_FILE)
-    return target

@@ -151,10 +151,23 @@ def quantize(vectors):
     return rows, scales
 
 
-def write(docs: Sequence[SearchDocument], target: Path) -> Path:
-    """Embed ``docs`` and write ``vectors.bin`` into the index folder ``target``."""
-    rows_of = [(i, kind, text) for i, doc in enumerate(docs) for kind, text in texts(doc)]
-    vectors = embed([text for _, _, text in rows_of])
+def rows_of(docs: Sequence[SearchDocument]) -> list[tuple[int, str, str]]:
+    """(document index, kind, text) of every vector row, in file order."""
+    return [(i, kind, text) for i, doc in enumerate(docs) for kind, text in texts(doc)]
+
+
+def embed_documents(docs: Sequence[SearchDocument]):
+    """The float rows of ``docs`` in file order. Each row depends on its own text only, so
+    rows embedded in other batches (a background process, document by document) are the same."""
+    return embed([text for _, _, text in rows_of(docs)])
+
+
+def write(docs: Sequence[SearchDocument], target: Path, vectors=None) -> Path:
+    """Write ``vectors.bin`` for ``docs`` into the index folder ``target``; ``vectors``: their
+    float rows (:func:`embed_documents`), embedded here when None."""
+    rows_of_docs = rows_of(docs)
+    if vectors is None:
+        vectors = embed([text for _, _, text in rows_of_docs])
     rows, scales = quantize(vectors)
     payload = rows.tobytes() + scales.astype("<f4").tobytes()
     header = json.dumps(
@@ -162,7 +175,7 @@ def write(docs: Sequence[SearchDocument], target: Path) -> Path:
             "model": MODEL_ID,
             "dim": int(vectors.shape[1]) if len(vectors) else 256,
             "ids": [doc.id for doc in docs],
-            "rows": [[i, kind] for i, kind, _ in rows_of],
+            "rows": [[i, kind] for i, kind, _ in rows_of_docs],
             "sha256": hashlib.sha256(payload).hexdigest(),
         },
         sort_keys=True,

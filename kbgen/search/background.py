@@ -1,0 +1,274 @@
+"""Write the search index on a second core, while MkDocs still renders pages.
+
+The plugin hands each page's text over as soon as the page is rendered
+(:meth:`Indexing.page`); the documents it completes (an article, or every FAQ
+entry of a category page) go to one background process, which analyses them
+and embeds their vectors at once, in whatever order they come, and adds them to
+the Whoosh writer in the index's own order as soon as they are next. When the
+last page is done (:meth:`Indexing.finish`), only the commit, the precomputed
+scores and the files are left. The same documents give the same bytes as the
+one-process :func:`.index.write`: the writer is the same, the analysis of a
+document does not depend on when it is done, and a vector row depends on its own
+text only (tests/test_search_background.py compares both).
+
+One background process: the machine's other core renders. A new interpreter, not
+a fork: ``kbgen serve --watch`` builds beside the server's threads.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import subprocess
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ..searchable import PageText, SearchEntry
+from . import index, languages, vectors
+from .documents import SearchDocument, document
+
+# What the pages hand over before any is rendered (``kbgen.pages.Layout.search_plan``): in
+# index order, each page that adds to search and how to make its entries from its text.
+Plan = Sequence[tuple[str, Callable[[PageText], list[SearchEntry]]]]
+
+# Below this many documents a second process costs more than it saves (starting it,
+# importing Whoosh and the model there take about a second).
+BACKGROUND_MIN_DOCUMENTS = 1000
+
+
+def processes(configured: int | None, documents: int) -> int:
+    """1 (write in the build's process) or 2 (a background process too).
+
+    ``configured``: the ``search_processes`` option; by default 2 when the machine
+    has two cores for this build and the help center is big enough to gain from it.
+    """
+    if configured is not None:
+        return 2 if configured >= 2 else 1
+    return 2 if _cores() >= 2 and documents >= BACKGROUND_MIN_DOCUMENTS else 1
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+class Indexing:
+    """The index of one build into ``site_dir``: fed page by page, written by :meth:`finish`.
+
+    ``plan``: the pages that add to search, in index order, and how to make each one's
+    entries from its rendered text (``kbgen.pages.Layout.search_plan``); ``url_for`` gives a
+    page source's address, as for :func:`.documents.collect`. With one process it keeps
+    nothing and :meth:`finish` writes the index in this process; with two a background
+    process writes it as pages come.
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        url_for: Callable[[str], str],
+        site_dir: str | os.PathLike,
+        semantic: bool = False,
+        configured_processes: int | None = None,
+        language: str = languages.DEFAULT,
+    ):
+        self.language = languages.get(language).code
+        self.semantic = semantic and languages.get(language).semantic
+        self.site_dir = Path(site_dir)
+        self._url_for = url_for
+        # page src -> (how to make its entries, its first document's position, how many)
+        self._waiting: dict[str, tuple[Callable[[PageText], list[SearchEntry]], int, int]] = {}
+        self._documents = 0
+        self._astray = False  # a page made another number of entries than planned (never expected)
+        if configured_processes is None or configured_processes >= 2:
+            # a page's number of entries does not depend on its text: an empty one tells it
+            for src, make in plan:
+                count = len(make(PageText()))
+                self._waiting[src] = (make, self._documents, count)
+                self._documents += count
+        self.processes = processes(configured_processes, self._documents)
+        self._sent: dict[int, SearchDocument] = {}
+        self.background = self.processes >= 2  # a background process writes the index
+        self._worker: _Worker | None = None
+        if self.background:
+            self._worker = _Worker(self.site_dir, self.semantic, self.language)
+
+    def page(self, src: str, text: PageText) -> None:
+        """A page has been rendered: its documents can be analysed now."""
+        if self._worker is not None and src in self._waiting:
+            make, first, count = self._waiting.pop(src)
+            entries = make(text)
+            if len(entries) != count:
+                self._astray = True  # finish() writes it all here
+                return
+            batch = [(first + i, document(entry, self._url_for)) for i, entry in enumerate(entries)]
+            self._sent.update(batch)
+            self._worker.put(("docs", batch))
+
+    def finish(
+        self,
+        docs: Sequence[SearchDocument],
+        synonyms: list[tuple[str, ...]],
+        definitions: list[dict] | None = None,
+    ) -> Path:
+        """Write the index of ``docs`` (the whole list, as :func:`.documents.collect` makes it)."""
+        worker, self._worker = self._worker, None
+        if worker is None:
+            return self._write(docs, synonyms, definitions)
+        try:
+            if self._astray or len(docs) != self._documents or any(docs[pos] != doc for pos, doc in self._sent.items()):
+                # a document changed after it was sent (never expected): write it all here
+                worker.stop()
+                self.background = False
+                return self._write(docs, synonyms, definitions)
+            rest = [(pos, doc) for pos, doc in enumerate(docs) if pos not in self._sent]
+            if rest:
+                worker.put(("docs", rest))
+            worker.put(("finish", (len(docs), synonyms, definitions)))
+            return Path(worker.result())
+        finally:
+            worker.stop()
+
+    def _write(self, docs, synonyms, definitions) -> Path:
+        """The whole index in this process."""
+        return index.write(
+            docs, synonyms, self.site_dir, definitions=definitions, semantic=self.semantic, language=self.language
+        )
+
+    def close(self) -> None:
+        """Stop the background process, if any (the build failed)."""
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.stop()
+
+
+class BackgroundError(RuntimeError):
+    """The background process failed; its traceback is the message (a bug in kbgen)."""
+
+
+class _Worker:
+    """``python -c`` running :func:`main`, fed pickled messages on its stdin by a thread (so
+    the build never waits for it), answering one message on its stdout.
+
+    A plain child process rather than ``multiprocessing``: its spawn mode runs the parent's
+    main script again, which a script calling ``kbgen.build`` need not guard against.
+    """
+
+    def __init__(self, site_dir: Path, semantic: bool, language: str):
+        root = str(Path(__file__).resolve().parents[2])  # where this kbgen is imported from
+        code = f"import sys; sys.path.insert(0, {root!r}); from kbgen.search.background import main; main()"
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True
+        )
+        self._outgoing: queue.SimpleQueue = queue.SimpleQueue()
+        self._sender = threading.Thread(target=self._send, name="kbgen-search-index", daemon=True)
+        self._sender.start()
+        self.put(("start", (str(site_dir), semantic, language)))
+
+    def put(self, message) -> None:
+        self._outgoing.put(message)
+
+    def _send(self) -> None:
+        pipe = self._process.stdin
+        try:
+            while (message := self._outgoing.get()) is not None:
+                _write_frame(pipe, message)
+        except (BrokenPipeError, OSError, ValueError):
+            pass  # the process is gone: result() says so
+
+    def result(self) -> str:
+        message = _read_frame(self._process.stdout)
+        if message is None:
+            code = self._process.wait()
+            raise BackgroundError(f"the search index process stopped (exit code {code})")
+        kind, value = message
+        if kind == "error":
+            raise BackgroundError(value)
+        return value
+
+    def stop(self) -> None:
+        self._outgoing.put(None)
+        if self._process.poll() is None:
+            self._process.terminate()
+        self._process.wait(timeout=10)
+        self._sender.join(timeout=10)
+        for pipe in (self._process.stdin, self._process.stdout):
+            try:
+                pipe.close()
+            except OSError:
+                pass
+
+
+def _write_frame(pipe, message) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    pipe.write(len(data).to_bytes(8, "little") + data)
+    pipe.flush()
+
+
+def _read_frame(pipe):
+    header = pipe.read(8)
+    if len(header) < 8:
+        return None
+    return pickle.loads(pipe.read(int.from_bytes(header, "little")))
+
+
+def main() -> None:
+    """The background process: analyse and embed documents as they come, add them in order."""
+    inbox, outbox = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing but frames on the pipe
+    try:
+        kind, (site_dir, semantic, language) = _read_frame(inbox)
+        found = _write(lambda: _read_frame(inbox), Path(site_dir), semantic, language)
+        _write_frame(outbox, ("done", str(found)))
+    except BaseException:
+        _write_frame(outbox, ("error", traceback.format_exc()))
+
+
+def _write(receive: Callable[[], tuple], site_dir: Path, semantic: bool, language: str) -> Path:
+    writer = index.IndexWriter(site_dir, language)
+    try:
+        docs: dict[int, SearchDocument] = {}
+        analysed: dict[int, dict[str, list]] = {}  # documents waiting for their turn
+        rows: dict[int, object] = {}  # position -> its vector rows (float32)
+        added = 0
+        while True:
+            kind, payload = receive()
+            if kind == "finish":
+                break
+            for position, doc in payload:
+                docs[position] = doc
+                analysed[position] = writer.analyse(doc)
+            if semantic:
+                rows.update(_embedded(payload))
+            while added in analysed:
+                writer.add(docs[added], analysed.pop(added))
+                added += 1
+        count, synonyms, definitions = payload
+        if added != count or len(docs) != count:
+            raise RuntimeError(f"{count} documents expected, {len(docs)} received, {added} added")
+        ordered = [docs[position] for position in range(count)]
+        page_vectors = None
+        if semantic:
+            import numpy as np
+
+            page_vectors = np.concatenate([rows[position] for position in range(count)])
+        return writer.finish(ordered, synonyms, definitions, page_vectors)
+    finally:
+        writer.close()
+
+
+def _embedded(batch: list[tuple[int, SearchDocument]]) -> dict[int, object]:
+    """Each document's vector rows, embedded in one go for the batch."""
+    texts = [(position, text) for position, doc in batch for _kind, text in vectors.texts(doc)]
+    found = vectors.embed([text for _, text in texts])
+    out: dict[int, list] = {}
+    for (position, _), row in zip(texts, found, strict=True):
+        out.setdefault(position, []).append(row)
+    import numpy as np
+
+    return {position: np.stack(found_rows) for position, found_rows in out.items()}
