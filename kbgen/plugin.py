@@ -467,7 +467,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         wanted = self.config.search_semantic
         if wanted is False:
             return False
-        if search.semantic_available():
+        if search.semantic_installed():  # loaded where the vectors are computed
             return True
         if wanted:
             raise PluginError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import os
 import shutil
 from pathlib import Path
 
@@ -54,3 +55,38 @@ def test_two_processes_by_default_only_for_big_sites_on_two_cores(monkeypatch):
     assert processes(8, 10) == 2  # one background process at most
     monkeypatch.setattr(background, "_cores", lambda: 1)
     assert processes(None, 50_000) == 1
+
+
+def _background_children() -> list[int]:
+    """Index processes started by this test process that are still running."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            stat = (proc / "stat").read_text()
+            cmdline = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == os.getpid() and b"kbgen.search.background" in cmdline and " Z " not in stat:
+            found.append(int(proc.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_build_failing_while_pages_render_stops_the_index_process_and_keeps_the_old_site(make_site):
+    from conftest import CATEGORY_FILES, MINIMAL_CONFIG
+
+    config = MINIMAL_CONFIG.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    config = config.replace("  - kbgen\n", "  - kbgen:\n      search_processes: 2\n      search_semantic: false\n")
+    project = make_site(CATEGORY_FILES, config)
+    (project / "overrides").mkdir()
+    site = build(project / "mkdocs.yml", project / "site")
+    before = (site / INDEX_DIR / "meta.json").read_bytes()
+    # a template that fails while pages render: after the index process has started
+    (project / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}{% block footer %}{{ no_such_thing() }}{% endblock %}'
+    )
+    with pytest.raises(Exception):  # noqa: B017 (MkDocs lets a template error through as it is)
+        build(project / "mkdocs.yml", project / "site")
+    assert _background_children() == []
+    assert (site / INDEX_DIR / "meta.json").read_bytes() == before

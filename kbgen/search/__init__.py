@@ -18,6 +18,7 @@ from .index import write as write_index
 from .request import RequestError, SearchRequest, SuggestRequest
 from .text import PageText, extract
 from .vectors import available as semantic_available
+from .vectors import installed as semantic_installed
 from .vocabulary import synonym_groups
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "languages",
     "open_engine",
     "semantic_available",
+    "semantic_installed",
     "synonym_groups",
     "write_index",
 ]

@@ -85,6 +85,16 @@ def available() -> bool:
     return model() is not None
 
 
+def installed() -> bool:
+    """Whether the model is installed, without loading it: a build whose index is written by a
+    background process (``background.py``) needs it there only."""
+    if _model_tried:
+        return _model is not None
+    from importlib.util import find_spec
+
+    return find_spec("wordllama") is not None
+
+
 def embed(texts: Sequence[str]):
     """Unit vectors (float32, one row per text); the model must be available.
 
