@@ -98,3 +98,24 @@ def test_the_schema_pickled_into_the_index_has_no_trace_of_the_fast_path(tmp_pat
 def test_tiny_indexes_are_written(tmp_path, count):
     target = index.write(_documents(count), [], tmp_path)
     assert (target / index.META_FILE).exists()
+
+
+def test_documents_analysed_out_of_order_and_added_in_order_give_the_same_bytes(tmp_path):
+    """What the background process does: analyse as pages come (here backwards), add in index order."""
+    import marshal
+
+    docs = _documents(300)
+    synonyms = [("parcel", "package")]
+    plain = index.write(docs, synonyms, tmp_path / "plain")
+    writer = index.IndexWriter(tmp_path / "ahead")
+    try:
+        analysed = {n: marshal.dumps(writer.analyse(doc)) for n, doc in reversed(list(enumerate(docs)))}
+        for n, doc in enumerate(docs):
+            writer.add(doc, marshal.loads(analysed[n]))
+        ahead = writer.finish(docs, synonyms)
+    finally:
+        writer.close()
+    names = sorted(p.name for p in plain.iterdir())
+    assert names == sorted(p.name for p in ahead.iterdir())
+    match, mismatch, errors = filecmp.cmpfiles(plain, ahead, names, shallow=False)
+    assert (mismatch, errors) == ([], [])

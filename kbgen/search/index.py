@@ -218,7 +218,6 @@ class IndexWriter:
         self._less_work = _less_work(self._writer)
         self._less_work.__enter__()
         self._fields = {name: self._writer.schema[name] for name in (*TEXT_FIELDS, "spell")}
-        self._ready: dict[str, list] = {}  # a document's analysis, handed to the next add
 
     def analyse(self, doc: SearchDocument) -> dict[str, list]:
         """The postings of ``doc``'s text fields, as its :meth:`add` will need them."""
