@@ -256,6 +256,36 @@ def test_search_entries_come_from_each_kind_in_the_index_order(tmp_path):
     assert by_id["about-us.md"].category == ""
 
 
+def test_the_search_plan_gives_each_page_its_entries_before_any_is_rendered(tmp_path):
+    """``search_plan`` lists, before rendering, the pages that add to search in index order
+    with how to make each one's entries from its text: applied to the texts it gives exactly
+    ``search_entries``, whatever the order the pages' texts come in."""
+    docs = write_tree(tmp_path / "content", {**FILES, "about-us.md": "---\ntitle: About us\n---\nWho we are.\n"})
+    center, report = content.load(docs, today=TODAY)
+    assert not report.errors, [d.format() for d in report.errors]
+    layout = Layout(center)
+    plan = layout.search_plan()
+    assert [src for src, _make in plan] == [
+        "returns/return-policy.md",
+        "returns/damaged/broken-on-arrival.md",
+        "returns/index.md",
+        "shipping/tracking.md",
+        "notices/kettle.md",
+        "notices/outage.md",
+        "flows/not-received.md",
+        "about-us.md",
+    ]
+    texts = {
+        "returns/index.md": PageText(body="Our FAQ.", faq_answers={"how-long-do-refunds-take": "Five working days."}),
+        "shipping/tracking.md": PageText(body="Track it.", headings=["Where", "When"]),
+    }
+    made = {src: make(texts.get(src) or PageText()) for src, make in reversed(plan)}  # pages render in any order
+    assert [entry for src, _make in plan for entry in made[src]] == layout.search_entries(texts)
+    assert [e.anchor for e in made["returns/index.md"]] == ["how-long-do-refunds-take", "who-pays-postage"]
+    for src, make in plan:  # how many entries a page makes never depends on its text
+        assert len(make(PageText())) == len(made[src])
+
+
 def _term_entries(page: kinds.SearchPage) -> list[SearchEntry]:
     """A new kind's search entries: each glossary term, at its anchor on the glossary page."""
     return [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import filecmp
 import os
 import shutil
@@ -10,9 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from kbgen import content, pages, search
 from kbgen.build import build
 from kbgen.search import INDEX_DIR, semantic_available
-from kbgen.search.background import BACKGROUND_MIN_DOCUMENTS, processes
+from kbgen.search.background import BACKGROUND_MIN_DOCUMENTS, Indexing, processes
 
 
 def _build_with(project: Path, option: str, site: str) -> Path:
@@ -90,3 +92,33 @@ def test_a_build_failing_while_pages_render_stops_the_index_process_and_keeps_th
         build(project / "mkdocs.yml", project / "site")
     assert _background_children() == []
     assert (site / INDEX_DIR / "meta.json").read_bytes() == before
+
+
+def test_pages_rendered_in_any_order_give_the_index_of_the_whole_list(tmp_path):
+    """Indexing takes the pages' plan and their texts in whatever order they come (here
+    backwards, so every document waits for the last page): the documents land at their
+    planned places, and the bytes are those of the one-process index of ``collect``."""
+    center, report = content.load(ROOT / "content", today=dt.date(2026, 11, 23))
+    assert not report.errors
+    layout = pages.Layout(center)
+    plan = layout.search_plan()
+
+    def url_for(src):
+        return "/" + src.removesuffix(".md") + "/"
+
+    texts = {src: search.PageText(body=f"Words of {src}.", headings=[src]) for src, _make in plan}
+    texts[center.categories[0].index_src] = search.PageText(
+        faq_answers={entry.slug: f"The answer to {entry.question}" for entry in center.categories[0].faqs}
+    )
+    docs = search.collect(layout.search_entries(texts), url_for)
+    indexing = Indexing(plan, url_for, tmp_path / "two", configured_processes=2)
+    assert indexing.background
+    try:
+        for src, _make in reversed(plan):
+            indexing.page(src, texts[src])
+        two = indexing.finish(docs, [("parcel", "package")])
+    finally:
+        indexing.close()
+    assert indexing.background  # nothing was written again in this process
+    one = search.write_index(docs, [("parcel", "package")], tmp_path / "one")
+    _same_files(one, two)
