@@ -64,11 +64,16 @@ def build(
     site_dir: str | os.PathLike | None = None,
     strict: bool = False,
     fail_on_overdue: bool = False,
+    cache_dir: str | os.PathLike | None = None,
+    cache_namespace: str = "root",
 ) -> Path:
     """Build the help center and swap it into ``site_dir``; returns the site path.
 
     ``fail_on_overdue``: a passed ``review_by`` date fails the build (else a warning,
     even under ``strict``: the calendar must not block an urgent fix).
+    ``cache_dir``: the build cache (kbgen.cache); pages whose inputs did not change
+    are taken from ``<cache_dir>/<cache_namespace>/`` instead of being rendered.
+    One namespace per MkDocs build (a market and language's subfolder, say).
     """
     config = _load(config_file, strict, fail_on_overdue)
     site = _site(config, config_file)
@@ -86,6 +91,7 @@ def build(
         try:
             if site is None or not site.several:
                 config["site_dir"] = str(staging)
+                _use_cache(config, cache_dir, cache_namespace)
                 _mkdocs_build(config, staging, logged)
             else:
                 _build_pairs(config_file, config, site, staging, target, strict, fail_on_overdue, logged)
@@ -102,6 +108,12 @@ def build(
     finally:
         os.close(lock)
     return target
+
+
+def _use_cache(config, cache_dir, namespace: str) -> None:
+    plugin = config.plugins.get("kbgen")
+    if plugin is not None:
+        plugin.cache_folder = Path(cache_dir) / namespace if cache_dir is not None else None
 
 
 def _load(config_file, strict: bool, fail_on_overdue: bool):

@@ -38,6 +38,18 @@ config_option = click.option(
 )
 
 
+def cache_options(command):
+    """``--cache-dir`` and ``--no-cache``, shared by build and serve."""
+    command = click.option(
+        "--no-cache", is_flag=True, help="Build every page (the cache is neither read nor written)."
+    )(command)
+    return click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False),
+        help="The build cache: unchanged pages are reused from here (default: .kbgen/cache beside the config).",
+    )(command)
+
+
 class _LogHandler(logging.Handler):
     """Prints MkDocs and kbgen log records: diagnostics as they are, others prefixed."""
 
@@ -133,7 +145,17 @@ def new(directory: str, language: str) -> None:
     help="How content problems are printed (github: annotations).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' own progress messages.")
-def build(config_file: str, site_dir: str | None, strict: bool, fail_on_overdue: bool, fmt: str, verbose: bool) -> None:
+@cache_options
+def build(
+    config_file: str,
+    site_dir: str | None,
+    strict: bool,
+    fail_on_overdue: bool,
+    fmt: str,
+    verbose: bool,
+    cache_dir: str | None,
+    no_cache: bool,
+) -> None:
     """Build the site and its search index; the old site stays if anything fails."""
     _setup_logging(verbose)
     if fmt != "text":
@@ -146,16 +168,26 @@ def build(config_file: str, site_dir: str | None, strict: bool, fail_on_overdue:
             click.echo(FORMATTERS[fmt](diagnostics))
         if project.report.failed(strict, fail_on_overdue):
             raise KbgenError("the content has problems; the previous site was left as it was")
-    target = _build(_require_config(config_file), site_dir, strict, fail_on_overdue)
+    config = _require_config(config_file)
+    target = _build(config, site_dir, strict, fail_on_overdue, cache=_cache_dir(config, cache_dir, no_cache))
     click.echo(f"Built the help center in {target}", err=True)
 
 
-def _build(config_file: Path, site_dir, strict: bool, fail_on_overdue: bool = False) -> Path:
+def _cache_dir(config_file: Path, cache_dir: str | None, no_cache: bool) -> Path | None:
+    """``--cache-dir``, else ``.kbgen/cache`` beside mkdocs.yml; None with ``--no-cache``."""
+    from .cache import DEFAULT_DIR
+
+    if no_cache:
+        return None
+    return Path(cache_dir) if cache_dir else config_file.resolve().parent / DEFAULT_DIR
+
+
+def _build(config_file: Path, site_dir, strict: bool, fail_on_overdue: bool = False, cache: Path | None = None) -> Path:
     from .build import BuildFailed
     from .build import build as build_site
 
     try:
-        return build_site(config_file, site_dir, strict=strict, fail_on_overdue=fail_on_overdue)
+        return build_site(config_file, site_dir, strict=strict, fail_on_overdue=fail_on_overdue, cache_dir=cache)
     except BuildFailed as exc:
         message = str(exc) if exc.one_line else f"{exc}\nThe build failed; the previous site was left as it was."
         error = KbgenError(message)
@@ -310,6 +342,7 @@ def search(config_file, site_dir, as_json, explain, limit, category, type_, audi
     help="Proxies whose X-Forwarded-For / Forwarded headers name the client (for rate limits): "
     "comma-separated addresses or networks, or '*' [default: none].",
 )
+@cache_options
 def serve(
     config_file,
     site_dir,
@@ -323,6 +356,8 @@ def serve(
     database,
     retention_days,
     forwarded_allow_ips,
+    cache_dir,
+    no_cache,
 ) -> None:
     """Serve the help center (building it first) on HOST:PORT."""
     from .forwarded import ForwardedAllowIps
@@ -341,7 +376,8 @@ def serve(
         if not (target / "index.html").is_file():
             raise KbgenError(f"{target}: no built site here; run 'kbgen build' first")
     else:
-        target = _build(_require_config(config_file), site_dir, strict=False)
+        cache = _cache_dir(_require_config(config_file), cache_dir, no_cache)
+        target = _build(_require_config(config_file), site_dir, strict=False, cache=cache)
     database = database or DEFAULT_DATABASE
     from .feedback import StoreError, open_store
     from .feedback.store import PostgresStore
@@ -370,7 +406,8 @@ def serve(
     if watch:
         from .watch import Watcher
 
-        Watcher(Path(config_file), lambda: _rebuild(app, Path(config_file), target)).start()
+        cache = _cache_dir(Path(config_file), cache_dir, no_cache)
+        Watcher(Path(config_file), lambda: _rebuild(app, Path(config_file), target, cache)).start()
     if workers is None:
         workers = 1 if watch else min(os.cpu_count() or 1, 8)
     if watch and workers > 1:
@@ -426,9 +463,9 @@ def report(config_file, database, days, since, until, html_file) -> None:
         click.echo(f"Wrote {html_file}", err=True)
 
 
-def _rebuild(app, config_file: Path, target: Path) -> None:
+def _rebuild(app, config_file: Path, target: Path, cache: Path | None = None) -> None:
     try:
-        _build(config_file, target, strict=False)
+        _build(config_file, target, strict=False, cache=cache)
     except KbgenError as exc:
         click.echo(exc.format_message(), err=True)
         app.rebuilt(errors=getattr(exc, "problems", None) or [exc.format_message()])  # shown over the page

@@ -19,9 +19,11 @@ from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from . import bundle, content, headers, i18n, pages, search
+from . import bundle, content, headers, i18n, incremental, pages, search
+from . import cache as build_cache
 from .config import KbgenConfig, MarketError, site_of
 from .content import schedule, symlinks
 from .content.contactfile import CONTACT_FILE
@@ -47,6 +49,12 @@ _said_semantic_off = False  # "semantic search is off" is said once per process
 # Extensions the generated pages rely on (the FAQ accordion uses md_in_html).
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "toc")
 PROGRESS_THRESHOLD = 300
+# What MkDocs renders for a page whose HTML comes from the build cache: nothing (the
+# whole navigation of a real template is what a cached page saves).
+CACHED_TEMPLATE = "kbgen/cached.html"
+# Kinds whose templates read facts outside their Markdown (the organisation's JSON-LD,
+# the scheduled changes, a writer's own template): their key holds every fact.
+ALL_FACTS_KINDS = {"home", "updates", "other"}
 DATA_FILES = {CATEGORY_FILE, SYNONYMS_FILE, CONTACT_FILE, FACTS_FILE, GLOSSARY_FILE}
 
 
@@ -57,6 +65,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     all_pairs: list = []
     base_path = "/"
     shared_script_hashes: set | None = None  # every pair's inline scripts: the root's CSP allows them all
+    # The build cache's folder for this build (kbgen.build sets it; None: no cache).
+    cache_folder: str | os.PathLike | None = None
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -69,6 +79,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._plain: dict[str, dict[str, str]] = {}  # each page's unescaped title and description
         # the theme's inline scripts, for the CSP (shared by the pairs of one site)
         self._script_hashes: set[str] = self.shared_script_hashes if self.shared_script_hashes is not None else set()
+        self._store: build_cache.Store | None = None
+        self._site_key: str | None = None
+        self._keys: dict[str, str] = {}  # page src -> cache key
+        self._hits: dict[str, dict] = {}  # page src -> its cached entry
+        self._records: dict[str, dict] = {}  # page src -> what a miss stores (filled as it is built)
         self.today = content.current_date()
         # notices are picked at the start of the build day (reproducible within a day);
         # the browser hides what has ended since
@@ -123,6 +138,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         config.extra_javascript.append(script)
         if config.nav is None:
             config.nav = self.layout.navigation(self._wording("home_title"))
+        if self.cache_folder is not None:
+            unknown = incremental.uncached_plugins(config.plugins.keys())
+            if unknown:
+                log.info(f"build cache off: plugin(s) {', '.join(unknown)} may change pages after kbgen")
+            else:
+                self._store = build_cache.Store(self.cache_folder)
         return config
 
     def on_files(self, files: Files, config):
@@ -161,7 +182,41 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             configured_processes=self.config.search_processes,
             language=self._language,
         )
+        if self._store is not None:
+            self._site_key = self._cache_site_key(files, config)
+            if self._site_key is None:
+                self._store = None
         return files
+
+    def _cache_site_key(self, files: Files, config) -> str | None:
+        """The part of every page's cache key the whole help center makes (kbgen.incremental)."""
+        try:
+            return incremental.site_key(
+                config,
+                {name: dict(plugin.config) for name, plugin in config.plugins.items()},
+                config.theme,
+                self.center,
+                self.brand,
+                {
+                    "today": self.today,
+                    "files": [(f.src_uri, f.dest_uri, f.url, f.inclusion.name) for f in files],
+                    "contact_src": self._contact_src(),
+                    "has_updates": self.layout.has_updates,
+                    "contact_status": self.layout.contact_status,
+                },
+            )
+        except incremental.Unstable as exc:
+            log.info(f"build cache off: {exc} has no stable form")
+            return None
+
+    def _page_facts(self, kind, model):
+        """The facts a page's templates read beyond its Markdown (part of its cache key)."""
+        facts = self.center.facts
+        if facts is None:
+            return None
+        if kind.name in ALL_FACTS_KINDS:
+            return facts
+        return [facts.get(name) for name in getattr(model, "facts_used", None) or []]
 
     def on_page_markdown(self, markdown, page, config, files):
         if not self.config.enabled:
@@ -184,6 +239,20 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 src, model, self.resolver, self._contact_src(), self._wording("faq_heading"), self.messages
             )
             markdown += kind.appendix(source)
+        if self._store is not None:
+            try:
+                key = incremental.page_key(
+                    self._site_key, src, page.url, markdown, page.meta, page.update_date, self._page_facts(kind, model)
+                )
+            except incremental.Unstable:  # built every time
+                key = None
+            if key is not None:
+                self._keys[src] = key
+            entry = self._store.get(key) if key is not None else None
+            if entry is not None:  # nothing to parse or render: on_page_content restores it
+                self._hits[src] = entry
+                page.meta["template"] = CACHED_TEMPLATE
+                return ""
         return markdown
 
     def _escape_meta(self, page) -> None:
@@ -199,6 +268,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if not self.config.enabled:
             return
         src = page.file.src_uri
+        entry = self._hits.get(src)
+        if entry is not None:
+            return self._restore(page, entry)
         kind, model = self.layout.classify(src)
         if kind.own_image:
             self._images[src] = pages.images.first_image(html, page.canonical_url or "/" + page.url)
@@ -211,10 +283,33 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # kbgen marked as a widget (kbgen.unindexed), so the two indexes hold the same text.
         self._texts[src] = search.extract(html)
         self._indexing.page(src, self._texts[src])
+        if src in self._keys:
+            self._records[src] = {
+                "content": html,
+                "toc": _toc_tokens(page.toc),
+                "anchors": sorted(page.present_anchor_ids or ()),
+                "title": page.title,
+                "text": self._texts[src],
+                "image": (src in self._images, self._images.get(src)),
+            }
         return html
 
+    def _restore(self, page, entry: dict) -> str:
+        """What MkDocs and kbgen would know of a page they rendered: its toc, anchors, title, text."""
+        src = page.file.src_uri
+        page.toc = get_toc(entry["toc"])
+        page.present_anchor_ids = set(entry["anchors"])
+        if "title" not in page.meta and entry["title"] is not None:
+            page.meta["title"] = entry["title"]
+        self._texts[src] = entry["text"]
+        self._indexing.page(src, self._texts[src])
+        has_image, image = entry["image"]
+        if has_image:
+            self._images[src] = image
+        return entry["content"]
+
     def on_page_context(self, context, page, config, nav):
-        if not self.config.enabled:
+        if not self.config.enabled or page.file.src_uri in self._hits:
             return
         self._switcher(config, page.file.src_uri)
         context["kb"] = pages.page_view(
@@ -265,12 +360,21 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_post_page(self, output, page, config):
         if not self.config.enabled:
             return
-        # the template's inline scripts, never the writer's (content is left out)
-        self._script_hashes |= headers.inline_script_hashes(
-            output.replace(page.content, "", 1) if page.content else output
-        )
-        if "kb-embed" in output:
-            output = embeds.render_markers(output, lambda kind, id_: self._render_embed(kind, id_, page))
+        src = page.file.src_uri
+        entry = self._hits.get(src)
+        if entry is not None:
+            self._script_hashes |= set(entry["script_hashes"])
+            output = entry["html"]
+        else:
+            # the template's inline scripts, never the writer's (content is left out)
+            hashes = headers.inline_script_hashes(output.replace(page.content, "", 1) if page.content else output)
+            self._script_hashes |= hashes
+            if "kb-embed" in output:
+                output = embeds.render_markers(output, lambda kind, id_: self._render_embed(kind, id_, page))
+            record = self._records.pop(src, None)
+            if record is not None:
+                record.update(html=output, script_hashes=sorted(hashes))
+                self._store.put(self._keys[src], record)
         self._pages_done += 1
         total = self._page_total
         if total >= PROGRESS_THRESHOLD:
@@ -324,6 +428,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         pages.feeds.write(
             self.layout, self.center, self._url_for, config.site_url or "/", config.site_name, config.site_dir
         )
+        if self._store is not None:
+            store = self._store
+            store.prune()
+            log.debug(f"build cache: {store.hits} page(s) reused, {store.misses} built")
         upcoming = schedule.next_change_message(self.center, self.today)
         if upcoming:  # a scheduled fact change or notice needs a build on its day
             log.info(upcoming)
@@ -509,6 +617,13 @@ def _site_base(config) -> str:
     """The site's path on its host ("/", "/help/"): search results link from there."""
     base = urlsplit(config.site_url or "/").path or "/"
     return base if base.endswith("/") else base + "/"
+
+
+def _toc_tokens(toc) -> list[dict]:
+    """A page's table of contents as the tokens ``get_toc`` makes it from (to store it)."""
+    return [
+        {"level": item.level, "id": item.id, "name": item.title, "children": _toc_tokens(item.children)} for item in toc
+    ]
 
 
 def _config_line(config_file: str | None, option: str) -> int:

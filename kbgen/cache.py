@@ -1,0 +1,147 @@
+"""The build cache on disk: what an incremental build may reuse, and nothing it may trust blindly.
+
+One folder per MkDocs build (a *namespace*: ``<cache-dir>/root/`` today, one per
+market and language once a help center builds several), holding
+
+- ``VERSION``: the cache format and kbgen's version. Any other value (an upgrade,
+  a folder from elsewhere, garbage) empties the namespace: the build is a clean one;
+- ``entries/<2 hex>/<key>``: one value per key, a SHA-256 of everything the value
+  was made from, so an entry is either right for its key or absent. Each file is
+  written to a temporary name and renamed (atomic), and starts with a checksum of
+  its payload: a torn or corrupt file is a miss, never a wrong page.
+
+Keys are content addresses, so entries written by a build that failed later are still
+right for their keys; ``prune`` removes the entries the last successful build did not
+use. Values are pickled: the cache is the project's own folder, as trusted as its
+source files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import shutil
+import tempfile
+import zlib
+from pathlib import Path
+
+from . import __version__
+
+log = logging.getLogger("mkdocs.plugins.kbgen.cache")
+
+FORMAT = 1
+VERSION_FILE = "VERSION"
+ENTRIES = "entries"
+DEFAULT_DIR = ".kbgen/cache"
+DEFAULT_NAMESPACE = "root"
+
+
+def version_tag() -> str:
+    return f"kbgen-cache {FORMAT} kbgen {__version__}\n"
+
+
+class Store:
+    """The entries of one namespace; every failure to read is a miss, every failure to write is ignored."""
+
+    def __init__(self, folder: str | os.PathLike):
+        self.folder = Path(folder)
+        self.used: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+        self.writable = True
+        try:
+            current = (self.folder / VERSION_FILE).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            current = None
+        if current != version_tag():
+            self._reset(current)
+
+    def _reset(self, found: str | None) -> None:
+        if found is not None:
+            log.info(f"build cache {self.folder}: made by another kbgen version or unreadable; starting afresh")
+        try:
+            if self.folder.is_symlink() or self.folder.is_file():
+                self.folder.unlink()
+            elif self.folder.exists():
+                shutil.rmtree(self.folder)
+            (self.folder / ENTRIES).mkdir(parents=True, exist_ok=True)
+            _write_atomic(self.folder / VERSION_FILE, version_tag().encode("utf-8"))
+        except OSError as exc:
+            log.warning(f"build cache {self.folder}: cannot be used ({exc.strerror or exc}); building without it")
+            self.writable = False
+
+    def _path(self, key: str) -> Path:
+        return self.folder / ENTRIES / key[:2] / key
+
+    def get(self, key: str):
+        """The value stored under ``key``, or None."""
+        if not self.writable:
+            self.misses += 1
+            return None
+        try:
+            data = self._path(key).read_bytes()
+            checksum, payload = data[:32], data[32:]
+            if hashlib.sha256(payload).digest() != checksum:
+                raise ValueError("checksum")
+            value = pickle.loads(zlib.decompress(payload))
+        except Exception:  # missing, torn, corrupt or from an older Python: a miss
+            self.misses += 1
+            return None
+        self.used.add(key)
+        self.hits += 1
+        return value
+
+    def put(self, key: str, value) -> None:
+        if not self.writable:
+            return
+        payload = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomic(path, hashlib.sha256(payload).digest() + payload)
+        except OSError as exc:
+            log.warning(f"build cache {self.folder}: cannot write ({exc.strerror or exc}); building without it")
+            self.writable = False
+            return
+        self.used.add(key)
+
+    def prune(self) -> int:
+        """Remove the entries this build did not use (call after a successful build)."""
+        if not self.writable:
+            return 0
+        removed = 0
+        for sub in (self.folder / ENTRIES).glob("*"):
+            for path in sub.glob("*"):
+                if path.name not in self.used:
+                    try:
+                        path.unlink()
+                        removed += 1
+                    except OSError:
+                        pass
+        return removed
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def digest(*parts: str | bytes) -> str:
+    """A SHA-256 over ``parts``, each length-prefixed so that no two lists of parts collide."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
