@@ -1,0 +1,422 @@
+"""Incremental builds: a build with the cache gives the same bytes as a clean build.
+
+The property test applies random sequences of a writer's edits (seeded, a fixed number
+of examples) to a tiny help center and compares, after every edit, the site built with
+the cache kept since the first build with a clean build of the same tree: every file,
+search index included.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import random
+import shutil
+from pathlib import Path
+
+from kbgen import cache
+from kbgen.build import build
+
+CONFIG = """\
+site_name: Tiny Help Center
+site_url: https://help.example.com/
+site_description: {description}
+docs_dir: content
+theme:
+  name: material
+  features: [navigation.indexes, navigation.prune]
+plugins:
+  - search
+  - kbgen:
+      home_heading: {heading}
+markdown_extensions:
+  - toc:
+      permalink: true
+"""
+
+FACTS = """\
+facts:
+  return_window:
+    value: {window}
+    unit: days
+    label: Return window
+    changes:
+      - {{from: 2027-03-01, value: {later}}}
+  refund_days:
+    value: {refund}
+    unit: business days
+    label: Refund time
+structured_data:
+  organization: Tiny Shop
+  url: https://shop.example.com/
+  country: IE
+  return_policy:
+    days: return_window
+    fees: buyer_pays
+"""
+
+CONTACT = """\
+timezone: Europe/Dublin
+channels:
+  - id: email
+    type: email
+    label: {label}
+    address: help@shop.example
+    response_time: 12h
+"""
+
+
+def _article(title: str, body: str, tags: str = "[help]") -> str:
+    return f"---\ntitle: {title}\nsummary: About {title.lower()}.\ntags: {tags}\nupdated: 2026-10-01\n---\n\n{body}\n"
+
+
+def _faq(question: str, body: str) -> str:
+    return f"---\nquestion: {question}\ntags: [faq]\n---\n\n{body}\n"
+
+
+def _notice(title: str, summary: str) -> str:
+    return (
+        f"---\ntitle: {title}\nseverity: warning\nsummary: {summary}\n"
+        "start: 2026-11-20T10:00+00:00\nend: 2026-12-20T10:00+00:00\n---\n\nWe are on it.\n"
+    )
+
+
+def tiny_center() -> dict[str, str]:
+    return {
+        "mkdocs.yml": CONFIG.format(description="Answers for shoppers.", heading="How can we help?"),
+        "content/facts.yml": FACTS.format(window=30, refund=5, later=45),
+        "content/contact.yml": CONTACT.format(label="Email"),
+        "content/glossary.yml": (
+            "- term: Refund\n  definition: Money paid back to you.\n  synonyms: [money back]\n"
+            "  link: returns/refunds.md\n"
+        ),
+        "content/returns/_category.yml": "title: Returns\ndescription: Send back.\nicon: material/keyboard-return\n",
+        "content/returns/refunds.md": _article(
+            "Refunds",
+            "## When\n\nA refund takes {{ fact:refund_days }}.\n\n## How\n\nAsk for a Refund.\n\n{{ contact:email }}",
+        ),
+        "content/returns/how-to-return.md": _article(
+            "How to return", "You have {{ fact:return_window }}. See [refunds](refunds.md#when)."
+        ),
+        "content/returns/faq/how-long.md": _faq("How long do I have?", "{{ fact:return_window }} from delivery."),
+        "content/returns/faq/fees.md": _faq("Are there fees?", "No fees. A Refund is free."),
+        "content/shipping/_category.yml": "title: Shipping\ndescription: Parcels.\nicon: material/truck\n",
+        "content/shipping/tracking.md": _article("Tracking", "## Track\n\nOpen your order."),
+        "content/shipping/delivery-times.md": _article("Delivery times", "Two to {{ fact:refund_days }}."),
+        "content/shipping/faq/lost.md": _faq("My parcel is lost?", "Wait {{ fact:refund_days }}, then ask."),
+        "content/notices/delays.md": _notice("Delivery delays", "Parcels are slow."),
+    }
+
+
+class Project:
+    """The tiny help center on disk, and the edits a writer makes to it."""
+
+    def __init__(self, root: Path, rng: random.Random):
+        self.root, self.rng, self.count = root, rng, 0
+        self.facts = {"window": 30, "refund": 5, "later": 45}
+        for rel, text in tiny_center().items():
+            self.write(rel, text)
+
+    def path(self, rel: str) -> Path:
+        return self.root / rel
+
+    def write(self, rel: str, text: str) -> None:
+        path = self.path(rel)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+    def fresh(self) -> int:
+        self.count += 1
+        return self.count
+
+    def _pick(self, pattern: str, keep: tuple[str, ...] = ()) -> Path | None:
+        found = sorted(
+            p for p in (self.root / "content").glob(pattern) if p.relative_to(self.root).as_posix() not in keep
+        )
+        return self.rng.choice(found) if found else None
+
+    def _articles(self) -> str:
+        return "[!n]*/[!_]*.md"  # not notices/
+
+    # Files others link to (glossary, articles) are edited but never renamed or deleted.
+    PINNED = ("content/returns/refunds.md", "content/returns/how-to-return.md")
+
+    def _replace(self, path: Path, old: str, new: str) -> None:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def change_article(self) -> str:
+        path = self._pick(self._articles())
+        n = self.fresh()
+        extra = self.rng.choice(
+            [f"Step {n}: check the order.", f"It takes {{{{ fact:return_window }}}} ({n}).", f"A Refund, case {n}."]
+        )
+        path.write_text(path.read_text(encoding="utf-8") + f"\n{extra}\n", encoding="utf-8")
+        return f"change {path.name}"
+
+    def retitle_article(self) -> str:
+        path = self._pick(self._articles())
+        text = path.read_text(encoding="utf-8")
+        title = text.split("title: ", 1)[1].split("\n", 1)[0]
+        self._replace(path, f"title: {title}", f"title: {title} {self.fresh()}")
+        return f"retitle {path.name}"
+
+    def add_article(self) -> str:
+        category = self.rng.choice(self._categories())
+        n = self.fresh()
+        self.write(f"content/{category}/new-{n}.md", _article(f"New page {n}", f"## Part {n}\n\nText {n}."))
+        return f"add {category}/new-{n}.md"
+
+    def rename_article(self) -> str:
+        path = self._pick(self._articles(), keep=self.PINNED)
+        if path is None:
+            return self.add_article()
+        target = path.with_name(f"renamed-{self.fresh()}.md")
+        path.rename(target)
+        return f"rename {path.name} -> {target.name}"
+
+    def delete_article(self) -> str:
+        path = self._pick(self._articles(), keep=self.PINNED)
+        if path is None or len(list(path.parent.glob("[!_]*.md"))) < 2:
+            return self.change_article()
+        path.unlink()
+        return f"delete {path.name}"
+
+    def change_faq(self) -> str:
+        path = self._pick("*/faq/*.md")
+        if path is None:
+            return self.add_faq()
+        if self.rng.random() < 0.5:
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text + f"\nAlso {self.fresh()}.\n", encoding="utf-8")
+            return f"change answer {path.name}"
+        question = path.read_text(encoding="utf-8").split("question: ", 1)[1].split("\n", 1)[0]
+        self._replace(path, f"question: {question}", f"question: {question.rstrip('?')} {self.fresh()}?")
+        return f"change question {path.name}"
+
+    def add_faq(self) -> str:
+        category = self.rng.choice(self._categories())
+        n = self.fresh()
+        self.write(f"content/{category}/faq/q-{n}.md", _faq(f"Question {n}?", f"Answer {n}, a Refund."))
+        return f"add faq {category}/q-{n}"
+
+    def rename_faq(self) -> str:
+        path = self._pick("*/faq/*.md")
+        if path is None:
+            return self.add_faq()
+        target = path.with_name(f"moved-{self.fresh()}.md")
+        path.rename(target)
+        return f"rename faq {path.name} -> {target.name}"
+
+    def delete_faq(self) -> str:
+        path = self._pick("*/faq/*.md")
+        if path is None:
+            return self.add_faq()
+        path.unlink()
+        return f"delete faq {path.name}"
+
+    def _categories(self) -> list[str]:
+        return sorted(p.parent.name for p in (self.root / "content").glob("*/_category.yml"))
+
+    def change_category(self) -> str:
+        category = self.rng.choice(self._categories())
+        path = self.path(f"content/{category}/_category.yml")
+        self._replace(path, "description: ", f"description: Now {self.fresh()}. ")
+        return f"change category {category}"
+
+    def add_category(self) -> str:
+        n = self.fresh()
+        self.write(f"content/extra-{n}/_category.yml", f"title: Extra {n}\ndescription: More.\nicon: material/star\n")
+        self.write(f"content/extra-{n}/first.md", _article(f"First of {n}", "Some text."))
+        if self.rng.random() < 0.5:
+            self.write(f"content/extra-{n}/faq/why.md", _faq(f"Why {n}?", "Because."))
+        return f"add category extra-{n}"
+
+    def delete_category(self) -> str:
+        extra = [c for c in self._categories() if c.startswith("extra-")]
+        if not extra:
+            return self.add_category()
+        category = self.rng.choice(extra)
+        shutil.rmtree(self.path(f"content/{category}"))
+        return f"delete category {category}"
+
+    def change_fact(self) -> str:
+        # one fact at a time, its scheduled change too (shown beside the articles that use it)
+        return self._fact(self.rng.choice(["window", "refund"]))
+
+    def change_scheduled_fact(self) -> str:
+        """Only the value a fact takes on a later date (shown beside the articles that use it)."""
+        return self._fact("later")
+
+    def _fact(self, name: str) -> str:
+        self.facts[name] += self.rng.randint(1, 9)
+        self.write("content/facts.yml", FACTS.format(**self.facts))
+        return f"facts {self.facts}"
+
+    def change_glossary(self) -> str:
+        path = self.path("content/glossary.yml")
+        n = self.fresh()
+        if self.rng.random() < 0.5:
+            self._replace(path, "definition: ", f"definition: ({n}) ")
+            return "change glossary definition"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text + f"- term: Parcel {n}\n  definition: A box number {n}.\n", encoding="utf-8")
+        return f"add glossary term Parcel {n}"
+
+    def change_notice(self) -> str:
+        notices = sorted((self.root / "content/notices").glob("*.md"))
+        n = self.fresh()
+        choice = self.rng.random()
+        if not notices or choice < 0.3:
+            self.write(f"content/notices/n-{n}.md", _notice(f"Notice {n}", f"Something {n}."))
+            return f"add notice n-{n}"
+        path = self.rng.choice(notices)
+        if choice < 0.5 and len(notices) > 1:
+            path.unlink()
+            return f"delete notice {path.name}"
+        self._replace(path, "title: ", f"title: Update {n}, ")
+        self._replace(path, "summary: ", f"summary: Update {n}. ")
+        return f"change notice {path.name}"
+
+    def change_contact(self) -> str:
+        self.write("content/contact.yml", CONTACT.format(label=f"Email us {self.fresh()}"))
+        return "change contact channel"
+
+    def change_config(self) -> str:
+        n = self.fresh()
+        if self.rng.random() < 0.5:
+            text = CONFIG.format(description=f"Answers {n}.", heading="How can we help?")
+        else:
+            text = CONFIG.format(description="Answers for shoppers.", heading=f"Hello {n}")
+        self.write("mkdocs.yml", text)
+        return "change config"
+
+    EDITS = (
+        "change_article",
+        "retitle_article",
+        "add_article",
+        "rename_article",
+        "delete_article",
+        "change_faq",
+        "add_faq",
+        "rename_faq",
+        "delete_faq",
+        "change_category",
+        "add_category",
+        "delete_category",
+        "change_fact",
+        "change_scheduled_fact",
+        "change_glossary",
+        "change_notice",
+        "change_contact",
+        "change_config",
+    )
+
+
+def differences(a: Path, b: Path) -> list[str]:
+    """Files that differ between two site folders (relative paths), or exist in one only."""
+    found = []
+
+    def walk(cmp: filecmp.dircmp, prefix: str) -> None:
+        found.extend(prefix + name for name in cmp.left_only + cmp.right_only + cmp.funny_files)
+        found.extend(prefix + name for name in cmp.common_files if not _same(a / prefix / name, b / prefix / name))
+        for name, sub in cmp.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(a, b), "")
+    return sorted(found)
+
+
+def _same(x: Path, y: Path) -> bool:
+    return x.read_bytes() == y.read_bytes()
+
+
+SEED = 0
+# Edits that leave the rest of the site alone (an edit that changes every page, a title in
+# the navigation say, would hide what a companion edit shows): some steps make two of them.
+LOCAL_EDITS = ("change_article", "change_faq", "change_fact", "change_scheduled_fact", "change_glossary")
+PAIRED_STEPS = 4
+
+
+def test_incremental_build_gives_the_same_bytes_as_a_clean_build(tmp_path):
+    rng = random.Random(SEED)
+    project = Project(tmp_path / "project", rng)
+    config = project.path("mkdocs.yml")
+    build(config, tmp_path / "incremental", cache_dir=tmp_path / "cache")
+    history = ["first build"]
+    # every kind of edit once, in a random order, one per build; then a few pairs
+    steps = [[name] for name in rng.sample(Project.EDITS, len(Project.EDITS))]
+    steps += [rng.sample(LOCAL_EDITS, 2) for _ in range(PAIRED_STEPS)]
+    for step in steps:
+        history.append(" + ".join(getattr(project, name)() for name in step))
+        build(config, tmp_path / "incremental", cache_dir=tmp_path / "cache")
+        build(config, tmp_path / "clean")
+        different = differences(tmp_path / "incremental", tmp_path / "clean")
+        assert not different, f"after {history}: {different[:10]}"
+
+
+def test_unchanged_pages_are_taken_from_the_cache_and_changed_ones_rebuilt(tmp_path, caplog):
+    project = Project(tmp_path / "project", random.Random(0))
+    config = project.path("mkdocs.yml")
+    caplog.set_level("DEBUG", logger="mkdocs.plugins.kbgen")
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert "0 page(s) reused" in caplog.text
+    caplog.clear()
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    reused = _reused(caplog.text)
+    assert reused[1] == 0 and reused[0] > 5
+    caplog.clear()
+    # a FAQ answer: only its category's page is built again
+    project.write("content/shipping/faq/lost.md", _faq("My parcel is lost?", "Wait a week."))
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert _reused(caplog.text) == (reused[0] - 1, 1)
+    caplog.clear()
+    # a fact used by three pages (two articles' and FAQ entries' Markdown, via the category page)
+    project.write("content/facts.yml", FACTS.format(window=31, refund=5, later=45))
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    built = _reused(caplog.text)[1]
+    assert 2 <= built <= 4, caplog.text
+
+
+def _reused(text: str) -> tuple[int, int]:
+    line = next(line for line in reversed(text.splitlines()) if "page(s) reused" in line)
+    words = line.split("build cache: ", 1)[1].split()
+    return int(words[0]), int(words[3])
+
+
+def test_a_corrupt_or_foreign_cache_gives_a_clean_build(tmp_path):
+    project = Project(tmp_path / "project", random.Random(1))
+    config = project.path("mkdocs.yml")
+    cache_dir = tmp_path / "cache"
+    build(config, tmp_path / "clean")
+    build(config, tmp_path / "site", cache_dir=cache_dir)
+    entries = sorted((cache_dir / cache.DEFAULT_NAMESPACE / cache.ENTRIES).glob("*/*"))
+    assert entries
+    for path in entries[::2]:  # torn writes and flipped bits
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2] if len(data) % 2 else data[:40] + bytes([data[40] ^ 1]) + data[41:])
+    build(config, tmp_path / "site", cache_dir=cache_dir)
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
+    # another kbgen version's cache is emptied, not read
+    (cache_dir / cache.DEFAULT_NAMESPACE / cache.VERSION_FILE).write_text("kbgen-cache 0 kbgen 0.0.1\n")
+    marker = cache_dir / cache.DEFAULT_NAMESPACE / cache.ENTRIES / "ff" / ("f" * 64)
+    marker.parent.mkdir(exist_ok=True)
+    marker.write_bytes(b"not an entry")
+    build(config, tmp_path / "site", cache_dir=cache_dir)
+    assert not marker.exists()
+    assert (cache_dir / cache.DEFAULT_NAMESPACE / cache.VERSION_FILE).read_text() == cache.version_tag()
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
+
+
+def test_build_and_serve_take_cache_dir(tmp_path, invoke):
+    project = Project(tmp_path / "project", random.Random(2))
+    result = invoke("build", "-d", tmp_path / "site", cwd=project.root)
+    assert result.exit_code == 0, result.output
+    assert (project.root / cache.DEFAULT_DIR / cache.DEFAULT_NAMESPACE / cache.VERSION_FILE).is_file()
+    result = invoke("build", "-d", tmp_path / "site2", "--cache-dir", tmp_path / "ci-cache", cwd=project.root)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "ci-cache" / cache.DEFAULT_NAMESPACE / cache.VERSION_FILE).is_file()
+    result = invoke("build", "-d", tmp_path / "site3", "--no-cache", "--cache-dir", tmp_path / "none", cwd=project.root)
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "none").exists()
+    assert differences(tmp_path / "site", tmp_path / "site3") == []
+    assert "--cache-dir" in invoke("serve", "--help").output
