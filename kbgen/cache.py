@@ -5,6 +5,7 @@ market and language once a help center builds several), holding
 
 - ``VERSION``: the cache format and kbgen's version. Any other value (an upgrade,
   a folder from elsewhere, garbage) empties the namespace: the build is a clean one;
+- ``named-<name>``: a value each build replaces (each search document's analysis);
 - ``entries/<2 hex>/<key>``: one value per key, a SHA-256 of everything the value
   was made from, so an entry is either right for its key or absent. Each file is
   written to a temporary name and renamed (atomic), and starts with a checksum of
@@ -34,6 +35,7 @@ log = logging.getLogger("mkdocs.plugins.kbgen.cache")
 FORMAT = 1
 VERSION_FILE = "VERSION"
 ENTRIES = "entries"
+NAMED = "named-"  # keys of values that are replaced, not addressed by content: named-<name>
 DEFAULT_DIR = ".kbgen/cache"
 DEFAULT_NAMESPACE = "root"
 
@@ -73,6 +75,8 @@ class Store:
             self.writable = False
 
     def _path(self, key: str) -> Path:
+        if key.startswith(NAMED):  # a value replaced by every build (e.g. the search analysis)
+            return self.folder / key
         return self.folder / ENTRIES / key[:2] / key
 
     def get(self, key: str):

@@ -172,6 +172,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             files.append(File.generated(config, src, content="", inclusion=inclusion))
         self._page_total = len(files.documentation_pages())
         self._files = files
+        if self._store is not None:
+            self._site_key = self._cache_site_key(files, config)
+            if self._site_key is None:
+                self._store = None
         # the index takes each page's documents as it renders (on a second core when worth it)
         self._language = self._search_language(config)
         self._indexing = search.Indexing(
@@ -181,11 +185,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             semantic=self._semantic(),
             configured_processes=self.config.search_processes,
             language=self._language,
+            cache=self._store,
         )
-        if self._store is not None:
-            self._site_key = self._cache_site_key(files, config)
-            if self._site_key is None:
-                self._store = None
         return files
 
     def _cache_site_key(self, files: Files, config) -> str | None:
@@ -423,6 +424,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         indexing.finish(docs, groups, definitions=definitions)
         kind = "hybrid" if indexing.semantic else "lexical"
         where = ", in a second process beside the rendering" if indexing.background else ""
+        if indexing.reused:
+            where += ", unchanged: from the build cache"
+        elif indexing.analysed is not None:
+            where += f", {indexing.analysed} text(s) analysed, the others' analysis from the build cache"
         waited = time.perf_counter() - started
         log.info(f"search index ({kind}{where}): {len(docs)} documents, {waited:.1f} s after the last page")
         pages.feeds.write(
@@ -431,7 +436,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if self._store is not None:
             store = self._store
             store.prune()
-            log.debug(f"build cache: {store.hits} page(s) reused, {store.misses} built")
+            reused = len(self._hits)
+            log.debug(f"build cache: {reused} page(s) reused, {len(self._keys) - reused} built")
         upcoming = schedule.next_change_message(self.center, self.today)
         if upcoming:  # a scheduled fact change or notice needs a build on its day
             log.info(upcoming)

@@ -420,3 +420,32 @@ def test_build_and_serve_take_cache_dir(tmp_path, invoke):
     assert not (tmp_path / "none").exists()
     assert differences(tmp_path / "site", tmp_path / "site3") == []
     assert "--cache-dir" in invoke("serve", "--help").output
+
+
+def test_the_search_index_reuses_unchanged_documents(tmp_path, caplog, monkeypatch):
+    from kbgen.search.analysis import FieldIndexer
+
+    project = Project(tmp_path / "project", random.Random(3))
+    config = project.path("mkdocs.yml")
+    caplog.set_level("INFO", logger="mkdocs.plugins.kbgen")
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    analysed: list[str] = []
+    positions = FieldIndexer.positions
+
+    def counted(self, value):
+        analysed.append(value)
+        return positions(self, value)
+
+    monkeypatch.setattr(FieldIndexer, "positions", counted)
+    caplog.clear()
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert "unchanged: from the build cache" in caplog.text
+    assert analysed == []
+    # one FAQ answer: the index is written anew, and only that answer's text analysed
+    project.write("content/shipping/faq/lost.md", _faq("My parcel is lost?", "Wait for the courier."))
+    caplog.clear()
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert "unchanged: from the build cache" not in caplog.text
+    assert analysed and all("courier" in text for text in analysed), analysed
+    build(config, tmp_path / "clean")
+    assert differences(tmp_path / "site", tmp_path / "clean") == []

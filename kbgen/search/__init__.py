@@ -9,7 +9,7 @@ those records.
 
 from __future__ import annotations
 
-from . import languages
+from . import languages, reuse
 from .background import Indexing
 from .documents import SearchDocument, collect
 from .engine import IndexMissing, SearchEngine, open_engine
@@ -35,6 +35,7 @@ __all__ = [
     "extract",
     "languages",
     "open_engine",
+    "reuse",
     "semantic_available",
     "semantic_installed",
     "synonym_groups",

@@ -134,6 +134,10 @@ class FieldIndexer:
         return found
 
     def __call__(self, value: str, **kwargs) -> list[tuple[bytes, int, float, bytes]]:
+        return self.items(self.positions(value))
+
+    def positions(self, value: str) -> dict[bytes, list[int]]:
+        """Each term of ``value`` with its word positions, terms in order of first use."""
         terms = self._terms
         poses: dict[bytes, list[int]] = {}
         pos = None
@@ -150,6 +154,10 @@ class FieldIndexer:
                 poses[term] = [pos]
             else:
                 found.append(pos)
+        return poses
+
+    def items(self, poses: dict[bytes, list[int]]) -> list[tuple[bytes, int, float, bytes]]:
+        """What ``field.index`` yields for the terms and positions of :meth:`positions`."""
         # A fresh bytes object per posting, as Whoosh makes: postings blocks are pickled,
         # and pickle would write a shared object once, changing the bytes.
         encode, boost = self._encode, self._boost

@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..searchable import PageText, SearchEntry
-from . import index, languages, vectors
+from . import index, languages, reuse, vectors
 from .documents import SearchDocument, document
 
 # What the pages hand over before any is rendered (``kbgen.pages.Layout.search_plan``): in
@@ -77,8 +77,12 @@ class Indexing:
         semantic: bool = False,
         configured_processes: int | None = None,
         language: str = languages.DEFAULT,
+        cache=None,
     ):
         self.language = languages.get(language).code
+        self._cache = cache  # the build cache's namespace (kbgen.cache.Store), or None
+        self.reused = False  # the whole index came from the cache
+        self.analysed: int | None = None  # texts analysed anew (not found in the cache)
         self.semantic = semantic and languages.get(language).semantic
         self.site_dir = Path(site_dir)
         self._url_for = url_for
@@ -97,7 +101,8 @@ class Indexing:
         self.background = self.processes >= 2  # a background process writes the index
         self._worker: _Worker | None = None
         if self.background:
-            self._worker = _Worker(self.site_dir, self.semantic, self.language)
+            folder = str(cache.folder) if cache is not None and cache.writable else None
+            self._worker = _Worker(self.site_dir, self.semantic, self.language, folder)
 
     def page(self, src: str, text: PageText) -> None:
         """A page has been rendered: its documents can be analysed now."""
@@ -117,7 +122,24 @@ class Indexing:
         synonyms: list[tuple[str, ...]],
         definitions: list[dict] | None = None,
     ) -> Path:
-        """Write the index of ``docs`` (the whole list, as :func:`.documents.collect` makes it)."""
+        """Write the index of ``docs`` (the whole list, as :func:`.documents.collect` makes it).
+
+        With the build cache: the whole index of a remembered build when no document changed,
+        else the index written with the cached analysis and vectors of unchanged texts."""
+        key = None
+        if self._cache is not None:
+            key = reuse.index_key(docs, synonyms, definitions, self.semantic, self.language)
+            found = reuse.restore(self._cache, key, self.site_dir)
+            if found is not None:
+                self.close()
+                self.reused, self.background, self.analysed = True, False, 0
+                return found
+        target = self._finish(docs, synonyms, definitions)
+        if key is not None:
+            reuse.remember(self._cache, key, target)
+        return target
+
+    def _finish(self, docs, synonyms, definitions) -> Path:
         worker, self._worker = self._worker, None
         if worker is None:
             return self._write(docs, synonyms, definitions)
@@ -131,15 +153,30 @@ class Indexing:
             if rest:
                 worker.put(("docs", rest))
             worker.put(("finish", (len(docs), synonyms, definitions)))
-            return Path(worker.result())
+            found, self.analysed = worker.result()
+            return Path(found)
         finally:
             worker.stop()
 
     def _write(self, docs, synonyms, definitions) -> Path:
         """The whole index in this process."""
-        return index.write(
-            docs, synonyms, self.site_dir, definitions=definitions, semantic=self.semantic, language=self.language
+        kept = None
+        if self._cache is not None and self._cache.writable:
+            kept = reuse.Reused(self._cache.folder, self.language, self.semantic)
+        target = index.write(
+            docs,
+            synonyms,
+            self.site_dir,
+            definitions=definitions,
+            semantic=self.semantic,
+            language=self.language,
+            analysis=kept.analysis if kept is not None else None,
+            vector_cache=kept.rows if kept is not None else None,
         )
+        if kept is not None:
+            kept.save()
+            self.analysed = kept.analysed
+        return target
 
     def close(self) -> None:
         """Stop the background process, if any (the build failed)."""
@@ -160,7 +197,7 @@ class _Worker:
     main script again, which a script calling ``kbgen.build`` need not guard against.
     """
 
-    def __init__(self, site_dir: Path, semantic: bool, language: str):
+    def __init__(self, site_dir: Path, semantic: bool, language: str, cache_folder: str | None = None):
         root = str(Path(__file__).resolve().parents[2])  # where this kbgen is imported from
         code = f"import sys; sys.path.insert(0, {root!r}); from kbgen.search.background import main; main()"
         self._process = subprocess.Popen(
@@ -169,7 +206,7 @@ class _Worker:
         self._outgoing: queue.SimpleQueue = queue.SimpleQueue()
         self._sender = threading.Thread(target=self._send, name="kbgen-search-index", daemon=True)
         self._sender.start()
-        self.put(("start", (str(site_dir), semantic, language)))
+        self.put(("start", (str(site_dir), semantic, language, cache_folder)))
 
     def put(self, message) -> None:
         self._outgoing.put(message)
@@ -223,15 +260,20 @@ def main() -> None:
     inbox, outbox = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but frames on the pipe
     try:
-        kind, (site_dir, semantic, language) = _read_frame(inbox)
-        found = _write(lambda: _read_frame(inbox), Path(site_dir), semantic, language)
-        _write_frame(outbox, ("done", str(found)))
+        kind, (site_dir, semantic, language, cache_folder) = _read_frame(inbox)
+        found, analysed = _write(lambda: _read_frame(inbox), Path(site_dir), semantic, language, cache_folder)
+        _write_frame(outbox, ("done", (str(found), analysed)))
     except BaseException:
         _write_frame(outbox, ("error", traceback.format_exc()))
 
 
-def _write(receive: Callable[[], tuple], site_dir: Path, semantic: bool, language: str) -> Path:
-    writer = index.IndexWriter(site_dir, language)
+def _write(
+    receive: Callable[[], tuple], site_dir: Path, semantic: bool, language: str, cache_folder: str | None = None
+) -> tuple[Path, int | None]:
+    """The index and how many texts were analysed anew; ``cache_folder``: the build cache's
+    namespace, whose analysis and vectors of unchanged texts are reused (and kept for the next)."""
+    kept = reuse.Reused(cache_folder, language, semantic) if cache_folder is not None else None
+    writer = index.IndexWriter(site_dir, language, kept.analysis if kept is not None else None)
     try:
         docs: dict[int, SearchDocument] = {}
         # the analysis of documents waiting for their turn, marshalled: a fifth of the memory
@@ -247,7 +289,7 @@ def _write(receive: Callable[[], tuple], site_dir: Path, semantic: bool, languag
                 docs[position] = doc
                 analysed[position] = marshal.dumps(writer.analyse(doc))
             if semantic:
-                rows.update(_embedded(payload))
+                rows.update(_embedded(payload, kept.rows if kept is not None else None))
             while added in analysed:
                 writer.add(docs[added], marshal.loads(analysed.pop(added)))
                 added += 1
@@ -260,15 +302,24 @@ def _write(receive: Callable[[], tuple], site_dir: Path, semantic: bool, languag
             import numpy as np
 
             page_vectors = np.concatenate([rows[position] for position in range(count)])
-        return writer.finish(ordered, synonyms, definitions, page_vectors)
+        found = writer.finish(ordered, synonyms, definitions, page_vectors)
+        if kept is None:
+            return found, None
+        kept.save()
+        return found, kept.analysed
     finally:
         writer.close()
 
 
-def _embedded(batch: list[tuple[int, SearchDocument]]) -> dict[int, object]:
-    """Each document's vector rows, embedded in one go for the batch."""
+def _embedded(batch: list[tuple[int, SearchDocument]], cache: dict | None = None) -> dict[int, object]:
+    """Each document's vector rows, embedded in one go for the batch (``cache``: rows of
+    texts seen before, see :func:`.vectors.embed_cached`)."""
     texts = [(position, text) for position, doc in batch for _kind, text in vectors.texts(doc)]
-    found = vectors.embed([text for _, text in texts])
+    found = (
+        vectors.embed([text for _, text in texts])
+        if cache is None
+        else vectors.embed_cached([t for _, t in texts], cache)
+    )
     out: dict[int, list] = {}
     for (position, _), row in zip(texts, found, strict=True):
         out.setdefault(position, []).append(row)

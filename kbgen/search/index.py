@@ -88,17 +88,19 @@ def schema(lang: languages.Language = languages.ENGLISH) -> fields.Schema:
 
 
 @contextmanager
-def _less_work(writer):
+def _less_work(writer, analysis=None):
     """Less work for the writer, same bytes: its text fields analyse through :class:`FieldIndexer`,
     its postings pool spills in chunks and its commit reads field lengths once.
 
     Set on the field objects for the adding only: the schema is pickled into the
-    index at commit, and must pickle as it always did.
+    index at commit, and must pickle as it always did. ``analysis`` (a ``reuse.Analysis``)
+    wraps each field's indexer: a text analysed in an earlier build is not analysed again.
     """
     names = (*TEXT_FIELDS, "spell")
-    fields_ = [writer.schema[name] for name in names] if writer is not None else []
-    for field in fields_:
-        field.index = FieldIndexer(field)
+    named = [(name, writer.schema[name]) for name in names] if writer is not None else []
+    fields_ = [field for _, field in named]
+    for name, field in named:
+        field.index = FieldIndexer(field) if analysis is None else analysis.wrap(name, FieldIndexer(field))
     if writer is not None:
         # sorted runs of postings go to disk in chunks, not one pickle per posting
         writer.pool._write_run = _write_run
@@ -174,6 +176,8 @@ def write(
     definitions: list[dict] | None = None,
     semantic: bool = False,
     language: str = languages.DEFAULT,
+    analysis=None,
+    vector_cache: dict | None = None,
 ) -> Path:
     """Write the index for ``docs`` into ``site_dir``; returns the index folder.
 
@@ -183,13 +187,16 @@ def write(
     and only languages it understands get them (:attr:`Language.semantic`).
     ``language``: the pages' language ("en", "de"); raises
     :class:`~.languages.UnsupportedLanguage` for one search has no analysis for.
+    ``analysis`` (a ``reuse.Analysis``) and ``vector_cache``: what earlier builds
+    computed for unchanged texts (an incremental build; the bytes are the same).
     """
-    writer = IndexWriter(site_dir, language)
+    writer = IndexWriter(site_dir, language, analysis)
     try:
         for doc in docs:
             writer.add(doc)
         semantic = semantic and writer.lang.semantic
-        return writer.finish(docs, synonyms, definitions, vectors.embed_documents(docs) if semantic else None)
+        page_vectors = vectors.embed_documents(docs, vector_cache) if semantic else None
+        return writer.finish(docs, synonyms, definitions, page_vectors)
     finally:
         writer.close()
 
@@ -202,7 +209,7 @@ class IndexWriter:
     (:meth:`analyse`) before its turn to be added, in any order.
     """
 
-    def __init__(self, site_dir: Path, language: str = languages.DEFAULT):
+    def __init__(self, site_dir: Path, language: str = languages.DEFAULT, analysis=None):
         self.lang = languages.get(language)  # raises UnsupportedLanguage before touching site_dir
         self.target = Path(site_dir) / INDEX_DIR
         if self.target.exists():
@@ -215,7 +222,7 @@ class IndexWriter:
         self._storage = _RamStorage(self.target)
         self._ix = self._storage.create_index(schema(self.lang))
         self._writer = self._ix.writer(limitmb=POOL_MB)
-        self._less_work = _less_work(self._writer)
+        self._less_work = _less_work(self._writer, analysis)
         self._less_work.__enter__()
         self._fields = {name: self._writer.schema[name] for name in (*TEXT_FIELDS, "spell")}
 

@@ -166,10 +166,29 @@ def rows_of(docs: Sequence[SearchDocument]) -> list[tuple[int, str, str]]:
     return [(i, kind, text) for i, doc in enumerate(docs) for kind, text in texts(doc)]
 
 
-def embed_documents(docs: Sequence[SearchDocument]):
+def embed_documents(docs: Sequence[SearchDocument], cache: dict | None = None):
     """The float rows of ``docs`` in file order. Each row depends on its own text only, so
-    rows embedded in other batches (a background process, document by document) are the same."""
-    return embed([text for _, _, text in rows_of(docs)])
+    rows embedded in other batches (a background process, document by document) are the same.
+
+    ``cache``: text digest -> its float32 row from an earlier build; rows embedded now are
+    added to it."""
+    texts_ = [text for _, _, text in rows_of(docs)]
+    return embed(texts_) if cache is None else embed_cached(texts_, cache)
+
+
+def embed_cached(all_texts: list[str], cache: dict):
+    """:func:`embed` of ``all_texts``, taking each text seen before from ``cache``."""
+    import numpy as np
+
+    keys = [hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest() for text in all_texts]
+    missing = list(dict.fromkeys(k for k in keys if k not in cache))
+    if missing:
+        text_of = dict(zip(keys, all_texts, strict=True))
+        for key, row in zip(missing, embed([text_of[k] for k in missing]), strict=True):
+            cache[key] = row.astype(np.float32).tobytes()
+    if not keys:
+        return embed([])
+    return np.stack([np.frombuffer(cache[k], dtype=np.float32) for k in keys])
 
 
 def write(docs: Sequence[SearchDocument], target: Path, vectors=None) -> Path:

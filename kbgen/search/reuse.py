@@ -1,0 +1,123 @@
+"""What an incremental build reuses of the search index (the cache layer around kbgen.search.index).
+
+The index files are written anew whenever a document changed: every score depends on
+corpus statistics. What is reused:
+
+- the whole index folder, when the documents, synonyms and glossary definitions are
+  exactly those of a build the cache remembers (a build where no page changed);
+  ``Indexing.finish`` asks (:func:`restore`) before it writes anything;
+- else each unchanged document's analysis (its terms and their positions, per field and
+  text) and, with hybrid search, each unchanged text's vector, kept from the last build.
+
+Both writers use them: the one in the build's process and the background one
+(``background.py``), which opens the cache's folder itself. The written bytes are those
+of a build without the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+from .. import cache as build_cache
+from . import index, vectors
+
+ANALYSIS = build_cache.NAMED + "search-analysis"
+VECTORS = build_cache.NAMED + "search-vectors"
+
+
+class Kept(dict):
+    """Values from the last build; remembers which ones this build used (and added)."""
+
+    def __init__(self, old: dict | None):
+        super().__init__(old or {})
+        self.used: dict = {}
+        self.added = 0  # keys that were not there
+
+    def __getitem__(self, key):
+        value = super().__getitem__(key)
+        self.used[key] = value
+        return value
+
+    def __setitem__(self, key, value):
+        if key not in self:
+            self.added += 1
+        super().__setitem__(key, value)
+        self.used[key] = value
+
+
+class Analysis:
+    """Wraps the writer's per-field analysis: a text seen in the last build is not analysed again."""
+
+    def __init__(self, old: dict | None):
+        self.kept = Kept(old)
+
+    def wrap(self, field: str, indexer):
+        kept = self.kept
+        prefix = field.encode("utf-8") + b"\0"
+
+        def index_field(value: str, **kwargs):
+            key = hashlib.blake2b(prefix + value.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+            poses = kept.get(key)
+            if poses is None:
+                poses = indexer.positions(value)
+            kept[key] = poses
+            return indexer.items(poses)
+
+        return index_field
+
+
+def index_key(docs, synonyms, definitions, semantic: bool, language: str) -> str:
+    """The key of a whole index: its documents, synonyms, definitions, vectors and language
+    (not how many processes wrote it: the bytes are the same)."""
+    digest = hashlib.sha256()
+    for doc in docs:
+        digest.update(json.dumps(vars(doc), sort_keys=True).encode())
+    return build_cache.digest(
+        "search index",
+        str(index.FORMAT),
+        digest.hexdigest(),
+        json.dumps([synonyms, definitions or [], vectors.MODEL_ID if semantic else None, language]),
+    )
+
+
+def restore(store: build_cache.Store, key: str, site_dir) -> Path | None:
+    """The index folder written back from ``store``, if it remembers the index of ``key``."""
+    files = store.get(key)
+    if files is None:
+        return None
+    target = Path(site_dir) / index.INDEX_DIR
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for name, data in files.items():
+        (target / name).write_bytes(data)
+    return target
+
+
+def remember(store: build_cache.Store, key: str, target: Path) -> None:
+    store.put(key, {path.name: path.read_bytes() for path in sorted(target.iterdir()) if path.is_file()})
+
+
+class Reused:
+    """The analysis and vectors of the texts of the last build of one namespace, for this
+    build's writer (in the build's process or the background one: both open the namespace
+    by its folder). :meth:`save` keeps what this build used and added, for the next."""
+
+    def __init__(self, folder, language: str, semantic: bool):
+        self.store = build_cache.Store(folder)
+        self._analysis_key = f"{ANALYSIS}-{language}"  # a text's analysis depends on the language
+        self.analysis = Analysis(self.store.get(self._analysis_key))
+        self.rows = Kept(self.store.get(VECTORS)) if semantic else None
+
+    @property
+    def analysed(self) -> int:
+        """Texts analysed by this build (not found in the cache)."""
+        return self.analysis.kept.added
+
+    def save(self) -> None:
+        self.store.put(self._analysis_key, self.analysis.kept.used)
+        if self.rows is not None:
+            self.store.put(VECTORS, self.rows.used)
