@@ -268,6 +268,9 @@ def test_serve_watch_rebuilds_and_tells_browsers_to_reload(make_site, kbgen_serv
 
     first = json.loads(get("/_kbgen/livereload"))["build"]
     assert "/_kbgen/livereload" in get("/returns/return-policy/")  # the reload script
+    entries = project / ".kbgen/cache/root/entries"
+    cached = {p.name for p in entries.glob("*/*")}
+    assert cached  # the first build filled the build cache
     page = project / "content/returns/return-policy.md"
     page.write_text(page.read_text().replace("Thirty days.", "Sixty days."))
     deadline = time.monotonic() + 30
@@ -275,3 +278,6 @@ def test_serve_watch_rebuilds_and_tells_browsers_to_reload(make_site, kbgen_serv
         assert time.monotonic() < deadline, "no rebuild after the edit"
         time.sleep(0.2)
     assert "Sixty days." in get("/returns/return-policy/")
+    # the rebuild went through the cache (the edit is in a summary, which every page may
+    # show, so each page's entry was replaced)
+    assert {p.name for p in entries.glob("*/*")} - cached
