@@ -5,14 +5,16 @@ A page's key is a digest of two parts:
 - the *site* part, the same for every page, holding whatever any page may show of the
   rest of the help center: the MkDocs configuration after kbgen's ``on_config`` (so the
   navigation and the fingerprinted bundle names), the template folders, the versions of
-  kbgen, MkDocs, Material, Markdown and its extensions, the build date, the brand, and
-  the whole content model *except* Markdown bodies and facts: titles, summaries, tags,
-  categories, FAQ questions, notices, flows, contact channels, the glossary;
+  kbgen, MkDocs, Material, Markdown and its extensions, which notices have ended, the
+  brand, and the whole content model (resolved for the build date) *except* Markdown
+  bodies and facts: titles, summaries, tags, categories, FAQ questions, notices, flows,
+  contact channels, the glossary;
 - the *page* part: its source path and URL, the Markdown kbgen hands to MkDocs (facts
   rendered, links rebased, the FAQ accordion of a category appended, so a FAQ answer or
-  a fact reaches exactly the pages that show it), its metadata, and the facts its
-  templates read outside the Markdown (an article's scheduled changes; everything on the
-  home and updates pages).
+  a fact reaches exactly the pages that show it), its metadata, and what its templates
+  read outside the Markdown: an article's coming fact changes as shown; the build date
+  and every fact for the home and updates pages and a writer's own pages. So a build on
+  another day reuses every page whose rendering did not change with the date.
 
 Conservative on purpose: when in doubt a value goes into the site part. A value that
 cannot be written down stably (an object without a readable form) turns the cache off
@@ -147,6 +149,6 @@ def site_key(config: Mapping, plugin_configs: Mapping, theme, center, brand, ext
     )
 
 
-def page_key(site: str, src: str, url: str, markdown: str, meta: Mapping, update_date, facts) -> str:
+def page_key(site: str, src: str, url: str, markdown: str, meta: Mapping, update_date, inputs) -> str:
     """The key of one page: the site part and what only this page shows."""
-    return digest(site, src, url, markdown, dumps(meta), str(update_date), dumps(facts))
+    return digest(site, src, url, markdown, dumps(meta), str(update_date), dumps(inputs))

@@ -52,9 +52,9 @@ PROGRESS_THRESHOLD = 300
 # What MkDocs renders for a page whose HTML comes from the build cache: nothing (the
 # whole navigation of a real template is what a cached page saves).
 CACHED_TEMPLATE = "kbgen/cached.html"
-# Kinds whose templates read facts outside their Markdown (the organisation's JSON-LD,
-# the scheduled changes, a writer's own template): their key holds every fact.
-ALL_FACTS_KINDS = {"home", "updates", "other"}
+# Page kinds whose views read the build date or facts beyond the page's Markdown (their
+# cache key holds both); the other kinds read the date only as which notices have ended.
+DATED_KINDS = {"home", "updates", "other"}
 DATA_FILES = {CATEGORY_FILE, SYNONYMS_FILE, CONTACT_FILE, FACTS_FILE, GLOSSARY_FILE}
 
 
@@ -199,7 +199,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 self.center,
                 self.brand,
                 {
-                    "today": self.today,
+                    # what every page shows of the date: which notices have ended (the date
+                    # itself is in the key of the pages that show more of it: _page_inputs)
+                    "notices_ended": [notice.ended(self.now) for notice in self.center.notices],
                     "files": [(f.src_uri, f.dest_uri, f.url, f.inclusion.name) for f in files],
                     "contact_src": self._contact_src(),
                     "has_updates": self.layout.has_updates,
@@ -210,14 +212,15 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             log.info(f"build cache off: {exc} has no stable form")
             return None
 
-    def _page_facts(self, kind, model):
-        """The facts a page's templates read beyond its Markdown (part of its cache key)."""
-        facts = self.center.facts
-        if facts is None:
-            return None
-        if kind.name in ALL_FACTS_KINDS:
-            return facts
-        return [facts.get(name) for name in getattr(model, "facts_used", None) or []]
+    def _page_inputs(self, kind, model):
+        """What a page's templates read beyond its Markdown and the site (part of its cache key):
+        an article's coming fact changes as shown; the date and every fact where a view reads
+        them (the organisation's JSON-LD, the scheduled changes, a writer's own template)."""
+        if kind.name == "article":
+            return pages.policies.upcoming_changes(self.center, model.facts_used, self.today)
+        if kind.name in DATED_KINDS:
+            return {"today": self.today, "facts": self.center.facts}
+        return None
 
     def on_page_markdown(self, markdown, page, config, files):
         if not self.config.enabled:
@@ -243,7 +246,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if self._store is not None:
             try:
                 key = incremental.page_key(
-                    self._site_key, src, page.url, markdown, page.meta, page.update_date, self._page_facts(kind, model)
+                    self._site_key, src, page.url, markdown, page.meta, page.update_date, self._page_inputs(kind, model)
                 )
             except incremental.Unstable:  # built every time
                 key = None

@@ -449,3 +449,22 @@ def test_the_search_index_reuses_unchanged_documents(tmp_path, caplog, monkeypat
     assert analysed and all("courier" in text for text in analysed), analysed
     build(config, tmp_path / "clean")
     assert differences(tmp_path / "site", tmp_path / "clean") == []
+
+
+def test_a_build_on_another_day_reuses_what_the_date_does_not_change(tmp_path, caplog, monkeypatch):
+    """The tiny center's notice ends on 2026-12-20 and its return window changes on
+    2027-03-01: each later day's build with the cache gives that day's clean build."""
+    project = Project(tmp_path / "project", random.Random(4))
+    config = project.path("mkdocs.yml")
+    caplog.set_level("DEBUG", logger="mkdocs.plugins.kbgen")
+    monkeypatch.setenv("KBGEN_TODAY", "2026-11-23")
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    for day in ("2026-11-24", "2026-12-21", "2027-03-02"):
+        monkeypatch.setenv("KBGEN_TODAY", day)
+        caplog.clear()
+        build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+        reused, built = _reused(caplog.text)
+        build(config, tmp_path / "clean", cache_dir=None)
+        assert differences(tmp_path / "site", tmp_path / "clean") == [], day
+        if day == "2026-11-24":  # nothing but the date changed: articles and categories are reused
+            assert reused >= 5 and built <= 5, (reused, built)
