@@ -15,6 +15,7 @@ benchmarks/out/incremental-results.json.
 
     python benchmarks/incremental_bench.py                    # 1,000 pages
     python benchmarks/incremental_bench.py --sizes 1000,10000 --repeat 2
+    python benchmarks/incremental_bench.py --code /tmp/frozen    # git archive HEAD | tar -x -C /tmp/frozen
 """
 
 from __future__ import annotations
@@ -81,9 +82,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=3600)
     parser.add_argument("--python", default=sys.executable, help="the interpreter that runs kbgen")
+    parser.add_argument("--code", help="a kbgen checkout put first on PYTHONPATH (e.g. a frozen copy)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if args.code:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(args.code).resolve()), env.get("PYTHONPATH")]))
     results = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
     for pages in sizes:
         source, stamp = build_bench.ensure_corpus(pages, args.seed, force=False)
