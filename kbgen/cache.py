@@ -116,6 +116,11 @@ class Store:
         if not self.writable:
             return 0
         removed = 0
+        for path in self.folder.glob(".tmp-*"):  # a named value's write that was killed
+            try:
+                path.unlink()
+            except OSError:
+                pass
         for sub in (self.folder / ENTRIES).glob("*"):
             for path in sub.glob("*"):
                 if path.name not in self.used:
