@@ -76,12 +76,14 @@ def page_url(src: str) -> str:
     return "/" + src[: -len(".md")] + "/"
 
 
-def measure(size: str, edits: int, seed: int, python: str, timeout: float) -> dict:
+def measure(size: str, edits: int, seed: int, python: str, timeout: float, code: str | None = None) -> dict:
     project, src = prepare(size, seed)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = (OUT / "logs" / f"preview-{size}.log").open("w")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    if code:  # another checkout first on the path (a frozen copy, or the code before a change)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(code).resolve()), env.get("PYTHONPATH")]))
     cmd = [python, "-m", "kbgen", "serve", "--watch", "--port", str(port), "-d", str(project / "site")]
     started = time.perf_counter()
     server = subprocess.Popen(cmd, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -140,11 +142,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for a build (default 600)")
     parser.add_argument("--python", default=sys.executable, help="Python that runs kbgen (default: this one)")
+    parser.add_argument("--code", help="a kbgen checkout put first on PYTHONPATH")
     args = parser.parse_args(argv)
     (OUT / "logs").mkdir(parents=True, exist_ok=True)
     results = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
     for size in [s.strip() for s in args.sizes.split(",") if s.strip()]:
-        results[size] = measure(size, args.edits, args.seed, args.python, args.timeout)
+        results[size] = measure(size, args.edits, args.seed, args.python, args.timeout, args.code)
         RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\n{'size':>8} {'files':>6} {'first build':>12} {'save -> reload event (median, min-max)':>40}")
     for size, r in results.items():
