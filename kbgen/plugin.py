@@ -84,6 +84,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._keys: dict[str, str] = {}  # page src -> cache key
         self._hits: dict[str, dict] = {}  # page src -> its cached entry
         self._records: dict[str, dict] = {}  # page src -> what a miss stores (filled as it is built)
+        self._warned: _Warned | None = None  # MkDocs' warnings while the current page renders
         self.today = content.current_date()
         # notices are picked at the start of the build day (reproducible within a day);
         # the browser hides what has ended since
@@ -257,6 +258,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 self._hits[src] = entry
                 page.meta["template"] = CACHED_TEMPLATE
                 return ""
+            if key is not None:  # a page MkDocs warns about is never cached: --strict must see it
+                self._warned = _Warned()
+                logging.getLogger("mkdocs").addHandler(self._warned)
         return markdown
 
     def _escape_meta(self, page) -> None:
@@ -275,6 +279,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         entry = self._hits.get(src)
         if entry is not None:
             return self._restore(page, entry)
+        warned, self._warned = self._warned, None
+        if warned is not None:
+            logging.getLogger("mkdocs").removeHandler(warned)
+            if warned.seen:
+                self._keys.pop(src, None)
         kind, model = self.layout.classify(src)
         if kind.own_image:
             self._images[src] = pages.images.first_image(html, page.canonical_url or "/" + page.url)
@@ -626,6 +635,17 @@ def _site_base(config) -> str:
     """The site's path on its host ("/", "/help/"): search results link from there."""
     base = urlsplit(config.site_url or "/").path or "/"
     return base if base.endswith("/") else base + "/"
+
+
+class _Warned(logging.Handler):
+    """Notes whether MkDocs warned while a page rendered (a link to a missing file, say)."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.seen = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen = True
 
 
 def _toc_tokens(toc) -> list[dict]:

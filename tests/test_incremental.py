@@ -468,3 +468,42 @@ def test_a_build_on_another_day_reuses_what_the_date_does_not_change(tmp_path, c
         assert differences(tmp_path / "site", tmp_path / "clean") == [], day
         if day == "2026-11-24":  # nothing but the date changed: articles and categories are reused
             assert reused >= 5 and built <= 5, (reused, built)
+
+
+WARNING_EXTENSION = """\
+import logging
+
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+
+
+class Warn(Preprocessor):
+    def run(self, lines):
+        if any("old-style box" in line for line in lines):
+            logging.getLogger("mkdocs.extensions.boxes").warning("an old-style box: write an admonition")
+        return lines
+
+
+class BoxesExtension(Extension):
+    def extendMarkdown(self, md):
+        md.preprocessors.register(Warn(md), "kb_test_boxes", 5)
+
+
+def makeExtension(**kwargs):
+    return BoxesExtension(**kwargs)
+"""
+
+
+def test_a_page_mkdocs_warns_about_is_built_every_time(tmp_path, monkeypatch, caplog):
+    """A warning logged while a page renders (here by a Markdown extension, as MkDocs' own link
+    validation does) counts for --strict: a cached page must not hide it."""
+    (tmp_path / "kb_test_boxes.py").write_text(WARNING_EXTENSION, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    project = Project(tmp_path / "project", random.Random(5))
+    config = project.path("mkdocs.yml")
+    config.write_text(config.read_text(encoding="utf-8") + "  - kb_test_boxes\n", encoding="utf-8")
+    project.write("content/shipping/tracking.md", _article("Tracking", "An old-style box."))
+    for _ in range(2):
+        caplog.clear()
+        build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+        assert "an old-style box" in caplog.text
