@@ -61,7 +61,7 @@ KILL_DURING_INDEXING = textwrap.dedent(
         os.kill(os.getpid(), signal.SIGKILL)
     impacts.write = killed
     from kbgen.cli import main
-    sys.argv = ["kbgen", "build"]
+    sys.argv = ["kbgen", "build", "--no-cache"]  # with the cache the index may be reused, not written
     main()
     """
 )
