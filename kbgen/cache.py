@@ -45,7 +45,11 @@ def version_tag() -> str:
 
 
 class Store:
-    """The entries of one namespace; every failure to read is a miss, every failure to write is ignored."""
+    """The entries of one namespace; every failure to read is a miss, every failure to write is ignored.
+
+    Problems are logged as information, never warnings: a cache that cannot be written
+    (a read-only folder in CI, a full disk) slows a build down but must not fail ``--strict``.
+    """
 
     def __init__(self, folder: str | os.PathLike):
         self.folder = Path(folder)
@@ -71,7 +75,7 @@ class Store:
             (self.folder / ENTRIES).mkdir(parents=True, exist_ok=True)
             _write_atomic(self.folder / VERSION_FILE, version_tag().encode("utf-8"))
         except OSError as exc:
-            log.warning(f"build cache {self.folder}: cannot be used ({exc.strerror or exc}); building without it")
+            log.info(f"build cache {self.folder}: cannot be used ({exc.strerror or exc}); building without it")
             self.writable = False
 
     def _path(self, key: str) -> Path:
@@ -106,7 +110,7 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
             _write_atomic(path, hashlib.sha256(payload).digest() + payload)
         except OSError as exc:
-            log.warning(f"build cache {self.folder}: cannot write ({exc.strerror or exc}); building without it")
+            log.info(f"build cache {self.folder}: cannot write ({exc.strerror or exc}); building without it")
             self.writable = False
             return
         self.used.add(key)

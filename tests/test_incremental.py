@@ -507,3 +507,13 @@ def test_a_page_mkdocs_warns_about_is_built_every_time(tmp_path, monkeypatch, ca
         caplog.clear()
         build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
         assert "an old-style box" in caplog.text
+
+
+def test_a_cache_that_cannot_be_written_only_slows_the_build(tmp_path):
+    """Not a warning: --strict must not fail because CI's cache folder is unusable."""
+    project = Project(tmp_path / "project", random.Random(6))
+    config = project.path("mkdocs.yml")
+    (tmp_path / "a-file").write_text("not a folder")
+    build(config, tmp_path / "site", strict=True, cache_dir=tmp_path / "a-file" / "cache")
+    build(config, tmp_path / "clean", strict=True)
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
