@@ -45,6 +45,7 @@ SKIPPED_PAGE_FIELDS = {
 # The config keys that differ between two builds of the same tree.
 SKIPPED_CONFIG = {"site_dir", "config_file_path", "plugins", "theme", "_current_page"}
 PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Jinja2", "Pygments")
+VERSIONED_MODULES = {"mkdocs", "material", "markdown", "pymdownx", "jinja2", "pygments", "kbgen"}
 # Plugins known to leave a cached page as it is: none of them changes a page's
 # content or HTML after kbgen (Material's search reads the page in on_page_context).
 KNOWN_PLUGINS = {"search", "material/search", "kbgen"}
@@ -78,6 +79,16 @@ def stable(value, model: bool = False) -> object:
         return [stable(v, model) for v in value]
     if isinstance(value, (set, frozenset)):
         return sorted((stable(v, model) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+    return _other(value)
+
+
+def _other(value) -> object:
+    """A function of a package whose version is in the key (a custom fence's
+    ``!!python/name:pymdownx.superfences.fence_code_format``) by its name; else a repr
+    that names no memory address."""
+    module = getattr(value, "__module__", None) or ""
+    if callable(value) and hasattr(value, "__qualname__") and module.split(".")[0] in VERSIONED_MODULES:
+        return {"__callable__": f"{module}.{value.__qualname__}"}
     text = repr(value)
     if " at 0x" in text or "object at" in text:
         raise Unstable(f"{type(value).__module__}.{type(value).__qualname__}")

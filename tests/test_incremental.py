@@ -13,6 +13,8 @@ import random
 import shutil
 from pathlib import Path
 
+import pytest
+
 from kbgen import cache
 from kbgen.build import build
 
@@ -517,3 +519,20 @@ def test_a_cache_that_cannot_be_written_only_slows_the_build(tmp_path):
     build(config, tmp_path / "site", strict=True, cache_dir=tmp_path / "a-file" / "cache")
     build(config, tmp_path / "clean", strict=True)
     assert differences(tmp_path / "site", tmp_path / "clean") == []
+
+
+def test_the_key_names_functions_of_versioned_packages_and_refuses_others():
+    """A config may name functions (custom fences); only those of packages whose version
+    is in the key have a stable form, others turn the cache off rather than risk a stale page."""
+    from pymdownx.superfences import fence_code_format
+
+    from kbgen import incremental
+
+    fences = {"custom_fences": [{"name": "mermaid", "class": "mermaid", "format": fence_code_format}]}
+    assert "pymdownx.superfences.fence_code_format" in incremental.dumps(fences)
+
+    def own_format(*args):
+        return ""
+
+    with pytest.raises(incremental.Unstable):
+        incremental.dumps({"format": own_format})
