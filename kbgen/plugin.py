@@ -51,7 +51,7 @@ REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "toc")
 PROGRESS_THRESHOLD = 300
 # What MkDocs renders for a page whose HTML comes from the build cache: nothing (the
 # whole navigation of a real template is what a cached page saves).
-CACHED_TEMPLATE = "kbgen/cached.html"
+CACHED_TEMPLATE = "partials/kbgen/cached.html"
 # Page kinds whose views read the build date or facts beyond the page's Markdown (their
 # cache key holds both); the other kinds read the date only as which notices have ended.
 DATED_KINDS = {"home", "updates", "other"}
