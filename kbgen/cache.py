@@ -32,7 +32,7 @@ from . import __version__
 
 log = logging.getLogger("mkdocs.plugins.kbgen.cache")
 
-FORMAT = 1
+FORMAT = 2  # 2: the search analysis holds marshalled positions
 VERSION_FILE = "VERSION"
 ENTRIES = "entries"
 NAMED = "named-"  # keys of values that are replaced, not addressed by content: named-<name>

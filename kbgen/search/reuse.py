@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import shutil
 from pathlib import Path
 
 from .. import cache as build_cache
 from . import index, vectors
 
-ANALYSIS = build_cache.NAMED + "search-analysis"
+ANALYSIS = build_cache.NAMED + "search-analysis"  # values: marshalled {term: positions}
 VECTORS = build_cache.NAMED + "search-vectors"
 
 
@@ -60,10 +61,13 @@ class Analysis:
 
         def index_field(value: str, **kwargs):
             key = hashlib.blake2b(prefix + value.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-            poses = kept.get(key)
-            if poses is None:
+            packed = kept.get(key)
+            if packed is None:
                 poses = indexer.positions(value)
-            kept[key] = poses
+                packed = marshal.dumps(poses)  # compact: a build holds every text's entry
+            else:
+                poses = marshal.loads(packed)
+            kept[key] = packed
             return indexer.items(poses)
 
         return index_field
