@@ -32,7 +32,7 @@ from . import __version__
 
 log = logging.getLogger("mkdocs.plugins.kbgen.cache")
 
-FORMAT = 2  # 2: the search analysis holds marshalled positions
+FORMAT = 3  # 2: marshalled search analysis; 3: compressed page HTML
 VERSION_FILE = "VERSION"
 ENTRIES = "entries"
 NAMED = "named-"  # keys of values that are replaced, not addressed by content: named-<name>

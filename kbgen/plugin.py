@@ -11,6 +11,7 @@ import logging
 import os
 import posixpath
 import time
+import zlib
 from html import escape, unescape
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -82,7 +83,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._store: build_cache.Store | None = None
         self._site_key: str | None = None
         self._keys: dict[str, str] = {}  # page src -> cache key
-        self._hits: dict[str, dict] = {}  # page src -> its cached entry
+        self._hits: dict[str, dict] = {}  # page src -> its cached entry (until on_post_page)
+        self._reused = 0
         self._records: dict[str, dict] = {}  # page src -> what a miss stores (filled as it is built)
         self._warned: _Warned | None = None  # MkDocs' warnings while the current page renders
         self.today = content.current_date()
@@ -256,6 +258,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             entry = self._store.get(key) if key is not None else None
             if entry is not None:  # nothing to parse or render: on_page_content restores it
                 self._hits[src] = entry
+                self._reused += 1
                 page.meta["template"] = CACHED_TEMPLATE
                 return ""
             if key is not None:  # a page MkDocs warns about is never cached: --strict must see it
@@ -314,12 +317,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         page.present_anchor_ids = set(entry["anchors"])
         if "title" not in page.meta and entry["title"] is not None:
             page.meta["title"] = entry["title"]
-        self._texts[src] = entry["text"]
+        self._texts[src] = entry.pop("text")
         self._indexing.page(src, self._texts[src])
         has_image, image = entry["image"]
         if has_image:
             self._images[src] = image
-        return entry["content"]
+        return entry.pop("content")  # held by the page from now on, as a rendered page's is
 
     def on_page_context(self, context, page, config, nav):
         if not self.config.enabled or page.file.src_uri in self._hits:
@@ -377,7 +380,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         entry = self._hits.get(src)
         if entry is not None:
             self._script_hashes |= set(entry["script_hashes"])
-            output = entry["html"]
+            output = zlib.decompress(entry["html"]).decode("utf-8")
+            del self._hits[src]
         else:
             # the template's inline scripts, never the writer's (content is left out)
             hashes = headers.inline_script_hashes(output.replace(page.content, "", 1) if page.content else output)
@@ -386,7 +390,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 output = embeds.render_markers(output, lambda kind, id_: self._render_embed(kind, id_, page))
             record = self._records.pop(src, None)
             if record is not None:
-                record.update(html=output, script_hashes=sorted(hashes))
+                # compressed: a build keeps every cached page's HTML from on_page_markdown
+                # (where it learns the page is cached) to on_post_page
+                record.update(html=zlib.compress(output.encode("utf-8"), 1), script_hashes=sorted(hashes))
                 self._store.put(self._keys[src], record)
         self._pages_done += 1
         total = self._page_total
@@ -448,8 +454,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if self._store is not None:
             store = self._store
             store.prune()
-            reused = len(self._hits)
-            log.debug(f"build cache: {reused} page(s) reused, {len(self._keys) - reused} built")
+            log.debug(f"build cache: {self._reused} page(s) reused, {len(self._keys) - self._reused} built")
         upcoming = schedule.next_change_message(self.center, self.today)
         if upcoming:  # a scheduled fact change or notice needs a build on its day
             log.info(upcoming)
