@@ -141,13 +141,18 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         config.extra_javascript.append(script)
         if config.nav is None:
             config.nav = self.layout.navigation(self._wording("home_title"))
-        if self.cache_folder is not None:
-            unknown = incremental.uncached_plugins(config.plugins.keys())
-            if unknown:
-                log.info(f"build cache off: plugin(s) {', '.join(unknown)} may change pages after kbgen")
-            else:
-                self._store = build_cache.Store(self.cache_folder)
+        self._store = self._open_cache(config)
         return config
+
+    def _open_cache(self, config) -> build_cache.Store | None:
+        """This build's cache namespace, unless there is none or a plugin kbgen does not know runs."""
+        if self.cache_folder is None:
+            return None
+        unknown = incremental.uncached_plugins(config.plugins.keys())
+        if unknown:
+            log.info(f"build cache off: plugin(s) {', '.join(unknown)} may change pages after kbgen")
+            return None
+        return build_cache.Store(self.cache_folder)
 
     def on_files(self, files: Files, config):
         if not self.config.enabled:
