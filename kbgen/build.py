@@ -72,8 +72,9 @@ def build(
     ``fail_on_overdue``: a passed ``review_by`` date fails the build (else a warning,
     even under ``strict``: the calendar must not block an urgent fix).
     ``cache_dir``: the build cache (kbgen.cache); pages whose inputs did not change
-    are taken from ``<cache_dir>/<cache_namespace>/`` instead of being rendered.
-    One namespace per MkDocs build (a market and language's subfolder, say).
+    are taken from ``<cache_dir>/<namespace>/`` instead of being rendered. One namespace
+    per MkDocs build: each (market, language) pair's prefix (``en-gb``, ``de-de``), and
+    ``cache_namespace`` for the pair at the site's root.
     """
     config = _load(config_file, strict, fail_on_overdue)
     site = _site(config, config_file)
@@ -94,7 +95,18 @@ def build(
                 _use_cache(config, cache_dir, cache_namespace)
                 _mkdocs_build(config, staging, logged)
             else:
-                _build_pairs(config_file, config, site, staging, target, strict, fail_on_overdue, logged)
+                _build_pairs(
+                    config_file,
+                    config,
+                    site,
+                    staging,
+                    target,
+                    strict,
+                    fail_on_overdue,
+                    logged,
+                    cache_dir,
+                    cache_namespace,
+                )
         finally:
             logging.getLogger("mkdocs").removeHandler(logged)
         try:
@@ -162,8 +174,13 @@ def _build_pairs(
     strict: bool,
     fail_on_overdue: bool,
     logged: _ErrorLines,
+    cache_dir=None,
+    root_namespace: str = "root",
 ) -> None:
-    """One MkDocs build per pair into its folder of ``staging``, then the sitemap of them all."""
+    """One MkDocs build per pair into its folder of ``staging``, then the sitemap of them all.
+
+    Each pair's build has its own cache namespace: ``<cache_dir>/<prefix>/`` (the root
+    pair's is ``root_namespace``)."""
     from . import content, pairs, sitemaps
 
     docs_dir = Path(config.docs_dir)
@@ -200,6 +217,7 @@ def _build_pairs(
             pair_plugin = pair_config.plugins["kbgen"]
             pair_plugin.pair_content, pair_plugin.all_pairs, pair_plugin.base_path = item, loaded, base_path
             pair_plugin.shared_script_hashes = hashes
+            _use_cache(pair_config, cache_dir, pair.prefix or root_namespace)
             _mkdocs_build(pair_config, staging, logged)
         for item in loaded[1:]:
             os.rename(sources / "_sites" / item.pair.prefix, staging / item.pair.prefix)

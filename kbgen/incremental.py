@@ -43,7 +43,9 @@ SKIPPED_PAGE_FIELDS = {
     "FaqEntry": {"body", "headings", "anchors"},
 }
 # The config keys that differ between two builds of the same tree.
-SKIPPED_CONFIG = {"site_dir", "config_file_path", "plugins", "theme", "_current_page"}
+# docs_dir: a pair's build reads a copy of its language's view in a new folder each time
+# (the content itself is in the key through the model, the Markdown and the file list).
+SKIPPED_CONFIG = {"site_dir", "docs_dir", "config_file_path", "plugins", "theme", "_current_page"}
 PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Jinja2", "Pygments")
 VERSIONED_MODULES = {"mkdocs", "material", "markdown", "pymdownx", "jinja2", "pygments", "kbgen"}
 # Plugins known to leave a cached page as it is: none of them changes a page's
@@ -141,6 +143,15 @@ def theme_digest(theme_dirs: Iterable[str]) -> str:
     for folder in theme_dirs:
         parts.append(f"installed {folder}" if _installed(folder) else folder_digest(folder))
     return digest(*parts)
+
+
+def catalogs_digest(project_dir: str | None) -> str:
+    """The message catalogs a build's interface reads: kbgen's (read from the package, even
+    an editable one) and the project's own ``locales/`` beside mkdocs.yml."""
+    from .i18n import LOCALES_DIR, PROJECT_LOCALES
+
+    own = os.path.join(project_dir, PROJECT_LOCALES) if project_dir is not None else None
+    return digest(folder_digest(str(LOCALES_DIR)), folder_digest(own) if own and os.path.isdir(own) else "none")
 
 
 def site_key(config: Mapping, plugin_configs: Mapping, theme, center, brand, extra: Mapping) -> str:

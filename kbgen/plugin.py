@@ -214,21 +214,33 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                     "contact_src": self._contact_src(),
                     "has_updates": self.layout.has_updates,
                     "contact_status": self.layout.contact_status,
+                    # the pair: its market and language, where the site lives, and the
+                    # interface's words (kbgen's catalogs and the project's own locales/)
+                    "pair": self.pair_content.pair if self.pair_content is not None else None,
+                    "pairs": [item.pair for item in self.all_pairs] if self.pair_content is not None else None,
+                    "base_path": self.base_path,
+                    "language": self.messages.language,
+                    "catalogs": incremental.catalogs_digest(project_dir(config)),
                 },
             )
         except incremental.Unstable as exc:
             log.info(f"build cache off: {exc} has no stable form")
             return None
 
-    def _page_inputs(self, kind, model):
+    def _page_inputs(self, config, src: str, kind, model):
         """What a page's templates read beyond its Markdown and the site (part of its cache key):
         an article's coming fact changes as shown; the date and every fact where a view reads
         them (the organisation's JSON-LD, the scheduled changes, a writer's own template)."""
+        inputs = None
         if kind.name == "article":
-            return pages.policies.upcoming_changes(self.center, model.facts_used, self.today)
-        if kind.name in DATED_KINDS:
-            return {"today": self.today, "facts": self.center.facts}
-        return None
+            inputs = pages.policies.upcoming_changes(self.center, model.facts_used, self.today)
+        elif kind.name in DATED_KINDS:
+            inputs = {"today": self.today, "facts": self.center.facts}
+        if self.pair_content is None:
+            return inputs
+        # the switcher and hreflang links: which pairs publish this page, or where they land
+        switcher = self._switcher_for(config, src)
+        return {"inputs": inputs, "switcher": [switcher.entries, switcher.x_default]}
 
     def on_page_markdown(self, markdown, page, config, files):
         if not self.config.enabled:
@@ -254,7 +266,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if self._store is not None:
             try:
                 key = incremental.page_key(
-                    self._site_key, src, page.url, markdown, page.meta, page.update_date, self._page_inputs(kind, model)
+                    self._site_key, src, page.url, markdown, page.meta, page.update_date, self._page_inputs(config, src, kind, model)
                 )
             except incremental.Unstable:  # built every time
                 key = None
@@ -479,11 +491,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         kbgen.pairs.Switcher): every pair, on this page or where it lands."""
         if self.pair_content is None:
             return
+        config.extra["alternate"] = self._switcher_for(config, src)
+
+    def _switcher_for(self, config, src: str):
         from .pairs import switcher
 
-        config.extra["alternate"] = switcher(
-            self.all_pairs, self.pair_content.pair, src, self.base_path, self._origin(config)
-        )
+        return switcher(self.all_pairs, self.pair_content.pair, src, self.base_path, self._origin(config))
 
     @staticmethod
     def _origin(config) -> str:
