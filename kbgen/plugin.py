@@ -266,7 +266,13 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if self._store is not None:
             try:
                 key = incremental.page_key(
-                    self._site_key, src, page.url, markdown, page.meta, page.update_date, self._page_inputs(config, src, kind, model)
+                    self._site_key,
+                    src,
+                    page.url,
+                    markdown,
+                    page.meta,
+                    page.update_date,
+                    self._page_inputs(config, src, kind, model),
                 )
             except incremental.Unstable:  # built every time
                 key = None
