@@ -536,3 +536,200 @@ def test_the_key_names_functions_of_versioned_packages_and_refuses_others():
 
     with pytest.raises(incremental.Unstable):
         incremental.dumps({"format": own_format})
+
+
+# -- two (market, language) pairs -----------------------------------------------------------
+
+PAIRS_CONFIG = """\
+site_name: Tiny Help Center
+site_url: https://help.example.com/
+docs_dir: content
+theme:
+  name: material
+  features: [navigation.indexes, navigation.prune]
+plugins:
+  - search
+  - kbgen:
+      home_heading: {{en: "{heading}", de: "Wie können wir helfen?"}}
+      languages: [en, de]
+      markets:
+        ie: {{country: IE, currency: EUR, languages: [en]}}
+        de: {{country: DE, currency: EUR, languages: [de]}}
+      default_market: ie
+"""
+
+PAIRS_FACTS = """\
+facts:
+  free_over:
+    value: {free}
+    unit: EUR
+    markets:
+      de: {{value: {free_de}}}
+  window: {{value: 30, unit: days}}
+"""
+
+
+def _translation(source: Path, title: str, body: str) -> str:
+    from kbgen.content.languages import source_version
+
+    return f"---\ntitle: {title}\ntranslates: {source_version(source)}\n---\n\n{body}\n"
+
+
+class PairsProject(Project):
+    """A help center published twice: English for Ireland at the root, German for Germany
+    under /de-de/; German pages are translations beside their sources (``page.de.md``)."""
+
+    CATALOG = "locales/de/LC_MESSAGES/kbgen.po"
+
+    def __init__(self, root: Path, rng: random.Random):
+        from kbgen.i18n import LOCALES_DIR
+
+        self.root, self.rng, self.count = root, rng, 0
+        self.facts = {"free": 40, "free_de": 45}
+        self.heading = "How can we help?"
+        files = {
+            "mkdocs.yml": PAIRS_CONFIG.format(heading=self.heading),
+            "content/facts.yml": PAIRS_FACTS.format(**self.facts),
+            "content/returns/_category.yml": "title: Returns\ndescription: Send back.\n",
+            "content/returns/_category.de.yml": "title: Rücksendungen\ndescription: Zurückschicken.\n",
+            "content/returns/policy.md": _article("Return policy", "Free returns over {{ fact:free_over }}."),
+            "content/returns/refunds.md": _article("Refunds", "## When\n\nWithin {{ fact:window }}."),
+            "content/returns/faq/fees.md": _faq("Are there fees?", "Not over {{ fact:free_over }}."),
+            "content/shipping/_category.yml": "title: Shipping\ndescription: Parcels.\n",
+            "content/shipping/tracking.md": _article(
+                "Tracking", "Open your order. See [refunds](../returns/refunds.md)."
+            ),
+        }
+        for rel, text in files.items():
+            self.write(rel, text)
+        self.write(self.CATALOG, (LOCALES_DIR / "de/LC_MESSAGES/kbgen.po").read_text(encoding="utf-8"))
+        self.translate("content/returns/policy.md", "Rückgabe", "Kostenlos ab {{ fact:free_over }}.")
+        self.translate(
+            "content/shipping/tracking.md", "Sendungsverfolgung", "Siehe [Erstattung](../returns/refunds.md)."
+        )
+
+    def translate(self, rel: str, title: str, body: str) -> None:
+        source = self.path(rel)
+        self.write(rel[: -len(".md")] + ".de.md", _translation(source, title, body))
+
+    def _sources(self) -> list[Path]:
+        return sorted(p for p in (self.root / "content").glob("*/[!_]*.md") if not p.name.endswith(".de.md"))
+
+    def change_translation(self) -> str:
+        found = sorted((self.root / "content").glob("*/*.de.md"))
+        if not found:
+            return self.add_translation()
+        path = self.rng.choice(found)
+        n = self.fresh()
+        if self.rng.random() < 0.5:
+            path.write_text(path.read_text(encoding="utf-8") + f"\nSchritt {n}: {{{{ fact:window }}}}.\n", "utf-8")
+            return f"change {path.name}"
+        self._replace(path, "title: ", f"title: Neu {n} ")
+        return f"retitle {path.name}"
+
+    def add_translation(self) -> str:
+        untranslated = [p for p in self._sources() if not p.with_name(p.stem + ".de.md").exists()]
+        if not untranslated:
+            return self.delete_translation()
+        source = self.rng.choice(untranslated)
+        n = self.fresh()
+        self.translate(source.relative_to(self.root).as_posix(), f"Übersetzt {n}", f"Text {n}.")
+        return f"translate {source.name}"
+
+    def delete_translation(self) -> str:
+        found = sorted((self.root / "content").glob("*/*.de.md"))
+        if not found:
+            return self.add_translation()
+        path = self.rng.choice(found)
+        path.unlink()
+        return f"delete {path.name}"
+
+    def change_source(self) -> str:
+        path = self.rng.choice(self._sources())
+        path.write_text(path.read_text(encoding="utf-8") + f"\nStep {self.fresh()}.\n", encoding="utf-8")
+        return f"change {path.name} (its translation is now outdated)"
+
+    def change_market_fact(self) -> str:
+        name = self.rng.choice(["free", "free_de"])
+        self.facts[name] += self.rng.randint(1, 9)
+        self.write("content/facts.yml", PAIRS_FACTS.format(**self.facts))
+        return f"facts {self.facts}"
+
+    def change_catalog(self) -> str:
+        path = self.path(self.CATALOG)
+        n = self.fresh()
+        old = self.rng.choice(['msgstr "Suche"', 'msgstr "War das hilfreich?"'])
+        text = path.read_text(encoding="utf-8")
+        if old not in text:  # changed before: change it again
+            old = next(line for line in text.splitlines() if line.startswith(old[:-1]))
+        self._replace(path, old, f'{old[:-1]} {n}"')
+        return f"catalog {old} + {n}"
+
+    def change_heading(self) -> str:
+        self.heading = f"Hello {self.fresh()}"
+        self.write("mkdocs.yml", PAIRS_CONFIG.format(heading=self.heading))
+        return "change config (English home heading)"
+
+    def add_page(self) -> str:
+        n = self.fresh()
+        self.write(f"content/shipping/new-{n}.md", _article(f"New page {n}", f"Text {n}."))
+        return f"add shipping/new-{n}.md"
+
+    EDITS = (
+        "change_translation",
+        "add_translation",
+        "delete_translation",
+        "change_source",
+        "change_market_fact",
+        "change_catalog",
+        "change_heading",
+        "add_page",
+        "change_faq",
+    )
+
+
+PAIRS_LOCAL_EDITS = ("change_translation", "change_market_fact", "change_catalog", "change_source")
+
+
+def test_incremental_build_of_two_pairs_gives_the_same_bytes_as_a_clean_build(tmp_path):
+    """Each pair has its own cache namespace, and a page's key holds what it reads across
+    pairs (its switcher and hreflang links), its market's values and the catalogs."""
+    rng = random.Random(SEED)
+    project = PairsProject(tmp_path / "project", rng)
+    config = project.path("mkdocs.yml")
+    build(config, tmp_path / "incremental", cache_dir=tmp_path / "cache")
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["de-de", cache.DEFAULT_NAMESPACE]
+    history = ["first build"]
+    steps = [[name] for name in rng.sample(PairsProject.EDITS, len(PairsProject.EDITS))]
+    steps += [rng.sample(PAIRS_LOCAL_EDITS, 2) for _ in range(PAIRED_STEPS)]
+    for step in steps:
+        history.append(" + ".join(getattr(project, name)() for name in step))
+        build(config, tmp_path / "incremental", cache_dir=tmp_path / "cache")
+        build(config, tmp_path / "clean")
+        different = differences(tmp_path / "incremental", tmp_path / "clean")
+        assert not different, f"after {history}: {different[:10]}"
+
+
+def test_each_pair_reuses_its_own_pages(tmp_path, caplog):
+    """A German edit rebuilds German pages only; a new translation also rebuilds the English
+    page whose switcher now lands on it."""
+    project = PairsProject(tmp_path / "project", random.Random(7))
+    config = project.path("mkdocs.yml")
+    caplog.set_level("DEBUG", logger="mkdocs.plugins.kbgen")
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+
+    def rebuilt() -> list[tuple[int, int]]:  # per pair, in build order: de-de, then the root
+        caplog.clear()
+        build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+        lines = [line for line in caplog.text.splitlines() if "page(s) reused" in line]
+        return [_reused(line) for line in lines]
+
+    (de, de_built), (root, root_built) = rebuilt()
+    assert de_built == root_built == 0 and de >= 4 and root >= 6
+    project.write(
+        "content/returns/policy.de.md", _translation(project.path("content/returns/policy.md"), "Rückgabe", "Neu.")
+    )
+    assert rebuilt() == [(de - 1, 1), (root, 0)]
+    project.translate("content/returns/refunds.md", "Erstattung", "Innerhalb von {{ fact:window }}.")
+    (_, de_built), (_, root_built) = rebuilt()
+    assert root_built == 1  # refunds: its switcher's German link is the page now, not its category
