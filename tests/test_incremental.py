@@ -449,8 +449,41 @@ def test_the_search_index_reuses_unchanged_documents(tmp_path, caplog, monkeypat
     build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
     assert "unchanged: from the build cache" not in caplog.text
     assert analysed and all("courier" in text for text in analysed), analysed
+    assert _analysed(caplog.text) == len(set(analysed))
     build(config, tmp_path / "clean")
     assert differences(tmp_path / "site", tmp_path / "clean") == []
+
+
+def _analysed(text: str) -> int:
+    line = next(line for line in reversed(text.splitlines()) if "text(s) analysed" in line)
+    return int(line.split(" text(s) analysed")[0].rsplit(" ", 1)[1])
+
+
+def test_the_background_index_reuses_unchanged_documents_too(tmp_path, caplog):
+    """With the index written by a second process while pages render (search_processes: 2),
+    that process takes unchanged texts' analysis from the cache as the build's own does:
+    the same texts are analysed, the index has a clean one-process build's bytes."""
+    counts = {}
+    for processes in (1, 2):
+        project = Project(tmp_path / f"project-{processes}", random.Random(3))
+        config = project.path("mkdocs.yml")
+        text = config.read_text(encoding="utf-8")
+        config.write_text(text.replace("  - kbgen:\n", f"  - kbgen:\n      search_processes: {processes}\n"), "utf-8")
+        caplog.set_level("INFO", logger="mkdocs.plugins.kbgen")
+        site, cache_dir = tmp_path / f"site-{processes}", tmp_path / f"cache-{processes}"
+        build(config, site, cache_dir=cache_dir)
+        caplog.clear()
+        build(config, site, cache_dir=cache_dir)
+        assert "unchanged: from the build cache" in caplog.text
+        project.write("content/shipping/faq/lost.md", _faq("My parcel is lost?", "Wait for the courier."))
+        caplog.clear()
+        build(config, site, cache_dir=cache_dir)
+        assert ("in a second process" in caplog.text) == (processes == 2)
+        counts[processes] = _analysed(caplog.text)
+    assert 0 < counts[1] == counts[2] <= 5, counts
+    project.write("mkdocs.yml", text)  # the same tree, one process, no cache
+    build(project.path("mkdocs.yml"), tmp_path / "clean")
+    assert differences(tmp_path / "site-2", tmp_path / "clean") == []
 
 
 def test_a_build_on_another_day_reuses_what_the_date_does_not_change(tmp_path, caplog, monkeypatch):
@@ -556,6 +589,7 @@ plugins:
         ie: {{country: IE, currency: EUR, languages: [en]}}
         de: {{country: DE, currency: EUR, languages: [de]}}
       default_market: ie
+      search_processes: 2  # each pair's index written by a second process while pages render
 """
 
 PAIRS_FACTS = """\
@@ -693,7 +727,8 @@ PAIRS_LOCAL_EDITS = ("change_translation", "change_market_fact", "change_catalog
 
 def test_incremental_build_of_two_pairs_gives_the_same_bytes_as_a_clean_build(tmp_path):
     """Each pair has its own cache namespace, and a page's key holds what it reads across
-    pairs (its switcher and hreflang links), its market's values and the catalogs."""
+    pairs (its switcher and hreflang links), its market's values and the catalogs. Its index
+    is written by the background process (the single-pair test covers the one-process one)."""
     rng = random.Random(SEED)
     project = PairsProject(tmp_path / "project", rng)
     config = project.path("mkdocs.yml")

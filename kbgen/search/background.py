@@ -129,11 +129,11 @@ class Indexing:
         key = None
         if self._cache is not None:
             key = reuse.index_key(docs, synonyms, definitions, self.semantic, self.language)
-            found = reuse.restore(self._cache, key, self.site_dir)
-            if found is not None:
-                self.close()
+            files = reuse.remembered(self._cache, key)
+            if files is not None:
+                self.close()  # first: the background writer must not touch the folder any more
                 self.reused, self.background, self.analysed = True, False, 0
-                return found
+                return reuse.restore(files, self.site_dir)
         target = self._finish(docs, synonyms, definitions)
         if key is not None:
             reuse.remember(self._cache, key, target)

@@ -5,7 +5,7 @@ corpus statistics. What is reused:
 
 - the whole index folder, when the documents, synonyms and glossary definitions are
   exactly those of a build the cache remembers (a build where no page changed);
-  ``Indexing.finish`` asks (:func:`restore`) before it writes anything;
+  ``Indexing.finish`` asks (:func:`remembered`) before it writes anything;
 - else each unchanged document's analysis (its terms and their positions, per field and
   text) and, with hybrid search, each unchanged text's vector, kept from the last build.
 
@@ -87,11 +87,13 @@ def index_key(docs, synonyms, definitions, semantic: bool, language: str) -> str
     )
 
 
-def restore(store: build_cache.Store, key: str, site_dir) -> Path | None:
-    """The index folder written back from ``store``, if it remembers the index of ``key``."""
-    files = store.get(key)
-    if files is None:
-        return None
+def remembered(store: build_cache.Store, key: str) -> dict[str, bytes] | None:
+    """The files of the index of ``key``, if ``store`` remembers it."""
+    return store.get(key)
+
+
+def restore(files: dict[str, bytes], site_dir) -> Path:
+    """The index folder written back (what a writer started there had written is removed)."""
     target = Path(site_dir) / index.INDEX_DIR
     if target.exists():
         shutil.rmtree(target)
