@@ -369,15 +369,7 @@ def serve(
         ForwardedAllowIps(forwarded_allow_ips)
     except ValueError as exc:
         raise KbgenError(f"--forwarded-allow-ips: {exc}") from None
-    if no_build:
-        if site_dir is None:
-            site_dir = _load_project(config_file).site_dir
-        target = Path(site_dir)
-        if not (target / "index.html").is_file():
-            raise KbgenError(f"{target}: no built site here; run 'kbgen build' first")
-    else:
-        cache = _cache_dir(_require_config(config_file), cache_dir, no_cache)
-        target = _build(_require_config(config_file), site_dir, strict=False, cache=cache)
+    target, first_errors = _site_to_serve(config_file, site_dir, watch, no_build, cache_dir, no_cache)
     database = database or DEFAULT_DATABASE
     from .feedback import StoreError, open_store
     from .feedback.store import PostgresStore
@@ -403,6 +395,9 @@ def serve(
         forwarded_allow_ips=forwarded_allow_ips,
         threads=threads,
     )
+    if first_errors:
+        app.rebuilt(errors=first_errors)
+        click.echo("Serving the last good site; the errors show over its pages until you fix them.", err=True)
     if watch:
         from .watch import Watcher
 
@@ -461,6 +456,41 @@ def report(config_file, database, days, since, until, html_file) -> None:
     if html_file:
         Path(html_file).write_text(as_html(result, site_name), encoding="utf-8")
         click.echo(f"Wrote {html_file}", err=True)
+
+
+def _site_to_serve(config_file, site_dir, watch: bool, no_build: bool, cache_dir, no_cache: bool):
+    """The site folder to serve and the errors to show over it (a ``--watch`` preview whose
+    first build failed serves the last good site, with the errors in the overlay)."""
+    first_errors: list[str] = []
+    if no_build:
+        if site_dir is None:
+            site_dir = _load_project(config_file).site_dir
+        target = Path(site_dir)
+        if not (target / "index.html").is_file():
+            raise KbgenError(f"{target}: no built site here; run 'kbgen build' first")
+    else:
+        cache = _cache_dir(_require_config(config_file), cache_dir, no_cache)
+        try:
+            target = _build(_require_config(config_file), site_dir, strict=False, cache=cache)
+        except KbgenError as exc:
+            target = _last_good_site(Path(config_file), site_dir) if watch else None
+            if target is None:
+                raise
+            # a writer starting the preview on a broken tree: the last good site, the errors over it
+            click.echo(exc.format_message(), err=True)
+            first_errors = getattr(exc, "problems", None) or [exc.format_message()]
+    return target, first_errors
+
+
+def _last_good_site(config_file: Path, site_dir) -> Path | None:
+    """The site a failed first build left in place (None: there is none to serve)."""
+    from mkdocs.config import load_config
+
+    try:
+        folder = Path(site_dir) if site_dir else Path(load_config(str(config_file))["site_dir"])
+    except Exception:  # a config MkDocs cannot read: the build's own error says why
+        return None
+    return folder if (folder / "index.html").is_file() else None
 
 
 def _rebuild(app, config_file: Path, target: Path, cache: Path | None = None) -> None:

@@ -84,3 +84,31 @@ def test_a_broken_save_shows_every_error_over_the_last_good_page_until_fixed(mak
         assert "Sixty days." in page.locator("article").inner_text()
         page.wait_for_timeout(1500)  # a poll or more after the reload
         assert page.evaluate(f"{OVERLAY} === null")
+
+
+def test_a_preview_started_on_a_broken_tree_serves_the_last_good_site_with_the_errors(
+    make_site, kbgen_serve, new_page, invoke
+):
+    project = make_site(CATEGORY_FILES)
+    assert invoke("build", cwd=project).exit_code == 0  # the last good site
+    good = (project / POLICY).read_text()
+    (project / POLICY).write_text(good.replace("title: Return policy", "title: Return policy: the basics"))
+    base = kbgen_serve("--watch", cwd=project)
+    errors = status(base)["errors"]
+    assert len(errors) == 1 and errors[0].startswith(f"{POLICY}:2: invalid YAML"), errors
+    page = new_page()
+    page.goto(base + "/returns/return-policy/")
+    wait_until(page, f"{OVERLAY} !== null", timeout=10)
+    assert overlay_lines(page) == errors
+    assert "Thirty days" in page.locator("article").inner_text()  # the last good page underneath
+    (project / POLICY).write_text(good.replace("Thirty days.", "Forty days."))
+    wait_until(page, f"{OVERLAY} === null && document.body.textContent.indexOf('Forty days') >= 0", timeout=60)
+
+
+def test_a_preview_with_no_site_yet_still_stops_on_a_broken_tree(make_site, invoke):
+    project = make_site(CATEGORY_FILES)
+    policy = project / POLICY
+    policy.write_text(policy.read_text().replace("title: Return policy", "title: Return policy: the basics"))
+    result = invoke("serve", "--watch", cwd=project)
+    assert result.exit_code == 1
+    assert f"{POLICY}:2: invalid YAML" in result.output
