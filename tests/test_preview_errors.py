@@ -101,8 +101,9 @@ def test_a_preview_started_on_a_broken_tree_serves_the_last_good_site_with_the_e
     wait_until(page, f"{OVERLAY} !== null", timeout=10)
     assert overlay_lines(page) == errors
     assert "Thirty days" in page.locator("article").inner_text()  # the last good page underneath
-    (project / POLICY).write_text(good.replace("Thirty days.", "Forty days."))
-    wait_until(page, f"{OVERLAY} === null && document.body.textContent.indexOf('Forty days') >= 0", timeout=60)
+    with page.expect_navigation(timeout=60_000):  # the fix reloads the page
+        (project / POLICY).write_text(good.replace("Thirty days.", "Forty days."))
+    wait_until(page, f"{OVERLAY} === null && document.body.textContent.indexOf('Forty days') >= 0")
 
 
 def test_a_preview_with_no_site_yet_still_stops_on_a_broken_tree(make_site, invoke):
