@@ -339,21 +339,27 @@ LOCAL_EDITS = ("change_article", "change_faq", "change_fact", "change_scheduled_
 PAIRED_STEPS = 4
 
 
-def test_incremental_build_gives_the_same_bytes_as_a_clean_build(tmp_path):
-    rng = random.Random(SEED)
-    project = Project(tmp_path / "project", rng)
+def edit_and_compare(project, rng, edits, local_edits, tmp_path) -> None:
+    """Every kind of edit once, in a random order, one per build; then a few pairs of local
+    edits. After each step the cached build must equal a clean build of the same tree."""
     config = project.path("mkdocs.yml")
-    build(config, tmp_path / "incremental", cache_dir=tmp_path / "cache")
     history = ["first build"]
-    # every kind of edit once, in a random order, one per build; then a few pairs
-    steps = [[name] for name in rng.sample(Project.EDITS, len(Project.EDITS))]
-    steps += [rng.sample(LOCAL_EDITS, 2) for _ in range(PAIRED_STEPS)]
+    steps = [[name] for name in rng.sample(edits, len(edits))]
+    steps += [rng.sample(local_edits, 2) for _ in range(PAIRED_STEPS)]
     for step in steps:
         history.append(" + ".join(getattr(project, name)() for name in step))
         build(config, tmp_path / "incremental", cache_dir=tmp_path / "cache")
         build(config, tmp_path / "clean")
         different = differences(tmp_path / "incremental", tmp_path / "clean")
         assert not different, f"after {history}: {different[:10]}"
+
+
+def test_incremental_build_gives_the_same_bytes_as_a_clean_build(tmp_path):
+    rng = random.Random(SEED)
+    project = Project(tmp_path / "project", rng)
+    config = project.path("mkdocs.yml")
+    build(config, tmp_path / "incremental", cache_dir=tmp_path / "cache")
+    edit_and_compare(project, rng, Project.EDITS, LOCAL_EDITS, tmp_path)
 
 
 def test_unchanged_pages_are_taken_from_the_cache_and_changed_ones_rebuilt(tmp_path, caplog):
@@ -734,15 +740,7 @@ def test_incremental_build_of_two_pairs_gives_the_same_bytes_as_a_clean_build(tm
     config = project.path("mkdocs.yml")
     build(config, tmp_path / "incremental", cache_dir=tmp_path / "cache")
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["de-de", cache.DEFAULT_NAMESPACE]
-    history = ["first build"]
-    steps = [[name] for name in rng.sample(PairsProject.EDITS, len(PairsProject.EDITS))]
-    steps += [rng.sample(PAIRS_LOCAL_EDITS, 2) for _ in range(PAIRED_STEPS)]
-    for step in steps:
-        history.append(" + ".join(getattr(project, name)() for name in step))
-        build(config, tmp_path / "incremental", cache_dir=tmp_path / "cache")
-        build(config, tmp_path / "clean")
-        different = differences(tmp_path / "incremental", tmp_path / "clean")
-        assert not different, f"after {history}: {different[:10]}"
+    edit_and_compare(project, rng, PairsProject.EDITS, PAIRS_LOCAL_EDITS, tmp_path)
 
 
 def test_each_pair_reuses_its_own_pages(tmp_path, caplog):
