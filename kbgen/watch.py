@@ -1,8 +1,9 @@
 """``kbgen serve --watch``: rebuild when the content or the config changes.
 
-Polling (twice a second) instead of OS file events: no extra dependency, works
-on every filesystem, and a help center's few thousand files take
-milliseconds to stat.
+Polling (five times a second) instead of OS file events: no extra dependency, works
+on every filesystem, and a help center's few thousand files take a few
+milliseconds to stat. A change is built once the files have stopped changing for
+``settle`` seconds (an editor writing several files, or a file in several writes).
 """
 
 from __future__ import annotations
@@ -14,34 +15,51 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-def snapshot(paths: list[Path]) -> dict[str, tuple[float, int]]:
-    state = {}
+def snapshot(paths: list[Path]) -> dict[str, tuple[int, int]]:
+    """Every file under ``paths`` (hidden folders left out): its mtime (ns) and size."""
+    state: dict[str, tuple[int, int]] = {}
     for root in paths:
         if root.is_file():
             st = root.stat()
-            state[str(root)] = (st.st_mtime, st.st_size)
+            state[str(root)] = (st.st_mtime_ns, st.st_size)
             continue
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            for name in files:
-                path = os.path.join(folder, name)
-                try:
-                    st = os.stat(path)
-                except OSError:
-                    continue
-                state[path] = (st.st_mtime, st.st_size)
+        _scan(str(root), state)
     return state
+
+
+def _scan(folder: str, state: dict[str, tuple[int, int]]) -> None:
+    try:
+        entries = os.scandir(folder)
+    except OSError:
+        return
+    with entries:
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):  # as os.walk: symlinked folders are not entered
+                    if not entry.name.startswith("."):
+                        _scan(entry.path, state)
+                    continue
+                st = entry.stat()
+            except OSError:
+                continue
+            state[entry.path] = (st.st_mtime_ns, st.st_size)
 
 
 class Watcher(threading.Thread):
     def __init__(
-        self, config_file: Path, rebuild: Callable[[], None], interval: float = 0.5, paths: list[Path] | None = None
+        self,
+        config_file: Path,
+        rebuild: Callable[[], None],
+        interval: float = 0.2,
+        paths: list[Path] | None = None,
+        settle: float = 0.05,
     ):
         super().__init__(daemon=True, name="kbgen-watch")
         base = config_file.resolve().parent
         self.paths = paths or [config_file.resolve(), *self._watched_dirs(config_file, base)]
         self.rebuild = rebuild
         self.interval = interval
+        self.settle = settle
 
     @staticmethod
     def _watched_dirs(config_file: Path, base: Path) -> list[Path]:
@@ -61,7 +79,16 @@ class Watcher(threading.Thread):
         while True:
             time.sleep(self.interval)
             current = snapshot(self.paths)
-            if current != last:
-                time.sleep(0.2)  # let an editor finish writing several files
-                last = snapshot(self.paths)
-                self.rebuild()
+            if current == last:
+                continue
+            deadline = time.monotonic() + SETTLE_AT_MOST
+            while time.monotonic() < deadline:  # until the editor has finished writing
+                time.sleep(self.settle)
+                last, current = current, snapshot(self.paths)
+                if current == last:
+                    break
+            last = current
+            self.rebuild()
+
+
+SETTLE_AT_MOST = 1.0  # seconds: files that keep changing are built anyway after this
