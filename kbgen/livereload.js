@@ -100,16 +100,26 @@
     close.focus();
   }
 
+  // A long poll: the server answers when its state changes after the one we saw (or after
+  // a while with nothing new), so a rebuild reaches the page at once.
+  var change = null;
+
   function poll() {
-    fetch(STATUS, { cache: "no-store" })
+    var url = STATUS + (change === null ? "" : "?since=" + encodeURIComponent(change));
+    var next = 250; // a server with too many pages waiting answers at once: do not spin
+    fetch(url, { cache: "no-store" })
       .then(function (response) {
         return response.json();
       })
       .then(function (status) {
         if (build !== null && status.build !== build) {
           location.reload(); // a newer good build: errors, if any, show again after the reload
+          next = null;
           return;
         }
+        if (status.change !== undefined && status.change !== change) next = 0;
+        change = status.change === undefined ? null : status.change;
+        if (change === null) next = 1000; // an older server: poll once a second
         build = status.build;
         var errors = status.errors || [];
         var key = errors.join("\n");
@@ -120,9 +130,11 @@
           show(errors, key);
         }
       })
-      .catch(function () {})
+      .catch(function () {
+        next = 1000; // the server is restarting
+      })
       .finally(function () {
-        setTimeout(poll, 1000);
+        if (next !== null) setTimeout(poll, next);
       });
   }
 

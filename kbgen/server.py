@@ -64,6 +64,10 @@ PAIRS_FILE = "_kbgen/pairs.json"  # optional: the build's list of pairs (market 
 LIVE_RELOAD_PATH = "/_kbgen/livereload"
 # A file, not an inline script: pages allow no inline script but the theme's own (headers.py).
 LIVE_RELOAD_SCRIPT_PATH = "/_kbgen/livereload.js"
+# ``/_kbgen/livereload?since=<change>`` waits this long for the next change (a long poll);
+# at most this many wait at once (each holds a server thread), others are answered at once
+LIVE_RELOAD_WAIT = 20.0
+LIVE_RELOAD_WAITERS = 8
 _LIVE_RELOAD_JS = (Path(__file__).parent / "livereload.js").read_bytes()
 _LIVE_RELOAD_TAG = b'<script src="%s"></script>' % LIVE_RELOAD_SCRIPT_PATH.encode()
 
@@ -119,6 +123,10 @@ class HelpCenterApp:
         self._store_lock = threading.Lock()
         self.build_id = 0  # bumped by the watcher after each rebuild
         self.build_errors: list[str] = []  # the last rebuild's errors, until one succeeds (the overlay)
+        self.search_build = 0  # the build whose search index is in place (a preview writes it after the pages)
+        self.changes = 0  # bumped whenever one of the three above changes: what live-reload requests wait for
+        self._changed = threading.Condition()
+        self._live_waiters = 0
         self._engines: dict[str, SearchEngine] = {}  # pair prefix ('' for the root pair) -> its engine
         self._engine_lock = threading.Lock()
         self.site_headers = SiteHeaders(self.site_dir)
@@ -126,11 +134,40 @@ class HelpCenterApp:
 
     def rebuilt(self, errors: list[str] | None = None) -> None:
         """After a ``--watch`` rebuild: success reloads browsers; errors show over the last good page."""
-        if errors:
-            self.build_errors = list(errors)
-            return
-        self.build_errors = []
-        self.build_id += 1
+        with self._changed:
+            if errors:
+                self.build_errors = list(errors)
+            else:
+                self.build_errors = []
+                self.build_id += 1
+            self.changes += 1
+            self._changed.notify_all()
+
+    def indexed(self) -> None:
+        """The last rebuild's search index is in place too (the preview settled)."""
+        with self._changed:
+            self.search_build = self.build_id
+            self.changes += 1
+            self._changed.notify_all()
+
+    def _live_reload(self, environ, start_response):
+        """The preview's state; with ``?since=<change>`` equal to the current one, answered
+        when it changes (or after LIVE_RELOAD_WAIT seconds): a page learns of a rebuild at once."""
+        since = dict(parse_qsl(environ.get("QUERY_STRING", "")[:MAX_QUERY_STRING])).get("since", "")
+        with self._changed:
+            if since == str(self.changes) and self._live_waiters < LIVE_RELOAD_WAITERS:
+                self._live_waiters += 1
+                try:
+                    self._changed.wait_for(lambda: str(self.changes) != since, timeout=LIVE_RELOAD_WAIT)
+                finally:
+                    self._live_waiters -= 1
+            state = {
+                "build": self.build_id,
+                "errors": self.build_errors,
+                "search": self.search_build,
+                "change": self.changes,
+            }
+        return json_response(start_response, "200 OK", state)
 
     @property
     def engine(self) -> SearchEngine:
@@ -191,7 +228,7 @@ class HelpCenterApp:
             if path == "/healthz":
                 return self._healthz(start_response, method)
             if self.live_reload and path == LIVE_RELOAD_PATH:
-                return json_response(start_response, "200 OK", {"build": self.build_id, "errors": self.build_errors})
+                return self._live_reload(environ, start_response)
             if self.live_reload and path == LIVE_RELOAD_SCRIPT_PATH:
                 return self._live_reload_script(start_response)
             prefix, below = self._pair_of(path)
@@ -697,7 +734,9 @@ def server_options(app) -> dict:
     files = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     files = 65536 if files == resource.RLIM_INFINITY else files
     return {
-        "threads": app.threads + (WRITE_SLOTS + WRITE_QUEUE if app.database else 0),
+        "threads": app.threads
+        + (WRITE_SLOTS + WRITE_QUEUE if app.database else 0)
+        + (LIVE_RELOAD_WAITERS if app.live_reload else 0),  # pages waiting for a preview's rebuild
         "ident": "kbgen",
         "max_request_body_size": 1_048_576,
         # select() stops at descriptor 1024; poll() has no such limit, so thousands of
