@@ -12,6 +12,12 @@ failure the temporary folder is removed and the old site is untouched; an
 operating-system failure (disk full, read-only folder) is one line naming the
 path. A build holds a lock on its folder, so a later build removes the folders
 of builds that were killed, and never one still running.
+
+A preview (``kbgen serve --watch``, ``pages_ready``) puts the pages live first: each pair's
+new folder goes in with the previous site's search index (hard links, the same files),
+``pages_ready`` is called (browsers reload), and only then each pair's index is written
+beside the site and swapped in where the old one was, and the old site removed. The settled
+site is the same as a full build's; search lags the pages by the index's time.
 """
 
 from __future__ import annotations
@@ -26,9 +32,11 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import jinja2
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
@@ -66,6 +74,7 @@ def build(
     fail_on_overdue: bool = False,
     cache_dir: str | os.PathLike | None = None,
     cache_namespace: str = "root",
+    pages_ready: Callable[[], None] | None = None,
 ) -> Path:
     """Build the help center and swap it into ``site_dir``; returns the site path.
 
@@ -75,6 +84,7 @@ def build(
     are taken from ``<cache_dir>/<namespace>/`` instead of being rendered. One namespace
     per MkDocs build: each (market, language) pair's prefix (``en-gb``, ``de-de``), and
     ``cache_namespace`` for the pair at the site's root.
+    ``pages_ready``: a preview (see above); called once the new pages are live.
     """
     config = _load(config_file, strict, fail_on_overdue)
     site = _site(config, config_file)
@@ -86,13 +96,16 @@ def build(
         lock = _lock(staging)
     except OSError as exc:
         raise _os_failure("cannot create the build folder", exc, target.parent) from None
+    later = _Later(target) if pages_ready is not None else None
+    logged = _ErrorLines()  # every error line, for the preview's overlay
+    logging.getLogger("mkdocs").addHandler(logged)
     try:
-        logged = _ErrorLines()  # every error line, for the preview's overlay
-        logging.getLogger("mkdocs").addHandler(logged)
         try:
             if site is None or not site.several:
                 config["site_dir"] = str(staging)
                 _use_cache(config, cache_dir, cache_namespace)
+                if later is not None:
+                    later.index_of(config, "", cache_namespace)
                 _mkdocs_build(config, staging, logged)
             else:
                 _build_pairs(
@@ -106,20 +119,112 @@ def build(
                     logged,
                     cache_dir,
                     cache_namespace,
+                    later,
                 )
+            if later is not None:
+                later.keep_old_indexes(staging, logged)
+            try:
+                os.chmod(staging, 0o755)  # mkdtemp makes it private; a site is meant to be read
+                old = swap_in(staging, target, remove_old=later is None)
+            except OSError as exc:
+                raise _os_failure("cannot put the new site in place", exc, target) from None
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            if later is not None:
+                later.abandon()
+            raise
         finally:
-            logging.getLogger("mkdocs").removeHandler(logged)
-        try:
-            os.chmod(staging, 0o755)  # mkdtemp makes it private; a site is meant to be read
-            swap_in(staging, target)
-        except OSError as exc:
-            raise _os_failure("cannot put the new site in place", exc, target) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            os.close(lock)
+        if later is not None:
+            if old is not None:
+                later.remove.append(old)
+            pages_ready()
+            later.write_indexes(logged)
     finally:
-        os.close(lock)
+        logging.getLogger("mkdocs").removeHandler(logged)
     return target
+
+
+class _Later:
+    """What a preview does after the new pages are live: each pair's index, written beside
+    the site (``<site>.building-index-*``, removed like a killed build's folders) and
+    swapped in, then the old site and the build's scratch folders removed."""
+
+    def __init__(self, target: Path):
+        self.target = target
+        try:
+            self.folder = Path(tempfile.mkdtemp(prefix=_staging_prefix(target) + "index-", dir=target.parent))
+            self._lock = _lock(self.folder)
+        except OSError as exc:
+            raise _os_failure("cannot create the build folder", exc, target.parent) from None
+        self.jobs: list[tuple[str, Path, list]] = []  # (pair's folder in the site, its index site dir, its jobs)
+        self.remove: list[Path] = [self.folder]
+
+    def index_of(self, config, prefix: str, namespace: str) -> None:
+        """This pair's build writes its index under our folder, when told to."""
+        plugin = config.plugins.get("kbgen")
+        if plugin is None or not plugin.config.enabled:
+            return
+        jobs: list = []
+        plugin.index_dir, plugin.index_later = self.folder / namespace, jobs
+        self.jobs.append((prefix, self.folder / namespace, jobs))
+
+    def keep_old_indexes(self, staging: Path, logged: _ErrorLines) -> None:
+        """Each pair's folder in ``staging`` gets the live site's index (hard links); a pair
+        without one yet (a first build, a new pair) gets its new index now."""
+        from .search import INDEX_DIR
+
+        for prefix, written, jobs in self.jobs:
+            live = self.target / prefix / INDEX_DIR
+            kept = staging / prefix / INDEX_DIR
+            if live.is_dir() and not live.is_symlink() and not kept.exists():
+                try:
+                    shutil.copytree(live, kept, copy_function=os.link)
+                    continue
+                except OSError:  # another filesystem: write it now, as a full build does
+                    shutil.rmtree(kept, ignore_errors=True)
+            self._run(jobs, logged)
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(written / INDEX_DIR, kept)
+            jobs.clear()
+
+    def write_indexes(self, logged: _ErrorLines) -> None:
+        """Each pair's new index in place of the one the pages went live with; then the
+        folders no longer needed are removed."""
+        from .search import INDEX_DIR
+
+        try:
+            for prefix, written, jobs in self.jobs:
+                if not jobs:
+                    continue
+                self._run(jobs, logged)
+                try:
+                    swap_in(written / INDEX_DIR, self.target / prefix / INDEX_DIR)
+                except OSError as exc:
+                    raise _os_failure("cannot put the new search index in place", exc, self.target) from None
+        finally:
+            self.abandon()
+
+    def abandon(self) -> None:
+        for _, _, jobs in self.jobs:
+            for _, close in jobs:
+                close()  # a background index writer that will not be asked to finish
+            jobs.clear()
+        os.close(self._lock)
+        for folder in self.remove:
+            shutil.rmtree(folder, ignore_errors=True)
+        self.remove = []
+
+    @staticmethod
+    def _run(jobs: list, logged: _ErrorLines) -> None:
+        while jobs:
+            write, _ = jobs.pop(0)
+            try:
+                write()
+            except (Abort, MkDocsException) as exc:
+                raise BuildFailed(str(exc), errors=logged.lines) from None
+            except OSError as exc:
+                raise _os_failure("cannot write the search index", exc, Path(exc.filename or ".")) from None
 
 
 def _use_cache(config, cache_dir, namespace: str) -> None:
@@ -136,7 +241,30 @@ def _load(config_file, strict: bool, fail_on_overdue: bool):
     plugin = config.plugins.get("kbgen")
     if fail_on_overdue and plugin is not None:
         plugin.config.fail_on_overdue = True
+    if plugin is not None:
+        plugin.template_cache = _TEMPLATES
     return config
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates, kept in memory across the builds of one process: each
+    pair's build and each preview rebuild would compile the same theme (~150 templates)
+    again. Jinja checks each template's source against its checksum, so a changed
+    template is compiled anew."""
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATES = _CompiledTemplates()
 
 
 def _site(config, config_file) -> Site | None:
@@ -176,11 +304,12 @@ def _build_pairs(
     logged: _ErrorLines,
     cache_dir=None,
     root_namespace: str = "root",
+    later: _Later | None = None,
 ) -> None:
     """One MkDocs build per pair into its folder of ``staging``, then the sitemap of them all.
 
     Each pair's build has its own cache namespace: ``<cache_dir>/<prefix>/`` (the root
-    pair's is ``root_namespace``)."""
+    pair's is ``root_namespace``). ``later``: a preview's (its indexes, the folders it removes)."""
     from . import content, pairs, sitemaps
 
     docs_dir = Path(config.docs_dir)
@@ -218,6 +347,8 @@ def _build_pairs(
             pair_plugin.pair_content, pair_plugin.all_pairs, pair_plugin.base_path = item, loaded, base_path
             pair_plugin.shared_script_hashes = hashes
             _use_cache(pair_config, cache_dir, pair.prefix or root_namespace)
+            if later is not None:
+                later.index_of(pair_config, pair.prefix, pair.prefix or root_namespace)
             _mkdocs_build(pair_config, staging, logged)
         for item in loaded[1:]:
             os.rename(sources / "_sites" / item.pair.prefix, staging / item.pair.prefix)
@@ -225,7 +356,10 @@ def _build_pairs(
         _write_pairs(staging, site)
     finally:
         os.close(lock)
-        shutil.rmtree(sources, ignore_errors=True)
+        if later is not None:
+            later.remove.append(sources)  # after the pages are live
+        else:
+            shutil.rmtree(sources, ignore_errors=True)
 
 
 def _write_pairs(staging: Path, site: Site) -> None:
@@ -320,11 +454,15 @@ def _running(pid: int) -> bool:
     return True
 
 
-def swap_in(new: Path, target: Path) -> None:
-    """Put ``new`` at ``target``, removing what was there, as atomically as we can."""
+def swap_in(new: Path, target: Path, remove_old: bool = True) -> Path | None:
+    """Put ``new`` at ``target``, removing what was there, as atomically as we can.
+
+    ``remove_old=False``: the old folder is left for the caller to remove; returns it."""
     if target.exists() and _exchange(new, target):
-        shutil.rmtree(new)  # `new` now holds the old site
-        return
+        if not remove_old:
+            return new  # `new` now holds the old site
+        shutil.rmtree(new)
+        return None
     old = None
     if target.exists():
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
@@ -335,8 +473,10 @@ def swap_in(new: Path, target: Path) -> None:
         if old is not None:
             os.rename(old, target)
         raise
-    if old is not None:
+    if old is not None and remove_old:
         shutil.rmtree(old, ignore_errors=True)
+        return None
+    return old
 
 
 _RENAME_EXCHANGE = 2

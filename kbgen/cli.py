@@ -182,12 +182,26 @@ def _cache_dir(config_file: Path, cache_dir: str | None, no_cache: bool) -> Path
     return Path(cache_dir) if cache_dir else config_file.resolve().parent / DEFAULT_DIR
 
 
-def _build(config_file: Path, site_dir, strict: bool, fail_on_overdue: bool = False, cache: Path | None = None) -> Path:
+def _build(
+    config_file: Path,
+    site_dir,
+    strict: bool,
+    fail_on_overdue: bool = False,
+    cache: Path | None = None,
+    pages_ready=None,
+) -> Path:
     from .build import BuildFailed
     from .build import build as build_site
 
     try:
-        return build_site(config_file, site_dir, strict=strict, fail_on_overdue=fail_on_overdue, cache_dir=cache)
+        return build_site(
+            config_file,
+            site_dir,
+            strict=strict,
+            fail_on_overdue=fail_on_overdue,
+            cache_dir=cache,
+            pages_ready=pages_ready,
+        )
     except BuildFailed as exc:
         message = str(exc) if exc.one_line else f"{exc}\nThe build failed; the previous site was left as it was."
         error = KbgenError(message)
@@ -494,14 +508,24 @@ def _last_good_site(config_file: Path, site_dir) -> Path | None:
 
 
 def _rebuild(app, config_file: Path, target: Path, cache: Path | None = None) -> None:
+    """One preview rebuild: browsers reload as soon as the pages are live; search follows
+    (kbgen.build)."""
+    import time
+
+    started = time.perf_counter()
+
+    def pages_ready():
+        app.rebuilt()
+        click.echo(f"Rebuilt in {time.perf_counter() - started:.1f} s; reloading browsers.", err=True)
+
     try:
-        _build(config_file, target, strict=False, cache=cache)
+        _build(config_file, target, strict=False, cache=cache, pages_ready=pages_ready)
     except KbgenError as exc:
         click.echo(exc.format_message(), err=True)
         app.rebuilt(errors=getattr(exc, "problems", None) or [exc.format_message()])  # shown over the page
         return
-    app.rebuilt()
-    click.echo("Rebuilt; reloading browsers.", err=True)
+    app.indexed()
+    click.echo(f"Search index updated ({time.perf_counter() - started:.1f} s after the save was seen).", err=True)
 
 
 def main() -> None:

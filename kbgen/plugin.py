@@ -68,6 +68,13 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     shared_script_hashes: set | None = None  # every pair's inline scripts: the root's CSP allows them all
     # The build cache's folder for this build (kbgen.build sets it; None: no cache).
     cache_folder: str | os.PathLike | None = None
+    # Set by kbgen.build for a preview (serve --watch), so the new pages go live before the
+    # index: the index is written under ``index_dir`` instead of the site, by a call that
+    # on_post_build appends to ``index_later`` instead of making; Jinja's compiled
+    # templates kept by ``template_cache`` across a process's builds.
+    index_dir: str | os.PathLike | None = None
+    index_later: list | None = None
+    template_cache = None
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -189,7 +196,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._indexing = search.Indexing(
             self.layout.search_plan(),
             lambda src: _site_base(config) + self._url_for(src),
-            config.site_dir,
+            config.site_dir if self.index_dir is None else self.index_dir,
             semantic=self._semantic(),
             configured_processes=self.config.search_processes,
             language=self._language,
@@ -384,6 +391,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if not self.config.enabled:
             return
         env.globals.update(theme.template_globals())
+        if self.template_cache is not None:
+            env.bytecode_cache = self.template_cache
         # kbgen's templates say {{ _("...") }}: this build's language (MkDocs added Jinja's
         # i18n extension; Material's own templates use their own strings)
         env.add_extension("jinja2.ext.i18n")
@@ -462,22 +471,29 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if self.layout.has_glossary:
             definitions = pages.search_definitions(self.center.glossary, base + self._url_for(pages.GLOSSARY_SRC))
         indexing, self._indexing = self._indexing, None
-        indexing.finish(docs, groups, definitions=definitions)
-        kind = "hybrid" if indexing.semantic else "lexical"
-        where = ", in a second process beside the rendering" if indexing.background else ""
-        if indexing.reused:
-            where += ", unchanged: from the build cache"
-        elif indexing.analysed is not None:
-            where += f", {indexing.analysed} text(s) analysed, the others' analysis from the build cache"
-        waited = time.perf_counter() - started
-        log.info(f"search index ({kind}{where}): {len(docs)} documents, {waited:.1f} s after the last page")
         pages.feeds.write(
             self.layout, self.center, self._url_for, config.site_url or "/", config.site_name, config.site_dir
         )
-        if self._store is not None:
-            store = self._store
-            store.prune()
-            log.debug(f"build cache: {self._reused} page(s) reused, {len(self._keys) - self._reused} built")
+        store, reused, built = self._store, self._reused, len(self._keys) - self._reused
+
+        def write_index():  # then prune the cache: the index takes its entries too
+            indexing.finish(docs, groups, definitions=definitions)
+            kind = "hybrid" if indexing.semantic else "lexical"
+            where = ", in a second process beside the rendering" if indexing.background else ""
+            if indexing.reused:
+                where += ", unchanged: from the build cache"
+            elif indexing.analysed is not None:
+                where += f", {indexing.analysed} text(s) analysed, the others' analysis from the build cache"
+            waited = time.perf_counter() - started
+            log.info(f"search index ({kind}{where}): {len(docs)} documents, {waited:.1f} s after the last page")
+            if store is not None:
+                store.prune()
+                log.debug(f"build cache: {reused} page(s) reused, {built} built")
+
+        if self.index_later is None:
+            write_index()
+        else:  # the preview writes it once the pages are live (kbgen.build)
+            self.index_later.append((write_index, indexing.close))
         upcoming = schedule.next_change_message(self.center, self.today)
         if upcoming:  # a scheduled fact change or notice needs a build on its day
             log.info(upcoming)
