@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Preview benchmark: from saving one Markdown file to the reload event browsers poll.
 
-    python benchmarks/preview_bench.py [--sizes sample,1000] [--edits 5]
+    python benchmarks/preview_bench.py [--sizes sample,1000] [--edits 5] [--change article|fact]
 
 For each size it copies a project into benchmarks/out/preview-<size>/ (``sample``: this
 repository's content/ and mkdocs.yml; a number: the corpus.py corpus of that many pages,
@@ -12,8 +12,14 @@ one article, records the moment the file is closed, and polls ``/_kbgen/liverelo
 time in between is one measurement. It checks that the served page then shows the edit,
 and waits for the watcher to settle before the next edit.
 
-What a writer waits for is this time plus up to one second: the browser's own poll
-interval (kbgen/server.py). Results go to stdout and benchmarks/out/preview-results.json.
+``--change fact``: the project gets incremental_bench.py's facts.yml, whose fact
+``reply_time`` is used on every tenth Markdown file, and each save changes its value; the
+page checked is the first article using it. Results are stored as ``<size>-fact``.
+
+Where the server says when the search index caught up (``"search"`` in the live-reload
+state, a preview that writes the index after the pages), that time is recorded too. A
+browser's page hears of the event at once (a long poll; before that: within its one-second
+poll interval). Results go to stdout and benchmarks/out/preview-results.json.
 """
 
 from __future__ import annotations
@@ -36,26 +42,54 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import build_bench  # noqa: E402
+import incremental_bench  # noqa: E402
 
 OUT = HERE / "out"
 RESULTS = OUT / "preview-results.json"
 LIVE_RELOAD = "/_kbgen/livereload"
 POLL = 0.01
-BROWSER_POLL = 1.0  # the live-reload script's interval (kbgen/server.py)
 
 
-def prepare(size: str, seed: int) -> tuple[Path, str]:
-    """A scratch copy of the project (edits never touch the cached corpus); the article to edit."""
-    target = OUT / f"preview-{size}"
+def prepare(size: str, seed: int, change: str = "article") -> tuple[Path, str, int]:
+    """A scratch copy of the project (edits never touch the cached corpus); the article to
+    edit (or, with ``change="fact"``, to check) and how many files the change touches."""
+    if change == "fact" and size == "sample":
+        raise SystemExit("--change fact is for the corpus sizes (the sample has its own facts.yml)")
+    target = OUT / (f"preview-{size}" + ("" if change == "article" else f"-{change}"))
     shutil.rmtree(target, ignore_errors=True)
     if size == "sample":
         shutil.copytree(ROOT / "content", target / "content")
         shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-        return target, "returns/refunds.md"
-    source, _ = build_bench.ensure_corpus(int(size), seed, force=False)
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("site*", ".site*"))
-    first = min(p for p in (target / "content").glob("*/*.md") if p.name != "index.md")
-    return target, first.relative_to(target / "content").as_posix()
+    else:
+        source, _ = build_bench.ensure_corpus(int(size), seed, force=False)
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns("site*", ".site*"))
+    content = target / "content"
+    if change == "fact":
+        (content / "facts.yml").write_text(incremental_bench.FACTS.format(days=2), encoding="utf-8")
+        users = sorted(content.rglob("*.md"))[::10]
+        for path in users:
+            with open(path, "a", encoding="utf-8") as f:
+                f.write(incremental_bench.FACT_LINE)
+        first = min(p for p in users if p.name != "index.md" and "/faq/" not in p.as_posix() and p.parent != content)
+        return target, first.relative_to(content).as_posix(), len(users)
+    if size == "sample":
+        return target, "returns/refunds.md", 1
+    first = min(p for p in content.glob("*/*.md") if p.name != "index.md")
+    return target, first.relative_to(content).as_posix(), 1
+
+
+def save(project: Path, src: str, change: str, n: int) -> str:
+    """One save; returns the text the page then shows."""
+    if change == "fact":
+        days = 2 + n
+        (project / "content" / "facts.yml").write_text(incremental_bench.FACTS.format(days=days), encoding="utf-8")
+        return f"{days} business days"
+    article = project / "content" / src
+    marker = f"Edited for the preview benchmark, save {n}."
+    text = article.read_text(encoding="utf-8")
+    with article.open("w", encoding="utf-8") as out:
+        out.write(text.rstrip("\n") + f"\n\n{marker}\n")
+    return marker
 
 
 def free_port() -> int:
@@ -64,20 +98,27 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def build_id(base: str) -> int | None:
+def state(base: str) -> dict | None:
     try:
         with urllib.request.urlopen(base + LIVE_RELOAD, timeout=5) as response:
-            return json.load(response)["build"]
+            return json.load(response)
     except OSError:
         return None
+
+
+def build_id(base: str) -> int | None:
+    found = state(base)
+    return None if found is None else found["build"]
 
 
 def page_url(src: str) -> str:
     return "/" + src[: -len(".md")] + "/"
 
 
-def measure(size: str, edits: int, seed: int, python: str, timeout: float, code: str | None = None) -> dict:
-    project, src = prepare(size, seed)
+def measure(
+    size: str, edits: int, seed: int, python: str, timeout: float, code: str | None = None, change: str = "article"
+) -> dict:
+    project, src, touched = prepare(size, seed, change)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = (OUT / "logs" / f"preview-{size}.log").open("w")
@@ -93,29 +134,37 @@ def measure(size: str, edits: int, seed: int, python: str, timeout: float, code:
                 raise RuntimeError(f"kbgen serve --watch did not start; see {log.name}")
             time.sleep(0.1)
         first_build = time.perf_counter() - started
-        print(f"{size}: serving after {first_build:.1f} s (first build); editing {src}", file=sys.stderr)
+        what = "facts.yml" if change == "fact" else src
+        print(f"{size}: serving after {first_build:.1f} s (first build); editing {what}", file=sys.stderr)
         time.sleep(1.0)  # the watcher takes its first snapshot
-        article = project / "content" / src
         runs = []
         for n in range(1, edits + 1):
             before = build_id(base)
-            marker = f"Edited for the preview benchmark, save {n}."
-            text = article.read_text(encoding="utf-8")
-            with article.open("w", encoding="utf-8") as out:
-                out.write(text.rstrip("\n") + f"\n\n{marker}\n")
+            marker = save(project, src, change, n)
             saved = time.perf_counter()
-            while build_id(base) == before:
+            while (now := state(base)) is None or now["build"] == before:
                 if time.perf_counter() - saved > timeout:
-                    raise RuntimeError(f"no reload event {timeout:.0f} s after saving {src}")
+                    raise RuntimeError(f"no reload event {timeout:.0f} s after saving {what}")
                 time.sleep(POLL)
             seconds = time.perf_counter() - saved
             with urllib.request.urlopen(base + page_url(src), timeout=10) as response:
                 shown = marker in response.read().decode("utf-8")
-            runs.append({"seconds": round(seconds, 3), "page_shows_edit": shown})
-            print(f"{size}: save {n}: reload event after {seconds:.2f} s", file=sys.stderr)
+            run = {"seconds": round(seconds, 3), "page_shows_edit": shown}
+            if "search" in now:  # the index follows the pages: when did it catch up?
+                while (now := state(base)) is None or now["search"] != now["build"]:
+                    if time.perf_counter() - saved > timeout:
+                        raise RuntimeError(f"no search index {timeout:.0f} s after saving {what}")
+                    time.sleep(POLL)
+                run["search_seconds"] = round(time.perf_counter() - saved, 3)
+            runs.append(run)
+            later = f", search index after {run['search_seconds']:.2f} s" if "search_seconds" in run else ""
+            print(f"{size}: save {n}: reload event after {seconds:.2f} s{later}", file=sys.stderr)
             time.sleep(1.5)  # let the watcher take its next snapshot
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            os.killpg(server.pid, signal.SIGTERM)
+        except ProcessLookupError:  # it stopped by itself (see the log)
+            pass
         try:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -123,9 +172,13 @@ def measure(size: str, edits: int, seed: int, python: str, timeout: float, code:
             server.wait()
         log.close()
     times = [r["seconds"] for r in runs]
+    searched = [r["search_seconds"] for r in runs if "search_seconds" in r]
     return {
-        "edited": src,
+        "change": change,
+        "edited": "facts.yml" if change == "fact" else src,
+        "files_touched": touched,
         "markdown_files": sum(1 for _ in (project / "content").rglob("*.md")),
+        "search_median_seconds": round(statistics.median(searched), 3) if searched else None,
         "first_build_seconds": round(first_build, 2),
         "runs": runs,
         "median_seconds": round(statistics.median(times), 3),
@@ -143,17 +196,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for a build (default 600)")
     parser.add_argument("--python", default=sys.executable, help="Python that runs kbgen (default: this one)")
     parser.add_argument("--code", help="a kbgen checkout put first on PYTHONPATH")
+    parser.add_argument(
+        "--change", choices=("article", "fact"), default="article", help="what each save changes (default article)"
+    )
+    parser.add_argument("--label", default="", help="appended to each result's name (e.g. '-before')")
     args = parser.parse_args(argv)
     (OUT / "logs").mkdir(parents=True, exist_ok=True)
     results = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
     for size in [s.strip() for s in args.sizes.split(",") if s.strip()]:
-        results[size] = measure(size, args.edits, args.seed, args.python, args.timeout, args.code)
+        name = size + ("" if args.change == "article" else f"-{args.change}") + args.label
+        results[name] = measure(size, args.edits, args.seed, args.python, args.timeout, args.code, args.change)
         RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\n{'size':>8} {'files':>6} {'first build':>12} {'save -> reload event (median, min-max)':>40}")
-    for size, r in results.items():
+    print(f"\n{'result':>18} {'files':>6} {'first build':>12} {'save -> reload event (median, min-max)':>40}")
+    for name, r in results.items():
         spread = f"{r['median_seconds']:.2f} s ({r['min_seconds']:.2f}-{r['max_seconds']:.2f})"
-        print(f"{size:>8} {r['markdown_files']:>6} {r['first_build_seconds']:>10.1f} s {spread:>40}")
-    print(f"\nA browser sees the event up to {BROWSER_POLL:.0f} s later (its poll interval). Results: {RESULTS}")
+        searched = f"  search {r['search_median_seconds']:.2f} s" if r.get("search_median_seconds") else ""
+        print(f"{name:>18} {r['markdown_files']:>6} {r['first_build_seconds']:>10.1f} s {spread:>40}{searched}")
+    print(f"\nResults: {RESULTS}")
     return 0
 
 
