@@ -9,6 +9,7 @@ for good. No Node, no MkDocs: the plugin passes the theme folders and adds the f
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -79,12 +80,19 @@ def build(theme_dirs: Iterable[str | Path], modules: Iterable[str] = MODULES, *,
         except (OSError, UnicodeDecodeError) as exc:
             raise BundleError(f"{path}:1: cannot be read: {exc}") from None
         try:
-            parts.append(minify(text) if compress else text.rstrip() + "\n")
+            parts.append(_minified(text) if compress else text.rstrip() + "\n")
         except MinifyError as exc:
             line = text.count("\n", 0, exc.offset) + 1
             raise BundleError(f"{path}:{line}: {exc.message}") from None
     parts.append(_FOOTER)
     return Bundle("".join(parts))
+
+
+@functools.lru_cache(maxsize=256)
+def _minified(text: str) -> str:
+    """A module minified once per process: each pair's build, and every preview rebuild, bundles
+    the same modules."""
+    return minify(text)
 
 
 def stylesheet(theme_dirs: Iterable[str | Path]) -> Bundle:

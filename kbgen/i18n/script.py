@@ -6,6 +6,7 @@ Scripts say ``kb.t("Open now")`` and ``kb.nt("{num} result", "{num} results", n)
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Iterable
 
@@ -20,11 +21,20 @@ def script_msgids(texts: Iterable[str]) -> list:
     a widget in a project's ``custom_dir`` gets its messages too."""
     found: dict = {}
     for text in texts:
-        calls = extract_javascript(io.BytesIO(text.encode("utf-8")), SCRIPT_KEYWORDS, [], {})
-        for _line, func, message, _comments in calls:
-            # Babel counts the commas of an object literal as arguments: keep the strings asked for
-            parts = message if isinstance(message, tuple) else (message,)
-            wanted = tuple(parts[:2]) if func == "kb.nt" else parts[0]
-            if wanted and all(wanted if isinstance(wanted, tuple) else (wanted,)):
-                found[wanted] = None
+        found.update(dict.fromkeys(_asked(text)))
     return list(found)
+
+
+@functools.lru_cache(maxsize=256)
+def _asked(text: str) -> tuple:
+    """One script's messages, in order; extracted once per process (each pair's build, and each
+    preview rebuild, reads the same scripts)."""
+    found: dict = {}
+    calls = extract_javascript(io.BytesIO(text.encode("utf-8")), SCRIPT_KEYWORDS, [], {})
+    for _line, func, message, _comments in calls:
+        # Babel counts the commas of an object literal as arguments: keep the strings asked for
+        parts = message if isinstance(message, tuple) else (message,)
+        wanted = tuple(parts[:2]) if func == "kb.nt" else parts[0]
+        if wanted and all(wanted if isinstance(wanted, tuple) else (wanted,)):
+            found[wanted] = None
+    return tuple(found)
