@@ -1,0 +1,130 @@
+"""``kbgen serve --watch`` puts the pages live before the search index; once it settles the
+site is what ``kbgen build`` gives for the same tree.
+
+The preview path of ``kbgen.build.build`` (``pages_ready``) on the two-pair project of the
+incremental tests, compared byte for byte with a clean build after each edit; then the real
+``kbgen serve --watch`` with a page open in Chromium, a few saves, and ``kbgen build``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import CATEGORY_FILES, wait_until
+from test_incremental import PairsProject, differences
+
+from kbgen.build import BuildFailed, build
+from kbgen.search import INDEX_DIR
+
+PAIR_FOLDERS = ("", "de-de")  # the two-pair project: English at the root, German in /de-de/
+
+
+def index_files(site: Path) -> dict[str, int]:
+    """Each pair's index files and their inodes (the same inode: the same file, linked)."""
+    return {
+        f"{prefix}/{path.name}": path.stat().st_ino
+        for prefix in PAIR_FOLDERS
+        for path in sorted((site / prefix / INDEX_DIR).iterdir())
+    }
+
+
+def leftovers(site: Path) -> list[str]:
+    return sorted(p.name for p in site.parent.iterdir() if p.name.startswith(f".{site.name}."))
+
+
+def test_the_preview_puts_pages_live_with_the_old_index_then_settles_as_a_full_build(tmp_path):
+    project = PairsProject(tmp_path / "project", random.Random(3))
+    config = project.path("mkdocs.yml")
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    seen: list[dict] = []
+
+    def pages_ready():  # what browsers reload into: the new pages, the index of the last build
+        page = (site / "de-de" / "index.html").read_text(encoding="utf-8")
+        seen.append({"index": index_files(site), "page": page})
+
+    build(config, site, cache_dir=cache, pages_ready=pages_ready)  # no site yet: the index comes first
+    assert len(seen) == 1
+    for edit in ("change_source", "change_translation", "change_market_fact", "add_page", "change_faq"):
+        getattr(project, edit)()
+        before = index_files(site)
+        seen.clear()
+        build(config, site, cache_dir=cache, pages_ready=pages_ready)
+        assert len(seen) == 1, edit
+        assert seen[0]["index"] == before, f"{edit}: the pages went live with another index"
+        build(config, tmp_path / "clean")
+        assert differences(site, tmp_path / "clean") == [], f"after {edit}"
+        assert index_files(site) != before, f"{edit}: the new index was not swapped in"
+        assert leftovers(site) == [], edit
+
+
+def test_a_broken_save_in_the_preview_leaves_the_last_good_site(tmp_path):
+    project = PairsProject(tmp_path / "project", random.Random(3))
+    config = project.path("mkdocs.yml")
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    build(config, site, cache_dir=cache, pages_ready=lambda: None)
+    snapshot = {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    path = project.path("content/returns/policy.md")
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Returns: the basics ", 1))
+    called = []
+    with pytest.raises(BuildFailed):
+        build(config, site, cache_dir=cache, pages_ready=lambda: called.append(1))
+    assert called == []
+    assert {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()} == snapshot
+    assert leftovers(site) == []
+
+
+def state(base: str, query: str = "") -> dict:
+    with urllib.request.urlopen(base + "/_kbgen/livereload" + query, timeout=60) as response:
+        return json.loads(response.read())
+
+
+def settle(base: str, build_before: int) -> dict:
+    """Wait until a rebuild after ``build_before`` has its pages and its index in place."""
+    deadline = time.monotonic() + 120
+    while True:
+        now = state(base)
+        assert not now["errors"], now["errors"]
+        if now["build"] > build_before and now["search"] == now["build"]:
+            return now
+        assert time.monotonic() < deadline, f"the preview did not settle: {now}"
+        time.sleep(0.1)
+
+
+@pytest.mark.browser
+def test_serve_watch_reloads_at_once_and_settles_as_kbgen_build(make_site, kbgen_serve, new_page, invoke):
+    project = make_site(CATEGORY_FILES)
+    base = kbgen_serve("--watch", cwd=project)
+    first = state(base)
+    assert first["search"] == first["build"] == 0
+
+    # a long poll: asked before the save, answered with the rebuild
+    answered: list[dict] = []
+    waiting = threading.Thread(target=lambda: answered.append(state(base, f"?since={first['change']}")))
+    waiting.start()
+    page = new_page()
+    page.goto(base + "/returns/return-policy/")
+    wait_until(page, "performance.getEntriesByName(location.origin + '/_kbgen/livereload').length > 0")
+    policy = project / "content/returns/return-policy.md"
+    with page.expect_navigation(timeout=60_000):
+        policy.write_text(policy.read_text().replace("Thirty days.", "Forty days."))
+    waiting.join(timeout=60)
+    assert answered and answered[0]["change"] != first["change"] and answered[0]["build"] >= 1
+    wait_until(page, "document.body.textContent.indexOf('Forty days') >= 0")
+    now = settle(base, 0)
+
+    entry = project / "content/returns/faq/refund-time.md"
+    entry.write_text(entry.read_text() + "\nBanks take two more days.\n")
+    now = settle(base, now["build"])
+    policy.write_text(policy.read_text().replace("Forty days.", "Fifty days."))
+    settle(base, now["build"])
+
+    assert invoke("build", "-d", project / "clean", "--no-cache", cwd=project).exit_code == 0
+    assert differences(project / "site", project / "clean") == []
+    served = urllib.request.urlopen(base + "/api/search?q=banks", timeout=10).read().decode("utf-8")
+    assert "refund" in served.lower()  # the settled index has the FAQ entry's new sentence
