@@ -17,7 +17,12 @@ A preview (``kbgen serve --watch``, ``pages_ready``) puts the pages live first: 
 new folder goes in with the previous site's search index (hard links, the same files),
 ``pages_ready`` is called (browsers reload), and only then each pair's index is written
 beside the site and swapped in where the old one was, and the old site removed. The settled
-site is the same as a full build's; search lags the pages by the index's time.
+site is the same as a full build's; search lags the pages by the index's time. When the
+saved files (``changed``) are Markdown pages of one language and every pair's content
+passed its checks, the first pair of that language is built first and put live on its own
+(beside the live site's other pairs), ``pages_ready([its prefix])`` is called, and then every
+pair is built in its usual order (that pair again, from the cache: a pair's headers allow
+the inline scripts of the pairs built before it); a later failure puts the previous site back.
 """
 
 from __future__ import annotations
@@ -74,7 +79,8 @@ def build(
     fail_on_overdue: bool = False,
     cache_dir: str | os.PathLike | None = None,
     cache_namespace: str = "root",
-    pages_ready: Callable[[], None] | None = None,
+    pages_ready: Callable[[list[str] | None], None] | None = None,
+    changed: list[Path] | None = None,
 ) -> Path:
     """Build the help center and swap it into ``site_dir``; returns the site path.
 
@@ -84,7 +90,9 @@ def build(
     are taken from ``<cache_dir>/<namespace>/`` instead of being rendered. One namespace
     per MkDocs build: each (market, language) pair's prefix (``en-gb``, ``de-de``), and
     ``cache_namespace`` for the pair at the site's root.
-    ``pages_ready``: a preview (see above); called once the new pages are live.
+    ``pages_ready``: a preview (see above); called with the prefixes of the pairs whose new
+    pages are live ("" the root pair; None: all). ``changed``: the files saved since the last
+    build, if known (a preview builds the pair they belong to first).
     """
     config = _load(config_file, strict, fail_on_overdue)
     site = _site(config, config_file)
@@ -96,7 +104,7 @@ def build(
         lock = _lock(staging)
     except OSError as exc:
         raise _os_failure("cannot create the build folder", exc, target.parent) from None
-    later = _Later(target) if pages_ready is not None else None
+    later = _Later(target, pages_ready) if pages_ready is not None else None
     logged = _ErrorLines()  # every error line, for the preview's overlay
     logging.getLogger("mkdocs").addHandler(logged)
     try:
@@ -120,6 +128,7 @@ def build(
                     cache_dir,
                     cache_namespace,
                     later,
+                    changed,
                 )
             if later is not None:
                 later.keep_old_indexes(staging, logged)
@@ -131,6 +140,7 @@ def build(
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             if later is not None:
+                later.undo_early()
                 later.abandon()
             raise
         finally:
@@ -138,7 +148,7 @@ def build(
         if later is not None:
             if old is not None:
                 later.remove.append(old)
-            pages_ready()
+            pages_ready(later.rest(site))
             later.write_indexes(logged)
     finally:
         logging.getLogger("mkdocs").removeHandler(logged)
@@ -150,8 +160,9 @@ class _Later:
     the site (``<site>.building-index-*``, removed like a killed build's folders) and
     swapped in, then the old site and the build's scratch folders removed."""
 
-    def __init__(self, target: Path):
+    def __init__(self, target: Path, pages_ready: Callable[[list[str] | None], None]):
         self.target = target
+        self.pages_ready = pages_ready
         try:
             self.folder = Path(tempfile.mkdtemp(prefix=_staging_prefix(target) + "index-", dir=target.parent))
             self._lock = _lock(self.folder)
@@ -159,15 +170,53 @@ class _Later:
             raise _os_failure("cannot create the build folder", exc, target.parent) from None
         self.jobs: list[tuple[str, Path, list]] = []  # (pair's folder in the site, its index site dir, its jobs)
         self.remove: list[Path] = [self.folder]
+        self.early: tuple[str, Path] | None = None  # the pair put live first, and the folder it replaced
 
     def index_of(self, config, prefix: str, namespace: str) -> None:
-        """This pair's build writes its index under our folder, when told to."""
+        """This pair's build writes its index under our folder, when told to (a pair built
+        twice: the last build's)."""
         plugin = config.plugins.get("kbgen")
         if plugin is None or not plugin.config.enabled:
             return
+        for entry in [e for e in self.jobs if e[0] == prefix]:
+            self.jobs.remove(entry)
+            self._close(entry[2])
         jobs: list = []
         plugin.index_dir, plugin.index_later = self.folder / namespace, jobs
         self.jobs.append((prefix, self.folder / namespace, jobs))
+
+    def publish_early(self, prefix: str, built: Path, pair_folders: list[str]) -> None:
+        """Put one pair's new pages live now: its folder, completed with the live one's files it
+        lacks (its index; for the root pair, the other pairs' folders and the sitemap)."""
+        live = self.target / prefix
+        if not live.is_dir() or live.is_symlink():
+            return  # a first build, or a new pair: nothing to put it beside
+        folder = Path(tempfile.mkdtemp(prefix=_staging_prefix(self.target) + "early-", dir=self.target.parent))
+        self.remove.append(folder)
+        early = folder / "site"
+        try:
+            shutil.copytree(built, early, copy_function=os.link)
+            _link_missing(live, early, skip={f for f in pair_folders if f} if not prefix else set())
+            os.chmod(early, 0o755)
+            old = swap_in(early, live, remove_old=False)
+        except OSError:  # another filesystem, a full disk: the whole site goes live at the end
+            return
+        self.early = (prefix, old)
+        self.remove.append(old)
+        self.pages_ready([prefix])
+
+    def undo_early(self) -> None:
+        """The build failed after one pair went live: the previous site comes back."""
+        if self.early is not None:
+            prefix, old = self.early
+            self.early = None
+            swap_in(old, self.target / prefix)
+
+    def rest(self, site: Site | None) -> list[str] | None:
+        """The pairs whose new pages went live with the whole site (None: all of them)."""
+        if self.early is None or site is None:
+            return None
+        return [p.prefix for p in site.pairs if p.prefix != self.early[0]]
 
     def keep_old_indexes(self, staging: Path, logged: _ErrorLines) -> None:
         """Each pair's folder in ``staging`` gets the live site's index (hard links); a pair
@@ -207,13 +256,17 @@ class _Later:
 
     def abandon(self) -> None:
         for _, _, jobs in self.jobs:
-            for _, close in jobs:
-                close()  # a background index writer that will not be asked to finish
-            jobs.clear()
+            self._close(jobs)
         os.close(self._lock)
         for folder in self.remove:
             shutil.rmtree(folder, ignore_errors=True)
         self.remove = []
+
+    @staticmethod
+    def _close(jobs: list) -> None:
+        for _, close in jobs:
+            close()  # a background index writer that will not be asked to finish
+        jobs.clear()
 
     @staticmethod
     def _run(jobs: list, logged: _ErrorLines) -> None:
@@ -305,6 +358,7 @@ def _build_pairs(
     cache_dir=None,
     root_namespace: str = "root",
     later: _Later | None = None,
+    changed: list[Path] | None = None,
 ) -> None:
     """One MkDocs build per pair into its folder of ``staging``, then the sitemap of them all.
 
@@ -327,15 +381,22 @@ def _build_pairs(
         loaded = pairs.load(
             site, views, today=content.current_date(), embed_hosts=plugin.config.embed_hosts, base_path=base_path
         )
-        outdated = [d for d in pairs.all_diagnostics(loaded) if d.message.startswith("outdated translation")]
+        diagnostics = pairs.all_diagnostics(loaded)
+        outdated = [d for d in diagnostics if d.message.startswith("outdated translation")]
         for d in outdated:
             log.warning(d.format())
         if strict and outdated:
             raise BuildFailed(f"{len(outdated)} outdated translation(s) (--strict)")
         hashes: set[str] = set()  # the root is built last: its headers allow every pair's inline scripts
-        for item in [*loaded[1:], loaded[0]]:
+        early = None
+        if later is not None and not any(d.severity == "error" for d in diagnostics):
+            early = _early_pair(site, loaded, docs_dir, changed)
+        for n, item in enumerate(_build_order(loaded, early)):
             pair = item.pair
-            pair_config = config if pair.default else _load(config_file, strict, fail_on_overdue)
+            # each build its own config, loaded just before it: plugins add to it, and MkDocs keeps
+            # one instance of a plugin with on_startup (Material's search) for every config of the
+            # process, whose options a later load resets (else its language leaks between pairs)
+            pair_config = _load(config_file, strict, fail_on_overdue)
             # MkDocs empties its site folder first: the other pairs wait beside it until the root is built
             pair_dir = sources / "_sites" / pair.prefix if pair.prefix else staging
             pair_config["docs_dir"] = str(item.folder)
@@ -345,11 +406,15 @@ def _build_pairs(
             pair_config.theme["language"] = pair.language
             pair_plugin = pair_config.plugins["kbgen"]
             pair_plugin.pair_content, pair_plugin.all_pairs, pair_plugin.base_path = item, loaded, base_path
-            pair_plugin.shared_script_hashes = hashes
+            # each pair's headers allow the inline scripts of the pairs built before it; the
+            # early build of a preview's pair (built again in its turn) does not count
+            pair_plugin.shared_script_hashes = set() if early is not None and n == 0 else hashes
             _use_cache(pair_config, cache_dir, pair.prefix or root_namespace)
             if later is not None:
                 later.index_of(pair_config, pair.prefix, pair.prefix or root_namespace)
             _mkdocs_build(pair_config, staging, logged)
+            if n == 0 and early is not None:
+                later.publish_early(pair.prefix, pair_dir, [p.prefix for p in site.pairs])
         for item in loaded[1:]:
             os.rename(sources / "_sites" / item.pair.prefix, staging / item.pair.prefix)
         sitemaps.write(staging, loaded, site_url, base_path)
@@ -360,6 +425,49 @@ def _build_pairs(
             later.remove.append(sources)  # after the pages are live
         else:
             shutil.rmtree(sources, ignore_errors=True)
+
+
+def _build_order(loaded: list, early=None) -> list:
+    """The root pair last (its headers allow every pair's inline scripts); ``early`` first
+    too (then again in its turn, its pages from the cache: a pair's headers depend on the
+    pairs built before it)."""
+    order = [*loaded[1:], loaded[0]]
+    return order if early is None else [early, *order]
+
+
+def _early_pair(site: Site, loaded, docs_dir: Path, changed: list[Path] | None):
+    """The pair to build first: the first one of the language of the saved Markdown pages
+    (``page.de.md`` is German, ``page.md`` the default language); None when there is none to
+    tell (no list, other files, pages of several languages)."""
+    if not changed:
+        return None
+    from .content.languages import split_name
+
+    docs = docs_dir.resolve()
+    languages = set()
+    for path in changed:
+        path = Path(path).resolve()
+        if path.suffix != ".md" or not path.is_relative_to(docs):
+            return None
+        languages.add(split_name(path.name, site.languages)[1] or site.default_language)
+    if len(languages) != 1:
+        return None
+    language = languages.pop()
+    return next((item for item in loaded if item.pair.language == language), None)
+
+
+def _link_missing(live: Path, into: Path, skip: set[str]) -> None:
+    """Hard links in ``into`` to the files of ``live`` it lacks (top-level names in ``skip``
+    linked as whole folders)."""
+    for entry in os.scandir(live):
+        target = into / entry.name
+        if entry.is_dir(follow_symlinks=False):
+            if not target.exists():
+                shutil.copytree(entry.path, target, copy_function=os.link, symlinks=True)
+            elif entry.name not in skip:
+                _link_missing(Path(entry.path), target, set())
+        elif not target.exists() and not target.is_symlink():
+            os.link(entry.path, target, follow_symlinks=False)
 
 
 def _write_pairs(staging: Path, site: Site) -> None:

@@ -189,6 +189,7 @@ def _build(
     fail_on_overdue: bool = False,
     cache: Path | None = None,
     pages_ready=None,
+    changed=None,
 ) -> Path:
     from .build import BuildFailed
     from .build import build as build_site
@@ -201,6 +202,7 @@ def _build(
             fail_on_overdue=fail_on_overdue,
             cache_dir=cache,
             pages_ready=pages_ready,
+            changed=changed,
         )
     except BuildFailed as exc:
         message = str(exc) if exc.one_line else f"{exc}\nThe build failed; the previous site was left as it was."
@@ -416,7 +418,7 @@ def serve(
         from .watch import Watcher
 
         cache = _cache_dir(Path(config_file), cache_dir, no_cache)
-        Watcher(Path(config_file), lambda: _rebuild(app, Path(config_file), target, cache)).start()
+        Watcher(Path(config_file), lambda changed: _rebuild(app, Path(config_file), target, cache, changed)).start()
     if workers is None:
         workers = 1 if watch else min(os.cpu_count() or 1, 8)
     if watch and workers > 1:
@@ -507,19 +509,20 @@ def _last_good_site(config_file: Path, site_dir) -> Path | None:
     return folder if (folder / "index.html").is_file() else None
 
 
-def _rebuild(app, config_file: Path, target: Path, cache: Path | None = None) -> None:
-    """One preview rebuild: browsers reload as soon as the pages are live; search follows
-    (kbgen.build)."""
+def _rebuild(app, config_file: Path, target: Path, cache: Path | None = None, changed=None) -> None:
+    """One preview rebuild of the ``changed`` files: browsers reload as soon as the pages of
+    their (market, language) pair are live; search follows (kbgen.build)."""
     import time
 
     started = time.perf_counter()
 
-    def pages_ready():
-        app.rebuilt()
-        click.echo(f"Rebuilt in {time.perf_counter() - started:.1f} s; reloading browsers.", err=True)
+    def pages_ready(pairs: list[str] | None):
+        app.rebuilt(pairs=pairs)
+        which = "" if pairs is None else " " + ", ".join(f"/{p}/" if p else "the root pair" for p in pairs)
+        click.echo(f"Rebuilt{which} in {time.perf_counter() - started:.1f} s; reloading browsers.", err=True)
 
     try:
-        _build(config_file, target, strict=False, cache=cache, pages_ready=pages_ready)
+        _build(config_file, target, strict=False, cache=cache, pages_ready=pages_ready, changed=changed)
     except KbgenError as exc:
         click.echo(exc.format_message(), err=True)
         app.rebuilt(errors=getattr(exc, "problems", None) or [exc.format_message()])  # shown over the page

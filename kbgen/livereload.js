@@ -32,7 +32,7 @@
     "[data-md-color-scheme=default] #kb-build-errors button{background:#b3261e;border-color:#b3261e;color:#fff}" +
     "[data-md-color-scheme=default] #kb-build-errors button:focus-visible{outline-color:#1b1b1b}";
 
-  var build = null; // the build this page came from
+  var build = null; // the build of this page's (market, language) pair when it loaded
   var shown = null; // the errors on screen, as one string
   var dismissed = null; // errors the writer closed: not shown again until they change
   var before = null; // where focus was before the overlay took it
@@ -104,6 +104,16 @@
   // a while with nothing new), so a rebuild reaches the page at once.
   var change = null;
 
+  // The last build that changed this page's pair: a preview puts the saved page's pair live
+  // first, and the others a moment later (then only their pages reload).
+  function pairBuild(status) {
+    var pairs = status.pairs;
+    if (!pairs) return status.build; // an older server: every build
+    var first = location.pathname.split("/")[1] || "";
+    var key = first && Object.prototype.hasOwnProperty.call(pairs, first) ? first : "";
+    return pairs[key] === undefined ? status.build : pairs[key];
+  }
+
   function poll() {
     var url = STATUS + (change === null ? "" : "?since=" + encodeURIComponent(change));
     var next = 250; // a server with too many pages waiting answers at once: do not spin
@@ -112,7 +122,8 @@
         return response.json();
       })
       .then(function (status) {
-        if (build !== null && status.build !== build) {
+        var mine = pairBuild(status);
+        if (build !== null && mine !== build) {
           location.reload(); // a newer good build: errors, if any, show again after the reload
           next = null;
           return;
@@ -120,7 +131,7 @@
         if (status.change !== undefined && status.change !== change) next = 0;
         change = status.change === undefined ? null : status.change;
         if (change === null) next = 1000; // an older server: poll once a second
-        build = status.build;
+        build = mine;
         var errors = status.errors || [];
         var key = errors.join("\n");
         if (!errors.length) {

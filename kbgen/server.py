@@ -131,15 +131,23 @@ class HelpCenterApp:
         self._engine_lock = threading.Lock()
         self.site_headers = SiteHeaders(self.site_dir)
         self.pairs = discover_pairs(self.site_dir)
+        # pair prefix ('' the root) -> the last build that changed its pages (a preview's pages reload on it)
+        self.pair_builds: dict[str, int] = dict.fromkeys(["", *sorted(self.pairs)], 0)
 
-    def rebuilt(self, errors: list[str] | None = None) -> None:
-        """After a ``--watch`` rebuild: success reloads browsers; errors show over the last good page."""
+    def rebuilt(self, errors: list[str] | None = None, pairs: list[str] | None = None) -> None:
+        """After a ``--watch`` rebuild: success reloads browsers (on the pages of ``pairs``, by
+        prefix; None: every pair); errors show over the last good page."""
         with self._changed:
             if errors:
                 self.build_errors = list(errors)
             else:
                 self.build_errors = []
                 self.build_id += 1
+                if pairs is None:
+                    self.pairs = discover_pairs(self.site_dir)
+                    pairs = ["", *self.pairs, *self.pair_builds]
+                for prefix in pairs:
+                    self.pair_builds[prefix] = self.build_id
             self.changes += 1
             self._changed.notify_all()
 
@@ -166,6 +174,7 @@ class HelpCenterApp:
                 "errors": self.build_errors,
                 "search": self.search_build,
                 "change": self.changes,
+                "pairs": dict(self.pair_builds),
             }
         return json_response(start_response, "200 OK", state)
 

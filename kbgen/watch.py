@@ -49,7 +49,7 @@ class Watcher(threading.Thread):
     def __init__(
         self,
         config_file: Path,
-        rebuild: Callable[[], None],
+        rebuild: Callable[[list[Path]], None],
         interval: float = 0.2,
         paths: list[Path] | None = None,
         settle: float = 0.05,
@@ -75,11 +75,12 @@ class Watcher(threading.Thread):
         return dirs
 
     def run(self) -> None:
-        last = snapshot(self.paths)
+        """Calls ``rebuild`` with the files changed, added or removed since the last build."""
+        built = snapshot(self.paths)
         while True:
             time.sleep(self.interval)
             current = snapshot(self.paths)
-            if current == last:
+            if current == built:
                 continue
             deadline = time.monotonic() + SETTLE_AT_MOST
             while time.monotonic() < deadline:  # until the editor has finished writing
@@ -87,8 +88,9 @@ class Watcher(threading.Thread):
                 last, current = current, snapshot(self.paths)
                 if current == last:
                     break
-            last = current
-            self.rebuild()
+            changed = sorted(path for path in built.keys() | current.keys() if built.get(path) != current.get(path))
+            built = current
+            self.rebuild([Path(path) for path in changed])
 
 
 SETTLE_AT_MOST = 1.0  # seconds: files that keep changing are built anyway after this

@@ -21,6 +21,7 @@ from test_incremental import PairsProject, differences
 
 from kbgen.build import BuildFailed, build
 from kbgen.search import INDEX_DIR
+from kbgen.watch import snapshot
 
 PAIR_FOLDERS = ("", "de-de")  # the two-pair project: English at the root, German in /de-de/
 
@@ -38,42 +39,101 @@ def leftovers(site: Path) -> list[str]:
     return sorted(p.name for p in site.parent.iterdir() if p.name.startswith(f".{site.name}."))
 
 
+def pages(site: Path, prefix: str) -> dict[str, bytes]:
+    """A pair's HTML pages (the root pair's: those outside the other pairs' folders)."""
+    others = [name for name in PAIR_FOLDERS if name and name != prefix]
+    found = {}
+    for path in sorted((site / prefix).rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        if not any(rel.startswith(f"{name}/") for name in others):
+            found[rel] = path.read_bytes()
+    return found
+
+
+# each edit, and the pairs whose pages go live in turn (the saved page's pair first)
+EDITS = {
+    "change_source": [[""], ["de-de"]],  # an English page: the root pair first
+    "change_translation": [["de-de"], [""]],  # a German one: /de-de/ first
+    "change_market_fact": [None],  # facts.yml: every pair at once
+    "add_page": [[""], ["de-de"]],
+    "change_faq": [[""], ["de-de"]],
+}
+
+
 def test_the_preview_puts_pages_live_with_the_old_index_then_settles_as_a_full_build(tmp_path):
+    """The saved page's pair goes live first (as a clean build has it), with the previous
+    index; after the other pairs and the new indexes the site is a clean build's."""
+    project = PairsProject(tmp_path / "project", random.Random(3))
+    config = project.path("mkdocs.yml")
+    site, cache, clean = tmp_path / "site", tmp_path / "cache", tmp_path / "clean"
+    live: list[list[str] | None] = []
+    seen: list[dict] = []
+
+    def pages_ready(pairs):  # what browsers reload into: the new pages, the index of the last build
+        live.append(pairs)
+        seen.append({"index": index_files(site), "pages": {p: pages(site, p) for p in pairs or PAIR_FOLDERS}})
+
+    build(config, site, cache_dir=cache, pages_ready=pages_ready)  # no site yet: the index comes first
+    assert live == [None]
+    for edit, order in EDITS.items():
+        files = snapshot([project.path("content")])
+        getattr(project, edit)()
+        now = snapshot([project.path("content")])
+        changed = [Path(p) for p in files.keys() | now.keys() if files.get(p) != now.get(p)]
+        build(config, clean)
+        before = index_files(site)
+        live.clear()
+        seen.clear()
+        build(config, site, cache_dir=cache, pages_ready=pages_ready, changed=changed)
+        assert live == order, edit
+        for step in seen:
+            assert step["index"] == before, f"{edit}: the pages went live with another index"
+            for prefix, found in step["pages"].items():
+                assert found == pages(clean, prefix), f"{edit}: /{prefix}/ went live unfinished"
+        assert differences(site, clean) == [], f"after {edit}"
+        assert index_files(site) != before, f"{edit}: the new index was not swapped in"
+        assert leftovers(site) == [], edit
+
+
+def test_a_failure_after_the_first_pair_went_live_puts_the_previous_site_back(tmp_path, monkeypatch):
     project = PairsProject(tmp_path / "project", random.Random(3))
     config = project.path("mkdocs.yml")
     site, cache = tmp_path / "site", tmp_path / "cache"
-    seen: list[dict] = []
+    build(config, site, cache_dir=cache, pages_ready=lambda pairs: None)
+    snapshot_before = {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    import kbgen.build
 
-    def pages_ready():  # what browsers reload into: the new pages, the index of the last build
-        page = (site / "de-de" / "index.html").read_text(encoding="utf-8")
-        seen.append({"index": index_files(site), "page": page})
+    built = []
+    real = kbgen.build._mkdocs_build
 
-    build(config, site, cache_dir=cache, pages_ready=pages_ready)  # no site yet: the index comes first
-    assert len(seen) == 1
-    for edit in ("change_source", "change_translation", "change_market_fact", "add_page", "change_faq"):
-        getattr(project, edit)()
-        before = index_files(site)
-        seen.clear()
-        build(config, site, cache_dir=cache, pages_ready=pages_ready)
-        assert len(seen) == 1, edit
-        assert seen[0]["index"] == before, f"{edit}: the pages went live with another index"
-        build(config, tmp_path / "clean")
-        assert differences(site, tmp_path / "clean") == [], f"after {edit}"
-        assert index_files(site) != before, f"{edit}: the new index was not swapped in"
-        assert leftovers(site) == [], edit
+    def second_pair_fails(config, staging, logged):
+        built.append(config.site_dir)
+        if len(built) == 2:
+            raise BuildFailed("a template failed")
+        real(config, staging, logged)
+
+    monkeypatch.setattr(kbgen.build, "_mkdocs_build", second_pair_fails)
+    source = project.path("content/returns/policy.md")
+    source.write_text(source.read_text(encoding="utf-8") + "\nOne more step.\n", encoding="utf-8")
+    live = []
+    with pytest.raises(BuildFailed):
+        build(config, site, cache_dir=cache, pages_ready=live.append, changed=[source])
+    assert live == [[""]]  # the root pair had gone live
+    assert {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()} == snapshot_before
+    assert leftovers(site) == []
 
 
 def test_a_broken_save_in_the_preview_leaves_the_last_good_site(tmp_path):
     project = PairsProject(tmp_path / "project", random.Random(3))
     config = project.path("mkdocs.yml")
     site, cache = tmp_path / "site", tmp_path / "cache"
-    build(config, site, cache_dir=cache, pages_ready=lambda: None)
+    build(config, site, cache_dir=cache, pages_ready=lambda pairs: None)
     snapshot = {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
     path = project.path("content/returns/policy.md")
     path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Returns: the basics ", 1))
     called = []
     with pytest.raises(BuildFailed):
-        build(config, site, cache_dir=cache, pages_ready=lambda: called.append(1))
+        build(config, site, cache_dir=cache, pages_ready=called.append, changed=[path])
     assert called == []
     assert {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()} == snapshot
     assert leftovers(site) == []
@@ -128,3 +188,16 @@ def test_serve_watch_reloads_at_once_and_settles_as_kbgen_build(make_site, kbgen
     assert differences(project / "site", project / "clean") == []
     served = urllib.request.urlopen(base + "/api/search?q=banks", timeout=10).read().decode("utf-8")
     assert "refund" in served.lower()  # the settled index has the FAQ entry's new sentence
+
+
+def test_each_pair_s_material_search_index_has_its_own_language(sample_site):
+    """MkDocs keeps one Material search plugin for every config of a process: each pair's
+    build loads its config just before it builds, or the first pair's language leaks into
+    the others' static search (the English root's index said German)."""
+
+    def lang(folder: Path) -> list[str]:
+        return json.loads((folder / "search/search_index.json").read_text(encoding="utf-8"))["config"]["lang"]
+
+    assert lang(sample_site) == ["en"]
+    assert lang(sample_site / "en-gb") == ["en"]
+    assert lang(sample_site / "de-de") == ["de"]
