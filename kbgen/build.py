@@ -294,19 +294,51 @@ def _load(config_file, strict: bool, fail_on_overdue: bool):
     plugin = config.plugins.get("kbgen")
     if fail_on_overdue and plugin is not None:
         plugin.config.fail_on_overdue = True
-    if plugin is not None:
-        plugin.template_cache = _TEMPLATES
+    _keep_compiled_templates(config.theme)
     return config
+
+
+def _keep_compiled_templates(theme) -> None:
+    """Every Jinja environment of this config's theme (MkDocs' own, and the one Material's
+    search plugin makes to read its translations) keeps its compiled templates in _TEMPLATES."""
+    make_env = theme.get_env
+
+    def get_env():
+        env = make_env()
+        env.bytecode_cache = _TEMPLATES
+        return env
+
+    theme.get_env = get_env
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
     """Jinja's compiled templates, kept in memory across the builds of one process: each
     pair's build and each preview rebuild would compile the same theme (~150 templates)
     again. Jinja checks each template's source against its checksum, so a changed
-    template is compiled anew."""
+    template is compiled anew; environments set up differently (extensions, gettext
+    style) keep apart."""
 
     def __init__(self):
         self._code: dict[str, bytes] = {}
+
+    def get_bucket(self, environment, name, filename, source):
+        setup = (
+            sorted(environment.extensions),
+            getattr(environment, "newstyle_gettext", False),
+            environment.trim_blocks,
+            environment.lstrip_blocks,
+            environment.keep_trailing_newline,
+            environment.optimized,
+            environment.block_start_string,
+            environment.variable_start_string,
+            environment.comment_start_string,
+            environment.line_statement_prefix,
+            environment.line_comment_prefix,
+        )
+        key = self.get_cache_key(name, filename) + repr(setup)
+        bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
 
     def load_bytecode(self, bucket) -> None:
         code = self._code.get(bucket.key)

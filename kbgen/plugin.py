@@ -70,11 +70,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     cache_folder: str | os.PathLike | None = None
     # Set by kbgen.build for a preview (serve --watch), so the new pages go live before the
     # index: the index is written under ``index_dir`` instead of the site, by a call that
-    # on_post_build appends to ``index_later`` instead of making; Jinja's compiled
-    # templates kept by ``template_cache`` across a process's builds.
+    # on_post_build appends to ``index_later`` instead of making.
     index_dir: str | os.PathLike | None = None
     index_later: list | None = None
-    template_cache = None
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -391,8 +389,6 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if not self.config.enabled:
             return
         env.globals.update(theme.template_globals())
-        if self.template_cache is not None:
-            env.bytecode_cache = self.template_cache
         # kbgen's templates say {{ _("...") }}: this build's language (MkDocs added Jinja's
         # i18n extension; Material's own templates use their own strings)
         env.add_extension("jinja2.ext.i18n")

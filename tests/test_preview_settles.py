@@ -201,3 +201,19 @@ def test_each_pair_s_material_search_index_has_its_own_language(sample_site):
     assert lang(sample_site) == ["en"]
     assert lang(sample_site / "en-gb") == ["en"]
     assert lang(sample_site / "de-de") == ["de"]
+
+
+def test_a_changed_theme_template_is_compiled_again_in_the_same_process(make_site):
+    """Compiled templates are kept across a process's builds (each pair's, each preview
+    rebuild's), keyed by their source: an edited override shows at the next build."""
+    from conftest import MINIMAL_CONFIG
+
+    config = MINIMAL_CONFIG.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    override = '{% extends "base.html" %}\n{% block announce %}Sale: {{ "%d" % 10 }} percent{% endblock %}\n'
+    project = make_site({**CATEGORY_FILES, "overrides/main.html": override}, config=config)
+    page = project / "site/returns/return-policy/index.html"
+    build(project / "mkdocs.yml", project / "site", pages_ready=lambda pairs: None)
+    assert "Sale: 10 percent" in page.read_text(encoding="utf-8")
+    (project / "overrides/main.html").write_text(override.replace("Sale", "Clearance"), encoding="utf-8")
+    build(project / "mkdocs.yml", project / "site", pages_ready=lambda pairs: None)
+    assert "Clearance: 10 percent" in page.read_text(encoding="utf-8")
