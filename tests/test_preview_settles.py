@@ -217,3 +217,25 @@ def test_a_changed_theme_template_is_compiled_again_in_the_same_process(make_sit
     (project / "overrides/main.html").write_text(override.replace("Sale", "Clearance"), encoding="utf-8")
     build(project / "mkdocs.yml", project / "site", pages_ready=lambda pairs: None)
     assert "Clearance: 10 percent" in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.browser
+def test_serve_watch_reloads_the_saved_page_s_pair_once_and_the_others_after(tmp_path, kbgen_serve, new_page):
+    project = PairsProject(tmp_path / "project", random.Random(3))
+    base = kbgen_serve("--watch", cwd=project.root)
+    first = state(base)
+    assert set(first["pairs"]) == {"", "de-de"}
+    english, german = new_page(), new_page()
+    reloads = {"english": 0, "german": 0}
+    for name, page, path in (("english", english, "/returns/policy/"), ("german", german, "/de-de/returns/policy/")):
+        page.goto(base + path)
+        wait_until(page, "performance.getEntriesByName(location.origin + '/_kbgen/livereload').length > 0")
+        page.on("load", lambda _page, name=name: reloads.__setitem__(name, reloads[name] + 1))
+    source = project.path("content/returns/policy.md")
+    with english.expect_navigation(timeout=60_000), german.expect_navigation(timeout=60_000):
+        source.write_text(source.read_text(encoding="utf-8") + "\nStep forty-two.\n", encoding="utf-8")
+    now = settle(base, 0)
+    assert now["pairs"][""] < now["pairs"]["de-de"] == now["build"]  # the root pair went live first
+    wait_until(english, "document.body.textContent.indexOf('Step forty-two') >= 0")
+    english.wait_for_timeout(1000)
+    assert reloads == {"english": 1, "german": 1}  # once each: the English page not again with /de-de/
