@@ -239,3 +239,39 @@ def test_serve_watch_reloads_the_saved_page_s_pair_once_and_the_others_after(tmp
     wait_until(english, "document.body.textContent.indexOf('Step forty-two') >= 0")
     english.wait_for_timeout(1000)
     assert reloads == {"english": 1, "german": 1}  # once each: the English page not again with /de-de/
+
+
+def test_live_reload_long_polls_wait_for_a_change_and_at_most_eight_wait(tmp_path):
+    """``?since=<change>`` waits for the next change; beyond LIVE_RELOAD_WAITERS waiting
+    requests (each holds a server thread) one is answered at once, unchanged."""
+    from kbgen import server
+    from kbgen.server import HelpCenterApp
+
+    app = HelpCenterApp(tmp_path, live_reload=True)
+
+    def get(query: str = "") -> dict:
+        body = app({"REQUEST_METHOD": "GET", "PATH_INFO": "/_kbgen/livereload", "QUERY_STRING": query}, lambda *a: None)
+        return json.loads(b"".join(body))
+
+    first = get()
+    assert first == {"build": 0, "errors": [], "search": 0, "change": 0, "pairs": {"": 0}}
+    answers: list[dict] = []
+    waiting = [
+        threading.Thread(target=lambda: answers.append(get(f"since={first['change']}")))
+        for _ in range(server.LIVE_RELOAD_WAITERS)
+    ]
+    for thread in waiting:
+        thread.start()
+    deadline = time.monotonic() + 30
+    while app._live_waiters < server.LIVE_RELOAD_WAITERS:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert get(f"since={first['change']}")["change"] == first["change"]  # one too many: at once
+    assert answers == [] and app._live_waiters == server.LIVE_RELOAD_WAITERS
+    app.rebuilt(pairs=[""])
+    for thread in waiting:
+        thread.join(timeout=30)
+    assert [a["pairs"] for a in answers] == [{"": 1}] * server.LIVE_RELOAD_WAITERS
+    assert get(f"since={first['change']}")["build"] == 1  # an older change: answered at once
+    app.indexed()
+    assert get()["search"] == 1
