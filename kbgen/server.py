@@ -759,10 +759,11 @@ def server_options(app) -> dict:
     }
 
 
-def create_server(app, header_timeout: float = HEADER_TIMEOUT, **options):
+def create_server(app, header_timeout: float = HEADER_TIMEOUT, balance=None, worker: int = 0, **options):
     """A waitress server for ``app`` whose connections must send a whole request within
     ``header_timeout`` seconds (waitress alone only times out idle connections, so a
-    client trickling one byte at a time would keep its connection for ever)."""
+    client trickling one byte at a time would keep its connection for ever). With a
+    :class:`~kbgen.balance.Balance`, it is worker number ``worker`` of those sharing it."""
     import waitress
     from waitress.channel import HTTPChannel
     from waitress.server import BaseWSGIServer
@@ -793,6 +794,8 @@ def create_server(app, header_timeout: float = HEADER_TIMEOUT, **options):
     for listener in list(listeners.values()):
         if isinstance(listener, BaseWSGIServer):
             guard(listener)
+            if balance is not None:
+                balance.attach(worker, listener)
     return server
 
 
@@ -800,9 +803,12 @@ def serve(app, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> N
     """Run ``app`` with waitress, a production-grade pure-Python WSGI server.
 
     With ``workers`` > 1, that many forked processes serve, each with its own
-    threads, its own listening socket on the port and its own copy of the
-    search index, so all cores serve (Python threads share one core). Each
-    worker loads and warms its index before it accepts connections.
+    threads and its own copy of the search index, so all cores serve (Python
+    threads share one core). They share one listening socket, and a worker takes
+    new connections only while it holds no more than any other (see
+    :mod:`kbgen.balance`), so a few keep-alive clients are spread evenly. Each
+    worker loads and warms its index before it accepts connections; connections
+    that arrive meanwhile wait in the socket's backlog.
     """
     if workers <= 1 or not hasattr(os, "fork"):
         app.warm_up()
@@ -811,37 +817,23 @@ def serve(app, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> N
     import signal
     import socket
 
-    # Each worker listens on its own SO_REUSEPORT socket, so the kernel spreads
-    # connections over the workers. On one shared socket the first worker to
-    # wake accepted every waiting connection: a few keep-alive clients (a proxy,
-    # a load balancer) then all landed on one process and left the other cores idle.
-    per_worker = port != 0 and hasattr(socket, "SO_REUSEPORT")
-    if per_worker:
-        family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-        reserved = socket.socket(family, socket.SOCK_STREAM)  # bound, never listening: holds the port
-        reserved.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-        reserved.bind(address)
-    else:
-        shared = socket.create_server((host, port), backlog=1024)
+    from .balance import Balance
     from .search import semantic_available
 
+    shared = socket.create_server((host, port), backlog=1024)
+    balance = Balance(workers)
     semantic_available()  # the embedding model, loaded once here and shared with the workers
-    children = []
-    for _ in range(workers):
+    children: dict[int, int] = {}  # pid -> worker number
+    for worker in range(workers):
         pid = os.fork()
         if pid == 0:  # a worker
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             try:
-                app.warm_up()  # before listening: the kernel sends this worker nothing until it is ready
-                sock = (
-                    socket.create_server(address[:2], family=family, backlog=1024, reuse_port=True)
-                    if per_worker
-                    else shared
-                )
-                create_server(app, sockets=[sock]).run()
+                app.warm_up()  # before serving: the others take every connection until this one is ready
+                create_server(app, sockets=[shared], balance=balance, worker=worker).run()
             finally:
                 os._exit(0)
-        children.append(pid)
+        children[pid] = worker
 
     def stop(signum, frame):
         for pid in children:
@@ -852,12 +844,12 @@ def serve(app, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> N
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    for pid in children:
-        while True:
-            try:
-                os.waitpid(pid, 0)
-                break
-            except ChildProcessError:
-                break
-            except InterruptedError:
-                continue
+    running = set(children)
+    while running:
+        try:
+            pid, _ = os.wait()
+        except ChildProcessError:
+            break
+        if pid in running:
+            running.discard(pid)
+            balance.gone(children[pid])  # the others stop waiting for it to take connections
