@@ -160,7 +160,14 @@ def _candidates(stems: frozenset[str], ascii_only: bool) -> re.Pattern:
     with ``s[:-2]``: one scan finds those few words, instead of stemming every
     word of a long page. German stems are beginnings of the word with its
     umlauts folded, as the folded text has them ("rucksend": "Rücksendung").
+
+    Each candidate's first letter comes before the check that no letter precedes it
+    (a look-behind over two characters): a pattern that starts with the look-behind
+    is tried at every character, one whose alternatives start with a letter lets the
+    regex engine skip to the characters a candidate can start with (measured: the
+    scan took half the time of a snippet).
     """
-    keys = sorted({s[: max(1, len(s) - 2)] for s in stems}, key=lambda k: (-len(k), k))
     letter = "[a-z0-9]" if ascii_only else r"[^\W_]"
-    return re.compile(r"(?<!{})(?:{}){}*".format(letter, "|".join(map(re.escape, keys)), letter))
+    keys = sorted({s[: max(1, len(s) - 2)] for s in stems}, key=lambda k: (-len(k), k))
+    starts = (re.escape(k[0]) + f"(?<!{letter}.)" + re.escape(k[1:]) for k in keys)
+    return re.compile(r"(?:{}){}*".format("|".join(starts), letter))
