@@ -133,6 +133,53 @@ def _worker_rss_mib(group: int) -> list[float]:
     return sorted(found)
 
 
+def _connections_per_worker(group: int, port: int) -> list[int]:
+    """How many established connections to ``port`` each process of the server's group holds."""
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+                established.add(fields[9])
+    counts = []
+    for pid in _group(group):
+        try:
+            links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+        except OSError:
+            continue
+        held = sum(1 for link in links if link.startswith("socket:[") and link[8:-1] in established)
+        if held:
+            counts.append(held)
+    return sorted(counts)
+
+
+def _group(group: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.getpgid(int(entry.name)) == group:
+                    found.append(int(entry.name))
+            except (OSError, ProcessLookupError):
+                continue
+    return found
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -214,12 +261,21 @@ def through_api(
             "summary.errors.read + summary.errors.write + summary.errors.timeout, "
             "summary.requests))\nend\n"
         )
-        run = subprocess.run(
+        pids = _group(server.pid)
+        cpu_before = _cpu_seconds(pids)
+        wrk = subprocess.Popen(
             ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", str(script), base],
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            check=True,
         )
+        time.sleep(min(2, seconds / 2))
+        spread = _connections_per_worker(server.pid, port)  # keep-alive connections per worker
+        out, err = wrk.communicate()
+        if wrk.returncode:
+            raise subprocess.CalledProcessError(wrk.returncode, wrk.args, out, err)
+        run = subprocess.CompletedProcess(wrk.args, 0, out, err)
+        server_cpu = _cpu_seconds(pids) - cpu_before
         rss = _worker_rss_mib(server.pid)
         stats = json.loads(run.stdout.split("JSON ", 1)[1].splitlines()[0])
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", run.stdout).group(1))
@@ -239,6 +295,8 @@ def through_api(
             "non_2xx": stats["non2xx"],
             "socket_errors": stats["errors"],
             "process_rss_mib": rss,
+            "connections_per_worker": spread,
+            "server_cpu_ms_per_request": round(server_cpu * 1000 / max(1, stats["requests"]), 2),
             "load_before": load_before,
         }
     finally:

@@ -222,6 +222,50 @@ def test_keep_alive_connections_are_spread_evenly_over_the_workers(search_site, 
             connection.close()
 
 
+def test_a_worker_that_dies_leaves_the_others_taking_every_connection(search_site, kbgen_serve):
+    """A killed worker held as few connections as any: the survivor must not wait for it
+    to take the next ones (the parent marks it gone when it reaps it)."""
+    import http.client
+    import os
+    import signal
+    import subprocess
+
+    base = kbgen_serve("--no-build", "-d", search_site, "--workers", "2")
+    port = int(base.rsplit(":", 1)[1])
+    (server,) = kbgen_serve.processes
+    workers = [
+        int(pid)
+        for pid in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+    ]
+    opened = []
+
+    def open_one(timeout=10):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        connection.request("GET", "/api/search?q=parcel")
+        response = connection.getresponse()
+        assert response.status == 200 and response.read()
+        opened.append(connection)
+
+    try:
+        deadline = time.monotonic() + 60
+        while not all(_connections(pid, port) for pid in workers):  # both warm and holding one
+            assert time.monotonic() < deadline, "the second worker never took a connection"
+            open_one()
+            time.sleep(0.2)
+        victim, survivor = workers
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while os.path.exists(f"/proc/{victim}") and time.monotonic() < deadline:  # reaped by the parent
+            time.sleep(0.1)
+        held = _connections(survivor, port)
+        for _ in range(6):  # more than the dead worker held: the survivor must take them all
+            open_one(timeout=5)
+        assert _connections(survivor, port) == held + 6
+    finally:
+        for connection in opened:
+            connection.close()
+
+
 def _connections(pid: int, port: int) -> int:
     """How many connections to ``port`` process ``pid`` holds open (from /proc)."""
     import os
