@@ -2,7 +2,8 @@
 
 1. every clause adds its precomputed BM25F scores (times its boost) to the
    documents it matches: that is Whoosh's BM25F for the same query, without
-   running a matcher per posting;
+   running a matcher per posting (in numpy arrays when numpy is installed and the
+   postings are many: the same additions in the same order);
 2. the best candidates get the phrase boost (the words typed, in order, in a
    title or a body), read from the postings' positions for those pages only;
 3. the best of those are re-scored by how many of the query's concepts they
@@ -48,25 +49,23 @@ def rank(
     The best ``rescore`` are re-scored (phrase, coverage, page weight); past them the
     order is the plain score's. ``rescore`` never depends on the page asked for, so
     pages stay consistent. ``matched``, when given, receives every matching document."""
-    scores: dict[int, float] = {}
-    get = scores.get
+    entries = []
     for concept in concepts:
         for clause in concept:
             entry = impacts.postings(clause.field, clause.stems)
-            if entry is None:
-                continue
-            boost = clause.boost
-            for doc, score in zip(*entry, strict=True):
-                scores[doc] = get(doc, 0.0) + score * boost
-    if allowed is not None:
-        scores = {doc: score for doc, score in scores.items() if doc in allowed}
+            if entry is not None:
+                entries.append((entry, clause.boost))
+    if entries and sum(len(ids) for (ids, _), _ in entries) >= ARRAY_SUM and (np := _numpy()) is not None:
+        scores = _ArraySums(np, entries, allowed)
+    else:
+        scores = _sums(entries, allowed)
     if matched is not None:
         matched.update(scores)
     if not scores:
         return 0, []
     # The re-scored head is the same whatever page is asked for, and the rest follows it
     # in one fixed order, so consecutive pages never repeat or skip a result.
-    candidates = nlargest(int(POOL * rescore), scores, key=scores.__getitem__)
+    candidates = scores.best(int(POOL * rescore))
     candidates.sort()
     boosted = {doc: scores[doc] for doc in candidates}
     if len(plan.literal) >= 2:
@@ -84,6 +83,86 @@ def rank(
         rest = ((boosted.get(doc, score), doc) for doc, score in scores.items() if doc not in head)
         ranked += nlargest(depth - len(ranked), rest, key=lambda pair: (pair[0], -pair[1]))
     return len(scores), ranked
+
+
+class _Sums(dict):
+    """Each matching document's summed score, in the order documents were first matched."""
+
+    def best(self, count: int) -> list[int]:
+        """The ``count`` best documents, best first; of equal scores the first matched first."""
+        return nlargest(count, self, key=self.__getitem__)
+
+
+def _sums(entries: list, allowed: Collection[int] | None) -> _Sums:
+    scores = _Sums()
+    get = scores.get
+    for (ids, values), boost in entries:
+        for doc, score in zip(ids, values, strict=True):
+            scores[doc] = get(doc, 0.0) + score * boost
+    if allowed is not None:
+        scores = _Sums((doc, score) for doc, score in scores.items() if doc in allowed)
+    return scores
+
+
+# Postings above which the sums are made with numpy when it is installed (hybrid search
+# brings it): the same additions in the same order, so the same floats and the same ranking.
+ARRAY_SUM = 500
+
+
+class _ArraySums:
+    """:func:`_sums` over numpy arrays: the same scores, the same order among equals.
+
+    Each posting's score (float32) times its clause's boost is added in clause order to a
+    float64 array, as the dictionary adds Python floats; a second array keeps the order in
+    which documents were first matched, which breaks ties as the dictionary's order does."""
+
+    def __init__(self, np, entries: list, allowed: Collection[int] | None):
+        size = max(ids[-1] for (ids, _), _ in entries if len(ids)) + 1
+        total = np.zeros(size)
+        first = np.full(size, size * len(entries) + 1, dtype=np.int64)  # never matched
+        unseen = first[0]
+        seen = 0
+        for (ids, values), boost in entries:
+            docs = np.frombuffer(ids, dtype=np.int32)
+            total[docs] += np.frombuffer(values, dtype=np.float32).astype(np.float64) * boost
+            new = docs[first[docs] == unseen]
+            first[new] = np.arange(seen, seen + len(new))
+            seen += len(new)
+        docs = np.flatnonzero(first != unseen)
+        if allowed is not None:
+            docs = docs[np.isin(docs, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))]
+        self._np, self._total, self._first, self.docs = np, total, first, docs
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def __iter__(self):
+        return iter(self.docs.tolist())
+
+    def __getitem__(self, doc: int) -> float:
+        return float(self._total[doc])
+
+    def best(self, count: int) -> list[int]:
+        order = self._np.lexsort((self._first[self.docs], -self._total[self.docs]))
+        return self.docs[order[:count]].tolist()
+
+    def items(self):
+        return zip(self.docs.tolist(), self._total[self.docs].tolist(), strict=True)
+
+
+def _numpy():
+    """numpy when installed (imported on first use, after vectors.py set its thread count)."""
+    global _np
+    if _np is False:
+        try:
+            import numpy
+        except ImportError:
+            numpy = None
+        _np = numpy
+    return _np
+
+
+_np = False  # not looked for yet
 
 
 def _phrase_scores(
