@@ -820,7 +820,8 @@ def serve(app, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> N
     from .balance import Balance
     from .search import semantic_available
 
-    shared = socket.create_server((host, port), backlog=1024)
+    family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    shared = socket.create_server(address[:2], family=family, backlog=1024)  # IPv6 hosts too
     balance = Balance(workers)
     semantic_available()  # the embedding model, loaded once here and shared with the workers
     children: dict[int, int] = {}  # pid -> worker number
