@@ -201,14 +201,23 @@ def _coverage(impacts: Impacts, plan: Plan, docs: list[int]) -> dict[int, float]
     """Share of the plan's concepts each of ``docs`` contains (all stems of one
     alternative, anywhere in the page)."""
     holding: dict[str, set[int]] = {}
+    np = _numpy()
+    wanted = np.asarray(docs, dtype=np.int32) if np is not None else None
 
     def holders(stem: str) -> set[int]:
         if stem not in holding:
             found = set()
             for field in TEXT_FIELDS:
                 entry = impacts.postings(field, (stem,))
-                if entry is not None:
+                if entry is None:
+                    continue
+                if wanted is None:
                     found.update(doc for doc in docs if _find(entry[0], doc) >= 0)
+                    continue
+                # the same membership test for all of ``docs`` at once
+                ids = np.frombuffer(entry[0], dtype=np.int32)
+                places = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+                found.update(wanted[ids[places] == wanted].tolist())
             holding[stem] = found
         return holding[stem]
 
