@@ -180,6 +180,33 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def _wait_for_workers(group: int, port: int, timeout: float = 120) -> None:
+    """Until every worker has warmed up: a worker takes connections only once its index is
+    warm, and one still warming when the load starts would leave the others every keep-alive
+    connection. Connections opened one by one land on the workers holding the fewest, so once
+    all are ready, one per worker spreads over all of them."""
+    import http.client
+
+    workers = len([pid for pid in _group(group) if pid != group])
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        held = []
+        try:
+            for _ in range(workers):
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                connection.request("GET", "/healthz")
+                connection.getresponse().read()
+                held.append(connection)
+            spread = _connections_per_worker(group, port)
+        finally:
+            for connection in held:
+                connection.close()
+        if len(spread) == workers:
+            time.sleep(0.2)  # the workers see those connections closed
+            return
+        time.sleep(0.5)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -242,6 +269,7 @@ def through_api(
             paths = rng.choices(paths, weights=weights, k=5000)
         for path in paths[:50]:
             urllib.request.urlopen(base + path).close()  # open the index
+        _wait_for_workers(server.pid, port)
         load_before = os.getloadavg()[0]
         script = OUT / "wrk-queries.lua"
         script.write_text(
