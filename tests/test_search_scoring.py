@@ -183,46 +183,6 @@ def test_the_snippet_scan_finds_exactly_the_words_a_look_behind_scan_finds(ascii
         assert found == [m.span() for m in plain.finditer(text)], (text, stems)
 
 
-def test_positions_read_block_by_block_are_whooshs_own():
-    """The phrase boost reads a few documents' positions from long postings by skipping
-    blocks on their headers; over postings of many blocks it finds exactly what Whoosh's
-    own skip_to finds, for documents asked in order, out of order and absent (past the last)."""
-    import random
-
-    from whoosh.codec.whoosh3 import W3LeafMatcher
-    from whoosh.filedb.filestore import RamStorage
-
-    from kbgen.search.engine import _positions
-    from kbgen.search.index import schema
-
-    rng = random.Random(5)
-    words = "parcel refund seller order card return label courier".split()
-    ix = RamStorage().create_index(schema())
-    with ix.writer() as writer:
-        for doc in range(700):
-            body = " ".join(rng.choice(words) for _ in range(rng.randint(1, 12)))
-            writer.add_document(id=str(doc), body=body)
-    with ix.reader() as reader:
-        positions = _positions(reader, {})
-        for stem in reader.field_terms("body"):
-            assert type(reader.postings("body", stem)) is W3LeafMatcher
-            assert len(list(reader.postings("body", stem).all_ids())) > 300  # blocks of 128 postings
-            for _ in range(40):
-                docs = sorted(rng.sample(range(720), rng.randint(1, 60)))
-                if rng.random() < 0.2:
-                    rng.shuffle(docs)
-                expected = {}
-                postings = reader.postings("body", stem)
-                for doc in docs:
-                    if not postings.is_active():
-                        break
-                    if postings.id() < doc:
-                        postings.skip_to(doc)
-                    if postings.is_active() and postings.id() == doc:
-                        expected[doc] = postings.value_as("positions")
-                assert positions("body", stem, docs) == expected
-
-
 def test_sums_made_with_numpy_rank_exactly_as_the_dictionary_does(sample_site, monkeypatch):
     """With numpy installed (hybrid search brings it) long postings are summed in arrays and
     the concepts each page covers found by array search; the responses (hits, order, scores,

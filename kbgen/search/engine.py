@@ -30,7 +30,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.filedb.filestore import RamStorage
 
 from . import impacts as scored
@@ -569,8 +568,6 @@ def _positions(reader, titles: dict) -> ranking.Positions:
                     found[docnum] = places
             return found
         postings = reader.postings(field, stem_)
-        if type(postings) is W3LeafMatcher:
-            return _block_positions(postings, docnums)
         for docnum in docnums:
             if not postings.is_active():
                 break
@@ -581,29 +578,6 @@ def _positions(reader, titles: dict) -> ranking.Positions:
         return found
 
     return positions
-
-
-def _block_positions(postings, docnums: list[int]) -> dict[int, list[int]]:
-    """What the loop above finds, read block by block from a one-segment index's postings.
-
-    Whoosh's ``skip_to`` decodes the block it starts in even when the target lies in a
-    later one, then steps through the target's block one posting at a time; the phrase
-    boost asks for a few documents of long postings, so this skips blocks on their
-    headers alone (``_maxid``) and finds the document in its block by bisection."""
-    found: dict[int, list[int]] = {}
-    for docnum in docnums:
-        while docnum > postings._maxid:
-            if postings._lastblock:
-                return found
-            postings._goto(postings._nextoffset)
-        if postings._ids is None:
-            postings._read_ids()
-        ids = postings._ids
-        i = bisect.bisect_left(ids, docnum, postings._i)
-        postings._i = i  # never past the block's end: docnum <= its largest id
-        if ids[i] == docnum:
-            found[docnum] = postings.value_as("positions")
-    return found
 
 
 NOTICE_WEIGHT = {"incident": 3.0, "warning": 2.0, "info": 1.2}
