@@ -6,6 +6,9 @@ market and language once a help center builds several), holding
 - ``VERSION``: the cache format and kbgen's version. Any other value (an upgrade,
   a folder from elsewhere, garbage) empties the namespace: the build is a clean one;
 - ``named-<name>``: a value each build replaces (each search document's analysis);
+- ``templates/<version>/``: Jinja's own bytecode cache of the theme's compiled templates
+  (Jinja checks each file against its template's source, so an edited template is compiled
+  anew; the version folder names Jinja's version and the environment's options);
 - ``entries/<2 hex>/<key>``: one value per key, a SHA-256 of everything the value
   was made from, so an entry is either right for its key or absent. Each file is
   written to a temporary name and renamed (atomic), and starts with a checksum of
@@ -77,6 +80,21 @@ class Store:
         except OSError as exc:
             log.info(f"build cache {self.folder}: cannot be used ({exc.strerror or exc}); building without it")
             self.writable = False
+
+    def folder_for(self, name: str, version: str) -> Path | None:
+        """``<name>/<version>/``, a folder this namespace keeps for another cache (Jinja's
+        compiled templates); other versions' folders are removed. None without a usable cache."""
+        if not self.writable:
+            return None
+        parent = self.folder / name
+        try:
+            for old in parent.glob("*"):
+                if old.name != version:
+                    shutil.rmtree(old, ignore_errors=True)
+            (parent / version).mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None
+        return parent / version
 
     def _path(self, key: str) -> Path:
         if key.startswith(NAMED):  # a value replaced by every build (e.g. the search analysis)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
@@ -56,6 +56,8 @@ CACHED_TEMPLATE = "partials/kbgen/cached.html"
 # Page kinds whose views read the build date or facts beyond the page's Markdown (their
 # cache key holds both); the other kinds read the date only as which notices have ended.
 DATED_KINDS = {"home", "updates", "other"}
+STATIC_SEARCH_ENTRIES = build_cache.NAMED + "static-search"  # page key -> Material's entries
+TEMPLATES_FOLDER = "templates"  # Jinja's bytecode cache in the build cache's namespace
 DATA_FILES = {CATEGORY_FILE, SYNONYMS_FILE, CONTACT_FILE, FACTS_FILE, GLOSSARY_FILE}
 
 
@@ -92,6 +94,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._reused = 0
         self._records: dict[str, dict] = {}  # page src -> what a miss stores (filled as it is built)
         self._warned: _Warned | None = None  # MkDocs' warnings while the current page renders
+        # Material's static search entries of cached pages (page key -> entries; None: not reused)
+        self._static_entries: dict[str, list] | None = None
+        self._built_order: list[tuple[str, str, bool]] = []  # (src, url, from the cache) as MkDocs builds
         self.today = content.current_date()
         # notices are picked at the start of the build day (reproducible within a day);
         # the browser hides what has ended since
@@ -189,6 +194,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             self._site_key = self._cache_site_key(files, config)
             if self._site_key is None:
                 self._store = None
+            elif any(theme.is_static_search(plugin) for plugin in config.plugins.values()):
+                self._static_entries = self._store.get(STATIC_SEARCH_ENTRIES) or {}
         # the index takes each page's documents as it renders (on a second core when worth it)
         self._language = self._search_language(config)
         self._indexing = search.Indexing(
@@ -284,10 +291,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             if key is not None:
                 self._keys[src] = key
             entry = self._store.get(key) if key is not None else None
+            if entry is not None and self._static_entries is not None and key not in self._static_entries:
+                entry = None  # Material's static search needs the page's text again
             if entry is not None:  # nothing to parse or render: on_page_content restores it
                 self._hits[src] = entry
                 self._reused += 1
                 page.meta["template"] = CACHED_TEMPLATE
+                if self._static_entries is not None:  # its entries come from the cache (on_post_build)
+                    theme.skip_static_search(page.meta)
                 return ""
             if key is not None:  # a page MkDocs warns about is never cached: --strict must see it
                 self._warned = _Warned()
@@ -353,7 +364,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         return entry.pop("content")  # held by the page from now on, as a rendered page's is
 
     def on_page_context(self, context, page, config, nav):
-        if not self.config.enabled or page.file.src_uri in self._hits:
+        if not self.config.enabled:
+            return
+        self._built_order.append((page.file.src_uri, page.url, page.file.src_uri in self._hits))
+        if page.file.src_uri in self._hits:
             return
         self._switcher(config, page.file.src_uri)
         context["kb"] = pages.page_view(
@@ -399,7 +413,25 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._switcher(config, "index.md")  # 404.html, rendered before the pages: each pair's home
         self._env = env
         env.globals["kb_dead_end"] = pages.dead_end_view(self.center, self._url_for, self._contact_src())
+        self._compiled_templates(env)
         return env
+
+    def _compiled_templates(self, env) -> None:
+        """With the build cache, Jinja keeps the theme's compiled templates there: compiling the
+        templates is most of a warm build's fixed cost, and Jinja compiles a template again when
+        its source differs from the one it compiled (the same code, so the same pages)."""
+        if self._store is None or env.bytecode_cache is not None:
+            return
+        import jinja2
+
+        # what else the compiled code depends on: Jinja's version and the environment's syntax
+        options = ("autoescape", "trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline")
+        compiled_by = build_cache.digest(
+            jinja2.__version__, *sorted(env.extensions), *(repr(getattr(env, name, None)) for name in options)
+        )
+        folder = self._store.folder_for(TEMPLATES_FOLDER, compiled_by[:16])
+        if folder is not None:
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
 
     def on_post_page(self, output, page, config):
         if not self.config.enabled:
@@ -437,9 +469,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             self._script_hashes |= headers.inline_script_hashes(output_content)
         return output_content
 
+    @event_priority(-50)  # after Material's search has written its static index
     def on_post_build(self, config):
         if not self.config.enabled:
             return
+        if self._static_entries is not None:
+            self._static_search(config)
         contact = self.center.contact
         chat_scripts = [c.script for c in contact.channels if c.script] if contact else []
         policy = headers.content_security_policy(
@@ -493,6 +528,35 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         upcoming = schedule.next_change_message(self.center, self.today)
         if upcoming:  # a scheduled fact change or notice needs a build on its day
             log.info(upcoming)
+
+    def _static_search(self, config) -> None:
+        """Material's static index with the cached pages' entries in their places, and each
+        page's entries kept for the next build (see kbgen.themes.material)."""
+        index = theme.read_static_search(config.site_dir)
+        cached = {src for src, _, hit in self._built_order if hit}
+        if index is None:
+            if cached:
+                raise PluginError(f"{theme.STATIC_SEARCH_INDEX} is missing: build again with --no-cache")
+            return
+        built = [(src, url) for src, url, hit in self._built_order if not hit]
+        groups = theme.split_static_search(index.get("docs", []), [url for _, url in built])
+        if groups is None:  # never expected: entries not located on their pages
+            if cached:
+                raise PluginError(f"{theme.STATIC_SEARCH_INDEX}: unexpected entries; build again with --no-cache")
+            return
+        of_built = dict(zip((src for src, _ in built), groups, strict=True))
+        kept: dict[str, list] = {}
+        docs: list[dict] = []
+        for src, _, hit in self._built_order:
+            key = self._keys.get(src)
+            entries = self._static_entries[key] if hit else of_built[src]
+            docs.extend(entries)
+            if key is not None:
+                kept[key] = entries
+        if cached:
+            theme.write_static_search(config.site_dir, {**index, "docs": docs})
+        if len(cached) < len(self._built_order):  # else the cache holds every page's entries already
+            self._store.put(STATIC_SEARCH_ENTRIES, kept)
 
     def on_build_error(self, error):
         self.close_indexing()

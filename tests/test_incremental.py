@@ -550,6 +550,53 @@ def test_a_page_mkdocs_warns_about_is_built_every_time(tmp_path, monkeypatch, ca
         assert "an old-style box" in caplog.text
 
 
+def test_materials_static_search_reads_only_the_pages_that_changed(tmp_path, monkeypatch):
+    """A cached page's entries in Material's static index come from the cache: its search
+    plugin parses only the pages built again, and the index is the clean build's."""
+    from material.plugins.search import plugin as material_search
+
+    project = Project(tmp_path / "project", random.Random(8))
+    config = project.path("mkdocs.yml")
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    parsed: list[str] = []
+    add_entry = material_search.SearchIndex.add_entry_from_context
+
+    def counted(self, page):
+        if not (page.meta.get("search") or {}).get("exclude"):
+            parsed.append(page.file.src_uri)
+        return add_entry(self, page)
+
+    monkeypatch.setattr(material_search.SearchIndex, "add_entry_from_context", counted)
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert parsed == []
+    project.write("content/shipping/faq/lost.md", _faq("My parcel is lost?", "Wait for the courier."))
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert parsed == ["shipping/index.md"]
+    build(config, tmp_path / "clean")
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
+    assert "courier" in (tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
+
+
+def test_an_edited_template_is_compiled_again(tmp_path):
+    """Compiled templates are kept in the cache (Jinja's bytecode cache): a writer's edited
+    override must show, as in a clean build."""
+    project = Project(tmp_path / "project", random.Random(9))
+    config = project.path("mkdocs.yml")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"),
+        encoding="utf-8",
+    )
+    main = '{% extends "base.html" %}\n{% block announce %}Announcement {n}{% endblock %}\n'
+    project.write("overrides/main.html", main.replace("{n}", "one"))
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert list((tmp_path / "cache" / cache.DEFAULT_NAMESPACE / "templates").glob("*/*.cache"))
+    project.write("overrides/main.html", main.replace("{n}", "two"))
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert "Announcement two" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    build(config, tmp_path / "clean")
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
+
+
 def test_a_cache_that_cannot_be_written_only_slows_the_build(tmp_path):
     """Not a warning: --strict must not fail because CI's cache folder is unusable."""
     project = Project(tmp_path / "project", random.Random(6))

@@ -8,6 +8,7 @@ templates. The rest of kbgen speaks in theme-neutral terms.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable
 
@@ -87,3 +88,50 @@ def page_meta(meta: dict, *, hide: Iterable[str], searchable: bool) -> None:
         meta.setdefault("hide", hide)
     if not searchable:
         meta.setdefault("search", {"exclude": True})
+
+
+# Material's static search index, reused by an incremental build. Its search plugin reads
+# every page's HTML again to make the page's entries (a fifth of a warm build). A page taken
+# from the build cache is marked with Material's documented ``search: {exclude: true}`` for
+# that build only (its HTML comes from the cache, so the mark shows nowhere), and once
+# Material has written the index of the other pages, the cached pages' entries are put back
+# in their place: the file is Material's own JSON, written as Material writes it.
+def is_static_search(plugin) -> bool:
+    """Whether a configured plugin is Material's search (whose static index is reused)."""
+    return type(plugin).__module__.startswith("material.plugins.search")
+
+
+def skip_static_search(meta: dict) -> None:
+    """Material's search leaves the page out of this build's index (its entries are cached)."""
+    meta["search"] = {**(meta.get("search") or {}), "exclude": True}
+
+
+def read_static_search(site_dir: str) -> dict | None:
+    """Material's index as written in ``site_dir`` (None when there is none)."""
+    path = os.path.join(site_dir, STATIC_SEARCH_INDEX)
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def split_static_search(docs: list[dict], urls: Iterable[str]) -> list[list[dict]] | None:
+    """Each page's entries in ``docs`` (Material adds a page's entries together, in build
+    order, each located at the page's URL or an anchor on it), for the pages of ``urls``
+    in build order; None if ``docs`` holds anything else."""
+    found: list[list[dict]] = []
+    position = 0
+    for url in urls:
+        start = position
+        while position < len(docs) and str(docs[position].get("location", "")).split("#", 1)[0] == url:
+            position += 1
+        found.append(docs[start:position])
+    return found if position == len(docs) else None
+
+
+def write_static_search(site_dir: str, index: dict) -> None:
+    """The index written back as Material writes it (``SearchIndex.generate_search_index``)."""
+    data = json.dumps(index, separators=(",", ":"), default=str)
+    with open(os.path.join(site_dir, STATIC_SEARCH_INDEX), "wb") as f:
+        f.write(data.encode("utf-8"))
