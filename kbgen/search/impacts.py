@@ -8,6 +8,11 @@ written, and stores them beside it: per field and term (and per multi-word
 synonym phrase), the matching document numbers and their scores. The engine
 then scores a query by adding up arrays: no matcher, no per-query decoding.
 
+The postings are scored as the writer added them (:class:`Postings`), all of a field at
+once with numpy, in Whoosh's own BM25F formula and order of operations (so the same float64
+values, then rounded to float32 as before); only the field lengths, as the index stores
+them, are read back. Phrases, few, are scored through Whoosh's phrase matcher.
+
 Files (in the index folder, swapped with the site like the rest):
 ``impacts.bin`` holds little-endian int32 document numbers followed by
 float32 scores for each entry; ``impacts.json`` maps field and key (the
@@ -17,23 +22,54 @@ stems joined by spaces) to ``[offset, count]``.
 from __future__ import annotations
 
 import json
+import math
 import sys
 from array import array
 from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh import query as Q
+from whoosh import scoring
 
 DATA_FILE = "impacts.bin"
 DIRECTORY_FILE = "impacts.json"
 FORMAT = 1
 
 
-def write(ix, weighting, fields: Iterable[str], phrases: Iterable[tuple[str, ...]], target: Path) -> int:
-    """Score every posting of ``fields`` (and the ``phrases``) into ``target``.
+class Postings:
+    """Each text field's postings as the writer adds them: document, term and weight."""
 
-    Returns how many postings were written.
-    """
+    def __init__(self, fields: Iterable[str]):
+        self._terms: dict[str, dict[bytes, int]] = {field: {} for field in fields}
+        self._rows = {field: (array("i"), array("i"), array("d")) for field in self._terms}
+
+    def add(self, docnum: int, field: str, items) -> None:
+        """``items``: what the field's ``index`` gave for the document (term, freq, weight, value)."""
+        rows = self._rows.get(field)
+        if rows is None or not items:
+            return
+        terms = self._terms[field]
+        ids, docs, weights = rows
+        ids.extend([terms.setdefault(item[0], len(terms)) for item in items])
+        docs.extend([docnum] * len(items))
+        weights.extend([item[2] for item in items])
+
+    def by_term(self, field: str):
+        """(term bytes in index order, ids of each posting's term, its documents, its weights)."""
+        import numpy as np
+
+        terms = self._terms[field]
+        ids, docs, weights = (
+            np.frombuffer(a, dtype=a.typecode) if len(a) else np.array([], a.typecode) for a in self._rows[field]
+        )
+        return sorted(terms), terms, ids, docs, weights
+
+
+def write(
+    ix, weighting, fields: Iterable[str], phrases: Iterable[tuple[str, ...]], target: Path, postings: Postings
+) -> int:
+    """Score every posting of ``fields`` (``postings``: as the index was written from them)
+    and of the ``phrases`` into ``target``. Returns how many postings were written."""
     directory: dict[str, dict[str, list[int]]] = {}
     offset = 0
     written = 0
@@ -41,27 +77,59 @@ def write(ix, weighting, fields: Iterable[str], phrases: Iterable[tuple[str, ...
     with ix.searcher(weighting=weighting) as searcher, open(target / DATA_FILE, "wb") as out:
         reader = searcher.reader()
 
-        def add(field: str, key: str, ids: array, scores: array) -> None:
+        def add(field: str, key: str, ids, scores) -> None:
             nonlocal offset, written
-            if not ids:
+            if not len(ids):
                 return
-            for part in (ids, scores):
-                if sys.byteorder != "little":
-                    part.byteswap()
-                out.write(part.tobytes())
+            out.write(ids.astype("<i4").tobytes())
+            out.write(scores.astype("<f4").tobytes())
             directory.setdefault(field, {})[key] = [offset, len(ids)]
             offset += 8 * len(ids)
             written += len(ids)
 
         for field in fields:
-            for text in list(reader.field_terms(field)):
-                add(field, text, *_drain(searcher.postings(field, text)))  # scored with ``weighting``
+            for key, ids, scores in _scored(searcher, reader, weighting, field, postings):
+                add(field, key, ids, scores)
             for phrase in phrases:
-                add(field, " ".join(phrase), *_drain(Q.Phrase(field, list(phrase)).matcher(searcher)))
+                ids, scores = _drain(Q.Phrase(field, list(phrase)).matcher(searcher))
+                add(field, " ".join(phrase), _np(ids), _np(scores))
     (target / DIRECTORY_FILE).write_text(
         json.dumps({"format": FORMAT, "entries": directory}, sort_keys=True, separators=(",", ":")), encoding="utf-8"
     )
     return written
+
+
+def _np(values: array):
+    import numpy as np
+
+    return np.frombuffer(values, dtype=values.typecode) if len(values) else np.array([], values.typecode)
+
+
+def _scored(searcher, reader, weighting, field: str, postings: Postings):
+    """Each term of ``field`` in index order, its documents and their BM25F scores: what
+    ``searcher.postings(field, term)`` scores one posting at a time (``scoring.bm25`` with
+    the term's idf, the field's average length and each document's stored length)."""
+    import numpy as np
+
+    if not isinstance(weighting, scoring.BM25F) or weighting._field_B or not searcher.schema[field].scorable:
+        raise ValueError("impacts are precomputed for BM25F with one B on scorable fields")
+    order, numbers, ids, docs, weights = postings.by_term(field)
+    count = searcher.doc_count_all()
+    lengths = np.array([reader.doc_field_length(d, field, 1) for d in range(count)], dtype=np.float64)
+    avgfl = searcher.avg_field_length(field) or 1
+    frequency = np.bincount(ids, minlength=len(numbers)) if len(ids) else np.zeros(len(numbers), np.int64)
+    # as WeightingModel.idf: log(N / (n + 1)) + 1, with Python's log, term by term
+    idf = np.array([math.log(count / (int(n) + 1)) + 1 for n in frequency], dtype=np.float64)
+    B, K1 = weighting.B, weighting.K1
+    fl = lengths[docs]
+    # scoring.bm25: idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))), in that order
+    scores = idf[ids] * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
+    grouped = np.argsort(ids, kind="stable")  # a term's postings stay in document order
+    starts = np.concatenate(([0], np.cumsum(frequency)))
+    for term in order:
+        number = numbers[term]
+        chosen = grouped[starts[number] : starts[number + 1]]
+        yield term.decode("utf-8"), docs[chosen], scores[chosen].astype(np.float32)
 
 
 def _drain(matcher) -> tuple[array, array]:

@@ -225,17 +225,21 @@ class IndexWriter:
         self._less_work = _less_work(self._writer, analysis)
         self._less_work.__enter__()
         self._fields = {name: self._writer.schema[name] for name in (*TEXT_FIELDS, "spell")}
+        self._postings = impacts.Postings(TEXT_FIELDS)
+        self._added = 0
 
     def analyse(self, doc: SearchDocument) -> dict[str, list]:
         """The postings of ``doc``'s text fields, as its :meth:`add` will need them."""
         values = _values(doc)
-        return {name: self._fields[name].index(values[name]) for name in self._fields}
+        return {name: list(self._fields[name].index(values[name])) for name in self._fields}
 
     def add(self, doc: SearchDocument, analysed: dict[str, list] | None = None) -> None:
         """Add ``doc`` as the next document; ``analysed``: what :meth:`analyse` gave for it."""
         if analysed is None:
-            self._writer.add_document(**_values(doc))
-            return
+            analysed = self.analyse(doc)
+        for name in TEXT_FIELDS:  # kept for the precomputed scores
+            self._postings.add(self._added, name, analysed[name])
+        self._added += 1
         saved = {name: vars(field).get("index") for name, field in self._fields.items()}
         for name, items in analysed.items():
             self._fields[name].index = lambda value, _items=items, **kwargs: _items
@@ -260,7 +264,8 @@ class IndexWriter:
         self._ix.close()
         ix = self._storage.open_index()
         phrases = Vocabulary.from_groups(synonyms, self.lang).searched_phrases()
-        impacts.write(ix, weighting(), TEXT_FIELDS, phrases, self.target)
+        impacts.write(ix, weighting(), TEXT_FIELDS, phrases, self.target, self._postings)
+        self._postings = None
         ix.close()
         for name in self._storage.list():
             (self.target / name).write_bytes(bytes(self._storage.open_file(name).read()))
