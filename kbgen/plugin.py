@@ -357,7 +357,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if "title" not in page.meta and entry["title"] is not None:
             page.meta["title"] = entry["title"]
         self._texts[src] = entry.pop("text")
-        self._indexing.page(src, self._texts[src])
+        self._indexing.page(src, self._texts[src], cached=True)
         has_image, image = entry["image"]
         if has_image:
             self._images[src] = image

@@ -465,10 +465,20 @@ def _analysed(text: str) -> int:
     return int(line.split(" text(s) analysed")[0].rsplit(" ", 1)[1])
 
 
-def test_the_background_index_reuses_unchanged_documents_too(tmp_path, caplog):
+def test_the_background_index_reuses_unchanged_documents_too(tmp_path, caplog, monkeypatch):
     """With the index written by a second process while pages render (search_processes: 2),
     that process takes unchanged texts' analysis from the cache as the build's own does:
     the same texts are analysed, the index has a clean one-process build's bytes."""
+    from kbgen.search import background
+
+    started: list[int] = []
+
+    class Counted(background._Worker):
+        def __init__(self, *args, **kwargs):
+            started.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(background, "_Worker", Counted)
     counts = {}
     for processes in (1, 2):
         project = Project(tmp_path / f"project-{processes}", random.Random(3))
@@ -479,12 +489,15 @@ def test_the_background_index_reuses_unchanged_documents_too(tmp_path, caplog):
         site, cache_dir = tmp_path / f"site-{processes}", tmp_path / f"cache-{processes}"
         build(config, site, cache_dir=cache_dir)
         caplog.clear()
+        started.clear()
         build(config, site, cache_dir=cache_dir)
         assert "unchanged: from the build cache" in caplog.text
+        assert started == []  # every page from the cache: no process is started for nothing
         project.write("content/shipping/faq/lost.md", _faq("My parcel is lost?", "Wait for the courier."))
         caplog.clear()
         build(config, site, cache_dir=cache_dir)
         assert ("in a second process" in caplog.text) == (processes == 2)
+        assert len(started) == (processes == 2)  # started with the first page not from the cache
         counts[processes] = _analysed(caplog.text)
     assert 0 < counts[1] == counts[2] <= 5, counts
     project.write("mkdocs.yml", text)  # the same tree, one process, no cache

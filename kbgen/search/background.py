@@ -100,13 +100,27 @@ class Indexing:
         self._sent: dict[int, SearchDocument] = {}
         self.background = self.processes >= 2  # a background process writes the index
         self._worker: _Worker | None = None
-        if self.background:
-            folder = str(cache.folder) if cache is not None and cache.writable else None
-            self._worker = _Worker(self.site_dir, self.semantic, self.language, folder)
+        # With the build cache the process starts with the first page that is not from the
+        # cache: a build where no page changed mostly takes the whole index from the cache
+        # (finish), and otherwise writes it here from the cached analysis, without a process.
+        self._backlog: list = []  # batches of cached pages, until the process starts
+        self._started = False
+        if self.background and cache is None:
+            self._start()
 
-    def page(self, src: str, text: PageText) -> None:
-        """A page has been rendered: its documents can be analysed now."""
-        if self._worker is not None and src in self._waiting:
+    def _start(self) -> None:
+        cache = self._cache
+        folder = str(cache.folder) if cache is not None and cache.writable else None
+        self._worker = _Worker(self.site_dir, self.semantic, self.language, folder)
+        self._started = True
+        for batch in self._backlog:
+            self._worker.put(("docs", batch))
+        self._backlog = []
+
+    def page(self, src: str, text: PageText, cached: bool = False) -> None:
+        """A page has been rendered (``cached``: taken from the build cache): its documents
+        can be analysed now."""
+        if self.background and not self._astray and src in self._waiting:
             make, first, count = self._waiting.pop(src)
             entries = make(text)
             if len(entries) != count:
@@ -114,7 +128,13 @@ class Indexing:
                 return
             batch = [(first + i, document(entry, self._url_for)) for i, entry in enumerate(entries)]
             self._sent.update(batch)
-            self._worker.put(("docs", batch))
+            if self._worker is None and not self._started:
+                if cached:
+                    self._backlog.append(batch)
+                    return
+                self._start()
+            if self._worker is not None:
+                self._worker.put(("docs", batch))
 
     def finish(
         self,
@@ -142,6 +162,8 @@ class Indexing:
     def _finish(self, docs, synonyms, definitions) -> Path:
         worker, self._worker = self._worker, None
         if worker is None:
+            self.background = False  # (every page came from the cache: no process was started)
+            self._backlog = []
             return self._write(docs, synonyms, definitions)
         try:
             if self._astray or len(docs) != self._documents or any(docs[pos] != doc for pos, doc in self._sent.items()):
