@@ -35,7 +35,7 @@ from . import __version__
 
 log = logging.getLogger("mkdocs.plugins.kbgen.cache")
 
-FORMAT = 3  # 2: marshalled search analysis; 3: compressed page HTML
+FORMAT = 4  # 2: marshalled search analysis; 3: compressed page HTML; 4: the analysis as postings
 VERSION_FILE = "VERSION"
 ENTRIES = "entries"
 NAMED = "named-"  # keys of values that are replaced, not addressed by content: named-<name>

@@ -6,8 +6,9 @@ corpus statistics. What is reused:
 - the whole index folder, when the documents, synonyms and glossary definitions are
   exactly those of a build the cache remembers (a build where no page changed);
   ``Indexing.finish`` asks (:func:`remembered`) before it writes anything;
-- else each unchanged document's analysis (its terms and their positions, per field and
-  text) and, with hybrid search, each unchanged text's vector, kept from the last build.
+- else each unchanged document's analysis (its terms and their encoded positions, per field
+  and text, as the writer adds them) and, with hybrid search, each unchanged text's vector,
+  kept from the last build.
 
 Both writers use them: the one in the build's process and the background one
 (``background.py``), which opens the cache's folder itself. The written bytes are those
@@ -25,7 +26,7 @@ from pathlib import Path
 from .. import cache as build_cache
 from . import index, vectors
 
-ANALYSIS = build_cache.NAMED + "search-analysis"  # values: marshalled {term: positions}
+ANALYSIS = build_cache.NAMED + "search-analysis"  # values: marshalled [(term, freq, weight, encoded positions)]
 VECTORS = build_cache.NAMED + "search-vectors"
 
 
@@ -63,12 +64,14 @@ class Analysis:
             key = hashlib.blake2b(prefix + value.encode("utf-8", "surrogatepass"), digest_size=16).digest()
             packed = kept.get(key)
             if packed is None:
-                poses = indexer.positions(value)
-                packed = marshal.dumps(poses)  # compact: a build holds every text's entry
+                items = indexer.items(indexer.positions(value))
+                packed = marshal.dumps(items)  # compact: a build holds every text's entry
             else:
-                poses = marshal.loads(packed)
+                # the postings as the field's format encoded them (each value a fresh bytes
+                # object, as Whoosh makes them: marshal shares none of them)
+                items = marshal.loads(packed)
             kept[key] = packed
-            return indexer.items(poses)
+            return items
 
         return index_field
 
