@@ -104,6 +104,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.messages = self._messages(config)
         self._check_wordings(config)
         pair = self.pair_content
+        self._store = self._open_cache(config)
         if pair is None:
             language = self._only_one_pair(config).default_language
             center, report = content.load(
@@ -112,6 +113,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 embed_hosts=self.config.embed_hosts,
                 language=language,
                 format_value=self.messages.format_value,
+                memo=self._store,  # unchanged Markdown files are not parsed again
             )
         else:
             center, report = pair.center, pair.report
@@ -151,7 +153,6 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         config.extra_javascript.append(script)
         if config.nav is None:
             config.nav = self.layout.navigation(self._wording("home_title"))
-        self._store = self._open_cache(config)
         return config
 
     def _open_cache(self, config) -> build_cache.Store | None:

@@ -610,6 +610,45 @@ def test_an_edited_template_is_compiled_again(tmp_path):
     assert differences(tmp_path / "site", tmp_path / "clean") == []
 
 
+def test_unchanged_markdown_files_are_not_parsed_again(tmp_path, monkeypatch):
+    """Articles and FAQ entries come from the cache while their text is the same: only the
+    edited file is parsed (the checks across files still run on the whole model)."""
+    from kbgen.content import loader
+
+    project = Project(tmp_path / "project", random.Random(10))
+    config = project.path("mkdocs.yml")
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    parsed: list[str] = []
+    split = loader.split_front_matter
+
+    def counted(text):
+        parsed.append(text)
+        return split(text)
+
+    monkeypatch.setattr(loader, "split_front_matter", counted)
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert parsed == []
+    project.write("content/shipping/faq/lost.md", _faq("My parcel is lost?", "Wait for the courier."))
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert len(parsed) == 1 and "courier" in parsed[0]
+    build(config, tmp_path / "clean")
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
+
+
+def test_a_files_mistake_is_reported_again_from_the_cache(tmp_path, invoke):
+    """What a file's parse reported is kept with it: the second build says the same."""
+    project = Project(tmp_path / "project", random.Random(11))
+    project.write("content/shipping/faq/lost.md", "---\nquestion: Lost: what now?\nfoo: 1\n---\n\nWait.\n")
+    outputs = []
+    for _ in range(2):
+        result = invoke("build", "-d", tmp_path / "site", "--cache-dir", tmp_path / "cache", cwd=project.root)
+        assert result.exit_code != 0
+        outputs.append(result.output)
+    assert "shipping/faq/lost.md:2:" in outputs[0]
+    assert outputs[0] == outputs[1]
+    assert list((tmp_path / "cache" / cache.DEFAULT_NAMESPACE / cache.ENTRIES).glob("*/*"))  # from the cache
+
+
 def test_a_cache_that_cannot_be_written_only_slows_the_build(tmp_path):
     """Not a warning: --strict must not fail because CI's cache folder is unusable."""
     project = Project(tmp_path / "project", random.Random(6))

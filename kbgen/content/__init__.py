@@ -44,6 +44,7 @@ def load(
     language: str = "en",
     fallbacks: dict[str, str] | None = None,
     format_value: Callable[[object, str], str] | None = None,
+    memo=None,
 ) -> tuple[HelpCenter, Report]:
     """Read, validate and resolve ``docs_dir``; paths in the report are relative to ``base``.
 
@@ -53,10 +54,11 @@ def load(
     ``fallbacks``: untranslated pages' addresses in the default language, for links to them.
     ``format_value``: how a fact's value and unit read in the interface (the policy updates
     page); a writer's sentences always get the language's own rendering.
+    ``memo``: the build cache (``get``/``put``): unchanged Markdown files are not parsed again.
     """
     report = Report(base=Path(base) if base is not None else Path.cwd())
     today = today or current_date()
-    center, refused = read(Path(docs_dir), report, market=market, language=language)
+    center, refused = read(Path(docs_dir), report, market=market, language=language, memo=memo)
     center.fallbacks = dict(fallbacks or {})
     validate(center, report, today, refused=refused, embed_hosts=embed_hosts)
     if center.facts is not None and format_value is not None:
@@ -66,14 +68,14 @@ def load(
 
 
 def read(
-    docs_dir: Path, report: Report, *, market: Market | None = None, language: str = "en"
+    docs_dir: Path, report: Report, *, market: Market | None = None, language: str = "en", memo=None
 ) -> tuple[HelpCenter, frozenset[Path]]:
     """Parse every file into the model, checking each file's declared fields on the way.
 
     Also returns the symlinks refused (never followed), which later checks skip.
     """
     refused = symlinks.scan(docs_dir, report)
-    return _load(docs_dir, report, refused, market=market, language=language), refused
+    return _load(docs_dir, report, refused, market=market, language=language, memo=memo), refused
 
 
 def validate(

@@ -6,6 +6,7 @@ records why in the :class:`Report`, so one run shows all problems.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -36,9 +37,12 @@ def load(
     *,
     market: Market | None = None,
     language: str = "en",
+    memo=None,
 ) -> HelpCenter:
     """``refused``: symlinks never followed (see :mod:`.symlinks`). ``market``: that market's
-    facts, channels and notices; ``language``: the language the files are written in."""
+    facts, channels and notices; ``language``: the language the files are written in.
+    ``memo``: what earlier builds parsed of unchanged Markdown files (see :class:`Memo`)."""
+    parse_markdown = Memo(memo, report)
     docs_dir = Path(docs_dir)
     center = HelpCenter(docs_dir=docs_dir, market=market, language=language)
     if not docs_dir.is_dir():
@@ -50,14 +54,14 @@ def load(
         if entry.is_dir():
             if entry.name == NOTICES_DIR and not (entry / CATEGORY_FILE).exists():
                 continue
-            category = _load_category(entry, docs_dir, report, refused)
+            category = _load_category(entry, docs_dir, report, refused, parse_markdown)
             if category is not None:
                 center.categories.append(category)
         elif entry.suffix == ".md" and not is_translation(entry.name):
             if entry.name == "index.md":
-                center.home = _load_article(entry, docs_dir, None, None, report, schema.INDEX)
+                center.home = _load_article(entry, docs_dir, None, None, report, schema.INDEX, parse_markdown)
             else:
-                article = _load_article(entry, docs_dir, None, None, report, schema.ARTICLE)
+                article = _load_article(entry, docs_dir, None, None, report, schema.ARTICLE, parse_markdown)
                 if article is not None:
                     center.loose_articles.append(article)
     center.categories.sort(key=lambda c: (c.order, c.title.casefold()))
@@ -94,7 +98,9 @@ def _has_markdown(folder: Path) -> bool:
     return any(p.suffix == ".md" and not is_translation(p.name) for p in folder.rglob("*.md"))
 
 
-def _load_category(folder: Path, docs_dir: Path, report: Report, refused: frozenset[Path]) -> Category | None:
+def _load_category(
+    folder: Path, docs_dir: Path, report: Report, refused: frozenset[Path], parse_markdown: Memo
+) -> Category | None:
     meta_file = folder / CATEGORY_FILE
     if not meta_file.is_file():
         if _has_markdown(folder):
@@ -120,22 +126,22 @@ def _load_category(folder: Path, docs_dir: Path, report: Report, refused: frozen
     _check_slug(folder, report, "category folder")
     for md in _markdown_files(folder):
         if md.name == "index.md":
-            category.intro = _load_article(md, docs_dir, category.slug, None, report, schema.INDEX)
+            category.intro = _load_article(md, docs_dir, category.slug, None, report, schema.INDEX, parse_markdown)
             continue
-        article = _load_article(md, docs_dir, category.slug, None, report, schema.ARTICLE)
+        article = _load_article(md, docs_dir, category.slug, None, report, schema.ARTICLE, parse_markdown)
         if article is not None:
             category.articles.append(article)
     for sub in sorted(p for p in folder.iterdir() if p not in refused and p.is_dir()):
         if sub.name.startswith((".", "_")):
             continue
         if sub.name == FAQ_DIR:
-            category.faqs.extend(_load_faqs(sub, docs_dir, category.slug, report))
+            category.faqs.extend(_load_faqs(sub, docs_dir, category.slug, report, parse_markdown))
         elif _has_markdown(sub):
-            category.sections.append(_load_section(sub, docs_dir, category.slug, report))
+            category.sections.append(_load_section(sub, docs_dir, category.slug, report, parse_markdown))
     return category
 
 
-def _load_section(folder: Path, docs_dir: Path, category: str, report: Report) -> Section:
+def _load_section(folder: Path, docs_dir: Path, category: str, report: Report, parse_markdown: Memo) -> Section:
     title = folder.name.replace("-", " ").capitalize()
     meta_file = folder / CATEGORY_FILE
     if meta_file.is_file():
@@ -148,13 +154,13 @@ def _load_section(folder: Path, docs_dir: Path, category: str, report: Report) -
         if md.name == "index.md":
             report.error(md, 1, "sections cannot have an index.md; put the intro in the category")
             continue
-        article = _load_article(md, docs_dir, category, folder.name, report, schema.ARTICLE)
+        article = _load_article(md, docs_dir, category, folder.name, report, schema.ARTICLE, parse_markdown)
         if article is not None:
             section.articles.append(article)
     return section
 
 
-def _load_faqs(folder: Path, docs_dir: Path, category: str, report: Report) -> list[FaqEntry]:
+def _load_faqs(folder: Path, docs_dir: Path, category: str, report: Report, parse_markdown: Memo) -> list[FaqEntry]:
     entries = []
     for md in sorted(folder.rglob("*.md")):
         if md.name.startswith((".", "_")) or is_translation(md.name):
@@ -162,50 +168,62 @@ def _load_faqs(folder: Path, docs_dir: Path, category: str, report: Report) -> l
         text = read(md, report, docs_dir)
         if text is None:
             continue
-        _check_slug(md, report, "FAQ file name")
-        try:
-            parsed = split_front_matter(text)
-        except YamlError as exc:
-            report.load_failed(md, exc.line, exc.message)
-            continue
-        if parsed.meta is None:
-            report.error(md, 1, "missing front matter: a FAQ entry starts with '---', a 'question:' line and '---'")
-            continue
-        meta = schema.validate(parsed.meta, schema.FAQ, md, report, "a FAQ entry")
-        if "question" not in meta:
-            continue
-        if not parsed.body.strip():
-            report.error(md, parsed.body_line, "the answer is empty: write it below the front matter")
-            continue
-        heads = headings(parsed.body, parsed.body_line)
-        entries.append(
-            FaqEntry(
-                src=_src(md, docs_dir),
-                path=md,
-                category=category,
-                question=meta["question"],
-                body=parsed.body,
-                body_line=parsed.body_line,
-                tags=schema.value(meta, schema.FAQ, "tags"),
-                audience=schema.value(meta, schema.FAQ, "audience"),
-                updated=schema.value(meta, schema.FAQ, "updated"),
-                promoted=schema.value(meta, schema.FAQ, "promoted"),
-                contact=schema.value(meta, schema.FAQ, "contact"),
-                glossary=schema.value(meta, schema.FAQ, "glossary"),
-                headings=heads,
-                anchors=anchors(parsed.body, heads),
-                lines=parsed.meta.lines,
-            )
-        )
+        entry = parse_markdown(_faq_from_text, text, md, docs_dir, category)
+        if entry is not None:
+            entries.append(entry)
     return entries
 
 
+def _faq_from_text(text: str, md: Path, docs_dir: Path, category: str, report: Report) -> FaqEntry | None:
+    _check_slug(md, report, "FAQ file name")
+    try:
+        parsed = split_front_matter(text)
+    except YamlError as exc:
+        report.load_failed(md, exc.line, exc.message)
+        return None
+    if parsed.meta is None:
+        report.error(md, 1, "missing front matter: a FAQ entry starts with '---', a 'question:' line and '---'")
+        return None
+    meta = schema.validate(parsed.meta, schema.FAQ, md, report, "a FAQ entry")
+    if "question" not in meta:
+        return None
+    if not parsed.body.strip():
+        report.error(md, parsed.body_line, "the answer is empty: write it below the front matter")
+        return None
+    heads = headings(parsed.body, parsed.body_line)
+    return FaqEntry(
+        src=_src(md, docs_dir),
+        path=md,
+        category=category,
+        question=meta["question"],
+        body=parsed.body,
+        body_line=parsed.body_line,
+        tags=schema.value(meta, schema.FAQ, "tags"),
+        audience=schema.value(meta, schema.FAQ, "audience"),
+        updated=schema.value(meta, schema.FAQ, "updated"),
+        promoted=schema.value(meta, schema.FAQ, "promoted"),
+        contact=schema.value(meta, schema.FAQ, "contact"),
+        glossary=schema.value(meta, schema.FAQ, "glossary"),
+        headings=heads,
+        anchors=anchors(parsed.body, heads),
+        lines=parsed.meta.lines,
+    )
+
+
 def _load_article(
-    md: Path, docs_dir: Path, category: str | None, section: str | None, report: Report, fields
+    md: Path, docs_dir: Path, category: str | None, section: str | None, report: Report, fields, parse_markdown: Memo
 ) -> Article | None:
     text = read(md, report, docs_dir)
     if text is None:
         return None
+    kind = "index" if fields is schema.INDEX else "article"
+    return parse_markdown(_article_from_text, text, md, docs_dir, category, section, kind)
+
+
+def _article_from_text(
+    text: str, md: Path, docs_dir: Path, category: str | None, section: str | None, kind: str, report: Report
+) -> Article | None:
+    fields = schema.INDEX if kind == "index" else schema.ARTICLE
     if md.name != "index.md":
         _check_slug(md, report, "file name")
     try:
@@ -321,3 +339,40 @@ def _check_slug(path: Path, report: Report, what: str) -> None:
             f"{what} '{path.name}' must be lowercase words joined by hyphens "
             f"(it becomes the URL): rename it to '{better}{path.suffix}'",
         )
+
+
+class Memo:
+    """Parses a Markdown file's text through ``memo`` (a build cache namespace: ``get(key)`` and
+    ``put(key, value)``, or None): a text parsed in an earlier build is not parsed again.
+
+    The key is everything the parse reads (the function, the text, the file's paths, its
+    category and section, where the report's paths start from); the value is the model object
+    as parsed (before any later step changes it) and the diagnostics the parse reported,
+    which are reported again.
+    """
+
+    VERSION = "1"
+
+    def __init__(self, memo, report: Report):
+        self._memo = memo
+        self._report = report
+
+    def __call__(self, parse, text: str, md: Path, *args):
+        report = self._report
+        if self._memo is None:
+            return parse(text, md, *args, report)
+        key = hashlib.sha256(
+            "\0".join(
+                ["content file", self.VERSION, parse.__name__, str(md), str(report.base), *map(repr, args), text]
+            ).encode("utf-8", "surrogatepass")
+        ).hexdigest()
+        found = self._memo.get(key)
+        if found is not None:
+            value, said, unloaded = found
+            report.items.extend(said)
+            report.unloaded.update(unloaded)
+            return value
+        before, unloaded_before = len(report.items), set(report.unloaded)
+        value = parse(text, md, *args, report)
+        self._memo.put(key, (value, report.items[before:], report.unloaded - unloaded_before))
+        return value
