@@ -5,7 +5,8 @@ market and language once a help center builds several), holding
 
 - ``VERSION``: the cache format and kbgen's version. Any other value (an upgrade,
   a folder from elsewhere, garbage) empties the namespace: the build is a clean one;
-- ``named-<name>``: a value each build replaces (each search document's analysis);
+- ``named-<name>``: a value each build replaces (each search text's analysis, Material's static
+  search entries of each page);
 - ``templates/<version>/``: Jinja's own bytecode cache of the theme's compiled templates
   (Jinja checks each file against its template's source, so an edited template is compiled
   anew; the version folder names Jinja's version and the environment's options);
