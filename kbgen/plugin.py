@@ -418,9 +418,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         return env
 
     def _compiled_templates(self, env) -> None:
-        """With the build cache, Jinja keeps the theme's compiled templates there: compiling the
-        templates is most of a warm build's fixed cost, and Jinja compiles a template again when
-        its source differs from the one it compiled (the same code, so the same pages)."""
+        """With the build cache, Jinja keeps the theme's compiled templates there (compiling them
+        is part of every build's fixed cost); Jinja compiles a template again when its source
+        differs from the one it compiled (the same code, so the same pages)."""
         if self._store is None or env.bytecode_cache is not None:
             return
         import jinja2

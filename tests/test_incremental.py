@@ -590,6 +590,21 @@ def test_materials_static_search_reads_only_the_pages_that_changed(tmp_path, mon
     assert "courier" in (tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
 
 
+def test_materials_search_turned_off_writes_no_static_index(tmp_path):
+    """With Material's search disabled there is no static index to put cached entries into."""
+    project = Project(tmp_path / "project", random.Random(12))
+    config = project.path("mkdocs.yml")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  - search\n", "  - search:\n      enabled: false\n"),
+        encoding="utf-8",
+    )
+    for _ in range(2):
+        build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+        assert not (tmp_path / "site" / "search" / "search_index.json").exists()
+    build(config, tmp_path / "clean")
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
+
+
 def test_an_edited_template_is_compiled_again(tmp_path):
     """Compiled templates are kept in the cache (Jinja's bytecode cache): a writer's edited
     override must show, as in a clean build."""

@@ -97,8 +97,9 @@ def page_meta(meta: dict, *, hide: Iterable[str], searchable: bool) -> None:
 # Material has written the index of the other pages, the cached pages' entries are put back
 # in their place: the file is Material's own JSON, written as Material writes it.
 def is_static_search(plugin) -> bool:
-    """Whether a configured plugin is Material's search (whose static index is reused)."""
-    return type(plugin).__module__.startswith("material.plugins.search")
+    """Whether a configured plugin is Material's search, enabled (its static index is reused)."""
+    enabled = getattr(plugin, "config", {}).get("enabled", True)
+    return type(plugin).__module__.startswith("material.plugins.search") and bool(enabled)
 
 
 def skip_static_search(meta: dict) -> None:
