@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import filecmp
 import random
+import sys
 
 import pytest
 
@@ -83,6 +84,18 @@ def test_index_bytes_are_the_same_as_with_plain_whoosh(tmp_path, monkeypatch, po
     assert any(name.endswith(".seg") for name in names)
     match, mismatch, errors = filecmp.cmpfiles(fast, plain, names, shallow=False)
     assert (mismatch, errors) == ([], [])
+
+
+def test_scores_without_numpy_are_the_same_bytes(tmp_path, monkeypatch):
+    """numpy comes with the semantic extra only: without it the precomputed scores are
+    computed term by term in Python, with the same float64 operations in the same order."""
+    docs = _documents(300)
+    synonyms = [("parcel", "package"), ("didn't arrive", "missing")]
+    with_numpy = index.write(docs, synonyms, tmp_path / "numpy")
+    monkeypatch.setitem(sys.modules, "numpy", None)  # import numpy raises ImportError
+    without = index.write(docs, synonyms, tmp_path / "python")
+    for name in ("impacts.bin", "impacts.json"):
+        assert (with_numpy / name).read_bytes() == (without / name).read_bytes()
 
 
 def test_the_schema_pickled_into_the_index_has_no_trace_of_the_fast_path(tmp_path):

@@ -8,10 +8,11 @@ written, and stores them beside it: per field and term (and per multi-word
 synonym phrase), the matching document numbers and their scores. The engine
 then scores a query by adding up arrays: no matcher, no per-query decoding.
 
-The postings are scored as the writer added them (:class:`Postings`), all of a field at
-once with numpy, in Whoosh's own BM25F formula and order of operations (so the same float64
-values, then rounded to float32 as before); only the field lengths, as the index stores
-them, are read back. Phrases, few, are scored through Whoosh's phrase matcher.
+The postings are scored as the writer added them (:class:`Postings`), in Whoosh's own BM25F
+formula and order of operations (so the same float64 values, then rounded to float32 as
+Whoosh's scores were): all of a field at once with numpy when it is installed (the semantic
+extra), else term by term in Python, which gives the same bytes. Only the field lengths, as
+the index stores them, are read back. Phrases, few, are scored through Whoosh's phrase matcher.
 
 Files (in the index folder, swapped with the site like the rest):
 ``impacts.bin`` holds little-endian int32 document numbers followed by
@@ -54,15 +55,11 @@ class Postings:
         docs.extend([docnum] * len(items))
         weights.extend([item[2] for item in items])
 
-    def by_term(self, field: str):
-        """(term bytes in index order, ids of each posting's term, its documents, its weights)."""
-        import numpy as np
-
+    def rows(self, field: str) -> tuple[list[bytes], dict[bytes, int], array, array, array]:
+        """(the terms in index order, each term's number, and per posting: its term's
+        number, its document, its weight), postings in the order they were added."""
         terms = self._terms[field]
-        ids, docs, weights = (
-            np.frombuffer(a, dtype=a.typecode) if len(a) else np.array([], a.typecode) for a in self._rows[field]
-        )
-        return sorted(terms), terms, ids, docs, weights
+        return sorted(terms), terms, *self._rows[field]
 
 
 def write(
@@ -77,12 +74,14 @@ def write(
     with ix.searcher(weighting=weighting) as searcher, open(target / DATA_FILE, "wb") as out:
         reader = searcher.reader()
 
-        def add(field: str, key: str, ids, scores) -> None:
+        def add(field: str, key: str, ids: array, scores: array) -> None:
             nonlocal offset, written
-            if not len(ids):
+            if not ids:
                 return
-            out.write(ids.astype("<i4").tobytes())
-            out.write(scores.astype("<f4").tobytes())
+            for part in (ids, scores):
+                if sys.byteorder != "little":
+                    part.byteswap()
+                out.write(part.tobytes())
             directory.setdefault(field, {})[key] = [offset, len(ids)]
             offset += 8 * len(ids)
             written += len(ids)
@@ -91,45 +90,78 @@ def write(
             for key, ids, scores in _scored(searcher, reader, weighting, field, postings):
                 add(field, key, ids, scores)
             for phrase in phrases:
-                ids, scores = _drain(Q.Phrase(field, list(phrase)).matcher(searcher))
-                add(field, " ".join(phrase), _np(ids), _np(scores))
+                add(field, " ".join(phrase), *_drain(Q.Phrase(field, list(phrase)).matcher(searcher)))
     (target / DIRECTORY_FILE).write_text(
         json.dumps({"format": FORMAT, "entries": directory}, sort_keys=True, separators=(",", ":")), encoding="utf-8"
     )
     return written
 
 
-def _np(values: array):
-    import numpy as np
-
-    return np.frombuffer(values, dtype=values.typecode) if len(values) else np.array([], values.typecode)
-
-
 def _scored(searcher, reader, weighting, field: str, postings: Postings):
     """Each term of ``field`` in index order, its documents and their BM25F scores: what
     ``searcher.postings(field, term)`` scores one posting at a time (``scoring.bm25`` with
-    the term's idf, the field's average length and each document's stored length)."""
-    import numpy as np
-
+    the term's idf, the field's average length and each document's stored length); with
+    numpy (the semantic extra) all at once, else term by term: the same float64 operations
+    in the same order either way, so the same float32 scores."""
     if not isinstance(weighting, scoring.BM25F) or weighting._field_B or not searcher.schema[field].scorable:
         raise ValueError("impacts are precomputed for BM25F with one B on scorable fields")
-    order, numbers, ids, docs, weights = postings.by_term(field)
+    order, numbers, ids, docs, weights = postings.rows(field)
     count = searcher.doc_count_all()
-    lengths = np.array([reader.doc_field_length(d, field, 1) for d in range(count)], dtype=np.float64)
+    # (None for a document without the field: it has no posting there to score)
+    lengths = [float(reader.doc_field_length(d, field, 1) or 0) for d in range(count)]
     avgfl = searcher.avg_field_length(field) or 1
-    frequency = np.bincount(ids, minlength=len(numbers)) if len(ids) else np.zeros(len(numbers), np.int64)
+    frequency = [0] * len(numbers)
+    for number in ids:
+        frequency[number] += 1
     # as WeightingModel.idf: log(N / (n + 1)) + 1, with Python's log, term by term
-    idf = np.array([math.log(count / (int(n) + 1)) + 1 for n in frequency], dtype=np.float64)
-    B, K1 = weighting.B, weighting.K1
-    fl = lengths[docs]
+    idf = [math.log(count / (n + 1)) + 1 for n in frequency]
+    try:
+        import numpy
+    except ImportError:
+        numpy = None
+    scored = _scored_numpy if numpy is not None else _scored_python
+    yield from scored(order, numbers, ids, docs, weights, lengths, frequency, idf, avgfl, weighting.B, weighting.K1)
+
+
+def _scored_numpy(order, numbers, ids, docs, weights, lengths, frequency, idf, avgfl, B, K1):
+    import numpy as np
+
+    ids, docs, weights = (
+        np.frombuffer(a, dtype=a.typecode) if len(a) else np.array([], a.typecode) for a in (ids, docs, weights)
+    )
+    fl = np.array(lengths, dtype=np.float64)[docs]
     # scoring.bm25: idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))), in that order
-    scores = idf[ids] * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
+    scores = np.array(idf, dtype=np.float64)[ids] * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
     grouped = np.argsort(ids, kind="stable")  # a term's postings stay in document order
-    starts = np.concatenate(([0], np.cumsum(frequency)))
+    starts = np.concatenate(([0], np.cumsum(np.array(frequency, dtype=np.int64))))
     for term in order:
         number = numbers[term]
         chosen = grouped[starts[number] : starts[number + 1]]
-        yield term.decode("utf-8"), docs[chosen], scores[chosen].astype(np.float32)
+        yield (
+            term.decode("utf-8"),
+            array("i", docs[chosen].tobytes()),
+            array("f", scores[chosen].astype(np.float32).tobytes()),
+        )
+
+
+def _scored_python(order, numbers, ids, docs, weights, lengths, frequency, idf, avgfl, B, K1):
+    by_term: list[tuple[array, list[float]]] = [(array("i"), []) for _ in numbers]
+    for number, doc, weight in zip(ids, docs, weights, strict=True):
+        found = by_term[number]
+        found[0].append(doc)
+        found[1].append(weight)
+    for term in order:
+        number = numbers[term]
+        term_docs, term_weights = by_term[number]
+        term_idf = idf[number]
+        scores = array(
+            "f",
+            [
+                term_idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths[doc] / avgfl)))
+                for doc, tf in zip(term_docs, term_weights, strict=True)
+            ],
+        )
+        yield term.decode("utf-8"), term_docs, scores
 
 
 def _drain(matcher) -> tuple[array, array]:
