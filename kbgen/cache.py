@@ -36,7 +36,7 @@ from . import __version__
 
 log = logging.getLogger("mkdocs.plugins.kbgen.cache")
 
-FORMAT = 4  # 2: marshalled search analysis; 3: compressed page HTML; 4: the analysis as postings
+FORMAT = 5  # 2: marshalled search analysis; 3: compressed page HTML; 4: the analysis as postings; 5: content files
 VERSION_FILE = "VERSION"
 ENTRIES = "entries"
 NAMED = "named-"  # keys of values that are replaced, not addressed by content: named-<name>
@@ -153,6 +153,38 @@ class Store:
                     except OSError:
                         pass
         return removed
+
+
+class Bundle:
+    """Many small values kept as one named value of a :class:`Store` (``get``/``put`` by key,
+    as the store): read once, written once by :meth:`save` and only when it changed. Each
+    value is pickled when it is put (a snapshot, whatever later happens to the object);
+    the values this build did not use are dropped."""
+
+    def __init__(self, store: Store, name: str):
+        self._store, self._name = store, NAMED + name
+        self._old: dict[str, bytes] = store.get(self._name) or {}
+        self._used: dict[str, bytes] = {}
+        self._added = False
+
+    def get(self, key: str):
+        data = self._old.get(key)
+        if data is None:
+            return None
+        try:
+            value = pickle.loads(data)
+        except Exception:  # from an older Python, say: a miss
+            return None
+        self._used[key] = data
+        return value
+
+    def put(self, key: str, value) -> None:
+        self._used[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self._added = True
+
+    def save(self) -> None:
+        if self._added or len(self._used) != len(self._old):
+            self._store.put(self._name, self._used)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -56,6 +56,7 @@ CACHED_TEMPLATE = "partials/kbgen/cached.html"
 # Page kinds whose views read the build date or facts beyond the page's Markdown (their
 # cache key holds both); the other kinds read the date only as which notices have ended.
 DATED_KINDS = {"home", "updates", "other"}
+CONTENT_FILES = "content-files"  # each Markdown file's parse (kbgen.content.loader.Memo)
 STATIC_SEARCH_ENTRIES = build_cache.NAMED + "static-search"  # page key -> Material's entries
 TEMPLATES_FOLDER = "templates"  # Jinja's bytecode cache in the build cache's namespace
 DATA_FILES = {CATEGORY_FILE, SYNONYMS_FILE, CONTACT_FILE, FACTS_FILE, GLOSSARY_FILE}
@@ -107,14 +108,18 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._store = self._open_cache(config)
         if pair is None:
             language = self._only_one_pair(config).default_language
+            # unchanged Markdown files are not parsed again (their parses: one named value)
+            parsed = build_cache.Bundle(self._store, CONTENT_FILES) if self._store is not None else None
             center, report = content.load(
                 config.docs_dir,
                 today=self.today,
                 embed_hosts=self.config.embed_hosts,
                 language=language,
                 format_value=self.messages.format_value,
-                memo=self._store,  # unchanged Markdown files are not parsed again
+                memo=parsed,
             )
+            if parsed is not None:
+                parsed.save()
         else:
             center, report = pair.center, pair.report
             if center.facts is not None:  # the policy updates page reads values in the interface's words

@@ -342,7 +342,7 @@ def _check_slug(path: Path, report: Report, what: str) -> None:
 
 
 class Memo:
-    """Parses a Markdown file's text through ``memo`` (a build cache namespace: ``get(key)`` and
+    """Parses a Markdown file's text through ``memo`` (the build cache's ``get(key)`` and
     ``put(key, value)``, or None): a text parsed in an earlier build is not parsed again.
 
     The key is everything the parse reads (the function, the text, the file's paths, its
