@@ -106,9 +106,6 @@ def _less_work(writer, analysis=None):
         writer.pool._write_run = _write_run
         writer.pool._read_run = lambda path: _read_run(writer.pool, path)
         writer.pool.add = _pool_add(writer.pool)
-        fieldwriter = writer.fieldwriter
-        if type(fieldwriter).__name__ == "W3FieldWriter":  # the codec whose posting writer _add_postings inlines
-            fieldwriter.add_postings = lambda schema, lengths, items: _add_postings(fieldwriter, schema, lengths, items)
     try:
         yield
     finally:
@@ -134,52 +131,6 @@ def _pool_add(pool):
         pool.current.append(item)
 
     return add
-
-
-def _add_postings(fieldwriter, schema, lengths, items) -> None:  # noqa: C901 (one hot loop, kept inline)
-    """Whoosh's ``FieldWriter.add_postings`` for its W3 codec: the commit's loop over every
-    sorted posting, calling the field writer's start/finish methods in the same order, with
-    the posting writer's ``add_posting`` inlined without its per-posting type checks (the
-    pool holds what the writer added: docnums, float weights, bytes). Same blocks, same bytes."""
-    dfl = lengths.doc_field_length if lengths else (lambda docnum, fieldname: 0)
-    lastfn = lasttext = writer = None
-    for fieldname, btext, docnum, weight, value in items:
-        if fieldname != lastfn:
-            _next_field(fieldwriter, schema, fieldname, lastfn, lasttext)
-            lastfn, lasttext = fieldname, None
-        if docnum == -1:  # a spelling word, not a posting (as Whoosh skips it)
-            continue
-        if btext != lasttext:
-            if lasttext is not None:
-                fieldwriter.finish_term()
-            fieldwriter.start_term(btext)
-            lasttext, writer = btext, fieldwriter._postwriter
-        length = dfl(docnum, fieldname)
-        # W3PostingsWriter.add_posting
-        if len(writer._ids) >= writer._blocklimit:
-            writer._write_block()
-        writer._ids.append(docnum)
-        writer._weights.append(weight)
-        if weight > writer._maxweight:
-            writer._maxweight = weight
-        if value:
-            writer._values.append(value)
-        if length:
-            if writer._minlength is None or length < writer._minlength:
-                writer._minlength = length
-            if length > writer._maxlength:
-                writer._maxlength = length
-    _next_field(fieldwriter, schema, None, lastfn, lasttext)
-
-
-def _next_field(fieldwriter, schema, fieldname, lastfn, lasttext) -> None:
-    """Finish the last term and field, start ``fieldname``'s (None: the end)."""
-    if lasttext is not None:
-        fieldwriter.finish_term()
-    if lastfn is not None:
-        fieldwriter.finish_field()
-    if fieldname is not None:
-        fieldwriter.start_field(fieldname, schema[fieldname])
 
 
 RUN_CHUNK = 20_000  # postings per marshalled chunk of a sorted run
