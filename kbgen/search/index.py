@@ -105,7 +105,6 @@ def _less_work(writer, analysis=None):
         # sorted runs of postings go to disk in chunks, not one pickle per posting
         writer.pool._write_run = _write_run
         writer.pool._read_run = lambda path: _read_run(writer.pool, path)
-        writer.pool.add = _pool_add(writer.pool)
     try:
         yield
     finally:
@@ -115,22 +114,6 @@ def _less_work(writer, analysis=None):
         # the commit looks up a field length for every posting: read each once instead
         read = writer.per_document_reader
         writer.per_document_reader = lambda: _Lengths(read(), names, writer.docnum)
-
-
-def _pool_add(pool):
-    """Whoosh's ``PostingPool.add`` without its per-posting type checks (the field indexers
-    make bytes): the same size accounting, so the pool spills at the same postings."""
-    limit = pool.limit
-
-    def add(item):
-        # item = (fieldname, tbytes, docnum, weight, vbytes); 150: the sizes Whoosh adds up
-        pool.fieldnames.add(item[0])
-        pool.currentsize += 150 + len(item[0]) + 2 * len(item[1]) + len(item[4] or "")
-        if pool.currentsize > limit:
-            pool.save()
-        pool.current.append(item)
-
-    return add
 
 
 RUN_CHUNK = 20_000  # postings per marshalled chunk of a sorted run
