@@ -103,8 +103,9 @@ def _scored(searcher, reader, weighting, field: str, postings: Postings):
     the term's idf, the field's average length and each document's stored length); with
     numpy (the semantic extra) all at once, else term by term: the same float64 operations
     in the same order either way, so the same float32 scores."""
-    if not isinstance(weighting, scoring.BM25F) or weighting._field_B or not searcher.schema[field].scorable:
-        raise ValueError("impacts are precomputed for BM25F with one B on scorable fields")
+    # kbgen's own ``index.weighting()``: BM25F with one B and K1 for every field
+    if type(weighting) is not scoring.BM25F or not searcher.schema[field].scorable:
+        raise ValueError("impacts are precomputed for kbgen's BM25F on scorable fields")
     order, numbers, ids, docs, weights = postings.rows(field)
     count = searcher.doc_count_all()
     # (None for a document without the field: it has no posting there to score)
