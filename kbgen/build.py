@@ -41,11 +41,11 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import jinja2
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
+from .compiled_templates import COMPILED
 from .config import MarketError, site_of
 from .content.markets import Site
 
@@ -300,56 +300,15 @@ def _load(config_file, strict: bool, fail_on_overdue: bool):
 
 def _keep_compiled_templates(theme) -> None:
     """Every Jinja environment of this config's theme (MkDocs' own, and the one Material's
-    search plugin makes to read its translations) keeps its compiled templates in _TEMPLATES."""
+    search plugin makes to read its translations) keeps its compiled templates in COMPILED."""
     make_env = theme.get_env
 
     def get_env():
         env = make_env()
-        env.bytecode_cache = _TEMPLATES
+        env.bytecode_cache = COMPILED
         return env
 
     theme.get_env = get_env
-
-
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Jinja's compiled templates, kept in memory across the builds of one process: each
-    pair's build and each preview rebuild would compile the same theme (~150 templates)
-    again. Jinja checks each template's source against its checksum, so a changed
-    template is compiled anew; environments set up differently (extensions, gettext
-    style) keep apart."""
-
-    def __init__(self):
-        self._code: dict[str, bytes] = {}
-
-    def get_bucket(self, environment, name, filename, source):
-        setup = (
-            sorted(environment.extensions),
-            getattr(environment, "newstyle_gettext", False),
-            environment.trim_blocks,
-            environment.lstrip_blocks,
-            environment.keep_trailing_newline,
-            environment.optimized,
-            environment.block_start_string,
-            environment.variable_start_string,
-            environment.comment_start_string,
-            environment.line_statement_prefix,
-            environment.line_comment_prefix,
-        )
-        key = self.get_cache_key(name, filename) + repr(setup)
-        bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
-        self.load_bytecode(bucket)
-        return bucket
-
-    def load_bytecode(self, bucket) -> None:
-        code = self._code.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
-
-
-_TEMPLATES = _CompiledTemplates()
 
 
 def _site(config, config_file) -> Site | None:

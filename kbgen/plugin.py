@@ -25,6 +25,7 @@ from mkdocs.utils import get_relative_url
 
 from . import bundle, content, headers, i18n, incremental, pages, search
 from . import cache as build_cache
+from .compiled_templates import CompiledTemplates
 from .config import KbgenConfig, MarketError, site_of
 from .content import schedule, symlinks
 from .content.contactfile import CONTACT_FILE
@@ -423,21 +424,18 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         return env
 
     def _compiled_templates(self, env) -> None:
-        """With the build cache, Jinja keeps the theme's compiled templates there (compiling them
-        is part of every build's fixed cost); Jinja compiles a template again when its source
-        differs from the one it compiled (the same code, so the same pages)."""
-        if self._store is None or env.bytecode_cache is not None:
-            return
-        import jinja2
+        """With the build cache, Jinja keeps the theme's compiled templates there too (compiling
+        them is part of every build's fixed cost), through kbgen's process-wide cache when the
+        build runs through kbgen (a plain ``mkdocs build`` gets one of its own)."""
+        folder = None
+        if self._store is not None:
+            import jinja2
 
-        # what else the compiled code depends on: Jinja's version and the environment's syntax
-        options = ("autoescape", "trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline")
-        compiled_by = build_cache.digest(
-            jinja2.__version__, *sorted(env.extensions), *(repr(getattr(env, name, None)) for name in options)
-        )
-        folder = self._store.folder_for(TEMPLATES_FOLDER, compiled_by[:16])
-        if folder is not None:
-            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+            folder = self._store.folder_for(TEMPLATES_FOLDER, build_cache.digest(jinja2.__version__)[:16])
+        if env.bytecode_cache is None and folder is not None:
+            env.bytecode_cache = CompiledTemplates()
+        if isinstance(env.bytecode_cache, CompiledTemplates):
+            env.bytecode_cache.folder = folder  # None: this build keeps them in memory only
 
     def on_post_page(self, output, page, config):
         if not self.config.enabled:
