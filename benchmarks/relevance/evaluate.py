@@ -69,12 +69,19 @@ def split_front_matter(text: str) -> tuple[dict, str]:
 
 
 def load_documents(content_dir: Path) -> dict[str, dict]:
-    """One document per article (<cat>/<slug>.md) and per FAQ entry (<cat>/faq/<slug>.md)."""
+    """One document per article (<cat>/<slug>.md) and per FAQ entry (<cat>/faq/<slug>.md).
+
+    Translations beside their sources (<slug>.de.md) are left out: the judged queries are
+    judged against the source pages, and a translation in the bm25 baseline's collection
+    (or in the document count) would be a page the English site never shows.
+    """
     docs: dict[str, dict] = {}
     for path in sorted(content_dir.rglob("*.md")):
         rel = path.relative_to(content_dir).as_posix()
         parts = rel.split("/")
         if not (len(parts) == 2 or (len(parts) == 3 and parts[1] == "faq")):
+            continue
+        if "." in path.stem:  # page.de.md: a translation
             continue
         meta, body = split_front_matter(path.read_text(encoding="utf-8"))
         title = meta.get("title") or meta.get("question") or ""
