@@ -234,3 +234,47 @@ def test_asking_for_semantic_search_without_the_model_is_a_clear_error(make_site
     result = invoke("build", cwd=project)
     assert result.exit_code == 1
     assert "kbgen[semantic]" in result.output and "Traceback" not in result.output
+
+
+def test_the_fused_score_is_the_learned_weights_times_the_features_the_tuning_script_reads():
+    import numpy as np
+
+    from kbgen.search import ranking
+
+    similarity = np.array([0.1, 0.5, 0.2, 0.9, 0.05, 0.1, 0.12, 0.08], dtype=np.float32)
+    typed = np.array([0.1, 0.4, 0.2, 0.6, 0.05, 0.3, 0.12, 0.08], dtype=np.float32)
+    kinds = np.array([0, 1, 2, 0, 0, 0, 1, 0], dtype=np.int8)
+    lexical = [(8.0, 1), (4.0, 2)]
+    hits = ranking.fuse(lexical, similarity, typed=typed, kinds=kinds)
+    # document 3 is found by meaning alone (z-score above the floor, cosine above the minimum)
+    assert [hit.doc for hit in hits if hit.lexical == 0] == [3]
+    candidates = ranking.pool(lexical, similarity)
+    rows = ranking.features(lexical, candidates, similarity, typed, kinds)
+    expected = dict(zip(candidates, rows @ np.asarray(ranking.weights()), strict=True))
+    assert {hit.doc: hit.score for hit in hits} == pytest.approx(expected)
+    first = rows[candidates.index(1)]
+    assert list(first[:3]) == [1.0, 1.0, 1.0]  # the lexical best: L / L_best, 1 / place, found
+    assert list(first[5:]) == [0.0, 1.0, 0.0]  # a FAQ entry
+    assert rows[candidates.index(2)][2:3] == [1.0] and list(rows[candidates.index(2)][5:]) == [0.0, 0.0, 1.0]
+    assert first[3] == pytest.approx((0.5 - similarity.mean()) / similarity.std())
+    assert first[4] == pytest.approx((0.4 - typed.mean()) / typed.std())
+
+
+def test_kind_codes_follow_the_engine_type_groups():
+    from kbgen.search import ranking
+
+    groups = {("type", "article"): {0, 3}, ("type", "faq"): {1}, ("type", "flow"): {2}, ("type", "notice"): {4}}
+    assert ranking.kind_codes(groups, 5).tolist() == [0, 1, 2, 0, 2]
+
+
+@needs_model
+def test_a_corrected_typo_is_also_scored_by_the_words_as_typed(meaning_site, invoke):
+    engine = open_engine(meaning_site, cache_size=0)
+    result = engine.search("invoise", explain=True)
+    assert result["suggestion"] == "invoice"
+    hit = result["hits"][0]
+    assert hit["url"] == "/orders/invoices/"
+    assert hit["typed"] is not None and hit["typed"] != hit["similarity"]
+    assert engine.search("invoice", explain=True)["hits"][0]["typed"] is None  # nothing corrected: one similarity
+    out = invoke("search", "-d", meaning_site, "--explain", "invoise").output
+    assert "(as typed 0." in out

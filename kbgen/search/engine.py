@@ -190,7 +190,7 @@ def _load(index_dir: Path, cache_size: int, semantic_on: bool = True) -> _Loaded
     vectors = None
     if semantic_on and lang.semantic:
         count = max(docnums.values(), default=-1) + 1
-        vectors = _vectors(index_dir, meta, files.get(semantic.FILE), docnums, count)
+        vectors = _vectors(index_dir, meta, files.get(semantic.FILE), docnums, count, groups)
     return _Loaded(
         ix,
         vocab,
@@ -220,7 +220,7 @@ def _language(meta: dict, index_dir: Path) -> languages.Language:
         raise IndexMissing(f"{index_dir}: {exc}; rebuild the site with this version of kbgen") from None
 
 
-def _vectors(index_dir: Path, meta: dict, data: bytes | None, docnums: dict, count: int):
+def _vectors(index_dir: Path, meta: dict, data: bytes | None, docnums: dict, count: int, groups: dict):
     """The page vectors, or None (with a warning when they should be there but can't be used)."""
     if not meta.get("vectors"):
         return None  # built without semantic search: lexical, as asked
@@ -235,10 +235,12 @@ def _vectors(index_dir: Path, meta: dict, data: bytes | None, docnums: dict, cou
         )
         return None
     try:
-        return semantic.read(data, docnums, count)
+        vectors = semantic.read(data, docnums, count)
     except (semantic.VectorsError, KeyError, TypeError) as exc:
         log.warning("%s: %s; search is lexical only", index_dir, exc)
         return None
+    vectors.kinds = ranking.kind_codes(groups, count)
+    return vectors
 
 
 FILTER_FIELDS = ("category", "type", "audience")
@@ -355,10 +357,9 @@ class SearchEngine:
         with self._searcher(loaded) as searcher:
             return self._search_with(request, loaded, searcher, explain)
 
-    def candidates(
-        self, request: SearchRequest, loaded: _Loaded, searcher, fusion: ranking.Fusion = ranking.FUSION
-    ) -> tuple:
-        """(plan, number of lexical matches, lexical ranking, lexical matches, similarity or None):
+    def candidates(self, request: SearchRequest, loaded: _Loaded, searcher) -> tuple:
+        """(plan, number of lexical matches, lexical ranking, lexical matches, similarity or None
+        (:class:`.vectors.Similarity`)):
         what the fusion works from (also used to tune it)."""
         plan = self._plan(request.q, loaded, searcher)
         if plan.empty:
@@ -388,10 +389,9 @@ class SearchEngine:
         )
         similarity = None
         if loaded.vectors is not None:
-            bonus = fusion.question if question_shaped(request.q, loaded.lang) else 0.0
-            # what the shopper meant: a corrected typo is embedded as corrected
+            # what the shopper meant: a corrected typo is embedded as corrected, and as typed
             meant = plan.suggestion if plan.corrected else request.q
-            similarity = semantic.similarity(loaded.vectors, meant, bonus)
+            similarity = semantic.query_similarity(loaded.vectors, meant, request.q)
         return plan, total, ranked, matched, similarity
 
     def _search_with(self, request: SearchRequest, loaded: _Loaded, searcher, explain: bool = False) -> dict:
@@ -412,14 +412,20 @@ class SearchEngine:
             # only the re-scored head is fused; the rest follows in its lexical order, so
             # pages never overlap however deep the shopper goes
             head, rest = ranked[: ranking.RERANK], ranked[ranking.RERANK :]
-            hits = ranking.fuse(head, similarity, allowed=_allowed(request, loaded.groups))
+            hits = ranking.fuse(
+                head,
+                similarity.meant,
+                allowed=_allowed(request, loaded.groups),
+                typed=similarity.typed,
+                kinds=loaded.vectors.kinds,
+            )
             total += sum(1 for hit in hits if hit.doc not in matched)
             shown = {hit.doc for hit in hits}
             best = ranked[0][0] if ranked and ranked[0][0] > 0 else 1.0
             floor = hits[-1].score if hits else 0.0
             weight = ranking.FUSION.lexical / best
             hits += [
-                ranking.Fused(min(floor, weight * score), doc, score, float(similarity[doc]), None)
+                ranking.Fused(min(floor, weight * score), doc, score, float(similarity.meant[doc]), None)
                 for score, doc in rest
                 if doc not in shown
             ]
@@ -444,6 +450,8 @@ class SearchEngine:
                 result["hits"][-1].update(
                     lexical=round(hit.lexical, 4),
                     similarity=None if hit.similarity is None else round(hit.similarity, 4),
+                    # the similarity to the query as typed, when a typo was searched as corrected
+                    typed=None if hit.typed is None or hit.typed == hit.similarity else round(hit.typed, 4),
                     fused=round(score, 4),
                 )
         return result

@@ -237,31 +237,44 @@ def _find(ids, doc: int) -> int:
     return i if i < len(ids) and ids[i] == doc else -1
 
 
+KINDS = ("article", "faq")  # a document's kind for the fusion; anything else (flows, notices) is a third
+
+
 @dataclass(frozen=True)
 class Fusion:
-    """How the lexical ranking and the vector similarity are mixed (tuned on the
-    tune half of ``benchmarks/relevance/chat_queries.yml`` by ``benchmarks/relevance/tune_fusion.py``).
+    """How the lexical ranking and the vector similarity are mixed: a linear score over a few
+    features of each candidate, whose weights were learned on the tune half of
+    ``benchmarks/relevance/chat_queries.yml`` (listwise: the probability a softmax over a query's
+    candidates gives its relevant pages, with an L2 penalty, chosen by cross-validation within
+    that half; ``benchmarks/relevance/tune_fusion.py``). The features:
 
-    A candidate's fused score is ``lexical · L/L_best + semantic · z``: ``L/L_best``
-    is its lexical score over the query's best (0 for pages found only by meaning)
-    and ``z`` its similarity to the query as a z-score over the whole help center
-    (how unusually close it is, whatever the query's wording), floored at 0.
-    A FAQ entry's similarity is the larger of its page's and its question's, the
-    question's raised by ``question`` when the query is itself a question.
-    Candidates: the lexical ranking's best plus the ``candidates`` most similar pages
-    whose z-score reaches ``floor`` and whose cosine reaches ``minimum``.
+    - ``lexical``: the lexical score over the query's best (0 for pages found only by meaning);
+    - ``lexical_rank``: 1 / the page's place in the lexical ranking (0 when not in it);
+    - ``lexical_found``: 1 when the lexical ranking has the page at all;
+    - ``meaning``: the page's similarity to the query as corrected (a typo searched as the
+      suggestion), as a z-score over the whole help center (how unusually close it is,
+      whatever the query's wording); a FAQ entry's is the larger of its page's and its question's;
+    - ``typed``: the same for the query as typed (the same number when nothing was corrected):
+      a correction can change what was meant, the words typed still say it;
+    - ``article``, ``faq``, ``other``: the page's kind (a flow or a notice is ``other``).
+
+    Candidates: the lexical ranking's best plus the ``candidates`` pages most similar to the
+    query (as corrected) whose z-score reaches ``floor`` and whose cosine reaches ``minimum``.
     """
 
-    lexical: float = 1.0
-    semantic: float = 0.25
-    candidates: int = 10
+    lexical: float = 1.577
+    lexical_rank: float = 1.192
+    lexical_found: float = 0.296
+    meaning: float = 0.829
+    typed: float = 0.975
+    article: float = 0.797
+    faq: float = -0.583
+    other: float = -0.214
+    candidates: int = 20
     floor: float = 1.5
-    # so words that mean nothing here ("zanzibar", "asdf") find nothing: 0 to 0.30 scored
-    # the same on the tune half; real meaning-only matches ("bill" -> an invoice page,
-    # "my stuff never showed up") measured 0.2-0.25
+    # so words that mean nothing here ("zanzibar", "asdf") find nothing; real meaning-only
+    # matches ("bill" -> an invoice page, "my stuff never showed up") measured 0.2-0.25
     minimum: float = 0.2
-    # 0.03-0.06 helped the vectors alone a little and the fused ranking not at all
-    question: float = 0.0
 
 
 FUSION = Fusion()
@@ -274,8 +287,88 @@ class Fused:
     score: float
     doc: int
     lexical: float  # the lexical ranking's score, 0 when found by meaning only
-    similarity: float  # cosine similarity to the query
-    z: float  # the similarity as a z-score over all pages
+    similarity: float | None  # cosine similarity to the query (as corrected)
+    z: float | None  # the similarity as a z-score over all pages
+    typed: float | None = None  # cosine similarity to the query as typed
+
+
+def kind_codes(groups: dict, count: int):
+    """Each document's index in :data:`KINDS` (``len(KINDS)`` for any other kind), from the
+    engine's ``("type", kind) -> document numbers`` groups."""
+    import numpy as np
+
+    out = np.full(count, len(KINDS), dtype=np.int8)
+    for code, kind in enumerate(KINDS):
+        docs = [doc for doc in groups.get(("type", kind), ()) if doc < count]
+        out[docs] = code
+    return out
+
+
+def _z(similarity):
+    """(mean, spread) of a similarity array, for its z-scores."""
+    if not len(similarity):
+        return 0.0, 1.0
+    spread = float(similarity.std())
+    return float(similarity.mean()), spread if spread > 1e-9 else 1.0
+
+
+FEATURES = ("lexical", "lexical_rank", "lexical_found", "meaning", "typed", "article", "faq", "other")
+
+
+def weights(fusion: Fusion = FUSION) -> tuple[float, ...]:
+    """The fusion's weights in :data:`FEATURES` order."""
+    return tuple(getattr(fusion, name) for name in FEATURES)
+
+
+def pool(lexical: list[tuple[float, int]], similarity, fusion: Fusion = FUSION, allowed=None) -> list[int]:
+    """The candidates: the lexical ranking's documents, then those found by meaning alone."""
+    import numpy as np
+
+    found = [doc for _, doc in lexical]
+    count = len(similarity)
+    if not fusion.candidates or not count:
+        return found
+    mean, spread = _z(similarity)
+    seen = set(found)
+    wanted = min(count, fusion.candidates * 4 if allowed is not None else fusion.candidates)
+    top = np.argpartition(-similarity, wanted - 1)[:wanted] if wanted < count else np.arange(count)
+    added = 0
+    for doc in sorted(top.tolist(), key=lambda d: (-similarity[d], d)):
+        if added >= fusion.candidates or (similarity[doc] - mean) / spread < fusion.floor:
+            break
+        if similarity[doc] < fusion.minimum:
+            break
+        if (allowed is not None and doc not in allowed) or doc in seen:
+            continue
+        found.append(doc)
+        added += 1
+    return found
+
+
+def features(lexical: list[tuple[float, int]], candidates: list[int], similarity, typed=None, kinds=None):
+    """One row of :data:`FEATURES` per candidate (float64), as :class:`Fusion` describes them."""
+    import numpy as np
+
+    docs = np.asarray(candidates, dtype=np.int64)
+    out = np.zeros((len(docs), len(FEATURES)))
+    if not len(docs):
+        return out
+    best = lexical[0][0] if lexical and lexical[0][0] > 0 else 1.0
+    places = {doc: (score, place) for place, (score, doc) in enumerate(lexical, 1)}
+    for row, doc in enumerate(candidates):
+        score, place = places.get(doc, (0.0, 0))
+        if place:
+            out[row, :3] = (score / best, 1.0 / place, 1.0)
+    mean, spread = _z(similarity)
+    out[:, 3] = (similarity[docs] - mean) / spread
+    if typed is None or typed is similarity:
+        out[:, 4] = out[:, 3]
+    else:
+        mean, spread = _z(typed)
+        out[:, 4] = (typed[docs] - mean) / spread
+    kind = np.zeros(len(docs), dtype=np.int64) if kinds is None else np.asarray(kinds)[docs]
+    out[np.arange(len(docs)), 5 + np.minimum(kind, len(KINDS))] = 1.0
+    return out
 
 
 def fuse(
@@ -283,37 +376,26 @@ def fuse(
     similarity,
     fusion: Fusion = FUSION,
     allowed: Collection[int] | None = None,
+    typed=None,
+    kinds=None,
 ) -> list[Fused]:
     """The fused ranking of the lexical candidates and the most similar pages, best first.
 
-    ``similarity``: a numpy array of each document's cosine similarity to the query.
+    ``similarity``: a numpy array of each document's cosine similarity to the query (as
+    corrected); ``typed``: the same for the query as typed (None: the same array);
+    ``kinds``: per document, its index in :data:`KINDS` or ``len(KINDS)`` for any other
+    (None: every document an article).
     """
     import numpy as np
 
-    count = len(similarity)
-    mean = float(similarity.mean()) if count else 0.0
-    spread = float(similarity.std()) if count else 0.0
-    spread = spread if spread > 1e-9 else 1.0
-    best = lexical[0][0] if lexical and lexical[0][0] > 0 else 1.0
+    candidates = pool(lexical, similarity, fusion, allowed)
+    rows = features(lexical, candidates, similarity, typed, kinds)
+    scores = rows @ np.asarray(weights(fusion))
     lex = {doc: score for score, doc in lexical}
-    pool = dict(lex)
-    if fusion.candidates and count:
-        wanted = min(count, fusion.candidates * 4 if allowed is not None else fusion.candidates)
-        top = np.argpartition(-similarity, wanted - 1)[:wanted] if wanted < count else np.arange(count)
-        added = 0
-        for doc in sorted(top.tolist(), key=lambda d: (-similarity[d], d)):
-            if added >= fusion.candidates or (similarity[doc] - mean) / spread < fusion.floor:
-                break
-            if similarity[doc] < fusion.minimum:
-                break
-            if allowed is not None and doc not in allowed:
-                continue
-            pool.setdefault(doc, 0.0)
-            added += 1
-    fused = []
-    for doc, score in pool.items():
-        sim = float(similarity[doc])
-        z = (sim - mean) / spread
-        fused.append(Fused(fusion.lexical * score / best + fusion.semantic * max(z, 0.0), doc, score, sim, z))
+    typed = similarity if typed is None else typed
+    fused = [
+        Fused(float(value), doc, lex.get(doc, 0.0), float(similarity[doc]), float(row[3]), float(typed[doc]))
+        for doc, value, row in zip(candidates, scores, rows, strict=True)
+    ]
     fused.sort(key=lambda hit: (-hit.score, hit.doc))
     return fused

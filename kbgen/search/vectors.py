@@ -224,6 +224,15 @@ class Vectors:
     has_page: object  # bool per document
     questions: object  # (FAQ entries, dim): question vectors
     question_docs: object  # the document number of each question vector
+    kinds: object = None  # per document, its kind's code for the fusion (set by the engine)
+
+
+@dataclass
+class Similarity:
+    """A query's similarity to each document (float32 per document number)."""
+
+    meant: object  # to the query as searched (a typo as corrected)
+    typed: object  # to the query as typed: the same array when nothing was corrected
 
 
 def read(data: bytes, docnums: dict[str, int], doc_count: int) -> Vectors:
@@ -279,3 +288,9 @@ def similarity(vectors: Vectors, query: str, question_bonus: float = 0.0):
         docs = vectors.question_docs
         out[docs] = np.maximum(out[docs], asked)
     return out
+
+
+def query_similarity(vectors: Vectors, meant: str, typed: str) -> Similarity:
+    """:func:`similarity` to the query as searched and as typed (computed once when they are the same)."""
+    found = similarity(vectors, meant)
+    return Similarity(found, found if typed == meant else similarity(vectors, typed))
