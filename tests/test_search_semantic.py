@@ -257,7 +257,9 @@ def test_the_fused_score_is_the_learned_weights_times_the_features_the_tuning_sc
     assert list(first[5:]) == [0.0, 1.0, 0.0]  # a FAQ entry
     assert rows[candidates.index(2)][2:3] == [1.0] and list(rows[candidates.index(2)][5:]) == [0.0, 0.0, 1.0]
     assert first[3] == pytest.approx((0.5 - similarity.mean()) / similarity.std())
-    assert first[4] == pytest.approx((0.4 - typed.mean()) / typed.std())
+    assert first[4] == pytest.approx((0.4 - similarity.mean()) / similarity.std())  # on the same scale
+    as_function = ranking.fuse(lexical, similarity, typed=lambda docs: typed[docs], kinds=kinds)
+    assert [(hit.doc, hit.score, hit.typed) for hit in as_function] == [(hit.doc, hit.score, hit.typed) for hit in hits]
 
 
 def test_kind_codes_follow_the_engine_type_groups():
@@ -276,5 +278,9 @@ def test_a_corrected_typo_is_also_scored_by_the_words_as_typed(meaning_site, inv
     assert hit["url"] == "/orders/invoices/"
     assert hit["typed"] is not None and hit["typed"] != hit["similarity"]
     assert engine.search("invoice", explain=True)["hits"][0]["typed"] is None  # nothing corrected: one similarity
+    loaded = engine._current()
+    sim = semantic.query_similarity(loaded.vectors, "invoice", "invoise")
+    docs = list(range(len(sim.meant)))
+    assert sim.typed(docs) == pytest.approx(semantic.similarity(loaded.vectors, "invoise"), abs=1e-6)
     out = invoke("search", "-d", meaning_site, "--explain", "invoise").output
     assert "(as typed 0." in out

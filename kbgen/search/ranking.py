@@ -254,19 +254,20 @@ class Fusion:
     - ``meaning``: the page's similarity to the query as corrected (a typo searched as the
       suggestion), as a z-score over the whole help center (how unusually close it is,
       whatever the query's wording); a FAQ entry's is the larger of its page's and its question's;
-    - ``typed``: the same for the query as typed (the same number when nothing was corrected):
-      a correction can change what was meant, the words typed still say it;
+    - ``typed``: the similarity to the query as typed, on the same scale as ``meaning`` (the
+      same number when nothing was corrected): a correction can change what was meant, the
+      words typed still say it. Computed for the candidates only;
     - ``article``, ``faq``, ``other``: the page's kind (a flow or a notice is ``other``).
 
     Candidates: the lexical ranking's best plus the ``candidates`` pages most similar to the
     query (as corrected) whose z-score reaches ``floor`` and whose cosine reaches ``minimum``.
     """
 
-    lexical: float = 1.577
-    lexical_rank: float = 1.192
-    lexical_found: float = 0.296
-    meaning: float = 0.829
-    typed: float = 0.975
+    lexical: float = 1.579
+    lexical_rank: float = 1.197
+    lexical_found: float = 0.299
+    meaning: float = 0.861
+    typed: float = 0.954
     article: float = 0.797
     faq: float = -0.583
     other: float = -0.214
@@ -361,14 +362,16 @@ def features(lexical: list[tuple[float, int]], candidates: list[int], similarity
             out[row, :3] = (score / best, 1.0 / place, 1.0)
     mean, spread = _z(similarity)
     out[:, 3] = (similarity[docs] - mean) / spread
-    if typed is None or typed is similarity:
-        out[:, 4] = out[:, 3]
-    else:
-        mean, spread = _z(typed)
-        out[:, 4] = (typed[docs] - mean) / spread
+    # the similarity as typed, on the same scale (a shift of a whole query's scores changes nothing)
+    out[:, 4] = out[:, 3] if typed is None else (_values(typed, docs) - mean) / spread
     kind = np.zeros(len(docs), dtype=np.int64) if kinds is None else np.asarray(kinds)[docs]
     out[np.arange(len(docs)), 5 + np.minimum(kind, len(KINDS))] = 1.0
     return out
+
+
+def _values(similarity, docs):
+    """``similarity`` of ``docs``: an array by document number, or a function of the documents."""
+    return similarity(docs) if callable(similarity) else similarity[docs]
 
 
 def fuse(
@@ -382,7 +385,8 @@ def fuse(
     """The fused ranking of the lexical candidates and the most similar pages, best first.
 
     ``similarity``: a numpy array of each document's cosine similarity to the query (as
-    corrected); ``typed``: the same for the query as typed (None: the same array);
+    corrected); ``typed``: the same for the query as typed, as an array or a function of an
+    array of document numbers (None: the same as ``similarity``);
     ``kinds``: per document, its index in :data:`KINDS` or ``len(KINDS)`` for any other
     (None: every document an article).
     """
@@ -392,10 +396,10 @@ def fuse(
     rows = features(lexical, candidates, similarity, typed, kinds)
     scores = rows @ np.asarray(weights(fusion))
     lex = {doc: score for score, doc in lexical}
-    typed = similarity if typed is None else typed
+    as_typed = _values(similarity if typed is None else typed, np.asarray(candidates, dtype=np.int64))
     fused = [
-        Fused(float(value), doc, lex.get(doc, 0.0), float(similarity[doc]), float(row[3]), float(typed[doc]))
-        for doc, value, row in zip(candidates, scores, rows, strict=True)
+        Fused(float(value), doc, lex.get(doc, 0.0), float(similarity[doc]), float(row[3]), float(sim))
+        for doc, value, row, sim in zip(candidates, scores, rows, as_typed, strict=True)
     ]
     fused.sort(key=lambda hit: (-hit.score, hit.doc))
     return fused
