@@ -27,7 +27,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from evaluate import ROOT, TargetMapper, dedupe, load_documents  # noqa: E402
+from evaluate import ROOT, TargetMapper, load_documents  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out" / "fusion-data.pickle"
 
@@ -112,7 +112,6 @@ def main() -> int:
     with args.out.open("wb") as fh:
         pickle.dump({"docs": ordered, "paths": paths, "sets": out_sets}, fh)
     print(f"wrote {args.out}: {len(ordered)} documents, " + ", ".join(f"{k} {len(v)}" for k, v in out_sets.items()))
-    _ = dedupe
     return 0
 
 

@@ -1,6 +1,9 @@
-"""Experiments on the fusion, from fusion_data.py's capture (imported by tune scripts; run by hand).
+"""Experiments on pooling and fusion, from fusion_data.py's capture (imported; run by hand).
 
-Only the tune half is looked at query by query; the test half only ever gives aggregates.
+Pooling: weighted means of wordllama's token vectors (IDF, SIF, ...). Fusion: per
+(query, candidate) features, a linear score trained listwise with numpy (Adam on the
+softmax probability of the relevant candidates, L2 penalty), cross-validated. Only the
+tune half is looked at query by query; the test half only ever gives aggregates.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ sys.path.insert(0, str(HERE))
 from fusion_data import OUT  # noqa: E402
 
 from kbgen.search import vectors as semantic  # noqa: E402
-from kbgen.search.ranking import FUSION, fuse  # noqa: E402
 
 
 def load(path: Path = OUT) -> dict:
@@ -56,30 +58,6 @@ def title_first(docnums: list[int], exact) -> list[int]:
         return docnums
     first = [d for d in docnums if d in exact]
     return first + [d for d in docnums if d not in exact] if first else docnums
-
-
-def current_sims(docs, rows_meant: list[str]):
-    """Per query, each document's similarity as kbgen 0.x computes it (max of page and question)."""
-    page = semantic.embed([semantic.document_text(d) for d in docs])
-    qdocs = [i for i, d in enumerate(docs) if d.type == "faq"]
-    question = semantic.embed([docs[i].title for i in qdocs])
-    q = semantic.embed(rows_meant)
-    sims = q @ page.T
-    sims[:, qdocs] = np.maximum(sims[:, qdocs], q @ question.T)
-    return sims
-
-
-def evaluate_current(data, name="tune"):
-    rows = data["sets"][name]
-    sims = current_sims(data["docs"], [r["meant"] for r in rows])
-    ranks, lex_ranks = [], []
-    for r, s in zip(rows, sims, strict=True):
-        hits = fuse(r["lexical"], s, FUSION)
-        docnums = title_first([h.doc for h in hits], set(r["exact"]))
-        ranks.append(rank_of(ranked_paths(docnums, data["paths"]), r["relevant"]))
-        lex = title_first([d for _, d in r["lexical"]], set(r["exact"]))
-        lex_ranks.append(rank_of(ranked_paths(lex, data["paths"]), r["relevant"]))
-    return ranks, lex_ranks, sims
 
 
 # --------------------------------------------------------------------------------------
@@ -235,7 +213,6 @@ def train(prepared, mask, l2=1e-2, steps=400, lr=0.05):
             s = X @ w
             p = np.exp(s - s.max())
             p /= p.sum()
-            pos = y / y.sum()
             # d/dw of -log sum_{relevant} p  (mass on relevant)
             pr = p * y
             pr /= max(pr.sum(), 1e-12)
@@ -243,7 +220,6 @@ def train(prepared, mask, l2=1e-2, steps=400, lr=0.05):
         m = 0.9 * m + 0.1 * g
         v = 0.999 * v + 0.001 * g * g
         w -= lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
-        _ = pos
     return w
 
 
