@@ -298,8 +298,6 @@ def search(config_file, site_dir, as_json, explain, limit, category, type_, audi
         click.echo(f"   {hit['url']}")
         if explain:
             similarity = "-" if hit["similarity"] is None else f"{hit['similarity']:.3f}"
-            if hit.get("typed") is not None:
-                similarity += f" (as typed {hit['typed']:.3f})"
             click.echo(f"   lexical {hit['lexical']:.3f} · similarity {similarity} · fused {hit['fused']:.3f}")
         text = re.sub(r"</?mark>", "", hit["snippet"])
         from html import unescape

@@ -242,24 +242,22 @@ def test_the_fused_score_is_the_learned_weights_times_the_features_the_tuning_sc
     from kbgen.search import ranking
 
     similarity = np.array([0.1, 0.5, 0.2, 0.9, 0.05, 0.1, 0.12, 0.08], dtype=np.float32)
-    typed = np.array([0.1, 0.4, 0.2, 0.6, 0.05, 0.3, 0.12, 0.08], dtype=np.float32)
     kinds = np.array([0, 1, 2, 0, 0, 0, 1, 0], dtype=np.int8)
     lexical = [(8.0, 1), (4.0, 2)]
-    hits = ranking.fuse(lexical, similarity, typed=typed, kinds=kinds)
+    hits = ranking.fuse(lexical, similarity, kinds=kinds)
     # document 3 is found by meaning alone (z-score above the floor, cosine above the minimum)
     assert [hit.doc for hit in hits if hit.lexical == 0] == [3]
     candidates = ranking.pool(lexical, similarity)
-    rows = ranking.features(lexical, candidates, similarity, typed, kinds)
+    rows = ranking.features(lexical, candidates, similarity, kinds)
     expected = dict(zip(candidates, rows @ np.asarray(ranking.weights()), strict=True))
     assert {hit.doc: hit.score for hit in hits} == pytest.approx(expected)
     first = rows[candidates.index(1)]
     assert list(first[:3]) == [1.0, 1.0, 1.0]  # the lexical best: L / L_best, 1 / place, found
-    assert list(first[5:]) == [0.0, 1.0, 0.0]  # a FAQ entry
-    assert rows[candidates.index(2)][2:3] == [1.0] and list(rows[candidates.index(2)][5:]) == [0.0, 0.0, 1.0]
+    assert list(first[4:]) == [0.0, 1.0, 0.0]  # a FAQ entry
     assert first[3] == pytest.approx((0.5 - similarity.mean()) / similarity.std())
-    assert first[4] == pytest.approx((0.4 - similarity.mean()) / similarity.std())  # on the same scale
-    as_function = ranking.fuse(lexical, similarity, typed=lambda docs: typed[docs], kinds=kinds)
-    assert [(hit.doc, hit.score, hit.typed) for hit in as_function] == [(hit.doc, hit.score, hit.typed) for hit in hits]
+    second = rows[candidates.index(2)]
+    assert list(second[:3]) == [0.5, 0.5, 1.0] and list(second[4:]) == [0.0, 0.0, 1.0]  # a flow or notice
+    assert list(rows[candidates.index(3)][:3]) == [0.0, 0.0, 0.0]
 
 
 def test_kind_codes_follow_the_engine_type_groups():
@@ -267,20 +265,3 @@ def test_kind_codes_follow_the_engine_type_groups():
 
     groups = {("type", "article"): {0, 3}, ("type", "faq"): {1}, ("type", "flow"): {2}, ("type", "notice"): {4}}
     assert ranking.kind_codes(groups, 5).tolist() == [0, 1, 2, 0, 2]
-
-
-@needs_model
-def test_a_corrected_typo_is_also_scored_by_the_words_as_typed(meaning_site, invoke):
-    engine = open_engine(meaning_site, cache_size=0)
-    result = engine.search("invoise", explain=True)
-    assert result["suggestion"] == "invoice"
-    hit = result["hits"][0]
-    assert hit["url"] == "/orders/invoices/"
-    assert hit["typed"] is not None and hit["typed"] != hit["similarity"]
-    assert engine.search("invoice", explain=True)["hits"][0]["typed"] is None  # nothing corrected: one similarity
-    loaded = engine._current()
-    sim = semantic.query_similarity(loaded.vectors, "invoice", "invoise")
-    docs = list(range(len(sim.meant)))
-    assert sim.typed(docs) == pytest.approx(semantic.similarity(loaded.vectors, "invoise"), abs=1e-6)
-    out = invoke("search", "-d", meaning_site, "--explain", "invoise").output
-    assert "(as typed 0." in out

@@ -358,8 +358,7 @@ class SearchEngine:
             return self._search_with(request, loaded, searcher, explain)
 
     def candidates(self, request: SearchRequest, loaded: _Loaded, searcher) -> tuple:
-        """(plan, number of lexical matches, lexical ranking, lexical matches, similarity or None
-        (:class:`.vectors.Similarity`)):
+        """(plan, number of lexical matches, lexical ranking, lexical matches, similarity or None):
         what the fusion works from (also used to tune it)."""
         plan = self._plan(request.q, loaded, searcher)
         if plan.empty:
@@ -389,9 +388,9 @@ class SearchEngine:
         )
         similarity = None
         if loaded.vectors is not None:
-            # what the shopper meant: a corrected typo is embedded as corrected, and as typed
+            # what the shopper meant: a corrected typo is embedded as corrected
             meant = plan.suggestion if plan.corrected else request.q
-            similarity = semantic.query_similarity(loaded.vectors, meant, request.q)
+            similarity = semantic.similarity(loaded.vectors, meant)
         return plan, total, ranked, matched, similarity
 
     def _search_with(self, request: SearchRequest, loaded: _Loaded, searcher, explain: bool = False) -> dict:
@@ -412,20 +411,14 @@ class SearchEngine:
             # only the re-scored head is fused; the rest follows in its lexical order, so
             # pages never overlap however deep the shopper goes
             head, rest = ranked[: ranking.RERANK], ranked[ranking.RERANK :]
-            hits = ranking.fuse(
-                head,
-                similarity.meant,
-                allowed=_allowed(request, loaded.groups),
-                typed=similarity.typed,
-                kinds=loaded.vectors.kinds,
-            )
+            hits = ranking.fuse(head, similarity, allowed=_allowed(request, loaded.groups), kinds=loaded.vectors.kinds)
             total += sum(1 for hit in hits if hit.doc not in matched)
             shown = {hit.doc for hit in hits}
             best = ranked[0][0] if ranked and ranked[0][0] > 0 else 1.0
             floor = hits[-1].score if hits else 0.0
             weight = ranking.FUSION.lexical / best
             hits += [
-                ranking.Fused(min(floor, weight * score), doc, score, float(similarity.meant[doc]), None)
+                ranking.Fused(min(floor, weight * score), doc, score, float(similarity[doc]), None)
                 for score, doc in rest
                 if doc not in shown
             ]
@@ -450,8 +443,6 @@ class SearchEngine:
                 result["hits"][-1].update(
                     lexical=round(hit.lexical, 4),
                     similarity=None if hit.similarity is None else round(hit.similarity, 4),
-                    # the similarity to the query as typed, when a typo was searched as corrected
-                    typed=None if hit.typed is None or hit.typed == hit.similarity else round(hit.typed, 4),
                     fused=round(score, 4),
                 )
         return result

@@ -251,26 +251,23 @@ class Fusion:
     - ``lexical``: the lexical score over the query's best (0 for pages found only by meaning);
     - ``lexical_rank``: 1 / the page's place in the lexical ranking (0 when not in it);
     - ``lexical_found``: 1 when the lexical ranking has the page at all;
-    - ``meaning``: the page's similarity to the query as corrected (a typo searched as the
-      suggestion), as a z-score over the whole help center (how unusually close it is,
-      whatever the query's wording); a FAQ entry's is the larger of its page's and its question's;
-    - ``typed``: the similarity to the query as typed, on the same scale as ``meaning`` (the
-      same number when nothing was corrected): a correction can change what was meant, the
-      words typed still say it. Computed for the candidates only;
+    - ``meaning``: the page's similarity to the query (a typo as corrected, so a corrected
+      typo finds what the corrected words find), as a z-score over the whole help center (how
+      unusually close it is, whatever the query's wording); a FAQ entry's is the larger of its
+      page's and its question's;
     - ``article``, ``faq``, ``other``: the page's kind (a flow or a notice is ``other``).
 
     Candidates: the lexical ranking's best plus the ``candidates`` pages most similar to the
     query (as corrected) whose z-score reaches ``floor`` and whose cosine reaches ``minimum``.
     """
 
-    lexical: float = 1.579
-    lexical_rank: float = 1.197
-    lexical_found: float = 0.299
-    meaning: float = 0.861
-    typed: float = 0.954
-    article: float = 0.797
-    faq: float = -0.583
-    other: float = -0.214
+    lexical: float = 1.604
+    lexical_rank: float = 1.236
+    lexical_found: float = 0.288
+    meaning: float = 1.628
+    article: float = 0.788
+    faq: float = -0.581
+    other: float = -0.207
     candidates: int = 20
     floor: float = 1.5
     # so words that mean nothing here ("zanzibar", "asdf") find nothing; real meaning-only
@@ -290,7 +287,6 @@ class Fused:
     lexical: float  # the lexical ranking's score, 0 when found by meaning only
     similarity: float | None  # cosine similarity to the query (as corrected)
     z: float | None  # the similarity as a z-score over all pages
-    typed: float | None = None  # cosine similarity to the query as typed
 
 
 def kind_codes(groups: dict, count: int):
@@ -313,7 +309,7 @@ def _z(similarity):
     return float(similarity.mean()), spread if spread > 1e-9 else 1.0
 
 
-FEATURES = ("lexical", "lexical_rank", "lexical_found", "meaning", "typed", "article", "faq", "other")
+FEATURES = ("lexical", "lexical_rank", "lexical_found", "meaning", "article", "faq", "other")
 
 
 def weights(fusion: Fusion = FUSION) -> tuple[float, ...]:
@@ -346,7 +342,7 @@ def pool(lexical: list[tuple[float, int]], similarity, fusion: Fusion = FUSION, 
     return found
 
 
-def features(lexical: list[tuple[float, int]], candidates: list[int], similarity, typed=None, kinds=None):
+def features(lexical: list[tuple[float, int]], candidates: list[int], similarity, kinds=None):
     """One row of :data:`FEATURES` per candidate (float64), as :class:`Fusion` describes them."""
     import numpy as np
 
@@ -362,16 +358,9 @@ def features(lexical: list[tuple[float, int]], candidates: list[int], similarity
             out[row, :3] = (score / best, 1.0 / place, 1.0)
     mean, spread = _z(similarity)
     out[:, 3] = (similarity[docs] - mean) / spread
-    # the similarity as typed, on the same scale (a shift of a whole query's scores changes nothing)
-    out[:, 4] = out[:, 3] if typed is None else (_values(typed, docs) - mean) / spread
     kind = np.zeros(len(docs), dtype=np.int64) if kinds is None else np.asarray(kinds)[docs]
-    out[np.arange(len(docs)), 5 + np.minimum(kind, len(KINDS))] = 1.0
+    out[np.arange(len(docs)), 4 + np.minimum(kind, len(KINDS))] = 1.0
     return out
-
-
-def _values(similarity, docs):
-    """``similarity`` of ``docs``: an array by document number, or a function of the documents."""
-    return similarity(docs) if callable(similarity) else similarity[docs]
 
 
 def fuse(
@@ -379,27 +368,23 @@ def fuse(
     similarity,
     fusion: Fusion = FUSION,
     allowed: Collection[int] | None = None,
-    typed=None,
     kinds=None,
 ) -> list[Fused]:
     """The fused ranking of the lexical candidates and the most similar pages, best first.
 
-    ``similarity``: a numpy array of each document's cosine similarity to the query (as
-    corrected); ``typed``: the same for the query as typed, as an array or a function of an
-    array of document numbers (None: the same as ``similarity``);
+    ``similarity``: a numpy array of each document's cosine similarity to the query;
     ``kinds``: per document, its index in :data:`KINDS` or ``len(KINDS)`` for any other
     (None: every document an article).
     """
     import numpy as np
 
     candidates = pool(lexical, similarity, fusion, allowed)
-    rows = features(lexical, candidates, similarity, typed, kinds)
+    rows = features(lexical, candidates, similarity, kinds)
     scores = rows @ np.asarray(weights(fusion))
     lex = {doc: score for score, doc in lexical}
-    as_typed = _values(similarity if typed is None else typed, np.asarray(candidates, dtype=np.int64))
     fused = [
-        Fused(float(value), doc, lex.get(doc, 0.0), float(similarity[doc]), float(row[3]), float(sim))
-        for doc, value, row, sim in zip(candidates, scores, rows, as_typed, strict=True)
+        Fused(float(value), doc, lex.get(doc, 0.0), float(similarity[doc]), float(row[3]))
+        for doc, value, row in zip(candidates, scores, rows, strict=True)
     ]
     fused.sort(key=lambda hit: (-hit.score, hit.doc))
     return fused

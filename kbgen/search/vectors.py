@@ -33,7 +33,7 @@ import os
 import struct
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .documents import SearchDocument
@@ -224,26 +224,7 @@ class Vectors:
     has_page: object  # bool per document
     questions: object  # (FAQ entries, dim): question vectors
     question_docs: object  # the document number of each question vector
-    question_of: dict = field(default_factory=dict)  # document number -> its row in ``questions``
     kinds: object = None  # per document, its kind's code for the fusion (set by the engine)
-
-
-@dataclass
-class Similarity:
-    """A query's similarity to each document (float32 per document number), and to the
-    query as typed when a typo was searched as corrected."""
-
-    meant: object  # to the query as searched (a typo as corrected), per document number
-    typed_query: object = None  # the query as typed, embedded; None when nothing was corrected
-    vectors: Vectors | None = None
-
-    def typed(self, docs):
-        """The similarity of ``docs`` (document numbers) to the query as typed: computed for
-        those documents only (the fusion's candidates), so a correction costs no second pass
-        over the whole help center."""
-        if self.typed_query is None:
-            return self.meant[docs]
-        return similarity_at(self.vectors, self.typed_query, docs)
 
 
 def read(data: bytes, docnums: dict[str, int], doc_count: int) -> Vectors:
@@ -282,8 +263,7 @@ def read(data: bytes, docnums: dict[str, int], doc_count: int) -> Vectors:
             question_rows.append(row)
             question_docs.append(docnum)
     questions = np.ascontiguousarray(values[question_rows]) if question_rows else np.zeros((0, dim), np.float32)
-    question_of = {docnum: row for row, docnum in enumerate(question_docs)}
-    return Vectors(pages, has_page, questions, np.array(question_docs, dtype=np.int64), question_of)
+    return Vectors(pages, has_page, questions, np.array(question_docs, dtype=np.int64))
 
 
 def similarity(vectors: Vectors, query: str, question_bonus: float = 0.0):
@@ -300,22 +280,3 @@ def similarity(vectors: Vectors, query: str, question_bonus: float = 0.0):
         docs = vectors.question_docs
         out[docs] = np.maximum(out[docs], asked)
     return out
-
-
-def similarity_at(vectors: Vectors, query, docs):
-    """:func:`similarity` of ``docs`` only, for the embedded ``query`` (a unit vector)."""
-    import numpy as np
-
-    docs = np.asarray(docs, dtype=np.int64)
-    out = vectors.pages[docs] @ query
-    out[~vectors.has_page[docs]] = -1.0
-    rows = np.array([vectors.question_of.get(int(doc), -1) for doc in docs], dtype=np.int64)
-    asked = rows >= 0
-    if asked.any():
-        out[asked] = np.maximum(out[asked], vectors.questions[rows[asked]] @ query)
-    return out
-
-
-def query_similarity(vectors: Vectors, meant: str, typed: str) -> Similarity:
-    """:func:`similarity` to the query as searched, and the query as typed when it differs."""
-    return Similarity(similarity(vectors, meant), None if typed == meant else embed([typed])[0], vectors)
