@@ -45,6 +45,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
+from . import cache as build_cache
 from .compiled_templates import COMPILED
 from .config import MarketError, site_of
 from .content.markets import Site
@@ -137,6 +138,10 @@ def build(
                 old = swap_in(staging, target, remove_old=later is None)
             except OSError as exc:
                 raise _os_failure("cannot put the new site in place", exc, target) from None
+            if cache_dir is not None:  # a pair no longer published leaves no cache behind
+                used = {cache_namespace} | ({p.prefix for p in site.pairs if p.prefix} if site is not None else set())
+                for name in build_cache.prune_namespaces(cache_dir, used):
+                    log.info(f"build cache: removed {Path(cache_dir) / name} (no longer built)")
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             if later is not None:

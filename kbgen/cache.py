@@ -48,6 +48,28 @@ def version_tag() -> str:
     return f"kbgen-cache {FORMAT} kbgen {__version__}\n"
 
 
+def prune_namespaces(cache_dir: str | os.PathLike, keep: set[str]) -> list[str]:
+    """Remove the namespaces of ``cache_dir`` a successful build no longer uses (a pair no
+    longer published), and only folders kbgen's cache made (their ``VERSION`` says so), so a
+    cache folder shared with anything else keeps it. Returns the names removed."""
+    removed = []
+    try:
+        children = sorted(Path(cache_dir).iterdir())
+    except OSError:
+        return removed
+    for child in children:
+        if child.name in keep or child.is_symlink() or not child.is_dir():
+            continue
+        try:
+            ours = (child / VERSION_FILE).read_text(encoding="utf-8").startswith("kbgen-cache ")
+        except (OSError, UnicodeDecodeError):
+            ours = False
+        if ours:
+            shutil.rmtree(child, ignore_errors=True)
+            removed.append(child.name)
+    return removed
+
+
 class Store:
     """The entries of one namespace; every failure to read is a miss, every failure to write is ignored.
 

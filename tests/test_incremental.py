@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from kbgen import cache
-from kbgen.build import build
+from kbgen.build import BuildFailed, build
 
 CONFIG = """\
 site_name: Tiny Help Center
@@ -855,6 +855,28 @@ def test_incremental_build_of_two_pairs_gives_the_same_bytes_as_a_clean_build(tm
     build(config, tmp_path / "incremental", cache_dir=tmp_path / "cache")
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["de-de", cache.DEFAULT_NAMESPACE]
     edit_and_compare(project, rng, PairsProject.EDITS, PAIRS_LOCAL_EDITS, tmp_path)
+
+
+def test_a_pair_no_longer_published_leaves_no_cache_behind(tmp_path):
+    """When the German market goes, so does its cache namespace (after a successful build
+    only); a folder in the cache directory that kbgen's cache did not make stays."""
+    project = PairsProject(tmp_path / "project", random.Random(SEED))
+    config = project.path("mkdocs.yml")
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    (tmp_path / "cache" / "notes").mkdir()
+    (tmp_path / "cache" / "notes" / "VERSION").write_text("someone else's\n", encoding="utf-8")
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["de-de", "notes", cache.DEFAULT_NAMESPACE]
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.split("  - kbgen:\n")[0] + "  - kbgen:\n      no_such_option: 1\n", encoding="utf-8")
+    with pytest.raises(BuildFailed):  # a failed build keeps every namespace
+        build(config, tmp_path / "site", strict=True, cache_dir=tmp_path / "cache")
+    assert (tmp_path / "cache" / "de-de").is_dir()
+    for translation in (tmp_path / "project" / "content").rglob("*.de.md"):
+        translation.unlink()
+    config.write_text(text.split("  - kbgen:\n")[0] + "  - kbgen:\n      search_processes: 2\n", encoding="utf-8")
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["notes", cache.DEFAULT_NAMESPACE]
+    assert not (tmp_path / "site" / "de-de").exists()
 
 
 def test_each_pair_reuses_its_own_pages(tmp_path, caplog):
