@@ -184,85 +184,74 @@ def test_keep_alive_connections_are_spread_evenly_over_the_workers(search_site, 
     half by each worker: a worker takes a new connection only while it holds no more than the
     other. (With a SO_REUSEPORT socket per worker the kernel hashed them at random, and four
     rounds came out even about one time in a hundred.)"""
-    import http.client
-    import subprocess
-
     base = kbgen_serve("--no-build", "-d", search_site, "--workers", "2")
-    port = int(base.rsplit(":", 1)[1])
     (server,) = kbgen_serve.processes
-    workers = [
-        int(pid)
-        for pid in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
-    ]
-    assert len(workers) == 2
-    opened = []
-
-    def open_one():
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        connection.request("GET", "/api/search?q=parcel")  # kept alive: HTTP/1.1
-        response = connection.getresponse()
-        assert response.status == 200 and response.read()
-        opened.append(connection)
-
-    try:
-        # a worker takes connections once its index is warm: on a busy machine the
-        # second may still be warming while the first answers
-        deadline = time.monotonic() + 60
-        while not all(_connections(pid, port) for pid in workers):
-            assert time.monotonic() < deadline, "the second worker never took a connection"
-            open_one()
-            time.sleep(0.2)
+    with _KeptAlive(base, server.pid) as clients:
+        assert len(clients.workers) == 2
+        clients.until_every_worker_holds_one()
         for _ in range(4):
             for _ in range(8):
-                open_one()
-            held = [_connections(pid, port) for pid in workers]
-            assert sum(held) == len(opened) and abs(held[0] - held[1]) <= 1, held
-    finally:
-        for connection in opened:
-            connection.close()
+                clients.open()
+            held = [_connections(pid, clients.port) for pid in clients.workers]
+            assert sum(held) == len(clients.opened) and abs(held[0] - held[1]) <= 1, held
 
 
 def test_a_worker_that_dies_leaves_the_others_taking_every_connection(search_site, kbgen_serve):
     """A killed worker held as few connections as any: the survivor must not wait for it
     to take the next ones (the parent marks it gone when it reaps it)."""
-    import http.client
     import os
     import signal
-    import subprocess
 
     base = kbgen_serve("--no-build", "-d", search_site, "--workers", "2")
-    port = int(base.rsplit(":", 1)[1])
     (server,) = kbgen_serve.processes
-    workers = [
-        int(pid)
-        for pid in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
-    ]
-    opened = []
-
-    def open_one(timeout=10):
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-        connection.request("GET", "/api/search?q=parcel")
-        response = connection.getresponse()
-        assert response.status == 200 and response.read()
-        opened.append(connection)
-
-    try:
-        deadline = time.monotonic() + 60
-        while not all(_connections(pid, port) for pid in workers):  # both warm and holding one
-            assert time.monotonic() < deadline, "the second worker never took a connection"
-            open_one()
-            time.sleep(0.2)
-        victim, survivor = workers
+    with _KeptAlive(base, server.pid) as clients:
+        clients.until_every_worker_holds_one()
+        victim, survivor = clients.workers
         os.kill(victim, signal.SIGKILL)
         deadline = time.monotonic() + 30
         while os.path.exists(f"/proc/{victim}") and time.monotonic() < deadline:  # reaped by the parent
             time.sleep(0.1)
-        held = _connections(survivor, port)
+        held = _connections(survivor, clients.port)
         for _ in range(6):  # more than the dead worker held: the survivor must take them all
-            open_one(timeout=5)
-        assert _connections(survivor, port) == held + 6
-    finally:
-        for connection in opened:
+            clients.open(timeout=5)
+        assert _connections(survivor, clients.port) == held + 6
+
+
+class _KeptAlive:
+    """Keep-alive clients of a ``kbgen serve --workers`` server (``pid``), closed on exit."""
+
+    def __init__(self, base: str, pid: int):
+        import subprocess
+
+        self.port = int(base.rsplit(":", 1)[1])
+        found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+        self.workers = [int(child) for child in found.split()]
+        self.opened: list = []
+
+    def open(self, timeout: float = 10) -> None:
+        """One more connection, kept alive (HTTP/1.1) after a search it answered."""
+        import http.client
+
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        connection.request("GET", "/api/search?q=parcel")
+        response = connection.getresponse()
+        assert response.status == 200 and response.read()
+        self.opened.append(connection)
+
+    def until_every_worker_holds_one(self) -> None:
+        """A worker takes connections once its index is warm: on a busy machine the second
+        may still be warming while the first answers."""
+        deadline = time.monotonic() + 60
+        while not all(_connections(pid, self.port) for pid in self.workers):
+            assert time.monotonic() < deadline, "the second worker never took a connection"
+            self.open()
+            time.sleep(0.2)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for connection in self.opened:
             connection.close()
 
 
