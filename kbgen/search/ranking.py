@@ -317,15 +317,16 @@ def weights(fusion: Fusion = FUSION) -> tuple[float, ...]:
     return tuple(getattr(fusion, name) for name in FEATURES)
 
 
-def pool(lexical: list[tuple[float, int]], similarity, fusion: Fusion = FUSION, allowed=None) -> list[int]:
-    """The candidates: the lexical ranking's documents, then those found by meaning alone."""
+def pool(lexical: list[tuple[float, int]], similarity, fusion: Fusion = FUSION, allowed=None, scale=None) -> list[int]:
+    """The candidates: the lexical ranking's documents, then those found by meaning alone.
+    ``scale``: the similarity's (mean, spread), if already known."""
     import numpy as np
 
     found = [doc for _, doc in lexical]
     count = len(similarity)
     if not fusion.candidates or not count:
         return found
-    mean, spread = _z(similarity)
+    mean, spread = scale or _z(similarity)
     seen = set(found)
     wanted = min(count, fusion.candidates * 4 if allowed is not None else fusion.candidates)
     top = np.argpartition(-similarity, wanted - 1)[:wanted] if wanted < count else np.arange(count)
@@ -342,8 +343,9 @@ def pool(lexical: list[tuple[float, int]], similarity, fusion: Fusion = FUSION, 
     return found
 
 
-def features(lexical: list[tuple[float, int]], candidates: list[int], similarity, kinds=None):
-    """One row of :data:`FEATURES` per candidate (float64), as :class:`Fusion` describes them."""
+def features(lexical: list[tuple[float, int]], candidates: list[int], similarity, kinds=None, scale=None):
+    """One row of :data:`FEATURES` per candidate (float64), as :class:`Fusion` describes them.
+    ``scale``: the similarity's (mean, spread), if already known."""
     import numpy as np
 
     docs = np.asarray(candidates, dtype=np.int64)
@@ -356,7 +358,7 @@ def features(lexical: list[tuple[float, int]], candidates: list[int], similarity
         score, place = places.get(doc, (0.0, 0))
         if place:
             out[row, :3] = (score / best, 1.0 / place, 1.0)
-    mean, spread = _z(similarity)
+    mean, spread = scale or _z(similarity)
     out[:, 3] = (similarity[docs] - mean) / spread
     kind = np.zeros(len(docs), dtype=np.int64) if kinds is None else np.asarray(kinds)[docs]
     out[np.arange(len(docs)), 4 + np.minimum(kind, len(KINDS))] = 1.0
@@ -378,8 +380,9 @@ def fuse(
     """
     import numpy as np
 
-    candidates = pool(lexical, similarity, fusion, allowed)
-    rows = features(lexical, candidates, similarity, kinds)
+    scale = _z(similarity)  # once for both
+    candidates = pool(lexical, similarity, fusion, allowed, scale)
+    rows = features(lexical, candidates, similarity, kinds, scale)
     scores = rows @ np.asarray(weights(fusion))
     lex = {doc: score for score, doc in lexical}
     fused = [
