@@ -99,7 +99,7 @@ class Store:
             elif self.folder.exists():
                 shutil.rmtree(self.folder)
             (self.folder / ENTRIES).mkdir(parents=True, exist_ok=True)
-            _write_atomic(self.folder / VERSION_FILE, version_tag().encode("utf-8"))
+            write_atomic(self.folder / VERSION_FILE, version_tag().encode("utf-8"))
         except OSError as exc:
             log.info(f"build cache {self.folder}: cannot be used ({exc.strerror or exc}); building without it")
             self.writable = False
@@ -149,7 +149,7 @@ class Store:
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomic(path, hashlib.sha256(payload).digest() + payload)
+            write_atomic(path, hashlib.sha256(payload).digest() + payload)
         except OSError as exc:
             log.info(f"build cache {self.folder}: cannot write ({exc.strerror or exc}); building without it")
             self.writable = False
@@ -209,7 +209,8 @@ class Bundle:
             self._store.put(self._name, self._used)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
+    """``data`` at ``path`` whole or not at all (a temporary file renamed; removed on failure)."""
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:

@@ -10,11 +10,11 @@ template is compiled anew; environments set up differently keep apart.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 import jinja2
+
+from .cache import write_atomic
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -68,11 +68,8 @@ class CompiledTemplates(jinja2.BytecodeCache):
             self._write(bucket.key, code)
 
     def _write(self, key: str, code: bytes) -> None:
-        try:  # whole or not at all (a torn file would only be compiled again)
-            handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(handle, "wb") as out:
-                out.write(code)
-            os.replace(temporary, self.folder / f"{key}.cache")
+        try:  # (a torn file would only be compiled again, but none is left)
+            write_atomic(self.folder / f"{key}.cache", code)
         except OSError:
             pass
 
