@@ -634,13 +634,13 @@ def test_unchanged_markdown_files_are_not_parsed_again(tmp_path, monkeypatch):
     config = project.path("mkdocs.yml")
     build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
     parsed: list[str] = []
-    split = loader.split_front_matter
+    split = loader.front_matter
 
-    def counted(text):
+    def counted(text, path, report):
         parsed.append(text)
-        return split(text)
+        return split(text, path, report)
 
-    monkeypatch.setattr(loader, "split_front_matter", counted)
+    monkeypatch.setattr(loader, "front_matter", counted)
     build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
     assert parsed == []
     project.write("content/shipping/faq/lost.md", _faq("My parcel is lost?", "Wait for the courier."))

@@ -22,7 +22,7 @@ from .mdscan import anchors, headings
 from .model import Article, Category, FaqEntry, HelpCenter, Section
 from .notices import NOTICES_DIR, load_notices
 from .textfile import read
-from .yamlfile import YamlError, item_lines, parse, split_front_matter
+from .yamlfile import YamlError, front_matter, item_lines, parse
 
 CATEGORY_FILE = "_category.yml"
 SYNONYMS_FILE = "synonyms.yml"  # English search's; another language's is synonyms.<language>.yml
@@ -176,10 +176,8 @@ def _load_faqs(folder: Path, docs_dir: Path, category: str, report: Report, pars
 
 def _faq_from_text(text: str, md: Path, docs_dir: Path, category: str, report: Report) -> FaqEntry | None:
     _check_slug(md, report, "FAQ file name")
-    try:
-        parsed = split_front_matter(text)
-    except YamlError as exc:
-        report.load_failed(md, exc.line, exc.message)
+    parsed = front_matter(text, md, report)
+    if parsed is None:
         return None
     if parsed.meta is None:
         report.error(md, 1, "missing front matter: a FAQ entry starts with '---', a 'question:' line and '---'")
@@ -226,10 +224,8 @@ def _article_from_text(
     fields = schema.INDEX if kind == "index" else schema.ARTICLE
     if md.name != "index.md":
         _check_slug(md, report, "file name")
-    try:
-        parsed = split_front_matter(text)
-    except YamlError as exc:
-        report.load_failed(md, exc.line, exc.message)
+    parsed = front_matter(text, md, report)
+    if parsed is None:
         return None
     if parsed.meta is None:
         if fields is schema.INDEX:

@@ -30,7 +30,7 @@ from . import slugs
 from .diagnostics import Report, did_you_mean
 from .languages import is_translation
 from .textfile import read
-from .yamlfile import YamlError, split_front_matter
+from .yamlfile import front_matter
 
 NOTICES_DIR = "notices"
 SEVERITIES = ("info", "warning", "incident", "resolved")
@@ -179,10 +179,8 @@ def _front_matter(md: Path, docs_dir: Path, report: Report):
     text = read(md, report, docs_dir)
     if text is None:
         return None
-    try:
-        parsed = split_front_matter(text)
-    except YamlError as exc:
-        report.load_failed(md, exc.line, exc.message)
+    parsed = front_matter(text, md, report)
+    if parsed is None:
         return None
     if parsed.meta is None or not isinstance(parsed.meta.data, dict):
         report.error(md, 1, "a notice starts with front matter: title, severity, start")

@@ -204,6 +204,16 @@ class Lines:
         return self._lines.get(path, 1)
 
 
+def front_matter(text: str, path, report) -> MarkdownFile | None:
+    """:func:`split_front_matter` of a Markdown file's ``text``; a YAML mistake is reported
+    as the file failing to load (then None)."""
+    try:
+        return split_front_matter(text)
+    except YamlError as exc:
+        report.load_failed(path, exc.line, exc.message)
+        return None
+
+
 def read_data_file(path, report, docs_dir) -> tuple[object, Lines] | None:
     """Parse a YAML data file of the content folder ``docs_dir``; problems go to ``report`` (then None)."""
     text = read(path, report, docs_dir)
