@@ -80,6 +80,7 @@ def main() -> int:
         loaded = engine._current()
         with engine._searcher(loaded) as searcher:
             ids = [loaded.stored_fields(searcher, d)["id"] for d in range(loaded.doc_count)]
+            bodies = {i: loaded.stored_fields(searcher, d).get("body", "") for d, i in enumerate(ids)}
             paths = []
             for d in range(loaded.doc_count):
                 paths.append(mapper(loaded.stored_fields(searcher, d)["url"]))
@@ -104,9 +105,12 @@ def main() -> int:
                         }
                     )
                 out_sets[name] = rows
-    # the documents of the root (market, language) pair: those whose ids the root index holds
-    wanted = set(ids)
-    by_id = {doc.id: doc for doc in next(d for d in docs if {doc.id for doc in d} == wanted)}
+    # the documents of the root (market, language) pair: markets share their pages' ids, so the
+    # pair whose bodies are the root index's own (another market's prices and phone numbers differ)
+    root = [d for d in docs if {doc.id: " ".join(doc.body.split()) for doc in d} == bodies]
+    if len(root) != 1:
+        sys.exit(f"found {len(root)} captured document sets matching the root index, expected 1")
+    by_id = {doc.id: doc for doc in root[0]}
     ordered = [by_id[i] for i in ids]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("wb") as fh:
