@@ -115,8 +115,9 @@ def in_process(site: Path, qs: list[str]) -> dict:
     }
 
 
-def _worker_rss_mib(group: int) -> list[float]:
-    """Resident memory of each process in the server's process group (the workers)."""
+def _worker_rss_mib(group: int, field: str = "VmRSS") -> list[float]:
+    """Resident memory of each process in the server's process group (the workers).
+    ``field="Pss"``: each process's share, pages shared by n processes counted 1/n each."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -124,10 +125,10 @@ def _worker_rss_mib(group: int) -> list[float]:
         try:
             if os.getpgid(int(entry.name)) != group:
                 continue
-            status = (entry / "status").read_text()
+            status = (entry / ("status" if field == "VmRSS" else "smaps_rollup")).read_text()
         except (OSError, ProcessLookupError):
             continue
-        match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+        match = re.search(rf"^{field}:\s+(\d+) kB", status, re.M)
         if match:
             found.append(round(int(match.group(1)) / 1024, 1))
     return sorted(found)
@@ -305,6 +306,7 @@ def through_api(
         run = subprocess.CompletedProcess(wrk.args, 0, out, err)
         server_cpu = _cpu_seconds(pids) - cpu_before
         rss = _worker_rss_mib(server.pid)
+        pss = _worker_rss_mib(server.pid, "Pss")
         stats = json.loads(run.stdout.split("JSON ", 1)[1].splitlines()[0])
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", run.stdout).group(1))
         return {
@@ -323,6 +325,7 @@ def through_api(
             "non_2xx": stats["non2xx"],
             "socket_errors": stats["errors"],
             "process_rss_mib": rss,
+            "process_pss_mib": pss,
             "connections_per_worker": spread,
             "server_cpu_ms_per_request": round(server_cpu * 1000 / max(1, stats["requests"]), 2),
             "load_before": load_before,
