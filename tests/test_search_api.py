@@ -276,3 +276,23 @@ def _connections(pid: int, port: int) -> int:
             if local_port == port and fields[3] == "01" and fields[9] in inodes:  # 01: ESTABLISHED
                 found += 1
     return found
+
+
+def test_serve_opens_the_index_before_forking_and_freezes_it(search_site):
+    """``kbgen serve --workers N`` loads and warms the index in the parent, then leaves it out
+    of garbage collection, so the forked workers start warm and share one copy of it; the
+    parent then drops it (the workers hold it) and a later search opens it again."""
+    import gc
+
+    from kbgen.server import _load_before_forking
+
+    app = HelpCenterApp(search_site, search_cache=0)
+    frozen = gc.get_freeze_count()
+    try:
+        engine = _load_before_forking(app)
+        assert engine is not None and engine.search("parcel")["hits"]
+        assert gc.get_freeze_count() > frozen
+        app.forget_engines()
+        assert app.engine is not engine and app.engine.search("parcel") == engine.search("parcel")
+    finally:
+        gc.unfreeze()
