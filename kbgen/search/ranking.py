@@ -143,8 +143,15 @@ class _ArraySums:
         return float(self._total[doc])
 
     def best(self, count: int) -> list[int]:
-        order = self._np.lexsort((self._first[self.docs], -self._total[self.docs]))
-        return self.docs[order[:count]].tolist()
+        docs, totals = self.docs, self._total[self.docs]
+        if 0 < count < len(docs):
+            # only scores at least the count-th best can make it (ties with it included): the
+            # same order among far fewer documents than sorting every match
+            floor = self._np.partition(totals, len(docs) - count)[len(docs) - count]
+            keep = totals >= floor
+            docs, totals = docs[keep], totals[keep]
+        order = self._np.lexsort((self._first[docs], -totals))
+        return docs[order[:count]].tolist()
 
     def items(self):
         return zip(self.docs.tolist(), self._total[self.docs].tolist(), strict=True)
