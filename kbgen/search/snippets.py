@@ -87,6 +87,8 @@ def _together(hits, found, found_stems, places, stems, phrases, gap: int = 2):
     for phrase in phrases:
         size = len(phrase)
         for i in range(len(hits) - size + 1):
+            if found_stems[i] != phrase[0]:  # most hits start no phrase
+                continue
             if all(found_stems[i + k] == phrase[k] for k in range(size)) and all(
                 1 <= places[i + k + 1] - places[i + k] <= gap for k in range(size - 1)
             ):
