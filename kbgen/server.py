@@ -816,6 +816,19 @@ def _load_before_forking(app) -> SearchEngine | None:
     return app._engines.get("")
 
 
+def _return_freed_memory() -> None:
+    """Hand the memory freed so far back to the system (glibc keeps freed heap for reuse:
+    the parent's dropped index stayed resident, about 90 MiB at 10,000 pages); the workers'
+    copies are theirs. Nothing happens where the C library has no ``malloc_trim``."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def serve(app, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     """Run ``app`` with waitress, a production-grade pure-Python WSGI server.
 
@@ -859,6 +872,7 @@ def serve(app, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> N
     app.forget_engines()
     gc.unfreeze()
     gc.collect()
+    _return_freed_memory()
 
     def stop(signum, frame):
         for pid in children:
