@@ -844,7 +844,7 @@ def serve(app, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> N
     index reloaded after a rebuild is each worker's own.
     """
     if workers <= 1 or not hasattr(os, "fork"):
-        _load_before_forking(app)
+        app.warm_up()
         create_server(app, host=host, port=port).run()
         return
     import signal
