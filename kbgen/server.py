@@ -44,7 +44,7 @@ from .feedback.limits import RateLimiter
 from .forwarded import ForwardedAllowIps
 from .headers import SiteHeaders
 from .search import INDEX_DIR as SEARCH_INDEX_DIR
-from .search import IndexMissing, RequestError, SearchEngine, SearchRequest, SuggestRequest
+from .search import IndexMissing, IndexUnreadable, RequestError, SearchEngine, SearchRequest, SuggestRequest
 from .search.engine import CACHE_SIZE
 
 log = logging.getLogger("kbgen.server")
@@ -201,6 +201,8 @@ class HelpCenterApp:
         for prefix in ["", *sorted(self.pairs)]:
             try:
                 self.engine_for(prefix).warm_up()
+            except IndexUnreadable as exc:  # pages are served; /api/search answers 503 until a rebuild
+                log.error("%s", exc)
             except IndexMissing:
                 pass  # static-only folder: /api/search answers 503
 

@@ -9,6 +9,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -119,6 +120,37 @@ def test_missing_index_gives_503_not_a_traceback(tmp_path, serve):
     base = serve(HelpCenterApp(tmp_path))
     status, _, body = call(base, "/api/search?q=refund")
     assert status == 503 and body == {"error": "the search index is not available"}
+
+
+def _damaged_copy(site: Path, tmp_path: Path) -> Path:
+    """A copy of ``site`` whose index's table of contents was overwritten."""
+    import shutil
+
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    (toc,) = (copy / "_kbgen" / "search").glob("_MAIN_*.toc")
+    toc.write_bytes(b"garbage\n")
+    return copy
+
+
+def test_damaged_index_is_logged_at_start_and_search_answers_503(search_site, tmp_path, serve, caplog):
+    app = HelpCenterApp(_damaged_copy(search_site, tmp_path))
+    with caplog.at_level("ERROR", logger="kbgen.server"):
+        app.warm_up()
+    (record,) = [r for r in caplog.records if r.name == "kbgen.server"]
+    assert "the search index cannot be read" in record.getMessage() and "_kbgen/search" in record.getMessage()
+    base = serve(app)
+    assert call(base, "/api/search?q=refund")[:3:2] == (503, {"error": "the search index is not available"})
+    with urllib.request.urlopen(base + "/", timeout=10) as response:
+        assert response.status == 200
+
+
+def test_kbgen_serve_with_workers_serves_pages_over_a_damaged_index(search_site, tmp_path, kbgen_serve):
+    """The workers load the index before they fork: a damaged one must not stop the pages."""
+    base = kbgen_serve("--no-build", "-d", _damaged_copy(search_site, tmp_path), "--workers", "2")
+    assert call(base, "/api/search?q=parcel")[0] == 503
+    with urllib.request.urlopen(base + "/", timeout=10) as response:
+        assert response.status == 200
 
 
 def test_rebuilt_index_is_picked_up_without_a_failed_request(search_project, serve, tmp_path):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from . import languages, reuse
 from .background import Indexing
 from .documents import SearchDocument, collect
-from .engine import IndexMissing, SearchEngine, open_engine
+from .engine import IndexMissing, IndexUnreadable, SearchEngine, open_engine
 from .index import INDEX_DIR
 from .index import write as write_index
 from .request import RequestError, SearchRequest, SuggestRequest
@@ -25,6 +25,7 @@ __all__ = [
     "INDEX_DIR",
     "Indexing",
     "IndexMissing",
+    "IndexUnreadable",
     "PageText",
     "RequestError",
     "SearchDocument",

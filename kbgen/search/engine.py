@@ -62,6 +62,11 @@ class IndexMissing(FileNotFoundError):
     """No prebuilt index where one was expected."""
 
 
+class IndexUnreadable(IndexMissing):
+    """An index folder whose files cannot be read (truncated, overwritten, another format):
+    as good as missing for searching, but worth an error in the log, since a build made it."""
+
+
 class _Cache:
     """A small thread-safe LRU of finished responses for one index generation."""
 
@@ -133,6 +138,20 @@ def _signature(meta_path: Path) -> tuple:
 
 
 def _load(index_dir: Path, cache_size: int, semantic_on: bool = True) -> _Loaded:
+    """The index at ``index_dir``, read into memory; any file that fails to parse makes the
+    whole index :class:`IndexUnreadable` (Whoosh and the parsers raise many kinds of error
+    on damaged bytes: none of them may reach a request as a traceback)."""
+    try:
+        return _read(index_dir, cache_size, semantic_on)
+    except (IndexMissing, MemoryError):
+        raise
+    except Exception as exc:
+        raise IndexUnreadable(
+            f"{index_dir}: the search index cannot be read ({type(exc).__name__}: {exc}); rebuild the site"
+        ) from exc
+
+
+def _read(index_dir: Path, cache_size: int, semantic_on: bool) -> _Loaded:
     """Read every index file into memory through one directory descriptor."""
     try:
         dir_fd = os.open(index_dir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
