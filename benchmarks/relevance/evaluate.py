@@ -23,6 +23,10 @@ paraphrased queries through kbgen's search (and the bm25 baseline).
 With --queries chat_queries.yml --split tune|test only that half runs; for the held-back
 test half only aggregate figures are printed and written.
 
+With --judged-flows the guided flows judged blind after flows became search results
+(flow_judgments.yml) count as relevant too, for the queries that file lists; without it a
+flow in the results answers nothing, as when the judgments were written.
+
     python benchmarks/relevance/evaluate.py [--site DIR] [--systems ...] [--stackfaq DIR]
     python benchmarks/relevance/evaluate.py --queries benchmarks/relevance/chat_queries.yml --split test
 """
@@ -130,6 +134,7 @@ class TargetMapper:
     def __init__(self, docs: dict[str, dict]):
         self.docs = docs
         self.categories = {p.split("/")[0] for p in docs}
+        self.flows: set[str] = set()  # with judged flows: /flows/<name>/ -> flows/<name>.yml
 
     def __call__(self, url: str) -> str:
         parts = urlsplit(str(url))
@@ -150,11 +155,37 @@ class TargetMapper:
             if fragment and entry in self.docs:
                 return entry
             return f"page:{category}/"
+        if len(segments) == 2 and segments[0] == "flows" and segments[1] in self.flows:
+            return f"flows/{segments[1]}.yml"
         if len(segments) == 2:
             article = f"{segments[0]}/{segments[1]}.md"
             if article in self.docs:
                 return article
         return "page:" + "/".join(segments) + ("/" if segments else "")
+
+
+FLOW_JUDGMENTS = HERE / "flow_judgments.yml"
+
+
+def add_judged_flows(entries: list[dict], queries_file: Path, content_dir: Path, mapper: TargetMapper) -> None:
+    """Extend each query's relevant targets with the flows judged to answer it (appended:
+    the written order of the other targets is kept), and map flow URLs to those targets."""
+    judged = yaml.safe_load(FLOW_JUDGMENTS.read_text(encoding="utf-8")) or {}
+    listed = judged.get(queries_file.name) or []
+    by_query = {e["q"]: e for e in entries}
+    every_query = {e["q"] for e in yaml.safe_load(queries_file.read_text(encoding="utf-8"))}
+    problems = []
+    for item in listed:
+        if item["q"] not in every_query:
+            problems.append(f"{item['q']!r} is not a query of {queries_file.name}")
+        for flow in item["flows"]:
+            if not (content_dir / flow).is_file():
+                problems.append(f"{item['q']!r}: {flow} is not a flow in content/")
+        if item["q"] in by_query:  # not when another half runs
+            by_query[item["q"]]["relevant"] = by_query[item["q"]]["relevant"] + list(item["flows"])
+    if problems:
+        sys.exit(f"{FLOW_JUDGMENTS.name} has problems:\n  " + "\n  ".join(problems))
+    mapper.flows = {Path(f).stem for f in (content_dir / "flows").glob("*.yml") if "." not in Path(f).stem}
 
 
 def dedupe(targets: list[str]) -> list[str]:
@@ -534,6 +565,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--site", type=Path, help="reuse this built site instead of building one")
     ap.add_argument("--queries", type=Path, default=HERE / "queries.yml")
     ap.add_argument("--content", type=Path, default=ROOT / "content")
+    ap.add_argument(
+        "--judged-flows",
+        action="store_true",
+        help="also count the guided flows flow_judgments.yml lists for a query as relevant to it",
+    )
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results JSON")
     ap.add_argument(
         "--systems",
@@ -573,6 +609,8 @@ def main(argv: list[str] | None = None) -> int:
     held_back = args.split == "test"
     queries = [e["q"] for e in entries]
     mapper = TargetMapper(docs)
+    if args.judged_flows:
+        add_judged_flows(entries, args.queries, args.content, mapper)
 
     if args.site:
         site_dir = args.site.resolve()
@@ -626,7 +664,7 @@ def main(argv: list[str] | None = None) -> int:
         extra = f" (median {lat['median']} ms/query)" if lat and lat["median"] is not None else ""
         print(f"  {s:10} {info['note']}{extra}")
     if any(s.startswith("lunr") for s in per_query_ranked):
-        with_article = sum(1 for e in entries if any(not docs[p]["faq"] for p in e["relevant"]))
+        with_article = sum(1 for e in entries if any(p in docs and not docs[p]["faq"] for p in e["relevant"]))
         print(
             f"\n  note: Material's index has one section per category for all its FAQ answers\n"
             f"  ('<category>/#faq'), which answers no single entry, so lunr can only score on\n"
