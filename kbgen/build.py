@@ -111,11 +111,18 @@ def build(
     try:
         try:
             if site is None or not site.several:
-                config["site_dir"] = str(staging)
-                _use_cache(config, cache_dir, cache_namespace)
-                if later is not None:
-                    later.index_of(config, "", cache_namespace)
-                _mkdocs_build(config, staging, logged)
+                _build_one(
+                    config_file,
+                    config,
+                    staging,
+                    strict,
+                    fail_on_overdue,
+                    logged,
+                    cache_dir,
+                    cache_namespace,
+                    later,
+                    changed,
+                )
             else:
                 _build_pairs(
                     config_file,
@@ -139,6 +146,8 @@ def build(
             except OSError as exc:
                 raise _os_failure("cannot put the new site in place", exc, target) from None
             if cache_dir is not None:  # a pair no longer published leaves no cache behind
+                if site is None or not site.several:
+                    _save_quick_state(config, Path(cache_dir) / cache_namespace, target)
                 used = {cache_namespace} | ({p.prefix for p in site.pairs if p.prefix} if site is not None else set())
                 for name in build_cache.prune_namespaces(cache_dir, used):
                     log.info(f"build cache: removed {Path(cache_dir) / name} (no longer built)")
@@ -153,7 +162,7 @@ def build(
         if later is not None:
             if old is not None:
                 later.remove.append(old)
-            pages_ready(later.rest(site))
+            later.all_live(site)
             later.write_indexes(logged)
     finally:
         logging.getLogger("mkdocs").removeHandler(logged)
@@ -176,6 +185,7 @@ class _Later:
         self.jobs: list[tuple[str, Path, list]] = []  # (pair's folder in the site, its index site dir, its jobs)
         self.remove: list[Path] = [self.folder]
         self.early: tuple[str, Path] | None = None  # the pair put live first, and the folder it replaced
+        self.quick_moved: list[tuple[Path, Path]] | None = None  # a quick step's pages: (old file, live path)
 
     def index_of(self, config, prefix: str, namespace: str) -> None:
         """This pair's build writes its index under our folder, when told to (a pair built
@@ -210,12 +220,57 @@ class _Later:
         self.remove.append(old)
         self.pages_ready([prefix])
 
+    def quick(self, config_file, strict: bool, fail_on_overdue: bool, logged, cache_folder: Path, changed) -> None:
+        """A single pair's quick step (kbgen.quick): the pages the save can change, built on
+        their own and put live over the live site; browsers reload. Nothing when it cannot tell."""
+        from . import quick
+
+        state = quick.load_state(cache_folder, self.target)
+        if state is None:
+            return
+        config = _load(config_file, strict, fail_on_overdue)
+        plugin = config.plugins.get("kbgen")
+        if plugin is None or not plugin.config.enabled:
+            return
+        folder = Path(tempfile.mkdtemp(prefix=_staging_prefix(self.target) + "quick-", dir=self.target.parent))
+        self.remove.append(folder)
+        config["site_dir"] = str(folder / "site")
+        plugin.cache_folder = cache_folder
+        plugin.quick = plan = quick.Plan(list(changed), state)
+        with _quiet_below_errors():  # the whole build says its warnings once
+            try:
+                _mkdocs_build(config, folder / "site", logged)
+            except quick.NotQuick as exc:
+                log.debug(f"no quick step: {exc}")
+                return
+        try:
+            moved = quick.publish(folder / "site", self.target, plan.built, folder / "old")
+        except OSError:
+            moved = None
+        if moved is None:
+            return
+        self.quick_moved = moved
+        self.early = ("", None)
+        self.pages_ready([""])
+
     def undo_early(self) -> None:
         """The build failed after one pair went live: the previous site comes back."""
+        if self.quick_moved is not None:
+            from . import quick
+
+            quick.undo(self.quick_moved)
+            self.quick_moved = None
+            self.early = None
         if self.early is not None:
             prefix, old = self.early
             self.early = None
             swap_in(old, self.target / prefix)
+
+    def all_live(self, site: Site | None) -> None:
+        """The whole new site is live: browsers of the pairs not put live early reload."""
+        rest = self.rest(site)
+        if rest != []:  # else every pair went live early (and is the same now)
+            self.pages_ready(rest)
 
     def rest(self, site: Site | None) -> list[str] | None:
         """The pairs whose new pages went live with the whole site (None: all of them)."""
@@ -283,6 +338,58 @@ class _Later:
                 raise BuildFailed(str(exc), errors=logged.lines) from None
             except OSError as exc:
                 raise _os_failure("cannot write the search index", exc, Path(exc.filename or ".")) from None
+
+
+def _build_one(
+    config_file,
+    config,
+    staging: Path,
+    strict: bool,
+    fail_on_overdue: bool,
+    logged: _ErrorLines,
+    cache_dir,
+    namespace: str,
+    later: _Later | None,
+    changed: list[Path] | None,
+) -> None:
+    """A help center of one pair: one MkDocs build into ``staging`` (a preview's quick step first)."""
+    if later is not None and changed and cache_dir is not None:
+        later.quick(config_file, strict, fail_on_overdue, logged, Path(cache_dir) / namespace, changed)
+    config["site_dir"] = str(staging)
+    _use_cache(config, cache_dir, namespace)
+    if later is not None:
+        later.index_of(config, "", namespace)
+    _mkdocs_build(config, staging, logged)
+
+
+def _save_quick_state(config, cache_folder: Path, target: Path) -> None:
+    """What the next preview's quick step needs of the live site (kbgen.quick)."""
+    from . import quick
+
+    plugin = config.plugins.get("kbgen")
+    try:
+        quick.save_state(cache_folder, target, getattr(plugin, "preview_state", None))
+    except OSError:
+        pass  # no quick step next time
+
+
+class _quiet_below_errors:
+    """Only errors reach MkDocs' log handlers meanwhile (a step whose warnings the next
+    build gives again)."""
+
+    def __enter__(self):
+        self.handlers = [*logging.getLogger("mkdocs").handlers, *logging.getLogger().handlers]
+        for handler in self.handlers:
+            handler.addFilter(_errors_only)
+        return self
+
+    def __exit__(self, *exc):
+        for handler in self.handlers:
+            handler.removeFilter(_errors_only)
+
+
+def _errors_only(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.ERROR
 
 
 def _use_cache(config, cache_dir, namespace: str) -> None:

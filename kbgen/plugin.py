@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from . import bundle, content, headers, i18n, incremental, pages, search
+from . import bundle, content, headers, i18n, incremental, pages, quick, search
 from . import cache as build_cache
 from .compiled_templates import CompiledTemplates
 from .config import KbgenConfig, MarketError, site_of
@@ -77,6 +77,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     # on_post_build appends to ``index_later`` instead of making.
     index_dir: str | os.PathLike | None = None
     index_later: list | None = None
+    # Set by kbgen.build for a preview's quick step (kbgen.quick.Plan): only the pages the
+    # saved files can change are built, nothing else written. None: a whole build.
+    quick = None
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -99,6 +102,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # Material's static search entries of cached pages (page key -> entries; None: not reused)
         self._static_entries: dict[str, list] | None = None
         self._built_order: list[tuple[str, str, bool]] = []  # (src, url, from the cache) as MkDocs builds
+        self.preview_state: dict | None = None  # what a quick step needs of this build (kbgen.quick)
         self.today = content.current_date()
         # notices are picked at the start of the build day (reproducible within a day);
         # the browser hides what has ended since
@@ -201,8 +205,13 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             self._site_key = self._cache_site_key(files, config)
             if self._site_key is None:
                 self._store = None
-            elif any(theme.is_static_search(plugin) for plugin in config.plugins.values()):
+            elif self.quick is None and any(theme.is_static_search(plugin) for plugin in config.plugins.values()):
                 self._static_entries = self._store.get(STATIC_SEARCH_ENTRIES) or {}
+        if self.quick is not None:  # no index: the whole build that follows writes it
+            if self._site_key is None:
+                raise quick.NotQuick("the build cache is off")
+            self._indexing = None
+            return files
         # the index takes each page's documents as it renders (on a second core when worth it)
         self._language = self._search_language(config)
         self._indexing = search.Indexing(
@@ -260,6 +269,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # the switcher and hreflang links: which pairs publish this page, or where they land
         switcher = self._switcher_for(config, src)
         return {"inputs": inputs, "switcher": [switcher.entries, switcher.x_default]}
+
+    def on_nav(self, nav, config, files):
+        if self.config.enabled and self.quick is not None:  # only the pages a save can change
+            quick.narrow(self.quick, files, config.docs_dir, self.layout, self._site_key, self.today)
 
     def on_page_markdown(self, markdown, page, config, files):
         if not self.config.enabled:
@@ -344,7 +357,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # After the tooltips, as Material's search reads the page: both leave out what
         # kbgen marked as a widget (kbgen.unindexed), so the two indexes hold the same text.
         self._texts[src] = search.extract(html)
-        self._indexing.page(src, self._texts[src])
+        if self._indexing is not None:
+            self._indexing.page(src, self._texts[src])
         if src in self._keys:
             self._records[src] = {
                 "content": html,
@@ -364,7 +378,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if "title" not in page.meta and entry["title"] is not None:
             page.meta["title"] = entry["title"]
         self._texts[src] = entry.pop("text")
-        self._indexing.page(src, self._texts[src], cached=True)
+        if self._indexing is not None:
+            self._indexing.page(src, self._texts[src], cached=True)
         has_image, image = entry["image"]
         if has_image:
             self._images[src] = image
@@ -477,8 +492,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_post_build(self, config):
         if not self.config.enabled:
             return
-        if self._static_entries is not None:
-            self._static_search(config)
+        if self.quick is not None:  # the pages it wrote; the whole build writes the rest
+            self.quick.built = [self._files.get_file_from_path(src).dest_uri for src, _, _ in self._built_order]
+            return
+        self._keep_preview_state()
+        self._static_search(config)
         contact = self.center.contact
         chat_scripts = [c.script for c in contact.channels if c.script] if contact else []
         policy = headers.content_security_policy(
@@ -533,9 +551,20 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if upcoming:  # a scheduled fact change or notice needs a build on its day
             log.info(upcoming)
 
+    def _keep_preview_state(self) -> None:
+        """What the next preview's quick step needs to know of this build (kbgen.quick)."""
+        if self._store is not None and self._site_key is not None:
+            self.preview_state = {
+                "site_key": self._site_key,
+                "today": self.today.isoformat(),
+                "pages": quick.page_state(self._files),
+            }
+
     def _static_search(self, config) -> None:
         """Material's static index with the cached pages' entries in their places, and each
         page's entries kept for the next build (see kbgen.themes.material)."""
+        if self._static_entries is None:
+            return
         index = theme.read_static_search(config.site_dir)
         cached = {src for src, _, hit in self._built_order if hit}
         if index is None:

@@ -275,3 +275,105 @@ def test_live_reload_long_polls_wait_for_a_change_and_at_most_eight_wait(tmp_pat
     assert get(f"since={first['change']}")["build"] == 1  # an older change: answered at once
     app.indexed()
     assert get()["search"] == 1
+
+
+# a single-pair help center: each edit, and whether the quick step puts its pages live
+# (only the saved pages, or the pages that read the facts) before the whole build
+QUICK_EDITS = {
+    "change_article": True,
+    "change_fact": True,
+    "change_scheduled_fact": True,
+    "retitle_article": False,  # every page's navigation shows the title
+    "add_article": False,
+    "change_faq": False,
+    "change_category": False,
+    "change_config": False,
+}
+
+
+def html_pages(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*.html"))}
+
+
+def test_the_quick_step_puts_only_the_changed_pages_live_and_no_page_is_stale(tmp_path):
+    """One pair: a saved article (or the facts) goes live on its own, over the live site;
+    when it does, every page of the site is already what a clean build gives (the others
+    did not change); edits the quick step cannot judge (a title, a new page) wait for the
+    whole build. After each save the site settles as a clean build."""
+    from test_incremental import Project
+
+    project = Project(tmp_path / "project", random.Random(5))
+    config = project.path("mkdocs.yml")
+    site, cache, clean = tmp_path / "site", tmp_path / "cache", tmp_path / "clean"
+    live: list[list[str] | None] = []
+    seen: list[dict[str, bytes]] = []
+
+    def pages_ready(pairs):
+        live.append(pairs)
+        seen.append(html_pages(site))
+
+    build(config, site, cache_dir=cache, pages_ready=pages_ready)
+    for edit, quick in [*QUICK_EDITS.items(), ("change_article", True)]:
+        files = snapshot([project.root])
+        getattr(project, edit)()
+        now = snapshot([project.root])
+        changed = [Path(p) for p in files.keys() | now.keys() if files.get(p) != now.get(p)]
+        build(config, clean)
+        live.clear()
+        seen.clear()
+        build(config, site, cache_dir=cache, pages_ready=pages_ready, changed=changed)
+        assert live == ([[""]] if quick else [None]), edit
+        expected = html_pages(clean)
+        for step in seen:
+            stale = sorted(p for p in expected if step.get(p) != expected[p])
+            assert stale == [], f"{edit}: went live with stale pages {stale}"
+        assert differences(site, clean) == [], f"after {edit}"
+        assert leftovers(site) == [], edit
+
+
+def test_a_failure_after_the_quick_step_puts_the_previous_pages_back(tmp_path, monkeypatch):
+    from test_incremental import Project
+
+    import kbgen.build
+
+    project = Project(tmp_path / "project", random.Random(5))
+    config = project.path("mkdocs.yml")
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    build(config, site, cache_dir=cache, pages_ready=lambda pairs: None)
+    before = {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    built = []
+    real = kbgen.build._mkdocs_build
+
+    def whole_build_fails(config, staging, logged):
+        built.append(config.site_dir)
+        if len(built) == 2:
+            raise BuildFailed("a template failed")
+        real(config, staging, logged)
+
+    monkeypatch.setattr(kbgen.build, "_mkdocs_build", whole_build_fails)
+    source = project.path("content/returns/refunds.md")
+    source.write_text(source.read_text(encoding="utf-8") + "\nOne more step.\n", encoding="utf-8")
+    live = []
+    with pytest.raises(BuildFailed):
+        build(config, site, cache_dir=cache, pages_ready=live.append, changed=[source])
+    assert live == [[""]]  # the saved page had gone live
+    assert {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()} == before
+    assert leftovers(site) == []
+
+
+def test_a_broken_save_never_reaches_the_quick_step_s_pages(tmp_path):
+    from test_incremental import Project
+
+    project = Project(tmp_path / "project", random.Random(5))
+    config = project.path("mkdocs.yml")
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    build(config, site, cache_dir=cache, pages_ready=lambda pairs: None)
+    before = {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    source = project.path("content/returns/refunds.md")
+    source.write_text(source.read_text(encoding="utf-8") + "\nSee [nowhere](missing.md).\n", encoding="utf-8")
+    called = []
+    with pytest.raises(BuildFailed):
+        build(config, site, cache_dir=cache, pages_ready=called.append, changed=[source])
+    assert called == []
+    assert {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()} == before
+    assert leftovers(site) == []
