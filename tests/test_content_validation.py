@@ -299,3 +299,21 @@ def test_missing_config_is_a_clear_error(tmp_path, invoke, args):
     result = invoke(*args, cwd=tmp_path)
     assert result.exit_code == 1
     assert "mkdocs.yml: no such file" in result.output
+
+
+def test_scans_kept_per_text_are_handed_out_as_new_lists():
+    """mdscan keeps each text's scans for the next build (a preview rescans unchanged texts
+    at every save): a caller changing a list it got never changes what the next one gets."""
+    from kbgen.content import mdscan
+
+    body = "See [refunds](refunds.md) and {{ contact:email }} and {{ fact:x }.\n"
+    first = mdscan.links(body, 3)
+    first.clear()
+    shortcodes = mdscan.shortcodes(body, 3)
+    shortcodes.append(None)
+    placeholders = mdscan.malformed_placeholders(body, 3)
+    placeholders.clear()
+    assert [(link.target, link.line) for link in mdscan.links(body, 3)] == [("refunds.md", 3)]
+    assert [(s.kind, s.id) for s in mdscan.shortcodes(body, 3)] == [("contact", "email")]
+    assert len(mdscan.malformed_placeholders(body, 3)) == 1
+    assert mdscan.links(body, 7)[0].line == 7  # the first line is part of what is kept

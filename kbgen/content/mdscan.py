@@ -7,6 +7,7 @@ masked first so examples inside it are never read as links.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -34,6 +35,13 @@ SHORTCODE = re.compile(r"\{\{\s*(?P<kind>[a-z]+)\s*:\s*(?P<id>[^\s}]*)\s*\}\}")
 _INLINE_MARKUP = re.compile(r"[*_`]|!?\[([^\]]*)\]\([^)]*\)")
 
 
+# Each build scans a text several times (its links for the link check and the content
+# policy, its placeholders, its shortcodes) and a preview scans every unchanged text again at
+# each save: the scans are kept per text, process-wide (their results are immutable).
+SCANS_KEPT = 32768
+
+
+@functools.lru_cache(maxsize=SCANS_KEPT)
 def mask_code(text: str) -> str:
     """Blank out code blocks and spans, keeping every offset and newline."""
     out = []
@@ -99,6 +107,11 @@ class Link:
 
 
 def links(body: str, first_line: int = 1) -> list[Link]:
+    return list(_links(body, first_line))
+
+
+@functools.lru_cache(maxsize=SCANS_KEPT)
+def _links(body: str, first_line: int) -> tuple[Link, ...]:
     masked = mask_code(body)
     found: list[Link] = []
 
@@ -116,7 +129,7 @@ def links(body: str, first_line: int = 1) -> list[Link]:
         add(m, False)
     for m in _HTML_LINK.finditer(masked):
         add(m, m.group("tag").lower() == "img")
-    return sorted(found, key=lambda link: link.start)
+    return tuple(sorted(found, key=lambda link: link.start))
 
 
 def replace_targets(body: str, replacements: dict[int, tuple[int, str]]) -> str:
@@ -139,11 +152,16 @@ class Shortcode:
 
 
 def shortcodes(body: str, first_line: int = 1) -> list[Shortcode]:
+    return list(_shortcodes(body, first_line))
+
+
+@functools.lru_cache(maxsize=SCANS_KEPT)
+def _shortcodes(body: str, first_line: int) -> tuple[Shortcode, ...]:
     masked = mask_code(body)
-    return [
+    return tuple(
         Shortcode(m.group("kind"), m.group("id"), first_line + masked.count("\n", 0, m.start()))
         for m in SHORTCODE.finditer(masked)
-    ]
+    )
 
 
 # A placeholder-like run: "{{" up to the next brace, with the closing braces that follow.
@@ -157,6 +175,11 @@ def malformed_placeholders(body: str, first_line: int = 1) -> list[tuple[int, st
     Such text is not replaced, so shoppers would read it as written: ``{{ fact:x }``,
     ``{{fact:x}}}``, ``{{ fact: }}``, ``{{ Fact:x }}``, or a ``}}`` without ``{{``.
     """
+    return list(_malformed_placeholders(body, first_line))
+
+
+@functools.lru_cache(maxsize=SCANS_KEPT)
+def _malformed_placeholders(body: str, first_line: int) -> tuple[tuple[int, str], ...]:
     masked = mask_code(body)
     found, covered = [], []
     for match in _PLACEHOLDER_LIKE.finditer(masked):
@@ -170,7 +193,7 @@ def malformed_placeholders(body: str, first_line: int = 1) -> list[tuple[int, st
         if not any(start <= match.start() < end for start, end in covered):
             line = first_line + masked.count("\n", 0, match.start())
             found.append((line, "'}}' without '{{': write a placeholder as {{ fact:name }}"))
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def _placeholder_hint(text: str) -> str:
