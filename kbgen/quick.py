@@ -115,13 +115,17 @@ def candidates(changed: list[Path], files, docs_dir: str, layout) -> set[str]:
     facts = False
     for path in changed:
         path = Path(path).resolve()
-        if not path.is_relative_to(docs) or not path.is_file():
-            raise NotQuick(f"{path} is not a page of the last build")
+        if not path.exists() and not path.is_symlink():
+            continue  # an editor's temporary file; a removed page or data file changes the site key
+        if not path.is_relative_to(docs):
+            raise NotQuick(f"{path} is outside the content folder")
         src = path.relative_to(docs).as_posix()
         if src == FACTS_FILE:
             facts = True
             continue
         file = files.get_file_from_path(src)
+        if file is None and path.name.startswith("."):
+            continue  # an editor's swap file: neither MkDocs nor kbgen reads it
         if file is None or not file.is_documentation_page() or not file.inclusion.is_included():
             raise NotQuick(f"{src} is not a page")
         wanted.add(src)
