@@ -104,3 +104,29 @@ def test_links_that_stay_inside_the_content_folder_are_published(make_site, invo
     assert invoke("check", "--strict", cwd=project).exit_code == 0
     site = build(project / "mkdocs.yml")
     assert (site / "returns/label.png").read_bytes().endswith(b"fake")
+
+
+def test_leaves_agrees_with_resolving_every_link(tmp_path):
+    """``leaves`` skips resolving paths with no link below the root (every file of every
+    build is checked): the answer is the full resolution's for links, ``..``, missing files."""
+    import os
+
+    from kbgen.content.symlinks import leaves
+
+    root = tmp_path / "content"
+    (root / "a").mkdir(parents=True)
+    (root / "a/page.md").write_text("x", encoding="utf-8")
+    (tmp_path / "secret").write_text("s", encoding="utf-8")
+    (root / "a/out.md").symlink_to(tmp_path / "secret")
+    (root / "a/in.md").symlink_to(root / "a/page.md")
+    (root / "up").symlink_to(tmp_path)
+    (tmp_path / "alias").symlink_to(root)
+
+    def resolved(path, base) -> bool:
+        real, top = os.path.realpath(path), os.path.realpath(base)
+        return not os.path.exists(real) or not (real == top or real.startswith(top + os.sep))
+
+    for rel in ("a/page.md", "a/out.md", "a/in.md", "a/missing.md", "up/secret", "a/../a/page.md", "up/content/a"):
+        for base in (root, tmp_path / "alias"):
+            assert leaves(root / rel, base) == resolved(root / rel, base), (rel, base)
+    assert [leaves(root / rel, root) for rel in ("a/page.md", "a/out.md", "a/missing.md")] == [False, True, True]

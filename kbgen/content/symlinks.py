@@ -11,6 +11,7 @@ forever) is reported, and nothing reads or publishes through it.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from .diagnostics import Report
@@ -18,9 +19,35 @@ from .diagnostics import Report
 
 def leaves(path: Path | str, root: Path | str) -> bool:
     """True when ``path`` (following every link) is not inside ``root`` or does not exist."""
+    inside = _plainly_inside(os.fspath(path), os.fspath(root))
+    if inside is not None:
+        return not inside
     real = os.path.realpath(path)
     base = os.path.realpath(root)
     return not os.path.exists(real) or not (real == base or real.startswith(base.rstrip(os.sep) + os.sep))
+
+
+def _plainly_inside(path: str, root: str) -> bool | None:
+    """For ``path`` written as ``root`` and names below it, none of them a link (what a
+    walk of the content folder gives): whether it exists, so is inside. None for any other
+    path (a link on the way, ``..``): the caller resolves it. Every file of every build is
+    checked, and resolving both paths in full took an ``lstat`` per folder of each."""
+    base = root.rstrip(os.sep)
+    if not path.startswith(base + os.sep):
+        return None
+    names = path[len(base) + 1 :].split(os.sep)
+    if any(name in ("", ".", "..") for name in names):
+        return None
+    current = base
+    for name in names:
+        current += os.sep + name
+        try:
+            mode = os.lstat(current).st_mode
+        except OSError:
+            return False  # does not exist (or cannot be looked at): not read
+        if stat.S_ISLNK(mode):
+            return None
+    return True
 
 
 def scan(docs_dir: Path, report: Report) -> frozenset[Path]:
