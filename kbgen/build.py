@@ -230,7 +230,7 @@ class _Later:
             return
         config = _load(config_file, strict, fail_on_overdue)
         plugin = config.plugins.get("kbgen")
-        if plugin is None or not plugin.config.enabled:
+        if plugin is None or not plugin.config.enabled or not quick.may_apply(changed, config.docs_dir):
             return
         folder = Path(tempfile.mkdtemp(prefix=_staging_prefix(self.target) + "quick-", dir=self.target.parent))
         self.remove.append(folder)
@@ -251,7 +251,8 @@ class _Later:
             return
         self.quick_moved = moved
         self.early = ("", None)
-        self.pages_ready([""])
+        if moved:  # else no page changed (an editor's swap file): nothing to reload
+            self.pages_ready([""])
 
     def undo_early(self) -> None:
         """The build failed after one pair went live: the previous site comes back."""

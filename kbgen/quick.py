@@ -28,6 +28,7 @@ from mkdocs.structure.files import InclusionLevel
 
 from . import cache as build_cache
 from .content.facts import FACTS_FILE
+from .content.loader import FAQ_DIR
 
 STATE = build_cache.NAMED + "preview-state"
 
@@ -107,6 +108,22 @@ def narrow(plan: Plan, files, docs_dir: str, layout, site_key: str, today) -> No
         file.inclusion = InclusionLevel.EXCLUDED
 
 
+def may_apply(changed: list[Path], docs_dir: str) -> bool:
+    """Whether the saved files are of the kinds a quick step can judge (Markdown pages,
+    ``facts.yml``, editors' temporary files): told before the content is loaded."""
+    docs = Path(docs_dir).resolve()
+    for path in changed:
+        path = Path(path).resolve()
+        if not path.exists() or path.name.startswith("."):
+            continue
+        if not path.is_relative_to(docs):
+            return False
+        parts = path.relative_to(docs).parts
+        if parts != (FACTS_FILE,) and (path.suffix != ".md" or FAQ_DIR in parts[1:-1]):
+            return False
+    return True
+
+
 def candidates(changed: list[Path], files, docs_dir: str, layout) -> set[str]:
     """The pages the saved files can change: saved Markdown pages; with the facts, every page
     that reads them (all but the articles that use none)."""
@@ -124,8 +141,8 @@ def candidates(changed: list[Path], files, docs_dir: str, layout) -> set[str]:
             facts = True
             continue
         file = files.get_file_from_path(src)
-        if file is None and path.name.startswith("."):
-            continue  # an editor's swap file: neither MkDocs nor kbgen reads it
+        if (file is None and path.name.startswith(".")) or (file is not None and file.inclusion.is_excluded()):
+            continue  # not published (an editor's swap file): only whether it exists counts, in the site key
         if file is None or not file.is_documentation_page() or not file.inclusion.is_included():
             raise NotQuick(f"{src} is not a page")
         wanted.add(src)

@@ -295,43 +295,70 @@ def html_pages(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*.html"))}
 
 
-def test_the_quick_step_puts_only_the_changed_pages_live_and_no_page_is_stale(tmp_path):
+# edits the quick step tells it cannot judge before loading the content (loaded once, not twice)
+TOLD_BEFORE_LOADING = ("change_faq", "change_category", "change_config")
+
+
+def test_the_quick_step_puts_only_the_changed_pages_live_and_no_page_is_stale(tmp_path, monkeypatch):
     """One pair: a saved article (or the facts) goes live on its own, over the live site;
     when it does, every page of the site is already what a clean build gives (the others
     did not change); edits the quick step cannot judge (a title, a new page) wait for the
     whole build. After each save the site settles as a clean build."""
     from test_incremental import Project
 
+    from kbgen import content
+
     project = Project(tmp_path / "project", random.Random(5))
     config = project.path("mkdocs.yml")
     site, cache, clean = tmp_path / "site", tmp_path / "cache", tmp_path / "clean"
     live: list[list[str] | None] = []
     seen: list[dict[str, bytes]] = []
+    loads = []
+    real_load = content.load
+
+    def counted_load(*args, **kwargs):
+        loads.append(args[0])
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(content, "load", counted_load)
 
     def pages_ready(pairs):
         live.append(pairs)
         seen.append(html_pages(site))
 
+    project.write("content/returns/.refunds.md.swp", "swap")  # an editor's, open since before the build
     build(config, site, cache_dir=cache, pages_ready=pages_ready)
     for edit, quick in [*QUICK_EDITS.items(), ("change_article", True)]:
         files = snapshot([project.root])
         getattr(project, edit)()
         now = snapshot([project.root])
         changed = [Path(p) for p in files.keys() | now.keys() if files.get(p) != now.get(p)]
-        # an editor's swap file beside the saved one, and a temporary file it wrote and removed
-        (changed[0].parent / ".refunds.md.swp").write_text("swap", encoding="utf-8")
-        changed += [changed[0].parent / ".refunds.md.swp", changed[0].parent / "4913"]
+        # the editor's swap file written too, and a temporary file it wrote and removed
+        swap = project.path("content/returns/.refunds.md.swp")
+        swap.write_text(f"swap {edit}", encoding="utf-8")
+        changed += [swap, swap.parent / "4913"]
         build(config, clean)
         live.clear()
         seen.clear()
+        loads.clear()
         build(config, site, cache_dir=cache, pages_ready=pages_ready, changed=changed)
         assert live == ([[""]] if quick else [None]), edit
+        if edit in TOLD_BEFORE_LOADING:
+            assert len(loads) == 1, edit
         expected = html_pages(clean)
         for step in seen:
             stale = sorted(p for p in expected if step.get(p) != expected[p])
             assert stale == [], f"{edit}: went live with stale pages {stale}"
         assert differences(site, clean) == [], f"after {edit}"
         assert leftovers(site) == [], edit
+    # the swap file alone: no page changed, nothing reloads
+    swap = project.path("content/returns/.refunds.md.swp")
+    swap.write_text("swap again", encoding="utf-8")
+    live.clear()
+    build(config, site, cache_dir=cache, pages_ready=pages_ready, changed=[swap])
+    assert live == []
+    build(config, clean)
+    assert differences(site, clean) == []
 
 
 def test_a_failure_after_the_quick_step_puts_the_previous_pages_back(tmp_path, monkeypatch):
