@@ -317,7 +317,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 self._hits[src] = entry
                 self._reused += 1
                 page.meta["template"] = CACHED_TEMPLATE
-                if self._static_entries is not None:  # its entries come from the cache (on_post_build)
+                if self._static_entries is not None or self.quick is not None:  # its entries: from the cache
                     theme.skip_static_search(page.meta)
                 return ""
             if key is not None:  # a page MkDocs warns about is never cached: --strict must see it
@@ -359,6 +359,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._texts[src] = search.extract(html)
         if self._indexing is not None:
             self._indexing.page(src, self._texts[src])
+        if self.quick is not None:  # Material's static index of a quick step is never written
+            theme.skip_static_search(page.meta)
         if src in self._keys:
             self._records[src] = {
                 "content": html,
