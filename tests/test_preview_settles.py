@@ -407,3 +407,41 @@ def test_a_broken_save_never_reaches_the_quick_step_s_pages(tmp_path):
     assert called == []
     assert {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()} == before
     assert leftovers(site) == []
+
+
+def test_the_quick_step_trusts_only_the_build_that_made_the_live_site_on_the_same_day(tmp_path, monkeypatch):
+    """Its state describes the live site's build: another build put in place since (without
+    the cache, say, after a title changed) or another day (notices end, dated pages) and the
+    whole build puts the pages live."""
+    from test_incremental import Project
+
+    project = Project(tmp_path / "project", random.Random(5))
+    config = project.path("mkdocs.yml")
+    site, cache, clean = tmp_path / "site", tmp_path / "cache", tmp_path / "clean"
+    live: list = []
+    monkeypatch.setenv("KBGEN_TODAY", "2026-11-30")
+    build(config, site, cache_dir=cache, pages_ready=live.append)
+    source = project.path("content/returns/refunds.md")
+
+    tracking = project.path("content/shipping/tracking.md")
+    before = tracking.read_text(encoding="utf-8")
+    tracking.write_text(before.replace("title: Tracking", "title: Parcel tracking"), encoding="utf-8")
+    build(config, site)  # another build of the same site, without the cache: the new title live
+    tracking.write_text(before, encoding="utf-8")  # and back: the site part is the state's again
+    source.write_text(source.read_text(encoding="utf-8") + "\nStep one.\n", encoding="utf-8")
+    live.clear()
+    build(config, site, cache_dir=cache, pages_ready=live.append, changed=[source])
+    assert live == [None]  # not the saved page alone over pages whose navigation says "Parcel tracking"
+
+    monkeypatch.setenv("KBGEN_TODAY", "2026-12-01")
+    source.write_text(source.read_text(encoding="utf-8") + "\nStep two.\n", encoding="utf-8")
+    live.clear()
+    build(config, site, cache_dir=cache, pages_ready=live.append, changed=[source])
+    assert live == [None]
+    build(config, clean)
+    assert differences(site, clean) == []
+
+    source.write_text(source.read_text(encoding="utf-8") + "\nStep three.\n", encoding="utf-8")
+    live.clear()
+    build(config, site, cache_dir=cache, pages_ready=live.append, changed=[source])
+    assert live == [[""]]  # the same day as the live site's build again
