@@ -375,8 +375,8 @@ def _save_quick_state(config, cache_folder: Path, target: Path) -> None:
 
 
 class _quiet_below_errors:
-    """Only errors reach MkDocs' log handlers meanwhile (a step whose warnings the next
-    build gives again)."""
+    """Only the errors of MkDocs' (and kbgen's) loggers reach the log handlers meanwhile (a
+    step whose warnings the next build gives again)."""
 
     def __enter__(self):
         self.handlers = [*logging.getLogger("mkdocs").handlers, *logging.getLogger().handlers]
@@ -390,7 +390,7 @@ class _quiet_below_errors:
 
 
 def _errors_only(record: logging.LogRecord) -> bool:
-    return record.levelno >= logging.ERROR
+    return record.levelno >= logging.ERROR or not record.name.startswith("mkdocs")  # the server's own: kept
 
 
 def _use_cache(config, cache_dir, namespace: str) -> None:

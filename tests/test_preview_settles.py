@@ -445,3 +445,25 @@ def test_the_quick_step_trusts_only_the_build_that_made_the_live_site_on_the_sam
     live.clear()
     build(config, site, cache_dir=cache, pages_ready=live.append, changed=[source])
     assert live == [[""]]  # the same day as the live site's build again
+
+
+def test_a_quick_step_s_warnings_are_said_once(tmp_path, caplog):
+    """The whole build after the quick step gives the content's warnings again: said once."""
+    import logging
+
+    from test_incremental import Project
+
+    project = Project(tmp_path / "project", random.Random(5))
+    config = project.path("mkdocs.yml")
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    source = project.path("content/returns/refunds.md")
+    source.write_bytes(b"\xef\xbb\xbf" + source.read_bytes())  # a BOM: a warning
+    build(config, site, cache_dir=cache, pages_ready=lambda pairs: None)
+    source.write_bytes(source.read_bytes() + b"\nOne more step.\n")
+    live = []
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        build(config, site, cache_dir=cache, pages_ready=live.append, changed=[source])
+    assert live == [[""]]
+    said = [r for r in caplog.records if "byte order mark" in r.getMessage()]
+    assert len(said) == 1, said
