@@ -370,8 +370,8 @@ def _save_quick_state(config, cache_folder: Path, target: Path) -> None:
     plugin = config.plugins.get("kbgen")
     try:
         quick.save_state(cache_folder, target, getattr(plugin, "preview_state", None))
-    except OSError:
-        pass  # no quick step next time
+    except Exception:  # a full disk, a page's metadata that cannot be pickled: no quick step next
+        pass  # time (the state kept names the folder swapped out, so it is not trusted)
 
 
 class _quiet_below_errors:
