@@ -205,7 +205,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             self._site_key = self._cache_site_key(files, config)
             if self._site_key is None:
                 self._store = None
-            elif self.quick is None and any(theme.is_static_search(plugin) for plugin in config.plugins.values()):
+            elif any(theme.is_static_search(plugin) for plugin in config.plugins.values()):
                 self._static_entries = self._store.get(STATIC_SEARCH_ENTRIES) or {}
         if self.quick is not None:  # no index: the whole build that follows writes it
             if self._site_key is None:
@@ -317,7 +317,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 self._hits[src] = entry
                 self._reused += 1
                 page.meta["template"] = CACHED_TEMPLATE
-                if self._static_entries is not None or self.quick is not None:  # its entries: from the cache
+                if self._static_entries is not None:  # its entries come from the cache (on_post_build)
                     theme.skip_static_search(page.meta)
                 return ""
             if key is not None:  # a page MkDocs warns about is never cached: --strict must see it
@@ -359,8 +359,6 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._texts[src] = search.extract(html)
         if self._indexing is not None:
             self._indexing.page(src, self._texts[src])
-        if self.quick is not None:  # Material's static index of a quick step is never written
-            theme.skip_static_search(page.meta)
         if src in self._keys:
             self._records[src] = {
                 "content": html,
@@ -496,6 +494,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             return
         if self.quick is not None:  # the pages it wrote; the whole build writes the rest
             self.quick.built = [self._files.get_file_from_path(src).dest_uri for src, _, _ in self._built_order]
+            self._keep_quick_static_entries(config)
             return
         self._keep_preview_state()
         self._static_search(config)
@@ -561,6 +560,22 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 "today": self.today.isoformat(),
                 "pages": quick.page_state(self._files),
             }
+
+    def _keep_quick_static_entries(self, config) -> None:
+        """The static search entries of the pages a quick step built, kept with the others' for
+        the whole build that follows (without them it would render those pages again)."""
+        if self._static_entries is None:
+            return
+        index = theme.read_static_search(config.site_dir)
+        built = [(src, url) for src, url, hit in self._built_order if not hit]
+        if index is None or not built:
+            return
+        groups = theme.split_static_search(index.get("docs", []), [url for _, url in built])
+        if groups is not None:
+            new = {
+                self._keys[src]: entries for (src, _), entries in zip(built, groups, strict=True) if src in self._keys
+            }
+            self._store.put(STATIC_SEARCH_ENTRIES, {**self._static_entries, **new})
 
     def _static_search(self, config) -> None:
         """Material's static index with the cached pages' entries in their places, and each

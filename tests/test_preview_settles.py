@@ -467,3 +467,23 @@ def test_a_quick_step_s_warnings_are_said_once(tmp_path, caplog):
     assert live == [[""]]
     said = [r for r in caplog.records if "byte order mark" in r.getMessage()]
     assert len(said) == 1, said
+
+
+def test_the_whole_build_after_a_quick_step_renders_none_of_its_pages_again(tmp_path, caplog):
+    """The quick step keeps what it rendered (pages, Material's search entries) in the build
+    cache: the whole build that settles the site takes those pages from there."""
+    import logging
+
+    from test_incremental import Project, _reused
+
+    project = Project(tmp_path / "project", random.Random(5))
+    config = project.path("mkdocs.yml")
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    build(config, site, cache_dir=cache, pages_ready=lambda pairs: None)
+    project.change_fact()
+    live = []
+    with caplog.at_level(logging.DEBUG, logger="mkdocs.plugins.kbgen"):
+        build(config, site, cache_dir=cache, pages_ready=live.append, changed=[project.path("content/facts.yml")])
+    assert live == [[""]]
+    reused, built = _reused(caplog.text)
+    assert reused > 0 and built == 0
