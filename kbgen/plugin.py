@@ -103,6 +103,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._static_entries: dict[str, list] | None = None
         self._built_order: list[tuple[str, str, bool]] = []  # (src, url, from the cache) as MkDocs builds
         self.preview_state: dict | None = None  # what a quick step needs of this build (kbgen.quick)
+        self._search_again: set[str] = set()  # cached pages whose static search entries Material makes
         self.today = content.current_date()
         # notices are picked at the start of the build day (reproducible within a day);
         # the browser hides what has ended since
@@ -205,7 +206,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             self._site_key = self._cache_site_key(files, config)
             if self._site_key is None:
                 self._store = None
-            elif any(theme.is_static_search(plugin) for plugin in config.plugins.values()):
+            elif self.quick is None and any(theme.is_static_search(plugin) for plugin in config.plugins.values()):
                 self._static_entries = self._store.get(STATIC_SEARCH_ENTRIES) or {}
         if self.quick is not None:  # no index: the whole build that follows writes it
             if self._site_key is None:
@@ -311,14 +312,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             if key is not None:
                 self._keys[src] = key
             entry = self._store.get(key) if key is not None else None
-            if entry is not None and self._static_entries is not None and key not in self._static_entries:
-                entry = None  # Material's static search needs the page's text again
             if entry is not None:  # nothing to parse or render: on_page_content restores it
                 self._hits[src] = entry
                 self._reused += 1
                 page.meta["template"] = CACHED_TEMPLATE
-                if self._static_entries is not None:  # its entries come from the cache (on_post_build)
-                    theme.skip_static_search(page.meta)
+                if self.quick is not None or (self._static_entries is not None and key in self._static_entries):
+                    theme.skip_static_search(page.meta)  # its entries come from the cache (on_post_build)
+                elif self._static_entries is not None:  # Material reads the restored HTML (a quick step's page)
+                    self._search_again.add(src)
                 return ""
             if key is not None:  # a page MkDocs warns about is never cached: --strict must see it
                 self._warned = _Warned()
@@ -359,6 +360,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._texts[src] = search.extract(html)
         if self._indexing is not None:
             self._indexing.page(src, self._texts[src])
+        if self.quick is not None:  # Material's static index of a quick step is never written
+            theme.skip_static_search(page.meta)
         if src in self._keys:
             self._records[src] = {
                 "content": html,
@@ -388,7 +391,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_page_context(self, context, page, config, nav):
         if not self.config.enabled:
             return
-        self._built_order.append((page.file.src_uri, page.url, page.file.src_uri in self._hits))
+        src = page.file.src_uri  # "from the cache": its static search entries too
+        self._built_order.append((src, page.url, src in self._hits and src not in self._search_again))
         if page.file.src_uri in self._hits:
             return
         self._switcher(config, page.file.src_uri)
@@ -494,7 +498,6 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             return
         if self.quick is not None:  # the pages it wrote; the whole build writes the rest
             self.quick.built = [self._files.get_file_from_path(src).dest_uri for src, _, _ in self._built_order]
-            self._keep_quick_static_entries(config)
             return
         self._keep_preview_state()
         self._static_search(config)
@@ -560,22 +563,6 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 "today": self.today.isoformat(),
                 "pages": quick.page_state(self._files),
             }
-
-    def _keep_quick_static_entries(self, config) -> None:
-        """The static search entries of the pages a quick step built, kept with the others' for
-        the whole build that follows (without them it would render those pages again)."""
-        if self._static_entries is None:
-            return
-        index = theme.read_static_search(config.site_dir)
-        built = [(src, url) for src, url, hit in self._built_order if not hit]
-        if index is None or not built:
-            return
-        groups = theme.split_static_search(index.get("docs", []), [url for _, url in built])
-        if groups is not None:
-            new = {
-                self._keys[src]: entries for (src, _), entries in zip(built, groups, strict=True) if src in self._keys
-            }
-            self._store.put(STATIC_SEARCH_ENTRIES, {**self._static_entries, **new})
 
     def _static_search(self, config) -> None:
         """Material's static index with the cached pages' entries in their places, and each
