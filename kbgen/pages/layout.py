@@ -64,11 +64,12 @@ class Layout:
         if kind is kinds.ARTICLE and page.updated:
             return page.updated
         if kind is kinds.CATEGORY:
-            items = [*page.all_articles, *page.faqs]
-        else:
-            items = [*self.center.articles, *self.center.faqs]
-        dates = [i.updated for i in items if i.updated]
-        return max(dates) if dates else None
+            return _latest([*page.all_articles, *page.faqs])
+        return self._latest_anywhere  # every other page: once, not once per page
+
+    @cached_property
+    def _latest_anywhere(self) -> dt.date | None:
+        return _latest([*self.center.articles, *self.center.faqs])
 
     def generated_sources(self) -> list[str]:
         """Pages to add because no writer wrote them: the home and category pages, kbgen's own."""
@@ -99,3 +100,8 @@ class Layout:
         if self.has_glossary:
             nav.append(GLOSSARY_SRC)
         return nav
+
+
+def _latest(items) -> dt.date | None:
+    dates = [i.updated for i in items if i.updated]
+    return max(dates) if dates else None
