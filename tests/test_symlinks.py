@@ -130,3 +130,44 @@ def test_leaves_agrees_with_resolving_every_link(tmp_path):
         for base in (root, tmp_path / "alias"):
             assert leaves(root / rel, base) == resolved(root / rel, base), (rel, base)
     assert [leaves(root / rel, root) for rel in ("a/page.md", "a/out.md", "a/missing.md")] == [False, True, True]
+
+
+def test_leaves_agrees_with_resolving_for_relative_and_linked_roots(tmp_path, outside):
+    """``leaves`` looks for links below the content folder only; every kind of path gives
+    what resolving both paths in full gives (links inside and out, ``..`` after a link,
+    missing files, the folder itself, a content folder reached through a link)."""
+    from kbgen.content.symlinks import leaves
+
+    content = tmp_path / "content"
+    (content / "returns" / "faq").mkdir(parents=True)
+    (content / "returns" / "faq" / "a.md").write_text("x")
+    (content / "shipping").mkdir()
+    os.symlink(content / "returns", content / "inside-link")
+    os.symlink(outside, content / "outside-link")
+    os.symlink(outside / "passwd", content / "returns" / "passwd.txt")
+    os.symlink(content, tmp_path / "linked-content")
+
+    def resolved(path, root) -> bool:
+        real, base = os.path.realpath(path), os.path.realpath(root)
+        return not os.path.exists(real) or not (real == base or real.startswith(base.rstrip(os.sep) + os.sep))
+
+    paths = [
+        "returns/faq/a.md",
+        "returns/faq/missing.md",
+        "returns/passwd.txt",
+        "inside-link/faq/a.md",
+        "inside-link/../shipping",
+        "outside-link/passwd",
+        "outside-link/../content/returns/faq/a.md",
+        "returns/../../outside-not-there",
+        ".",
+        "shipping",
+    ]
+    for root in (content, tmp_path / "linked-content", Path(os.path.relpath(content))):
+        for rel in paths:
+            for path in (os.path.join(root, rel), os.path.join(os.path.abspath(root), rel)):
+                assert leaves(path, root) == resolved(path, root), (path, root)
+                assert leaves(Path(path), root) == resolved(path, root), (path, root)
+    assert leaves(content / "returns/faq/a.md", content) is False
+    assert leaves(content / "returns/passwd.txt", content) is True
+    assert leaves(content / "outside-link/passwd", content) is True
