@@ -122,3 +122,78 @@ def test_pages_rendered_in_any_order_give_the_index_of_the_whole_list(tmp_path):
     assert indexing.background  # nothing was written again in this process
     one = search.write_index(docs, [("parcel", "package")], tmp_path / "one")
     _same_files(one, two)
+
+
+EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list", "md_in_html"]
+
+
+@pytest.mark.parametrize("semantic", [True, False])
+def test_guessed_faq_answers_are_taken_only_when_right_and_leave_the_bytes_alone(tmp_path, semantic):
+    """The background process analyses and embeds FAQ answers guessed from their Markdown
+    before their page comes (kbgen.search.foresight). A right guess is taken, a wrong one
+    is not, and the index has the bytes of the one-process index of the real texts."""
+    from kbgen.search import foresight
+    from kbgen.search.background import _write
+    from kbgen.search.documents import document
+
+    if semantic and not semantic_available():
+        pytest.skip("the semantic extra is not installed")
+    center, report = content.load(ROOT / "content", today=dt.date(2026, 11, 23))
+    layout = pages.Layout(center)
+    plan = layout.search_plan()
+    answers = layout.faq_answers()
+    right, wrong = [c for c in center.categories if c.faqs][:2]
+
+    def url_for(src):
+        return "/" + src.removesuffix(".md") + "/"
+
+    guessed = foresight.answer_texts([answers[right.index_src][e.slug] for e in right.faqs], EXTENSIONS)
+    assert all(guessed)
+    texts = {src: search.PageText(body=f"Words of {src}.") for src, _make in plan}
+    texts[right.index_src] = search.PageText(faq_answers=dict(zip((e.slug for e in right.faqs), guessed, strict=True)))
+    texts[wrong.index_src] = search.PageText(faq_answers={e.slug: f"Not the guess: {e.question}" for e in wrong.faqs})
+    docs = search.collect(layout.search_entries(texts), url_for)
+
+    messages, position = [], 0
+    for src, make in plan:
+        entries = make(texts[src])
+        if src in (right.index_src, wrong.index_src):
+            empty = make(search.PageText())
+            items = [(position + i, document(e, url_for), answers[src][e.anchor]) for i, e in enumerate(empty)]
+            messages.insert(0, ("guess", (EXTENSIONS, items)))
+        messages.append(("docs", [(position + i, document(e, url_for)) for i, e in enumerate(entries)]))
+        position += len(entries)
+    messages.append(("finish", (len(docs), [("parcel", "package")], None)))
+    feed = iter(messages)
+    two, analysed, taken = _write(lambda: next(feed), tmp_path / "two", semantic, "en")
+    assert taken == len(right.faqs)  # every right guess, no wrong one
+    one = search.write_index(docs, [("parcel", "package")], tmp_path / "one", semantic=semantic)
+    _same_files(one, two)
+
+
+def test_faq_answers_of_the_sample_are_guessed_as_their_pages_show_them(tmp_path, monkeypatch):
+    """The guess of each FAQ answer is the text the index reads from the rendered category
+    page (links rebased there, glossary tooltips and widgets on the page make no difference)."""
+    from kbgen.search import foresight
+
+    shown: dict[str, set[str]] = {}  # what the build read from its pages (every pair's)
+    extract = search.extract
+
+    def reading(html):
+        text = extract(html)
+        for slug, answer in text.faq_answers.items():
+            shown.setdefault(slug, set()).add(answer)
+        return text
+
+    monkeypatch.setattr(search, "extract", reading)
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    _build_with(tmp_path, "      search_processes: 1\n", "site")
+    center, report = content.load(tmp_path / "content", today=dt.date(2026, 11, 23))
+    layout = pages.Layout(center)
+    right = total = 0
+    for category in center.categories:
+        answers = layout.faq_answers().get(category.index_src, {})
+        guesses = foresight.answer_texts([answers[e.slug] for e in category.faqs], EXTENSIONS)
+        right += sum(guess in shown[e.slug] for e, guess in zip(category.faqs, guesses, strict=True))
+        total += len(category.faqs)
+    assert total > 50 and right == total
