@@ -265,3 +265,38 @@ def test_kind_codes_follow_the_engine_type_groups():
 
     groups = {("type", "article"): {0, 3}, ("type", "faq"): {1}, ("type", "flow"): {2}, ("type", "notice"): {4}}
     assert ranking.kind_codes(groups, 5).tolist() == [0, 1, 2, 0, 2]
+
+
+@needs_model
+def test_word_by_word_token_ids_are_the_tokenizers_own():
+    """Embedding tokenizes each distinct word once (``vectors._Words``): the ids of every text
+    are those the tokenizer gives the whole text, so the rows are the same bytes."""
+    from conftest import ROOT
+
+    texts = [
+        "",
+        " ",
+        "a",
+        "  two  spaces  ",
+        "tab\tand\nnew line\r\n",
+        "Héllo wörld ✓ 😀 日本語 — “quotes” 1,000.50 € e-mail@example.com https://x.y/z?q=1#f",
+        "\u2581 already \u2581\u2581marked",
+        "non\u00a0breaking",
+        "special <s> tokens </s> and <unk>",
+        "Refund within 30 days. Refunds, refunded, REFUND!",
+    ]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "content").rglob("*.md"))[:60]]
+    model = semantic.model()
+    tokenizer = semantic._tokenizer(model)
+    words = semantic._Words.of(tokenizer)
+    assert words is not None  # wordllama's tokenizer is the kind it reads word by word
+    for text in texts:
+        ids = words.ids(text)
+        assert ids is None or ids == tokenizer.encode(text, add_special_tokens=False).ids, text[:60]
+    assert words.ids("special <s> token") is None  # the tokenizer takes those whole
+    fast = semantic.embed(texts)
+    tokenizer._kbgen_words = None  # every text through the tokenizer, as before
+    try:
+        assert semantic.embed(texts).tobytes() == fast.tobytes()
+    finally:
+        tokenizer._kbgen_words = False

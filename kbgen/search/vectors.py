@@ -30,6 +30,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import struct
 import threading
 from collections.abc import Sequence
@@ -109,10 +110,16 @@ def embed(texts: Sequence[str]):
     table = found.embedding
     out = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
     tokenizer = _tokenizer(found)
+    words = _Words.of(tokenizer)
     for start in range(0, len(texts), BATCH):
         chunk = list(texts[start : start + BATCH])
-        for row, enc in enumerate(tokenizer.encode_batch(chunk, add_special_tokens=False), start):
-            ids = np.clip(np.asarray(enc.ids, dtype=np.int64), 0, table.shape[0] - 1)
+        found_ids = [words.ids(text) if words is not None else None for text in chunk]
+        rest = [text for text, ids in zip(chunk, found_ids, strict=True) if ids is None]
+        encoded = iter(enc.ids for enc in tokenizer.encode_batch(rest, add_special_tokens=False)) if rest else None
+        for row, ids in enumerate(found_ids, start):
+            if ids is None:
+                ids = next(encoded)
+            ids = np.clip(np.asarray(ids, dtype=np.int64), 0, table.shape[0] - 1)
             if len(ids):
                 # a bag of words: each distinct token's vector times its count
                 distinct, counts = np.unique(ids, return_counts=True)
@@ -132,6 +139,75 @@ def _tokenizer(found):
         tokenizer.no_truncation()
         found._kbgen_tokenizer = tokenizer
     return tokenizer
+
+
+class _Words:
+    """The tokenizer's ids of a text, one word at a time, each distinct word tokenized once.
+
+    The model's tokenizer (Llama's: spaces become "▁", one "▁" before the text, then BPE over
+    the whole text with no pre-tokenizer) spent most of a build's embedding time on page-long
+    texts. No token of its vocabulary holds a "▁" after another character, so no merge
+    crosses the start of a word ("▁" after anything but "▁"): the ids of a text are those of
+    its words in turn, and a help center repeats the same words. Used only when the
+    tokenizer is exactly that (its serialized form says so); a text holding one of its
+    special tokens goes to the tokenizer whole.
+    """
+
+    LIMIT = 100_000  # words remembered (a server embeds queries: its memory stays bounded)
+    _WORD = re.compile("\u2581+[^\u2581]*")
+
+    def __init__(self, model, specials: list[str]):
+        self._model = model
+        self._specials = specials
+        self._ids: dict[str, list[int]] = {}
+
+    @classmethod
+    def of(cls, tokenizer) -> _Words | None:
+        words = getattr(tokenizer, "_kbgen_words", False)
+        if words is False:
+            words = cls._for(tokenizer)
+            tokenizer._kbgen_words = words
+        return words
+
+    @classmethod
+    def _for(cls, tokenizer) -> _Words | None:
+        spec = json.loads(tokenizer.to_str())
+        model = spec.get("model") or {}
+        expected = {
+            "type": "Sequence",
+            "normalizers": [
+                {"type": "Prepend", "prepend": "\u2581"},
+                {"type": "Replace", "pattern": {"String": " "}, "content": "\u2581"},
+            ],
+        }
+        if (
+            spec.get("normalizer") != expected
+            or spec.get("pre_tokenizer") is not None
+            or model.get("type") != "BPE"
+            or model.get("dropout") is not None
+            or model.get("continuing_subword_prefix")
+            or model.get("end_of_word_suffix")
+            or any("\u2581" in token[1:] and token.strip("\u2581") for token in model.get("vocab", {}))
+        ):
+            return None
+        return cls(tokenizer.model, [added["content"] for added in spec.get("added_tokens", [])])
+
+    def ids(self, text: str) -> list[int] | None:
+        """The ids ``encode(text, add_special_tokens=False)`` gives; None: ask the tokenizer."""
+        if not text:
+            return []
+        if any(special in text for special in self._specials):
+            return None
+        known = self._ids
+        if len(known) > self.LIMIT:
+            known.clear()
+        out: list[int] = []
+        for word in self._WORD.findall("\u2581" + text.replace(" ", "\u2581")):
+            found = known.get(word)
+            if found is None:
+                found = known[word] = [token.id for token in self._model.tokenize(word)]
+            out += found
+        return out
 
 
 def document_text(doc: SearchDocument) -> str:
