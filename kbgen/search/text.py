@@ -45,6 +45,7 @@ class _Extractor(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.stack: list[tuple[str, str]] = []  # (tag, role) of open elements
+        self._skipping = 0  # open elements whose text is left out (role "skip")
         self.body: list[str] = []
         self.headings: list[str] = []
         self.answers: dict[str, list[str]] = {}
@@ -69,12 +70,16 @@ class _Extractor(HTMLParser):
             self._text(" ")
             return
         self.stack.append((tag, role))
+        if role == "skip":
+            self._skipping += 1
         if tag in _BLOCK:
             self._text("\n")
 
     def handle_endtag(self, tag):
         for i in range(len(self.stack) - 1, -1, -1):
             if self.stack[i][0] == tag:
+                if self._skipping:
+                    self._skipping -= sum(role == "skip" for _, role in self.stack[i:])
                 del self.stack[i:]
                 break
         if tag in _HEADINGS and self._heading is not None:
@@ -86,7 +91,7 @@ class _Extractor(HTMLParser):
             self._text("\n")
 
     def handle_data(self, data):
-        if any(role == "skip" for _, role in self.stack):
+        if self._skipping:  # inside an element left out
             return
         self._text(data)
         if self._heading is not None:
