@@ -40,7 +40,7 @@ Plan = Sequence[tuple[str, Callable[[PageText], list[SearchEntry]]]]
 # Below this many documents a second process costs more than it saves (starting it,
 # importing Whoosh and the model there take about a second).
 BACKGROUND_MIN_DOCUMENTS = 1000
-GUESS_CHUNK = 50  # guessed answers per turn: real documents never wait for more than one chunk
+GUESS_CHUNK = 50  # guessed answers per turn: real documents never wait for more than one
 
 
 def processes(configured: int | None, documents: int) -> int:
@@ -342,8 +342,8 @@ def _write(
     right; ``cache_folder``: the build cache's namespace, whose analysis and vectors of
     unchanged texts are reused (and kept for the next).
 
-    ``ready`` says whether a message is waiting: guesses (:mod:`.foresight`) are made while
-    none is, and one chunk after each message; without it, as soon as they come."""
+    ``ready`` says whether a message is waiting: guesses (:mod:`.foresight`) are made only
+    while none is; without it, as soon as they come."""
     kept = reuse.Reused(cache_folder, language, semantic) if cache_folder is not None else None
     guesses = foresight.Guesses()
     writer = index.IndexWriter(site_dir, language, kept.analysis if kept is not None else None, guesses)
@@ -355,14 +355,11 @@ def _write(
         rows: dict[int, object] = {}  # position -> its vector rows (float32)
         to_guess: list[tuple[list[str], list]] = []  # (extensions, items) a chunk at a time
         added = 0
-        turn = False  # a guess after each message: pages can come faster than this process works
         while True:
-            if to_guess and ready is not None and (turn or not ready()):
+            if to_guess and ready is not None and not ready():
                 _guess(writer, guesses, *to_guess.pop(0), docs, semantic)
-                turn = False
                 continue
             kind, payload = receive()
-            turn = True
             if kind == "guess":
                 extensions, items = payload
                 to_guess += [(extensions, items[i : i + GUESS_CHUNK]) for i in range(0, len(items), GUESS_CHUNK)]
