@@ -223,19 +223,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             configured_processes=self.config.search_processes,
             language=self._language,
             cache=self._store,
-            # MkDocs renders the category pages last: their FAQ entries' text is guessed early
-            **self._faq_guesses(config),
         )
         return files
-
-    def _faq_guesses(self, config) -> dict:
-        """What the index's background process needs to guess FAQ answers before their page is
-        rendered (kbgen.search.foresight): the entries' Markdown and the site's extensions
-        (none when an extension is an object the process could not rebuild)."""
-        extensions = list(config.markdown_extensions)
-        if not all(isinstance(name, str) for name in extensions):
-            return {}
-        return {"faq_answers": self.layout.faq_answers(), "markdown_extensions": extensions}
 
     def _cache_site_key(self, files: Files, config) -> str | None:
         """The part of every page's cache key the whole help center makes (kbgen.incremental)."""
@@ -546,10 +535,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 
         def write_index():  # then prune the cache: the index takes its entries too
             indexing.finish(docs, groups, definitions=definitions)
+            kind = "hybrid" if indexing.semantic else "lexical"
+            where = ", in a second process beside the rendering" if indexing.background else ""
+            if indexing.reused:
+                where += ", unchanged: from the build cache"
+            elif indexing.analysed is not None:
+                where += f", {indexing.analysed} text(s) analysed, the others' analysis from the build cache"
             waited = time.perf_counter() - started
-            log.info(
-                f"search index ({_how_indexed(indexing)}): {len(docs)} documents, {waited:.1f} s after the last page"
-            )
+            log.info(f"search index ({kind}{where}): {len(docs)} documents, {waited:.1f} s after the last page")
             if store is not None:
                 store.prune()
                 log.debug(f"build cache: {reused} page(s) reused, {built} built")
@@ -778,20 +771,6 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 def project_dir(config) -> str | None:
     """Where mkdocs.yml is: a project's own catalogs live in ``locales/`` beside it."""
     return os.path.dirname(os.path.abspath(config.config_file_path)) if config.config_file_path else None
-
-
-def _how_indexed(indexing) -> str:
-    """How the search index was written, for the build's log."""
-    how = "hybrid" if indexing.semantic else "lexical"
-    if indexing.background:
-        how += ", in a second process beside the rendering"
-    if indexing.guessed:
-        how += f", {indexing.guessed} FAQ answer(s) analysed before their page"
-    if indexing.reused:
-        how += ", unchanged: from the build cache"
-    elif indexing.analysed is not None:
-        how += f", {indexing.analysed} text(s) analysed, the others' analysis from the build cache"
-    return how
 
 
 def _site_base(config) -> str:

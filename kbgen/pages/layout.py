@@ -71,11 +71,6 @@ class Layout:
     def _latest_anywhere(self) -> dt.date | None:
         return _latest([*self.center.articles, *self.center.faqs])
 
-    def faq_answers(self) -> dict[str, dict[str, str]]:
-        """Each category page's FAQ entries' Markdown by their anchor on it (as the writer wrote
-        it: the accordion rebases its links, which search's text never shows)."""
-        return {c.index_src: {e.slug: e.body for e in c.faqs} for c in self.center.categories if c.faqs}
-
     def generated_sources(self) -> list[str]:
         """Pages to add because no writer wrote them: the home and category pages, kbgen's own."""
         return kinds.generated_sources(self)

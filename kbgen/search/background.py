@@ -17,7 +17,6 @@ a fork: ``kbgen serve --watch`` builds beside the server's threads.
 
 from __future__ import annotations
 
-import dataclasses
 import marshal
 import os
 import pickle
@@ -26,11 +25,11 @@ import subprocess
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..searchable import PageText, SearchEntry
-from . import foresight, index, languages, reuse, vectors
+from . import index, languages, reuse, vectors
 from .documents import SearchDocument, document
 
 # What the pages hand over before any is rendered (``kbgen.pages.Layout.search_plan``): in
@@ -40,7 +39,6 @@ Plan = Sequence[tuple[str, Callable[[PageText], list[SearchEntry]]]]
 # Below this many documents a second process costs more than it saves (starting it,
 # importing Whoosh and the model there take about a second).
 BACKGROUND_MIN_DOCUMENTS = 1000
-GUESS_CHUNK = 50  # guessed answers per turn: real documents never wait for more than one
 
 
 def processes(configured: int | None, documents: int) -> int:
@@ -69,10 +67,6 @@ class Indexing:
     page source's address, as for :func:`.documents.collect`. With one process it keeps
     nothing and :meth:`finish` writes the index in this process; with two a background
     process writes it as pages come.
-
-    ``faq_answers``: page source -> FAQ entry anchor -> the entry's Markdown, for the pages
-    whose entries the background process may guess before they are rendered
-    (:mod:`.foresight`; ``markdown_extensions``: the site's Python-Markdown extensions).
     """
 
     def __init__(
@@ -84,16 +78,11 @@ class Indexing:
         configured_processes: int | None = None,
         language: str = languages.DEFAULT,
         cache=None,
-        faq_answers: Mapping[str, Mapping[str, str]] | None = None,
-        markdown_extensions: Sequence[str] = (),
     ):
         self.language = languages.get(language).code
-        self._faq_answers = faq_answers or {}
-        self._extensions = list(markdown_extensions)
         self._cache = cache  # the build cache's namespace (kbgen.cache.Store), or None
         self.reused = False  # the whole index came from the cache
         self.analysed: int | None = None  # texts analysed anew (not found in the cache)
-        self.guessed = 0  # FAQ answers whose analysis was guessed right before their page came
         self.semantic = semantic and languages.get(language).semantic
         self.site_dir = Path(site_dir)
         self._url_for = url_for
@@ -124,26 +113,9 @@ class Indexing:
         folder = str(cache.folder) if cache is not None and cache.writable else None
         self._worker = _Worker(self.site_dir, self.semantic, self.language, folder)
         self._started = True
-        if not self._backlog:  # (pages came from the cache first: theirs will too, mostly)
-            self._send_guesses()
         for batch in self._backlog:
             self._worker.put(("docs", batch))
         self._backlog = []
-
-    def _send_guesses(self) -> None:
-        """The documents of the FAQ entries still to come, without their text, and the
-        entries' Markdown: the background process guesses their text while it waits."""
-        for src, (make, first, _count) in self._waiting.items():
-            answers = self._faq_answers.get(src)
-            if not answers:
-                continue
-            items = [
-                (first + i, document(entry, self._url_for), answers[entry.anchor])
-                for i, entry in enumerate(make(PageText()))
-                if entry.anchor in answers
-            ]
-            if items:
-                self._worker.put(("guess", (self._extensions, items)))
 
     def page(self, src: str, text: PageText, cached: bool = False) -> None:
         """A page has been rendered (``cached``: taken from the build cache): its documents
@@ -203,7 +175,7 @@ class Indexing:
             if rest:
                 worker.put(("docs", rest))
             worker.put(("finish", (len(docs), synonyms, definitions)))
-            found, self.analysed, self.guessed = worker.result()
+            found, self.analysed = worker.result()
             return Path(found)
         finally:
             worker.stop()
@@ -311,68 +283,35 @@ def main() -> None:
     sys.stdout = sys.stderr  # nothing but frames on the pipe
     try:
         kind, (site_dir, semantic, language, cache_folder) = _read_frame(inbox)
-        # read by a thread, so guesses are made only while no document is waiting
-        frames: queue.SimpleQueue = queue.SimpleQueue()
-
-        def read() -> None:
-            try:
-                while (frame := _read_frame(inbox)) is not None:
-                    frames.put(frame)
-            finally:
-                frames.put(None)
-
-        threading.Thread(target=read, name="kbgen-search-inbox", daemon=True).start()
-        found, analysed, guessed = _write(
-            frames.get, Path(site_dir), semantic, language, cache_folder, ready=lambda: not frames.empty()
-        )
-        _write_frame(outbox, ("done", (str(found), analysed, guessed)))
+        found, analysed = _write(lambda: _read_frame(inbox), Path(site_dir), semantic, language, cache_folder)
+        _write_frame(outbox, ("done", (str(found), analysed)))
     except BaseException:
         _write_frame(outbox, ("error", traceback.format_exc()))
 
 
 def _write(
-    receive: Callable[[], tuple],
-    site_dir: Path,
-    semantic: bool,
-    language: str,
-    cache_folder: str | None = None,
-    ready: Callable[[], bool] | None = None,
+    receive: Callable[[], tuple], site_dir: Path, semantic: bool, language: str, cache_folder: str | None = None
 ) -> tuple[Path, int | None]:
-    """The index, how many texts were analysed anew and how many FAQ answers were guessed
-    right; ``cache_folder``: the build cache's namespace, whose analysis and vectors of
-    unchanged texts are reused (and kept for the next).
-
-    ``ready`` says whether a message is waiting: guesses (:mod:`.foresight`) are made only
-    while none is; without it, as soon as they come."""
+    """The index and how many texts were analysed anew; ``cache_folder``: the build cache's
+    namespace, whose analysis and vectors of unchanged texts are reused (and kept for the next)."""
     kept = reuse.Reused(cache_folder, language, semantic) if cache_folder is not None else None
-    guesses = foresight.Guesses()
-    writer = index.IndexWriter(site_dir, language, kept.analysis if kept is not None else None, guesses)
+    writer = index.IndexWriter(site_dir, language, kept.analysis if kept is not None else None)
     try:
         docs: dict[int, SearchDocument] = {}
         # the analysis of documents waiting for their turn, marshalled: a fifth of the memory
         # of the lists (thousands of articles can wait for the first category's page)
         analysed: dict[int, bytes] = {}
         rows: dict[int, object] = {}  # position -> its vector rows (float32)
-        to_guess: list[tuple[list[str], list]] = []  # (extensions, items) a chunk at a time
         added = 0
         while True:
-            if to_guess and ready is not None and not ready():
-                _guess(writer, guesses, *to_guess.pop(0), docs, semantic)
-                continue
             kind, payload = receive()
-            if kind == "guess":
-                extensions, items = payload
-                to_guess += [(extensions, items[i : i + GUESS_CHUNK]) for i in range(0, len(items), GUESS_CHUNK)]
-                while ready is None and to_guess:
-                    _guess(writer, guesses, *to_guess.pop(0), docs, semantic)
-                continue
             if kind == "finish":
                 break
             for position, doc in payload:
                 docs[position] = doc
                 analysed[position] = marshal.dumps(writer.analyse(doc))
             if semantic:
-                rows.update(_embedded(payload, kept.rows if kept is not None else None, guesses))
+                rows.update(_embedded(payload, kept.rows if kept is not None else None))
             while added in analysed:
                 writer.add(docs[added], marshal.loads(analysed.pop(added)))
                 added += 1
@@ -387,38 +326,21 @@ def _write(
             page_vectors = np.concatenate([rows[position] for position in range(count)])
         found = writer.finish(ordered, synonyms, definitions, page_vectors)
         if kept is None:
-            return found, None, guesses.taken
+            return found, None
         kept.save()
-        return found, kept.analysed, guesses.taken
+        return found, kept.analysed
     finally:
         writer.close()
 
 
-def _guess(writer, guesses, extensions: list[str], items: list, docs: dict, semantic: bool) -> None:
-    """Guess the text of FAQ entries that have not come yet; analyse and embed the guesses."""
-    items = [item for item in items if item[0] not in docs]
-    texts = foresight.answer_texts([markdown for _, _, markdown in items], extensions)
-    guessed = [
-        dataclasses.replace(doc, body=text) for (_, doc, _), text in zip(items, texts, strict=True) if text is not None
-    ]
-    for doc in guessed:
-        writer.guess(doc)
-    if semantic and guessed:
-        vector_texts = [text for doc in guessed for _kind, text in vectors.texts(doc)]
-        guesses.add_rows(vector_texts, vectors.embed(vector_texts))
-
-
-def _embedded(
-    batch: list[tuple[int, SearchDocument]], cache: dict | None = None, guesses: foresight.Guesses | None = None
-) -> dict[int, object]:
+def _embedded(batch: list[tuple[int, SearchDocument]], cache: dict | None = None) -> dict[int, object]:
     """Each document's vector rows, embedded in one go for the batch (``cache``: rows of
-    texts seen before, see :func:`.vectors.embed_cached`; ``guesses``: rows of guessed texts)."""
+    texts seen before, see :func:`.vectors.embed_cached`)."""
     texts = [(position, text) for position, doc in batch for _kind, text in vectors.texts(doc)]
-    embed = vectors.embed if guesses is None else (lambda found: guesses.embed(found, vectors.embed))
     found = (
-        embed([text for _, text in texts])
+        vectors.embed([text for _, text in texts])
         if cache is None
-        else vectors.embed_cached([t for _, t in texts], cache, embed)
+        else vectors.embed_cached([t for _, t in texts], cache)
     )
     out: dict[int, list] = {}
     for (position, _), row in zip(texts, found, strict=True):

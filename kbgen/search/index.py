@@ -88,23 +88,19 @@ def schema(lang: languages.Language = languages.ENGLISH) -> fields.Schema:
 
 
 @contextmanager
-def _less_work(writer, analysis=None, guesses=None):
+def _less_work(writer, analysis=None):
     """Less work for the writer, same bytes: its text fields analyse through :class:`FieldIndexer`,
     its postings pool spills in chunks and its commit reads field lengths once.
 
     Set on the field objects for the adding only: the schema is pickled into the
     index at commit, and must pickle as it always did. ``analysis`` (a ``reuse.Analysis``)
-    wraps each field's indexer: a text analysed in an earlier build is not analysed again;
-    ``guesses`` (a ``foresight.Guesses``) under it: nor a text analysed as a guess.
+    wraps each field's indexer: a text analysed in an earlier build is not analysed again.
     """
     names = (*TEXT_FIELDS, "spell")
     named = [(name, writer.schema[name]) for name in names] if writer is not None else []
     fields_ = [field for _, field in named]
     for name, field in named:
-        indexer = FieldIndexer(field)
-        if guesses is not None:
-            indexer = guesses.wrap(name, indexer)
-        field.index = indexer if analysis is None else analysis.wrap(name, indexer)
+        field.index = FieldIndexer(field) if analysis is None else analysis.wrap(name, FieldIndexer(field))
     if writer is not None:
         # sorted runs of postings go to disk in chunks, not one pickle per posting
         writer.pool._write_run = _write_run
@@ -213,7 +209,7 @@ class IndexWriter:
     (:meth:`analyse`) before its turn to be added, in any order.
     """
 
-    def __init__(self, site_dir: Path, language: str = languages.DEFAULT, analysis=None, guesses=None):
+    def __init__(self, site_dir: Path, language: str = languages.DEFAULT, analysis=None):
         self.lang = languages.get(language)  # raises UnsupportedLanguage before touching site_dir
         self.target = Path(site_dir) / INDEX_DIR
         if self.target.exists():
@@ -226,8 +222,7 @@ class IndexWriter:
         self._storage = _RamStorage(self.target)
         self._ix = self._storage.create_index(schema(self.lang))
         self._writer = self._ix.writer(limitmb=POOL_MB)
-        self._less_work = _less_work(self._writer, analysis, guesses)
-        self._guesses = guesses
+        self._less_work = _less_work(self._writer, analysis)
         self._less_work.__enter__()
         self._fields = {name: self._writer.schema[name] for name in (*TEXT_FIELDS, "spell")}
         self._postings = impacts.Postings(TEXT_FIELDS)
@@ -237,11 +232,6 @@ class IndexWriter:
         """The postings of ``doc``'s text fields, as its :meth:`add` will need them."""
         values = _values(doc)
         return {name: list(self._fields[name].index(values[name])) for name in self._fields}
-
-    def guess(self, doc: SearchDocument) -> None:
-        """Analyse a guessed document's answer text now, for an equal text to take later
-        (``guesses`` given to the writer; see :mod:`.foresight`)."""
-        self._guesses.analyse(_values(doc))
 
     def add(self, doc: SearchDocument, analysed: dict[str, list] | None = None) -> None:
         """Add ``doc`` as the next document; ``analysed``: what :meth:`analyse` gave for it."""

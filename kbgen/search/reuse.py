@@ -64,7 +64,7 @@ class Analysis:
             key = hashlib.blake2b(prefix + value.encode("utf-8", "surrogatepass"), digest_size=16).digest()
             packed = kept.get(key)
             if packed is None:
-                items = indexer(value)
+                items = indexer.items(indexer.positions(value))
                 packed = marshal.dumps(items)  # compact: a build holds every text's entry
             else:
                 # the postings as the field's format encoded them (each value a fresh bytes

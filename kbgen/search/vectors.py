@@ -252,17 +252,15 @@ def embed_documents(docs: Sequence[SearchDocument], cache: dict | None = None):
     return embed(texts_) if cache is None else embed_cached(texts_, cache)
 
 
-def embed_cached(all_texts: list[str], cache: dict, embed_new=None):
-    """:func:`embed` of ``all_texts``, taking each text seen before from ``cache``
-    (``embed_new``: what embeds the others, :func:`embed` by default)."""
+def embed_cached(all_texts: list[str], cache: dict):
+    """:func:`embed` of ``all_texts``, taking each text seen before from ``cache``."""
     import numpy as np
 
-    embed_new = embed_new or embed
     keys = [hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest() for text in all_texts]
     missing = list(dict.fromkeys(k for k in keys if k not in cache))
     if missing:
         text_of = dict(zip(keys, all_texts, strict=True))
-        for key, row in zip(missing, embed_new([text_of[k] for k in missing]), strict=True):
+        for key, row in zip(missing, embed([text_of[k] for k in missing]), strict=True):
             cache[key] = row.astype(np.float32).tobytes()
     if not keys:
         return embed([])
