@@ -39,6 +39,27 @@ def leftovers(site: Path) -> list[str]:
     return sorted(p.name for p in site.parent.iterdir() if p.name.startswith(f".{site.name}."))
 
 
+def files_of(site: Path) -> dict[Path, bytes]:
+    """Every file of a built site, by its path in the site."""
+    return {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def fail_the_second_mkdocs_build(monkeypatch) -> None:
+    """The next build's second MkDocs build fails, after the first has gone live."""
+    import kbgen.build
+
+    built = []
+    real = kbgen.build._mkdocs_build
+
+    def second_fails(config, staging, logged):
+        built.append(config.site_dir)
+        if len(built) == 2:
+            raise BuildFailed("a template failed")
+        real(config, staging, logged)
+
+    monkeypatch.setattr(kbgen.build, "_mkdocs_build", second_fails)
+
+
 def pages(site: Path, prefix: str) -> dict[str, bytes]:
     """A pair's HTML pages (the root pair's: those outside the other pairs' folders)."""
     others = [name for name in PAIR_FOLDERS if name and name != prefix]
@@ -100,26 +121,15 @@ def test_a_failure_after_the_first_pair_went_live_puts_the_previous_site_back(tm
     config = project.path("mkdocs.yml")
     site, cache = tmp_path / "site", tmp_path / "cache"
     build(config, site, cache_dir=cache, pages_ready=lambda pairs: None)
-    snapshot_before = {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
-    import kbgen.build
-
-    built = []
-    real = kbgen.build._mkdocs_build
-
-    def second_pair_fails(config, staging, logged):
-        built.append(config.site_dir)
-        if len(built) == 2:
-            raise BuildFailed("a template failed")
-        real(config, staging, logged)
-
-    monkeypatch.setattr(kbgen.build, "_mkdocs_build", second_pair_fails)
+    snapshot_before = files_of(site)
+    fail_the_second_mkdocs_build(monkeypatch)  # the second pair's
     source = project.path("content/returns/policy.md")
     source.write_text(source.read_text(encoding="utf-8") + "\nOne more step.\n", encoding="utf-8")
     live = []
     with pytest.raises(BuildFailed):
         build(config, site, cache_dir=cache, pages_ready=live.append, changed=[source])
     assert live == [[""]]  # the root pair had gone live
-    assert {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()} == snapshot_before
+    assert files_of(site) == snapshot_before
     assert leftovers(site) == []
 
 
@@ -128,14 +138,14 @@ def test_a_broken_save_in_the_preview_leaves_the_last_good_site(tmp_path):
     config = project.path("mkdocs.yml")
     site, cache = tmp_path / "site", tmp_path / "cache"
     build(config, site, cache_dir=cache, pages_ready=lambda pairs: None)
-    snapshot = {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    snapshot = files_of(site)
     path = project.path("content/returns/policy.md")
     path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Returns: the basics ", 1))
     called = []
     with pytest.raises(BuildFailed):
         build(config, site, cache_dir=cache, pages_ready=called.append, changed=[path])
     assert called == []
-    assert {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()} == snapshot
+    assert files_of(site) == snapshot
     assert leftovers(site) == []
 
 
@@ -364,30 +374,19 @@ def test_the_quick_step_puts_only_the_changed_pages_live_and_no_page_is_stale(tm
 def test_a_failure_after_the_quick_step_puts_the_previous_pages_back(tmp_path, monkeypatch):
     from test_incremental import Project
 
-    import kbgen.build
-
     project = Project(tmp_path / "project", random.Random(5))
     config = project.path("mkdocs.yml")
     site, cache = tmp_path / "site", tmp_path / "cache"
     build(config, site, cache_dir=cache, pages_ready=lambda pairs: None)
-    before = {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
-    built = []
-    real = kbgen.build._mkdocs_build
-
-    def whole_build_fails(config, staging, logged):
-        built.append(config.site_dir)
-        if len(built) == 2:
-            raise BuildFailed("a template failed")
-        real(config, staging, logged)
-
-    monkeypatch.setattr(kbgen.build, "_mkdocs_build", whole_build_fails)
+    before = files_of(site)
+    fail_the_second_mkdocs_build(monkeypatch)  # the whole build after the quick step
     source = project.path("content/returns/refunds.md")
     source.write_text(source.read_text(encoding="utf-8") + "\nOne more step.\n", encoding="utf-8")
     live = []
     with pytest.raises(BuildFailed):
         build(config, site, cache_dir=cache, pages_ready=live.append, changed=[source])
     assert live == [[""]]  # the saved page had gone live
-    assert {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()} == before
+    assert files_of(site) == before
     assert leftovers(site) == []
 
 
@@ -398,14 +397,14 @@ def test_a_broken_save_never_reaches_the_quick_step_s_pages(tmp_path):
     config = project.path("mkdocs.yml")
     site, cache = tmp_path / "site", tmp_path / "cache"
     build(config, site, cache_dir=cache, pages_ready=lambda pairs: None)
-    before = {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    before = files_of(site)
     source = project.path("content/returns/refunds.md")
     source.write_text(source.read_text(encoding="utf-8") + "\nSee [nowhere](missing.md).\n", encoding="utf-8")
     called = []
     with pytest.raises(BuildFailed):
         build(config, site, cache_dir=cache, pages_ready=called.append, changed=[source])
     assert called == []
-    assert {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()} == before
+    assert files_of(site) == before
     assert leftovers(site) == []
 
 
