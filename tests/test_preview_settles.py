@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CATEGORY_FILES, wait_until
-from test_incremental import PairsProject, differences
+from test_incremental import PairsProject, Project, differences
 
 from kbgen.build import BuildFailed, build
 from kbgen.search import INDEX_DIR
@@ -116,36 +116,58 @@ def test_the_preview_puts_pages_live_with_the_old_index_then_settles_as_a_full_b
         assert leftovers(site) == [], edit
 
 
-def test_a_failure_after_the_first_pair_went_live_puts_the_previous_site_back(tmp_path, monkeypatch):
-    project = PairsProject(tmp_path / "project", random.Random(3))
+# A save's pages go live early: with two pairs the saved page's pair first, with one pair the
+# quick step's pages; each with its seed, the file saved and a mistake that breaks the build.
+EARLY_STEPS = [
+    pytest.param(
+        PairsProject,
+        3,
+        "content/returns/policy.md",
+        lambda text: text.replace("title: ", "title: Returns: the basics ", 1),
+        id="saved-pair-first",
+    ),
+    pytest.param(
+        Project,
+        5,
+        "content/returns/refunds.md",
+        lambda text: text + "\nSee [nowhere](missing.md).\n",
+        id="quick-step",
+    ),
+]
+
+
+@pytest.mark.parametrize("kind, seed, saved, mistake", EARLY_STEPS)
+def test_a_failure_after_the_early_step_puts_the_previous_site_back(tmp_path, monkeypatch, kind, seed, saved, mistake):
+    project = kind(tmp_path / "project", random.Random(seed))
     config = project.path("mkdocs.yml")
     site, cache = tmp_path / "site", tmp_path / "cache"
     build(config, site, cache_dir=cache, pages_ready=lambda pairs: None)
-    snapshot_before = files_of(site)
-    fail_the_second_mkdocs_build(monkeypatch)  # the second pair's
-    source = project.path("content/returns/policy.md")
+    before = files_of(site)
+    fail_the_second_mkdocs_build(monkeypatch)  # the second pair's, or the whole build after the quick step
+    source = project.path(saved)
     source.write_text(source.read_text(encoding="utf-8") + "\nOne more step.\n", encoding="utf-8")
     live = []
     with pytest.raises(BuildFailed):
         build(config, site, cache_dir=cache, pages_ready=live.append, changed=[source])
-    assert live == [[""]]  # the root pair had gone live
-    assert files_of(site) == snapshot_before
+    assert live == [[""]]  # the saved page had gone live
+    assert files_of(site) == before
     assert leftovers(site) == []
 
 
-def test_a_broken_save_in_the_preview_leaves_the_last_good_site(tmp_path):
-    project = PairsProject(tmp_path / "project", random.Random(3))
+@pytest.mark.parametrize("kind, seed, saved, mistake", EARLY_STEPS)
+def test_a_broken_save_in_the_preview_leaves_the_last_good_site(tmp_path, kind, seed, saved, mistake):
+    project = kind(tmp_path / "project", random.Random(seed))
     config = project.path("mkdocs.yml")
     site, cache = tmp_path / "site", tmp_path / "cache"
     build(config, site, cache_dir=cache, pages_ready=lambda pairs: None)
-    snapshot = files_of(site)
-    path = project.path("content/returns/policy.md")
-    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Returns: the basics ", 1))
+    before = files_of(site)
+    source = project.path(saved)
+    source.write_text(mistake(source.read_text(encoding="utf-8")), encoding="utf-8")
     called = []
     with pytest.raises(BuildFailed):
-        build(config, site, cache_dir=cache, pages_ready=called.append, changed=[path])
+        build(config, site, cache_dir=cache, pages_ready=called.append, changed=[source])
     assert called == []
-    assert files_of(site) == snapshot
+    assert files_of(site) == before
     assert leftovers(site) == []
 
 
@@ -314,8 +336,6 @@ def test_the_quick_step_puts_only_the_changed_pages_live_and_no_page_is_stale(tm
     when it does, every page of the site is already what a clean build gives (the others
     did not change); edits the quick step cannot judge (a title, a new page) wait for the
     whole build. After each save the site settles as a clean build."""
-    from test_incremental import Project
-
     from kbgen import content
 
     project = Project(tmp_path / "project", random.Random(5))
@@ -371,49 +391,10 @@ def test_the_quick_step_puts_only_the_changed_pages_live_and_no_page_is_stale(tm
     assert differences(site, clean) == []
 
 
-def test_a_failure_after_the_quick_step_puts_the_previous_pages_back(tmp_path, monkeypatch):
-    from test_incremental import Project
-
-    project = Project(tmp_path / "project", random.Random(5))
-    config = project.path("mkdocs.yml")
-    site, cache = tmp_path / "site", tmp_path / "cache"
-    build(config, site, cache_dir=cache, pages_ready=lambda pairs: None)
-    before = files_of(site)
-    fail_the_second_mkdocs_build(monkeypatch)  # the whole build after the quick step
-    source = project.path("content/returns/refunds.md")
-    source.write_text(source.read_text(encoding="utf-8") + "\nOne more step.\n", encoding="utf-8")
-    live = []
-    with pytest.raises(BuildFailed):
-        build(config, site, cache_dir=cache, pages_ready=live.append, changed=[source])
-    assert live == [[""]]  # the saved page had gone live
-    assert files_of(site) == before
-    assert leftovers(site) == []
-
-
-def test_a_broken_save_never_reaches_the_quick_step_s_pages(tmp_path):
-    from test_incremental import Project
-
-    project = Project(tmp_path / "project", random.Random(5))
-    config = project.path("mkdocs.yml")
-    site, cache = tmp_path / "site", tmp_path / "cache"
-    build(config, site, cache_dir=cache, pages_ready=lambda pairs: None)
-    before = files_of(site)
-    source = project.path("content/returns/refunds.md")
-    source.write_text(source.read_text(encoding="utf-8") + "\nSee [nowhere](missing.md).\n", encoding="utf-8")
-    called = []
-    with pytest.raises(BuildFailed):
-        build(config, site, cache_dir=cache, pages_ready=called.append, changed=[source])
-    assert called == []
-    assert files_of(site) == before
-    assert leftovers(site) == []
-
-
 def test_the_quick_step_trusts_only_the_build_that_made_the_live_site_on_the_same_day(tmp_path, monkeypatch):
     """Its state describes the live site's build: another build put in place since (without
     the cache, say, after a title changed) or another day (notices end, dated pages) and the
     whole build puts the pages live."""
-    from test_incremental import Project
-
     project = Project(tmp_path / "project", random.Random(5))
     config = project.path("mkdocs.yml")
     site, cache, clean = tmp_path / "site", tmp_path / "cache", tmp_path / "clean"
@@ -450,8 +431,6 @@ def test_a_quick_step_s_warnings_are_said_once(tmp_path, caplog):
     """The whole build after the quick step gives the content's warnings again: said once."""
     import logging
 
-    from test_incremental import Project
-
     project = Project(tmp_path / "project", random.Random(5))
     config = project.path("mkdocs.yml")
     site, cache = tmp_path / "site", tmp_path / "cache"
@@ -473,7 +452,7 @@ def test_the_whole_build_after_a_quick_step_renders_none_of_its_pages_again(tmp_
     cache: the whole build that settles the site takes those pages from there."""
     import logging
 
-    from test_incremental import Project, _reused
+    from test_incremental import _reused
 
     project = Project(tmp_path / "project", random.Random(5))
     config = project.path("mkdocs.yml")
