@@ -391,14 +391,15 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_page_context(self, context, page, config, nav):
         if not self.config.enabled:
             return
-        src = page.file.src_uri  # "from the cache": its static search entries too
+        src = page.file.src_uri
+        # "from the cache" means its static search entries too
         self._built_order.append((src, page.url, src in self._hits and src not in self._search_again))
-        if page.file.src_uri in self._hits:
+        if src in self._hits:
             return
-        self._switcher(config, page.file.src_uri)
+        self._switcher(config, src)
         context["kb"] = pages.page_view(
             self.layout,
-            page.file.src_uri,
+            src,
             self._url_for,
             home_title=self._wording("home_title"),
             contact_src=self._contact_src(),
@@ -408,8 +409,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             page_url=(config.site_url or "/").rstrip("/") + "/" + page.url,
         )
         context["kb"]["home_heading"] = self._wording("home_heading") or self.messages.gettext(HOME_HEADING)
-        kind, model = self.layout.classify(page.file.src_uri)
-        plain = self._plain.get(page.file.src_uri, {})
+        kind, model = self.layout.classify(src)
+        plain = self._plain.get(src, {})
         context["kb"]["seo"] = pages.seo.page_data(
             kind,
             model,
@@ -419,9 +420,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             site_name=config.site_name,
             title=self._plain_title(page),
             description=plain.get("description") or config.site_description or "",
-            faq_answers=self._texts.get(page.file.src_uri, search.PageText()).faq_answers,
+            faq_answers=self._texts.get(src, search.PageText()).faq_answers,
             brand=self.brand,
-            image=self._images.get(page.file.src_uri),
+            image=self._images.get(src),
         )
         return context
 
