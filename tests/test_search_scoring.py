@@ -246,3 +246,6 @@ def test_array_sums_break_ties_in_the_order_documents_were_first_matched():
         assert dict(arrays.items()) == dict(plain.items())
         for k in range(1, len(plain) + 2):
             assert arrays.best(k) == plain.best(k)
+        asked = rng.sample(range(45), 12)
+        assert arrays.outside(asked) == plain.outside(asked) == sum(1 for doc in asked if doc not in plain)
+        assert [doc in arrays for doc in asked] == [doc in plain for doc in asked]

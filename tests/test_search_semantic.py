@@ -260,6 +260,45 @@ def test_the_fused_score_is_the_learned_weights_times_the_features_the_tuning_sc
     assert list(rows[candidates.index(3)][:3]) == [0.0, 0.0, 0.0]
 
 
+def test_the_pool_adds_the_most_similar_pages_passing_both_thresholds_as_a_full_sort_would():
+    """The pool looks only among pages above the thresholds (not every page): its candidates
+    are those of sorting every page by similarity, with many equal similarities, filters and
+    pages the lexical ranking already has."""
+    import random
+
+    import numpy as np
+
+    from kbgen.search import ranking
+
+    def reference(lexical, similarity, fusion, allowed):
+        found = [doc for _, doc in lexical]
+        mean, spread = ranking._z(similarity)
+        wanted = min(len(similarity), fusion.candidates * 4 if allowed is not None else fusion.candidates)
+        added = 0
+        for doc in sorted(range(len(similarity)), key=lambda d: (-similarity[d], d))[:wanted]:
+            if added >= fusion.candidates or (similarity[doc] - mean) / spread < fusion.floor:
+                break
+            if similarity[doc] < fusion.minimum:
+                break
+            if (allowed is not None and doc not in allowed) or doc in found:
+                continue
+            found.append(doc)
+            added += 1
+        return found
+
+    rng = random.Random(5)
+    for _ in range(300):
+        count = rng.choice([1, 5, 30, 200, 2000])
+        values = np.round(np.array([rng.gauss(0.1, 0.12) for _ in range(count)], dtype=np.float32), rng.choice([2, 6]))
+        similarity = values.astype(np.float32)
+        fusion = ranking.Fusion(
+            candidates=rng.choice([0, 1, 3, 20]), floor=rng.choice([-1.0, 0.5, 1.5]), minimum=rng.choice([-1.0, 0.2])
+        )
+        allowed = set(rng.sample(range(count), count // 2)) if rng.random() < 0.4 else None
+        lexical = [(1.0, doc) for doc in rng.sample(range(count), min(count, rng.randint(0, 5)))]
+        assert ranking.pool(lexical, similarity, fusion, allowed) == reference(lexical, similarity, fusion, allowed)
+
+
 def test_kind_codes_follow_the_engine_type_groups():
     from kbgen.search import ranking
 

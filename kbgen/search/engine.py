@@ -377,11 +377,11 @@ class SearchEngine:
             return self._search_with(request, loaded, searcher, explain)
 
     def candidates(self, request: SearchRequest, loaded: _Loaded, searcher) -> tuple:
-        """(plan, number of lexical matches, lexical ranking, lexical matches, similarity or None):
-        what the fusion works from (also used to tune it)."""
+        """(plan, number of lexical matches, lexical ranking, lexical matches (a collection with
+        ``in`` and ``outside``), similarity or None): what the fusion works from (also used to tune it)."""
         plan = self._plan(request.q, loaded, searcher)
         if plan.empty:
-            return plan, 0, [], set(), None
+            return plan, 0, [], ranking.nothing(), None
         first = (request.page - 1) * request.limit
         impacts = loaded.impacts
         rare_below = max(RARE_DOCS, RARE_SHARE * loaded.doc_count)
@@ -394,7 +394,7 @@ class SearchEngine:
         def common(field: str, stem_: str) -> bool:
             return impacts.count(field, (stem_,)) > common_above
 
-        matched: set[int] = set()
+        matches: list = []
         total, ranked = ranking.rank(
             impacts,
             plan,
@@ -403,8 +403,9 @@ class SearchEngine:
             _weights(loaded.flags, self.clock()),
             allowed=_allowed(request, loaded.groups),
             depth=first + request.limit,
-            matched=matched,
+            matched=matches,
         )
+        matched = matches[0]
         similarity = None
         if loaded.vectors is not None:
             # what the shopper meant: a corrected typo is embedded as corrected
@@ -431,7 +432,7 @@ class SearchEngine:
             # pages never overlap however deep the shopper goes
             head, rest = ranked[: ranking.RERANK], ranked[ranking.RERANK :]
             hits = ranking.fuse(head, similarity, allowed=_allowed(request, loaded.groups), kinds=loaded.vectors.kinds)
-            total += sum(1 for hit in hits if hit.doc not in matched)
+            total += matched.outside([hit.doc for hit in hits])
             shown = {hit.doc for hit in hits}
             best = ranked[0][0] if ranked and ranked[0][0] > 0 else 1.0
             floor = hits[-1].score if hits else 0.0

@@ -41,14 +41,15 @@ def rank(
     weight: Callable[[int], float],
     allowed: Collection[int] | None = None,
     depth: int = RERANK,
-    matched: set[int] | None = None,
+    matched: list | None = None,
     rescore: int = RERANK,
 ) -> tuple[int, list[tuple[float, int]]]:
     """(number of matching documents, the best ``depth`` as (score, document), best first).
 
     The best ``rescore`` are re-scored (phrase, coverage, page weight); past them the
     order is the plain score's. ``rescore`` never depends on the page asked for, so
-    pages stay consistent. ``matched``, when given, receives every matching document."""
+    pages stay consistent. ``matched``, when given, receives one collection of every
+    matching document (it answers ``in``; thousands of matches are not copied into a set)."""
     entries = []
     for concept in concepts:
         for clause in concept:
@@ -60,7 +61,7 @@ def rank(
     else:
         scores = _sums(entries, allowed)
     if matched is not None:
-        matched.update(scores)
+        matched.append(scores)
     if not scores:
         return 0, []
     # The re-scored head is the same whatever page is asked for, and the rest follows it
@@ -88,9 +89,18 @@ def rank(
 class _Sums(dict):
     """Each matching document's summed score, in the order documents were first matched."""
 
+    def outside(self, docs: list[int]) -> int:
+        """How many of ``docs`` did not match."""
+        return sum(1 for doc in docs if doc not in self)
+
     def best(self, count: int) -> list[int]:
         """The ``count`` best documents, best first; of equal scores the first matched first."""
         return nlargest(count, self, key=self.__getitem__)
+
+
+def nothing() -> _Sums:
+    """No matches: what :func:`rank` gives ``matched`` when nothing matched."""
+    return _Sums()
 
 
 def _sums(entries: list, allowed: Collection[int] | None) -> _Sums:
@@ -141,6 +151,17 @@ class _ArraySums:
 
     def __getitem__(self, doc: int) -> float:
         return float(self._total[doc])
+
+    def __contains__(self, doc: int) -> bool:
+        return self.outside([doc]) == 0
+
+    def outside(self, docs: list[int]) -> int:
+        """How many of ``docs`` did not match (one array search for all of them)."""
+        if not docs or not len(self.docs):
+            return len(docs)
+        wanted = self._np.asarray(docs, dtype=self.docs.dtype)
+        places = self._np.minimum(self._np.searchsorted(self.docs, wanted), len(self.docs) - 1)
+        return int((self.docs[places] != wanted).sum())
 
     def best(self, count: int) -> list[int]:
         docs, totals = self.docs, self._total[self.docs]
@@ -336,9 +357,16 @@ def pool(lexical: list[tuple[float, int]], similarity, fusion: Fusion = FUSION, 
     mean, spread = scale or _z(similarity)
     seen = set(found)
     wanted = min(count, fusion.candidates * 4 if allowed is not None else fusion.candidates)
-    top = np.argpartition(-similarity, wanted - 1)[:wanted] if wanted < count else np.arange(count)
+    # Only pages at least as similar as both thresholds below can be added, and they come
+    # first in the order looked through: choose the ``wanted`` best among those few (a little
+    # below the thresholds, for rounding) rather than among every page; of equal similarities
+    # the first pages.
+    top = np.flatnonzero(similarity >= max(fusion.minimum, mean + (fusion.floor - 0.001) * spread) - 1e-6)
+    if wanted < len(top):
+        values = similarity[top]
+        top = top[values >= np.partition(values, len(top) - wanted)[len(top) - wanted]]
     added = 0
-    for doc in sorted(top.tolist(), key=lambda d: (-similarity[d], d)):
+    for doc in sorted(top.tolist(), key=lambda d: (-similarity[d], d))[:wanted]:
         if added >= fusion.candidates or (similarity[doc] - mean) / spread < fusion.floor:
             break
         if similarity[doc] < fusion.minimum:

@@ -34,7 +34,7 @@ import re
 import struct
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .documents import SearchDocument
@@ -301,6 +301,13 @@ class Vectors:
     questions: object  # (FAQ entries, dim): question vectors
     question_docs: object  # the document number of each question vector
     kinds: object = None  # per document, its kind's code for the fusion (set by the engine)
+    # the documents without a page vector (read once here, not negated again every query)
+    no_page: object = field(init=False)
+
+    def __post_init__(self):
+        import numpy as np
+
+        self.no_page = np.flatnonzero(~np.asarray(self.has_page, dtype=bool))
 
 
 def read(data: bytes, docnums: dict[str, int], doc_count: int) -> Vectors:
@@ -350,7 +357,8 @@ def similarity(vectors: Vectors, query: str, question_bonus: float = 0.0):
 
     q = embed([query])[0]
     out = vectors.pages @ q
-    out[~vectors.has_page] = -1.0
+    if len(vectors.no_page):
+        out[vectors.no_page] = -1.0
     if len(vectors.question_docs):
         asked = vectors.questions @ q + question_bonus
         docs = vectors.question_docs
