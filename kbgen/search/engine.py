@@ -34,6 +34,7 @@ from whoosh.filedb.filestore import RamStorage
 
 from . import impacts as scored
 from . import languages, ranking
+from . import positions as body_positions
 from . import query as planner
 from . import vectors as semantic
 from .index import INDEX_DIR, META_FILE, TEXT_FIELDS, weighting
@@ -112,6 +113,7 @@ class _Loaded:
     groups: dict  # (field, value) -> document numbers, for the filters
     definitions: dict  # glossary entries by their names' content words
     titles: dict  # docnum -> the title's indexed words in order, for the phrase boost
+    body: body_positions.Positions | None  # the bodies' word positions (None: read through Whoosh)
     vectors: semantic.Vectors | None  # None: lexical search only
     lang: languages.Language  # the index's language: queries are analysed as its pages were
     compounds: dict  # German: a stem -> indexed compounds ending with it
@@ -171,7 +173,7 @@ def _read(index_dir: Path, cache_size: int, semantic_on: bool) -> _Loaded:
             if name == META_FILE:
                 meta = json.loads(data)
                 continue
-            if name in (scored.DATA_FILE, scored.DIRECTORY_FILE, semantic.FILE):
+            if name in (scored.DATA_FILE, scored.DIRECTORY_FILE, semantic.FILE, body_positions.FILE):
                 files[name] = data
                 continue
             if name.endswith(("WRITELOCK", ".lock")):
@@ -206,6 +208,7 @@ def _read(index_dir: Path, cache_size: int, semantic_on: bool) -> _Loaded:
         doc_count = reader.doc_count()
         compounds = _compounds(reader) if lang.decompound else {}
     boundaries = sorted({t for _, window in flags.values() if window for t in window[:2] if t})
+    body = _body_positions(index_dir, files.get(body_positions.FILE), doc_count)
     vectors = None
     if semantic_on and lang.semantic:
         count = max(docnums.values(), default=-1) + 1
@@ -223,6 +226,7 @@ def _read(index_dir: Path, cache_size: int, semantic_on: bool) -> _Loaded:
         groups,
         _definitions(meta, lang),
         titles,
+        body,
         vectors,
         lang,
         compounds,
@@ -237,6 +241,23 @@ def _language(meta: dict, index_dir: Path) -> languages.Language:
         return languages.get(meta.get("language"))
     except languages.UnsupportedLanguage as exc:
         raise IndexMissing(f"{index_dir}: {exc}; rebuild the site with this version of kbgen") from None
+
+
+def _body_positions(index_dir: Path, data: bytes | None, doc_count: int) -> body_positions.Positions | None:
+    """The bodies' word positions, or None (with a warning): the phrase boost then reads them
+    through Whoosh, the same positions, slower."""
+    if data is None:
+        log.warning(
+            "%s: %s is missing; phrases are checked more slowly until the site is rebuilt",
+            index_dir,
+            body_positions.FILE,
+        )
+        return None
+    try:
+        return body_positions.Positions(data, doc_count)
+    except body_positions.PositionsError as exc:
+        log.warning("%s: %s; phrases are checked more slowly until the site is rebuilt", index_dir, exc)
+        return None
 
 
 def _vectors(index_dir: Path, meta: dict, data: bytes | None, docnums: dict, count: int, groups: dict):
@@ -399,7 +420,7 @@ class SearchEngine:
             impacts,
             plan,
             planner.clauses(plan, rare, common),
-            _positions(searcher.reader(), loaded.titles),
+            _positions(searcher.reader(), loaded.titles, loaded.body),
             _weights(loaded.flags, self.clock()),
             allowed=_allowed(request, loaded.groups),
             depth=first + request.limit,
@@ -505,7 +526,7 @@ class SearchEngine:
                     loaded.impacts,
                     plan,
                     planner.clauses(plan),
-                    _positions(searcher.reader(), loaded.titles),
+                    _positions(searcher.reader(), loaded.titles, loaded.body),
                     _weights(loaded.flags, self.clock()),
                     depth=limit,
                 )
@@ -574,9 +595,9 @@ def _weights(flags: dict, now: float):
     return weight
 
 
-def _positions(reader, titles: dict) -> ranking.Positions:
-    """Where a stem occurs in some documents: titles from memory, other fields
-    from the Whoosh postings."""
+def _positions(reader, titles: dict, body: body_positions.Positions | None = None) -> ranking.Positions:
+    """Where a stem occurs in some documents: titles from memory, bodies from ``positions.bin``
+    (when it could be read), other fields from the Whoosh postings."""
 
     def positions(field: str, stem_: str, docnums: list[int]) -> dict[int, list[int]]:
         found: dict[int, list[int]] = {}
@@ -586,6 +607,8 @@ def _positions(reader, titles: dict) -> ranking.Positions:
                 if places:
                     found[docnum] = places
             return found
+        if field == body_positions.FIELD and body is not None:
+            return body.get(stem_, docnums)
         postings = reader.postings(field, stem_)
         for docnum in docnums:
             if not postings.is_active():

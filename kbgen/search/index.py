@@ -22,7 +22,7 @@ from pathlib import Path
 from whoosh import fields, scoring
 from whoosh.filedb.filestore import FileStorage, RamStorage
 
-from . import impacts, languages, vectors
+from . import impacts, languages, positions, vectors
 from .analysis import FieldIndexer
 from .documents import SearchDocument
 
@@ -226,6 +226,7 @@ class IndexWriter:
         self._less_work.__enter__()
         self._fields = {name: self._writer.schema[name] for name in (*TEXT_FIELDS, "spell")}
         self._postings = impacts.Postings(TEXT_FIELDS)
+        self._positions = positions.Gathered(self._fields[positions.FIELD].format)
         self._added = 0
 
     def analyse(self, doc: SearchDocument) -> dict[str, list]:
@@ -239,6 +240,7 @@ class IndexWriter:
             analysed = self.analyse(doc)
         for name in TEXT_FIELDS:  # kept for the precomputed scores
             self._postings.add(self._added, name, analysed[name])
+        self._positions.add(self._added, analysed[positions.FIELD])
         self._added += 1
         saved = {name: vars(field).get("index") for name, field in self._fields.items()}
         for name, items in analysed.items():
@@ -266,6 +268,8 @@ class IndexWriter:
         phrases = Vocabulary.from_groups(synonyms, self.lang).searched_phrases()
         impacts.write(ix, weighting(), TEXT_FIELDS, phrases, self.target, self._postings)
         self._postings = None
+        self._positions.write(self.target)
+        self._positions = None
         ix.close()
         for name in self._storage.list():
             (self.target / name).write_bytes(bytes(self._storage.open_file(name).read()))

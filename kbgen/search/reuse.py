@@ -24,7 +24,7 @@ import shutil
 from pathlib import Path
 
 from .. import cache as build_cache
-from . import index, vectors
+from . import index, positions, vectors
 
 ANALYSIS = build_cache.NAMED + "search-analysis"  # values: marshalled [(term, freq, weight, encoded positions)]
 VECTORS = build_cache.NAMED + "search-vectors"
@@ -85,6 +85,7 @@ def index_key(docs, synonyms, definitions, semantic: bool, language: str) -> str
     return build_cache.digest(
         "search index",
         str(index.FORMAT),
+        f"{positions.FILE} {positions.VERSION}",  # an index remembered before it had its positions is not reused
         digest.hexdigest(),
         json.dumps([synonyms, definitions or [], vectors.MODEL_ID if semantic else None, language]),
     )
