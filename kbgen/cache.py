@@ -142,10 +142,13 @@ class Store:
         self.hits += 1
         return value
 
-    def put(self, key: str, value) -> None:
+    def put(self, key: str, value, compress: bool = True) -> None:
+        """Store ``value`` under ``key``. ``compress=False`` for values that do not shrink (the
+        index's files, compressed already; page vectors): zlib's stored blocks, read back the
+        same way, without the second of CPU time that compressing 30 MB for nothing costs."""
         if not self.writable:
             return
-        payload = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        payload = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1 if compress else 0)
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

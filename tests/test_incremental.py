@@ -505,6 +505,26 @@ def test_the_background_index_reuses_unchanged_documents_too(tmp_path, caplog, m
     assert differences(tmp_path / "site-2", tmp_path / "clean") == []
 
 
+def test_values_stored_uncompressed_read_back_and_are_checked(tmp_path):
+    """``compress=False`` (the remembered index, the page vectors: they do not shrink) stores
+    the value as it is pickled, read back by the same ``get``; a damaged entry is a miss."""
+    import os
+    import pickle
+
+    store = cache.Store(tmp_path / "ns")
+    value = {"segment": os.urandom(200_000), "text": b"the same words " * 10_000}
+    store.put("a" * 64, value, compress=False)
+    store.put("b" * 64, value)
+    raw, packed = (store._path(key) for key in ("a" * 64, "b" * 64))
+    assert raw.stat().st_size >= len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    assert packed.stat().st_size < raw.stat().st_size - 100_000  # the repeated text shrinks
+    again = cache.Store(tmp_path / "ns")
+    assert again.get("a" * 64) == value == again.get("b" * 64)
+    data = raw.read_bytes()
+    raw.write_bytes(data[:1000] + bytes([data[1000] ^ 1]) + data[1001:])
+    assert cache.Store(tmp_path / "ns").get("a" * 64) is None
+
+
 def test_a_build_on_another_day_reuses_what_the_date_does_not_change(tmp_path, caplog, monkeypatch):
     """The tiny center's notice ends on 2026-12-20 and its return window changes on
     2027-03-01: each later day's build with the cache gives that day's clean build."""
