@@ -324,11 +324,13 @@ def _write(
             import numpy as np
 
             page_vectors = np.concatenate([rows[position] for position in range(count)])
-        found = writer.finish(ordered, synonyms, definitions, page_vectors)
-        if kept is None:
-            return found, None
-        kept.save()
-        return found, kept.analysed
+        saving = kept.saving() if kept is not None else None  # beside the commit, on the other core
+        try:
+            found = writer.finish(ordered, synonyms, definitions, page_vectors)
+        finally:
+            if saving is not None:
+                saving.join()
+        return found, kept.analysed if kept is not None else None
     finally:
         writer.close()
 
