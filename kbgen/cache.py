@@ -207,8 +207,13 @@ class Bundle:
         self._used[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         self._added = True
 
+    @property
+    def changed(self) -> bool:
+        """Whether this build put a value the last one did not have, or left one unused."""
+        return self._added or len(self._used) != len(self._old)
+
     def save(self) -> None:
-        if self._added or len(self._used) != len(self._old):
+        if self.changed:
             self._store.put(self._name, self._used)
 
 

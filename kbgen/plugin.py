@@ -112,6 +112,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._check_wordings(config)
         pair = self.pair_content
         self._store = self._open_cache(config)
+        self._content_changed = False  # a Markdown file was parsed anew: pages will change
         if pair is None:
             language = self._only_one_pair(config).default_language
             # unchanged Markdown files are not parsed again (their parses: one named value)
@@ -126,6 +127,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             )
             if parsed is not None:
                 parsed.save()
+                self._content_changed = parsed.changed
         else:
             center, report = pair.center, pair.report
             if center.facts is not None:  # the policy updates page reads values in the interface's words
@@ -223,6 +225,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             configured_processes=self.config.search_processes,
             language=self._language,
             cache=self._store,
+            changes_expected=self._content_changed,
         )
         return files
 

@@ -505,6 +505,42 @@ def test_the_background_index_reuses_unchanged_documents_too(tmp_path, caplog, m
     assert differences(tmp_path / "site-2", tmp_path / "clean") == []
 
 
+def test_the_background_index_starts_with_the_build_when_a_content_file_changed(tmp_path, caplog, monkeypatch):
+    """A changed Markdown file means pages will change: the index process starts when the
+    index is set up, so its start and the adding of unchanged documents overlap the page
+    loop, instead of waiting for the changed page. Nothing changed: no process at all."""
+    from kbgen.search import background
+
+    first_page: list[bool] = []  # was the process running when the first page came?
+    page = background.Indexing.page
+
+    def watched(self, src, text, cached=False):
+        if not first_page:
+            first_page.append(self._worker is not None)
+        return page(self, src, text, cached)
+
+    monkeypatch.setattr(background.Indexing, "page", watched)
+    project = Project(tmp_path / "project", random.Random(3))
+    config = project.path("mkdocs.yml")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  - kbgen:\n", "  - kbgen:\n      search_processes: 2\n"), "utf-8")
+    caplog.set_level("INFO", logger="mkdocs.plugins.kbgen")
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    first_page.clear()
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert first_page == [False]  # nothing changed: not started (the whole index is remembered)
+    # the last category's FAQ answer: its page comes late, after pages from the cache
+    project.write("content/shipping/faq/lost.md", _faq("My parcel is lost?", "Wait for the courier."))
+    first_page.clear()
+    caplog.clear()
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert first_page == [True]
+    assert "in a second process" in caplog.text
+    assert 0 < _analysed(caplog.text) <= 5
+    build(config, tmp_path / "clean")
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
+
+
 def test_values_stored_uncompressed_read_back_and_are_checked(tmp_path):
     """``compress=False`` (the remembered index, the page vectors: they do not shrink) stores
     the value as it is pickled, read back by the same ``get``; a damaged entry is a miss."""
@@ -523,6 +559,22 @@ def test_values_stored_uncompressed_read_back_and_are_checked(tmp_path):
     data = raw.read_bytes()
     raw.write_bytes(data[:1000] + bytes([data[1000] ^ 1]) + data[1001:])
     assert cache.Store(tmp_path / "ns").get("a" * 64) is None
+
+
+def test_a_bundle_says_whether_it_changed(tmp_path):
+    """What the index uses to start its process early: a value put anew, or one left unused."""
+    store = cache.Store(tmp_path / "ns")
+    first = cache.Bundle(store, "things")
+    first.put("x", 1)
+    first.put("y", 2)
+    assert first.changed
+    first.save()
+    same = cache.Bundle(store, "things")
+    assert (same.get("x"), same.get("y")) == (1, 2)
+    assert not same.changed
+    fewer = cache.Bundle(store, "things")
+    fewer.get("x")
+    assert fewer.changed
 
 
 def test_a_build_on_another_day_reuses_what_the_date_does_not_change(tmp_path, caplog, monkeypatch):

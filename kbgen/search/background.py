@@ -66,7 +66,7 @@ class Indexing:
     entries from its rendered text (``kbgen.pages.Layout.search_plan``); ``url_for`` gives a
     page source's address, as for :func:`.documents.collect`. With one process it keeps
     nothing and :meth:`finish` writes the index in this process; with two a background
-    process writes it as pages come.
+    process writes it as pages come (``changes_expected``: see below).
     """
 
     def __init__(
@@ -78,6 +78,7 @@ class Indexing:
         configured_processes: int | None = None,
         language: str = languages.DEFAULT,
         cache=None,
+        changes_expected: bool = False,
     ):
         self.language = languages.get(language).code
         self._cache = cache  # the build cache's namespace (kbgen.cache.Store), or None
@@ -103,9 +104,14 @@ class Indexing:
         # With the build cache the process starts with the first page that is not from the
         # cache: a build where no page changed mostly takes the whole index from the cache
         # (finish), and otherwise writes it here from the cached analysis, without a process.
+        # When pages are known to change (``changes_expected``: a content file was parsed
+        # anew) it starts at once, as without the cache: its start (an interpreter, Whoosh,
+        # the model, the cached analysis) and the adding of every unchanged document then
+        # happen beside the page loop, not after the changed page (often a category page,
+        # which MkDocs renders among the last).
         self._backlog: list = []  # batches of cached pages, until the process starts
         self._started = False
-        if self.background and cache is None:
+        if self.background and (cache is None or changes_expected):
             self._start()
 
     def _start(self) -> None:
