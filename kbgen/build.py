@@ -82,6 +82,7 @@ def build(
     cache_namespace: str = "root",
     pages_ready: Callable[[list[str] | None], None] | None = None,
     changed: list[Path] | None = None,
+    open_pages: Callable[[], list[str]] | None = None,
 ) -> Path:
     """Build the help center and swap it into ``site_dir``; returns the site path.
 
@@ -93,7 +94,8 @@ def build(
     ``cache_namespace`` for the pair at the site's root.
     ``pages_ready``: a preview (see above); called with the prefixes of the pairs whose new
     pages are live ("" the root pair; None: all). ``changed``: the files saved since the last
-    build, if known (a preview builds the pair they belong to first).
+    build, if known (a preview builds the pair they belong to first). ``open_pages``: the
+    addresses of the pages open in browsers (a preview of one pair puts them live first).
     """
     config = _load(config_file, strict, fail_on_overdue)
     site = _site(config, config_file)
@@ -122,6 +124,7 @@ def build(
                     cache_namespace,
                     later,
                     changed,
+                    open_pages() if open_pages is not None and later is not None else None,
                 )
             else:
                 _build_pairs(
@@ -220,9 +223,14 @@ class _Later:
         self.remove.append(old)
         self.pages_ready([prefix])
 
-    def quick(self, config_file, strict: bool, fail_on_overdue: bool, logged, cache_folder: Path, changed) -> None:
+    def quick(
+        self, config_file, strict: bool, fail_on_overdue: bool, logged, cache_folder: Path, changed, open_pages=None
+    ) -> None:
         """A single pair's quick step (kbgen.quick): the pages the save can change, built on
-        their own and put live over the live site; browsers reload. Nothing when it cannot tell."""
+        their own and put live over the live site; browsers reload. Nothing when it cannot tell.
+
+        ``open_pages``: the addresses of the pages open in browsers, if known; the changed ones
+        among them go live (and browsers reload) first, then the other changed pages."""
         from . import quick
 
         state = quick.load_state(cache_folder, self.target)
@@ -234,25 +242,39 @@ class _Later:
             return
         folder = Path(tempfile.mkdtemp(prefix=_staging_prefix(self.target) + "quick-", dir=self.target.parent))
         self.remove.append(folder)
+        plan = quick.Plan(list(changed), state, open_pages=list(open_pages) if open_pages else None)
+        if not self._quick_wave(config, plugin, plan, folder / "1", cache_folder, logged):
+            return
+        if plan.rest:  # the changed pages no browser shows, built in their turn (then browsers reload again)
+            config = _load(config_file, strict, fail_on_overdue)
+            rest = quick.Plan(plan.changed, state, only=plan.rest)
+            self._quick_wave(config, config.plugins["kbgen"], rest, folder / "2", cache_folder, logged)
+
+    def _quick_wave(self, config, plugin, plan, folder: Path, cache_folder: Path, logged) -> bool:
+        """One MkDocs build of a quick step's pages, put live (browsers reload when a page
+        changed); False when nothing went live."""
+        from . import quick
+
         config["site_dir"] = str(folder / "site")
         plugin.cache_folder = cache_folder
-        plugin.quick = plan = quick.Plan(list(changed), state)
+        plugin.quick = plan
         with _quiet_below_errors():  # the whole build says its warnings once
             try:
                 _mkdocs_build(config, folder / "site", logged)
             except quick.NotQuick as exc:
                 log.debug(f"no quick step: {exc}")
-                return
+                return False
         try:
             moved = quick.publish(folder / "site", self.target, plan.built, folder / "old")
         except OSError:
             moved = None
         if moved is None:
-            return
-        self.quick_moved = moved
+            return False
+        self.quick_moved = [*(self.quick_moved or []), *moved]
         self.early = ("", None)
         if moved:  # else no page changed (an editor's swap file): nothing to reload
             self.pages_ready([""])
+        return True
 
     def undo_early(self) -> None:
         """The build failed after one pair went live: the previous site comes back."""
@@ -352,10 +374,11 @@ def _build_one(
     namespace: str,
     later: _Later | None,
     changed: list[Path] | None,
+    open_pages: list[str] | None = None,
 ) -> None:
     """A help center of one pair: one MkDocs build into ``staging`` (a preview's quick step first)."""
     if later is not None and changed and cache_dir is not None:
-        later.quick(config_file, strict, fail_on_overdue, logged, Path(cache_dir) / namespace, changed)
+        later.quick(config_file, strict, fail_on_overdue, logged, Path(cache_dir) / namespace, changed, open_pages)
     config["site_dir"] = str(staging)
     _use_cache(config, cache_dir, namespace)
     if later is not None:

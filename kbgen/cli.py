@@ -190,6 +190,7 @@ def _build(
     cache: Path | None = None,
     pages_ready=None,
     changed=None,
+    open_pages=None,
 ) -> Path:
     from .build import BuildFailed
     from .build import build as build_site
@@ -203,6 +204,7 @@ def _build(
             cache_dir=cache,
             pages_ready=pages_ready,
             changed=changed,
+            open_pages=open_pages,
         )
     except BuildFailed as exc:
         message = str(exc) if exc.one_line else f"{exc}\nThe build failed; the previous site was left as it was."
@@ -522,7 +524,15 @@ def _rebuild(app, config_file: Path, target: Path, cache: Path | None = None, ch
         click.echo(f"Rebuilt{which} in {time.perf_counter() - started:.1f} s; reloading browsers.", err=True)
 
     try:
-        _build(config_file, target, strict=False, cache=cache, pages_ready=pages_ready, changed=changed)
+        _build(
+            config_file,
+            target,
+            strict=False,
+            cache=cache,
+            pages_ready=pages_ready,
+            changed=changed,
+            open_pages=app.open_pages,  # the pages writers look at go live first
+        )
     except KbgenError as exc:
         click.echo(exc.format_message(), err=True)
         app.rebuilt(errors=getattr(exc, "problems", None) or [exc.format_message()])  # shown over the page

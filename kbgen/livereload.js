@@ -115,7 +115,9 @@
   }
 
   function poll() {
-    var url = STATUS + (change === null ? "" : "?since=" + encodeURIComponent(change));
+    // the page says where it is: a preview puts the pages writers look at live first
+    var url = STATUS + "?page=" + encodeURIComponent(location.pathname);
+    if (change !== null) url += "&since=" + encodeURIComponent(change);
     var next = 250; // a server with too many pages waiting answers at once: do not spin
     fetch(url, { cache: "no-store" })
       .then(function (response) {

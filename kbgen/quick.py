@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from mkdocs.structure.files import InclusionLevel
 
@@ -40,11 +41,19 @@ class NotQuick(Exception):
 @dataclass
 class Plan:
     """What a quick step is asked to do, and what it wrote (``built``: each page's
-    ``dest_uri``)."""
+    ``dest_uri``).
+
+    ``open_pages``: the addresses of the pages open in browsers (their paths on the server);
+    those the save changes are built first, on their own, and the others (``rest``) by a
+    second plan with ``only``: what the writer looks at reloads without waiting for every page.
+    """
 
     changed: list[Path]
     state: dict
+    open_pages: list[str] | None = None
+    only: set[str] | None = None
     built: list[str] = field(default_factory=list)
+    rest: set[str] = field(default_factory=set)
 
 
 def site_mark(target: Path) -> list[int]:
@@ -91,7 +100,11 @@ def narrow(plan: Plan, files, docs_dir: str, layout, site_key: str, today) -> No
     state = plan.state
     if state.get("site_key") != site_key or state.get("today") != today.isoformat():
         raise NotQuick("the site part of the pages changed")
-    wanted = candidates(plan.changed, files, docs_dir, layout)
+    wanted = plan.only if plan.only is not None else candidates(plan.changed, files, docs_dir, layout)
+    if plan.open_pages:
+        first = wanted & pages_at(plan.open_pages, files)
+        if first and first != wanted:
+            plan.rest, wanted = wanted - first, first
     known = state.get("pages") or {}
     for file in files:
         if file.is_documentation_page() and file.src_uri in wanted:
@@ -106,6 +119,14 @@ def narrow(plan: Plan, files, docs_dir: str, layout, site_key: str, today) -> No
                 page.meta["title"] = title  # as kbgen restores a cached page's title
             page.markdown = ""  # read: its title is its metadata's
         file.inclusion = InclusionLevel.EXCLUDED
+
+
+def pages_at(paths: list[str], files) -> set[str]:
+    """The pages published at these addresses (``/returns/refunds/``; the site's pages are
+    served from the root)."""
+    urls = {unquote(path).lstrip("/") for path in paths}
+    urls |= {url.removesuffix("index.html") for url in urls if url.endswith("index.html")}
+    return {f.src_uri for f in files.documentation_pages() if f.url in urls}
 
 
 def may_apply(changed: list[Path], docs_dir: str) -> bool:

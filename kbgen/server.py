@@ -69,6 +69,10 @@ LIVE_RELOAD_SCRIPT_PATH = "/_kbgen/livereload.js"
 # at most this many wait at once (each holds a server thread), others are answered at once
 LIVE_RELOAD_WAIT = 20.0
 LIVE_RELOAD_WAITERS = 8
+# a page that polled within this many seconds is open (a waiting page polls again after LIVE_RELOAD_WAIT);
+# at most LIVE_RELOAD_PAGES of them are remembered
+LIVE_RELOAD_OPEN = LIVE_RELOAD_WAIT + 10.0
+LIVE_RELOAD_PAGES = 16
 _LIVE_RELOAD_JS = (Path(__file__).parent / "livereload.js").read_bytes()
 _LIVE_RELOAD_TAG = b'<script src="%s"></script>' % LIVE_RELOAD_SCRIPT_PATH.encode()
 
@@ -128,6 +132,7 @@ class HelpCenterApp:
         self.changes = 0  # bumped whenever one of the three above changes: what live-reload requests wait for
         self._changed = threading.Condition()
         self._live_waiters = 0
+        self._open_pages: dict[str, float] = {}  # a live-reload page's path -> when it last polled
         self._engines: dict[str, SearchEngine] = {}  # pair prefix ('' for the root pair) -> its engine
         self._engine_lock = threading.Lock()
         self.site_headers = SiteHeaders(self.site_dir)
@@ -162,8 +167,10 @@ class HelpCenterApp:
     def _live_reload(self, environ, start_response):
         """The preview's state; with ``?since=<change>`` equal to the current one, answered
         when it changes (or after LIVE_RELOAD_WAIT seconds): a page learns of a rebuild at once."""
-        since = dict(parse_qsl(environ.get("QUERY_STRING", "")[:MAX_QUERY_STRING])).get("since", "")
+        query = dict(parse_qsl(environ.get("QUERY_STRING", "")[:MAX_QUERY_STRING]))
+        since = query.get("since", "")
         with self._changed:
+            self._page_polled(query.get("page"))
             if since == str(self.changes) and self._live_waiters < LIVE_RELOAD_WAITERS:
                 self._live_waiters += 1
                 try:
@@ -178,6 +185,24 @@ class HelpCenterApp:
                 "pairs": dict(self.pair_builds),
             }
         return json_response(start_response, "200 OK", state)
+
+    def _page_polled(self, page: str | None) -> None:
+        if not page or not page.startswith("/"):
+            return
+        now = time.monotonic()
+        self._open_pages.pop(page, None)  # the most recent last
+        self._open_pages[page] = now
+        for old in [p for p, seen in self._open_pages.items() if now - seen > LIVE_RELOAD_OPEN]:
+            del self._open_pages[old]
+        while len(self._open_pages) > LIVE_RELOAD_PAGES:
+            del self._open_pages[next(iter(self._open_pages))]
+
+    def open_pages(self) -> list[str]:
+        """The paths of the pages open in browsers (their live-reload script polled lately), the
+        most recent first: a preview puts them live first."""
+        with self._changed:
+            now = time.monotonic()
+            return [p for p, seen in reversed(self._open_pages.items()) if now - seen <= LIVE_RELOAD_OPEN]
 
     @property
     def engine(self) -> SearchEngine:

@@ -201,6 +201,14 @@ def new_page(browser):
         context.close()
 
 
+# A page's live-reload script has polled the server, saying which page it is (a preview puts
+# the pages open in browsers live first)
+LIVE_RELOAD_POLLED = (
+    "performance.getEntriesByType('resource').some(e => e.name.startsWith("
+    "location.origin + '/_kbgen/livereload?page=' + encodeURIComponent(location.pathname)))"
+)
+
+
 def wait_until(page, expression: str, timeout: float = 10.0) -> None:
     """Wait until a JavaScript expression is truthy in the page.
 

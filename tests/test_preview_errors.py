@@ -11,7 +11,7 @@ import time
 import urllib.request
 
 import pytest
-from conftest import CATEGORY_FILES, wait_until
+from conftest import CATEGORY_FILES, LIVE_RELOAD_POLLED, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +37,7 @@ def test_a_broken_save_shows_every_error_over_the_last_good_page_until_fixed(mak
     light, dark = new_page(color_scheme="light"), new_page(color_scheme="dark")
     for page in (light, dark):
         page.goto(base + "/returns/return-policy/")
-        wait_until(page, "performance.getEntriesByName(location.origin + '/_kbgen/livereload').length > 0")
+        wait_until(page, LIVE_RELOAD_POLLED)
     good = (project / POLICY).read_text()
     entry = (project / ENTRY).read_text()
 

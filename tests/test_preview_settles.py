@@ -16,7 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import CATEGORY_FILES, wait_until
+from conftest import CATEGORY_FILES, LIVE_RELOAD_POLLED, wait_until
 from test_incremental import PairsProject, Project, differences
 
 from kbgen.build import BuildFailed, build
@@ -201,7 +201,7 @@ def test_serve_watch_reloads_at_once_and_settles_as_kbgen_build(make_site, kbgen
     waiting.start()
     page = new_page()
     page.goto(base + "/returns/return-policy/")
-    wait_until(page, "performance.getEntriesByName(location.origin + '/_kbgen/livereload').length > 0")
+    wait_until(page, LIVE_RELOAD_POLLED)
     policy = project / "content/returns/return-policy.md"
     with page.expect_navigation(timeout=60_000):
         policy.write_text(policy.read_text().replace("Thirty days.", "Forty days."))
@@ -261,7 +261,7 @@ def test_serve_watch_reloads_the_saved_page_s_pair_once_and_the_others_after(tmp
     reloads = {"english": 0, "german": 0}
     for name, page, path in (("english", english, "/returns/policy/"), ("german", german, "/de-de/returns/policy/")):
         page.goto(base + path)
-        wait_until(page, "performance.getEntriesByName(location.origin + '/_kbgen/livereload').length > 0")
+        wait_until(page, LIVE_RELOAD_POLLED)
         page.on("load", lambda _page, name=name: reloads.__setitem__(name, reloads[name] + 1))
     source = project.path("content/returns/policy.md")
     with english.expect_navigation(timeout=60_000), german.expect_navigation(timeout=60_000):
@@ -307,6 +307,30 @@ def test_live_reload_long_polls_wait_for_a_change_and_at_most_eight_wait(tmp_pat
     assert get(f"since={first['change']}")["build"] == 1  # an older change: answered at once
     app.indexed()
     assert get()["search"] == 1
+
+
+def test_live_reload_knows_the_pages_open_in_browsers(tmp_path, monkeypatch):
+    """Each page's script says where it is (``?page=``): the preview puts those pages live
+    first. The most recent first, a bounded number, forgotten once they stop polling."""
+    from kbgen import server
+    from kbgen.server import HelpCenterApp
+
+    app = HelpCenterApp(tmp_path, live_reload=True)
+
+    def poll(page: str) -> None:
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/_kbgen/livereload", "QUERY_STRING": f"page={page}"}
+        b"".join(app(environ, lambda *a: None))
+
+    assert app.open_pages() == []
+    for page in ("/returns/refunds/", "/shipping/", "javascript%3Aalert(1)", "/returns/refunds/"):
+        poll(page)
+    assert app.open_pages() == ["/returns/refunds/", "/shipping/"]  # not a path: left out
+    for n in range(server.LIVE_RELOAD_PAGES + 5):
+        poll(f"/page-{n}/")
+    assert len(app.open_pages()) == server.LIVE_RELOAD_PAGES
+    assert app.open_pages()[0] == f"/page-{server.LIVE_RELOAD_PAGES + 4}/"
+    monkeypatch.setattr(server, "LIVE_RELOAD_OPEN", -1.0)  # none polled lately: none open
+    assert app.open_pages() == []
 
 
 # a single-pair help center: each edit, and whether the quick step puts its pages live
@@ -465,3 +489,71 @@ def test_the_whole_build_after_a_quick_step_renders_none_of_its_pages_again(tmp_
     assert live == [[""]]
     reused, built = _reused(caplog.text)
     assert reused > 0 and built == 0
+
+
+def test_the_quick_step_puts_the_changed_pages_open_in_browsers_live_first(tmp_path):
+    """A fact used on several pages: the changed pages open in browsers go live first (browsers
+    reload), each as a clean build has it, and every other page still the live one; then the
+    other changed pages (browsers reload again, none stale); the site settles as a clean build."""
+    project = Project(tmp_path / "project", random.Random(5))
+    config = project.path("mkdocs.yml")
+    site, cache, clean = tmp_path / "site", tmp_path / "cache", tmp_path / "clean"
+    build(config, site, cache_dir=cache, pages_ready=lambda pairs: None)
+    before = html_pages(site)
+    project._fact("refund")  # {{ fact:refund_days }}: two articles, a FAQ answer, the home page
+    build(config, clean)
+    expected = html_pages(clean)
+    changed = sorted(p for p in expected if before.get(p) != expected[p])
+    opened = "shipping/delivery-times/index.html"
+    assert opened in changed and len(changed) > 2
+    seen: list[dict[str, bytes]] = []
+
+    def pages_ready(pairs):
+        assert pairs == [""]
+        seen.append(html_pages(site))
+
+    asked = []
+
+    def open_pages():  # as the server tells them: paths, the most recent first
+        asked.append(True)
+        return ["/shipping/delivery-times/", "/nowhere/", "/shipping/tracking/"]  # one changed, two not
+
+    build(
+        config,
+        site,
+        cache_dir=cache,
+        pages_ready=pages_ready,
+        changed=[project.path("content/facts.yml")],
+        open_pages=open_pages,
+    )
+    assert asked and len(seen) == 2
+    first, second = seen
+    assert [p for p in changed if first[p] == expected[p]] == [opened]  # the open page alone
+    assert all(first[p] == before[p] for p in expected if p != opened)  # the others still the live site's
+    stale = sorted(p for p in expected if second.get(p) != expected[p])
+    assert stale == []
+    assert differences(site, clean) == []
+    assert leftovers(site) == []
+
+
+def test_a_failure_after_the_open_pages_went_live_puts_the_previous_site_back(tmp_path, monkeypatch):
+    project = Project(tmp_path / "project", random.Random(5))
+    config = project.path("mkdocs.yml")
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    build(config, site, cache_dir=cache, pages_ready=lambda pairs: None)
+    before = files_of(site)
+    fail_the_second_mkdocs_build(monkeypatch)  # the second wave of the quick step
+    project._fact("refund")
+    live = []
+    with pytest.raises(BuildFailed):
+        build(
+            config,
+            site,
+            cache_dir=cache,
+            pages_ready=live.append,
+            changed=[project.path("content/facts.yml")],
+            open_pages=lambda: ["/shipping/delivery-times/"],
+        )
+    assert live == [[""]]  # the open page had gone live
+    assert files_of(site) == before
+    assert leftovers(site) == []
