@@ -248,6 +248,7 @@ class _Later:
         if plan.rest:  # the changed pages no browser shows, built in their turn (then browsers reload again)
             config = _load(config_file, strict, fail_on_overdue)
             rest = quick.Plan(plan.changed, state, only=plan.rest)
+            config.plugins["kbgen"].reuse_content = plugin.loaded  # the files the first build read
             self._quick_wave(config, config.plugins["kbgen"], rest, folder / "2", cache_folder, logged)
 
     def _quick_wave(self, config, plugin, plan, folder: Path, cache_folder: Path, logged) -> bool:

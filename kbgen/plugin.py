@@ -80,6 +80,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     # Set by kbgen.build for a preview's quick step (kbgen.quick.Plan): only the pages the
     # saved files can change are built, nothing else written. None: a whole build.
     quick = None
+    # Set by kbgen.build for a quick step's second build: the content (center, report) its first
+    # build loaded from the same files, so it is not read again. This build's: ``loaded``.
+    reuse_content: tuple | None = None
+    loaded: tuple | None = None
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -113,25 +117,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         pair = self.pair_content
         self._store = self._open_cache(config)
         self._content_changed = False  # a Markdown file was parsed anew: pages will change
-        if pair is None:
-            language = self._only_one_pair(config).default_language
-            # unchanged Markdown files are not parsed again (their parses: one named value)
-            parsed = build_cache.Bundle(self._store, CONTENT_FILES) if self._store is not None else None
-            center, report = content.load(
-                config.docs_dir,
-                today=self.today,
-                embed_hosts=self.config.embed_hosts,
-                language=language,
-                format_value=self.messages.format_value,
-                memo=parsed,
-            )
-            if parsed is not None:
-                parsed.save()
-                self._content_changed = parsed.changed
-        else:
-            center, report = pair.center, pair.report
-            if center.facts is not None:  # the policy updates page reads values in the interface's words
-                center.facts.fmt = self.messages.format_value
+        center, report = self._content(config, pair)
+        self.loaded = (center, report)
         content.check_icons(center, theme.known_icon([*config.theme.dirs, str(theme_dir())]), report, theme.ICON_HINT)
         found = report.sorted() if pair is None else pair.diagnostics(report.sorted())
         found = promote(found, fail_on_overdue=self.config.fail_on_overdue)
@@ -167,6 +154,31 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if config.nav is None:
             config.nav = self.layout.navigation(self._wording("home_title"))
         return config
+
+    def _content(self, config, pair):
+        """The content model and its report: the pair's (loaded by kbgen.build), the first
+        build's of a quick step, or read now."""
+        if pair is not None:
+            if pair.center.facts is not None:  # the policy updates page reads values in the interface's words
+                pair.center.facts.fmt = self.messages.format_value
+            return pair.center, pair.report
+        language = self._only_one_pair(config).default_language
+        if self.reuse_content is not None:
+            return self.reuse_content
+        # unchanged Markdown files are not parsed again (their parses: one named value)
+        parsed = build_cache.Bundle(self._store, CONTENT_FILES) if self._store is not None else None
+        found = content.load(
+            config.docs_dir,
+            today=self.today,
+            embed_hosts=self.config.embed_hosts,
+            language=language,
+            format_value=self.messages.format_value,
+            memo=parsed,
+        )
+        if parsed is not None:
+            parsed.save()
+            self._content_changed = parsed.changed
+        return found
 
     def _open_cache(self, config) -> build_cache.Store | None:
         """This build's cache namespace, unless there is none or a plugin kbgen does not know runs."""

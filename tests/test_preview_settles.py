@@ -491,10 +491,13 @@ def test_the_whole_build_after_a_quick_step_renders_none_of_its_pages_again(tmp_
     assert reused > 0 and built == 0
 
 
-def test_the_quick_step_puts_the_changed_pages_open_in_browsers_live_first(tmp_path):
+def test_the_quick_step_puts_the_changed_pages_open_in_browsers_live_first(tmp_path, monkeypatch):
     """A fact used on several pages: the changed pages open in browsers go live first (browsers
     reload), each as a clean build has it, and every other page still the live one; then the
-    other changed pages (browsers reload again, none stale); the site settles as a clean build."""
+    other changed pages (browsers reload again, none stale; the content read once for both);
+    the site settles as a clean build."""
+    from kbgen import content
+
     project = Project(tmp_path / "project", random.Random(5))
     config = project.path("mkdocs.yml")
     site, cache, clean = tmp_path / "site", tmp_path / "cache", tmp_path / "clean"
@@ -518,6 +521,9 @@ def test_the_quick_step_puts_the_changed_pages_open_in_browsers_live_first(tmp_p
         asked.append(True)
         return ["/shipping/delivery-times/", "/nowhere/", "/shipping/tracking/"]  # one changed, two not
 
+    loads = []
+    real_load = content.load
+    monkeypatch.setattr(content, "load", lambda *args, **kwargs: loads.append(args[0]) or real_load(*args, **kwargs))
     build(
         config,
         site,
@@ -526,6 +532,7 @@ def test_the_quick_step_puts_the_changed_pages_open_in_browsers_live_first(tmp_p
         changed=[project.path("content/facts.yml")],
         open_pages=open_pages,
     )
+    assert len(loads) == 2  # the quick step's two builds, then the whole build
     assert asked and len(seen) == 2
     first, second = seen
     assert [p for p in changed if first[p] == expected[p]] == [opened]  # the open page alone
