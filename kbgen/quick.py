@@ -10,6 +10,8 @@ the navigation is made, each excluded page carrying the title and metadata the l
 gave it (the navigation other pages show of it, as a whole build has it). The pages it
 writes replace the live site's one file at a time (each a rename: atomic for readers); a
 failure later puts the old files back. The whole build then settles the site as always.
+When the changed pages are many (a fact's) and some are open in browsers, those go first, in
+a build of their own: what the writer looks at shows without waiting for the others.
 
 It needs the *state* of the live site's build: its site key, its date and each page's
 metadata and title, written beside the build cache by the build that made the live site
