@@ -128,6 +128,7 @@ def pages_at(paths: list[str], files) -> set[str]:
     served from the root)."""
     urls = {unquote(path).lstrip("/") for path in paths}
     urls |= {url.removesuffix("index.html") for url in urls if url.endswith("index.html")}
+    urls |= {url + "index.html" for url in urls if url == "" or url.endswith("/")}  # use_directory_urls: false
     return {f.src_uri for f in files.documentation_pages() if f.url in urls}
 
 
