@@ -8,8 +8,9 @@ repository's content/ and mkdocs.yml; a number: the corpus.py corpus of that man
 cached as build_bench.py caches it), starts the real ``kbgen serve --watch`` on a free
 loopback port and waits for its first build. Then, ``--edits`` times: it appends a line to
 one article, records the moment the file is closed, and polls ``/_kbgen/livereload``
-(what the page's live-reload script polls) every 10 ms until the build id changes; the
-time in between is one measurement. It checks that the served page then shows the edit,
+(what the page's live-reload script polls, saying which page it is: ``?page=``, the page
+checked is the one open) every 10 ms until the build id changes; the time in between is one
+measurement. It checks that the served page then shows the edit,
 and waits for the watcher to settle before the next edit.
 
 ``--change fact``: the project gets incremental_bench.py's facts.yml, whose fact
@@ -17,7 +18,9 @@ and waits for the watcher to settle before the next edit.
 page checked is the first article using it. Results are stored as ``<size>-fact``.
 
 Where the server says when the search index caught up (``"search"`` in the live-reload
-state, a preview that writes the index after the pages), that time is recorded too. A
+state, a preview that writes the index after the pages), that time is recorded too, with the
+number of reload events until then and the last one's time (a preview that puts the open
+pages live first reloads again once the other changed pages are live). A
 browser's page hears of the event at once (a long poll; before that: within its one-second
 poll interval). Results go to stdout and benchmarks/out/preview-results.json.
 """
