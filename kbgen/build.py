@@ -93,9 +93,11 @@ def build(
     per MkDocs build: each (market, language) pair's prefix (``en-gb``, ``de-de``), and
     ``cache_namespace`` for the pair at the site's root.
     ``pages_ready``: a preview (see above); called with the prefixes of the pairs whose new
-    pages are live ("" the root pair; None: all). ``changed``: the files saved since the last
-    build, if known (a preview builds the pair they belong to first). ``open_pages``: the
-    addresses of the pages open in browsers (a preview of one pair puts them live first).
+    pages are live ("" the root pair; None: all), and ``current=[addresses]`` when the pages
+    at those addresses already showed their new version (a quick step's second wave).
+    ``changed``: the files saved since the last build, if known (a preview builds the pair
+    they belong to first). ``open_pages``: the addresses of the pages open in browsers (a
+    preview of one pair puts them live first).
     """
     config = _load(config_file, strict, fail_on_overdue)
     site = _site(config, config_file)
@@ -249,11 +251,12 @@ class _Later:
             config = _load(config_file, strict, fail_on_overdue)
             rest = quick.Plan(plan.changed, state, only=plan.rest)
             config.plugins["kbgen"].reuse_content = plugin.loaded  # the files the first build read
-            self._quick_wave(config, config.plugins["kbgen"], rest, folder / "2", cache_folder, logged)
+            self._quick_wave(config, config.plugins["kbgen"], rest, folder / "2", cache_folder, logged, plan.shown)
 
-    def _quick_wave(self, config, plugin, plan, folder: Path, cache_folder: Path, logged) -> bool:
+    def _quick_wave(self, config, plugin, plan, folder: Path, cache_folder: Path, logged, shown=()) -> bool:
         """One MkDocs build of a quick step's pages, put live (browsers reload when a page
-        changed); False when nothing went live."""
+        changed, except those at the addresses ``shown``, current since the first wave);
+        False when nothing went live."""
         from . import quick
 
         config["site_dir"] = str(folder / "site")
@@ -273,7 +276,9 @@ class _Later:
             return False
         self.quick_moved = [*(self.quick_moved or []), *moved]
         self.early = ("", None)
-        if moved:  # else no page changed (an editor's swap file): nothing to reload
+        if moved and shown:
+            self.pages_ready([""], current=list(shown))
+        elif moved:  # else no page changed (an editor's swap file): nothing to reload
             self.pages_ready([""])
         return True
 

@@ -518,8 +518,8 @@ def _rebuild(app, config_file: Path, target: Path, cache: Path | None = None, ch
 
     started = time.perf_counter()
 
-    def pages_ready(pairs: list[str] | None):
-        app.rebuilt(pairs=pairs)
+    def pages_ready(pairs: list[str] | None, current: list[str] | None = None):
+        app.rebuilt(pairs=pairs, current=current)
         which = "" if pairs is None else " " + ", ".join(f"/{p}/" if p else "the root pair" for p in pairs)
         click.echo(f"Rebuilt{which} in {time.perf_counter() - started:.1f} s; reloading browsers.", err=True)
 

@@ -124,7 +124,8 @@
         return response.json();
       })
       .then(function (status) {
-        var mine = pairBuild(status);
+        // a page that already shows the last build's version of it is not reloaded again
+        var mine = status.page !== undefined ? status.page : pairBuild(status);
         if (build !== null && mine !== build) {
           location.reload(); // a newer good build: errors, if any, show again after the reload
           next = null;

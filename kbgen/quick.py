@@ -56,6 +56,7 @@ class Plan:
     only: set[str] | None = None
     built: list[str] = field(default_factory=list)
     rest: set[str] = field(default_factory=set)
+    shown: list[str] = field(default_factory=list)  # the open addresses whose pages went first
 
 
 def site_mark(target: Path) -> list[int]:
@@ -107,6 +108,7 @@ def narrow(plan: Plan, files, docs_dir: str, layout, site_key: str, today) -> No
         first = wanted & pages_at(plan.open_pages, files)
         if first and first != wanted:
             plan.rest, wanted = wanted - first, first
+            plan.shown = [path for path in plan.open_pages if pages_at([path], files) & first]
     known = state.get("pages") or {}
     for file in files:
         if file.is_documentation_page() and file.src_uri in wanted:

@@ -139,16 +139,23 @@ class HelpCenterApp:
         self.pairs = discover_pairs(self.site_dir)
         # pair prefix ('' the root) -> the last build that changed its pages (a preview's pages reload on it)
         self.pair_builds: dict[str, int] = dict.fromkeys(["", *sorted(self.pairs)], 0)
+        self.page_builds: dict[str, int] = {}  # a page's address -> its last build, where not its pair's
 
-    def rebuilt(self, errors: list[str] | None = None, pairs: list[str] | None = None) -> None:
+    def rebuilt(
+        self, errors: list[str] | None = None, pairs: list[str] | None = None, current: list[str] | None = None
+    ) -> None:
         """After a ``--watch`` rebuild: success reloads browsers (on the pages of ``pairs``, by
-        prefix; None: every pair); errors show over the last good page."""
+        prefix; None: every pair) but for the pages at the addresses ``current``, which already
+        show what this rebuild put live (a quick step's first wave); errors show over the last
+        good page."""
         with self._changed:
             if errors:
                 self.build_errors = list(errors)
             else:
                 self.build_errors = []
                 self.build_id += 1
+                # each current page keeps the build it reloaded on; any other rebuild reloads them too
+                self.page_builds = {page: self.pair_builds.get(self._pair_of(page)[0], 0) for page in current or ()}
                 if pairs is None:
                     self.pairs = discover_pairs(self.site_dir)
                     pairs = ["", *self.pairs, *self.pair_builds]
@@ -184,6 +191,8 @@ class HelpCenterApp:
                 "change": self.changes,
                 "pairs": dict(self.pair_builds),
             }
+            if query.get("page") in self.page_builds:
+                state["page"] = self.page_builds[query["page"]]
         return json_response(start_response, "200 OK", state)
 
     def _page_polled(self, page: str | None) -> None:

@@ -309,6 +309,52 @@ def test_live_reload_long_polls_wait_for_a_change_and_at_most_eight_wait(tmp_pat
     assert get()["search"] == 1
 
 
+def test_a_page_that_already_shows_a_rebuild_s_pages_is_not_reloaded_by_its_second_wave(tmp_path):
+    """A quick step's second wave reloads the pair's pages but those its first wave put live
+    (their scripts read ``page``, not their pair's build); the next rebuild reloads them all."""
+    from kbgen.server import HelpCenterApp
+
+    app = HelpCenterApp(tmp_path, live_reload=True)
+
+    def status(page: str) -> dict:
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/_kbgen/livereload", "QUERY_STRING": f"page={page}"}
+        return json.loads(b"".join(app(environ, lambda *a: None)))
+
+    def build_seen(page: str) -> int:  # as livereload.js reads it
+        answer = status(page)
+        return answer.get("page", answer["pairs"][""])
+
+    app.rebuilt(pairs=[""])  # first wave: the open page
+    assert build_seen("/shipping/") == build_seen("/returns/") == 1
+    app.rebuilt(pairs=[""], current=["/shipping/"])  # second wave: the other changed pages
+    assert build_seen("/shipping/") == 1 and build_seen("/returns/") == 2
+    assert "page" not in status("/returns/")
+    app.rebuilt(errors=["content/facts.yml:3: broken"])  # errors show over the page, no reload
+    assert build_seen("/shipping/") == 1
+    app.rebuilt(pairs=[""])  # the next save's rebuild reloads it again
+    assert build_seen("/shipping/") == build_seen("/returns/") == 3
+
+
+@pytest.mark.browser
+def test_serve_watch_reloads_the_open_page_once_for_a_fact_used_on_many_pages(tmp_path, kbgen_serve, new_page):
+    """A fact used on several pages: the open page reloads once, into its new version, although
+    the other changed pages go live after it."""
+    project = Project(tmp_path / "project", random.Random(5))
+    base = kbgen_serve("--watch", cwd=project.root)
+    page = new_page()
+    page.goto(base + "/shipping/delivery-times/")
+    wait_until(page, LIVE_RELOAD_POLLED)
+    loads = []
+    page.on("load", lambda _page: loads.append(time.monotonic()))
+    first = state(base)
+    with page.expect_navigation(timeout=60_000):
+        project._fact("refund")  # {{ fact:refund_days }}: two articles, a FAQ answer, the home page
+    settle(base, first["build"])
+    wait_until(page, f"document.body.textContent.indexOf('Two to {project.facts['refund']} business days') >= 0")
+    page.wait_for_timeout(1500)  # a poll or more after the last wave
+    assert len(loads) == 1
+
+
 def test_live_reload_knows_the_pages_open_in_browsers(tmp_path, monkeypatch):
     """Each page's script says where it is (``?page=``): the preview puts those pages live
     first. The most recent first, a bounded number, forgotten once they stop polling."""
@@ -511,8 +557,11 @@ def test_the_quick_step_puts_the_changed_pages_open_in_browsers_live_first(tmp_p
     assert opened in changed and len(changed) > 2
     seen: list[dict[str, bytes]] = []
 
-    def pages_ready(pairs):
-        assert pairs == [""]
+    current = []
+
+    def pages_ready(pairs, **kwargs):
+        assert pairs == [""] and set(kwargs) <= {"current"}
+        current.append(kwargs.get("current"))
         seen.append(html_pages(site))
 
     asked = []
@@ -534,6 +583,7 @@ def test_the_quick_step_puts_the_changed_pages_open_in_browsers_live_first(tmp_p
     )
     assert len(loads) == 2  # the quick step's two builds, then the whole build
     assert asked and len(seen) == 2
+    assert current == [None, ["/shipping/delivery-times/"]]  # the open page is not reloaded again
     first, second = seen
     assert [p for p in changed if first[p] == expected[p]] == [opened]  # the open page alone
     assert all(first[p] == before[p] for p in expected if p != opened)  # the others still the live site's
