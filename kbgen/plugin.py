@@ -94,6 +94,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._texts: dict[str, search.PageText] = {}
         self._images: dict[str, pages.images.Image | None] = {}
         self._plain: dict[str, dict[str, str]] = {}  # each page's unescaped title and description
+        self._appendices: dict[str, pages.faq.Accordion] = {}  # page src -> HTML its Markdown left to fill in
         # the theme's inline scripts, for the CSP (shared by the pairs of one site)
         self._script_hashes: set[str] = self.shared_script_hashes if self.shared_script_hashes is not None else set()
         self._store: build_cache.Store | None = None
@@ -137,6 +138,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
+        # the FAQ accordion's markup is filled in after Markdown where nothing else reads it first
+        self._placeholders = pages.faq.placeholders_apply(config.markdown_extensions) and not (
+            incremental.uncached_plugins(config.plugins.keys())
+        )
         # the widget modules as one fingerprinted file, and kb.css fingerprinted too (after
         # the theme folders are set, so a module or kb.css in the user's custom_dir wins)
         try:
@@ -306,11 +311,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         theme.page_meta(page.meta, hide=kind.hide, searchable=kind.searchable)
         self._escape_meta(page)
         markdown = embeds.to_markers(self.resolver.rebase(markdown, src, src))
-        if kind.appendix is not None:
-            source = pages.kinds.MarkdownPage(
-                src, model, self.resolver, self._contact_src(), self._wording("faq_heading"), self.messages
-            )
-            markdown += kind.appendix(source)
+        markdown += self._appendix(src, kind, model)
         if self._store is not None:
             try:
                 key = incremental.page_key(
@@ -341,6 +342,23 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 logging.getLogger("mkdocs").addHandler(self._warned)
         return markdown
 
+    def _appendix(self, src: str, kind, model) -> str:
+        """The Markdown a page kind adds to a page; what its HTML still needs is kept for on_page_content."""
+        if kind.appendix is None:
+            return ""
+        source = pages.kinds.MarkdownPage(
+            src,
+            model,
+            self.resolver,
+            self._contact_src(),
+            self._wording("faq_heading"),
+            self.messages,
+            placeholders=self._placeholders,
+        )
+        appendix = kind.appendix(source)
+        self._appendices[src] = appendix
+        return appendix.markdown
+
     def _escape_meta(self, page) -> None:
         """MkDocs and Material put these into HTML unescaped (<title>, navigation,
         <meta name="description">, a nav item's status class...): keep the plain text
@@ -354,6 +372,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if not self.config.enabled:
             return
         src = page.file.src_uri
+        appendix = self._appendices.pop(src, None)
         entry = self._hits.get(src)
         if entry is not None:
             return self._restore(page, entry)
@@ -362,6 +381,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             logging.getLogger("mkdocs").removeHandler(warned)
             if warned.seen:
                 self._keys.pop(src, None)
+        if appendix is not None:
+            try:
+                html = appendix.fill(html)
+            except ValueError as exc:
+                raise PluginError(f"{src}: {exc}") from None
+            page.present_anchor_ids |= appendix.anchors  # MkDocs finds the ids of its own HTML only
         kind, model = self.layout.classify(src)
         if kind.own_image:
             self._images[src] = pages.images.first_image(html, page.canonical_url or "/" + page.url)

@@ -133,10 +133,12 @@ def test_a_category_page_appends_its_faq_accordion_with_a_contact_link(layout):
     kind, model = layout.classify("returns/index.md")
     page = kinds.MarkdownPage("returns/index.md", model, Resolver(layout.center), "shipping/index.md", "FAQ")
     accordion = kind.appendix(page)
-    assert accordion.startswith("\n\n## FAQ {#faq}")
-    assert 'id="how-long-do-refunds-take"' in accordion and "../shipping/index.md" in accordion
+    assert accordion.markdown.startswith("\n\n## FAQ {#faq}")
+    assert "how-long-do-refunds-take" in accordion.anchors and "../shipping/index.md" in accordion.markdown
     on_contact_page = dataclasses.replace(page, contact_src="returns/index.md")
-    assert "../shipping/index.md" not in kind.appendix(on_contact_page)
+    assert "../shipping/index.md" not in kind.appendix(on_contact_page).markdown
+    inside = kind.appendix(dataclasses.replace(page, placeholders=False))  # all of it for md_in_html
+    assert 'id="how-long-do-refunds-take"' in inside.markdown and not inside.anchors
 
 
 def seo_of(layout: Layout, src: str, **options) -> dict:

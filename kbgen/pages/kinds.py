@@ -26,7 +26,7 @@ from ..i18n import N_, Messages, messages
 from ..searchable import PageText, SearchEntry
 from . import seo, views
 from .documents import SearchPage, article_entries, faq_entries, flow_entries, notice_entries
-from .faq import faq_accordion
+from .faq import Accordion, faq_accordion
 from .sources import (
     GLOSSARY_SRC,
     GLOSSARY_TITLE,
@@ -53,6 +53,7 @@ class MarkdownPage:
     contact_src: str | None
     faq_heading: str | None  # the project's own wording; None: the catalog's
     messages: Messages | None = None  # the page's language
+    placeholders: bool = True  # whether the appendix may leave HTML to fill in (kbgen.pages.faq)
 
 
 def _none(*_args) -> tuple:
@@ -78,7 +79,8 @@ class PageKind:
     view: Callable[[views.PageContext], dict] | None = None  # its part of the ``kb`` view
     structured_data: Callable[[seo.SeoPage], dict | None] | None = None  # JSON-LD besides breadcrumbs
     og_type: str = "website"
-    appendix: Callable[[MarkdownPage], str] | None = None  # Markdown added after the page's own
+    # Markdown added after the page's own, and what its HTML still needs (Accordion.fill)
+    appendix: Callable[[MarkdownPage], Accordion] | None = None
     explains: Callable[[Any], bool] | None = None  # glossary terms are marked in its HTML
     own_image: bool = False  # its first image is its image for shared links
     banners_everywhere: bool = False  # shows every current notice, not only its category's
@@ -143,7 +145,7 @@ def _fixed(msgid: str) -> Callable[[Any, Messages], str]:
     return lambda _model, m: m.gettext(msgid)
 
 
-def _faq_accordion(page: MarkdownPage) -> str:
+def _faq_accordion(page: MarkdownPage) -> Accordion:
     """A category page's FAQ accordion, its answers' links rebased onto the page."""
     contact_src = page.contact_src
     contact_link = (
@@ -155,6 +157,7 @@ def _faq_accordion(page: MarkdownPage) -> str:
         heading=page.faq_heading,
         contact_link=contact_link,
         m=page.messages,
+        placeholders=page.placeholders,
     )
 
 
