@@ -222,3 +222,11 @@ def test_a_small_or_missing_theme_logo_warns_and_fails_strict_builds(make_site, 
     home = _jsonld((project / "site/index.html").read_text())
     website = next(d for d in home if d.get("@type") == "WebSite")
     assert website["publisher"]["logo"]["url"] == "https://help.example.com/assets/kbgen/logo.png"
+
+
+def test_an_article_s_first_image_is_found_whatever_the_case_of_its_tag():
+    from kbgen.pages.images import first_image
+
+    found = first_image('<p>Text</p>\n<IMG SRC="pic.png" ALT="A parcel"><img src="second.png">', "https://h.example/a/")
+    assert (found.url, found.alt) == ("https://h.example/a/pic.png", "A parcel")
+    assert first_image("<p>No picture, only the word img and <imgx>.</p>", "/a/") is None

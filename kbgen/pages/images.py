@@ -9,6 +9,7 @@ site has them without configuration.
 from __future__ import annotations
 
 import posixpath
+import re
 import struct
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -21,6 +22,7 @@ DEFAULT_SOCIAL_IMAGE = "assets/kbgen/social.png"
 LOGO_FORMATS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
 SOCIAL_FORMATS = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 MIN_LOGO_PIXELS = 112  # Google: a logo is at least 112x112 pixels
+_IMG = re.compile(r"<img", re.IGNORECASE)  # where an <img> element can start (the parser lowercases names)
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ def png_size(path: Path) -> tuple[int, int] | None:
 
 def first_image(html: str, page_url: str) -> Image | None:
     """The first picture in a page's content, with its URL made absolute from ``page_url``."""
+    if _IMG.search(html) is None:  # most pages: nothing to parse
+        return None
     finder = _FirstImage()
     finder.feed(html)
     finder.close()
