@@ -7,6 +7,7 @@ content (load + validate) -> pages (generated pages, nav, template views)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import posixpath
@@ -236,7 +237,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._language = self._search_language(config)
         self._indexing = search.Indexing(
             self.layout.search_plan(),
-            lambda src: _site_base(config) + self._url_for(src),
+            functools.cache(lambda src: _site_base(config) + self._url_for(src)),  # a page's FAQ entries share it
             config.site_dir if self.index_dir is None else self.index_dir,
             semantic=self._semantic(),
             configured_processes=self.config.search_processes,
@@ -555,7 +556,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         base = _site_base(config)
         # every page kind declares what its pages add to search; the index has taken each
         # page's entries as it rendered (Indexing), this list is the whole to check them against
-        docs = search.collect(self.layout.search_entries(self._texts), lambda src: base + self._url_for(src))
+        docs = search.collect(
+            self.layout.search_entries(self._texts), functools.cache(lambda src: base + self._url_for(src))
+        )
         language = self._language
         if language == "en":
             writer_groups = [*self.center.synonyms]
