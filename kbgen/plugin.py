@@ -55,6 +55,7 @@ PROGRESS_THRESHOLD = 300
 # What MkDocs renders for a page whose HTML comes from the build cache: nothing (the
 # whole navigation of a real template is what a cached page saves).
 CACHED_TEMPLATE = "partials/kbgen/cached.html"
+FEEDBACK_TEMPLATE = "partials/kbgen/feedback.html"  # under each FAQ answer
 # Page kinds whose views read the build date or facts beyond the page's Markdown (their
 # cache key holds both); the other kinds read the date only as which notices have ended.
 DATED_KINDS = {"home", "updates", "other"}
@@ -480,6 +481,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         env.globals["kb_script_messages"] = self.messages.script_messages(self._script_msgids)
         self._switcher(config, "index.md")  # 404.html, rendered before the pages: each pair's home
         self._env = env
+        # kbgen's own form only writes an entry's id into it: one rendering serves a whole page
+        own = Path(env.get_template(FEEDBACK_TEMPLATE).filename or "")
+        self._own_feedback_form = own.is_relative_to(theme_dir())
         env.globals["kb_dead_end"] = pages.dead_end_view(self.center, self._url_for, self._contact_src())
         self._compiled_templates(env)
         return env
@@ -512,7 +516,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             hashes = headers.inline_script_hashes(output.replace(page.content, "", 1) if page.content else output)
             self._script_hashes |= hashes
             if "kb-embed" in output:
-                output = embeds.render_markers(output, lambda kind, id_: self._render_embed(kind, id_, page))
+                forms = embeds.feedback_forms(lambda id_: self._render_feedback(id_, page), self._own_feedback_form)
+                output = embeds.render_markers(output, lambda kind, id_: self._render_embed(kind, id_, page, forms))
             record = self._records.pop(src, None)
             if record is not None:
                 # compressed: a build keeps every cached page's HTML from on_page_markdown
@@ -680,7 +685,16 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             )
         return site
 
-    def _render_embed(self, kind: str, id_: str, page) -> str | None:
+    def _render_feedback(self, id_: str, page) -> str:
+        """The votes under a FAQ answer (``id_``: the entry's anchor)."""
+        return self._env.get_template(FEEDBACK_TEMPLATE).render(
+            page=page,
+            base_url=get_relative_url(".", page.url),
+            feedback_url="/" + page.url + f"#{id_}",
+            feedback_id=id_,
+        )
+
+    def _render_embed(self, kind: str, id_: str, page, feedback_forms) -> str | None:
         """The theme's own partial for a ``{{ contact:id }}`` or ``{{ flow:id }}``."""
         context = {"page": page, "base_url": get_relative_url(".", page.url)}
         if kind == "contact" and self.center.contact is not None:
@@ -693,10 +707,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             )
             return f'<ul class="kb-channels kb-channels--embedded">{card}</ul>'
         if kind == "feedback":  # under a FAQ answer: votes for that entry
-            url = "/" + page.url + f"#{id_}"
-            return self._env.get_template("partials/kbgen/feedback.html").render(
-                **context, feedback_url=url, feedback_id=id_
-            )
+            return feedback_forms(id_)
         if kind == "flow":
             flow = self.center.flow(id_)
             if flow is None:

@@ -1,4 +1,4 @@
-"""The FAQ accordion's placeholders: the same HTML as md_in_html makes, without parsing it."""
+"""Shortcuts in rendering the FAQ accordion (placeholders, one feedback form a page): the bytes of the long way."""
 
 from __future__ import annotations
 
@@ -177,3 +177,24 @@ def test_mkdocs_finds_the_anchors_of_entries_placed_after_markdown(make_site, in
     project = make_site(CATEGORY_FILES, MINIMAL_CONFIG + "validation:\n  anchors: warn\n")
     result = invoke("build", "--strict", "--no-cache", cwd=project)
     assert result.exit_code == 0, result.output
+
+
+def test_each_entry_gets_its_feedback_form_from_kbgen_s_template_and_from_a_writer_s_own(make_site, invoke, tmp_path):
+    """kbgen's form is rendered once per page and takes each entry's id; a form of the
+    project's own (custom_dir) is rendered for each entry, whatever it does with the id."""
+    files = {**CATEGORY_FILES, "content/returns/faq/lost-label.md": "---\nquestion: Lost label?\n---\nPrint another.\n"}
+    project = make_site(files)
+    assert invoke("build", "--no-cache", cwd=project).exit_code == 0
+    html = (project / "site/returns/index.html").read_text(encoding="utf-8")
+    for slug in ("refund-time", "lost-label"):
+        assert f'data-kb-url="/returns/#{slug}"' in html and f'id="kb-feedback-{slug}-reason"' in html
+    assert "standin" not in html
+    own = '<form class="own" data-id="{{ feedback_id | upper }}" data-n="{{ feedback_id | length }}"></form>\n'
+    (project / "overrides/partials/kbgen").mkdir(parents=True)
+    (project / "overrides/partials/kbgen/feedback.html").write_text(own, encoding="utf-8")
+    config = MINIMAL_CONFIG.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    assert invoke("build", "--no-cache", cwd=project).exit_code == 0
+    html = (project / "site/returns/index.html").read_text(encoding="utf-8")
+    assert '<form class="own" data-id="REFUND-TIME" data-n="11"></form>' in html
+    assert '<form class="own" data-id="LOST-LABEL" data-n="10"></form>' in html
