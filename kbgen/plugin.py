@@ -313,7 +313,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         theme.page_meta(page.meta, hide=kind.hide, searchable=kind.searchable)
         self._escape_meta(page)
         markdown = embeds.to_markers(self.resolver.rebase(markdown, src, src))
-        markdown += self._appendix(src, kind, model)
+        markdown += self._appendix(src, kind, model, markdown)
         if self._store is not None:
             try:
                 key = incremental.page_key(
@@ -344,7 +344,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 logging.getLogger("mkdocs").addHandler(self._warned)
         return markdown
 
-    def _appendix(self, src: str, kind, model) -> str:
+    def _appendix(self, src: str, kind, model, markdown: str) -> str:
         """The Markdown a page kind adds to a page; what its HTML still needs is kept for on_page_content."""
         if kind.appendix is None:
             return ""
@@ -355,7 +355,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             self._contact_src(),
             self._wording("faq_heading"),
             self.messages,
-            placeholders=self._placeholders,
+            placeholders=self._placeholders and pages.faq.MARK not in markdown,  # the page's own text never has them
         )
         appendix = kind.appendix(source)
         self._appendices[src] = appendix

@@ -198,3 +198,13 @@ def test_each_entry_gets_its_feedback_form_from_kbgen_s_template_and_from_a_writ
     html = (project / "site/returns/index.html").read_text(encoding="utf-8")
     assert '<form class="own" data-id="REFUND-TIME" data-n="11"></form>' in html
     assert '<form class="own" data-id="LOST-LABEL" data-n="10"></form>' in html
+
+
+def test_a_page_whose_own_text_holds_the_placeholder_word_keeps_md_in_html(make_site, invoke):
+    intro = f"---\ntitle: Returns\n---\nWe write {MARK}0o here.\n\n{MARK}a\n"
+    project = make_site({**CATEGORY_FILES, "content/returns/index.md": intro})
+    result = invoke("build", "--no-cache", cwd=project)
+    assert result.exit_code == 0, result.output
+    html = (project / "site/returns/index.html").read_text(encoding="utf-8")
+    assert f"<p>{MARK}a</p>" in html and html.count('<div class="kb-faq">') == 1
+    assert '<details class="kb-faq__item" data-kb-faq="data-kb-faq" id="refund-time">' in html

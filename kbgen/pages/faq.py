@@ -98,8 +98,8 @@ class Accordion:
         filled = _PLACEHOLDER.sub(put, html)
         if sorted(seen) != sorted(self._fills):  # a Markdown extension changed a placeholder
             raise ValueError(
-                f"the FAQ accordion's placeholders did not come out of Markdown as paragraphs "
-                f"({len(seen)} of {len(self._fills)} found): a Markdown extension changes them"
+                f"the FAQ accordion's placeholders came out of Markdown changed ({len(seen)} found for "
+                f"{len(self._fills)}): a Markdown extension or the page's own text changes them"
             )
         return filled
 
