@@ -9,8 +9,6 @@ out with everything inside them, as Material's static search leaves them out.
 
 from __future__ import annotations
 
-import re
-from html import unescape
 from html.parser import HTMLParser
 
 from ..searchable import PageText
@@ -110,79 +108,10 @@ def _clean(parts: list[str]) -> str:
 
 def extract(html: str) -> PageText:
     parser = _Extractor()
-    try:
-        _tokenize(html, parser)
-    except _Unusual:  # markup the quick reading does not cover: the standard parser reads it all
-        parser = _Extractor()
-        parser.feed(html)
-        parser.close()
+    parser.feed(html)
+    parser.close()
     return PageText(
         body=_clean(parser.body),
         headings=[h for h in parser.headings if h],
         faq_answers={slug: _clean(parts) for slug, parts in parser.answers.items()},
     )
-
-
-# The quick reading of a page, for the markup Markdown and kbgen's templates write: tags
-# with quoted attributes, text without a "<". It hands the parser the calls that
-# HTMLParser.feed makes for such markup (names lowercased, attribute values unescaped,
-# "<br/>" as a start and an end tag, a script's or style's content as it is); anything
-# else (a comment, a stray "<", an unquoted attribute...) is _Unusual. Reading a page
-# takes about a third of the time.
-_TAG = re.compile(
-    r"<(?:(?P<name>[a-zA-Z][a-zA-Z0-9-]*)"
-    r"(?P<attrs>(?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'))?)*)\s*(?P<empty>/?)>"
-    r"|/(?P<end>[a-zA-Z][a-zA-Z0-9-]*)\s*>)"
-)
-_ATTR = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'))?")
-# HTMLParser.CDATA_CONTENT_ELEMENTS, and what ends their text
-_RAW_TEXT = {tag: re.compile(rf"</\s*{tag}\s*>", re.IGNORECASE) for tag in ("script", "style")}
-
-
-class _Unusual(Exception):
-    """Markup the quick reading leaves to HTMLParser."""
-
-
-def _tokenize(html: str, parser: HTMLParser) -> None:
-    start, end, data = parser.handle_starttag, parser.handle_endtag, parser.handle_data
-    find, match = html.find, _TAG.match
-    i = 0
-    while True:
-        j = find("<", i)
-        if j < 0:
-            if i < len(html):
-                data(unescape(html[i:]))
-            return
-        if j > i:
-            data(unescape(html[i:j]))
-        found = match(html, j)
-        if found is None:
-            raise _Unusual
-        i = found.end()
-        name = found.group("name")
-        if name is None:
-            end(found.group("end").lower())
-            continue
-        tag = name.lower()
-        attrs = found.group("attrs")
-        start(tag, _attributes(attrs) if attrs else [])
-        if found.group("empty"):
-            end(tag)
-        elif tag in _RAW_TEXT:  # its text runs to its end tag, whatever it holds
-            close = _RAW_TEXT[tag].search(html, i)
-            if close is None or html[close.start() + 2].isspace():
-                raise _Unusual
-            if close.start() > i:
-                data(html[i : close.start()])
-            end(tag)
-            i = close.end()
-
-
-def _attributes(text: str) -> list[tuple[str, str | None]]:
-    """A start tag's attributes as HTMLParser gives them (None: an attribute without a value)."""
-    found = []
-    for match in _ATTR.finditer(text):
-        key, double, single = match.groups()
-        value = double if double is not None else single
-        found.append((key.lower(), unescape(value) if value else value))
-    return found
