@@ -854,12 +854,13 @@ def _load_before_forking(app) -> None:
 def _return_freed_memory() -> None:
     """Hand the memory freed so far back to the system (glibc keeps freed heap for reuse:
     the parent's dropped index stayed resident, about 90 MiB at 10,000 pages); the workers'
-    copies are theirs. Nothing happens where the C library has no ``malloc_trim``."""
+    copies are theirs. Nothing happens where the C library has no ``malloc_trim``. The
+    process's own symbols are asked (``CDLL(None)``): ``ctypes.util.find_library`` would
+    run ``ldconfig`` in a child process beside the workers."""
     import ctypes
-    import ctypes.util
 
     try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+        ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):
         pass
 

@@ -211,6 +211,24 @@ def test_kbgen_serve_with_two_worker_processes(search_site, kbgen_serve):
     assert len(children.stdout.split()) == 2
 
 
+def test_returning_the_parent_s_freed_memory_starts_no_child_process(monkeypatch):
+    """The parent trims its heap after forking the workers: a child process of its own then
+    (``ctypes.util.find_library`` runs ``ldconfig``) would sit beside the workers."""
+    import subprocess
+
+    from kbgen import server
+
+    started = []
+    real_init = subprocess.Popen.__init__
+    monkeypatch.setattr(
+        subprocess.Popen,
+        "__init__",
+        lambda self, *args, **kwargs: started.append(args) or real_init(self, *args, **kwargs),
+    )
+    server._return_freed_memory()
+    assert started == []
+
+
 def test_keep_alive_connections_are_spread_evenly_over_the_workers(search_site, kbgen_serve):
     """A few keep-alive clients (a proxy's pool, the benchmark's four connections) are served
     half by each worker: a worker takes a new connection only while it holds no more than the
