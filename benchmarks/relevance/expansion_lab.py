@@ -107,8 +107,8 @@ def patch_expansion(neighbours: Neighbours, weight: float) -> None:
 def patch_whole_word() -> None:
     closest, closest_synonym = engine._closest, engine._closest_synonym
 
-    def fix(reader, forms):  # forms[0]: the word as typed
-        return None if whole_piece(forms[0].lower()) is not None else closest(reader, forms)
+    def fix(reader, forms, words=None):  # forms[0]: the word as typed
+        return None if whole_piece(forms[0].lower()) is not None else closest(reader, forms, words)
 
     def fix_synonym(word, vocab):
         return None if whole_piece(word.lower()) is not None else closest_synonym(word, vocab)
