@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import struct
 import sys
 from array import array
 from bisect import bisect_left
 from pathlib import Path
+
+from . import framed
 
 FILE = "positions.bin"
 MAGIC = b"KBPOS\x00"
@@ -99,11 +100,7 @@ class Gathered:
             sort_keys=True,
             separators=(",", ":"),
         ).encode()
-        path = Path(target) / FILE
-        tmp = path.with_name(FILE + ".tmp")
-        tmp.write_bytes(MAGIC + struct.pack("<HI", VERSION, len(header)) + header + payload)
-        tmp.replace(path)
-        return path
+        return framed.write(Path(target) / FILE, MAGIC, VERSION, header, payload)
 
 
 def _arranged_python(order: array, docs: array, counts: array, positions: array) -> tuple[array, array, array]:
@@ -144,18 +141,11 @@ class Positions:
     """Read side: the positions of one index generation's field, looked up by term and document."""
 
     def __init__(self, data: bytes, doc_count: int):
-        head = len(MAGIC) + 6
-        if len(data) < head or not data.startswith(MAGIC):
-            raise PositionsError(f"{FILE}: not a kbgen positions file")
-        version, size = struct.unpack_from("<HI", data, len(MAGIC))
-        if version != VERSION:
-            raise PositionsError(f"{FILE}: format {version}, expected {VERSION}; rebuild the site")
+        header, payload = framed.read(data, MAGIC, VERSION, FILE, PositionsError)
         try:
-            header = json.loads(data[head : head + size])
             postings, total, terms = int(header["postings"]), int(header["positions"]), header["terms"]
         except (ValueError, KeyError, TypeError):
             raise PositionsError(f"{FILE}: damaged header; rebuild the site") from None
-        payload = memoryview(data)[head + size :]
         if len(payload) != 8 * postings + 4 * total or hashlib.sha256(payload).hexdigest() != header.get("sha256"):
             raise PositionsError(f"{FILE}: damaged (size or checksum does not match); rebuild the site")
         if header.get("field") != FIELD or header.get("documents") != doc_count:

@@ -31,12 +31,12 @@ import json
 import logging
 import os
 import re
-import struct
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import framed
 from .documents import SearchDocument
 
 # One BLAS thread: a query's product is small, server workers already take one core
@@ -285,11 +285,7 @@ def write(docs: Sequence[SearchDocument], target: Path, vectors=None) -> Path:
         },
         sort_keys=True,
     ).encode()
-    path = Path(target) / FILE
-    tmp = path.with_name(FILE + ".tmp")
-    tmp.write_bytes(MAGIC + struct.pack("<HI", VERSION, len(header)) + header + payload)
-    tmp.replace(path)
-    return path
+    return framed.write(Path(target) / FILE, MAGIC, VERSION, header, payload)
 
 
 @dataclass
@@ -314,19 +310,9 @@ def read(data: bytes, docnums: dict[str, int], doc_count: int) -> Vectors:
     """Parse ``vectors.bin`` for an index whose stored ids map to ``docnums``."""
     import numpy as np
 
-    head = len(MAGIC) + 6
-    if len(data) < head or not data.startswith(MAGIC):
-        raise VectorsError(f"{FILE}: not a kbgen vectors file")
-    version, size = struct.unpack_from("<HI", data, len(MAGIC))
-    if version != VERSION:
-        raise VectorsError(f"{FILE}: format {version}, expected {VERSION}; rebuild the site")
-    try:
-        header = json.loads(data[head : head + size])
-    except ValueError:
-        raise VectorsError(f"{FILE}: damaged header") from None
+    header, payload = framed.read(data, MAGIC, VERSION, FILE, VectorsError)
     if header.get("model") != MODEL_ID:
         raise VectorsError(f"{FILE}: made by {header.get('model')!r}, this kbgen uses {MODEL_ID!r}; rebuild the site")
-    payload = data[head + size :]
     ids, rows, dim = header["ids"], header["rows"], header["dim"]
     if len(payload) != len(rows) * (dim + 4) or hashlib.sha256(payload).hexdigest() != header.get("sha256"):
         raise VectorsError(f"{FILE}: damaged (size or checksum does not match); rebuild the site")
