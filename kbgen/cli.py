@@ -520,8 +520,10 @@ def _rebuild(app, config_file: Path, target: Path, cache: Path | None = None, ch
     import time
 
     started = time.perf_counter()
+    went_live = []
 
     def pages_ready(pairs: list[str] | None, current: list[str] | None = None):
+        went_live.append(pairs)
         app.rebuilt(pairs=pairs, current=current)
         which = "" if pairs is None else " " + ", ".join(f"/{p}/" if p else "the root pair" for p in pairs)
         click.echo(f"Rebuilt{which} in {time.perf_counter() - started:.1f} s; reloading browsers.", err=True)
@@ -538,7 +540,10 @@ def _rebuild(app, config_file: Path, target: Path, cache: Path | None = None, ch
         )
     except KbgenError as exc:
         click.echo(exc.format_message(), err=True)
-        app.rebuilt(errors=getattr(exc, "problems", None) or [exc.format_message()])  # shown over the page
+        errors = getattr(exc, "problems", None) or [exc.format_message()]
+        # shown over the page; pages that went live before the failure are the previous
+        # site's again (kbgen.build puts them back): browsers reload into them first
+        app.rebuilt(errors=errors, reload=bool(went_live))
         return
     app.indexed()
     click.echo(f"Search index updated ({time.perf_counter() - started:.1f} s after the save was seen).", err=True)

@@ -142,15 +142,25 @@ class HelpCenterApp:
         self.page_builds: dict[str, int] = {}  # a page's address -> its last build, where not its pair's
 
     def rebuilt(
-        self, errors: list[str] | None = None, pairs: list[str] | None = None, current: list[str] | None = None
+        self,
+        errors: list[str] | None = None,
+        pairs: list[str] | None = None,
+        current: list[str] | None = None,
+        reload: bool = False,
     ) -> None:
         """After a ``--watch`` rebuild: success reloads browsers (on the pages of ``pairs``, by
         prefix; None: every pair) but for the pages at the addresses ``current``, which already
         show what this rebuild put live (a quick step's first wave); errors show over the last
-        good page."""
+        good page, which browsers reload into first with ``reload`` (a failure after some
+        pages had gone live, put back since)."""
         with self._changed:
             if errors:
                 self.build_errors = list(errors)
+                if reload:
+                    self.build_id += 1
+                    self.page_builds = {}
+                    for prefix in ["", *self.pairs, *self.pair_builds]:
+                        self.pair_builds[prefix] = self.build_id
             else:
                 self.build_errors = []
                 self.build_id += 1

@@ -593,6 +593,39 @@ def test_the_quick_step_puts_the_changed_pages_open_in_browsers_live_first(tmp_p
     assert leftovers(site) == []
 
 
+def test_a_failed_rebuild_reloads_browsers_only_if_pages_had_gone_live(tmp_path, monkeypatch):
+    """The errors show over the last good page: a save that breaks the build leaves the page
+    as it is, but when the open page had gone live before the build failed (and was put back)
+    browsers reload into the previous site first."""
+    from kbgen.cli import _rebuild
+    from kbgen.server import HelpCenterApp
+
+    project = Project(tmp_path / "project", random.Random(5))
+    config = project.path("mkdocs.yml")
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    build(config, site, cache_dir=cache, pages_ready=lambda pairs: None)
+    before = files_of(site)
+    app = HelpCenterApp(site, live_reload=True)
+    opened = "/shipping/delivery-times/"
+
+    def build_seen() -> int:  # as the open page's script reads it
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/_kbgen/livereload", "QUERY_STRING": f"page={opened}"}
+        answer = json.loads(b"".join(app(environ, lambda *a: None)))
+        return answer.get("page", answer["pairs"][""])
+
+    facts = project.path("content/facts.yml")
+    good = facts.read_text(encoding="utf-8")
+    facts.write_text(good.replace("facts:", "facts: [", 1), encoding="utf-8")  # broken: nothing goes live
+    _rebuild(app, config, site, cache, [facts])
+    assert app.build_errors and build_seen() == 0
+    facts.write_text(good, encoding="utf-8")
+    fail_the_second_mkdocs_build(monkeypatch)  # the quick step's second wave
+    project._fact("refund")
+    _rebuild(app, config, site, cache, [facts])
+    assert app.build_errors and build_seen() == 2  # the open page went live (1), then back (2)
+    assert files_of(site) == before
+
+
 def test_a_failure_after_the_open_pages_went_live_puts_the_previous_site_back(tmp_path, monkeypatch):
     project = Project(tmp_path / "project", random.Random(5))
     config = project.path("mkdocs.yml")
