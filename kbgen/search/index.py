@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import marshal
 import os
 import random
 import shutil
@@ -89,8 +88,8 @@ def schema(lang: languages.Language = languages.ENGLISH) -> fields.Schema:
 
 @contextmanager
 def _less_work(writer, analysis=None):
-    """Less work for the writer, same bytes: its text fields analyse through :class:`FieldIndexer`,
-    its postings pool spills in chunks and its commit reads field lengths once.
+    """Less work for the writer, same bytes: its text fields analyse through :class:`FieldIndexer`
+    and its commit reads field lengths once.
 
     Set on the field objects for the adding only: the schema is pickled into the
     index at commit, and must pickle as it always did. ``analysis`` (a ``reuse.Analysis``)
@@ -101,10 +100,6 @@ def _less_work(writer, analysis=None):
     fields_ = [field for _, field in named]
     for name, field in named:
         field.index = FieldIndexer(field) if analysis is None else analysis.wrap(name, FieldIndexer(field))
-    if writer is not None:
-        # sorted runs of postings go to disk in chunks, not one pickle per posting
-        writer.pool._write_run = _write_run
-        writer.pool._read_run = lambda path: _read_run(writer.pool, path)
     try:
         yield
     finally:
@@ -114,38 +109,6 @@ def _less_work(writer, analysis=None):
         # the commit looks up a field length for every posting: read each once instead
         read = writer.per_document_reader
         writer.per_document_reader = lambda: _Lengths(read(), names, writer.docnum)
-
-
-RUN_CHUNK = 20_000  # postings per marshalled chunk of a sorted run
-
-
-def _write_run(f, items) -> None:
-    """Whoosh's SortingPool pickles each posting on its own; this writes chunks (same items, same order)."""
-    chunk = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= RUN_CHUNK:
-            _write_chunk(f, chunk)
-            chunk = []
-    if chunk:
-        _write_chunk(f, chunk)
-    f.close()
-
-
-def _write_chunk(f, chunk: list) -> None:
-    data = marshal.dumps(chunk)
-    f.write(len(data).to_bytes(8, "little"))
-    f.write(data)
-
-
-def _read_run(pool, path):
-    f = pool._open_run(path)
-    try:
-        while header := f.read(8):
-            yield from marshal.loads(f.read(int.from_bytes(header, "little")))
-    finally:
-        f.close()
-        pool._remove_run(path)
 
 
 class _Lengths:
