@@ -154,15 +154,8 @@ class HelpCenterApp:
         good page, which browsers reload into first with ``reload`` (a failure after some
         pages had gone live, put back since)."""
         with self._changed:
-            if errors:
-                self.build_errors = list(errors)
-                if reload:
-                    self.build_id += 1
-                    self.page_builds = {}
-                    for prefix in ["", *self.pairs, *self.pair_builds]:
-                        self.pair_builds[prefix] = self.build_id
-            else:
-                self.build_errors = []
+            self.build_errors = list(errors) if errors else []
+            if not errors or reload:  # pages changed: browsers reload (on ``pairs``' pages)
                 self.build_id += 1
                 # each current page keeps the build it reloaded on; any other rebuild reloads them too
                 self.page_builds = {page: self.pair_builds.get(self._pair_of(page)[0], 0) for page in current or ()}
