@@ -236,9 +236,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             return files
         # the index takes each page's documents as it renders (on a second core when worth it)
         self._language = self._search_language(config)
+        # a search document's address (a page's FAQ entries share it): for the index and its check
+        base = _site_base(config)
+        self._document_url = functools.cache(lambda src: base + self._url_for(src))
         self._indexing = search.Indexing(
             self.layout.search_plan(),
-            functools.cache(lambda src: _site_base(config) + self._url_for(src)),  # a page's FAQ entries share it
+            self._document_url,
             config.site_dir if self.index_dir is None else self.index_dir,
             semantic=self._semantic(),
             configured_processes=self.config.search_processes,
@@ -558,12 +561,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             connect_origins=[self._origin(config)] if self.pair_content is not None and self._origin(config) else [],
         )
         headers.write(config.site_dir, headers.page_headers(policy))
-        base = _site_base(config)
         # every page kind declares what its pages add to search; the index has taken each
         # page's entries as it rendered (Indexing), this list is the whole to check them against
-        docs = search.collect(
-            self.layout.search_entries(self._texts), functools.cache(lambda src: base + self._url_for(src))
-        )
+        docs = search.collect(self.layout.search_entries(self._texts), self._document_url)
         language = self._language
         if language == "en":
             writer_groups = [*self.center.synonyms]
@@ -575,7 +575,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         started = time.perf_counter()
         definitions = []
         if self.layout.has_glossary:
-            definitions = pages.search_definitions(self.center.glossary, base + self._url_for(pages.GLOSSARY_SRC))
+            definitions = pages.search_definitions(self.center.glossary, self._document_url(pages.GLOSSARY_SRC))
         indexing, self._indexing = self._indexing, None
         pages.feeds.write(
             self.layout, self.center, self._url_for, config.site_url or "/", config.site_name, config.site_dir
