@@ -53,9 +53,11 @@ class Balance:
         self.counts[worker] = IDLE
         self.wake()
 
-    def attach(self, worker: int, listener) -> None:
+    def attach(self, worker: int, listener, sockets: dict) -> None:
         """Make the waitress ``listener`` of worker number ``worker`` accept only while
-        that worker holds no more connections than any other."""
+        that worker holds no more connections than any other; ``sockets``: the socket map
+        the listener was created with (``waitress.create_server(map=...)``), where the
+        worker's wake-up pipe joins it."""
         from waitress import wasyncore
 
         counts = self.counts
@@ -92,4 +94,4 @@ class Balance:
                 except OSError:
                     pass
 
-        Wake(read, map=listener._map)
+        Wake(read, map=sockets)

@@ -834,13 +834,13 @@ def create_server(app, header_timeout: float = HEADER_TIMEOUT, balance=None, wor
         listener.channel_class = Channel
         listener.maintenance = maintenance
 
-    server = waitress.create_server(app, **{**server_options(app), **options})
-    listeners = getattr(server, "map", None) or server._map
-    for listener in list(listeners.values()):
+    sockets: dict = {}  # waitress's socket map, ours so that a worker's wake-up pipe can join it
+    server = waitress.create_server(app, map=sockets, **{**server_options(app), **options})
+    for listener in list(sockets.values()):
         if isinstance(listener, BaseWSGIServer):
             guard(listener)
             if balance is not None:
-                balance.attach(worker, listener)
+                balance.attach(worker, listener, sockets)
     return server
 
 
