@@ -40,7 +40,7 @@ class PairContent:
         result = []
         for item in self.report.items if items is None else items:
             real = self.view.docs_dir / self.view.real(item.path)
-            result.append(dataclasses.replace(item, path=shown._rel(real)))
+            result.append(dataclasses.replace(item, path=shown.rel(real)))
         return result
 
 
@@ -121,14 +121,14 @@ def all_diagnostics(loaded: list[PairContent], strict_freshness: bool = False) -
         languages_done.add(item.pair.language)
         for fresh in freshness(item.view):
             d = _freshness_diagnostic(item, fresh)
-            source = Report(base=Path.cwd())._rel(item.view.docs_dir / fresh.logical)
+            source = Report(base=Path.cwd()).rel(item.view.docs_dir / fresh.logical)
             if d is not None and source not in failed:
                 seen.setdefault((d.path, d.line, d.message, d.severity), d)
     return sorted(seen.values())
 
 
 def _freshness_diagnostic(item: PairContent, fresh) -> Diagnostic | None:
-    real = Report(base=Path.cwd())._rel(item.view.docs_dir / fresh.real)
+    real = Report(base=Path.cwd()).rel(item.view.docs_dir / fresh.real)
     if not fresh.current:
         return Diagnostic(real, fresh.line, f"translates '{fresh.logical}', which no longer exists", "warning")
     if not fresh.recorded:

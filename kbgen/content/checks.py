@@ -27,7 +27,7 @@ def duplicate_questions(center: HelpCenter, report: Report) -> None:
                 entry.path,
                 entry.lines.get("question", 1),
                 f"duplicate question '{entry.question}': already asked in "
-                f"{report._rel(first.path)}:{first.lines.get('question', 1)}",
+                f"{report.rel(first.path)}:{first.lines.get('question', 1)}",
                 "question",
             )
 

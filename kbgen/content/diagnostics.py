@@ -41,7 +41,8 @@ class Report:
     items: list[Diagnostic] = field(default_factory=list)
     unloaded: set[str] = field(default_factory=set)  # files that failed to load (as shown)
 
-    def _rel(self, path: Path | str) -> str:
+    def rel(self, path: Path | str) -> str:
+        """``path`` as diagnostics name it: relative to ``base`` where it lies inside."""
         path = Path(path)
         if self.base is not None:
             try:
@@ -52,10 +53,10 @@ class Report:
         return path.as_posix()
 
     def error(self, path, line: int, message: str, field: str | None = None) -> None:
-        self.items.append(Diagnostic(self._rel(path), max(line, 1), message, ERROR, field))
+        self.items.append(Diagnostic(self.rel(path), max(line, 1), message, ERROR, field))
 
     def warning(self, path, line: int, message: str, field: str | None = None) -> None:
-        self.items.append(Diagnostic(self._rel(path), max(line, 1), message, WARNING, field))
+        self.items.append(Diagnostic(self.rel(path), max(line, 1), message, WARNING, field))
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -71,7 +72,7 @@ class Report:
     def load_failed(self, path, line: int, message: str) -> None:
         """A file that could not be loaded at all: shown first, its consequences not at all."""
         self.error(path, line, message)
-        self.unloaded.add(self._rel(path))
+        self.unloaded.add(self.rel(path))
 
     def drop_follow_ons(self) -> None:
         """Drop broken links to a file that exists but failed to load: its own error says why.
