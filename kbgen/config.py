@@ -68,4 +68,22 @@ def site_of(plugin_config: KbgenConfig, theme_language: str | None = None) -> Si
     return make_site(languages, markets, plugin_config.default_market)
 
 
-__all__ = ["KbgenConfig", "MarketError", "site_of"]
+__all__ = ["KbgenConfig", "MarketError", "option_line", "site_of"]
+
+
+def option_line(config_file: str | None, option: str) -> int:
+    """The line of ``option`` ("logo", "theme.logo") in mkdocs.yml, else 1: for error messages."""
+    section = "theme:" if option.startswith("theme.") else "kbgen:"
+    key = option.rsplit(".", 1)[-1] + ":"
+    inside = False
+    try:
+        with open(config_file or "", encoding="utf-8") as f:
+            for number, text in enumerate(f, 1):
+                words = text.strip().lstrip("- ")
+                if words.startswith(section):
+                    inside = True
+                elif inside and words.startswith(key):
+                    return number
+    except OSError:
+        pass
+    return 1

@@ -27,7 +27,7 @@ from mkdocs.utils import get_relative_url
 from . import bundle, content, headers, i18n, incremental, pages, quick, search
 from . import cache as build_cache
 from .compiled_templates import CompiledTemplates
-from .config import KbgenConfig, MarketError, site_of
+from .config import KbgenConfig, MarketError, option_line, site_of
 from .content import schedule, symlinks
 from .content.contactfile import CONTACT_FILE
 from .content.diagnostics import format_text, is_overdue, promote
@@ -728,7 +728,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             value = self.config[option]
             texts = value.values() if isinstance(value, dict) else [value]
             if any(text is not None and not isinstance(text, str) for text in texts):
-                line = _config_line(config.config_file_path, option)
+                line = option_line(config.config_file_path, option)
                 raise PluginError(
                     f"{config.config_file_path or 'mkdocs.yml'}:{line}: {option}: expected a text, "
                     "or one text per language ({en: ..., de: ...})"
@@ -738,7 +738,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         """The build's language: MkDocs' ``theme.language`` (Material's option) for now; the
         markets/languages configuration will set it per published pair."""
         language = theme.language(config.theme) or i18n.DEFAULT_LANGUAGE
-        declared_at = (config.config_file_path or "mkdocs.yml", _config_line(config.config_file_path, "theme.language"))
+        declared_at = (config.config_file_path or "mkdocs.yml", option_line(config.config_file_path, "theme.language"))
         try:
             found = i18n.messages(language, project_dir(config))
         except i18n.CatalogError as exc:
@@ -763,7 +763,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         )
         errors = []
         for problem in brand.problems:
-            line = _config_line(config.config_file_path, problem.option)
+            line = option_line(config.config_file_path, problem.option)
             text = f"{config.config_file_path or 'mkdocs.yml'}:{line}: {problem.option}: {problem.message}"
             if problem.severity == "error":
                 errors.append(text)
@@ -815,7 +815,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             if option == "theme.language":
                 log.info(f"{exc}: search analyses the pages as English")
                 return "en"
-            line = _config_line(config.config_file_path, option)
+            line = option_line(config.config_file_path, option)
             raise PluginError(f"{config.config_file_path or 'mkdocs.yml'}:{line}: {option}: {exc}") from None
 
     def _url_for(self, src: str) -> str:
@@ -850,24 +850,6 @@ def _toc_tokens(toc) -> list[dict]:
     return [
         {"level": item.level, "id": item.id, "name": item.title, "children": _toc_tokens(item.children)} for item in toc
     ]
-
-
-def _config_line(config_file: str | None, option: str) -> int:
-    """The line of ``option`` ("logo", "theme.logo") in mkdocs.yml, else 1: for error messages."""
-    section = "theme:" if option.startswith("theme.") else "kbgen:"
-    key = option.rsplit(".", 1)[-1] + ":"
-    inside = False
-    try:
-        with open(config_file or "", encoding="utf-8") as f:
-            for number, text in enumerate(f, 1):
-                words = text.strip().lstrip("- ")
-                if words.startswith(section):
-                    inside = True
-                elif inside and words.startswith(key):
-                    return number
-    except OSError:
-        pass
-    return 1
 
 
 def _is_data_file(src: str) -> bool:

@@ -53,12 +53,12 @@ class Project:
 
 def _check_messages(config_file: Path, report: content.Report, languages) -> None:
     """A message of kbgen's interface one of the help center's languages has no translation for."""
+    from .config import option_line
     from .i18n.check import check_language
-    from .plugin import _config_line
 
     for language in languages:
         key = "theme.language" if len(languages) == 1 else "plugins.kbgen.languages"
-        declared_at = (str(config_file), _config_line(str(config_file), key))
+        declared_at = (str(config_file), option_line(str(config_file), key))
         for problem in check_language(language, config_file.parent, declared_at):
             report.warning(problem.path, problem.line, problem.message)
 
