@@ -171,3 +171,36 @@ def test_leaves_agrees_with_resolving_for_relative_and_linked_roots(tmp_path, ou
     assert leaves(content / "returns/faq/a.md", content) is False
     assert leaves(content / "returns/passwd.txt", content) is True
     assert leaves(content / "outside-link/passwd", content) is True
+
+
+def test_the_scan_finds_links_from_the_folder_listing_without_looking_up_every_file(tmp_path, outside, monkeypatch):
+    """Every build scans the whole content folder: which entries are links comes from the
+    folder listing (thousands of files, usually no link), not from an lstat of each file."""
+    from kbgen.content import symlinks
+    from kbgen.content.diagnostics import Report
+
+    docs = tmp_path / "content"
+    for n in range(40):
+        (docs / f"c{n % 4}" / "faq").mkdir(parents=True, exist_ok=True)
+        (docs / f"c{n % 4}" / "faq" / f"q{n}.md").write_text("---\nquestion: Q?\n---\nA.\n")
+    (docs / "c1" / "faq" / "leak.md").symlink_to(outside / "notes.md")
+    (docs / "c2" / "same").symlink_to(docs / "c1")
+    looked_up = []
+    lstat, stat = os.lstat, os.stat
+
+    def counted_lstat(path, *args, **kwargs):
+        looked_up.append(path)
+        return lstat(path, *args, **kwargs)
+
+    def counted_stat(path, *args, **kwargs):  # Path.is_symlink() calls os.stat(follow_symlinks=False)
+        looked_up.append(path)
+        return stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "lstat", counted_lstat)
+    monkeypatch.setattr(os, "stat", counted_stat)
+    report = Report(base=tmp_path)
+    refused = symlinks.scan(docs, report)
+    assert refused == {docs / "c1" / "faq" / "leak.md"}
+    assert [d.message.split(" (")[0] for d in report.items] == ["symlink points outside the content folder"]
+    files = {os.fspath(p) for p in docs.rglob("q*.md")}
+    assert len(files) == 40 and files.isdisjoint(map(os.fspath, looked_up))  # only the links are resolved

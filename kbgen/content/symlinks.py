@@ -60,28 +60,24 @@ def scan(docs_dir: Path, report: Report) -> frozenset[Path]:
     refused: set[Path] = set()
     folder_links: dict[str, str] = {}  # real location of a link to a folder inside -> its target
     found: dict[str, Path] = {}
-    for folder, dirs, files in os.walk(docs_dir):
-        dirs.sort()
-        for name in sorted(dirs + files):
-            path = Path(folder) / name
-            if not path.is_symlink():
-                continue
-            target = os.readlink(path)
-            if leaves(path, root):
-                refused.add(path)
-                if not os.path.exists(path):
-                    report.error(path, 1, f"broken symlink: it points to '{target}', which does not exist")
-                else:
-                    report.error(
-                        path,
-                        1,
-                        f"symlink points outside the content folder (to '{os.path.realpath(path)}'): "
-                        "only files inside the content folder are published; copy the file in instead",
-                    )
-            elif os.path.isdir(path):
-                location = os.path.join(os.path.realpath(folder), name)
-                folder_links[location] = os.path.realpath(path)
-                found[location] = path
+    for folder, name in _links(os.fspath(docs_dir)):
+        path = Path(folder) / name
+        target = os.readlink(path)
+        if leaves(path, root):
+            refused.add(path)
+            if not os.path.exists(path):
+                report.error(path, 1, f"broken symlink: it points to '{target}', which does not exist")
+            else:
+                report.error(
+                    path,
+                    1,
+                    f"symlink points outside the content folder (to '{os.path.realpath(path)}'): "
+                    "only files inside the content folder are published; copy the file in instead",
+                )
+        elif os.path.isdir(path):
+            location = os.path.join(os.path.realpath(folder), name)
+            folder_links[location] = os.path.realpath(path)
+            found[location] = path
     for location in _loops(folder_links):
         path = found[location]
         refused.add(path)
@@ -91,6 +87,27 @@ def scan(docs_dir: Path, report: Report) -> frozenset[Path]:
             f"symlink loop: it points to '{os.readlink(path)}', a folder that leads back to the link itself",
         )
     return frozenset(refused)
+
+
+def _links(top: str):
+    """(folder, name) of every symlink under ``top``, folders in sorted order, links not
+    followed. The directory entries say which are links (no ``lstat`` per file: a help center
+    has thousands of files and usually no link)."""
+    folders = [top]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:  # as os.walk: a folder that cannot be listed is skipped
+            continue
+        below = []
+        for entry in entries:
+            if entry.is_symlink():
+                yield folder, entry.name
+            elif entry.is_dir(follow_symlinks=False):
+                below.append(entry.path)
+        folders.extend(reversed(below))
 
 
 def _inside(path: str, folder: str) -> bool:
