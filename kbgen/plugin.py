@@ -111,6 +111,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._built_order: list[tuple[str, str, bool]] = []  # (src, url, from the cache) as MkDocs builds
         self.preview_state: dict | None = None  # what a quick step needs of this build (kbgen.quick)
         self._search_again: set[str] = set()  # cached pages whose static search entries Material makes
+        self._unread: set[str] = set()  # cached pages whose content no plugin reads (their final HTML is stored)
         self.today = content.current_date()
         # notices are picked at the start of the build day (reproducible within a day);
         # the browser hides what has ended since
@@ -339,6 +340,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 page.meta["template"] = CACHED_TEMPLATE
                 if self.quick is not None or (self._static_entries is not None and key in self._static_entries):
                     theme.skip_static_search(page.meta)  # its entries come from the cache (on_post_build)
+                    self._unread.add(src)  # so nothing reads its HTML before on_post_page
                 elif self._static_entries is not None:  # Material reads the restored HTML (a quick step's page)
                     self._search_again.add(src)
                 return ""
@@ -431,7 +433,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         has_image, image = entry["image"]
         if has_image:
             self._images[src] = image
-        return entry.pop("content")  # held by the page from now on, as a rendered page's is
+        content = entry.pop("content")
+        # Its empty template and Material's search (the page left out) do not read it: the page
+        # gets none (Material would strip its data-search attributes for nothing; each page's HTML
+        # would be held to the end of the build). A page Material indexes gets its content.
+        return "" if src in self._unread else content
 
     def on_page_context(self, context, page, config, nav):
         if not self.config.enabled:

@@ -662,6 +662,31 @@ def test_materials_static_search_reads_only_the_pages_that_changed(tmp_path, mon
     assert "courier" in (tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
 
 
+def test_a_cached_page_left_out_of_materials_search_hands_mkdocs_no_content(tmp_path, monkeypatch):
+    """A cached page's final HTML comes from the cache: when its static search entries do too,
+    nothing reads its content, so MkDocs gets none (Material's search would strip attributes from
+    it for nothing); a page Material indexes gets its content. The site is the clean build's."""
+    from material.plugins.search import plugin as material_search
+
+    project = Project(tmp_path / "project", random.Random(8))
+    config = project.path("mkdocs.yml")
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    seen: dict[str, int] = {}
+    on_page_context = material_search.SearchPlugin.on_page_context
+
+    def measured(self, context, *, page, config, nav):
+        seen[page.file.src_uri] = len(page.content or "")
+        return on_page_context(self, context, page=page, config=config, nav=nav)
+
+    monkeypatch.setattr(material_search.SearchPlugin, "on_page_context", measured)
+    project.write("content/shipping/faq/lost.md", _faq("My parcel is lost?", "Wait for the courier."))
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert seen["shipping/index.md"] > 0
+    assert {src for src, length in seen.items() if length} == {"shipping/index.md"}
+    build(config, tmp_path / "clean")
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
+
+
 def test_materials_search_turned_off_writes_no_static_index(tmp_path):
     """With Material's search disabled there is no static index to put cached entries into."""
     project = Project(tmp_path / "project", random.Random(12))
