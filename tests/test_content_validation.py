@@ -317,3 +317,22 @@ def test_scans_kept_per_text_are_handed_out_as_new_lists():
     assert [(s.kind, s.id) for s in mdscan.shortcodes(body, 3)] == [("contact", "email")]
     assert len(mdscan.malformed_placeholders(body, 3)) == 1
     assert mdscan.links(body, 7)[0].line == 7  # the first line is part of what is kept
+
+
+def test_one_scan_of_a_texts_links_serves_every_first_line():
+    """The link check numbers a body's links from its line in the file, the pages (rebasing
+    links) from 1: both get them from one scan of the text."""
+    from kbgen.content import mdscan
+
+    body = "Intro.\n\nSee [refunds](refunds.md),\n![a box](box.png) and [policy][p].\n\n[p]: policy.md\n"
+    mdscan._links.cache_clear()
+    numbered = [(link.target, link.line, link.start, link.end, link.image) for link in mdscan.links(body, 5)]
+    plain = [(link.target, link.line, link.start, link.end, link.image) for link in mdscan.links(body)]
+    at = {target: body.rindex(target) for target in ("refunds.md", "box.png", "policy.md")}
+    assert numbered == [
+        ("refunds.md", 7, at["refunds.md"], at["refunds.md"] + 10, False),
+        ("box.png", 8, at["box.png"], at["box.png"] + 7, True),
+        ("policy.md", 10, at["policy.md"], at["policy.md"] + 9, False),
+    ]
+    assert plain == [(target, line - 4, *rest) for target, line, *rest in numbered]
+    assert mdscan._links.cache_info().currsize == 1

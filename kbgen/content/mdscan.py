@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markdown.extensions.toc import slugify, unique
 
@@ -109,11 +109,16 @@ class Link:
 
 
 def links(body: str, first_line: int = 1) -> list[Link]:
-    return list(_links(body, first_line))
+    """The links of ``body``, numbered from ``first_line``. One scan per text serves every
+    numbering (the link check counts from the body's line in its file, the pages from 1)."""
+    found = _links(body)
+    if first_line == 1:
+        return list(found)
+    return [replace(link, line=link.line + first_line - 1) for link in found]
 
 
 @functools.lru_cache(maxsize=SCANS_KEPT)
-def _links(body: str, first_line: int) -> tuple[Link, ...]:
+def _links(body: str) -> tuple[Link, ...]:
     masked = mask_code(body)
     found: list[Link] = []
 
@@ -122,8 +127,7 @@ def _links(body: str, first_line: int) -> tuple[Link, ...]:
         target = match.group("target")
         if target.startswith("<") and target.endswith(">"):
             target, start, end = target[1:-1], start + 1, end - 1
-        line = first_line + masked.count("\n", 0, start)
-        found.append(Link(target, line, start, end, image))
+        found.append(Link(target, 1 + masked.count("\n", 0, start), start, end, image))
 
     for m in _INLINE_LINK.finditer(masked):
         add(m, bool(m.group("image")))
