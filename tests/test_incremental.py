@@ -747,6 +747,27 @@ def test_unchanged_markdown_files_are_not_parsed_again(tmp_path, monkeypatch):
     assert differences(tmp_path / "site", tmp_path / "clean") == []
 
 
+def test_a_content_files_parse_from_the_cache_is_the_fresh_parse_without_pickling_its_path(tmp_path):
+    """Each file's parse is kept without its path (the key has it; unpickling thousands of
+    paths cost more than the rest of the entries): a hit gets it back, and the whole model
+    loaded from the cache equals the one parsed afresh."""
+    from kbgen import cache, content
+
+    project = Project(tmp_path / "project", random.Random(11))
+    docs = project.path("content")
+    first = cache.Bundle(cache.Store(tmp_path / "cache"), "content-files")
+    fresh, _ = content.load(docs, memo=first)
+    first.save()
+    second = cache.Bundle(cache.Store(tmp_path / "cache"), "content-files")
+    again, _ = content.load(docs, memo=second)
+    assert not second.changed  # every file from the cache
+    kept = cache.Store(tmp_path / "cache").get(cache.NAMED + "content-files")
+    assert len(kept) == len(fresh.written(notices=False)) > 5
+    assert not any(b"PosixPath" in value for value in kept.values())
+    assert again.written() == fresh.written()
+    assert all(isinstance(entry.path, Path) for entry in again.written(notices=False))
+
+
 def test_a_files_mistake_is_reported_again_from_the_cache(tmp_path, invoke):
     """What a file's parse reported is kept with it: the second build says the same."""
     project = Project(tmp_path / "project", random.Random(11))

@@ -6,6 +6,7 @@ records why in the :class:`Report`, so one run shows all problems.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from pathlib import Path
@@ -344,10 +345,11 @@ class Memo:
     The key is everything the parse reads (the function, the text, the file's paths, its
     category and section, where the report's paths start from); the value is the model object
     as parsed (before any later step changes it) and the diagnostics the parse reported,
-    which are reported again.
+    which are reported again. The value is kept without its ``path`` (``md``, in the key
+    already), which a hit gets back: a path costs more to unpickle than the rest of an entry.
     """
 
-    VERSION = "1"
+    VERSION = "2"
 
     def __init__(self, memo, report: Report):
         self._memo = memo
@@ -365,10 +367,13 @@ class Memo:
         found = self._memo.get(key)
         if found is not None:
             value, said, unloaded = found
+            if value is not None and getattr(value, "path", md) is None:
+                value.path = md
             report.items.extend(said)
             report.unloaded.update(unloaded)
             return value
         before, unloaded_before = len(report.items), set(report.unloaded)
         value = parse(text, md, *args, report)
-        self._memo.put(key, (value, report.items[before:], report.unloaded - unloaded_before))
+        kept = dataclasses.replace(value, path=None) if getattr(value, "path", None) == md else value
+        self._memo.put(key, (kept, report.items[before:], report.unloaded - unloaded_before))
         return value
