@@ -43,6 +43,16 @@ def test_field_indexer_yields_whooshs_own_items_for_every_text_field(language):
             assert fast(text) == list(field.index(text)), (name, text)  # again, from its word cache
 
 
+def test_the_positions_given_with_the_items_are_those_their_values_encode():
+    field = index.schema()["body"]
+    fast = FieldIndexer(field)
+    for text in AWKWARD + [" ".join(AWKWARD)]:
+        items, places = fast.with_positions(text)
+        assert items == list(field.index(text))
+        assert places == [field.format.decode_as("positions", value) for _, _, _, value in items]
+        assert len({id(value) for _, _, _, value in items}) == len(items)  # fresh values, as Whoosh makes them
+
+
 def _documents(count: int) -> list[SearchDocument]:
     rng = random.Random(7)
     words = " ".join(AWKWARD).split() + [f"word{n}" for n in range(60)]

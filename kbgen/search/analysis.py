@@ -122,6 +122,7 @@ class FieldIndexer:
         self._encode = field.format.encode
         self._boost = field.format.field_boost
         self._terms: dict[str, bytes | None] = {}  # raw word -> term bytes, None for a stop word
+        self._single: dict[int, bytearray] = {}  # position -> the encoded value of that one position
 
     def _term(self, raw: str) -> bytes | None:
         text = raw.translate(self._charmap).lower()
@@ -135,6 +136,11 @@ class FieldIndexer:
 
     def __call__(self, value: str, **kwargs) -> list[tuple[bytes, int, float, bytes]]:
         return self.items(self.positions(value))
+
+    def with_positions(self, value: str) -> tuple[list[tuple[bytes, int, float, bytes]], list[list[int]]]:
+        """The items of :meth:`__call__` and each one's positions (what decoding its value gives)."""
+        poses = self.positions(value)
+        return self.items(poses), list(poses.values())
 
     def positions(self, value: str) -> dict[bytes, list[int]]:
         """Each term of ``value`` with its word positions, terms in order of first use."""
@@ -159,6 +165,17 @@ class FieldIndexer:
     def items(self, poses: dict[bytes, list[int]]) -> list[tuple[bytes, int, float, bytes]]:
         """What ``field.index`` yields for the terms and positions of :meth:`positions`."""
         # A fresh bytes object per posting, as Whoosh makes: postings blocks are pickled,
-        # and pickle would write a shared object once, changing the bytes.
-        encode, boost = self._encode, self._boost
-        return [(term, len(p), float(len(p)) * boost, encode(p)) for term, p in poses.items()]
+        # and pickle would write a shared object once, changing the bytes. Most terms occur
+        # once in a text: a single position's value is encoded once, then copied.
+        encode, boost, single = self._encode, self._boost, self._single
+        out = []
+        for term, p in poses.items():
+            count = len(p)
+            if count == 1:
+                found = single.get(p[0])
+                if found is None:
+                    found = single[p[0]] = bytearray(encode(p))
+                out.append((term, 1, 1.0 * boost, bytes(found)))
+            else:
+                out.append((term, count, float(count) * boost, encode(p)))
+        return out

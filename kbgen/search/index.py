@@ -36,6 +36,8 @@ TEXT_FIELDS = tuple(FIELD_WEIGHTS)
 # Postings are sorted in memory pools of this size, then merged from disk.
 # 64 MB: as fast as 256 and less than half the peak memory at 10,000 pages.
 POOL_MB = 64
+# The key of an analysis (IndexWriter.analyse) that holds the positions of positions.FIELD's items.
+PLACES = "places"
 
 
 def weighting() -> scoring.WeightingModel:
@@ -193,9 +195,17 @@ class IndexWriter:
         self._added = 0
 
     def analyse(self, doc: SearchDocument) -> dict[str, list]:
-        """The postings of ``doc``'s text fields, as its :meth:`add` will need them."""
+        """The postings of ``doc``'s text fields, as its :meth:`add` will need them (and under
+        :data:`PLACES` the positions of the gathered field's, when the analysis gives them)."""
         values = _values(doc)
-        return {name: list(self._fields[name].index(values[name])) for name in self._fields}
+        analysed: dict[str, list | None] = {PLACES: None}
+        for name, field in self._fields.items():
+            with_positions = getattr(field.index, "with_positions", None) if name == positions.FIELD else None
+            if with_positions is not None:
+                analysed[name], analysed[PLACES] = with_positions(values[name])
+            else:
+                analysed[name] = list(field.index(values[name]))
+        return analysed
 
     def add(self, doc: SearchDocument, analysed: dict[str, list] | None = None) -> None:
         """Add ``doc`` as the next document; ``analysed``: what :meth:`analyse` gave for it."""
@@ -203,11 +213,11 @@ class IndexWriter:
             analysed = self.analyse(doc)
         for name in TEXT_FIELDS:  # kept for the precomputed scores
             self._postings.add(self._added, name, analysed[name])
-        self._positions.add(self._added, analysed[positions.FIELD])
+        self._positions.add(self._added, analysed[positions.FIELD], analysed.get(PLACES))
         self._added += 1
         saved = {name: vars(field).get("index") for name, field in self._fields.items()}
-        for name, items in analysed.items():
-            self._fields[name].index = lambda value, _items=items, **kwargs: _items
+        for name, field in self._fields.items():
+            field.index = lambda value, _items=analysed[name], **kwargs: _items
         try:
             self._writer.add_document(**_values(doc))
         finally:

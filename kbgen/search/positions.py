@@ -55,19 +55,21 @@ class Gathered:
         self._positions = array("i")
         self._documents = 0
 
-    def add(self, docnum: int, items) -> None:
-        """``items``: what the field's ``index`` gave for the document (term, freq, weight, value)."""
+    def add(self, docnum: int, items, places: list[list[int]] | None = None) -> None:
+        """``items``: what the field's ``index`` gave for the document (term, freq, weight, value);
+        ``places``: each item's positions, when the analysis has them (else its value is decoded)."""
         self._documents = max(self._documents, docnum + 1)
         terms, decode = self._terms, self._decode
-        for term, _, _, value in items:
-            places = decode("positions", value)
+        if places is None:
+            places = [decode("positions", value) for _, _, _, value in items]
+        for (term, _, _, _), places_ in zip(items, places, strict=True):
             found = terms.get(term)
             if found is None:
                 found = terms[term] = array("I")
             found.append(len(self._docs))
             self._docs.append(docnum)
-            self._counts.append(len(places))
-            self._positions.extend(places)
+            self._counts.append(len(places_))
+            self._positions.extend(places_)
 
     def write(self, target: Path) -> Path:
         """Write ``positions.bin`` into the index folder ``target``."""

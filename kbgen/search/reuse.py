@@ -57,24 +57,36 @@ class Analysis:
     def __init__(self, old: dict | None):
         self.kept = Kept(old)
 
-    def wrap(self, field: str, indexer):
-        kept = self.kept
-        prefix = field.encode("utf-8") + b"\0"
+    def wrap(self, field: str, indexer) -> Reusing:
+        return Reusing(field, indexer, self.kept)
 
-        def index_field(value: str, **kwargs):
-            key = hashlib.blake2b(prefix + value.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-            packed = kept.get(key)
-            if packed is None:
-                items = indexer.items(indexer.positions(value))
-                packed = marshal.dumps(items)  # compact: a build holds every text's entry
-            else:
-                # the postings as the field's format encoded them (each value a fresh bytes
-                # object, as Whoosh makes them: marshal shares none of them)
-                items = marshal.loads(packed)
-            kept[key] = packed
-            return items
 
-        return index_field
+class Reusing:
+    """A field's indexer (:class:`~.analysis.FieldIndexer`) that takes a text's items from the
+    last build's analysis when it has them."""
+
+    def __init__(self, field: str, indexer, kept: Kept):
+        self._prefix = field.encode("utf-8") + b"\0"
+        self._indexer = indexer
+        self._kept = kept
+
+    def __call__(self, value: str, **kwargs):
+        return self.with_positions(value)[0]
+
+    def with_positions(self, value: str):
+        """(items, each one's positions); the positions are None for items from the cache (their
+        values encode them)."""
+        key = hashlib.blake2b(self._prefix + value.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        packed = self._kept.get(key)
+        if packed is None:
+            items, places = self._indexer.with_positions(value)
+            packed = marshal.dumps(items)  # compact: a build holds every text's entry
+        else:
+            # the postings as the field's format encoded them (each value a fresh bytes
+            # object, as Whoosh makes them: marshal shares none of them)
+            items, places = marshal.loads(packed), None
+        self._kept[key] = packed
+        return items, places
 
 
 def index_key(docs, synonyms, definitions, semantic: bool, language: str) -> str:
