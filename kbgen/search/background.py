@@ -307,6 +307,7 @@ def _write(
         # the analysis of documents waiting for their turn, marshalled: a fifth of the memory
         # of the lists (thousands of articles can wait for the first category's page)
         analysed: dict[int, bytes] = {}
+        terms: dict[bytes, bytes] = {}  # one object per term for the unmarshalled analyses
         rows: dict[int, object] = {}  # position -> its vector rows (float32)
         added = 0
         while True:
@@ -315,12 +316,16 @@ def _write(
                 break
             for position, doc in payload:
                 docs[position] = doc
-                analysed[position] = marshal.dumps(writer.analyse(doc))
+                if position == added:  # its turn: added as analysed
+                    writer.add(doc)
+                    added += 1
+                else:
+                    analysed[position] = marshal.dumps(writer.analyse(doc))
+                while added in analysed:
+                    writer.add(docs[added], _shared(marshal.loads(analysed.pop(added)), terms))
+                    added += 1
             if semantic:
                 rows.update(_embedded(payload, kept.rows if kept is not None else None))
-            while added in analysed:
-                writer.add(docs[added], marshal.loads(analysed.pop(added)))
-                added += 1
         count, synonyms, definitions = payload
         if added != count or len(docs) != count:
             raise RuntimeError(f"{count} documents expected, {len(docs)} received, {added} added")
@@ -339,6 +344,18 @@ def _write(
         return found, kept.analysed if kept is not None else None
     finally:
         writer.close()
+
+
+def _shared(analysis: dict[str, list], terms: dict[bytes, bytes]) -> dict[str, list]:
+    """``analysis`` with each term's bytes the one object of ``terms``: the postings pool holds
+    every posting until the commit, and unmarshalled terms are a new object each (about 40
+    bytes a posting). The positions stay new objects, as Whoosh's analysis makes them."""
+    return {
+        name: items
+        if name == index.PLACES
+        else [(terms.setdefault(term, term), freq, weight, value) for term, freq, weight, value in items]
+        for name, items in analysis.items()
+    }
 
 
 def _embedded(batch: list[tuple[int, SearchDocument]], cache: dict | None = None) -> dict[int, object]:
