@@ -57,9 +57,9 @@ KILL_DURING_INDEXING = textwrap.dedent(
     """
     import os, signal, sys
     import kbgen.search.impacts as impacts
-    def killed(*args, **kwargs):  # Whoosh's merge files exist now
+    def killed(*args, **kwargs):  # after the commit: Whoosh's temporary folder exists now
         os.kill(os.getpid(), signal.SIGKILL)
-    impacts.write = killed
+    impacts.score = killed
     from kbgen.cli import main
     sys.argv = ["kbgen", "build", "--no-cache"]  # with the cache the index may be reused, not written
     main()

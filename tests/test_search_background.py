@@ -122,3 +122,36 @@ def test_pages_rendered_in_any_order_give_the_index_of_the_whole_list(tmp_path):
     assert indexing.background  # nothing was written again in this process
     one = search.write_index(docs, [("parcel", "package")], tmp_path / "one")
     _same_files(one, two)
+
+
+@pytest.mark.parametrize("expected", [True, False])
+def test_the_index_is_sealed_as_soon_as_the_planned_documents_are_in(tmp_path, expected):
+    """Told the plan's number of documents, the background writer commits, scores and writes the
+    index as soon as the last one is added, while the build still renders: ``finish`` (with the
+    synonyms) only adds the phrases' scores and meta.json. Without it, all waits for ``finish``.
+    The bytes are the one-process index's either way."""
+    from kbgen.search import background
+
+    center, report = content.load(ROOT / "content", today=dt.date(2026, 11, 23))
+    layout = pages.Layout(center)
+    texts = {src: search.PageText(body=f"Words of {src}.", headings=[src]) for src, _make in layout.search_plan()}
+    docs = search.collect(layout.search_entries(texts), lambda src: "/" + src.removesuffix(".md") + "/")
+    numbered = list(enumerate(docs))
+    messages = [("docs", numbered[len(docs) // 2 :]), ("docs", numbered[: len(docs) // 2])]  # the second half first
+    target = tmp_path / "two" / INDEX_DIR
+    before_finish: list[str] = []
+    synonyms = [("parcel", "package"), ("didn't arrive", "missing")]
+
+    def receive():
+        if messages:
+            return messages.pop(0)
+        before_finish.extend(sorted(p.name for p in target.iterdir()))
+        return ("finish", (len(docs), synonyms, []))
+
+    found, _ = background._write(receive, tmp_path / "two", False, "en", None, expected=len(docs) if expected else None)
+    if expected:
+        assert any(name.endswith(".seg") for name in before_finish) and "positions.bin" in before_finish
+        assert "impacts.bin" not in before_finish and "meta.json" not in before_finish  # they need the synonyms
+    else:
+        assert not any(name.endswith(".seg") for name in before_finish) and "positions.bin" not in before_finish
+    _same_files(search.write_index(docs, synonyms, tmp_path / "one"), found)

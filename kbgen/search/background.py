@@ -4,9 +4,11 @@ The plugin hands each page's text over as soon as the page is rendered
 (:meth:`Indexing.page`); the documents it completes (an article, or every FAQ
 entry of a category page) go to one background process, which analyses them
 and embeds their vectors at once, in whatever order they come, and adds them to
-the Whoosh writer in the index's own order as soon as they are next. When the
-last page is done (:meth:`Indexing.finish`), only the commit, the precomputed
-scores and the files are left. The same documents give the same bytes as the
+the Whoosh writer in the index's own order as soon as they are next. Told the
+plan's number of documents, it seals the index (the commit, the terms' scores
+and the files) as soon as the last one is added, while MkDocs renders its
+templates; when the last page is done (:meth:`Indexing.finish`), only the
+synonym phrases' scores and ``meta.json`` are left. The same documents give the same bytes as the
 one-process :func:`.index.write`: the writer is the same, the analysis of a
 document does not depend on when it is done, and a vector row depends on its own
 text only (tests/test_search_background.py compares both).
@@ -117,7 +119,7 @@ class Indexing:
     def _start(self) -> None:
         cache = self._cache
         folder = str(cache.folder) if cache is not None and cache.writable else None
-        self._worker = _Worker(self.site_dir, self.semantic, self.language, folder)
+        self._worker = _Worker(self.site_dir, self.semantic, self.language, folder, self._documents)
         self._started = True
         for batch in self._backlog:
             self._worker.put(("docs", batch))
@@ -225,7 +227,14 @@ class _Worker:
     main script again, which a script calling ``kbgen.build`` need not guard against.
     """
 
-    def __init__(self, site_dir: Path, semantic: bool, language: str, cache_folder: str | None = None):
+    def __init__(
+        self,
+        site_dir: Path,
+        semantic: bool,
+        language: str,
+        cache_folder: str | None = None,
+        expected: int | None = None,
+    ):
         root = str(Path(__file__).resolve().parents[2])  # where this kbgen is imported from
         code = f"import sys; sys.path.insert(0, {root!r}); from kbgen.search.background import main; main()"
         self._process = subprocess.Popen(
@@ -234,7 +243,7 @@ class _Worker:
         self._outgoing: queue.SimpleQueue = queue.SimpleQueue()
         self._sender = threading.Thread(target=self._send, name="kbgen-search-index", daemon=True)
         self._sender.start()
-        self.put(("start", (str(site_dir), semantic, language, cache_folder)))
+        self.put(("start", (str(site_dir), semantic, language, cache_folder, expected)))
 
     def put(self, message) -> None:
         self._outgoing.put(message)
@@ -288,62 +297,101 @@ def main() -> None:
     inbox, outbox = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but frames on the pipe
     try:
-        kind, (site_dir, semantic, language, cache_folder) = _read_frame(inbox)
-        found, analysed = _write(lambda: _read_frame(inbox), Path(site_dir), semantic, language, cache_folder)
+        kind, (site_dir, semantic, language, cache_folder, expected) = _read_frame(inbox)
+        found, analysed = _write(lambda: _read_frame(inbox), Path(site_dir), semantic, language, cache_folder, expected)
         _write_frame(outbox, ("done", (str(found), analysed)))
     except BaseException:
         _write_frame(outbox, ("error", traceback.format_exc()))
 
 
 def _write(
-    receive: Callable[[], tuple], site_dir: Path, semantic: bool, language: str, cache_folder: str | None = None
+    receive: Callable[[], tuple],
+    site_dir: Path,
+    semantic: bool,
+    language: str,
+    cache_folder: str | None = None,
+    expected: int | None = None,
 ) -> tuple[Path, int | None]:
     """The index and how many texts were analysed anew; ``cache_folder``: the build cache's
-    namespace, whose analysis and vectors of unchanged texts are reused (and kept for the next)."""
+    namespace, whose analysis and vectors of unchanged texts are reused (and kept for the next).
+
+    ``expected``: the plan's number of documents. Once that many are added, the index is
+    sealed (committed, scored, written: :meth:`.index.IndexWriter.seal`) at once, while the
+    build renders its last pages, rather than when the synonyms and definitions come with
+    ``finish``: then only the phrases and ``meta.json`` are left."""
     kept = reuse.Reused(cache_folder, language, semantic) if cache_folder is not None else None
     writer = index.IndexWriter(site_dir, language, kept.analysis if kept is not None else None)
+    saving = None
     try:
-        docs: dict[int, SearchDocument] = {}
-        # the analysis of documents waiting for their turn, marshalled: a fifth of the memory
-        # of the lists (thousands of articles can wait for the first category's page)
-        analysed: dict[int, bytes] = {}
-        terms: dict[bytes, bytes] = {}  # one object per term for the unmarshalled analyses
+        adding = _InOrder(writer)
+        docs = adding.docs
         rows: dict[int, object] = {}  # position -> its vector rows (float32)
-        added = 0
+        ordered = None  # the documents in index order, once sealed
+
+        def seal() -> list[SearchDocument]:
+            nonlocal saving
+            found = [docs[position] for position in range(adding.added)]
+            page_vectors = None
+            if semantic:
+                import numpy as np
+
+                page_vectors = np.concatenate([rows[position] for position in range(adding.added)])
+            # nothing changes the analysis any more: saved beside the commit (see Reused.saving)
+            saving = kept.saving() if kept is not None else None
+            writer.seal(found, page_vectors)
+            return found
+
         while True:
             kind, payload = receive()
             if kind == "finish":
                 break
-            for position, doc in payload:
-                docs[position] = doc
-                if position == added:  # its turn: added as analysed
-                    writer.add(doc)
-                    added += 1
-                else:
-                    analysed[position] = marshal.dumps(writer.analyse(doc))
-                while added in analysed:
-                    writer.add(docs[added], _shared(marshal.loads(analysed.pop(added)), terms))
-                    added += 1
+            if ordered is not None:
+                raise RuntimeError(f"documents received after the {expected} expected")
+            adding.take(payload)
             if semantic:
                 rows.update(_embedded(payload, kept.rows if kept is not None else None))
+            if adding.added == expected and len(docs) == expected:
+                ordered = seal()
         count, synonyms, definitions = payload
-        if added != count or len(docs) != count:
-            raise RuntimeError(f"{count} documents expected, {len(docs)} received, {added} added")
-        ordered = [docs[position] for position in range(count)]
-        page_vectors = None
-        if semantic:
-            import numpy as np
-
-            page_vectors = np.concatenate([rows[position] for position in range(count)])
-        saving = kept.saving() if kept is not None else None  # beside the commit, on the other core
-        try:
-            found = writer.finish(ordered, synonyms, definitions, page_vectors)
-        finally:
-            if saving is not None:
-                saving.join()
+        if adding.added != count or len(docs) != count:
+            raise RuntimeError(f"{count} documents expected, {len(docs)} received, {adding.added} added")
+        if ordered is None:
+            ordered = seal()
+        found = writer.complete(ordered, synonyms, definitions)
+        if saving is not None:
+            saving.join()
+            saving = None
         return found, kept.analysed if kept is not None else None
     finally:
+        if saving is not None:
+            saving.join()
         writer.close()
+
+
+class _InOrder:
+    """Documents analysed as they come and added to the writer in index order."""
+
+    def __init__(self, writer: index.IndexWriter):
+        self.writer = writer
+        self.docs: dict[int, SearchDocument] = {}
+        self.added = 0
+        # the analysis of documents waiting for their turn, marshalled: a fifth of the memory
+        # of the lists (thousands of articles can wait for the first category's page)
+        self._waiting: dict[int, bytes] = {}
+        self._terms: dict[bytes, bytes] = {}  # one object per term for the unmarshalled analyses
+
+    def take(self, batch: list[tuple[int, SearchDocument]]) -> None:
+        writer, waiting = self.writer, self._waiting
+        for position, doc in batch:
+            self.docs[position] = doc
+            if position == self.added:  # its turn: added as analysed
+                writer.add(doc)
+                self.added += 1
+            else:
+                waiting[position] = marshal.dumps(writer.analyse(doc))
+            while self.added in waiting:
+                writer.add(self.docs[self.added], _shared(marshal.loads(waiting.pop(self.added)), self._terms))
+                self.added += 1
 
 
 def _shared(analysis: dict[str, list], terms: dict[bytes, bytes]) -> dict[str, list]:

@@ -62,17 +62,23 @@ class Postings:
         return sorted(terms), terms, *self._rows[field]
 
 
-def write(
-    ix, weighting, fields: Iterable[str], phrases: Iterable[tuple[str, ...]], target: Path, postings: Postings
-) -> int:
-    """Score every posting of ``fields`` (``postings``: as the index was written from them)
-    and of the ``phrases`` into ``target``. Returns how many postings were written."""
+def score(ix, weighting, fields: Iterable[str], postings: Postings) -> dict[str, list[tuple[str, array, array]]]:
+    """Every posting's score, per field of ``fields`` (``postings``: as the index was written from
+    them): each term in index order with its documents and their scores, as :func:`write` writes them.
+    Apart from :func:`write`, which needs the synonym phrases, so that a writer can score before it has them."""
+    with ix.searcher(weighting=weighting) as searcher:
+        reader = searcher.reader()
+        return {field: list(_scored(searcher, reader, weighting, field, postings)) for field in fields}
+
+
+def write(ix, weighting, phrases: Iterable[tuple[str, ...]], target: Path, scored: dict) -> int:
+    """Write the scored postings of each field (``scored``: from :func:`score`) and those of the
+    ``phrases`` into ``target``. Returns how many postings were written."""
     directory: dict[str, dict[str, list[int]]] = {}
     offset = 0
     written = 0
     phrases = sorted(set(p for p in phrases if len(p) > 1))
     with ix.searcher(weighting=weighting) as searcher, open(target / DATA_FILE, "wb") as out:
-        reader = searcher.reader()
 
         def add(field: str, key: str, ids: array, scores: array) -> None:
             nonlocal offset, written
@@ -80,14 +86,15 @@ def write(
                 return
             for part in (ids, scores):
                 if sys.byteorder != "little":
+                    part = array(part.typecode, part)
                     part.byteswap()
                 out.write(part.tobytes())
             directory.setdefault(field, {})[key] = [offset, len(ids)]
             offset += 8 * len(ids)
             written += len(ids)
 
-        for field in fields:
-            for key, ids, scores in _scored(searcher, reader, weighting, field, postings):
+        for field, terms in scored.items():
+            for key, ids, scores in terms:
                 add(field, key, ids, scores)
             for phrase in phrases:
                 add(field, " ".join(phrase), *_drain(Q.Phrase(field, list(phrase)).matcher(searcher)))

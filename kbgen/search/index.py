@@ -197,6 +197,7 @@ class IndexWriter:
         self._postings = impacts.Postings(TEXT_FIELDS)
         self._positions = positions.Gathered(self._fields[positions.FIELD].format)
         self._added = 0
+        self._sealed = self._scored = self._semantic = None  # what seal() leaves for complete()
 
     def analyse(self, doc: SearchDocument) -> dict[str, list]:
         """The postings of ``doc``'s text fields, as its :meth:`add` will need them (and under
@@ -234,20 +235,23 @@ class IndexWriter:
     def finish(self, docs, synonyms, definitions=None, page_vectors=None) -> Path:
         """Commit, write the precomputed scores, the vectors (``page_vectors``: float rows in
         :func:`vectors.rows_of` order, or None) and ``meta.json``; returns the index folder."""
-        from .query import Vocabulary  # the query side decides which phrases it searches
+        self.seal(docs, page_vectors)
+        return self.complete(docs, synonyms, definitions)
 
+    def seal(self, docs, page_vectors=None) -> None:
+        """The first part of :meth:`finish`, all that depends on the documents alone: the commit,
+        the terms' scores, ``positions.bin``, Whoosh's files and the vectors. The background
+        process seals as soon as its last document is added, while the build still renders."""
         self._less_work.__exit__(None, None, None)
         self._less_work = None
         self._writer.commit(optimize=True)
         self._writer = None
         self._ix.close()
-        ix = self._storage.open_index()
-        phrases = Vocabulary.from_groups(synonyms, self.lang).searched_phrases()
-        impacts.write(ix, weighting(), TEXT_FIELDS, phrases, self.target, self._postings)
+        self._sealed = self._storage.open_index()
+        self._scored = impacts.score(self._sealed, weighting(), TEXT_FIELDS, self._postings)
         self._postings = None
         self._positions.write(self.target)
         self._positions = None
-        ix.close()
         for name in self._storage.list():
             (self.target / name).write_bytes(bytes(self._storage.open_file(name).read()))
         self.close()
@@ -255,7 +259,19 @@ class IndexWriter:
             lock.unlink()
         if page_vectors is not None:
             vectors.write(docs, self.target, page_vectors)
-        _write_meta(self.target, docs, synonyms, definitions, self.lang, semantic=page_vectors is not None)
+        self._semantic = page_vectors is not None
+
+    def complete(self, docs, synonyms, definitions=None) -> Path:
+        """The rest of :meth:`finish` once :meth:`seal` is done: the synonym phrases' scores, the
+        scores file and ``meta.json``; returns the index folder."""
+        from .query import Vocabulary  # the query side decides which phrases it searches
+
+        phrases = Vocabulary.from_groups(synonyms, self.lang).searched_phrases()
+        impacts.write(self._sealed, weighting(), phrases, self.target, self._scored)
+        self._scored = None
+        self._sealed.close()
+        self._sealed = None
+        _write_meta(self.target, docs, synonyms, definitions, self.lang, semantic=self._semantic)
         return self.target
 
     def close(self) -> None:
