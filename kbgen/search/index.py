@@ -35,7 +35,7 @@ FIELD_WEIGHTS = {"title": 4.0, "meta": 2.0, "body": 1.0}
 TEXT_FIELDS = tuple(FIELD_WEIGHTS)
 # Whoosh's postings pool (its documented ``limitmb``, in its own count of about 175 bytes a
 # posting): full, it spills a sorted run to disk, and once one has spilled every posting is
-# pickled, unpickled and heap-merged at the commit, about a third of the index process's CPU
+# pickled, unpickled and heap-merged: a quarter to a third of the index process's CPU
 # (benchmarks/README.md). 192 MB holds about 1.1 million postings in memory, sorted once at the
 # commit: the FAQ-heavy corpus's 950,000 (8,613 documents) never spill. A pool takes only the
 # memory of the postings it holds; bigger sites (10,000 pages: 2.15 million) spill as before.
