@@ -39,7 +39,7 @@ from . import query as planner
 from . import vectors as semantic
 from .index import INDEX_DIR, META_FILE, TEXT_FIELDS, weighting
 from .request import SearchRequest
-from .snippets import snippet
+from .snippets import BodyWords, located, snippet
 
 RECHECK_SECONDS = 1.0
 # Words typed that few bodies contain ("money back") let their synonyms search the
@@ -54,6 +54,7 @@ COMMON_MIN_DOCS = 2000
 CACHE_SIZE = 4096  # results kept per index generation (shoppers repeat the same questions)
 CORRECTIONS_CACHE = 4096
 STORED_CACHE = 2048
+BODY_WORDS_CACHE = 8192  # a few kilobytes each at most
 SPELL_FIELD = "spell"
 
 log = logging.getLogger("kbgen.search")
@@ -122,6 +123,7 @@ class _Loaded:
     # and stored fields (a decompression each) are kept per generation.
     corrections: _Cache = field(default_factory=lambda: _Cache(CORRECTIONS_CACHE))
     stored: _Cache = field(default_factory=lambda: _Cache(STORED_CACHE))
+    body_words: _Cache = field(default_factory=lambda: _Cache(BODY_WORDS_CACHE))  # docnum -> BodyWords or False
     boundaries: list = field(default_factory=list)  # sorted notice starts and ends (epoch seconds)
     exact_titles: dict = field(default_factory=dict)  # a title's words, joined -> document numbers
     cache_until: float = -1.0  # cached responses are valid until then
@@ -472,7 +474,8 @@ class SearchEngine:
         for hit in hits[first : first + request.limit]:
             score, docnum = hit.score, hit.doc
             fields = loaded.stored_fields(searcher, docnum)
-            text = fields.get("body") or fields.get("summary") or ""
+            body = fields.get("body")
+            text = body or fields.get("summary") or ""
             result["hits"].append(
                 {
                     "url": fields["url"],
@@ -480,7 +483,13 @@ class SearchEngine:
                     "type": fields["type"],
                     "category": fields.get("category_title", ""),
                     "score": round(score, 4),
-                    "snippet": snippet(text, stems, phrases=plan.highlight_phrases, stem=loaded.lang.stem),
+                    "snippet": snippet(
+                        text,
+                        stems,
+                        phrases=plan.highlight_phrases,
+                        stem=loaded.lang.stem,
+                        find=_finder(loaded, docnum, body) if body else None,
+                    ),
                 }
             )
             if explain:
@@ -597,6 +606,26 @@ def _weights(flags: dict, now: float):
         return (1.05 if promoted else 1.0) * _timeliness(window, now)
 
     return weight
+
+
+def _finder(loaded: _Loaded, docnum: int, body: str):
+    """How a snippet of the page's body finds the query's words without scanning it: from the
+    index's word positions (``positions.bin``; English only, as its words are the snippet's)
+    and the places of the body's words, found once per page and kept (None: scan)."""
+    positions = loaded.body
+    if positions is None or loaded.lang is not languages.ENGLISH:
+        return None
+
+    def find(text: str, wanted: set[str]):  # text: the body as the snippet reads it (the same if words)
+        words = loaded.body_words.get(docnum)
+        if words is None:
+            words = BodyWords.of(body) or False
+            loaded.body_words.put(docnum, words)
+        if not words:
+            return None
+        return located(text, wanted, words, lambda stem_: positions.get(stem_, [docnum]).get(docnum, ()))
+
+    return find
 
 
 def _positions(reader, titles: dict, body: body_positions.Positions | None = None) -> ranking.Positions:

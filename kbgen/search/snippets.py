@@ -3,18 +3,23 @@
 The output is HTML-escaped text with ``<mark>`` around matched words and
 nothing else, so it is safe to insert as HTML whatever the content or query.
 Computed from the stored text (Whoosh's highlighter re-analyses documents and
-costs ~30 ms a query).
+costs ~30 ms a query). Finding the query's words scans the text; for an English
+page's body the index already knows where they are (``positions.bin``: each
+stem's word numbers), and :class:`BodyWords` turns word numbers into places in
+the text, so a page seen before is not scanned again (:func:`located`).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Collection
 from functools import lru_cache
 from html import escape
 
-from .analysis import fold
+from .analysis import STOPS, WORD, fold
 from .analysis import stem as english_stem
 
 MAX_SCAN = 20_000  # characters of a document looked at
@@ -26,15 +31,23 @@ def snippet(
     words_around: int = 30,
     phrases: Collection[tuple[str, ...]] = (),
     stem: Callable[[str], str] = english_stem,
+    find: Callable[[str, set[str]], tuple | None] | None = None,
 ) -> str:
     """The best passage of ``text``: words stemming to ``stems`` marked anywhere, the words of
     ``phrases`` (multi-word synonyms such as "money back") only where they stand together.
-    ``stem``: the index language's (a folded word -> its term)."""
+    ``stem``: the index language's (a folded word -> its term). ``find``: (single-spaced text,
+    stems) -> what :func:`_matches` would find, without scanning (None: scan after all)."""
     text = _single_spaced(text[:MAX_SCAN])
     if not text:
         return ""
-    folded = _folded(text)
-    hits, found, found_stems = _matches(folded, set(stems).union(*phrases) if phrases else stems, stem)
+    wanted = set(stems).union(*phrases) if phrases else stems
+    matched = find(text, wanted) if find is not None else None
+    if matched is None:
+        folded = _folded(text)
+        matched = _matches(folded, wanted, stem)
+    else:
+        folded = text  # (only its spaces are counted, which folding keeps)
+    hits, found, found_stems = matched
     places = _word_numbers(folded, hits)
     if phrases:
         hits, found, places = _together(hits, found, found_stems, places, stems, phrases)
@@ -47,6 +60,97 @@ def snippet(
     if end_char < len(text):
         out.append(" …")
     return "".join(out).strip()
+
+
+class BodyWords:
+    """Where each word of a page's single-spaced body that the English index keeps (every word
+    but the stop words) starts, by its word number in ``positions.bin`` (the index numbers the
+    first kept word by its place among all words, each next one by one more). None from
+    :meth:`of` where the snippet's words are not the index's (see :func:`words_as_indexed`)."""
+
+    __slots__ = ("first", "starts")
+
+    def __init__(self, first: int, starts: array):
+        self.first = first
+        self.starts = starts
+
+    @classmethod
+    def of(cls, body: str) -> BodyWords | None:
+        """The words of a page's stored ``body`` (the whole of it, as the index read it)."""
+        if not words_as_indexed(body):
+            return None
+        text = body
+        first = None
+        starts = array("I")
+        for number, word in enumerate(WORD.finditer(text.lower())):
+            if word.group() not in STOPS:
+                if first is None:
+                    first = number
+                starts.append(word.start())
+        return cls(first or 0, starts)
+
+
+def located(
+    text: str, wanted: set[str], words: BodyWords, positions: Callable[[str], list[int]]
+) -> tuple[list[tuple[int, int]], list[str], list[str]] | None:
+    """What :func:`_matches` finds in ``text`` (single-spaced) for the stems ``wanted``, from each
+    stem's word numbers in the index (``positions``) instead of a scan: the words that stem to
+    them and that start as the scan's candidates do. None where that can't be known (a stop
+    word's stem is wanted: the index leaves those words out; a candidate key of other
+    characters than letters and digits; word numbers past the words)."""
+    keys = tuple(_keys(frozenset(wanted)))
+    if not keys or not wanted.isdisjoint(STOP_STEMS) or not all(_WORDLIKE.fullmatch(key) for key in keys):
+        return None
+    spans: list[tuple[int, str]] = []
+    starts, first, count = words.starts, words.first, len(words.starts)
+    for stem_ in wanted:
+        for number in positions(stem_):
+            index = number - first
+            if not 0 <= index < count:
+                return None
+            spans.append((starts[index], stem_))
+    spans.sort()
+    folded = text.lower()
+    end_of = _WORD_END.match
+    hits, found, found_stems = [], [], []
+    for begin, stem_ in spans:
+        end = end_of(folded, begin).end()
+        word = folded[begin:end]
+        if word.startswith(keys):  # as the scan's candidates (its one unproven shortcut)
+            hits.append((begin, end))
+            found.append(word)
+            found_stems.append(stem_)
+    return hits, found, found_stems
+
+
+STOP_STEMS = frozenset(english_stem(word) for word in STOPS)
+_WORDLIKE = re.compile(r"[^\W_]+")
+_WORD_END = re.compile(r"[^\W_]*")
+
+
+def words_as_indexed(text: str) -> bool:
+    """Whether the words a snippet of ``text`` (a stored body, whole) looks at are the English
+    index's words of it, at the same places: the whole text is looked at (no word cut at
+    :data:`MAX_SCAN`), it is single-spaced as stored, and every character outside ASCII is one
+    that the index's tokenizer and :func:`_folded` both take for a gap between words and leave
+    as it is ("’", "€"), so folding it is lowercasing it."""
+    if len(text) > MAX_SCAN or _single_spaced(text) is not text:
+        return False
+    return text.isascii() or all(_inert(char) for char in set(_NOT_ASCII.findall(text)))
+
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@lru_cache(maxsize=4096)
+def _inert(char: str) -> bool:
+    """Neither letter nor digit, and left as it is by NFKD, accent stripping and lowercasing."""
+    return (
+        not char.isalnum()
+        and not unicodedata.decomposition(char)
+        and not unicodedata.combining(char)
+        and char.lower() == char
+    )
 
 
 def _single_spaced(text: str) -> str:
@@ -170,6 +274,12 @@ def _candidates(stems: frozenset[str], ascii_only: bool) -> re.Pattern:
     scan took half the time of a snippet).
     """
     letter = "[a-z0-9]" if ascii_only else r"[^\W_]"
-    keys = sorted({s[: max(1, len(s) - 2)] for s in stems}, key=lambda k: (-len(k), k))
+    keys = _keys(stems)
     starts = (re.escape(k[0]) + f"(?<!{letter}.)" + re.escape(k[1:]) for k in keys)
     return re.compile(r"(?:{}){}*".format("|".join(starts), letter))
+
+
+@lru_cache(maxsize=1024)
+def _keys(stems: frozenset[str]) -> list[str]:
+    """How a word stemming to one of ``stems`` starts (see :func:`_candidates`), longest first."""
+    return sorted({s[: max(1, len(s) - 2)] for s in stems}, key=lambda k: (-len(k), k))

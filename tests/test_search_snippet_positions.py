@@ -1,0 +1,149 @@
+"""Snippets of an English body find the query's words from the index's word positions
+(positions.bin) instead of scanning the text: exactly what the scan finds, on every page of
+the sample and on awkward text, and a scan wherever that can't be known."""
+
+from __future__ import annotations
+
+import random
+import shutil
+
+import pytest
+from test_search_positions import _queries
+
+from kbgen.search import engine as search_engine
+from kbgen.search import index, open_engine
+from kbgen.search import positions as body_positions
+from kbgen.search.analysis import WORD, stem
+from kbgen.search.documents import SearchDocument
+from kbgen.search.index import INDEX_DIR
+from kbgen.search.snippets import MAX_SCAN, STOP_STEMS, BodyWords, _folded, _matches, _single_spaced, located, snippet
+
+AWKWARD = [
+    "Returns don’t cost €5 any more: return the item, then the refund follows (refunds take 3-5 days).",
+    "Café owners return items; the café’s refund is paid in 2 days.",  # accented letters: scanned
+    "The ﬁnal refund ﬁle: returns and refunds, ﬁled.",  # a ligature: scanned
+    "snake_case words, e-mail, e‑mail and seller's returns; returning RETURNED Returns.",
+    "\u00a0Seller\u00a0fees are charged on   every sale. Fees, fees and more fees.",  # not single-spaced as stored
+    "a " * 30 + "refund at the end after stop words the and of refund",
+    "Over and over " + "return refund postage " * 1200,  # past the snippet's scan limit: scanned
+    "Ⓐ circled letters, ½ a refund, ™ marks and ² squares return ﬀ.",
+    "Postage postage POSTAGE postal post posted posting posts poster.",
+]
+
+
+def _doc(i: int, body: str) -> SearchDocument:
+    return SearchDocument(
+        id=f"d{i}",
+        url=f"/d{i}/",
+        type="article",
+        title=f"Page {i}",
+        summary="A summary about refunds",
+        headings="",
+        tags="",
+        body=body,
+        category="c",
+        category_title="C",
+        audience="everyone",
+        promoted=False,
+    )
+
+
+def _bodies(engine) -> list[tuple[int, str]]:
+    loaded = engine._current()
+    with loaded.index.searcher() as searcher:
+        return [(d, searcher.stored_fields(d).get("body") or "") for d in range(loaded.doc_count)]
+
+
+def _wanted_sets(text: str, rng: random.Random) -> list[set[str]]:
+    """Stems of the page's own words (short and long, stop words' too), and some it lacks."""
+    own = sorted({stem(w) for w in WORD.findall(_folded(text))})
+    sets = [{s} for s in own[:40]]
+    for _ in range(30):
+        sets.append(set(rng.sample(own, min(len(own), rng.randint(2, 6)))) | {"refund", "zzyzx"})
+    sets += [{"pay", "p", "fee"}, {"return", "item"}, {"the", "return"}, {"nosuchstem"}]
+    return sets
+
+
+def _check(engine, pages, rng) -> tuple[int, int]:
+    """Compare the positions' finds with the scan's for every page and stem set; (located, scanned)."""
+    loaded = engine._current()
+    located_count = scanned = 0
+    for docnum, body in pages:
+        text = _single_spaced(body[:MAX_SCAN]) if body else ""
+        if not text:
+            continue
+        words = BodyWords.of(body)
+        for wanted in _wanted_sets(text, rng):
+            expected = _matches(_folded(text), wanted, stem)
+            found = None
+            if words is not None:
+                found = located(text, wanted, words, lambda s, d=docnum: loaded.body.get(s, [d]).get(d, ()))
+            if found is None:
+                scanned += 1
+            else:
+                located_count += 1
+                assert found == expected, (docnum, sorted(wanted))
+            find = search_engine._finder(loaded, docnum, body)
+            phrases = {tuple(sorted(wanted))[:2]} if len(wanted) > 1 else set()
+            assert snippet(text, wanted, phrases=phrases, find=find) == snippet(text, wanted, phrases=phrases)
+    return located_count, scanned
+
+
+def test_positions_find_what_the_scan_finds_on_every_page_of_the_sample(sample_site):
+    engine = open_engine(sample_site, cache_size=0)
+    assert engine._current().body is not None
+    pages = _bodies(engine)
+    located_count, scanned = _check(engine, pages, random.Random(5))
+    assert located_count > 5000 and scanned > 0  # (sets with a stop word's stem are scanned)
+    readable = [BodyWords.of(body) is not None for _, body in pages if body]
+    assert sum(readable) > 0.9 * len(readable)
+
+
+def test_positions_find_what_the_scan_finds_in_awkward_text(tmp_path):
+    site = tmp_path / "site"
+    index.write([_doc(i, body) for i, body in enumerate(AWKWARD)], [], site)
+    engine = open_engine(site, cache_size=0)
+    pages = _bodies(engine)
+    located_count, scanned = _check(engine, pages, random.Random(7))
+    assert located_count and scanned
+    # what can't be known is scanned: accents, ligatures, a page past the scan limit
+    by_body = {body: BodyWords.of(body) for _, body in pages}
+    assert by_body[" ".join(AWKWARD[1].split())] is None
+    assert by_body[" ".join(AWKWARD[2].split())] is None
+    assert by_body[" ".join(AWKWARD[6].split())] is None
+    assert by_body[" ".join(AWKWARD[0].split())] is not None  # ’ and € are gaps between words on both sides
+
+
+def test_a_stop_words_stem_is_scanned_for():
+    text = "The refund is on the way"
+    words = BodyWords.of(text)
+    assert "the" in STOP_STEMS and words is not None
+    assert located(text, {"the", "refund"}, words, lambda s: [1] if s == "refund" else []) is None
+    assert located(text, {"refund"}, words, lambda s: [1] if s == "refund" else []) == (
+        [(4, 10)],
+        ["refund"],
+        ["refund"],
+    )
+
+
+def test_word_numbers_past_the_words_are_scanned_for():
+    text = "refund and refund"
+    words = BodyWords.of(text)
+    assert located(text, {"refund"}, words, lambda s: [0, 9]) is None
+
+
+@pytest.mark.parametrize("damage", ["missing", "garbage"])
+def test_without_a_usable_positions_file_the_snippets_are_scanned_and_the_same(sample_site, tmp_path, damage):
+    site = tmp_path / "site"
+    shutil.copytree(sample_site, site)
+    path = site / INDEX_DIR / body_positions.FILE
+    if damage == "missing":
+        path.unlink()
+    else:
+        path.write_bytes(b"KBPOS\x00 not positions at all")
+    scanned = open_engine(site, cache_size=0)
+    assert scanned._current().body is None
+    fast = open_engine(sample_site, cache_size=0)
+    for q in _queries()[:120]:
+        assert scanned.search(q, limit=20) == fast.search(q, limit=20), q
+    assert len(fast._current().body_words.items) > 50  # the fast one did find words from positions
