@@ -123,3 +123,15 @@ def test_the_api_answers_200_with_a_damaged_positions_file(sample_site, tmp_path
     base = serve(HelpCenterApp(site))
     status, _, body = call(base, "/api/search?q=return+an+item")
     assert status == 200 and body["hits"]
+
+
+def test_one_documents_positions_are_those_of_the_lookup_by_many(sample_site):
+    loaded = open_engine(sample_site, cache_size=0)._current()
+    every = list(range(loaded.doc_count))
+    checked = 0
+    for stem in ("return", "item", "refund", "seller", "order", "nosuchword"):
+        found = loaded.body.get(stem, every)
+        for docnum in every:
+            assert list(loaded.body.of(stem, docnum)) == found.get(docnum, [])
+            checked += docnum in found
+    assert checked > 50

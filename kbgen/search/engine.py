@@ -623,7 +623,7 @@ def _finder(loaded: _Loaded, docnum: int, body: str):
             loaded.body_words.put(docnum, words)
         if not words:
             return None
-        return located(text, wanted, words, lambda stem_: positions.get(stem_, [docnum]).get(docnum, ()))
+        return located(text, wanted, words, lambda stem_: positions.of(stem_, docnum))
 
     return find
 

@@ -163,6 +163,17 @@ class Positions:
             raise PositionsError(f"{FILE}: damaged (the positions do not add up); rebuild the site")
         self._terms: dict[str, list[int]] = terms
 
+    def of(self, term: str, docnum: int):
+        """The positions of ``term`` in document ``docnum`` (ascending; empty if it has none)."""
+        entry = self._terms.get(term)
+        if entry is None:
+            return ()
+        first, count = entry
+        i = bisect_left(self._docs, docnum, first, first + count)
+        if i < first + count and self._docs[i] == docnum:
+            return self._positions[self._ends[i - 1] if i else 0 : self._ends[i]]
+        return ()
+
     def get(self, term: str, docnums: list[int]) -> dict[int, list[int]]:
         """The positions of ``term`` in each of ``docnums`` (sorted) that holds it."""
         entry = self._terms.get(term)
