@@ -388,11 +388,9 @@ def features(lexical: list[tuple[float, int]], candidates: list[int], similarity
     if not len(docs):
         return out
     best = lexical[0][0] if lexical and lexical[0][0] > 0 else 1.0
-    places = {doc: (score, place) for place, (score, doc) in enumerate(lexical, 1)}
-    for row, doc in enumerate(candidates):
-        score, place = places.get(doc, (0.0, 0))
-        if place:
-            out[row, :3] = (score / best, 1.0 / place, 1.0)
+    places = {doc: (score / best, 1.0 / place, 1.0) for place, (score, doc) in enumerate(lexical, 1)}
+    unfound = (0.0, 0.0, 0.0)
+    out[:, :3] = [places.get(doc, unfound) for doc in candidates]  # (one assignment, not one a row)
     mean, spread = scale or _z(similarity)
     out[:, 3] = (similarity[docs] - mean) / spread
     kind = np.zeros(len(docs), dtype=np.int64) if kinds is None else np.asarray(kinds)[docs]
@@ -420,9 +418,11 @@ def fuse(
     rows = features(lexical, candidates, similarity, kinds, scale)
     scores = rows @ np.asarray(weights(fusion))
     lex = {doc: score for score, doc in lexical}
+    # as Python floats all at once (the same values as converting each element)
+    similar = similarity[np.asarray(candidates, dtype=np.int64)].tolist()
     fused = [
-        Fused(float(value), doc, lex.get(doc, 0.0), float(similarity[doc]), float(row[3]))
-        for doc, value, row in zip(candidates, scores, rows, strict=True)
+        Fused(value, doc, lex.get(doc, 0.0), cosine, z)
+        for doc, value, cosine, z in zip(candidates, scores.tolist(), similar, rows[:, 3].tolist(), strict=True)
     ]
     fused.sort(key=lambda hit: (-hit.score, hit.doc))
     return fused
