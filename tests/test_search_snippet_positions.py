@@ -145,5 +145,30 @@ def test_without_a_usable_positions_file_the_snippets_are_scanned_and_the_same(s
     assert scanned._current().body is None
     fast = open_engine(sample_site, cache_size=0)
     for q in _queries()[:120]:
-        assert scanned.search(q, limit=20) == fast.search(q, limit=20), q
-    assert len(fast._current().body_words.items) > 50  # the fast one did find words from positions
+        expected = scanned.search(q, limit=20)
+        assert fast.search(q, limit=20) == expected, q  # pages shown for the first time: scanned
+        assert fast.search(q, limit=20) == expected, q  # shown again: from positions
+    kept = fast._current().body_words.items.values()
+    assert sum(isinstance(words, BodyWords) for words in kept) > 50  # the fast one did find words from positions
+
+
+def test_a_page_is_scanned_when_first_shown_and_found_from_positions_after(sample_site):
+    engine = open_engine(sample_site, cache_size=0)
+    loaded = engine._current()
+    docnum, body = next((d, b) for d, b in _bodies(engine) if len(b) > 500 and BodyWords.of(b) is not None)
+    asked = []
+
+    def positions(stem_):
+        asked.append(stem_)
+        return loaded.body.of(stem_, docnum)
+
+    find = search_engine._finder(loaded, docnum, body)
+    assert find(body, {"return"}) is None  # first shown: scanned
+    words = BodyWords.of(body)
+    assert (
+        find(body, {"return"})
+        == located(body, {"return"}, words, positions)
+        == _matches(body.lower(), {"return"}, stem)
+    )
+    assert asked == ["return"]
+    assert isinstance(loaded.body_words.get(docnum), BodyWords)

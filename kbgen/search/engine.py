@@ -123,7 +123,8 @@ class _Loaded:
     # and stored fields (a decompression each) are kept per generation.
     corrections: _Cache = field(default_factory=lambda: _Cache(CORRECTIONS_CACHE))
     stored: _Cache = field(default_factory=lambda: _Cache(STORED_CACHE))
-    body_words: _Cache = field(default_factory=lambda: _Cache(BODY_WORDS_CACHE))  # docnum -> BodyWords or False
+    # docnum -> BodyWords, False (its words can't be found from positions) or _SHOWN_ONCE
+    body_words: _Cache = field(default_factory=lambda: _Cache(BODY_WORDS_CACHE))
     boundaries: list = field(default_factory=list)  # sorted notice starts and ends (epoch seconds)
     exact_titles: dict = field(default_factory=dict)  # a title's words, joined -> document numbers
     cache_until: float = -1.0  # cached responses are valid until then
@@ -611,14 +612,19 @@ def _weights(flags: dict, now: float):
 def _finder(loaded: _Loaded, docnum: int, body: str):
     """How a snippet of the page's body finds the query's words without scanning it: from the
     index's word positions (``positions.bin``; English only, as its words are the snippet's)
-    and the places of the body's words, found once per page and kept (None: scan)."""
+    and the places of the body's words, kept for the pages shown again (None: scan). Finding
+    those places costs about two scans, so a page shown once is scanned, as before; from its
+    second showing on, it is not."""
     positions = loaded.body
     if positions is None or loaded.lang is not languages.ENGLISH:
         return None
 
     def find(text: str, wanted: set[str]):  # text: the body as the snippet reads it (the same if words)
         words = loaded.body_words.get(docnum)
-        if words is None:
+        if words is None:  # first shown: scan, and remember it was
+            loaded.body_words.put(docnum, _SHOWN_ONCE)
+            return None
+        if words is _SHOWN_ONCE:
             words = BodyWords.of(body) or False
             loaded.body_words.put(docnum, words)
         if not words:
@@ -626,6 +632,9 @@ def _finder(loaded: _Loaded, docnum: int, body: str):
         return located(text, wanted, words, lambda stem_: positions.of(stem_, docnum))
 
     return find
+
+
+_SHOWN_ONCE = True  # a page's body_words entry before its words are found
 
 
 def _positions(reader, titles: dict, body: body_positions.Positions | None = None) -> ranking.Positions:

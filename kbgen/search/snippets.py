@@ -81,7 +81,7 @@ class BodyWords:
             return None
         text = body
         first = None
-        starts = array("I")
+        starts = array("H")  # (a body this short has fewer than 65,536 characters)
         for number, word in enumerate(WORD.finditer(text.lower())):
             if word.group() not in STOPS:
                 if first is None:
