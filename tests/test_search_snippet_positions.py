@@ -89,7 +89,8 @@ def _check(engine, pages, rng) -> tuple[int, int]:
     return located_count, scanned
 
 
-def test_positions_find_what_the_scan_finds_on_every_page_of_the_sample(sample_site):
+def test_positions_find_what_the_scan_finds_on_every_page_of_the_sample(sample_site, monkeypatch):
+    monkeypatch.setattr(BodyWords, "SHORTEST", 0)  # every page, however short
     engine = open_engine(sample_site, cache_size=0)
     assert engine._current().body is not None
     pages = _bodies(engine)
@@ -99,7 +100,8 @@ def test_positions_find_what_the_scan_finds_on_every_page_of_the_sample(sample_s
     assert sum(readable) > 0.9 * len(readable)
 
 
-def test_positions_find_what_the_scan_finds_in_awkward_text(tmp_path):
+def test_positions_find_what_the_scan_finds_in_awkward_text(tmp_path, monkeypatch):
+    monkeypatch.setattr(BodyWords, "SHORTEST", 0)  # short pages too: the finding must be exact on any text
     site = tmp_path / "site"
     index.write([_doc(i, body) for i, body in enumerate(AWKWARD)], [], site)
     engine = open_engine(site, cache_size=0)
@@ -114,7 +116,8 @@ def test_positions_find_what_the_scan_finds_in_awkward_text(tmp_path):
     assert by_body[" ".join(AWKWARD[0].split())] is not None  # ’ and € are gaps between words on both sides
 
 
-def test_a_stop_words_stem_is_scanned_for():
+def test_a_stop_words_stem_is_scanned_for(monkeypatch):
+    monkeypatch.setattr(BodyWords, "SHORTEST", 0)
     text = "The refund is on the way"
     words = BodyWords.of(text)
     assert "the" in STOP_STEMS and words is not None
@@ -126,7 +129,8 @@ def test_a_stop_words_stem_is_scanned_for():
     )
 
 
-def test_word_numbers_past_the_words_are_scanned_for():
+def test_word_numbers_past_the_words_are_scanned_for(monkeypatch):
+    monkeypatch.setattr(BodyWords, "SHORTEST", 0)
     text = "refund and refund"
     words = BodyWords.of(text)
     assert located(text, {"refund"}, words, lambda s: [0, 9]) is None
@@ -149,13 +153,13 @@ def test_without_a_usable_positions_file_the_snippets_are_scanned_and_the_same(s
         assert fast.search(q, limit=20) == expected, q  # pages shown for the first time: scanned
         assert fast.search(q, limit=20) == expected, q  # shown again: from positions
     kept = fast._current().body_words.items.values()
-    assert sum(isinstance(words, BodyWords) for words in kept) > 50  # the fast one did find words from positions
+    assert sum(isinstance(words, BodyWords) for words in kept) > 30  # the fast one did find words from positions
 
 
 def test_a_page_is_scanned_when_first_shown_and_found_from_positions_after(sample_site):
     engine = open_engine(sample_site, cache_size=0)
     loaded = engine._current()
-    docnum, body = next((d, b) for d, b in _bodies(engine) if len(b) > 500 and BodyWords.of(b) is not None)
+    docnum, body = next((d, b) for d, b in _bodies(engine) if BodyWords.of(b) is not None)
     asked = []
 
     def positions(stem_):
@@ -172,3 +176,15 @@ def test_a_page_is_scanned_when_first_shown_and_found_from_positions_after(sampl
     )
     assert asked == ["return"]
     assert isinstance(loaded.body_words.get(docnum), BodyWords)
+
+
+def test_short_pages_are_scanned(sample_site):
+    """Looking a short page's words up costs as much as scanning it (measured): it is scanned."""
+    engine = open_engine(sample_site, cache_size=0)
+    loaded = engine._current()
+    pages = _bodies(engine)
+    short = [(d, b) for d, b in pages if b and len(b) < BodyWords.SHORTEST]
+    long = [(d, b) for d, b in pages if len(b) >= BodyWords.SHORTEST and BodyWords.of(b) is not None]
+    assert short and long
+    assert all(search_engine._finder(loaded, d, b) is None and BodyWords.of(b) is None for d, b in short)
+    assert all(search_engine._finder(loaded, d, b) is not None for d, b in long)

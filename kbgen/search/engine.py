@@ -616,7 +616,7 @@ def _finder(loaded: _Loaded, docnum: int, body: str):
     those places costs about two scans, so a page shown once is scanned, as before; from its
     second showing on, it is not."""
     positions = loaded.body
-    if positions is None or loaded.lang is not languages.ENGLISH:
+    if positions is None or loaded.lang is not languages.ENGLISH or len(body) < BodyWords.SHORTEST:
         return None
 
     def find(text: str, wanted: set[str]):  # text: the body as the snippet reads it (the same if words)

@@ -64,30 +64,34 @@ def snippet(
 
 class BodyWords:
     """Where each word of a page's single-spaced body that the English index keeps (every word
-    but the stop words) starts, by its word number in ``positions.bin`` (the index numbers the
-    first kept word by its place among all words, each next one by one more). None from
-    :meth:`of` where the snippet's words are not the index's (see :func:`words_as_indexed`)."""
+    but the stop words) starts and ends, by its word number in ``positions.bin`` (the index
+    numbers the first kept word by its place among all words, each next one by one more). None
+    from :meth:`of` where the snippet's words are not the index's (see :func:`words_as_indexed`)
+    or the body is too short to be worth it (its scan is as cheap as looking its words up)."""
 
-    __slots__ = ("first", "starts")
+    __slots__ = ("first", "starts", "ends")
 
-    def __init__(self, first: int, starts: array):
+    SHORTEST = 1000  # characters of a body whose words are worth finding from positions (measured)
+
+    def __init__(self, first: int, starts: array, ends: array):
         self.first = first
         self.starts = starts
+        self.ends = ends
 
     @classmethod
     def of(cls, body: str) -> BodyWords | None:
         """The words of a page's stored ``body`` (the whole of it, as the index read it)."""
-        if not words_as_indexed(body):
+        if len(body) < cls.SHORTEST or not words_as_indexed(body):
             return None
-        text = body
         first = None
-        starts = array("H")  # (a body this short has fewer than 65,536 characters)
-        for number, word in enumerate(WORD.finditer(text.lower())):
+        starts, ends = array("H"), array("H")  # (a body this short has fewer than 65,536 characters)
+        for number, word in enumerate(WORD.finditer(body.lower())):
             if word.group() not in STOPS:
                 if first is None:
                     first = number
                 starts.append(word.start())
-        return cls(first or 0, starts)
+                ends.append(word.end())
+        return cls(first or 0, starts, ends)
 
 
 def located(
@@ -98,23 +102,21 @@ def located(
     them and that start as the scan's candidates do. None where that can't be known (a stop
     word's stem is wanted: the index leaves those words out; a candidate key of other
     characters than letters and digits; word numbers past the words)."""
-    keys = tuple(_keys(frozenset(wanted)))
-    if not keys or not wanted.isdisjoint(STOP_STEMS) or not all(_WORDLIKE.fullmatch(key) for key in keys):
+    keys = _plain_keys(frozenset(wanted))
+    if keys is None:
         return None
-    spans: list[tuple[int, str]] = []
-    starts, first, count = words.starts, words.first, len(words.starts)
+    spans: list[tuple[int, int, str]] = []
+    starts, ends, first, count = words.starts, words.ends, words.first, len(words.starts)
     for stem_ in wanted:
         for number in positions(stem_):
             index = number - first
             if not 0 <= index < count:
                 return None
-            spans.append((starts[index], stem_))
+            spans.append((starts[index], ends[index], stem_))
     spans.sort()
     folded = text.lower()
-    end_of = _WORD_END.match
     hits, found, found_stems = [], [], []
-    for begin, stem_ in spans:
-        end = end_of(folded, begin).end()
+    for begin, end, stem_ in spans:
         word = folded[begin:end]
         if word.startswith(keys):  # as the scan's candidates (its one unproven shortcut)
             hits.append((begin, end))
@@ -123,9 +125,18 @@ def located(
     return hits, found, found_stems
 
 
+@lru_cache(maxsize=1024)
+def _plain_keys(stems: frozenset[str]) -> tuple[str, ...] | None:
+    """The scan's candidate keys for ``stems`` when positions can stand in for the scan: none of
+    them a stop word's stem, every key letters and digits only (None otherwise)."""
+    keys = tuple(_keys(stems))
+    if not keys or not stems.isdisjoint(STOP_STEMS) or not all(_WORDLIKE.fullmatch(key) for key in keys):
+        return None
+    return keys
+
+
 STOP_STEMS = frozenset(english_stem(word) for word in STOPS)
 _WORDLIKE = re.compile(r"[^\W_]+")
-_WORD_END = re.compile(r"[^\W_]*")
 
 
 def words_as_indexed(text: str) -> bool:
