@@ -233,11 +233,16 @@ class HelpCenterApp:
                     self._engines[prefix] = engine
         return engine
 
-    def warm_up(self) -> None:
-        """Load every pair's index and run a few searches, before the worker accepts connections."""
+    def warm_up(self, body_words: bool = False) -> None:
+        """Load every pair's index and run a few searches, before the worker accepts connections.
+        ``body_words``: also find where every long page's words are, for the snippets (about a
+        second at 10,000 pages; done by ``serve``'s parent, whose workers then share them)."""
         for prefix in ["", *sorted(self.pairs)]:
             try:
-                self.engine_for(prefix).warm_up()
+                engine = self.engine_for(prefix)
+                engine.warm_up()
+                if body_words:
+                    engine.find_body_words()
             except IndexUnreadable as exc:  # pages are served; /api/search answers 503 until a rebuild
                 log.error("%s", exc)
             except IndexMissing:
@@ -845,11 +850,11 @@ def create_server(app, header_timeout: float = HEADER_TIMEOUT, balance=None, wor
 
 
 def _load_before_forking(app) -> None:
-    """Load and warm ``app``'s indexes, then leave everything loaded so far (the index, the
-    model, the modules) out of garbage collection: a full collection no longer walks it (37 ms
-    at 10,000 pages, measured), and forked workers never write to its pages for it, so they
-    stay shared."""
-    app.warm_up()
+    """Load and warm ``app``'s indexes (with where every long page's words are, for the
+    snippets), then leave everything loaded so far (the index, the model, the modules) out of
+    garbage collection: a full collection no longer walks it (37 ms at 10,000 pages, measured),
+    and forked workers never write to its pages for it, so they stay shared."""
+    app.warm_up(body_words=True)
     gc.collect()
     gc.freeze()
 

@@ -188,3 +188,25 @@ def test_short_pages_are_scanned(sample_site):
     assert short and long
     assert all(search_engine._finder(loaded, d, b) is None and BodyWords.of(b) is None for d, b in short)
     assert all(search_engine._finder(loaded, d, b) is not None for d, b in long)
+
+
+def test_a_servers_parent_finds_every_long_pages_words_before_forking(sample_site, tmp_path):
+    """``serve`` finds them once, before its workers fork: no page's snippet scans its body,
+    not even the first time it is shown, and the snippets are the same."""
+    from kbgen.server import HelpCenterApp
+
+    app = HelpCenterApp(sample_site, search_cache=0)
+    app.warm_up(body_words=True)
+    loaded = app.engine._current()
+    long = [(d, b) for d, b in _bodies(app.engine) if len(b) >= BodyWords.SHORTEST and BodyWords.of(b) is not None]
+    assert long and all(isinstance(loaded.body_words.get(d), BodyWords) for d, _ in long)
+    site = tmp_path / "site"
+    shutil.copytree(sample_site, site)
+    (site / INDEX_DIR / body_positions.FILE).unlink()
+    scanned = open_engine(site, cache_size=0)
+    for q in _queries()[:120]:
+        assert app.engine.search(q, limit=20) == scanned.search(q, limit=20), q
+    plain = HelpCenterApp(sample_site, search_cache=0)
+    plain.warm_up()  # a worker of its own (one process, a preview): found from a page's second showing
+    kept = plain.engine._current().body_words.items.values()
+    assert sum(isinstance(words, BodyWords) for words in kept) < len(long)

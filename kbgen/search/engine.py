@@ -382,6 +382,25 @@ class SearchEngine:
                 self._search(SearchRequest(q[:200]), loaded)
             self._suggest(title[:4], 8, loaded)
 
+    def find_body_words(self) -> int:
+        """Find where the words of every long English body are (:class:`BodyWords`), so that no
+        page's snippet scans its body: once, in a server's parent before it forks its workers
+        (they share them). Returns how many pages have them."""
+        loaded = self._current()
+        if loaded.body is None or loaded.lang is not languages.ENGLISH:
+            return 0
+        found = 0
+        with self._searcher(loaded) as searcher:
+            for docnum in range(loaded.doc_count):
+                if found >= loaded.body_words.size:
+                    break
+                body = searcher.stored_fields(docnum).get("body") or ""
+                if len(body) >= BodyWords.SHORTEST:
+                    words = BodyWords.of(body) or False
+                    loaded.body_words.put(docnum, words)
+                    found += words is not False
+        return found
+
     # -- queries ------------------------------------------------------------
     @property
     def semantic(self) -> bool:
