@@ -139,9 +139,22 @@ def test_extensions_outside_the_known_ones_get_no_placeholders():
 
 def test_a_placeholder_that_did_not_come_out_as_a_paragraph_is_an_error():
     placed = accordion(["First.", "Second."])
-    html = render(placed.markdown, EXTENSIONS["scaffold"]).replace(f"<p>{MARK}1o</p>", f"<div>{MARK}1o</div>")
+    html = render(placed.markdown, EXTENSIONS["scaffold"]).replace(f"<p>{MARK}1</p>", f"<div>{MARK}1</div>")
     with pytest.raises(ValueError, match="placeholders"):
         placed.fill(html)
+
+
+def test_one_placeholder_paragraph_stands_between_two_entries():
+    """Each placeholder is a paragraph that Markdown parses and writes (16,000 of them were
+    most of what the FAQ-heavy corpus's category pages took): the end of one entry and the
+    start of the next share one."""
+    answers = ["First.", "- a list\n- that ends", "    code", "Last."]
+    placed = faq_accordion(category(answers), lambda e: e.body)
+    paragraphs = [block for block in placed.markdown.split("\n\n") if block.strip().startswith(MARK)]
+    assert len(paragraphs) == len(answers) + 1
+    extensions = EXTENSIONS["scaffold"]
+    inside = render(faq_accordion(category(answers), lambda e: e.body, placeholders=False).markdown, extensions)
+    assert placed.fill(render(placed.markdown, extensions)) == inside
 
 
 FAQ_FILES = {

@@ -7,8 +7,9 @@ entry's id is its file name, its stable permalink.
 
 The accordion's own markup is HTML that ``md_in_html`` would parse for every
 entry (8,000 entries on a large help center: most of the time its pages take).
-So it goes into the Markdown as placeholder paragraphs between the answers,
-and :meth:`Accordion.fill` puts in, after Markdown, the exact HTML that
+So it goes into the Markdown as placeholder paragraphs between the answers
+(one between two entries: the end of one and the start of the next), and
+:meth:`Accordion.fill` puts in, after Markdown, the exact HTML that
 ``md_in_html`` makes of it: the same bytes, without parsing them. An answer
 whose Markdown could read differently outside the accordion's ``<div>`` (raw
 HTML; a first line that continues the paragraph before it, as ``: term``
@@ -18,6 +19,7 @@ uses a Markdown extension not known to render alike (``SAME_OUTSIDE``).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -65,7 +67,7 @@ SAME_OUTSIDE = frozenset(
         "pymdownx.tilde",
     }
 )
-_PLACEHOLDER = re.compile(rf"<p>{MARK}(?:\d+[oz]|[az])</p>|<p>{MARK}\d+c ")
+_PLACEHOLDER = re.compile(rf"<p>{MARK}\d+</p>|<p>{MARK}\d+c ")
 _SLUG = re.compile(r"^[a-z0-9_-]+$")  # an id md_in_html writes back as it reads it
 
 
@@ -135,17 +137,33 @@ def faq_accordion(
         parts.append("</div>\n")
         return Accordion("".join(parts))
     accordion = Accordion()
-    parts = [head, f"{MARK}a\n\n"]
-    accordion._fills[f"<p>{MARK}a</p>"] = '<div class="kb-faq">'
+    parts = [head]
+    # the accordion's HTML up to the next Markdown: one placeholder paragraph stands for it
+    # (Markdown writes "\n" between two paragraphs, so one paragraph for two is the same bytes)
+    waiting = ['<div class="kb-faq">']
+    numbers = itertools.count()
+
+    def placeholder(end: str = "\n\n") -> None:
+        if not waiting:  # right after an entry in md_in_html form
+            return
+        key = f"{MARK}{next(numbers)}"
+        parts.append(key + end)
+        accordion._fills[f"<p>{key}</p>"] = "\n".join(waiting)
+        waiting.clear()
+
     for number, (entry, answer) in enumerate(entries):
         contact = contact_link if entry.contact else None
         if not _same_outside(entry, answer):
+            placeholder()
             parts.append(_entry(entry, answer, contact, m) + "\n")
             continue
-        parts.append(_placed_entry(accordion, number, entry, answer, contact, m))
+        waiting.append(_opening(entry))
+        placeholder()
+        parts.append(_placed_answer(accordion, number, answer, contact, m))
+        waiting.append(_closing(entry, m))
         accordion.anchors.add(entry.slug)
-    parts.append(f"{MARK}z\n")
-    accordion._fills[f"<p>{MARK}z</p>"] = "</div>"
+    waiting.append("</div>")
+    placeholder("\n")
     accordion.markdown = "".join(parts)
     return accordion
 
@@ -161,29 +179,36 @@ def _same_outside(entry: FaqEntry, answer: str) -> bool:
     return "<" not in answer and not answer.lstrip().startswith(":") and _SLUG.match(entry.slug) is not None
 
 
-def _placed_entry(
-    accordion: Accordion, number: int, entry: FaqEntry, answer: str, contact_link: str | None, m: Messages
-) -> str:
-    """An entry as placeholder paragraphs around its answer, and their HTML in ``accordion``."""
-    slug = entry.slug
+def _opening(entry: FaqEntry) -> str:
+    """The HTML ``md_in_html`` makes of an entry's markup before its answer."""
     glossary_off = "" if entry.glossary else ' data-kb-glossary="off"'
-    accordion._fills[f"<p>{MARK}{number}o</p>"] = (
-        f'<details class="kb-faq__item" data-kb-faq="data-kb-faq" id="{slug}">\n'
+    return (
+        f'<details class="kb-faq__item" data-kb-faq="data-kb-faq" id="{entry.slug}">\n'
         f'<summary class="kb-faq__question">{escape(entry.question)}</summary>\n'
         f'<div class="kb-faq__answer"{glossary_off}>'
     )
+
+
+def _placed_answer(accordion: Accordion, number: int, answer: str, contact_link: str | None, m: Messages) -> str:
+    """An entry's answer, and its "Still need help?" line (Markdown: it holds a link) as a
+    paragraph whose start is a placeholder too."""
     contact = ""
     if contact_link:
         still, us = escape(m.gettext("Still need help?")), escape(m.gettext("Contact us"))
         contact = f"{MARK}{number}c {still} [{us}]({contact_link})\n\n"
         accordion._fills[f"<p>{MARK}{number}c "] = f'<p class="kb-faq__contact" {UNINDEXED}="{UNINDEXED}">'
+    return f"{answer.strip()}\n\n{contact}"
+
+
+def _closing(entry: FaqEntry, m: Messages) -> str:
+    """The HTML ``md_in_html`` makes of an entry's markup after its answer."""
+    slug = entry.slug
     permalink = escape(m.gettext("Link to this answer"))
-    accordion._fills[f"<p>{MARK}{number}z</p>"] = (
+    return (
         f'<div class="kb-embed" data-kb-embed="feedback:{slug}"></div>\n'
         f'<p class="kb-faq__permalink" {UNINDEXED}="{UNINDEXED}"><a href="#{slug}">{permalink}</a></p>\n'
         "</div>\n</details>"
     )
-    return f"{MARK}{number}o\n\n{answer.strip()}\n\n{contact}{MARK}{number}z\n\n"
 
 
 def _entry(entry: FaqEntry, answer: str, contact_link: str | None, m: Messages) -> str:
