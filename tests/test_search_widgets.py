@@ -148,6 +148,25 @@ def test_marked_elements_and_everything_inside_them_are_left_out():
     assert text.body == "kept kept too\nlast"
 
 
+def test_text_of_untidy_markup_faq_entries_and_headings():
+    """What the extractor does with stray and unclosed tags, void elements written either way
+    inside a part left out, a FAQ entry's answer (its question and permalink left out) and
+    headings (their permalink left out): pinned, as the index reads every page through it."""
+    text = extract(
+        '<h2 id="a">Title<a class="headerlink" href="#a">¶</a></h2>'
+        "<p>one<br>two<br />three <b>bold <i>both</b> after</i> end</p></span>"
+        '<div data-search-exclude><img src="x.png"/>gone<br/>gone too<hr></div>'
+        '<details class="kb-faq__item" data-kb-faq id="q1"><summary>Question?</summary>'
+        '<div class="kb-faq__answer"><p>Answer <a href="#x">link</a></p><h3>In answer</h3><ul><li>a<li>b</ul>'
+        '<p class="kb-faq__permalink" data-search-exclude><a href="#q1">Link</a></p></div></details>'
+        "<details data-kb-faq><summary>no id</summary>text of no id</details>"
+        "<table><tr><td>c1<td>c2</tr></table><script>var x = '<p>';</script><h4>Last &amp; least</h4>"
+    )
+    assert text.body == "Title\none two\nthree bold both after end\nno id\ntext of no id\nc1\nc2\nLast & least"
+    assert text.headings == ["Title", "Last & least"]
+    assert text.faq_answers == {"q1": "Answer link\nIn answer\na\nb"}
+
+
 def test_tooltips_add_nothing_to_the_extracted_text():
     glossary = Glossary(terms=[Term(term="refund", definition="Money paid back for a return.")])
     page = "<p>Your refund arrives in 5 days.</p>"

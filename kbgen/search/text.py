@@ -39,9 +39,13 @@ _BLOCK = {
     "table",
 }
 _HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
+_VOID = {"br", "img", "input", "hr", "meta", "link", "source", "wbr"}  # never open: nothing to close
 
 
 class _Extractor(HTMLParser):
+    # Called for every tag and text of every page (a FAQ-heavy help center's pages hold
+    # 120,000 tags): the common cases return early, and the texts go straight to the list
+    # they belong to (``_out``: the page's body, or the answer of the FAQ entry being read).
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.stack: list[tuple[str, str]] = []  # (tag, role) of open elements
@@ -52,53 +56,62 @@ class _Extractor(HTMLParser):
         self._heading: list[str] | None = None
         self._faq: str | None = None
         self._faq_depth = 0
+        self._out = self.body  # where text goes: the body, or the current FAQ entry's answer
 
     def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        classes = (attrs.get("class") or "").split()
         role = ""
-        if tag in _SKIP or UNINDEXED in attrs or "headerlink" in classes:
+        if tag in _SKIP:
             role = "skip"
-        elif tag == "summary" and self._faq:
-            role = "skip"  # the question is indexed as the entry's title
-        elif tag == "details" and "data-kb-faq" in attrs and attrs.get("id"):
-            self._faq, self._faq_depth = attrs["id"], len(self.stack)
-            self.answers[self._faq] = []
+        else:
+            if attrs:
+                attrs = dict(attrs)
+                if UNINDEXED in attrs or "headerlink" in (attrs.get("class") or "").split():
+                    role = "skip"
+            if role:
+                pass
+            elif tag == "summary" and self._faq:
+                role = "skip"  # the question is indexed as the entry's title
+            elif tag == "details" and attrs and "data-kb-faq" in attrs and attrs.get("id"):
+                self._faq, self._faq_depth = attrs["id"], len(self.stack)
+                self._out = self.answers[self._faq] = []
         if tag in _HEADINGS and not self._faq:
             self._heading = []
-        if tag in ("br", "img", "input", "hr", "meta", "link", "source", "wbr"):
-            self._text(" ")
+        if tag in _VOID:
+            self._out.append(" ")
             return
         self.stack.append((tag, role))
-        if role == "skip":
+        if role:
             self._skipping += 1
         if tag in _BLOCK:
-            self._text("\n")
+            self._out.append("\n")
 
     def handle_endtag(self, tag):
-        for i in range(len(self.stack) - 1, -1, -1):
-            if self.stack[i][0] == tag:
-                if self._skipping:
-                    self._skipping -= sum(role == "skip" for _, role in self.stack[i:])
-                del self.stack[i:]
-                break
+        stack = self.stack
+        if stack and stack[-1][0] == tag:  # the element open last (nearly always)
+            if stack.pop()[1]:
+                self._skipping -= 1
+        elif tag not in _VOID:
+            for i in range(len(stack) - 1, -1, -1):
+                if stack[i][0] == tag:
+                    if self._skipping:
+                        self._skipping -= sum(role == "skip" for _, role in stack[i:])
+                    del stack[i:]
+                    break
         if tag in _HEADINGS and self._heading is not None:
             self.headings.append(" ".join("".join(self._heading).split()))
             self._heading = None
-        if tag == "details" and self._faq and len(self.stack) <= self._faq_depth:
+        if tag == "details" and self._faq and len(stack) <= self._faq_depth:
             self._faq = None
+            self._out = self.body
         if tag in _BLOCK:
-            self._text("\n")
+            self._out.append("\n")
 
     def handle_data(self, data):
         if self._skipping:  # inside an element left out
             return
-        self._text(data)
+        self._out.append(data)
         if self._heading is not None:
             self._heading.append(data)
-
-    def _text(self, data: str) -> None:
-        (self.answers[self._faq] if self._faq else self.body).append(data)
 
 
 def _clean(parts: list[str]) -> str:
