@@ -119,6 +119,8 @@ def links(body: str, first_line: int = 1) -> list[Link]:
 
 @functools.lru_cache(maxsize=SCANS_KEPT)
 def _links(body: str) -> tuple[Link, ...]:
+    if "[" not in body and "<" not in body:  # no link, reference or HTML tag can start: most FAQ answers
+        return ()
     masked = mask_code(body)
     found: list[Link] = []
 
