@@ -324,3 +324,32 @@ def test_a_new_kind_with_documents_is_indexed_without_touching_search(layout, mo
     assert engine.search("money")["hits"][0]["url"] == "/glossary/#escrow"  # its definition is its text
     # the kinds that were there are indexed as before
     assert engine.search("refunds", type="faq")["hits"][0]["url"] == "/returns/#how-long-do-refunds-take"
+
+
+def test_a_page_s_entries_are_made_once_per_text(layout, monkeypatch):
+    """A build asks for a page's entries to plan the index (an empty text, twice), as the page
+    renders and for the whole list at the end (its text, twice): a category page of a
+    FAQ-heavy help center makes 900 entries each time, so each text's are made once."""
+    made = []
+
+    def counted(page: kinds.SearchPage) -> list[SearchEntry]:
+        made.append(page.text)
+        return _term_entries(page)
+
+    terms = kinds.PageKind(
+        "terms",
+        pages=lambda layout: [(GLOSSARY_SRC, layout.center.glossary)],
+        documents=counted,
+        document_type="article",
+    )
+    monkeypatch.setattr(kinds, "KINDS", (terms, *kinds.KINDS))
+    fresh = Layout(layout.center)
+    make = dict(fresh.search_plan())[GLOSSARY_SRC]
+    assert len(make(PageText())) == 2
+    text = PageText(body="Terms we use.")
+    first = make(text)
+    everything = fresh.search_entries({GLOSSARY_SRC: text})
+    assert first == [e for e in everything if e.src == GLOSSARY_SRC] and fresh.search_plan() is fresh.search_plan()
+    first.clear()  # each caller gets its own list
+    assert len(make(text)) == 2 and len(make(PageText(body="Other words."))) == 2
+    assert made == [PageText(), text, PageText(body="Other words.")]

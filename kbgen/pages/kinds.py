@@ -285,7 +285,14 @@ def search_entries(layout: Layout, texts: Mapping[str, PageText]) -> list[Search
     the index had before the kinds declared their entries, kept so that the same content
     gives the same index bytes and Whoosh breaks ties (by document number) as before.
     """
-    return [entry for src, make in search_plan(layout) for entry in make(texts.get(src) or PageText())]
+    return plan_entries(search_plan(layout), texts)
+
+
+def plan_entries(
+    plan: list[tuple[str, Callable[[PageText], list[SearchEntry]]]], texts: Mapping[str, PageText]
+) -> list[SearchEntry]:
+    """:func:`search_entries` from a plan made already (:func:`search_plan`)."""
+    return [entry for src, make in plan for entry in make(texts.get(src) or PageText())]
 
 
 def search_plan(layout: Layout) -> list[tuple[str, Callable[[PageText], list[SearchEntry]]]]:
@@ -314,4 +321,36 @@ def search_plan(layout: Layout) -> list[tuple[str, Callable[[PageText], list[Sea
 
 def _entries_of(kind: PageKind, page: SearchPage) -> Callable[[PageText], list[SearchEntry]]:
     """A page's search entries from its rendered text."""
-    return lambda text: list(kind.documents(dataclasses.replace(page, text=text)))
+    return _PageEntries(kind, page)
+
+
+class _PageEntries:
+    """A page's search entries from its rendered text, made once per text: a build asks for
+    them with an empty text to plan the index, again when the page is rendered, and again
+    for the whole list at its end (a category page of a FAQ-heavy help center: 900 entries
+    each time). A page's text is never changed once made, so the same text object gives the
+    same entries."""
+
+    __slots__ = ("_kind", "_page", "_empty", "_text", "_entries")
+
+    def __init__(self, kind: PageKind, page: SearchPage):
+        self._kind, self._page = kind, page
+        self._empty: list[SearchEntry] | None = None  # the entries of an empty text
+        self._text: PageText | None = None  # the last text asked for, and its entries
+        self._entries: list[SearchEntry] = []
+
+    def __call__(self, text: PageText) -> list[SearchEntry]:
+        if text is self._text:
+            return list(self._entries)
+        if text == _NO_TEXT:
+            if self._empty is None:
+                self._empty = self._make(text)
+            return list(self._empty)
+        self._text, self._entries = text, self._make(text)
+        return list(self._entries)
+
+    def _make(self, text: PageText) -> list[SearchEntry]:
+        return list(self._kind.documents(dataclasses.replace(self._page, text=text)))
+
+
+_NO_TEXT = PageText()

@@ -77,10 +77,15 @@ class Layout:
 
     def search_entries(self, texts: Mapping[str, PageText]) -> list[SearchEntry]:
         """What the help center adds to search, page by page (``texts``: each page's rendered text)."""
-        return kinds.search_entries(self, texts)
+        return kinds.plan_entries(self._search_plan, texts)
 
     def search_plan(self) -> list[tuple[str, Callable[[PageText], list[SearchEntry]]]]:
         """The pages that add to search, in index order: (source, its entries from its rendered text)."""
+        return self._search_plan
+
+    @cached_property
+    def _search_plan(self) -> list[tuple[str, Callable[[PageText], list[SearchEntry]]]]:
+        # made once a build: the index plans with it before the pages, and checks against it after them
         return kinds.search_plan(self)
 
     def navigation(self, home_title: str | None = None) -> list:
