@@ -36,7 +36,9 @@ from . import __version__
 
 log = logging.getLogger("mkdocs.plugins.kbgen.cache")
 
-FORMAT = 5  # 2: marshalled search analysis; 3: compressed page HTML; 4: the analysis as postings; 5: content files
+# 2: marshalled search analysis; 3: compressed page HTML; 4: the analysis as postings; 5: content
+# files; 6: a page's entry holds its parts compressed each on its own
+FORMAT = 6
 VERSION_FILE = "VERSION"
 ENTRIES = "entries"
 NAMED = "named-"  # keys of values that are replaced, not addressed by content: named-<name>

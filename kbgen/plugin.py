@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import logging
 import os
+import pickle
 import posixpath
 import time
 import zlib
@@ -423,6 +424,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def _restore(self, page, entry: dict) -> str:
         """What MkDocs and kbgen would know of a page they rendered: its toc, anchors, title, text."""
         src = page.file.src_uri
+        entry.update(pickle.loads(zlib.decompress(entry.pop("page"))))
         page.toc = get_toc(entry["toc"])
         page.present_anchor_ids = set(entry["anchors"])
         if "title" not in page.meta and entry["title"] is not None:
@@ -529,10 +531,16 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 output = embeds.render_markers(output, lambda kind, id_: self._render_embed(kind, id_, page, forms))
             record = self._records.pop(src, None)
             if record is not None:
-                # compressed: a build keeps every cached page's HTML from on_page_markdown
-                # (where it learns the page is cached) to on_post_page
-                record.update(html=zlib.compress(output.encode("utf-8"), 1), script_hashes=sorted(hashes))
-                self._store.put(self._keys[src], record)
+                # each part compressed on its own, the entry not again (compressed bytes do not
+                # shrink: a second pass over them cost 0.1 s of a FAQ-heavy cold build): a build
+                # keeps every cached page's HTML from on_page_markdown (where it learns the page
+                # is cached) to on_post_page, its other parts to on_page_content
+                entry = {
+                    "page": zlib.compress(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), 1),
+                    "html": zlib.compress(output.encode("utf-8"), 1),
+                    "script_hashes": sorted(hashes),
+                }
+                self._store.put(self._keys[src], entry, compress=False)
         self._pages_done += 1
         total = self._page_total
         if total >= PROGRESS_THRESHOLD:
