@@ -130,15 +130,31 @@ def embed(texts: Sequence[str]):
 
 def _tokenizer(found):
     """The model's tokenizer without padding (each text's own tokens only)."""
-    tokenizer = getattr(found, "_kbgen_tokenizer", None)
-    if tokenizer is None:
-        from copy import deepcopy
+    return _made_for(found, _unpadded)
 
-        tokenizer = deepcopy(found.tokenizer)
-        tokenizer.no_padding()
-        tokenizer.no_truncation()
-        found._kbgen_tokenizer = tokenizer
+
+def _unpadded(found):
+    from copy import deepcopy
+
+    tokenizer = deepcopy(found.tokenizer)
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
     return tokenizer
+
+
+# What kbgen made once of a library's object (the model's tokenizer, its word-by-word ids),
+# kept beside the object rather than set on it: id(object) -> (the object, what was made);
+# holding the object keeps its id from passing to another.
+_made: dict[int, tuple[object, object]] = {}
+
+
+def _made_for(thing, make):
+    """``make(thing)``, made once per process for the same ``thing``."""
+    entry = _made.get(id(thing))
+    if entry is None:
+        entry = (thing, make(thing))
+        _made[id(thing)] = entry
+    return entry[1]
 
 
 class _Words:
@@ -163,11 +179,7 @@ class _Words:
 
     @classmethod
     def of(cls, tokenizer) -> _Words | None:
-        words = getattr(tokenizer, "_kbgen_words", False)
-        if words is False:
-            words = cls._for(tokenizer)
-            tokenizer._kbgen_words = words
-        return words
+        return _made_for(tokenizer, cls._for)
 
     @classmethod
     def _for(cls, tokenizer) -> _Words | None:
