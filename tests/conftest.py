@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from kbgen.cli import cli
+from kbgen.search.documents import SearchDocument
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ["NO_MKDOCS_2_WARNING"] = "1"
@@ -27,6 +28,24 @@ plugins:
   - search
   - kbgen
 """
+
+
+def article_document(number: int, body: str, summary: str = "") -> SearchDocument:
+    """A search document of an article ``d<number>`` in one category, for index-level tests."""
+    return SearchDocument(
+        id=f"d{number}",
+        url=f"/d{number}/",
+        type="article",
+        title=f"Page {number}",
+        summary=summary,
+        headings="",
+        tags="",
+        body=body,
+        category="c",
+        category_title="C",
+        audience="everyone",
+        promoted=False,
+    )
 
 
 def write_tree(root: Path, files: dict[str, str]) -> Path:

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, article_document
 
 from kbgen.search import index, open_engine
 from kbgen.search import positions as body_positions
@@ -22,22 +22,7 @@ def _docs(count: int) -> list[SearchDocument]:
     docs = []
     for i in range(count):
         body = " ".join(words[(i * 7 + k * 3) % len(words)] for k in range(20 + i % 37))
-        docs.append(
-            SearchDocument(
-                id=f"d{i}",
-                url=f"/d{i}/",
-                type="article",
-                title=f"Page {i}",
-                summary="",
-                headings="",
-                tags="",
-                body=body,
-                category="c",
-                category_title="C",
-                audience="everyone",
-                promoted=False,
-            )
-        )
+        docs.append(article_document(i, body))
     return docs
 
 

@@ -8,13 +8,13 @@ import random
 import shutil
 
 import pytest
+from conftest import article_document
 from test_search_positions import _queries
 
 from kbgen.search import engine as search_engine
 from kbgen.search import index, open_engine
 from kbgen.search import positions as body_positions
 from kbgen.search.analysis import WORD, stem
-from kbgen.search.documents import SearchDocument
 from kbgen.search.index import INDEX_DIR
 from kbgen.search.snippets import MAX_SCAN, STOP_STEMS, BodyWords, _folded, _matches, _single_spaced, located, snippet
 
@@ -29,23 +29,6 @@ AWKWARD = [
     "Ⓐ circled letters, ½ a refund, ™ marks and ² squares return ﬀ.",
     "Postage postage POSTAGE postal post posted posting posts poster.",
 ]
-
-
-def _doc(i: int, body: str) -> SearchDocument:
-    return SearchDocument(
-        id=f"d{i}",
-        url=f"/d{i}/",
-        type="article",
-        title=f"Page {i}",
-        summary="A summary about refunds",
-        headings="",
-        tags="",
-        body=body,
-        category="c",
-        category_title="C",
-        audience="everyone",
-        promoted=False,
-    )
 
 
 def _bodies(engine) -> list[tuple[int, str]]:
@@ -103,7 +86,7 @@ def test_positions_find_what_the_scan_finds_on_every_page_of_the_sample(sample_s
 def test_positions_find_what_the_scan_finds_in_awkward_text(tmp_path, monkeypatch):
     monkeypatch.setattr(BodyWords, "SHORTEST", 0)  # short pages too: the finding must be exact on any text
     site = tmp_path / "site"
-    index.write([_doc(i, body) for i, body in enumerate(AWKWARD)], [], site)
+    index.write([article_document(i, body, "A summary about refunds") for i, body in enumerate(AWKWARD)], [], site)
     engine = open_engine(site, cache_size=0)
     pages = _bodies(engine)
     located_count, scanned = _check(engine, pages, random.Random(7))
