@@ -303,16 +303,21 @@ def _term_entries(page: kinds.SearchPage) -> list[SearchEntry]:
     ]
 
 
-def test_a_new_kind_with_documents_is_indexed_without_touching_search(layout, monkeypatch, tmp_path):
-    """Declaring ``documents`` is all it takes: the entries reach a real Whoosh index
-    through ``kbgen.search``'s unchanged code, and searching finds them at their anchor."""
+def _declare_terms_kind(monkeypatch, documents) -> None:
+    """A new page kind, "terms" (the glossary page), whose search entries ``documents`` makes."""
     terms = kinds.PageKind(
         "terms",
         pages=lambda layout: [(GLOSSARY_SRC, layout.center.glossary)],
-        documents=_term_entries,
+        documents=documents,
         document_type="article",
     )
     monkeypatch.setattr(kinds, "KINDS", (terms, *kinds.KINDS))
+
+
+def test_a_new_kind_with_documents_is_indexed_without_touching_search(layout, monkeypatch, tmp_path):
+    """Declaring ``documents`` is all it takes: the entries reach a real Whoosh index
+    through ``kbgen.search``'s unchanged code, and searching finds them at their anchor."""
+    _declare_terms_kind(monkeypatch, _term_entries)
     fresh = Layout(layout.center)
     entries = fresh.search_entries({})
     assert [e.id for e in entries if e.src == GLOSSARY_SRC] == ["glossary.yml#reserve-price", "glossary.yml#escrow"]
@@ -336,13 +341,7 @@ def test_a_page_s_entries_are_made_once_per_text(layout, monkeypatch):
         made.append(page.text)
         return _term_entries(page)
 
-    terms = kinds.PageKind(
-        "terms",
-        pages=lambda layout: [(GLOSSARY_SRC, layout.center.glossary)],
-        documents=counted,
-        document_type="article",
-    )
-    monkeypatch.setattr(kinds, "KINDS", (terms, *kinds.KINDS))
+    _declare_terms_kind(monkeypatch, counted)
     fresh = Layout(layout.center)
     make = dict(fresh.search_plan())[GLOSSARY_SRC]
     assert len(make(PageText())) == 2
