@@ -387,7 +387,7 @@ class SearchEngine:
         page's snippet scans its body: once, in a server's parent before it forks its workers
         (they share them). Returns how many pages have them."""
         loaded = self._current()
-        if loaded.body is None or loaded.lang is not languages.ENGLISH:
+        if not _words_from_positions(loaded):
             return 0
         found = 0
         with self._searcher(loaded) as searcher:
@@ -628,15 +628,21 @@ def _weights(flags: dict, now: float):
     return weight
 
 
+def _words_from_positions(loaded: _Loaded) -> bool:
+    """Whether snippets of ``loaded``'s bodies can find words from its positions: there are
+    some, and the index is English (its words are the snippet's)."""
+    return loaded.body is not None and loaded.lang is languages.ENGLISH
+
+
 def _finder(loaded: _Loaded, docnum: int, body: str):
     """How a snippet of the page's body finds the query's words without scanning it: from the
     index's word positions (``positions.bin``; English only, as its words are the snippet's)
     and the places of the body's words, kept for the pages shown again (None: scan). Finding
     those places costs about two scans, so a page shown once is scanned, as before; from its
     second showing on, it is not."""
-    positions = loaded.body
-    if positions is None or loaded.lang is not languages.ENGLISH or len(body) < BodyWords.SHORTEST:
+    if not _words_from_positions(loaded) or len(body) < BodyWords.SHORTEST:
         return None
+    positions = loaded.body
 
     def find(text: str, wanted: set[str]):  # text: the body as the snippet reads it (the same if words)
         words = loaded.body_words.get(docnum)
