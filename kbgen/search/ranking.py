@@ -122,23 +122,24 @@ ARRAY_SUM = 500
 class _ArraySums:
     """:func:`_sums` over numpy arrays: the same scores, the same order among equals.
 
-    Each posting's score (float32) times its clause's boost is added in clause order to a
-    float64 array, as the dictionary adds Python floats; a second array keeps the order in
-    which documents were first matched, which breaks ties as the dictionary's order does."""
+    Every clause's postings are laid end to end in clause order; each score (float32) times
+    its clause's boost is added to its document's float64 total by ``bincount``, which adds
+    its weights one by one in that order, as the dictionary adds Python floats (so the same
+    floats). A document's first place in that run keeps the order in which documents were
+    first matched, which breaks ties as the dictionary's order does. One call per step for
+    all clauses, not several per clause (a long query has thirty clauses or more)."""
 
     def __init__(self, np, entries: list, allowed: Collection[int] | None):
-        size = max(ids[-1] for (ids, _), _ in entries if len(ids)) + 1
-        total = np.zeros(size)
-        first = np.full(size, size * len(entries) + 1, dtype=np.int64)  # never matched
-        unseen = first[0]
-        seen = 0
-        for (ids, values), boost in entries:
-            docs = np.frombuffer(ids, dtype=np.int32)
-            total[docs] += np.frombuffer(values, dtype=np.float32).astype(np.float64) * boost
-            new = docs[first[docs] == unseen]
-            first[new] = np.arange(seen, seen + len(new))
-            seen += len(new)
-        docs = np.flatnonzero(first != unseen)
+        ids = [np.frombuffer(ids, dtype=np.int32) for (ids, _), _ in entries]
+        docs = np.concatenate(ids)
+        values = np.concatenate([np.frombuffer(values, dtype=np.float32) for (_, values), _ in entries])
+        values = values.astype(np.float64)
+        values *= np.repeat(np.array([boost for _, boost in entries], dtype=np.float64), [len(i) for i in ids])
+        size = int(docs.max()) + 1 if len(docs) else 0
+        total = np.bincount(docs, weights=values, minlength=size)
+        first = np.full(size, len(docs), dtype=np.int64)  # len(docs): never matched
+        np.minimum.at(first, docs, np.arange(len(docs), dtype=np.int64))
+        docs = np.flatnonzero(first < len(docs))
         if allowed is not None:
             docs = docs[np.isin(docs, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))]
         self._np, self._total, self._first, self.docs = np, total, first, docs
