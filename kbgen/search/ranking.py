@@ -205,15 +205,37 @@ def _phrase_scores(
         if entry is None:
             return {}
         tables.append(entry)
-    holders = [doc for doc in docs if all(_find(ids, doc) >= 0 for ids, _ in tables)]
+    np = _numpy()
+    if np is None or not docs:
+        holders = [doc for doc in docs if all(_find(ids, doc) >= 0 for ids, _ in tables)]
+        rows = [[_find(ids, doc) for doc in holders] for ids, _ in tables]
+    else:  # the same lookups, for all of ``docs`` at once per stem
+        wanted = np.asarray(docs, dtype=np.int32)
+        held = np.ones(len(docs), dtype=bool)
+        places = []
+        for ids, _ in tables:
+            found_at, there = _held(np, ids, wanted)
+            held &= there
+            places.append(found_at)
+        holders = wanted[held].tolist()
+        rows = [found_at[held].tolist() for found_at in places]
     if not holders:
         return {}
     where = {stem: positions(field, stem, holders) for stem in set(stems)}
     found = {}
-    for doc in holders:
+    for i, doc in enumerate(holders):
         if _in_order([where[stem].get(doc, ()) for stem in stems], slop):
-            found[doc] = sum(scores[_find(ids, doc)] for ids, scores in tables)
+            found[doc] = sum(scores[row[i]] for (_, scores), row in zip(tables, rows, strict=True))
     return found
+
+
+def _held(np, ids, wanted):
+    """(each of ``wanted``'s place in the sorted postings ``ids``, whether it is there)."""
+    ids = np.frombuffer(ids, dtype=np.int32)
+    if not len(ids):
+        return np.zeros(len(wanted), dtype=np.intp), np.zeros(len(wanted), dtype=bool)
+    places = ids.searchsorted(wanted)
+    return places, ids.take(places, mode="clip") == wanted
 
 
 def _in_order(places: list, slop: int) -> bool:
@@ -244,9 +266,7 @@ def _coverage(impacts: Impacts, plan: Plan, docs: list[int]) -> dict[int, float]
                     found.update(doc for doc in docs if _find(entry[0], doc) >= 0)
                     continue
                 # the same membership test for all of ``docs`` at once
-                ids = np.frombuffer(entry[0], dtype=np.int32)
-                places = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
-                found.update(wanted[ids[places] == wanted].tolist())
+                found.update(wanted[_held(np, entry[0], wanted)[1]].tolist())
             holding[stem] = found
         return holding[stem]
 
