@@ -339,3 +339,51 @@ def test_word_by_word_token_ids_are_the_tokenizers_own():
         assert semantic.embed(texts).tobytes() == fast.tobytes()
     finally:
         tokenizer._kbgen_words = False
+
+
+def test_the_fused_hits_are_those_made_hit_by_hit_with_ties_and_any_candidate_order():
+    """The fusion builds its features by whole columns and sorts with numpy: every hit (score,
+    document, lexical score, cosine, z-score, to the last bit) and their order are those of
+    the features looked up candidate by candidate and a sort by (-score, document), with many
+    equal scores; ``features`` of candidates in another order than the pool's gives the same rows."""
+    import random
+
+    import numpy as np
+
+    from kbgen.search import ranking
+
+    def reference(lexical, similarity, kinds):
+        scale = ranking._z(similarity)
+        candidates = ranking.pool(lexical, similarity, scale=scale)
+        best = lexical[0][0] if lexical and lexical[0][0] > 0 else 1.0
+        places = {doc: (score / best, 1.0 / place, 1.0) for place, (score, doc) in enumerate(lexical, 1)}
+        lex = dict((doc, score) for score, doc in lexical)
+        rows, zs = [], []
+        for doc in candidates:
+            z = (similarity[doc] - scale[0]) / scale[1]
+            row = [*places.get(doc, (0.0, 0.0, 0.0)), z, 0.0, 0.0, 0.0]
+            row[4 + min(int(kinds[doc]), len(ranking.KINDS))] = 1.0
+            rows.append(row)
+            zs.append(float(z))
+        scores = (np.asarray(rows).reshape(-1, 7) @ np.asarray(ranking.weights())).tolist()
+        hits = [
+            (score, doc, lex.get(doc, 0.0), float(similarity[doc]), z)
+            for score, doc, z in zip(scores, candidates, zs, strict=True)
+        ]
+        hits.sort(key=lambda hit: (-hit[0], hit[1]))
+        return hits
+
+    rng = random.Random(9)
+    for _ in range(200):
+        count = rng.choice([3, 40, 500])
+        similarity = np.round(np.array([rng.gauss(0.1, 0.15) for _ in range(count)]), 2).astype(np.float32)
+        kinds = np.array([rng.randint(0, 3) for _ in range(count)], dtype=np.int8)
+        docs = rng.sample(range(count), min(count, rng.randint(0, 50)))
+        lexical = sorted(((float(rng.choice([1, 2, 3, 7.5])), doc) for doc in docs), key=lambda p: (-p[0], p[1]))
+        hits = ranking.fuse(lexical, similarity, kinds=kinds)
+        assert [tuple(hit) for hit in hits] == reference(lexical, similarity, kinds)
+        candidates = [hit.doc for hit in hits]
+        shuffled = rng.sample(candidates, len(candidates))
+        rows = ranking.features(lexical, candidates, similarity, kinds)
+        again = ranking.features(lexical, shuffled, similarity, kinds)
+        assert np.array_equal(again, rows[[candidates.index(doc) for doc in shuffled]])
