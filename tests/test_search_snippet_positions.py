@@ -193,3 +193,42 @@ def test_a_servers_parent_finds_every_long_pages_words_before_forking(sample_sit
     plain.warm_up()  # a worker of its own (one process, a preview): found from a page's second showing
     kept = plain.engine._current().body_words.items.values()
     assert sum(isinstance(words, BodyWords) for words in kept) < len(long)
+
+
+def test_the_sliding_window_and_the_words_end_are_the_plain_counts():
+    """The best window found by sliding one (each word counted in and out) is the one counting
+    a set of every window's words, and the end of ``count`` words found by one regex is the
+    ``count``-th space found one by one, on random texts, hits and window sizes."""
+    from bisect import bisect_left
+
+    from kbgen.search.snippets import _best_window, _end_of_words
+
+    def plain_window(places, found, size):
+        best, best_score = 0, -1
+        for i, place in enumerate(places):
+            start = max(0, place - 3)
+            last = bisect_left(places, start + size)
+            score = len(set(found[i:last])) * 10 + (last - i)
+            if score > best_score:
+                best, best_score = i, score
+        return best
+
+    def plain_end(text, start, count):
+        end = start
+        for _ in range(count):
+            end = text.find(" ", end + 1)
+            if end < 0:
+                return len(text)
+        return end
+
+    rng = random.Random(11)
+    for _ in range(3000):
+        span = rng.randint(1, 400)
+        places = sorted(rng.sample(range(span), min(span, rng.randint(0, 40))))
+        found = [rng.choice("abcdef") for _ in places]
+        for size in (1, 3, 4, 10, 30):
+            assert _best_window(places, found, size) == plain_window(places, found, size)
+        text = "".join(rng.choice(["a", "bc", " ", "d e", "  "]) for _ in range(rng.randint(0, 60)))
+        for start in range(0, len(text) + 2, 3):
+            for count in (0, 1, 2, 5, 30):
+                assert _end_of_words(text, start, count) == plain_end(text, start, count)

@@ -36,13 +36,15 @@ def snippet(
     """The best passage of ``text``: words stemming to ``stems`` marked anywhere, the words of
     ``phrases`` (multi-word synonyms such as "money back") only where they stand together.
     ``stem``: the index language's (a folded word -> its term). ``find``: (single-spaced text,
-    stems) -> what :func:`_matches` would find, without scanning (None: scan after all)."""
-    text = _single_spaced(text[:MAX_SCAN])
-    if not text:
-        return ""
+    stems) -> what :func:`_matches` would find, without scanning (None: scan after all); it is
+    asked with ``text`` as given, and finds nothing (None) unless it knows ``text`` to be
+    single-spaced and whole (a stored body: :class:`BodyWords` checked it)."""
     wanted = set(stems).union(*phrases) if phrases else stems
     matched = find(text, wanted) if find is not None else None
     if matched is None:
+        text = _single_spaced(text[:MAX_SCAN])
+        if not text:
+            return ""
         folded = _folded(text)
         matched = _matches(folded, wanted, stem)
     else:
@@ -114,10 +116,11 @@ def located(
                 return None
             spans.append((starts[index], ends[index], stem_))
     spans.sort()
-    folded = text.lower()
     hits, found, found_stems = [], [], []
     for begin, end, stem_ in spans:
-        word = folded[begin:end]
+        # (lowercased word by word: the same as from the whole text lowercased, for a text
+        # of ASCII and characters that lowercase to themselves, as words_as_indexed proved)
+        word = text[begin:end].lower()
         if word.startswith(keys):  # as the scan's candidates (its one unproven shortcut)
             hits.append((begin, end))
             found.append(word)
@@ -224,13 +227,18 @@ def _word_numbers(folded: str, hits: list[tuple[int, int]]) -> list[int]:
 
 
 def _end_of_words(text: str, start: int, count: int) -> int:
-    """Where ``count`` words from ``start`` end (the end of the text at most)."""
-    end = start
-    for _ in range(count):
-        end = text.find(" ", end + 1)
-        if end < 0:
-            return len(text)
-    return end
+    """Where ``count`` words from ``start`` end (the end of the text at most): the place of the
+    ``count``-th space after ``start`` (one regex match, not a search per word)."""
+    if count <= 0:
+        return start
+    match = _spaces(count).match(text, start + 1)
+    return match.end() - 1 if match else len(text)
+
+
+@lru_cache(maxsize=16)
+def _spaces(count: int) -> re.Pattern:
+    """``count`` runs of anything but a space, each ended by a space."""
+    return re.compile(f"(?:[^ ]* ){{{count}}}")
 
 
 def _marked(text: str, hits: list[tuple[int, int]], begin: int, end: int) -> str:
@@ -249,12 +257,31 @@ def _marked(text: str, hits: list[tuple[int, int]], begin: int, end: int) -> str
 def _best_window(places: list[int], found: list[str], size: int) -> int:
     """The hit that starts the window of ``size`` words with the most distinct matched words."""
     best, best_score = 0, -1
+    if size <= 3:  # (a window that may end before its own hit: the plain count)
+        for i, place in enumerate(places):
+            start = max(0, place - 3)  # a little context before the first match
+            last = bisect_left(places, start + size)
+            score = len(set(found[i:last])) * 10 + (last - i)
+            if score > best_score:
+                best, best_score = i, score
+        return best
+    # The windows' ends only move forward: slide one, counting each word inside it, rather
+    # than making a set of every window's words.
+    inside: dict[str, int] = {}
+    last = 0
     for i, place in enumerate(places):
-        start = max(0, place - 3)  # a little context before the first match
-        last = bisect_left(places, start + size)
-        score = len(set(found[i:last])) * 10 + (last - i)
+        end = max(0, place - 3) + size  # a little context before the first match
+        while last < len(places) and places[last] < end:
+            inside[found[last]] = inside.get(found[last], 0) + 1
+            last += 1
+        score = len(inside) * 10 + (last - i)
         if score > best_score:
             best, best_score = i, score
+        left = inside[found[i]] - 1
+        if left:
+            inside[found[i]] = left
+        else:
+            del inside[found[i]]
     return best
 
 
