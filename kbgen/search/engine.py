@@ -490,7 +490,7 @@ class SearchEngine:
             ]
         hits = _title_first(hits, loaded.exact_titles.get(_exact(request.q, loaded.lang), ()))
         result["total"] = total
-        stems = plan.highlight
+        stems, phrases = plan.highlight, plan.highlight_phrases
         for hit in hits[first : first + request.limit]:
             score, docnum = hit.score, hit.doc
             fields = loaded.stored_fields(searcher, docnum)
@@ -506,7 +506,7 @@ class SearchEngine:
                     "snippet": snippet(
                         text,
                         stems,
-                        phrases=plan.highlight_phrases,
+                        phrases=phrases,
                         stem=loaded.lang.stem,
                         find=_finder(loaded, docnum, body) if body else None,
                     ),
