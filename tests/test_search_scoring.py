@@ -272,6 +272,8 @@ def test_array_sums_are_the_dictionary_sums_to_the_last_bit():
         assert list(arrays) == sorted(plain)
         for doc, total in arrays.items():
             assert total == plain[doc]  # exactly
+        some = rng.sample(sorted(plain), min(75, len(plain)))
+        assert arrays.of(some) == plain.of(some) == {doc: plain[doc] for doc in some}
         for k in (1, 10, 75, len(plain)):
             assert arrays.best(k) == plain.best(k)
         # the same additions in another order give other floats: this test can tell them apart

@@ -69,7 +69,7 @@ def rank(
     # in one fixed order, so consecutive pages never repeat or skip a result.
     candidates = scores.best(int(POOL * rescore))
     candidates.sort()
-    boosted = {doc: scores[doc] for doc in candidates}
+    boosted = scores.of(candidates)
     if len(plan.literal) >= 2:
         for field, slop, boost, reach in PHRASE_BOOSTS:
             docs = candidates if reach is None else sorted(nlargest(reach, candidates, key=boosted.__getitem__))
@@ -93,6 +93,10 @@ class _Sums(dict):
     def outside(self, docs: list[int]) -> int:
         """How many of ``docs`` did not match."""
         return sum(1 for doc in docs if doc not in self)
+
+    def of(self, docs: list[int]) -> dict[int, float]:
+        """The scores of ``docs`` (matching documents)."""
+        return {doc: self[doc] for doc in docs}
 
     def best(self, count: int) -> list[int]:
         """The ``count`` best documents, best first; of equal scores the first matched first."""
@@ -156,6 +160,10 @@ class _ArraySums:
 
     def __contains__(self, doc: int) -> bool:
         return self.outside([doc]) == 0
+
+    def of(self, docs: list[int]) -> dict[int, float]:
+        """The scores of ``docs`` (matching documents), read in one step."""
+        return dict(zip(docs, self._total[docs].tolist(), strict=True))
 
     def outside(self, docs: list[int]) -> int:
         """How many of ``docs`` did not match (one array search for all of them)."""
