@@ -419,7 +419,7 @@ def features(lexical: list[tuple[float, int]], candidates: list[int], similarity
         return out
     best = lexical[0][0] if lexical and lexical[0][0] > 0 else 1.0
     ranked = [doc for _, doc in lexical]
-    if candidates[: len(ranked)] == ranked and ranked and set(ranked).isdisjoint(candidates[len(ranked) :]):
+    if ranked and list(candidates[: len(ranked)]) == ranked and set(ranked).isdisjoint(candidates[len(ranked) :]):
         # the pool's candidates: the lexical ranking in order, then pages it lacks (the same
         # divisions, by whole columns)
         head = len(ranked)
