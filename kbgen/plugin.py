@@ -185,7 +185,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             memo=parsed,
         )
         if parsed is not None:
-            parsed.save()
+            parsed.save(later=True)
             self._content_changed = parsed.changed
         return found
 
@@ -228,6 +228,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if self._store is not None:
             self._site_key = self._cache_site_key(files, config)
             if self._site_key is None:
+                self._store.flush()  # the content's parses it put: right for their keys
                 self._store = None
             elif self.quick is None and any(theme.is_static_search(plugin) for plugin in config.plugins.values()):
                 self._static_entries = self._store.get(STATIC_SEARCH_ENTRIES) or {}
@@ -534,13 +535,20 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 # each part compressed on its own, the entry not again (compressed bytes do not
                 # shrink: a second pass over them cost 0.1 s of a FAQ-heavy cold build): a build
                 # keeps every cached page's HTML from on_page_markdown (where it learns the page
-                # is cached) to on_post_page, its other parts to on_page_content
-                entry = {
-                    "page": zlib.compress(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), 1),
-                    "html": zlib.compress(output.encode("utf-8"), 1),
-                    "script_hashes": sorted(hashes),
-                }
-                self._store.put(self._keys[src], entry, compress=False)
+                # is cached) to on_post_page, its other parts to on_page_content. Pickled here
+                # (what the record holds may change later), compressed and written by the
+                # store's writer thread (kbgen.cache)
+                parts = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), output.encode("utf-8")
+                hashes = sorted(hashes)
+                self._store.put_later(
+                    self._keys[src],
+                    lambda: {
+                        "page": zlib.compress(parts[0], 1),
+                        "html": zlib.compress(parts[1], 1),
+                        "script_hashes": hashes,
+                    },
+                    compress=False,
+                )
         self._pages_done += 1
         total = self._page_total
         if total >= PROGRESS_THRESHOLD:
@@ -562,6 +570,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             return
         if self.quick is not None:  # the pages it wrote; the whole build writes the rest
             self.quick.built = [self._files.get_file_from_path(src).dest_uri for src, _, _ in self._built_order]
+            if self._store is not None:
+                self._store.flush()
             return
         self._keep_preview_state()
         self._static_search(config)
@@ -594,9 +604,22 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         pages.feeds.write(
             self.layout, self.center, self._url_for, config.site_url or "/", config.site_name, config.site_dir
         )
+        write_index, close = self._index_steps(indexing, docs, groups, definitions, started)
+        if self.index_later is None:
+            write_index()
+        else:  # the preview writes it once the pages are live (kbgen.build)
+            self.index_later.append((write_index, close))
+        upcoming = schedule.next_change_message(self.center, self.today)
+        if upcoming:  # a scheduled fact change or notice needs a build on its day
+            log.info(upcoming)
+
+    def _index_steps(self, indexing, docs, groups, definitions, started: float):
+        """Writing the index, then pruning the cache; and what stops both when the build fails."""
         store, reused, built = self._store, self._reused, len(self._keys) - self._reused
 
         def write_index():  # then prune the cache: the index takes its entries too
+            if store is not None:  # the cache's values are written while the build waits for the index
+                store.start_writing()
             indexing.finish(docs, groups, definitions=definitions)
             kind = "hybrid" if indexing.semantic else "lexical"
             where = ", in a second process beside the rendering" if indexing.background else ""
@@ -606,17 +629,18 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 where += f", {indexing.analysed} text(s) analysed, the others' analysis from the build cache"
             waited = time.perf_counter() - started
             log.info(f"search index ({kind}{where}): {len(docs)} documents, {waited:.1f} s after the last page")
-            if store is not None:
+            if store is not None:  # once the cache's writer thread has written what this build put
                 store.prune()
                 log.debug(f"build cache: {reused} page(s) reused, {built} built")
 
-        if self.index_later is None:
-            write_index()
-        else:  # the preview writes it once the pages are live (kbgen.build)
-            self.index_later.append((write_index, indexing.close))
-        upcoming = schedule.next_change_message(self.center, self.today)
-        if upcoming:  # a scheduled fact change or notice needs a build on its day
-            log.info(upcoming)
+        def close():  # the build failed
+            try:
+                indexing.close()
+            finally:
+                if store is not None:
+                    store.flush()
+
+        return write_index, close
 
     def _keep_preview_state(self) -> None:
         """What the next preview's quick step needs to know of this build (kbgen.quick)."""
@@ -656,10 +680,15 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if cached:
             theme.write_static_search(config.site_dir, {**index, "docs": docs})
         if len(cached) < len(self._built_order):  # else the cache holds every page's entries already
-            self._store.put(STATIC_SEARCH_ENTRIES, kept)
+            self._store.put_later(STATIC_SEARCH_ENTRIES, lambda: kept)  # pickled while the build waits for its index
 
     def on_build_error(self, error):
-        self.close_indexing()
+        try:
+            self.close_indexing()
+        finally:
+            store = getattr(self, "_store", None)
+            if store is not None:  # what it put is right for its keys: written, not left running
+                store.flush()
 
     def close_indexing(self) -> None:
         """Stop the index's background process, if a build left one running."""

@@ -1020,3 +1020,86 @@ def test_each_pair_reuses_its_own_pages(tmp_path, caplog):
     project.translate("content/returns/refunds.md", "Erstattung", "Innerhalb von {{ fact:window }}.")
     (_, de_built), (_, root_built) = rebuilt()
     assert root_built == 1  # refunds: its switcher's German link is the page now, not its category
+
+
+def _cache_writers() -> list:
+    import threading
+
+    return [t for t in threading.enumerate() if t.name == "kbgen-cache" and t.is_alive()]
+
+
+def test_a_build_that_fails_after_its_pages_leaves_no_writer_and_a_cache_that_builds_right(tmp_path):
+    """The cache's values are written by a thread while the build waits for its index: a build
+    that fails before (a template breaking on a late page) still ends that thread, and what
+    it wrote is right for its keys: the next build gives a clean build's bytes."""
+    import jinja2
+
+    project = Project(tmp_path / "project", random.Random(12))
+    config = project.path("mkdocs.yml")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"),
+        encoding="utf-8",
+    )
+    breaking = (
+        '{% extends "base.html" %}\n{% block announce %}'
+        '{% if page and page.file.src_uri.startswith("shipping/") %}{{ nothing.here }}{% endif %}'
+        "{% endblock %}\n"
+    )
+    project.write("overrides/main.html", breaking)
+    with pytest.raises(jinja2.exceptions.UndefinedError):
+        build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert _cache_writers() == []
+    assert list((tmp_path / "cache" / cache.DEFAULT_NAMESPACE / cache.ENTRIES).glob("*/*"))  # the pages before it
+    assert not (tmp_path / "site").exists()
+    project.write("overrides/main.html", breaking.replace("{{ nothing.here }}", "Shipping"))
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert _cache_writers() == []
+    build(config, tmp_path / "clean")
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
+
+
+def test_cache_writes_failing_in_the_writer_only_slow_the_next_build(tmp_path, caplog):
+    """Every entry folder taken by a file: the writer thread's writes fail (logged as
+    information, the build goes on and is right), and the next build, with nothing to reuse,
+    is right too."""
+    project = Project(tmp_path / "project", random.Random(13))
+    config = project.path("mkdocs.yml")
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    entries = tmp_path / "cache" / cache.DEFAULT_NAMESPACE / cache.ENTRIES
+    shutil.rmtree(entries)
+    entries.mkdir()
+    for n in range(256):
+        (entries / f"{n:02x}").write_bytes(b"not a folder")
+    project.write("content/shipping/faq/lost.md", _faq("My parcel is lost?", "Wait a week."))
+    caplog.set_level("INFO", logger="mkdocs.plugins.kbgen")
+    build(config, tmp_path / "site", strict=True, cache_dir=tmp_path / "cache")
+    assert "cannot write" in caplog.text
+    assert _cache_writers() == []
+    build(config, tmp_path / "clean")
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
+    shutil.rmtree(entries)
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
+
+
+def test_values_put_later_are_written_by_flush_or_past_the_held_limit(tmp_path, monkeypatch):
+    """Another store (the next build, the index process) sees a value put later once it is
+    flushed; past ``HELD_LIMIT`` the writer starts at once; a failing ``make`` is raised by flush."""
+    store = cache.Store(tmp_path / "ns")
+    store.put_later("a" * 64, lambda: {"text": b"words " * 1000}, size=6000)
+    assert cache.Store(tmp_path / "ns").get("a" * 64) is None  # held until the build waits
+    assert _cache_writers() == []
+    store.flush()
+    assert _cache_writers() == []
+    assert cache.Store(tmp_path / "ns").get("a" * 64) == {"text": b"words " * 1000}
+    monkeypatch.setattr(cache, "HELD_LIMIT", 10_000)
+    store.put_later("b" * 64, lambda: b"x" * 6000, compress=False, size=6000)
+    assert _cache_writers() == []
+    store.put_later("c" * 64, lambda: b"y" * 6000, compress=False, size=6000)  # over the limit: writing
+    assert len(_cache_writers()) == 1
+    store.put_later("d" * 64, lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        store.flush()
+    assert _cache_writers() == []
+    again = cache.Store(tmp_path / "ns")
+    assert (again.get("b" * 64), again.get("c" * 64), again.get("d" * 64)) == (b"x" * 6000, b"y" * 6000, None)
