@@ -629,10 +629,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 where += f", {indexing.analysed} text(s) analysed, the others' analysis from the build cache"
             waited = time.perf_counter() - started
             log.info(f"search index ({kind}{where}): {len(docs)} documents, {waited:.1f} s after the last page")
-            if store is not None:  # while the index process saves its analysis
-                store.flush()
-            indexing.ended()
-            if store is not None:  # once both wrote what this build put
+            if store is not None:  # once the cache's writer thread has written what this build put
                 store.prune()
                 log.debug(f"build cache: {reused} page(s) reused, {built} built")
 

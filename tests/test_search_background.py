@@ -155,30 +155,3 @@ def test_the_index_is_sealed_as_soon_as_the_planned_documents_are_in(tmp_path, e
     else:
         assert not any(name.endswith(".seg") for name in before_finish) and "positions.bin" not in before_finish
     _same_files(search.write_index(docs, synonyms, tmp_path / "one"), found)
-
-
-def test_the_process_answers_before_it_saves_the_analysis_for_the_next_build(tmp_path):
-    """The build waits for the index, not for the analysis kept for the next build: the answer
-    (``written``) comes with the index complete and before the analysis is saved, which the
-    process does next (the build waits for its end before it prunes the cache)."""
-    from kbgen import cache
-    from kbgen.search import background, reuse
-
-    center, _ = content.load(ROOT / "content", today=dt.date(2026, 11, 23))
-    layout = pages.Layout(center)
-    texts = {src: search.PageText(body=f"Words of {src}.", headings=[src]) for src, _make in layout.search_plan()}
-    docs = search.collect(layout.search_entries(texts), lambda src: "/" + src.removesuffix(".md") + "/")
-    messages = [("docs", list(enumerate(docs))), ("finish", (len(docs), [], []))]
-    folder = tmp_path / "cache"
-    cache.Store(folder)
-    answered = []
-
-    def written(found, analysed):
-        answered.append((sorted(p.name for p in found.iterdir()), cache.Store(folder).get(f"{reuse.ANALYSIS}-en")))
-
-    found, analysed = background._write(
-        lambda: messages.pop(0), tmp_path / "site", False, "en", str(folder), written=written
-    )
-    [(files, saved_then)] = answered
-    assert "meta.json" in files and saved_then is None
-    assert analysed > 0 and len(cache.Store(folder).get(f"{reuse.ANALYSIS}-en")) == analysed

@@ -113,7 +113,6 @@ class Indexing:
         # which MkDocs renders among the last).
         self._backlog: list = []  # batches of cached pages, until the process starts
         self._started = False
-        self._ending: _Worker | None = None  # the process that answered, saving the analysis (ended)
         if self.background and (cache is None or changes_expected):
             self._start()
 
@@ -185,11 +184,9 @@ class Indexing:
                 worker.put(("docs", rest))
             worker.put(("finish", (len(docs), synonyms, definitions)))
             found, self.analysed = worker.result()
-        except BaseException:
+            return Path(found)
+        finally:
             worker.stop()
-            raise
-        self._ending = worker  # it saves the analysis for the next build, then ends (see ended)
-        return Path(found)
 
     def _write(self, docs, synonyms, definitions) -> Path:
         """The whole index in this process."""
@@ -211,21 +208,11 @@ class Indexing:
             self.analysed = kept.analysed
         return target
 
-    def ended(self) -> None:
-        """Wait for the background process to end. It answers as soon as the index is written
-        and then saves the analysis for the next build (with the build cache), while the build
-        writes its own cache values; the build waits for it before it prunes the cache (whose
-        temporary files the process may still be writing) and ends."""
-        worker, self._ending = self._ending, None
-        if worker is not None:
-            worker.stop(wait=True)
-
     def close(self) -> None:
         """Stop the background process, if any (the build failed)."""
-        for worker in (self._worker, self._ending):
-            if worker is not None:
-                worker.stop()
-        self._worker = self._ending = None
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.stop()
 
 
 class BackgroundError(RuntimeError):
@@ -279,15 +266,8 @@ class _Worker:
             raise BackgroundError(value)
         return value
 
-    def stop(self, wait: bool = False) -> None:
-        """End the process (``wait``: let it finish what it does after answering, for at most
-        a minute)."""
+    def stop(self) -> None:
         self._outgoing.put(None)
-        if wait:
-            try:
-                self._process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                pass
         if self._process.poll() is None:
             self._process.terminate()
         self._process.wait(timeout=10)
@@ -318,15 +298,8 @@ def main() -> None:
     sys.stdout = sys.stderr  # nothing but frames on the pipe
     try:
         kind, (site_dir, semantic, language, cache_folder, expected) = _read_frame(inbox)
-        _write(
-            lambda: _read_frame(inbox),
-            Path(site_dir),
-            semantic,
-            language,
-            cache_folder,
-            expected,
-            written=lambda found, analysed: _write_frame(outbox, ("done", (str(found), analysed))),
-        )
+        found, analysed = _write(lambda: _read_frame(inbox), Path(site_dir), semantic, language, cache_folder, expected)
+        _write_frame(outbox, ("done", (str(found), analysed)))
     except BaseException:
         _write_frame(outbox, ("error", traceback.format_exc()))
 
@@ -338,7 +311,6 @@ def _write(
     language: str,
     cache_folder: str | None = None,
     expected: int | None = None,
-    written: Callable[[Path, int | None], None] = lambda found, analysed: None,
 ) -> tuple[Path, int | None]:
     """The index and how many texts were analysed anew; ``cache_folder``: the build cache's
     namespace, whose analysis and vectors of unchanged texts are reused (and kept for the next).
@@ -346,13 +318,10 @@ def _write(
     ``expected``: the plan's number of documents. Once that many are added, the index is
     sealed (committed, scored, written: :meth:`.index.IndexWriter.seal`) at once, while the
     build renders its last pages, rather than when the synonyms and definitions come with
-    ``finish``: then only the phrases and ``meta.json`` are left.
-
-    ``written(index folder, texts analysed)``: called once the index is written, before the
-    analysis is saved for the next build (the process answers the build then: the build's
-    own cache writes and the saving overlap; see :meth:`Indexing.ended`)."""
+    ``finish``: then only the phrases and ``meta.json`` are left."""
     kept = reuse.Reused(cache_folder, language, semantic) if cache_folder is not None else None
     writer = index.IndexWriter(site_dir, language, kept.analysis if kept is not None else None)
+    saving = None
     try:
         adding = _InOrder(writer)
         docs = adding.docs
@@ -360,12 +329,15 @@ def _write(
         ordered = None  # the documents in index order, once sealed
 
         def seal() -> list[SearchDocument]:
+            nonlocal saving
             found = [docs[position] for position in range(adding.added)]
             page_vectors = None
             if semantic:
                 import numpy as np
 
                 page_vectors = np.concatenate([rows[position] for position in range(adding.added)])
+            # nothing changes the analysis any more: saved beside the commit (see Reused.saving)
+            saving = kept.saving() if kept is not None else None
             writer.seal(found, page_vectors)
             return found
 
@@ -386,12 +358,13 @@ def _write(
         if ordered is None:
             ordered = seal()
         found = writer.complete(ordered, synonyms, definitions)
-        analysed = kept.analysed if kept is not None else None
-        written(found, analysed)
-        if kept is not None:  # after the answer: beside the build's own cache writes, off the seal's path
-            kept.save()
-        return found, analysed
+        if saving is not None:
+            saving.join()
+            saving = None
+        return found, kept.analysed if kept is not None else None
     finally:
+        if saving is not None:
+            saving.join()
         writer.close()
 
 

@@ -21,6 +21,7 @@ import hashlib
 import json
 import marshal
 import shutil
+import threading
 from pathlib import Path
 
 from .. import cache as build_cache
@@ -151,3 +152,11 @@ class Reused:
         self.store.put(self._analysis_key, self.analysis.kept.used)
         if self.rows is not None:
             self.store.put(VECTORS, self.rows.used, compress=False)  # float32 rows do not shrink
+
+    def saving(self) -> threading.Thread:
+        """:meth:`save` in a thread, started: the background writer saves while Whoosh commits
+        (compressing and writing leave the interpreter free; nothing changes the values any
+        more once every document is added). ``join()`` it before the index is reported done."""
+        thread = threading.Thread(target=self.save, name="kbgen-search-cache", daemon=True)
+        thread.start()
+        return thread
