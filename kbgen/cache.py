@@ -21,7 +21,7 @@ thread of the store compresses, hashes and writes them, work that leaves the int
 on the core the waiting build leaves idle; the build waits for that thread (``flush``) before
 it prunes and ends. A thread writing while the build renders would cost the build's own
 thread more than it saves: each of its system calls hands the interpreter's lock back and
-forth with the rendering (measured: 0.3 s more in MkDocs' own ``makedirs`` alone). Past
+forth with the rendering (profiled: 0.3 s more in MkDocs' own ``makedirs`` alone). Past
 ``HELD_LIMIT`` bytes held the thread starts at once (memory before speed).
 
 Keys are content addresses, so entries written by a build that failed later are still

@@ -548,6 +548,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                         "script_hashes": hashes,
                     },
                     compress=False,
+                    size=len(parts[0]) + len(parts[1]),
                 )
         self._pages_done += 1
         total = self._page_total
