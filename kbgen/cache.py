@@ -56,7 +56,7 @@ ENTRIES = "entries"
 NAMED = "named-"  # keys of values that are replaced, not addressed by content: named-<name>
 DEFAULT_DIR = ".kbgen/cache"
 DEFAULT_NAMESPACE = "root"
-HELD_LIMIT = 512 * 2**20  # bytes held for the writer thread before it starts (see the module's docstring)
+HELD_LIMIT = 128 * 2**20  # bytes held for the writer thread before it starts (see the module's docstring)
 
 
 def version_tag() -> str:
