@@ -8,7 +8,8 @@ For each size the corpus from corpus.py is generated once and cached in benchmar
 process, waited for with os.wait4, so wall time, CPU time and peak RSS are that build's
 alone:
 
-  kbgen        kbgen build (mkdocs.yml: plugins search + kbgen, navigation.prune)
+  kbgen        kbgen build (mkdocs.yml: plugins search + kbgen, navigation.prune), cold: the
+               project's build cache (.kbgen/cache) is emptied before each run
   plain        mkdocs build -f mkdocs-plain.yml: Material, plugins [search], no nav, no prune
   plain-prune  mkdocs build -f mkdocs-plain-prune.yml: the same with navigation.prune
 
@@ -44,6 +45,7 @@ OUT = HERE / "out"
 RESULTS = OUT / "build-results.json"
 BUILDS = ("kbgen", "plain", "plain-prune")
 SITE_DIRS = {"kbgen": "site", "plain": "site-plain", "plain-prune": "site-plain-prune"}
+CACHE_DIR = ".kbgen/cache"  # kbgen's default build cache, beside mkdocs.yml
 
 
 def command(build: str, python: str) -> list[str]:
@@ -325,6 +327,8 @@ def main(argv: list[str] | None = None) -> int:
             for i in range(1, args.repeat + 1):
                 print(f"{pages} pages: {build} build, run {i}/{args.repeat} ...", file=sys.stderr, flush=True)
                 log = OUT / "logs" / f"{pages}-{build}-{i}.log"
+                if build == "kbgen":  # a cold build: an earlier run's build cache would make it a warm one
+                    shutil.rmtree(project / CACHE_DIR, ignore_errors=True)
                 run = measure(command(build, args.python), project, env, log, args.timeout or None)
                 runs.append(run)
                 if "error" in run:
