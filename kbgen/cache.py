@@ -98,6 +98,7 @@ class Store:
         self.hits = 0
         self.misses = 0
         self.writable = True
+        self.fresh = False  # started afresh (a new folder, another version): nothing to reuse
         self._held: list[tuple[str, Callable[[], object], bool]] = []  # put_later's values, until start_writing
         self._held_bytes = 0
         self._jobs: queue.SimpleQueue | None = None  # the writer thread's values, once it runs
@@ -112,6 +113,7 @@ class Store:
             self._reset(current)
 
     def _reset(self, found: str | None) -> None:
+        self.fresh = True
         if found is not None:
             log.info(f"build cache {self.folder}: made by another kbgen version or unreadable; starting afresh")
         try:

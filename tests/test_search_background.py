@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT
 
 from kbgen import content, pages, search
-from kbgen.build import build
+from kbgen.build import BuildFailed, build
 from kbgen.search import INDEX_DIR, semantic_available
 from kbgen.search.background import BACKGROUND_MIN_DOCUMENTS, Indexing, processes
 
@@ -155,3 +155,66 @@ def test_the_index_is_sealed_as_soon_as_the_planned_documents_are_in(tmp_path, e
     else:
         assert not any(name.endswith(".seg") for name in before_finish) and "positions.bin" not in before_finish
     _same_files(search.write_index(docs, synonyms, tmp_path / "one"), found)
+
+
+def test_a_build_without_a_cache_starts_its_index_process_before_the_content_loads(make_site, monkeypatch):
+    """The process starts before the content is read (its interpreter, Whoosh and the model
+    load meanwhile), and the index it writes has the bytes of the one-process index."""
+    from conftest import CATEGORY_FILES, MINIMAL_CONFIG
+
+    import kbgen.search.background as background
+
+    started, loads = [], []
+    real_start, real_load = background.start_early, content.load
+
+    def watched(*args):
+        found = real_start(*args)
+        started.append((found is not None, len(loads)))
+        return found
+
+    def counted_load(*args, **kwargs):
+        loads.append(1)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(search, "start_early", watched)
+    monkeypatch.setattr(content, "load", counted_load)
+    indexes = {}
+    for processes_ in (1, 2):
+        option = f"  - kbgen:\n      search_processes: {processes_}\n      search_semantic: false\n"
+        project = make_site(CATEGORY_FILES, MINIMAL_CONFIG.replace("  - kbgen\n", option))
+        started.clear(), loads.clear()
+        indexes[processes_] = build(project / "mkdocs.yml", project / "site") / INDEX_DIR
+        assert started == [(processes_ == 2, 0)]  # with two processes, started before the content was read
+        assert loads == [1]
+    _same_files(indexes[1], indexes[2])
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_build_whose_content_fails_stops_the_index_process_started_early(make_site):
+    from conftest import CATEGORY_FILES, MINIMAL_CONFIG
+
+    option = "  - kbgen:\n      search_processes: 2\n      search_semantic: false\n"
+    config = MINIMAL_CONFIG.replace("  - kbgen\n", option)
+    files = dict(CATEGORY_FILES)
+    broken = next(name for name in files if name.endswith(".md") and "/faq/" not in name and "index" not in name)
+    files[broken] = "---\ntitle: Refunds: the basics\n---\nText.\n"  # a YAML mistake: the content load fails
+    project = make_site(files, config)
+    with pytest.raises(BuildFailed) as failed:
+        build(project / "mkdocs.yml", project / "site")
+    assert any("put the value in quotes" in line for line in failed.value.errors)
+    assert _background_children() == []
+
+
+def test_category_pages_are_rendered_first_so_their_faq_entries_reach_the_index_early(tmp_path):
+    """Material's static index lists pages in the order MkDocs rendered them: the category
+    pages (which hold the FAQ entries) come before every article."""
+    import json
+
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    site = _build_with(tmp_path, "      search_semantic: false\n", "site").parent.parent
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    center, _ = content.load(tmp_path / "content", today=dt.date(2026, 11, 30))
+    category_urls = {f"{category.slug}/" for category in center.categories}
+    pages_in_order = list(dict.fromkeys(doc["location"].split("#")[0] for doc in docs))
+    firsts = pages_in_order[: len(category_urls)]
+    assert set(firsts) == category_urls

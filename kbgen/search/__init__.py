@@ -10,7 +10,7 @@ those records.
 from __future__ import annotations
 
 from . import languages, reuse
-from .background import Indexing
+from .background import Early, Indexing, start_early
 from .documents import SearchDocument, collect
 from .engine import IndexMissing, IndexUnreadable, SearchEngine, open_engine
 from .index import INDEX_DIR
@@ -23,6 +23,7 @@ from .vocabulary import synonym_groups
 
 __all__ = [
     "INDEX_DIR",
+    "Early",
     "Indexing",
     "IndexMissing",
     "IndexUnreadable",
@@ -38,6 +39,7 @@ __all__ = [
     "open_engine",
     "reuse",
     "semantic_available",
+    "start_early",
     "semantic_installed",
     "synonym_groups",
     "write_index",

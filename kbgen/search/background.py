@@ -81,6 +81,7 @@ class Indexing:
         language: str = languages.DEFAULT,
         cache=None,
         changes_expected: bool = False,
+        early: Early | None = None,
     ):
         self.language = languages.get(language).code
         self._cache = cache  # the build cache's namespace (kbgen.cache.Store), or None
@@ -113,13 +114,19 @@ class Indexing:
         # which MkDocs renders among the last).
         self._backlog: list = []  # batches of cached pages, until the process starts
         self._started = False
+        self._early = early.take() if early is not None else None  # a process started before the plan
         if self.background and (cache is None or changes_expected):
             self._start()
+        elif not self.background and self._early is not None:
+            self._early.stop()
+            self._early = None
 
     def _start(self) -> None:
         cache = self._cache
         folder = str(cache.folder) if cache is not None and cache.writable else None
-        self._worker = _Worker(self.site_dir, self.semantic, self.language, folder, self._documents)
+        worker, self._early = self._early or _Worker(), None
+        worker.begin(self.site_dir, self.semantic, self.language, folder, self._documents)
+        self._worker = worker
         self._started = True
         for batch in self._backlog:
             self._worker.put(("docs", batch))
@@ -210,9 +217,39 @@ class Indexing:
 
     def close(self) -> None:
         """Stop the background process, if any (the build failed)."""
+        for worker in (self._worker, self._early):
+            if worker is not None:
+                worker.stop()
+        self._worker = self._early = None
+
+
+class Early:
+    """A background process started before the build knows its pages (kbgen's content
+    load takes a second on a large help center): its interpreter, Whoosh and the model
+    load meanwhile, on the core the loading leaves idle, instead of after it. Handed to
+    :class:`Indexing`, which uses it or stops it; :meth:`stop` if the build ends first."""
+
+    def __init__(self, semantic: bool):
+        self._worker: _Worker | None = _Worker()
+        self._worker.put(("warm", semantic))
+
+    def take(self) -> _Worker | None:
         worker, self._worker = self._worker, None
+        return worker
+
+    def stop(self) -> None:
+        worker = self.take()
         if worker is not None:
             worker.stop()
+
+
+def start_early(configured: int | None, markdown_files: int, semantic: bool) -> Early | None:
+    """An :class:`Early` process when the build will most likely want one: the help center
+    has enough Markdown files for a background index (:func:`processes`; a FAQ entry is a
+    file of its own, so files are close to documents). None otherwise."""
+    if processes(configured, markdown_files) < 2:
+        return None
+    return Early(semantic)
 
 
 class BackgroundError(RuntimeError):
@@ -227,14 +264,7 @@ class _Worker:
     main script again, which a script calling ``kbgen.build`` need not guard against.
     """
 
-    def __init__(
-        self,
-        site_dir: Path,
-        semantic: bool,
-        language: str,
-        cache_folder: str | None = None,
-        expected: int | None = None,
-    ):
+    def __init__(self):
         root = str(Path(__file__).resolve().parents[2])  # where this kbgen is imported from
         code = f"import sys; sys.path.insert(0, {root!r}); from kbgen.search.background import main; main()"
         self._process = subprocess.Popen(
@@ -243,6 +273,16 @@ class _Worker:
         self._outgoing: queue.SimpleQueue = queue.SimpleQueue()
         self._sender = threading.Thread(target=self._send, name="kbgen-search-index", daemon=True)
         self._sender.start()
+
+    def begin(
+        self,
+        site_dir: Path,
+        semantic: bool,
+        language: str,
+        cache_folder: str | None = None,
+        expected: int | None = None,
+    ) -> None:
+        """What to write; documents follow."""
         self.put(("start", (str(site_dir), semantic, language, cache_folder, expected)))
 
     def put(self, message) -> None:
@@ -297,7 +337,12 @@ def main() -> None:
     inbox, outbox = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but frames on the pipe
     try:
-        kind, (site_dir, semantic, language, cache_folder, expected) = _read_frame(inbox)
+        kind, payload = _read_frame(inbox)
+        if kind == "warm":  # started early: load the model while the build loads its content
+            if payload and vectors.available():
+                vectors.embed([""])  # the model and its tokenizer's word table
+            kind, payload = _read_frame(inbox)
+        site_dir, semantic, language, cache_folder, expected = payload
         found, analysed = _write(lambda: _read_frame(inbox), Path(site_dir), semantic, language, cache_folder, expected)
         _write_frame(outbox, ("done", (str(found), analysed)))
     except BaseException:
