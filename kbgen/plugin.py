@@ -121,6 +121,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._check_wordings(config)
         pair = self.pair_content
         self._store = self._open_cache(config)
+        self._language: str | None = None  # the search language, once asked (it may log why it is English)
         self._early = self._index_early(config)
         self._content_changed = False  # a Markdown file was parsed anew: pages will change
         center, report = self._content(config, pair)
@@ -240,7 +241,6 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             self._indexing = None
             return files
         # the index takes each page's documents as it renders (on a second core when worth it)
-        self._language = self._search_language(config)
         # a search document's address (a page's FAQ entries share it): for the index and its check
         base = _site_base(config)
         self._document_url = functools.cache(lambda src: base + self._url_for(src))
@@ -250,7 +250,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             config.site_dir if self.index_dir is None else self.index_dir,
             semantic=self._semantic(),
             configured_processes=self.config.search_processes,
-            language=self._language,
+            language=self._search_language(config),
             cache=self._store,
             changes_expected=self._content_changed,
             early=self._early,
@@ -867,7 +867,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         return False
 
     def _search_language(self, config) -> str:
-        """The language the search index analyses: ``search_language``, else the theme's, else English."""
+        """The language the search index analyses: ``search_language``, else the theme's, else English.
+        Asked once a build (before the content loads, for an early index process, and for the
+        index): it says once why it falls back to English."""
+        if self._language is None:
+            self._language = self._language_of(config)
+        return self._language
+
+    def _language_of(self, config) -> str:
         code = self.config.search_language or config.theme.get("language") or "en"
         try:
             return search.languages.get(code).code

@@ -218,3 +218,18 @@ def test_category_pages_are_rendered_first_so_their_faq_entries_reach_the_index_
     pages_in_order = list(dict.fromkeys(doc["location"].split("#")[0] for doc in docs))
     firsts = pages_in_order[: len(category_urls)]
     assert set(firsts) == category_urls
+
+
+def test_a_theme_language_search_does_not_know_is_said_once_when_the_index_process_starts_early(make_site, caplog):
+    """The search language is asked before the content loads (for the early process) and again
+    for the index: the fallback to English is said once."""
+    from conftest import CATEGORY_FILES, MINIMAL_CONFIG
+
+    if not semantic_available():
+        pytest.skip("the semantic extra is not installed (without it the language is not asked early)")
+    config = MINIMAL_CONFIG.replace("  name: material\n", "  name: material\n  language: fr\n")
+    config = config.replace("  - kbgen\n", "  - kbgen:\n      search_processes: 2\n")
+    project = make_site(CATEGORY_FILES, config)
+    caplog.set_level("INFO", logger="mkdocs")
+    build(project / "mkdocs.yml", project / "site")
+    assert caplog.text.count("search analyses the pages as English") == 1
