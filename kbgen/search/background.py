@@ -403,12 +403,9 @@ def _write(
         if ordered is None:
             ordered = seal()
         found = writer.complete(ordered, synonyms, definitions)
-        if saving is not None:
-            saving.join()
-            saving = None
         return found, kept.analysed if kept is not None else None
     finally:
-        if saving is not None:
+        if saving is not None:  # the analysis saved before the index is reported done (or failed)
             saving.join()
         writer.close()
 
