@@ -60,20 +60,14 @@ class _Extractor(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         role = ""
-        if tag in _SKIP:
+        attrs = dict(attrs) if attrs else None  # (most tags have none)
+        if tag in _SKIP or (attrs and (UNINDEXED in attrs or "headerlink" in (attrs.get("class") or "").split())):
             role = "skip"
-        else:
-            if attrs:
-                attrs = dict(attrs)
-                if UNINDEXED in attrs or "headerlink" in (attrs.get("class") or "").split():
-                    role = "skip"
-            if role:
-                pass
-            elif tag == "summary" and self._faq:
-                role = "skip"  # the question is indexed as the entry's title
-            elif tag == "details" and attrs and "data-kb-faq" in attrs and attrs.get("id"):
-                self._faq, self._faq_depth = attrs["id"], len(self.stack)
-                self._out = self.answers[self._faq] = []
+        elif tag == "summary" and self._faq:
+            role = "skip"  # the question is indexed as the entry's title
+        elif tag == "details" and attrs and "data-kb-faq" in attrs and attrs.get("id"):
+            self._faq, self._faq_depth = attrs["id"], len(self.stack)
+            self._out = self.answers[self._faq] = []
         if tag in _HEADINGS and not self._faq:
             self._heading = []
         if tag in _VOID:
