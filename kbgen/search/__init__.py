@@ -39,8 +39,8 @@ __all__ = [
     "open_engine",
     "reuse",
     "semantic_available",
-    "start_early",
     "semantic_installed",
+    "start_early",
     "synonym_groups",
     "write_index",
 ]
