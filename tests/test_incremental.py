@@ -438,13 +438,17 @@ def test_the_search_index_reuses_unchanged_documents(tmp_path, caplog, monkeypat
     caplog.set_level("INFO", logger="mkdocs.plugins.kbgen")
     build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
     analysed: list[str] = []
-    positions = FieldIndexer.positions
 
-    def counted(self, value):
-        analysed.append(value)
-        return positions(self, value)
+    def watched(method):
+        def analyse(self, value):
+            analysed.append(value)
+            return method(self, value)
 
-    monkeypatch.setattr(FieldIndexer, "positions", counted)
+        return analyse
+
+    # the searched fields' analysis, and the spelling words' count
+    monkeypatch.setattr(FieldIndexer, "positions", watched(FieldIndexer.positions))
+    monkeypatch.setattr(FieldIndexer, "counts", watched(FieldIndexer.counts))
     caplog.clear()
     build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
     assert "unchanged: from the build cache" in caplog.text

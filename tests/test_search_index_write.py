@@ -34,13 +34,14 @@ AWKWARD = [
 def test_field_indexer_yields_whooshs_own_items_for_every_text_field(language):
     from kbgen.search import languages
 
-    schema = index.schema(languages.get(language))
-    for name in (*index.TEXT_FIELDS, "spell"):
-        field = schema[name]
+    lang = languages.get(language)
+    schema = index.schema(lang)
+    for name, field in [*((n, schema[n]) for n in index.TEXT_FIELDS), ("spell", index.spelling_field(lang))]:
         fast = FieldIndexer(field)
         for text in AWKWARD + [" ".join(AWKWARD)]:
             assert fast(text) == list(field.index(text)), (name, text)
             assert fast(text) == list(field.index(text)), (name, text)  # again, from its word cache
+            assert fast.counts(text) == [(term, freq) for term, freq, _, _ in field.index(text)], (name, text)
 
 
 def test_the_positions_given_with_the_items_are_those_their_values_encode():
@@ -87,13 +88,39 @@ def test_index_bytes_are_the_same_as_with_plain_whoosh(tmp_path, monkeypatch, po
     docs = _documents(400)
     synonyms = [("parcel", "package"), ("didn't arrive", "missing")]
     fast = index.write(docs, synonyms, tmp_path / "fast", language=language)
-    monkeypatch.setattr(index, "_less_work", lambda writer, analysis=None: contextlib.nullcontext())
+    monkeypatch.setattr(index, "_less_work", lambda writer, spell, analysis=None: contextlib.nullcontext())
     plain = index.write(docs, synonyms, tmp_path / "plain", language=language)
     names = sorted(p.name for p in fast.iterdir())
     assert names == sorted(p.name for p in plain.iterdir())
     assert any(name.endswith(".seg") for name in names)
     match, mismatch, errors = filecmp.cmpfiles(fast, plain, names, shallow=False)
     assert (mismatch, errors) == ([], [])
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_spelling_words_are_those_a_whoosh_spelling_field_over_the_pages_holds(tmp_path, language):
+    """spelling.json: every word and its occurrences, as the ``spell`` field of indexes written
+    before the file held them (its term dictionary and each term's frequency)."""
+    import json
+
+    from whoosh import fields
+    from whoosh.filedb.filestore import RamStorage
+
+    from kbgen.search import languages
+
+    docs = _documents(300)
+    target = index.write(docs, [], tmp_path, language=language)
+    written = json.loads((target / "spelling.json").read_text(encoding="utf-8"))
+    lang = languages.get(language)
+    ix = RamStorage().create_index(fields.Schema(spell=fields.TEXT(analyzer=lang.spelling_analyzer(), spelling=True)))
+    with ix.writer() as writer:
+        for doc in docs:
+            writer.add_document(spell="\n".join((doc.title, doc.summary, doc.headings, doc.tags, doc.body)))
+    with ix.reader() as reader:
+        expected = {t.decode(): reader.frequency("spell", t) for t in reader.lexicon("spell")}
+    assert written["words"] == expected
+    assert list(written["words"]) == sorted(expected)  # code-point order: the same pages, the same bytes
+    assert any(w for w in expected if not w.isascii())  # the folding was exercised
 
 
 def test_scores_without_numpy_are_the_same_bytes(tmp_path, monkeypatch):
@@ -113,7 +140,7 @@ def test_the_schema_pickled_into_the_index_has_no_trace_of_the_fast_path(tmp_pat
     from whoosh.filedb.filestore import FileStorage
 
     stored = FileStorage(str(target)).open_index().schema
-    for name in (*index.TEXT_FIELDS, "spell"):
+    for name in index.TEXT_FIELDS:
         assert "index" not in vars(stored[name])
 
 

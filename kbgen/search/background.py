@@ -442,7 +442,7 @@ def _shared(analysis: dict[str, list], terms: dict[bytes, bytes]) -> dict[str, l
     bytes a posting). The positions stay new objects, as Whoosh's analysis makes them."""
     return {
         name: items
-        if name == index.PLACES
+        if name in (index.PLACES, index.SPELLING)  # the spelling words are only counted
         else [(terms.setdefault(term, term), freq, weight, value) for term, freq, weight, value in items]
         for name, items in analysis.items()
     }

@@ -57,7 +57,7 @@ CORRECTIONS_CACHE = 4096
 # 10,000, and an LRU smaller than what cycles through it misses every time (18 us a miss).
 STORED_CACHE = 4096
 BODY_WORDS_CACHE = 8192  # a few kilobytes each at most
-SPELL_FIELD = "spell"
+SPELL_FIELD = "spell"  # the spelling words of an index written before spelling.json
 
 log = logging.getLogger("kbgen.search")
 
@@ -120,7 +120,7 @@ class _Loaded:
     vectors: semantic.Vectors | None  # None: lexical search only
     lang: languages.Language  # the index's language: queries are analysed as its pages were
     compounds: dict  # German: a stem -> indexed compounds ending with it
-    spelling: spelling.Vocabulary | None  # the spelling field's words, for corrections (None: ask Whoosh)
+    spelling: spelling.Vocabulary | None  # the words corrections and completions suggest (None: ask Whoosh)
     # Shoppers misspell the same words and land on the same pages: corrections
     # and stored fields (a decompression each) are kept per generation.
     corrections: _Cache = field(default_factory=lambda: _Cache(CORRECTIONS_CACHE))
@@ -179,7 +179,7 @@ def _read(index_dir: Path, cache_size: int, semantic_on: bool) -> _Loaded:
             if name == META_FILE:
                 meta = json.loads(data)
                 continue
-            if name in (scored.DATA_FILE, scored.DIRECTORY_FILE, semantic.FILE, body_positions.FILE):
+            if name in (scored.DATA_FILE, scored.DIRECTORY_FILE, semantic.FILE, body_positions.FILE, spelling.FILE):
                 files[name] = data
                 continue
             if name.endswith(("WRITELOCK", ".lock")):
@@ -213,7 +213,7 @@ def _read(index_dir: Path, cache_size: int, semantic_on: bool) -> _Loaded:
                 groups.setdefault((name, fields.get(name, "")), set()).add(docnum)
         doc_count = reader.doc_count()
         compounds = _compounds(reader) if lang.decompound else {}
-        words_spelt = spelling.Vocabulary.read(reader, SPELL_FIELD)
+        words_spelt = _spelling(index_dir, files.get(spelling.FILE), reader)
     boundaries = sorted({t for _, window in flags.values() if window for t in window[:2] if t})
     body = _body_positions(index_dir, files.get(body_positions.FILE), doc_count)
     vectors = None
@@ -266,6 +266,23 @@ def _body_positions(index_dir: Path, data: bytes | None, doc_count: int) -> body
     except body_positions.PositionsError as exc:
         log.warning("%s: %s; phrases are checked more slowly until the site is rebuilt", index_dir, exc)
         return None
+
+
+def _spelling(index_dir: Path, data: bytes | None, reader) -> spelling.Vocabulary | None:
+    """The spelling words: from ``spelling.json``, else (an index written before it) from the
+    index's spelling field; None leaves them to Whoosh's automaton, or, with neither, to
+    the synonyms alone (with a warning) and completes no word."""
+    if data is not None:
+        try:
+            return spelling.Vocabulary.parse(data)
+        except spelling.SpellingError as exc:
+            problem = str(exc)
+    else:
+        problem = f"{spelling.FILE} is missing"
+    if SPELL_FIELD in reader.schema:
+        return spelling.Vocabulary.read(reader, SPELL_FIELD)
+    log.warning("%s: %s; typos are corrected only to synonyms until the site is rebuilt", index_dir, problem)
+    return None
 
 
 def _vectors(index_dir: Path, meta: dict, data: bytes | None, docnums: dict, count: int, groups: dict):
@@ -552,7 +569,7 @@ class SearchEngine:
         suggestions: list[dict] = []
         if tokens and len(tokens[-1]) >= 2:
             plan = self._plan(" ".join(tokens[:-1]), loaded, searcher)
-            completions = _completions(searcher.reader(), tokens[-1])
+            completions = _completions(searcher.reader(), tokens[-1], loaded.spelling)
             if completions:
                 plan.concepts.append([((loaded.lang.stem(w),), 1.0) for w in completions])
             if not plan.empty:
@@ -751,6 +768,8 @@ def _closest(reader, forms: tuple[str, ...], words: spelling.Vocabulary | None =
     ``words`` when read (the same answer, fast), else through Whoosh's automaton."""
     if words is not None:
         return words.closest(forms)
+    if SPELL_FIELD not in reader.schema:
+        return None
     maxdist = 1 if len(forms[0]) <= 4 else 2
     for distance in range(1, maxdist + 1):
         candidates = set()
@@ -800,10 +819,16 @@ def _compounds(reader) -> dict[str, tuple[str, ...]]:
     return {head: tuple(sorted(compounds)) for head, compounds in found.items()}
 
 
-def _completions(reader, prefix: str, most: int = 8) -> list[str]:
-    """The word itself and the most frequent indexed words that start with it."""
-    found = [t.decode() if isinstance(t, bytes) else t for t in reader.expand_prefix(SPELL_FIELD, prefix)]
-    found.sort(key=lambda w: -reader.frequency(SPELL_FIELD, w))
+def _completions(reader, prefix: str, words: spelling.Vocabulary | None = None, most: int = 8) -> list[str]:
+    """The word itself and the most frequent words of the pages that start with it (through
+    ``words`` when read, else through Whoosh)."""
+    if words is not None:
+        found = words.completions(prefix, most)
+    elif SPELL_FIELD in reader.schema:
+        found = [t.decode() if isinstance(t, bytes) else t for t in reader.expand_prefix(SPELL_FIELD, prefix)]
+        found.sort(key=lambda w: -reader.frequency(SPELL_FIELD, w))
+    else:
+        found = []
     return list(dict.fromkeys([prefix, *found[:most]]))
 
 

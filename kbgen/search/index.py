@@ -21,7 +21,7 @@ from pathlib import Path
 from whoosh import fields, scoring
 from whoosh.filedb.filestore import FileStorage, RamStorage
 
-from . import impacts, languages, positions, vectors
+from . import impacts, languages, positions, spelling, vectors
 from .analysis import FieldIndexer
 from .documents import SearchDocument
 
@@ -42,6 +42,9 @@ TEXT_FIELDS = tuple(FIELD_WEIGHTS)
 POOL_MB = 192
 # The key of an analysis (IndexWriter.analyse) that holds the positions of positions.FIELD's items.
 PLACES = "places"
+# The key of an analysis that holds the spelling words' (term, frequency) pairs: they are
+# counted for spelling.json, not added to Whoosh (kbgen.search.spelling says why).
+SPELLING = "spell"
 
 
 def weighting() -> scoring.WeightingModel:
@@ -88,21 +91,26 @@ def schema(lang: languages.Language = languages.ENGLISH) -> fields.Schema:
         summary=fields.STORED(),
         meta=fields.TEXT(analyzer=analyzer),
         body=fields.TEXT(analyzer=analyzer, stored=True),
-        spell=fields.TEXT(analyzer=lang.spelling_analyzer(), spelling=True),
     )
 
 
+def spelling_field(lang: languages.Language = languages.ENGLISH) -> fields.TEXT:
+    """The field whose analysis gives the spelling words: not in the schema, only analysed."""
+    return fields.TEXT(analyzer=lang.spelling_analyzer())
+
+
 @contextmanager
-def _less_work(writer, analysis=None):
-    """Less work for the writer, same bytes: its text fields analyse through :class:`FieldIndexer`
-    and its commit reads field lengths once.
+def _less_work(writer, spell: fields.TEXT, analysis=None):
+    """Less work for the writer, same bytes: its text fields and ``spell`` (:func:`spelling_field`)
+    analyse through :class:`FieldIndexer` and its commit reads field lengths once.
 
     Set on the field objects for the adding only: the schema is pickled into the
     index at commit, and must pickle as it always did. ``analysis`` (a ``reuse.Analysis``)
     wraps each field's indexer: a text analysed in an earlier build is not analysed again.
     """
-    names = (*TEXT_FIELDS, "spell")
+    names = TEXT_FIELDS
     named = [(name, writer.schema[name]) for name in names] if writer is not None else []
+    named.append((SPELLING, spell))
     fields_ = [field for _, field in named]
     for name, field in named:
         field.index = FieldIndexer(field) if analysis is None else analysis.wrap(name, FieldIndexer(field))
@@ -191,9 +199,11 @@ class IndexWriter:
         self._storage = _RamStorage(self.target)
         self._ix = self._storage.create_index(schema(self.lang))
         self._writer = self._ix.writer(limitmb=POOL_MB)
-        self._less_work = _less_work(self._writer, analysis)
+        self._spell = spelling_field(self.lang)
+        self._less_work = _less_work(self._writer, self._spell, analysis)
         self._less_work.__enter__()
-        self._fields = {name: self._writer.schema[name] for name in (*TEXT_FIELDS, "spell")}
+        self._fields = {name: self._writer.schema[name] for name in TEXT_FIELDS}
+        self._spelling: dict[bytes, int] = {}  # each spelling word's occurrences in all documents
         self._postings = impacts.Postings(TEXT_FIELDS)
         self._positions = positions.Gathered(self._fields[positions.FIELD].format)
         self._added = 0
@@ -210,6 +220,8 @@ class IndexWriter:
                 analysed[name], analysed[PLACES] = with_positions(values[name])
             else:
                 analysed[name] = list(field.index(values[name]))
+        text, counts = _spelt(doc), getattr(self._spell.index, "counts", None)
+        analysed[SPELLING] = counts(text) if counts is not None else [(t, f) for t, f, _, _ in self._spell.index(text)]
         return analysed
 
     def add(self, doc: SearchDocument, analysed: dict[str, list] | None = None) -> None:
@@ -219,6 +231,9 @@ class IndexWriter:
         for name in TEXT_FIELDS:  # kept for the precomputed scores
             self._postings.add(self._added, name, analysed[name])
         self._positions.add(self._added, analysed[positions.FIELD], analysed.get(PLACES))
+        spelt = self._spelling
+        for term, count in analysed[SPELLING]:
+            spelt[term] = spelt.get(term, 0) + count
         self._added += 1
         saved = {name: vars(field).get("index") for name, field in self._fields.items()}
         for name, field in self._fields.items():
@@ -252,6 +267,8 @@ class IndexWriter:
         self._postings = None
         self._positions.write(self.target)
         self._positions = None
+        spelling.write(self.target, self._spelling)
+        self._spelling = None
         for name in self._storage.list():
             (self.target / name).write_bytes(bytes(self._storage.open_file(name).read()))
         self.close()
@@ -304,8 +321,12 @@ def _values(doc: SearchDocument) -> dict:
         # one space between words: snippets then cut the stored text as it is
         meta="\n".join((doc.headings, doc.tags, doc.summary)),
         body=" ".join(doc.body.split()),
-        spell="\n".join((doc.title, doc.summary, doc.headings, doc.tags, doc.body)),
     )
+
+
+def _spelt(doc: SearchDocument) -> str:
+    """The text whose words corrections and completions may suggest."""
+    return "\n".join((doc.title, doc.summary, doc.headings, doc.tags, doc.body))
 
 
 def _write_meta(target: Path, docs, synonyms, definitions, lang: languages.Language, semantic: bool) -> None:

@@ -25,9 +25,10 @@ import threading
 from pathlib import Path
 
 from .. import cache as build_cache
-from . import index, positions, vectors
+from . import index, positions, spelling, vectors
 
-ANALYSIS = build_cache.NAMED + "search-analysis"  # values: marshalled [(term, freq, weight, encoded positions)]
+# values: marshalled [(term, freq, weight, encoded positions)], the spelling words' [(term, freq)]
+ANALYSIS = build_cache.NAMED + "search-analysis"
 VECTORS = build_cache.NAMED + "search-vectors"
 
 
@@ -73,10 +74,25 @@ class Reusing:
     def __call__(self, value: str, **kwargs):
         return self.with_positions(value)[0]
 
+    def _key(self, value: str, kind: bytes = b"") -> bytes:
+        return hashlib.blake2b(self._prefix + kind + value.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+    def counts(self, value: str) -> list[tuple[bytes, int]]:
+        """The terms of ``value`` and their frequencies (the spelling words' analysis)."""
+        key = self._key(value, b"counts\0")
+        packed = self._kept.get(key)
+        if packed is None:
+            found = self._indexer.counts(value)
+            packed = marshal.dumps(found)
+        else:
+            found = marshal.loads(packed)
+        self._kept[key] = packed
+        return found
+
     def with_positions(self, value: str):
         """(items, each one's positions); the positions are None for items from the cache (their
         values encode them)."""
-        key = hashlib.blake2b(self._prefix + value.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        key = self._key(value)
         packed = self._kept.get(key)
         if packed is None:
             items, places = self._indexer.with_positions(value)
@@ -99,6 +115,7 @@ def index_key(docs, synonyms, definitions, semantic: bool, language: str) -> str
         "search index",
         str(index.FORMAT),
         f"{positions.FILE} {positions.VERSION}",  # an index remembered before it had its positions is not reused
+        f"{spelling.FILE} {spelling.VERSION}",  # nor one remembered before its spelling words had a file
         digest.hexdigest(),
         json.dumps([synonyms, definitions or [], vectors.MODEL_ID if semantic else None, language]),
     )

@@ -1,12 +1,23 @@
-"""Spelling corrections' candidates without Whoosh's Levenshtein automaton.
+"""The spelling vocabulary: the words shoppers' typos are corrected to and completed from.
 
-``reader.terms_within(field, word, k, prefix=1)`` builds a Levenshtein automaton in pure
-Python for every word and walks the term dictionary with it: 2-11 ms for a word a server
-worker has not corrected before, at 10,000 pages (issue 17). The spelling field's words are
-read here once per index generation, grouped by first letter and length with their
-frequencies, and a word is compared only with the words that can be close: the same first
-letter (``prefix=1``), a length within the distance, then a cheap lower bound (letters one
-word has and the other lacks) before an exact edit distance that stops past the bound.
+Every word of the pages (title, summary, headings, tags and body; folded and lowercased, not
+stemmed) with how often it occurs. The build counts them as it analyses the pages and writes
+them beside the Whoosh index (``spelling.json``, never served, swapped with the site), not as
+a Whoosh field: a field of every word of every page held about as many postings as all the
+searched fields together, each one added to Whoosh's pool and encoded at the commit (a third
+of the index's writing time), for a table of a few thousand words. An index written before it
+had this file keeps the words in its ``spell`` field, which :meth:`Vocabulary.read` reads.
+
+``spelling.json``: ``{"version": 1, "words": {word: occurrences, ...}}``, words in code-point
+order (the order of Whoosh's term dictionary). The same pages give the same bytes.
+
+Corrections' candidates come without Whoosh's Levenshtein automaton:
+``reader.terms_within(field, word, k, prefix=1)`` builds one in pure Python for every word and
+walks the term dictionary with it: 2-11 ms for a word a server worker has not corrected before,
+at 10,000 pages (issue 17). Here the words are grouped by first letter and length, and a word
+is compared only with the words that can be close: the same first letter (``prefix=1``), a
+length within the distance, then a cheap lower bound (letters one word has and the other lacks)
+before an exact edit distance that stops past the bound.
 
 The distance is the automaton's (``whoosh/automata/lev.py``): plain Levenshtein, insertions,
 deletions and substitutions, no transpositions ("reutrn" is two edits from "return"), on
@@ -16,7 +27,24 @@ candidates at each distance, and the choice among them by (frequency, word), are
 
 from __future__ import annotations
 
+import json
+from bisect import bisect_left
 from dataclasses import dataclass
+from pathlib import Path
+
+FILE = "spelling.json"
+VERSION = 1
+
+
+class SpellingError(ValueError):
+    """A spelling file that is damaged or of another version."""
+
+
+def write(target: Path, counts: dict[bytes, int]) -> None:
+    """``spelling.json`` in ``target``: each word (UTF-8 bytes, as analysed) and its occurrences."""
+    words = {term.decode("utf-8"): count for term, count in sorted(counts.items())}
+    text = json.dumps({"version": VERSION, "words": words}, ensure_ascii=False, separators=(",", ":"))
+    (target / FILE).write_text(text, encoding="utf-8")
 
 
 def _letters(word: str) -> int:
@@ -54,26 +82,59 @@ def distance(a: str, b: str, most: int) -> int:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """A field's words by (first letter, length): (word, letter bits) pairs, and their frequencies."""
+    """The words in code-point order, grouped by (first letter, length) as (word, letter bits)
+    pairs, and their frequencies."""
 
+    words: tuple[str, ...]
     groups: dict[tuple[str, int], tuple[tuple[str, int], ...]]
-    frequency: dict[str, int]
+    frequency: dict[str, float]
+
+    @classmethod
+    def of(cls, frequency: dict[str, float]) -> Vocabulary:
+        """The vocabulary of these words and frequencies."""
+        words = tuple(sorted(frequency))
+        groups: dict[tuple[str, int], list[tuple[str, int]]] = {}
+        for word in words:
+            if word:
+                groups.setdefault((word[0], len(word)), []).append((word, _letters(word)))
+        return cls(words, {key: tuple(found) for key, found in groups.items()}, frequency)
+
+    @classmethod
+    def parse(cls, data: bytes) -> Vocabulary:
+        """The vocabulary of a ``spelling.json``; :class:`SpellingError` when it is not one."""
+        try:
+            found = json.loads(data)
+            version, words = found["version"], found["words"]
+        except (ValueError, TypeError, KeyError) as exc:
+            raise SpellingError(f"{FILE} is damaged ({type(exc).__name__})") from None
+        if version != VERSION:
+            raise SpellingError(f"{FILE} has version {version!r}, not {VERSION}")
+        if not isinstance(words, dict) or not all(
+            isinstance(count, int) and not isinstance(count, bool) and count > 0 for count in words.values()
+        ):
+            raise SpellingError(f"{FILE} is damaged (its words are not counts)")
+        return cls.of(words)
 
     @classmethod
     def read(cls, reader, fieldname: str) -> Vocabulary | None:
-        """The words of ``fieldname`` in an atomic (one-segment) reader; None where Whoosh
-        would search another field or several segments (the caller then asks Whoosh)."""
+        """The words of ``fieldname`` (an index written before ``spelling.json``) in an atomic
+        (one-segment) reader; None where Whoosh would search another field or several segments
+        (the caller then asks Whoosh)."""
         if not reader.is_atomic() or reader.schema[fieldname].spelling_fieldname(fieldname) != fieldname:
             return None
         to_text = reader.schema[fieldname].from_bytes
-        groups: dict[tuple[str, int], list[tuple[str, int]]] = {}
-        frequency: dict[str, int] = {}
-        for btext, info in reader.iter_field(fieldname):
-            word = to_text(btext)
-            frequency[word] = info.weight()
-            if word:
-                groups.setdefault((word[0], len(word)), []).append((word, _letters(word)))
-        return cls({key: tuple(words) for key, words in groups.items()}, frequency)
+        return cls.of({to_text(btext): info.weight() for btext, info in reader.iter_field(fieldname)})
+
+    def completions(self, prefix: str, most: int) -> list[str]:
+        """The ``most`` most frequent words that start with ``prefix`` (``prefix`` itself too),
+        ties in code-point order: what Whoosh's ``expand_prefix`` sorted by frequency gives."""
+        words, found = self.words, []
+        at = bisect_left(words, prefix)
+        while at < len(words) and words[at].startswith(prefix):
+            found.append(words[at])
+            at += 1
+        found.sort(key=lambda w: -self.frequency[w])
+        return found[:most]
 
     def within(self, word: str, most: int) -> dict[str, int]:
         """The words other than ``word`` with its first letter at most ``most`` edits away, by distance."""
