@@ -431,6 +431,7 @@ def test_build_and_serve_take_cache_dir(tmp_path, invoke):
 
 
 def test_the_search_index_reuses_unchanged_documents(tmp_path, caplog, monkeypatch):
+    from kbgen.search import positions
     from kbgen.search.analysis import FieldIndexer
 
     project = Project(tmp_path / "project", random.Random(3))
@@ -449,6 +450,15 @@ def test_the_search_index_reuses_unchanged_documents(tmp_path, caplog, monkeypat
     # the searched fields' analysis, and the spelling words' count
     monkeypatch.setattr(FieldIndexer, "positions", watched(FieldIndexer.positions))
     monkeypatch.setattr(FieldIndexer, "counts", watched(FieldIndexer.counts))
+    decoded: list[int] = []  # documents whose body positions were decoded from their postings
+    gathered = positions.Gathered.add
+
+    def add(self, docnum, items, places=None):
+        if places is None:
+            decoded.append(docnum)
+        return gathered(self, docnum, items, places)
+
+    monkeypatch.setattr(positions.Gathered, "add", add)
     caplog.clear()
     build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
     assert "unchanged: from the build cache" in caplog.text
@@ -460,6 +470,7 @@ def test_the_search_index_reuses_unchanged_documents(tmp_path, caplog, monkeypat
     assert "unchanged: from the build cache" not in caplog.text
     assert analysed and all("courier" in text for text in analysed), analysed
     assert _analysed(caplog.text) == len(set(analysed))
+    assert decoded == []  # the cached analysis keeps them beside the postings
     build(config, tmp_path / "clean")
     assert differences(tmp_path / "site", tmp_path / "clean") == []
 

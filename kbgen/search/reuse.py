@@ -7,7 +7,8 @@ corpus statistics. What is reused:
   exactly those of a build the cache remembers (a build where no page changed);
   ``Indexing.finish`` asks (:func:`remembered`) before it writes anything;
 - else each unchanged document's analysis (its terms and their encoded positions, per field
-  and text, as the writer adds them) and, with hybrid search, each unchanged text's vector,
+  and text, as the writer adds them, with the body's positions decoded beside them, and the
+  spelling words' counts) and, with hybrid search, each unchanged text's vector,
   kept from the last build.
 
 Both writers use them: the one in the build's process and the background one
@@ -27,7 +28,8 @@ from pathlib import Path
 from .. import cache as build_cache
 from . import index, positions, spelling, vectors
 
-# values: marshalled [(term, freq, weight, encoded positions)], the spelling words' [(term, freq)]
+# values, marshalled: [(term, freq, weight, encoded positions)], for the body with each term's
+# positions beside them, for the spelling words [(term, freq)]
 ANALYSIS = build_cache.NAMED + "search-analysis"
 VECTORS = build_cache.NAMED + "search-vectors"
 
@@ -72,37 +74,33 @@ class Reusing:
         self._kept = kept
 
     def __call__(self, value: str, **kwargs):
-        return self.with_positions(value)[0]
+        # the postings as the field's format encoded them (from the cache each value is a
+        # fresh bytes object, as Whoosh makes them: marshal shares none of them)
+        return self._reused(self._key(value), lambda: self._indexer(value))
+
+    def with_positions(self, value: str):
+        """(items, each one's positions): kept together, so that a cached text's positions
+        need not be decoded from its items' values (a fifth of a one-change build's writing)."""
+        return self._reused(self._key(value, b"places\0"), lambda: self._indexer.with_positions(value))
+
+    def counts(self, value: str) -> list[tuple[bytes, int]]:
+        """The terms of ``value`` and their frequencies (the spelling words' analysis)."""
+        return self._reused(self._key(value, b"counts\0"), lambda: self._indexer.counts(value))
 
     def _key(self, value: str, kind: bytes = b"") -> bytes:
         return hashlib.blake2b(self._prefix + kind + value.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
-    def counts(self, value: str) -> list[tuple[bytes, int]]:
-        """The terms of ``value`` and their frequencies (the spelling words' analysis)."""
-        key = self._key(value, b"counts\0")
+    def _reused(self, key: bytes, analyse):
+        """The cached analysis of ``key``, else ``analyse()``'s (kept marshalled: compact, and a
+        build holds every text's entry)."""
         packed = self._kept.get(key)
         if packed is None:
-            found = self._indexer.counts(value)
+            found = analyse()
             packed = marshal.dumps(found)
         else:
             found = marshal.loads(packed)
         self._kept[key] = packed
         return found
-
-    def with_positions(self, value: str):
-        """(items, each one's positions); the positions are None for items from the cache (their
-        values encode them)."""
-        key = self._key(value)
-        packed = self._kept.get(key)
-        if packed is None:
-            items, places = self._indexer.with_positions(value)
-            packed = marshal.dumps(items)  # compact: a build holds every text's entry
-        else:
-            # the postings as the field's format encoded them (each value a fresh bytes
-            # object, as Whoosh makes them: marshal shares none of them)
-            items, places = marshal.loads(packed), None
-        self._kept[key] = packed
-        return items, places
 
 
 def index_key(docs, synonyms, definitions, semantic: bool, language: str) -> str:
