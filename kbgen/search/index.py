@@ -37,8 +37,9 @@ TEXT_FIELDS = tuple(FIELD_WEIGHTS)
 # posting): full, it spills a sorted run to disk, and once one has spilled every posting is
 # pickled, unpickled and heap-merged: a quarter to a third of the index process's CPU
 # (benchmarks/README.md). 192 MB holds about 1.1 million postings in memory, sorted once at the
-# commit: the FAQ-heavy corpus's 950,000 (8,613 documents) never spill. A pool takes only the
-# memory of the postings it holds; bigger sites (10,000 pages: 2.15 million) spill as before.
+# commit: the FAQ-heavy corpus's 477,000 (8,613 documents) and benchmarks/corpus.py's 1.06 million
+# at 10,000 pages never spill. A pool takes only the memory of the postings it holds; bigger
+# sites spill as before.
 POOL_MB = 192
 # The key of an analysis (IndexWriter.analyse) that holds the positions of positions.FIELD's items.
 PLACES = "places"
