@@ -36,7 +36,7 @@ PLAIN = [
     "<ul>\n<li>one</li>\n<li>two <code>&lt;b&gt;</code></li>\n</ul><p >spaced</p >",
     "<p>one<br>two<br />three <b>bold <i>both</b> after</i> end</p></span><kb-x>custom</kb-x>",
     "<h2>A<h3>nested</h3>B</h2><p>&#3</p><b>4</b><p>&#x</p><p>&notit; &#0; &#xd800;</p>",
-    '<p title="a\nb" data-x=\'1\'>a value with a line break</p>',
+    "<p title=\"a\nb\" data-x='1'>a value with a line break</p>",
 ]
 # ...and markup it leaves to HTMLParser
 UNUSUAL = [
