@@ -145,15 +145,7 @@ class FieldIndexer:
     def counts(self, value: str) -> list[tuple[bytes, int]]:
         """Each term of ``value`` and how often it occurs, terms in order of first use: the
         terms and frequencies of :meth:`__call__`'s items, without encoding positions."""
-        terms = self._terms
-        found: dict[bytes, int] = {}
-        for raw in self._pattern.findall(value):
-            term = terms.get(raw, False)
-            if term is False:
-                term = self._term(raw)
-            if term is not None:
-                found[term] = found.get(term, 0) + 1
-        return list(found.items())
+        return [(term, len(places)) for term, places in self.positions(value).items()]
 
     def positions(self, value: str) -> dict[bytes, list[int]]:
         """Each term of ``value`` with its word positions, terms in order of first use."""

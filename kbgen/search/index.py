@@ -109,21 +109,17 @@ def _less_work(writer, spell: fields.TEXT, analysis=None):
     index at commit, and must pickle as it always did. ``analysis`` (a ``reuse.Analysis``)
     wraps each field's indexer: a text analysed in an earlier build is not analysed again.
     """
-    names = TEXT_FIELDS
-    named = [(name, writer.schema[name]) for name in names] if writer is not None else []
-    named.append((SPELLING, spell))
-    fields_ = [field for _, field in named]
+    named = [(name, writer.schema[name]) for name in TEXT_FIELDS] + [(SPELLING, spell)]
     for name, field in named:
         field.index = FieldIndexer(field) if analysis is None else analysis.wrap(name, FieldIndexer(field))
     try:
         yield
     finally:
-        for field in fields_:
+        for _, field in named:
             del field.index
-    if writer is not None:
-        # the commit looks up a field length for every posting: read each once instead
-        read = writer.per_document_reader
-        writer.per_document_reader = lambda: _Lengths(read(), names, writer.docnum)
+    # the commit looks up a field length for every posting: read each once instead
+    read = writer.per_document_reader
+    writer.per_document_reader = lambda: _Lengths(read(), TEXT_FIELDS, writer.docnum)
 
 
 class _Lengths:
