@@ -9,6 +9,7 @@ search index included.
 from __future__ import annotations
 
 import filecmp
+import json
 import random
 import shutil
 from pathlib import Path
@@ -354,11 +355,16 @@ def edit_and_compare(project, rng, edits, local_edits, tmp_path) -> None:
         assert not different, f"after {history}: {different[:10]}"
 
 
-def test_incremental_build_gives_the_same_bytes_as_a_clean_build(tmp_path):
+def test_incremental_build_gives_the_same_bytes_as_a_clean_build(tmp_path, monkeypatch):
+    from kbgen.search import shards
+
+    monkeypatch.setattr(shards, "SIZE", 4)  # several shards of the index, most of them reused each step
     rng = random.Random(SEED)
     project = Project(tmp_path / "project", rng)
     config = project.path("mkdocs.yml")
     build(config, tmp_path / "incremental", cache_dir=tmp_path / "cache")
+    meta = json.loads((tmp_path / "incremental/_kbgen/search/meta.json").read_text(encoding="utf-8"))
+    assert len(meta["shards"]) >= 3
     edit_and_compare(project, rng, Project.EDITS, LOCAL_EDITS, tmp_path)
 
 
@@ -484,8 +490,9 @@ def test_the_background_index_reuses_unchanged_documents_too(tmp_path, caplog, m
     """With the index written by a second process while pages render (search_processes: 2),
     that process takes unchanged texts' analysis from the cache as the build's own does:
     the same texts are analysed, the index has a clean one-process build's bytes."""
-    from kbgen.search import background
+    from kbgen.search import background, shards
 
+    monkeypatch.setattr(shards, "SIZE", 4)  # the background process writes the index in shards this size too
     started: list[int] = []
 
     class Counted(background._Worker):

@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..searchable import PageText, SearchEntry
-from . import index, languages, reuse, vectors
+from . import index, languages, reuse, shards, vectors
 from .documents import SearchDocument, document
 
 # What the pages hand over before any is rendered (``kbgen.pages.Layout.search_plan``): in
@@ -209,6 +209,7 @@ class Indexing:
             language=self.language,
             analysis=kept.analysis if kept is not None else None,
             vector_cache=kept.rows if kept is not None else None,
+            shard_files=kept.shards if kept is not None else None,
         )
         if kept is not None:
             kept.save()
@@ -282,8 +283,8 @@ class _Worker:
         cache_folder: str | None = None,
         expected: int | None = None,
     ) -> None:
-        """What to write; documents follow."""
-        self.put(("start", (str(site_dir), semantic, language, cache_folder, expected)))
+        """What to write; documents follow. (The shards' size is this process's: see :mod:`.shards`.)"""
+        self.put(("start", (str(site_dir), semantic, language, cache_folder, expected, shards.SIZE)))
 
     def put(self, message) -> None:
         self._outgoing.put(message)
@@ -342,8 +343,10 @@ def main() -> None:
             if payload and vectors.available():
                 vectors.embed([""])  # the model and its tokenizer's word table
             kind, payload = _read_frame(inbox)
-        site_dir, semantic, language, cache_folder, expected = payload
-        found, analysed = _write(lambda: _read_frame(inbox), Path(site_dir), semantic, language, cache_folder, expected)
+        site_dir, semantic, language, cache_folder, expected, shard_size = payload
+        found, analysed = _write(
+            lambda: _read_frame(inbox), Path(site_dir), semantic, language, cache_folder, expected, shard_size
+        )
         _write_frame(outbox, ("done", (str(found), analysed)))
     except BaseException:
         _write_frame(outbox, ("error", traceback.format_exc()))
@@ -356,6 +359,7 @@ def _write(
     language: str,
     cache_folder: str | None = None,
     expected: int | None = None,
+    shard_size: int | None = None,
 ) -> tuple[Path, int | None]:
     """The index and how many texts were analysed anew; ``cache_folder``: the build cache's
     namespace, whose analysis and vectors of unchanged texts are reused (and kept for the next).
@@ -365,7 +369,13 @@ def _write(
     build renders its last pages, rather than when the synonyms and definitions come with
     ``finish``: then only the phrases and ``meta.json`` are left."""
     kept = reuse.Reused(cache_folder, language, semantic) if cache_folder is not None else None
-    writer = index.IndexWriter(site_dir, language, kept.analysis if kept is not None else None)
+    writer = index.IndexWriter(
+        site_dir,
+        language,
+        kept.analysis if kept is not None else None,
+        kept.shards if kept is not None else None,
+        shard_size,
+    )
     saving = None
     try:
         adding = _InOrder(writer)
@@ -381,8 +391,8 @@ def _write(
                 import numpy as np
 
                 page_vectors = np.concatenate([rows[position] for position in range(adding.added)])
-            # nothing changes the analysis any more: saved beside the commit (see Reused.saving)
-            saving = kept.saving() if kept is not None else None
+            writer.end()  # the last shard: nothing changes the analysis or the shards any more,
+            saving = kept.saving() if kept is not None else None  # saved beside the scoring (see Reused.saving)
             writer.seal(found, page_vectors)
             return found
 

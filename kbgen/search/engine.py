@@ -39,6 +39,7 @@ from . import query as planner
 from . import vectors as semantic
 from .index import INDEX_DIR, META_FILE, TEXT_FIELDS, weighting
 from .request import SearchRequest
+from .shards import open_shards
 from .snippets import BodyWords, located, snippet
 
 RECHECK_SECONDS = 1.0
@@ -191,7 +192,7 @@ def _read(index_dir: Path, cache_size: int, semantic_on: bool) -> _Loaded:
         os.close(dir_fd)
     if meta is None or not {scored.DATA_FILE, scored.DIRECTORY_FILE} <= set(files):
         raise IndexMissing(f"{index_dir}: incomplete index (no {META_FILE} or impacts); rebuild the site")
-    ix = storage.open_index()
+    ix = open_shards(storage, meta.get("shards"))
     lang = _language(meta, index_dir)
     words, stem, is_stop = lang.words, lang.stem, lang.is_stop
     vocab = planner.Vocabulary.from_groups(meta.get("synonyms", []), lang)

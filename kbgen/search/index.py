@@ -3,8 +3,9 @@
 Written once per build into the new site folder (``_kbgen/search/``), beside a
 ``meta.json`` that carries the language, the synonym groups and a content hash,
 so the server needs nothing but the built site. The language picks the
-analyzer (:mod:`.languages`); the engine reads it back from ``meta.json``. Committed optimized: one segment
-opens and searches fastest.
+analyzer (:mod:`.languages`); the engine reads it back from ``meta.json``. Whoosh's files
+are written in shards (:mod:`.shards`), each committed optimized (one segment), so that an
+incremental build writes only the shards whose documents changed.
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ import os
 import random
 import shutil
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import fields, scoring
 from whoosh.filedb.filestore import FileStorage, RamStorage
 
-from . import impacts, languages, positions, spelling, vectors
+from . import impacts, languages, positions, shards, spelling, vectors
 from .analysis import FieldIndexer
 from .documents import SearchDocument
 
@@ -100,24 +100,21 @@ def spelling_field(lang: languages.Language = languages.ENGLISH) -> fields.TEXT:
     return fields.TEXT(analyzer=lang.spelling_analyzer())
 
 
-@contextmanager
-def _less_work(writer, spell: fields.TEXT, analysis=None):
-    """Less work for the writer, same bytes: its text fields and ``spell`` (:func:`spelling_field`)
-    analyse through :class:`FieldIndexer` and its commit reads field lengths once.
+def _analysers(lang: languages.Language, analysis=None) -> dict:
+    """Each text field's analysis, and the spelling words' (under :data:`SPELLING`):
+    :class:`FieldIndexer`, Whoosh's own items with less work, on a schema of their own (the
+    schema written into the index must pickle as it always did). ``analysis`` (a
+    ``reuse.Analysis``) wraps each one: a text analysed in an earlier build is not analysed again."""
+    fields_ = schema(lang)
+    named = [(name, fields_[name]) for name in TEXT_FIELDS] + [(SPELLING, spelling_field(lang))]
+    return {
+        name: FieldIndexer(field) if analysis is None else analysis.wrap(name, FieldIndexer(field))
+        for name, field in named
+    }
 
-    Set on the field objects for the adding only: the schema is pickled into the
-    index at commit, and must pickle as it always did. ``analysis`` (a ``reuse.Analysis``)
-    wraps each field's indexer: a text analysed in an earlier build is not analysed again.
-    """
-    named = [(name, writer.schema[name]) for name in TEXT_FIELDS] + [(SPELLING, spell)]
-    for name, field in named:
-        field.index = FieldIndexer(field) if analysis is None else analysis.wrap(name, FieldIndexer(field))
-    try:
-        yield
-    finally:
-        for _, field in named:
-            del field.index
-    # the commit looks up a field length for every posting: read each once instead
+
+def _lengths_once(writer) -> None:
+    """The commit of ``writer`` reads each document's field lengths once (same bytes)."""
     read = writer.per_document_reader
     writer.per_document_reader = lambda: _Lengths(read(), TEXT_FIELDS, writer.docnum)
 
@@ -143,6 +140,50 @@ class _Lengths:
         self._reader.close()
 
 
+class _Given:
+    """A text field's ``index`` while a shard is written: the items analysed before."""
+
+    items: list = []
+
+    def __call__(self, value, **kwargs):
+        return self.items
+
+
+def _shard_files(name: str, lang: languages.Language, rows: list, temp_root: Path) -> dict[str, bytes]:
+    """The Whoosh files of the shard ``name``: ``rows`` ([(index fields, {text field: items})])
+    added in order and committed as one segment. The same rows, the same bytes."""
+    state = random.getstate()
+    random.seed(0)  # Whoosh names segments randomly: the same seed for every shard and build
+    # In memory: fast, and the files carry no timestamps.
+    storage = _RamStorage(temp_root)
+    try:
+        ix = storage.create_index(schema(lang), indexname=name)
+        writer = ix.writer(limitmb=POOL_MB)
+        given = {field: _Given() for field in TEXT_FIELDS}
+        try:
+            for field, analysed in given.items():
+                writer.schema[field].index = analysed
+            try:
+                for values, items in rows:
+                    for field, analysed in given.items():
+                        analysed.items = items[field]
+                    writer.add_document(**values)
+            finally:
+                for field in TEXT_FIELDS:
+                    del writer.schema[field].index  # pickled with the schema at the commit: as before
+            _lengths_once(writer)
+            writer.commit(optimize=True)
+        except BaseException:
+            writer.cancel()
+            raise
+        ix.close()
+        # (Whoosh leaves its lock file behind)
+        return {file: bytes(storage.open_file(file).read()) for file in storage.list() if not file.endswith("LOCK")}
+    finally:
+        random.setstate(state)
+        storage.cleanup()
+
+
 def write(
     docs: list[SearchDocument],
     synonyms: list[tuple[str, ...]],
@@ -152,6 +193,8 @@ def write(
     language: str = languages.DEFAULT,
     analysis=None,
     vector_cache: dict | None = None,
+    shard_files: dict | None = None,
+    shard_size: int | None = None,
 ) -> Path:
     """Write the index for ``docs`` into ``site_dir``; returns the index folder.
 
@@ -161,10 +204,11 @@ def write(
     and only languages it understands get them (:attr:`Language.semantic`).
     ``language``: the pages' language ("en", "de"); raises
     :class:`~.languages.UnsupportedLanguage` for one search has no analysis for.
-    ``analysis`` (a ``reuse.Analysis``) and ``vector_cache``: what earlier builds
-    computed for unchanged texts (an incremental build; the bytes are the same).
+    ``analysis`` (a ``reuse.Analysis``), ``vector_cache`` and ``shard_files``: what earlier
+    builds computed for unchanged texts and shards (an incremental build; the bytes are the
+    same). ``shard_size``: documents per shard (default :data:`.shards.SIZE`).
     """
-    writer = IndexWriter(site_dir, language, analysis)
+    writer = IndexWriter(site_dir, language, analysis, shard_files, shard_size)
     try:
         for doc in docs:
             writer.add(doc)
@@ -179,31 +223,36 @@ class IndexWriter:
     """One index, written a document at a time: :func:`write` in one go, or fed in order by
     :mod:`.background` while pages render. Either way the same documents give the same bytes.
 
-    Its text fields analyse through :class:`FieldIndexer`, so a document can be analysed
-    (:meth:`analyse`) before its turn to be added, in any order.
+    A document can be analysed (:meth:`analyse`) before its turn to be added, in any order.
+    Whoosh's files are written a shard at a time (:mod:`.shards`), as each shard's last document
+    is added; a shard ``shard_files`` (name -> files) holds from an earlier build is not
+    written again, and the shards written are put there.
     """
 
-    def __init__(self, site_dir: Path, language: str = languages.DEFAULT, analysis=None):
+    def __init__(
+        self,
+        site_dir: Path,
+        language: str = languages.DEFAULT,
+        analysis=None,
+        shard_files: dict | None = None,
+        shard_size: int | None = None,
+    ):
         self.lang = languages.get(language)  # raises UnsupportedLanguage before touching site_dir
         self.target = Path(site_dir) / INDEX_DIR
         if self.target.exists():
             shutil.rmtree(self.target)
         self.target.mkdir(parents=True)
-        self._random = random.getstate()
-        random.seed(0)  # Whoosh names segments randomly; a fixed seed keeps builds reproducible
-        # In memory: fast, and the files carry no timestamps, so the same content gives
-        # the same index bytes.
-        self._storage = _RamStorage(self.target)
-        self._ix = self._storage.create_index(schema(self.lang))
-        self._writer = self._ix.writer(limitmb=POOL_MB)
-        self._spell = spelling_field(self.lang)
-        self._less_work = _less_work(self._writer, self._spell, analysis)
-        self._less_work.__enter__()
-        self._fields = {name: self._writer.schema[name] for name in TEXT_FIELDS}
+        self._analysers = _analysers(self.lang, analysis)
         self._spelling: dict[bytes, int] = {}  # each spelling word's occurrences in all documents
         self._postings = impacts.Postings(TEXT_FIELDS)
-        self._positions = positions.Gathered(self._fields[positions.FIELD].format)
+        self._positions = positions.Gathered(schema(self.lang)[positions.FIELD].format)
         self._added = 0
+        self._shard_files = shard_files
+        self._shard_size = shard_size or shards.SIZE
+        self._rows: list = []  # the shard being filled: [(index fields, {text field: items})]
+        self._name: shards.Name | None = None
+        self._shards: list[str] = []  # the names of the shards written, in order
+        self._ended = False
         self._sealed = self._scored = self._semantic = None  # what seal() leaves for complete()
 
     def analyse(self, doc: SearchDocument) -> dict[str, list]:
@@ -211,18 +260,22 @@ class IndexWriter:
         :data:`PLACES` the positions of the gathered field's, when the analysis gives them)."""
         values = _values(doc)
         analysed: dict[str, list | None] = {PLACES: None}
-        for name, field in self._fields.items():
-            with_positions = getattr(field.index, "with_positions", None) if name == positions.FIELD else None
+        for name in TEXT_FIELDS:
+            analyser = self._analysers[name]
+            with_positions = getattr(analyser, "with_positions", None) if name == positions.FIELD else None
             if with_positions is not None:
                 analysed[name], analysed[PLACES] = with_positions(values[name])
             else:
-                analysed[name] = list(field.index(values[name]))
-        text, counts = _spelt(doc), getattr(self._spell.index, "counts", None)
-        analysed[SPELLING] = counts(text) if counts is not None else [(t, f) for t, f, _, _ in self._spell.index(text)]
+                analysed[name] = list(analyser(values[name]))
+        text, spell = _spelt(doc), self._analysers[SPELLING]
+        counts = getattr(spell, "counts", None)
+        analysed[SPELLING] = counts(text) if counts is not None else [(t, f) for t, f, _, _ in spell(text)]
         return analysed
 
     def add(self, doc: SearchDocument, analysed: dict[str, list] | None = None) -> None:
         """Add ``doc`` as the next document; ``analysed``: what :meth:`analyse` gave for it."""
+        if self._ended:
+            raise RuntimeError("a document added after the last shard was written")
         if analysed is None:
             analysed = self.analyse(doc)
         for name in TEXT_FIELDS:  # kept for the precomputed scores
@@ -232,45 +285,55 @@ class IndexWriter:
         for term, count in analysed[SPELLING]:
             spelt[term] = spelt.get(term, 0) + count
         self._added += 1
-        saved = {name: vars(field).get("index") for name, field in self._fields.items()}
-        for name, field in self._fields.items():
-            field.index = lambda value, _items=analysed[name], **kwargs: _items
-        try:
-            self._writer.add_document(**_values(doc))
-        finally:
-            for name, field in self._fields.items():
-                if saved[name] is None:
-                    del field.index
-                else:
-                    field.index = saved[name]
+        if self._rows and shards.starts(doc.id, len(self._rows), self._shard_size):
+            self._write_shard()
+        values = _values(doc)
+        if self._name is None:
+            self._name = shards.Name(self.lang.code)
+        self._name.add(json.dumps(values, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+        self._rows.append((values, {name: analysed[name] for name in TEXT_FIELDS}))
+
+    def _write_shard(self) -> None:
+        """The shard being filled, written into the index folder (or taken from ``shard_files``)."""
+        if self._name is None:
+            self._name = shards.Name(self.lang.code)  # no document at all: one empty shard
+        name = self._name.name()
+        files = self._shard_files.get(name) if self._shard_files is not None else None
+        if files is None:
+            files = _shard_files(name, self.lang, self._rows, self.target)
+        if self._shard_files is not None:
+            self._shard_files[name] = files
+        for file, data in files.items():
+            (self.target / file).write_bytes(data)
+        self._shards.append(name)
+        self._rows, self._name = [], None
+
+    def end(self) -> None:
+        """No more documents: the last shard is written (idempotent). After this, nothing this
+        writer puts into ``shard_files`` (or its analysis' cache) changes any more."""
+        if not self._ended:
+            if self._rows or not self._shards:
+                self._write_shard()
+            self._ended = True
 
     def finish(self, docs, synonyms, definitions=None, page_vectors=None) -> Path:
-        """Commit, write the precomputed scores, the vectors (``page_vectors``: float rows in
+        """Write the last shard, the precomputed scores, the vectors (``page_vectors``: float rows in
         :func:`vectors.rows_of` order, or None) and ``meta.json``; returns the index folder."""
         self.seal(docs, page_vectors)
         return self.complete(docs, synonyms, definitions)
 
     def seal(self, docs, page_vectors=None) -> None:
-        """The first part of :meth:`finish`, all that depends on the documents alone: the commit,
-        the terms' scores, ``positions.bin``, Whoosh's files and the vectors. The background
-        process seals as soon as its last document is added, while the build still renders."""
-        self._less_work.__exit__(None, None, None)
-        self._less_work = None
-        self._writer.commit(optimize=True)
-        self._writer = None
-        self._ix.close()
-        self._sealed = self._storage.open_index()
+        """The first part of :meth:`finish`, all that depends on the documents alone: the last
+        shard, the terms' scores, ``positions.bin``, ``spelling.json`` and the vectors. The
+        background process seals as soon as its last document is added, while the build still renders."""
+        self.end()
+        self._sealed = shards.open_shards(FileStorage(str(self.target), readonly=True), self._shards)
         self._scored = impacts.score(self._sealed, weighting(), TEXT_FIELDS, self._postings)
         self._postings = None
         self._positions.write(self.target)
         self._positions = None
         spelling.write(self.target, self._spelling)
         self._spelling = None
-        for name in self._storage.list():
-            (self.target / name).write_bytes(bytes(self._storage.open_file(name).read()))
-        self.close()
-        for lock in self.target.glob("*WRITELOCK"):  # Whoosh leaves its lock file behind
-            lock.unlink()
         if page_vectors is not None:
             vectors.write(docs, self.target, page_vectors)
         self._semantic = page_vectors is not None
@@ -285,21 +348,15 @@ class IndexWriter:
         self._scored = None
         self._sealed.close()
         self._sealed = None
-        _write_meta(self.target, docs, synonyms, definitions, self.lang, semantic=self._semantic)
+        _write_meta(self.target, docs, synonyms, definitions, self.lang, self._semantic, self._shards)
         return self.target
 
     def close(self) -> None:
         """Release what the writer holds (idempotent); an unfinished index is left half-written."""
-        if self._less_work is not None:
-            self._less_work.__exit__(None, None, None)
-            self._less_work = None
-        if self._writer is not None:
-            self._writer.cancel()
-            self._writer = None
-        if self._random is not None:
-            random.setstate(self._random)
-            self._random = None
-            self._storage.cleanup()
+        self._rows = []
+        if self._sealed is not None:
+            self._sealed.close()
+            self._sealed = None
 
 
 def _values(doc: SearchDocument) -> dict:
@@ -326,7 +383,9 @@ def _spelt(doc: SearchDocument) -> str:
     return "\n".join((doc.title, doc.summary, doc.headings, doc.tags, doc.body))
 
 
-def _write_meta(target: Path, docs, synonyms, definitions, lang: languages.Language, semantic: bool) -> None:
+def _write_meta(
+    target: Path, docs, synonyms, definitions, lang: languages.Language, semantic: bool, names: list[str]
+) -> None:
     digest = hashlib.sha256()
     for doc in docs:
         digest.update(json.dumps(vars(doc), sort_keys=True).encode())  # its fields: as_dict without the deep copy
@@ -341,6 +400,7 @@ def _write_meta(target: Path, docs, synonyms, definitions, lang: languages.Langu
         "synonyms": [list(g) for g in synonyms],
         "definitions": definitions or [],
         "vectors": vectors.MODEL_ID if semantic else None,
+        "shards": names,
     }
     tmp = target / (META_FILE + ".tmp")
     tmp.write_text(json.dumps(meta, indent=1), encoding="utf-8")

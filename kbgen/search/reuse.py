@@ -6,7 +6,8 @@ corpus statistics. What is reused:
 - the whole index folder, when the documents, synonyms and glossary definitions are
   exactly those of a build the cache remembers (a build where no page changed);
   ``Indexing.finish`` asks (:func:`remembered`) before it writes anything;
-- else each unchanged document's analysis (its terms and their encoded positions, per field
+- else each shard of the Whoosh index whose documents did not change (:mod:`.shards`), and
+  each unchanged document's analysis (its terms and their encoded positions, per field
   and text, as the writer adds them, with the body's positions decoded beside them, and the
   spelling words' counts) and, with hybrid search, each unchanged text's vector,
   kept from the last build.
@@ -26,12 +27,14 @@ import threading
 from pathlib import Path
 
 from .. import cache as build_cache
-from . import index, positions, spelling, vectors
+from . import index, positions, shards, spelling, vectors
 
 # values, marshalled: [(term, freq, weight, encoded positions)], for the body with each term's
 # positions beside them, for the spelling words [(term, freq)]
 ANALYSIS = build_cache.NAMED + "search-analysis"
 VECTORS = build_cache.NAMED + "search-vectors"
+# {shard name: {file name: bytes}}: the Whoosh files of each shard (kbgen.search.shards)
+SHARDS = build_cache.NAMED + "search-shards"
 
 
 class Kept(dict):
@@ -114,6 +117,7 @@ def index_key(docs, synonyms, definitions, semantic: bool, language: str) -> str
         str(index.FORMAT),
         f"{positions.FILE} {positions.VERSION}",  # an index remembered before it had its positions is not reused
         f"{spelling.FILE} {spelling.VERSION}",  # nor one remembered before its spelling words had a file
+        f"shards {shards.VERSION} {shards.SIZE}",  # nor one written in other shards
         digest.hexdigest(),
         json.dumps([synonyms, definitions or [], vectors.MODEL_ID if semantic else None, language]),
     )
@@ -157,6 +161,7 @@ class Reused:
         self._analysis_key = f"{ANALYSIS}-{language}"  # a text's analysis depends on the language
         self.analysis = Analysis(self.store.get(self._analysis_key))
         self.rows = Kept(self.store.get(VECTORS)) if semantic else None
+        self.shards = Kept(self.store.get(SHARDS))
 
     @property
     def analysed(self) -> int:
@@ -167,6 +172,7 @@ class Reused:
         self.store.put(self._analysis_key, self.analysis.kept.used)
         if self.rows is not None:
             self.store.put(VECTORS, self.rows.used, compress=False)  # float32 rows do not shrink
+        self.store.put(SHARDS, self.shards.used, compress=False)  # Whoosh's postings are zlib already
 
     def saving(self) -> threading.Thread:
         """:meth:`save` in a thread, started: the background writer saves while Whoosh commits

@@ -1,0 +1,139 @@
+"""The Whoosh index in shards: which documents share one, reusing unchanged ones, reading them as one."""
+
+from __future__ import annotations
+
+import dataclasses
+import filecmp
+import json
+import random
+
+from test_search_index_write import _documents
+
+from kbgen.search import index, open_engine, shards
+from kbgen.search.reuse import Kept
+
+SIZE = 40  # documents per shard, on average, in these tests
+
+
+def _write(docs, folder, **kwargs):
+    return index.write(docs, [("parcel", "package")], folder, shard_size=SIZE, **kwargs)
+
+
+def _shards(target) -> list[str]:
+    return json.loads((target / index.META_FILE).read_text(encoding="utf-8"))["shards"]
+
+
+def _same_files(one, two) -> None:
+    names = sorted(p.name for p in one.iterdir())
+    assert names == sorted(p.name for p in two.iterdir())
+    assert filecmp.cmpfiles(one, two, names, shallow=False)[1:] == ([], [])
+
+
+def test_a_shard_starts_by_its_first_documents_id_within_half_and_three_times_the_size():
+    ids = [f"c/{n}.md" for n in range(5000)]
+    sizes, held = [], 0
+    for doc_id in ids:
+        if held and shards.starts(doc_id, held, SIZE):
+            sizes.append(held)
+            held = 0
+        held += 1
+    assert len(sizes) > 50
+    assert min(sizes) >= SIZE // 2 and max(sizes) <= 3 * SIZE
+    assert 0.7 * SIZE < sum(sizes) / len(sizes) < 1.3 * SIZE
+    assert not shards.starts("anything", SIZE // 2 - 1, SIZE) and shards.starts("anything", 3 * SIZE, SIZE)
+
+
+def test_changing_adding_or_removing_a_document_changes_its_shard_and_the_next_at_most(tmp_path):
+    folders = (tmp_path / str(n) for n in range(100))
+    docs = _documents(400)
+    before = _shards(_write(docs, next(folders)))
+    assert len(before) >= 6
+    rng = random.Random(3)
+    for _ in range(6):
+        at = rng.randrange(len(docs))
+        changed = list(docs)
+        changed[at] = dataclasses.replace(docs[at], body=docs[at].body + " one more sentence")
+        added = docs[:at] + [dataclasses.replace(docs[at], id="c/new.md", url="/c/new/")] + docs[at:]
+        removed = docs[:at] + docs[at + 1 :]
+        for edited in (changed, added, removed):
+            after = _shards(_write(edited, next(folders)))
+            assert len(set(after) - set(before)) <= 2
+            assert len(set(before) - set(after)) <= 2
+        assert len(set(_shards(_write(changed, next(folders)))) - set(before)) == 1
+
+
+def test_an_index_written_with_the_shards_of_an_earlier_build_is_the_bytes_of_a_clean_one(tmp_path, monkeypatch):
+    docs = _documents(400)
+    kept = Kept({})
+    _write(docs, tmp_path / "first", shard_files=kept)
+    assert set(kept.used) == set(_shards(tmp_path / "first" / index.INDEX_DIR))
+
+    written = []
+    real = index._shard_files
+
+    def counted(name, *args):
+        written.append(name)
+        return real(name, *args)
+
+    monkeypatch.setattr(index, "_shard_files", counted)
+    docs[123] = dataclasses.replace(docs[123], title=docs[123].title + " refunds")
+    again = Kept(dict(kept.used))
+    incremental = _write(docs, tmp_path / "incremental", shard_files=again)
+    assert len(written) == 1  # only the changed document's shard went through Whoosh's writer
+    assert set(again.used) == set(_shards(incremental))  # what the next build keeps
+    written.clear()
+    clean = _write(docs, tmp_path / "clean")
+    assert len(written) == len(_shards(clean)) >= 6
+    _same_files(incremental, clean)
+
+
+def test_a_damaged_remembered_shard_is_never_taken_for_another(tmp_path):
+    """A shard is looked up by a digest of its documents: other documents never find it."""
+    docs = _documents(120)
+    kept = Kept({})
+    _write(docs, tmp_path / "first", shard_files=kept)
+    other = [dataclasses.replace(doc, body=doc.body + " x") for doc in docs]
+    again = Kept(dict(kept))
+    _same_files(_write(other, tmp_path / "second", shard_files=again), _write(other, tmp_path / "clean"))
+    assert not set(_shards(tmp_path / "second" / index.INDEX_DIR)) & set(kept)
+
+
+def test_a_search_over_many_shards_answers_as_over_one(tmp_path):
+    docs = _documents(300)
+    many = _write(docs, tmp_path / "many")
+    one = index.write(docs, [("parcel", "package")], tmp_path / "one")
+    assert len(_shards(many)) >= 5 and len(_shards(one)) == 1
+    for name in ("impacts.bin", "impacts.json", "positions.bin", "spelling.json"):
+        assert (many / name).read_bytes() == (one / name).read_bytes(), name
+    engines = [open_engine(folder.parent.parent, semantic=False, cache_size=0) for folder in (many, one)]
+    words = " ".join(doc.title for doc in docs[:40]).split()
+    queries = ["parcel", "package arrive", "word1 word2", "wrod3", '"the parcel"', "didn't arrive where"]
+    queries += [" ".join(words[n : n + 3]) for n in range(0, 60, 3)]
+    for q in queries:
+        found = [engine.search(q, limit=20) for engine in engines]
+        assert found[0] == found[1], q
+        assert [engine.suggest(q[:4]) for engine in engines][0] == engines[1].suggest(q[:4])
+    assert any(engines[0].search(q)["total"] for q in queries)
+
+
+def test_an_index_written_before_shards_is_served_as_before(tmp_path):
+    """An older kbgen wrote one Whoosh index under Whoosh's default name and no ``shards``."""
+    from whoosh.filedb.filestore import FileStorage
+
+    docs = _documents(200)
+    new = _write(docs, tmp_path / "new")
+    old = _write(docs, tmp_path / "old")
+    for name in _shards(old):
+        for path in old.glob(f"*{name}*"):
+            path.unlink()
+    writer = FileStorage(str(old)).create_index(index.schema()).writer()
+    for doc in docs:
+        writer.add_document(**index._values(doc))
+    writer.commit(optimize=True)
+    meta = json.loads((old / index.META_FILE).read_text(encoding="utf-8"))
+    del meta["shards"]
+    (old / index.META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    assert list(old.glob("_MAIN_*.toc"))
+    engines = [open_engine(folder.parent.parent, semantic=False, cache_size=0) for folder in (old, new)]
+    for q in ("parcel", "word1 word2", "wrod3", "arrive"):
+        assert engines[0].search(q) == engines[1].search(q), q
