@@ -56,10 +56,10 @@ def age(path: Path, seconds: float = 3600) -> None:
 KILL_DURING_INDEXING = textwrap.dedent(
     """
     import os, signal, sys
-    import kbgen.search.impacts as impacts
-    def killed(*args, **kwargs):  # after the commit: Whoosh's temporary folder exists now
+    import kbgen.search.index as index
+    def killed(*args, **kwargs):  # before a shard's commit: Whoosh's temporary folder exists now
         os.kill(os.getpid(), signal.SIGKILL)
-    impacts.score = killed
+    index._lengths_once = killed
     from kbgen.cli import main
     sys.argv = ["kbgen", "build", "--no-cache"]  # with the cache the index may be reused, not written
     main()
