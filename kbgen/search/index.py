@@ -258,7 +258,9 @@ class IndexWriter:
     def analyse(self, doc: SearchDocument) -> dict[str, list]:
         """The postings of ``doc``'s text fields, as its :meth:`add` will need them (and under
         :data:`PLACES` the positions of the gathered field's, when the analysis gives them)."""
-        values = _values(doc)
+        return self._analyse(_values(doc), _spelt(doc))
+
+    def _analyse(self, values: dict, spelt: str) -> dict[str, list]:
         analysed: dict[str, list | None] = {PLACES: None}
         for name in TEXT_FIELDS:
             analyser = self._analysers[name]
@@ -267,7 +269,7 @@ class IndexWriter:
                 analysed[name], analysed[PLACES] = with_positions(values[name])
             else:
                 analysed[name] = list(analyser(values[name]))
-        text, spell = _spelt(doc), self._analysers[SPELLING]
+        text, spell = spelt, self._analysers[SPELLING]
         counts = getattr(spell, "counts", None)
         analysed[SPELLING] = counts(text) if counts is not None else [(t, f) for t, f, _, _ in spell(text)]
         return analysed
@@ -276,8 +278,9 @@ class IndexWriter:
         """Add ``doc`` as the next document; ``analysed``: what :meth:`analyse` gave for it."""
         if self._ended:
             raise RuntimeError("a document added after the last shard was written")
+        values = _values(doc)
         if analysed is None:
-            analysed = self.analyse(doc)
+            analysed = self._analyse(values, _spelt(doc))
         for name in TEXT_FIELDS:  # kept for the precomputed scores
             self._postings.add(self._added, name, analysed[name])
         self._positions.add(self._added, analysed[positions.FIELD], analysed.get(PLACES))
@@ -287,10 +290,10 @@ class IndexWriter:
         self._added += 1
         if self._rows and shards.starts(doc.id, len(self._rows), self._shard_size):
             self._write_shard()
-        values = _values(doc)
         if self._name is None:
             self._name = shards.Name(self.lang.code)
-        self._name.add(json.dumps(values, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+        # (the fields in _values' order: the same documents, the same text)
+        self._name.add(json.dumps(values, ensure_ascii=False).encode("utf-8", "surrogatepass"))
         self._rows.append((values, {name: analysed[name] for name in TEXT_FIELDS}))
 
     def _write_shard(self) -> None:
