@@ -441,6 +441,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         """What MkDocs and kbgen would know of a page they rendered: its toc, anchors, title, text."""
         src = page.file.src_uri
         entry.update(pickle.loads(zlib.decompress(entry.pop("page"))))
+        content = entry.pop("content")
         page.toc = get_toc(entry["toc"])
         page.present_anchor_ids = set(entry["anchors"])
         if "title" not in page.meta and entry["title"] is not None:
@@ -451,11 +452,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         has_image, image = entry["image"]
         if has_image:
             self._images[src] = image
-        content = entry.pop("content")
         # Its empty template and Material's search (the page left out) do not read it: the page
         # gets none (Material would strip its data-search attributes for nothing; each page's HTML
-        # would be held to the end of the build). A page Material indexes gets its content.
-        return "" if src in self._unread else content
+        # would be held to the end of the build), nor is it decompressed. A page Material indexes
+        # gets its content.
+        return "" if src in self._unread else zlib.decompress(content).decode("utf-8")
 
     def on_page_context(self, context, page, config, nav):
         if not self.config.enabled:
@@ -550,20 +551,23 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 # each part compressed on its own, the entry not again (compressed bytes do not
                 # shrink: a second pass over them cost 0.1 s of a FAQ-heavy cold build): a build
                 # keeps every cached page's HTML from on_page_markdown (where it learns the page
-                # is cached) to on_post_page, its other parts to on_page_content. Pickled here
+                # is cached) to on_post_page, its other parts to on_page_content, and decompresses
+                # the page's content only when something reads it (see _restore). Pickled here
                 # (what the record holds may change later), compressed and written by the
                 # store's writer thread (kbgen.cache)
-                parts = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), output.encode("utf-8")
+                content = record.pop("content").encode("utf-8")
+                parts = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), content, output.encode("utf-8")
                 hashes = sorted(hashes)
                 self._store.put_later(
                     self._keys[src],
                     lambda: {
                         "page": zlib.compress(parts[0], 1),
-                        "html": zlib.compress(parts[1], 1),
+                        "content": zlib.compress(parts[1], 1),
+                        "html": zlib.compress(parts[2], 1),
                         "script_hashes": hashes,
                     },
                     compress=False,
-                    size=len(parts[0]) + len(parts[1]),
+                    size=sum(map(len, parts)),
                 )
         self._pages_done += 1
         total = self._page_total

@@ -567,12 +567,15 @@ def test_values_stored_uncompressed_read_back_and_are_checked(tmp_path):
     store.put("a" * 64, value, compress=False)
     store.put("b" * 64, value)
     raw, packed = (store._path(key) for key in ("a" * 64, "b" * 64))
-    assert raw.stat().st_size >= len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    # the value's pickle as it is after the checksum and the kind, nothing for zlib to copy back
+    assert raw.read_bytes()[32:] == cache.PLAIN + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     assert packed.stat().st_size < raw.stat().st_size - 100_000  # the repeated text shrinks
     again = cache.Store(tmp_path / "ns")
     assert again.get("a" * 64) == value == again.get("b" * 64)
     data = raw.read_bytes()
     raw.write_bytes(data[:1000] + bytes([data[1000] ^ 1]) + data[1001:])
+    assert cache.Store(tmp_path / "ns").get("a" * 64) is None
+    raw.write_bytes(data[:32] + cache.PACKED + data[33:])  # the kind is checked too
     assert cache.Store(tmp_path / "ns").get("a" * 64) is None
 
 
