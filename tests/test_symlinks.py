@@ -136,7 +136,7 @@ def test_leaves_agrees_with_resolving_for_relative_and_linked_roots(tmp_path, ou
     """``leaves`` looks for links below the content folder only; every kind of path gives
     what resolving both paths in full gives (links inside and out, ``..`` after a link,
     missing files, the folder itself, a content folder reached through a link)."""
-    from kbgen.content.symlinks import leaves
+    from kbgen.content.symlinks import Inside, leaves
 
     content = tmp_path / "content"
     (content / "returns" / "faq").mkdir(parents=True)
@@ -164,10 +164,13 @@ def test_leaves_agrees_with_resolving_for_relative_and_linked_roots(tmp_path, ou
         "shipping",
     ]
     for root in (content, tmp_path / "linked-content", Path(os.path.relpath(content))):
+        inside = Inside(root)  # the same answers, each folder looked at once
         for rel in paths:
             for path in (os.path.join(root, rel), os.path.join(os.path.abspath(root), rel)):
                 assert leaves(path, root) == resolved(path, root), (path, root)
                 assert leaves(Path(path), root) == resolved(path, root), (path, root)
+                assert inside.leaves(path) == resolved(path, root), (path, root)
+                assert inside.leaves(Path(path)) == resolved(path, root), (path, root)
     assert leaves(content / "returns/faq/a.md", content) is False
     assert leaves(content / "returns/passwd.txt", content) is True
     assert leaves(content / "outside-link/passwd", content) is True
@@ -204,3 +207,31 @@ def test_the_scan_finds_links_from_the_folder_listing_without_looking_up_every_f
     assert [d.message.split(" (")[0] for d in report.items] == ["symlink points outside the content folder"]
     files = {os.fspath(p) for p in docs.rglob("q*.md")}
     assert len(files) == 40 and files.isdisjoint(map(os.fspath, looked_up))  # only the links are resolved
+
+
+def test_a_load_looks_at_each_folder_once_and_at_each_file(tmp_path, outside, monkeypatch):
+    """A load reads thousands of files from a few folders: each folder on the way is looked at
+    once, then each file (a link among them is still resolved and refused)."""
+    from kbgen.content.symlinks import Inside
+
+    content = tmp_path / "content"
+    faq = content / "returns" / "faq"
+    faq.mkdir(parents=True)
+    for n in range(20):
+        (faq / f"q{n}.md").write_text("x")
+    (faq / "leak.md").symlink_to(outside / "passwd")
+    looked_up = []
+    lstat = os.lstat
+
+    def counted_lstat(path, *args, **kwargs):
+        looked_up.append(os.fspath(path))
+        return lstat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "lstat", counted_lstat)
+    inside = Inside(content)
+    assert [inside.leaves(faq / f"q{n}.md") for n in range(20)] == [False] * 20
+    assert sorted(looked_up) == sorted(
+        [os.fspath(content / "returns"), os.fspath(faq)] + [os.fspath(faq / f"q{n}.md") for n in range(20)]
+    )
+    assert inside.leaves(faq / "leak.md") is True  # resolved in full
+    assert inside.leaves(faq / "missing.md") is True

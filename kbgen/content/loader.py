@@ -11,7 +11,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from . import schema, slugs
+from . import schema, slugs, symlinks
 from .contactfile import load_contact
 from .diagnostics import Report
 from .facts import load_facts
@@ -43,8 +43,8 @@ def load(
     """``refused``: symlinks never followed (see :mod:`.symlinks`). ``market``: that market's
     facts, channels and notices; ``language``: the language the files are written in.
     ``memo``: what earlier builds parsed of unchanged Markdown files (see :class:`Memo`)."""
-    parse_markdown = Memo(memo, report)
     docs_dir = Path(docs_dir)
+    parse_markdown = Memo(memo, report, docs_dir)
     center = HelpCenter(docs_dir=docs_dir, market=market, language=language)
     if not docs_dir.is_dir():
         report.error(docs_dir, 1, "content folder not found")
@@ -166,7 +166,7 @@ def _load_faqs(folder: Path, docs_dir: Path, category: str, report: Report, pars
     for md in sorted(folder.rglob("*.md")):
         if md.name.startswith((".", "_")) or is_translation(md.name):
             continue
-        text = read(md, report, docs_dir)
+        text = parse_markdown.read(md)
         if text is None:
             continue
         entry = parse_markdown(_faq_from_text, text, md, docs_dir, category)
@@ -212,7 +212,7 @@ def _faq_from_text(text: str, md: Path, docs_dir: Path, category: str, report: R
 def _load_article(
     md: Path, docs_dir: Path, category: str | None, section: str | None, report: Report, fields, parse_markdown: Memo
 ) -> Article | None:
-    text = read(md, report, docs_dir)
+    text = parse_markdown.read(md)
     if text is None:
         return None
     kind = "index" if fields is schema.INDEX else "article"
@@ -339,8 +339,9 @@ def _check_slug(path: Path, report: Report, what: str) -> None:
 
 
 class Memo:
-    """Parses a Markdown file's text through ``memo`` (the build cache's ``get(key)`` and
-    ``put(key, value)``, or None): a text parsed in an earlier build is not parsed again.
+    """Reads the Markdown files of one load of ``docs_dir`` (:meth:`read`), and parses a file's
+    text through ``memo`` (the build cache's ``get(key)`` and ``put(key, value)``, or None): a
+    text parsed in an earlier build is not parsed again.
 
     The key is everything the parse reads (the function, the text, the file's paths, its
     category and section, where the report's paths start from); the value is the model object
@@ -351,9 +352,15 @@ class Memo:
 
     VERSION = "2"
 
-    def __init__(self, memo, report: Report):
+    def __init__(self, memo, report: Report, docs_dir: Path):
         self._memo = memo
         self._report = report
+        self._docs_dir = docs_dir
+        self._inside = symlinks.Inside(docs_dir)
+
+    def read(self, md: Path) -> str | None:
+        """``md``'s text (see :func:`.textfile.read`)."""
+        return read(md, self._report, self._docs_dir, self._inside)
 
     def __call__(self, parse, text: str, md: Path, *args):
         report = self._report

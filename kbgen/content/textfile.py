@@ -18,13 +18,14 @@ from .diagnostics import Report
 BOM = b"\xef\xbb\xbf"
 
 
-def read(path: Path, report: Report, root: Path) -> str | None:
+def read(path: Path, report: Report, root: Path, inside: symlinks.Inside | None = None) -> str | None:
     """The text of ``path`` with LF line endings, or None when it cannot be used.
 
     ``root`` is the content folder: a path whose links lead out of it is never
-    read (:func:`symlinks.scan` reports it).
+    read (:func:`symlinks.scan` reports it). ``inside``: the same check for a load
+    that reads many files of ``root`` (each folder looked at once).
     """
-    if symlinks.leaves(path, root):
+    if symlinks.leaves(path, root) if inside is None else inside.leaves(path):
         return None
     try:
         data = path.read_bytes()
