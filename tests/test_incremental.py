@@ -827,6 +827,29 @@ def test_the_key_names_functions_of_versioned_packages_and_refuses_others():
         incremental.dumps({"format": own_format})
 
 
+def test_the_key_of_a_model_object_leaves_out_what_only_its_own_page_shows_each_time():
+    """A model's dataclasses are written down from the fields kept for them (kept once a class):
+    a body is in the site part's model only where its own page does not show it, every time."""
+    from kbgen import incremental
+    from kbgen.content.model import FaqEntry
+
+    entry = FaqEntry(
+        src="returns/faq/late.md",
+        path=Path("late.md"),
+        category="returns",
+        question="Late?",
+        body="The answer.",
+        body_line=4,
+    )
+    for _ in range(2):  # the second time from what the first kept
+        as_model = incremental.stable(entry, model=True)
+        as_value = incremental.stable([entry, (entry,)])
+        assert as_model["question"] == "Late?" and "body" not in as_model and "path" not in as_model
+        assert as_value[0]["body"] == "The answer." and as_value[1] == [as_value[0]]
+    entry.question = "Very late?"
+    assert incremental.stable(entry, model=True)["question"] == "Very late?"
+
+
 # -- two (market, language) pairs -----------------------------------------------------------
 
 PAIRS_CONFIG = """\
