@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import logging
 import os
 import pickle
@@ -164,6 +165,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         config.extra_javascript.append(script)
         if config.nav is None:
             config.nav = self.layout.navigation(self._wording("home_title"))
+        _keep_for_the_build()
         return config
 
     def _content(self, config, pair):
@@ -588,6 +590,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_post_build(self, config):
         if not self.config.enabled:
             return
+        try:
+            self._post_build(config)
+        finally:
+            gc.unfreeze()  # see _keep_for_the_build
+
+    def _post_build(self, config) -> None:
         if self.quick is not None:  # the pages it wrote; the whole build writes the rest
             self.quick.built = [self._files.get_file_from_path(src).dest_uri for src, _, _ in self._built_order]
             if self._store is not None:
@@ -703,6 +711,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             self._store.put_later(STATIC_SEARCH_ENTRIES, lambda: kept)  # pickled while the build waits for its index
 
     def on_build_error(self, error):
+        gc.unfreeze()  # see _keep_for_the_build
         try:
             self.close_indexing()
         finally:
@@ -893,6 +902,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def _url_for(self, src: str) -> str:
         file = self._files.get_file_from_path(src)
         return file.url if file is not None else src
+
+
+def _keep_for_the_build() -> None:
+    """What is alive once the content is loaded (the modules, the configuration, the content
+    model: 100,000 objects on a FAQ-heavy help center) lives to the end of the build: kept out
+    of the collector's full passes (``gc.freeze``), which traversed it again and again (0.25 s
+    of a warm FAQ-heavy build). ``on_post_build`` and ``on_build_error`` give it back."""
+    gc.freeze()
 
 
 def project_dir(config) -> str | None:
