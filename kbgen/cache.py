@@ -52,8 +52,9 @@ log = logging.getLogger("mkdocs.plugins.kbgen.cache")
 
 # 2: marshalled search analysis; 3: compressed page HTML; 4: the analysis as postings; 5: content
 # files; 6: a page's entry holds its parts compressed each on its own; 7: values stored as pickled
-# (no zlib framing) when not compressed, a page's content apart from its other parts
-FORMAT = 7
+# (no zlib framing) when not compressed, a page's content apart from its other parts; 8: Material's
+# static search entries of each page as their JSON text
+FORMAT = 8
 PACKED, PLAIN = b"z", b"p"  # how an entry's value follows its checksum: compressed, or as pickled
 VERSION_FILE = "VERSION"
 ENTRIES = "entries"

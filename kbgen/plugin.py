@@ -62,7 +62,7 @@ FEEDBACK_TEMPLATE = "partials/kbgen/feedback.html"  # under each FAQ answer
 # cache key holds both); the other kinds read the date only as which notices have ended.
 DATED_KINDS = {"home", "updates", "other"}
 CONTENT_FILES = "content-files"  # each Markdown file's parse (kbgen.content.loader.Memo)
-STATIC_SEARCH_ENTRIES = build_cache.NAMED + "static-search"  # page key -> Material's entries
+STATIC_SEARCH_ENTRIES = build_cache.NAMED + "static-search"  # page key -> Material's entries (their JSON text)
 TEMPLATES_FOLDER = "templates"  # Jinja's bytecode cache in the build cache's namespace
 DATA_FILES = {CATEGORY_FILE, SYNONYMS_FILE, CONTACT_FILE, FACTS_FILE, GLOSSARY_FILE}
 
@@ -109,7 +109,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._records: dict[str, dict] = {}  # page src -> what a miss stores (filled as it is built)
         self._warned: _Warned | None = None  # MkDocs' warnings while the current page renders
         # Material's static search entries of cached pages (page key -> entries; None: not reused)
-        self._static_entries: dict[str, list] | None = None
+        self._static_entries: dict[str, str] | None = None
         self._built_order: list[tuple[str, str, bool]] = []  # (src, url, from the cache) as MkDocs builds
         self.preview_state: dict | None = None  # what a quick step needs of this build (kbgen.quick)
         self._search_again: set[str] = set()  # cached pages whose static search entries Material makes
@@ -696,17 +696,18 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             if cached:
                 raise PluginError(f"{theme.STATIC_SEARCH_INDEX}: unexpected entries; build again with --no-cache")
             return
-        of_built = dict(zip((src for src, _ in built), groups, strict=True))
-        kept: dict[str, list] = {}
-        docs: list[dict] = []
+        # each page's entries as their text in the index: a cached page's is written as it is
+        of_built = {src: theme.entries_text(group) for (src, _), group in zip(built, groups, strict=True)}
+        kept: dict[str, str] = {}
+        docs: list[str] = []
         for src, _, hit in self._built_order:
             key = self._keys.get(src)
             entries = self._static_entries[key] if hit else of_built[src]
-            docs.extend(entries)
+            docs.append(entries)
             if key is not None:
                 kept[key] = entries
         if cached:
-            theme.write_static_search(config.site_dir, {**index, "docs": docs})
+            theme.write_static_search(config.site_dir, index, docs)
         if len(cached) < len(self._built_order):  # else the cache holds every page's entries already
             self._store.put_later(STATIC_SEARCH_ENTRIES, lambda: kept)  # pickled while the build waits for its index
 
