@@ -235,3 +235,46 @@ def test_a_load_looks_at_each_folder_once_and_at_each_file(tmp_path, outside, mo
     )
     assert inside.leaves(faq / "leak.md") is True  # resolved in full
     assert inside.leaves(faq / "missing.md") is True
+
+
+def test_reading_through_a_loads_check_gives_what_reading_alone_gives(tmp_path, outside, monkeypatch):
+    """A load opens each file of a folder without links without following a link (no lstat of
+    the file first): links inside are still read, links out never, a missing file is skipped
+    silently and an unreadable one is reported, as the plain read does."""
+    from kbgen.content import textfile
+    from kbgen.content.diagnostics import Report
+    from kbgen.content.symlinks import Inside
+
+    content = tmp_path / "content"
+    faq = content / "returns" / "faq"
+    faq.mkdir(parents=True)
+    (faq / "plain.md").write_text("plain\r\n")
+    (faq / "in.md").symlink_to(faq / "plain.md")
+    (faq / "out.md").symlink_to(outside / "passwd")
+    (faq / "folder.md").mkdir()
+    names = ["plain.md", "in.md", "out.md", "missing.md", "folder.md"]
+
+    def read_all(inside):
+        report = Report(base=tmp_path)
+        texts = [textfile.read(faq / name, report, content, inside) for name in names]
+        return texts, sorted((str(d.path), d.line, d.message) for d in report.items)
+
+    alone = read_all(None)
+    assert alone[0] == ["plain\n", "plain\n", None, None, None]
+    assert [message.split(":")[0] for _, _, message in alone[1]] == [
+        "cannot read",
+        "Windows line endings (CRLF)",
+        "Windows line endings (CRLF)",
+    ]
+    assert read_all(Inside(content)) == alone
+    looked_up = []
+    lstat = os.lstat
+
+    def counted_lstat(path, *args, **kwargs):
+        looked_up.append(os.fspath(path))
+        return lstat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "lstat", counted_lstat)
+    inside = Inside(content)
+    assert textfile.read(faq / "plain.md", Report(base=tmp_path), content, inside) == "plain\n"
+    assert os.fspath(faq / "plain.md") not in looked_up  # opened without a look first

@@ -38,15 +38,24 @@ class Inside:
         self._base = self.root.rstrip(os.sep)
         self._folders: dict[str, bool | None] = {}  # folder -> _plainly_inside's answer
 
+    def plain_folder(self, path: Path | str) -> bool:
+        """Whether ``path`` is a name in a folder inside ``root`` with no link on the way: then
+        the file itself, opened without following a link, is inside."""
+        folder, name = os.path.split(os.fspath(path))
+        return self._folder(folder) is True and name not in ("", ".", "..")
+
+    def _folder(self, folder: str) -> bool | None:
+        if folder == self._base:
+            return True  # the root itself is never looked at (see _plainly_inside)
+        plain = self._folders.get(folder, _UNSEEN)
+        if plain is _UNSEEN:
+            plain = self._folders[folder] = _plainly_inside(folder, self.root)
+        return plain
+
     def leaves(self, path: Path | str) -> bool:
         path = os.fspath(path)
         folder, name = os.path.split(path)
-        if folder == self._base:
-            plain = True  # the root itself is never looked at (see _plainly_inside)
-        else:
-            plain = self._folders.get(folder, _UNSEEN)
-            if plain is _UNSEEN:
-                plain = self._folders[folder] = _plainly_inside(folder, self.root)
+        plain = self._folder(folder)
         if plain and name not in ("", ".", ".."):
             try:
                 mode = os.lstat(path).st_mode
