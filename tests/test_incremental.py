@@ -763,6 +763,13 @@ def test_unchanged_markdown_files_are_not_parsed_again(tmp_path, monkeypatch):
     assert len(parsed) == 1 and "courier" in parsed[0]
     build(config, tmp_path / "clean")
     assert differences(tmp_path / "site", tmp_path / "clean") == []
+    # the same text in another file (another category): its path is in the key, so parsed anew
+    edited = parsed[0]
+    parsed.clear()
+    project.write("content/returns/faq/lost.md", _faq("My parcel is lost?", "Wait for the courier."))
+    project.path("content/shipping/faq/lost.md").unlink()
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert parsed == [edited]
 
 
 def test_a_content_files_parse_from_the_cache_is_the_fresh_parse_without_pickling_its_path(tmp_path):

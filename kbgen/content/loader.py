@@ -357,6 +357,7 @@ class Memo:
         self._report = report
         self._docs_dir = docs_dir
         self._inside = symlinks.Inside(docs_dir)
+        self._key_parts: dict[tuple, tuple[bytes, bytes]] = {}  # (parse, args) -> what comes before and after md
 
     def read(self, md: Path) -> str | None:
         """``md``'s text (see :func:`.textfile.read`)."""
@@ -366,11 +367,7 @@ class Memo:
         report = self._report
         if self._memo is None:
             return parse(text, md, *args, report)
-        key = hashlib.sha256(
-            "\0".join(
-                ["content file", self.VERSION, parse.__name__, str(md), str(report.base), *map(repr, args), text]
-            ).encode("utf-8", "surrogatepass")
-        ).hexdigest()
+        key = self._key(parse, text, md, args)
         found = self._memo.get(key)
         if found is not None:
             value, said, unloaded = found
@@ -384,3 +381,21 @@ class Memo:
         kept = dataclasses.replace(value, path=None) if getattr(value, "path", None) == md else value
         self._memo.put(key, (kept, report.items[before:], report.unloaded - unloaded_before))
         return value
+
+    def _key(self, parse, text: str, md: Path, args: tuple) -> str:
+        """The SHA-256 of ``"\0".join(["content file", VERSION, parse's name, md, the report's
+        base, *map(repr, args), text])``, hashed part by part (the parts around ``md`` made once
+        for each parse and arguments: thousands of files share them; the text not copied)."""
+        parts = self._key_parts.get((parse, args))
+        if parts is None:
+            before = "\0".join(["content file", self.VERSION, parse.__name__, ""])
+            after = "\0".join(["", str(self._report.base), *map(repr, args), ""])
+            parts = self._key_parts[parse, args] = (
+                before.encode("utf-8", "surrogatepass"),
+                after.encode("utf-8", "surrogatepass"),
+            )
+        h = hashlib.sha256(parts[0])
+        h.update(str(md).encode("utf-8", "surrogatepass"))
+        h.update(parts[1])
+        h.update(text.encode("utf-8", "surrogatepass"))
+        return h.hexdigest()
