@@ -320,3 +320,19 @@ def test_the_content_model_is_kept_out_of_full_collections_during_the_build_only
     else:
         raise AssertionError("the build should have failed")
     assert gc.get_freeze_count() == 0
+
+
+def test_kbgen_build_leaves_what_is_alive_frozen_as_the_process_ends(make_site, invoke):
+    """``kbgen build`` ends the process: what is alive then is left out of the interpreter's
+    last full collection (``gc.freeze``); ``build()`` itself, called in a longer process (a
+    preview), gives back what it froze."""
+    import gc
+
+    project = make_site(CATEGORY_FILES)
+    build(project / "mkdocs.yml")
+    assert gc.get_freeze_count() == 0
+    try:
+        assert invoke("build", cwd=project).exit_code == 0
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
