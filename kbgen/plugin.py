@@ -206,13 +206,15 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_files(self, files: Files, config):
         if not self.config.enabled:
             return
+        docs_dir = config.docs_dir
+        inside = symlinks.Inside(docs_dir)  # each folder looked at once for all its files
         for file in list(files):
             # data files; and (reported already, so the build normally stopped) symlinks out
-            from_docs = file.src_dir == config.docs_dir  # not a theme file
+            from_docs = file.src_dir == docs_dir  # not a theme file
             if (
                 _is_data_file(file.src_uri)
                 or (from_docs and is_translation(posixpath.basename(file.src_uri)))  # see kbgen.build
-                or (from_docs and symlinks.leaves(file.abs_src_path, config.docs_dir))
+                or (from_docs and inside.leaves(file.abs_src_path))
             ):
                 files.remove(file)
             elif not self.layout.classify(file.src_uri)[0].in_nav:
