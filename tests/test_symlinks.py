@@ -278,3 +278,22 @@ def test_reading_through_a_loads_check_gives_what_reading_alone_gives(tmp_path, 
     inside = Inside(content)
     assert textfile.read(faq / "plain.md", Report(base=tmp_path), content, inside) == "plain\n"
     assert os.fspath(faq / "plain.md") not in looked_up  # opened without a look first
+
+
+def test_a_folders_markdown_is_listed_as_rglob_lists_it(tmp_path, outside):
+    """The loader lists a FAQ or section folder with os.scandir: the paths and the order of
+    ``sorted(folder.rglob("*.md"))`` (nested folders, "a-b.md" against "a/b.md", a folder
+    named like a page, hidden files, a linked folder not followed, a link to a file kept)."""
+    from kbgen.content.loader import markdown_below
+
+    faq = tmp_path / "faq"
+    for rel in ("b.md", "a-b.md", "a/b.md", "a/c/d.md", "a/notes.txt", ".hidden.md", "_draft.md", "Z.md", "a.de.md"):
+        (faq / rel).parent.mkdir(parents=True, exist_ok=True)
+        (faq / rel).write_text("x")
+    (faq / "folder.md").mkdir()
+    (faq / "folder.md" / "inner.md").write_text("x")
+    (faq / "linked").symlink_to(faq / "a", target_is_directory=True)
+    (faq / "out.md").symlink_to(outside / "passwd")
+    listed = markdown_below(faq)
+    assert listed == sorted(faq.rglob("*.md"))
+    assert faq / "linked" / "b.md" not in listed and faq / "out.md" in listed
