@@ -13,7 +13,9 @@ market and language once a help center builds several), holding
 - ``entries/<2 hex>/<key>``: one value per key, a SHA-256 of everything the value
   was made from, so an entry is either right for its key or absent. Each file is
   written to a temporary name and renamed (atomic), and starts with a checksum of
-  its payload: a torn or corrupt file is a miss, never a wrong page.
+  the rest: a torn or corrupt file is a miss, never a wrong page. The rest is one byte
+  saying how the pickled value follows: ``z`` compressed with zlib, ``p`` as it is (a
+  value that does not shrink is read back without a pass through zlib).
 
 A build puts most values with :meth:`Store.put_later`: they are held (pickled, not yet
 compressed) until the build waits for its search index (:meth:`Store.start_writing`); then a
@@ -49,8 +51,11 @@ from . import __version__
 log = logging.getLogger("mkdocs.plugins.kbgen.cache")
 
 # 2: marshalled search analysis; 3: compressed page HTML; 4: the analysis as postings; 5: content
-# files; 6: a page's entry holds its parts compressed each on its own
-FORMAT = 6
+# files; 6: a page's entry holds its parts compressed each on its own; 7: values stored as pickled
+# (no zlib framing) when not compressed, a page's content apart from its other parts; 8: Material's
+# static search entries of each page as their JSON text
+FORMAT = 8
+PACKED, PLAIN = b"z", b"p"  # how an entry's value follows its checksum: compressed, or as pickled
 VERSION_FILE = "VERSION"
 ENTRIES = "entries"
 NAMED = "named-"  # keys of values that are replaced, not addressed by content: named-<name>
@@ -153,11 +158,13 @@ class Store:
             self.misses += 1
             return None
         try:
-            data = self._path(key).read_bytes()
-            checksum, payload = data[:32], data[32:]
-            if hashlib.sha256(payload).digest() != checksum:
+            data = memoryview(self._path(key).read_bytes())  # slices of it copy nothing
+            checksum, kind, payload = data[:32], data[32:33], data[33:]
+            check = hashlib.sha256(kind)
+            check.update(payload)
+            if check.digest() != checksum:
                 raise ValueError("checksum")
-            value = pickle.loads(zlib.decompress(payload))
+            value = pickle.loads(zlib.decompress(payload) if kind == PACKED else payload)
         except Exception:  # missing, torn, corrupt or from an older Python: a miss
             self.misses += 1
             return None
@@ -167,8 +174,8 @@ class Store:
 
     def put(self, key: str, value, compress: bool = True) -> None:
         """Store ``value`` under ``key``, now. ``compress=False`` for values that do not shrink (the
-        index's files, compressed already; page vectors): zlib's stored blocks, read back the
-        same way, without the second of CPU time that compressing 30 MB for nothing costs."""
+        index's files, compressed already; page vectors): stored as pickled, without the second
+        of CPU time that compressing 30 MB for nothing costs, and read back without a copy."""
         if not self.writable:
             return
         self._write(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), compress)
@@ -227,13 +234,15 @@ class Store:
                 self._failure = exc
 
     def _write(self, key: str, data: bytes, compress: bool) -> None:
-        payload = zlib.compress(data, 1 if compress else 0)
+        kind, payload = (PACKED, zlib.compress(data, 1)) if compress else (PLAIN, data)
+        check = hashlib.sha256(kind)
+        check.update(payload)
         path = self._path(key)
         try:
             if path.parent not in self._folders:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 self._folders.add(path.parent)
-            write_atomic(path, hashlib.sha256(payload).digest(), payload)
+            write_atomic(path, check.digest(), kind, payload)
         except OSError as exc:
             log.info(f"build cache {self.folder}: cannot write ({exc.strerror or exc}); building without it")
             self.writable = False

@@ -57,8 +57,35 @@ class Unstable(ValueError):
     """A value without a stable written form: the build runs without the cache."""
 
 
+_PLAIN = {type(None), bool, int, float, str}  # what stable() returns as it is (the exact types: the common case)
+_KEPT_FIELDS: dict[tuple[type, bool], tuple[str, ...]] = {}  # a dataclass's fields stable() writes down
+
+
 def stable(value, model: bool = False) -> object:
     """``value`` as JSON-able data that is the same in every process for equal inputs."""
+    cls = type(value)
+    if cls in _PLAIN:
+        return value
+    if cls is list or cls is tuple:
+        return [stable(v, model) for v in value]
+    names = _KEPT_FIELDS.get((cls, model))
+    if names is not None:  # a dataclass seen before (the whole content model is made of a few)
+        out = {"__type__": cls.__name__}
+        for name in names:
+            out[name] = stable(getattr(value, name), model)
+        return out
+    return _stable(value, model)
+
+
+def _kept_fields(value, model: bool) -> tuple[str, ...]:
+    name = type(value).__name__
+    left_out = SKIPPED_PAGE_FIELDS.get(name, set()) if model else set()
+    names = tuple(f.name for f in dataclasses.fields(value) if f.name not in SKIPPED_FIELDS and f.name not in left_out)
+    _KEPT_FIELDS[type(value), model] = names
+    return names
+
+
+def _stable(value, model: bool) -> object:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, bytes):
@@ -68,12 +95,9 @@ def stable(value, model: bool = False) -> object:
     if isinstance(value, PurePath):
         return str(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        name = type(value).__name__
-        out = {"__type__": name}
-        left_out = SKIPPED_PAGE_FIELDS.get(name, set()) if model else set()
-        for f in dataclasses.fields(value):
-            if f.name not in SKIPPED_FIELDS and f.name not in left_out:
-                out[f.name] = stable(getattr(value, f.name), model)
+        out = {"__type__": type(value).__name__}
+        for name in _kept_fields(value, model):
+            out[name] = stable(getattr(value, name), model)
         return out
     if isinstance(value, Mapping):
         return [[stable(k, model), stable(v, model)] for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import logging
 import os
 import pickle
@@ -61,7 +62,7 @@ FEEDBACK_TEMPLATE = "partials/kbgen/feedback.html"  # under each FAQ answer
 # cache key holds both); the other kinds read the date only as which notices have ended.
 DATED_KINDS = {"home", "updates", "other"}
 CONTENT_FILES = "content-files"  # each Markdown file's parse (kbgen.content.loader.Memo)
-STATIC_SEARCH_ENTRIES = build_cache.NAMED + "static-search"  # page key -> Material's entries
+STATIC_SEARCH_ENTRIES = build_cache.NAMED + "static-search"  # page key -> Material's entries (their JSON text)
 TEMPLATES_FOLDER = "templates"  # Jinja's bytecode cache in the build cache's namespace
 DATA_FILES = {CATEGORY_FILE, SYNONYMS_FILE, CONTACT_FILE, FACTS_FILE, GLOSSARY_FILE}
 
@@ -108,7 +109,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._records: dict[str, dict] = {}  # page src -> what a miss stores (filled as it is built)
         self._warned: _Warned | None = None  # MkDocs' warnings while the current page renders
         # Material's static search entries of cached pages (page key -> entries; None: not reused)
-        self._static_entries: dict[str, list] | None = None
+        self._static_entries: dict[str, str] | None = None
         self._built_order: list[tuple[str, str, bool]] = []  # (src, url, from the cache) as MkDocs builds
         self.preview_state: dict | None = None  # what a quick step needs of this build (kbgen.quick)
         self._search_again: set[str] = set()  # cached pages whose static search entries Material makes
@@ -164,6 +165,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         config.extra_javascript.append(script)
         if config.nav is None:
             config.nav = self.layout.navigation(self._wording("home_title"))
+        _keep_for_the_build()
         return config
 
     def _content(self, config, pair):
@@ -204,13 +206,15 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_files(self, files: Files, config):
         if not self.config.enabled:
             return
+        docs_dir = config.docs_dir
+        inside = symlinks.Inside(docs_dir)  # each folder looked at once for all its files
         for file in list(files):
             # data files; and (reported already, so the build normally stopped) symlinks out
-            from_docs = file.src_dir == config.docs_dir  # not a theme file
+            from_docs = file.src_dir == docs_dir  # not a theme file
             if (
                 _is_data_file(file.src_uri)
                 or (from_docs and is_translation(posixpath.basename(file.src_uri)))  # see kbgen.build
-                or (from_docs and symlinks.leaves(file.abs_src_path, config.docs_dir))
+                or (from_docs and inside.leaves(file.abs_src_path))
             ):
                 files.remove(file)
             elif not self.layout.classify(file.src_uri)[0].in_nav:
@@ -441,6 +445,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         """What MkDocs and kbgen would know of a page they rendered: its toc, anchors, title, text."""
         src = page.file.src_uri
         entry.update(pickle.loads(zlib.decompress(entry.pop("page"))))
+        content = entry.pop("content")
         page.toc = get_toc(entry["toc"])
         page.present_anchor_ids = set(entry["anchors"])
         if "title" not in page.meta and entry["title"] is not None:
@@ -451,11 +456,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         has_image, image = entry["image"]
         if has_image:
             self._images[src] = image
-        content = entry.pop("content")
         # Its empty template and Material's search (the page left out) do not read it: the page
         # gets none (Material would strip its data-search attributes for nothing; each page's HTML
-        # would be held to the end of the build). A page Material indexes gets its content.
-        return "" if src in self._unread else content
+        # would be held to the end of the build), nor is it decompressed. A page Material indexes
+        # gets its content.
+        return "" if src in self._unread else zlib.decompress(content).decode("utf-8")
 
     def on_page_context(self, context, page, config, nav):
         if not self.config.enabled:
@@ -550,20 +555,23 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 # each part compressed on its own, the entry not again (compressed bytes do not
                 # shrink: a second pass over them cost 0.1 s of a FAQ-heavy cold build): a build
                 # keeps every cached page's HTML from on_page_markdown (where it learns the page
-                # is cached) to on_post_page, its other parts to on_page_content. Pickled here
+                # is cached) to on_post_page, its other parts to on_page_content, and decompresses
+                # the page's content only when something reads it (see _restore). Pickled here
                 # (what the record holds may change later), compressed and written by the
                 # store's writer thread (kbgen.cache)
-                parts = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), output.encode("utf-8")
+                content = record.pop("content").encode("utf-8")
+                parts = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), content, output.encode("utf-8")
                 hashes = sorted(hashes)
                 self._store.put_later(
                     self._keys[src],
                     lambda: {
                         "page": zlib.compress(parts[0], 1),
-                        "html": zlib.compress(parts[1], 1),
+                        "content": zlib.compress(parts[1], 1),
+                        "html": zlib.compress(parts[2], 1),
                         "script_hashes": hashes,
                     },
                     compress=False,
-                    size=len(parts[0]) + len(parts[1]),
+                    size=sum(map(len, parts)),
                 )
         self._pages_done += 1
         total = self._page_total
@@ -584,6 +592,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_post_build(self, config):
         if not self.config.enabled:
             return
+        try:
+            self._post_build(config)
+        finally:
+            gc.unfreeze()  # see _keep_for_the_build
+
+    def _post_build(self, config) -> None:
         if self.quick is not None:  # the pages it wrote; the whole build writes the rest
             self.quick.built = [self._files.get_file_from_path(src).dest_uri for src, _, _ in self._built_order]
             if self._store is not None:
@@ -684,21 +698,23 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             if cached:
                 raise PluginError(f"{theme.STATIC_SEARCH_INDEX}: unexpected entries; build again with --no-cache")
             return
-        of_built = dict(zip((src for src, _ in built), groups, strict=True))
-        kept: dict[str, list] = {}
-        docs: list[dict] = []
+        # each page's entries as their text in the index: a cached page's is written as it is
+        of_built = {src: theme.entries_text(group) for (src, _), group in zip(built, groups, strict=True)}
+        kept: dict[str, str] = {}
+        docs: list[str] = []
         for src, _, hit in self._built_order:
             key = self._keys.get(src)
             entries = self._static_entries[key] if hit else of_built[src]
-            docs.extend(entries)
+            docs.append(entries)
             if key is not None:
                 kept[key] = entries
         if cached:
-            theme.write_static_search(config.site_dir, {**index, "docs": docs})
+            theme.write_static_search(config.site_dir, index, docs)
         if len(cached) < len(self._built_order):  # else the cache holds every page's entries already
             self._store.put_later(STATIC_SEARCH_ENTRIES, lambda: kept)  # pickled while the build waits for its index
 
     def on_build_error(self, error):
+        gc.unfreeze()  # see _keep_for_the_build
         try:
             self.close_indexing()
         finally:
@@ -889,6 +905,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def _url_for(self, src: str) -> str:
         file = self._files.get_file_from_path(src)
         return file.url if file is not None else src
+
+
+def _keep_for_the_build() -> None:
+    """What is alive once the content is loaded (the modules, the configuration, the content
+    model: 100,000 objects on a FAQ-heavy help center) lives to the end of the build: kept out
+    of the collector's full passes (``gc.freeze``), which traversed it again and again (0.25 s
+    of a warm FAQ-heavy build). ``on_post_build`` and ``on_build_error`` give it back."""
+    gc.freeze()
 
 
 def project_dir(config) -> str | None:

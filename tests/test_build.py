@@ -281,3 +281,58 @@ def test_serve_watch_rebuilds_and_tells_browsers_to_reload(make_site, kbgen_serv
     # the rebuild went through the cache (the edit is in a summary, which every page may
     # show, so each page's entry was replaced)
     assert {p.name for p in entries.glob("*/*")} - cached
+
+
+HOOKS = """
+import gc
+import os
+
+from mkdocs.exceptions import PluginError
+
+
+def on_page_markdown(markdown, page, config, files):
+    with open(os.path.join(os.path.dirname(config.config_file_path), "frozen.txt"), "a") as f:
+        f.write(f"{gc.get_freeze_count()}\\n")
+    if os.environ.get("KBGEN_TEST_FAIL_PAGE") == page.file.src_uri:
+        raise PluginError("stopped by the test")
+"""
+
+
+def test_the_content_model_is_kept_out_of_full_collections_during_the_build_only(make_site, monkeypatch):
+    """Everything alive once the content is loaded lives to the end of the build: frozen for
+    the collector (``gc.freeze``) while pages render, and given back when the build ends,
+    whether it succeeds or fails (a preview process builds again and again)."""
+    import gc
+
+    from conftest import MINIMAL_CONFIG
+
+    project = make_site(CATEGORY_FILES, config=MINIMAL_CONFIG + "hooks:\n  - hooks.py\n")
+    (project / "hooks.py").write_text(HOOKS, encoding="utf-8")
+    build(project / "mkdocs.yml")
+    seen = [int(n) for n in (project / "frozen.txt").read_text().split()]
+    assert seen and min(seen) > 1000  # the modules and the model, frozen while pages render
+    assert gc.get_freeze_count() == 0
+    monkeypatch.setenv("KBGEN_TEST_FAIL_PAGE", "returns/return-policy.md")
+    try:
+        build(project / "mkdocs.yml")
+    except BuildFailed:
+        pass
+    else:
+        raise AssertionError("the build should have failed")
+    assert gc.get_freeze_count() == 0
+
+
+def test_kbgen_build_leaves_what_is_alive_frozen_as_the_process_ends(make_site, invoke):
+    """``kbgen build`` ends the process: what is alive then is left out of the interpreter's
+    last full collection (``gc.freeze``); ``build()`` itself, called in a longer process (a
+    preview), gives back what it froze."""
+    import gc
+
+    project = make_site(CATEGORY_FILES)
+    build(project / "mkdocs.yml")
+    assert gc.get_freeze_count() == 0
+    try:
+        assert invoke("build", cwd=project).exit_code == 0
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()

@@ -92,3 +92,17 @@ def test_pages_kbgen_does_not_load_are_checked_too(make_site, invoke):
     assert "content/_drafts/other.md:4: warning: <script> in content" in result.output
     built = invoke("build", cwd=project)
     assert built.exit_code == 1 and "Traceback" not in built.output
+
+
+def test_a_loaded_page_is_not_checked_again_as_one_kbgen_does_not_load(make_site):
+    """The check of unloaded Markdown walks the whole content folder: the files kbgen loaded
+    (thousands of FAQ entries) are left to the checks that saw them, not read again."""
+    from kbgen import content
+
+    project = make_site(FILES)
+    (project / "content/returns/faq/scripted.md").write_text("---\nquestion: Scripted?\n---\n<script>y()</script>\n")
+    (project / "content/_drafts").mkdir()
+    (project / "content/_drafts/other.md").write_text("---\ntitle: Other\n---\n<script>x()</script>\n")
+    _, report = content.load(project / "content", base=project)
+    said = [d for d in report.items if "<script>" in d.message]
+    assert sorted(str(d.path) for d in said) == ["content/_drafts/other.md", "content/returns/faq/scripted.md"]

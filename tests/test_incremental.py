@@ -574,12 +574,15 @@ def test_values_stored_uncompressed_read_back_and_are_checked(tmp_path):
     store.put("a" * 64, value, compress=False)
     store.put("b" * 64, value)
     raw, packed = (store._path(key) for key in ("a" * 64, "b" * 64))
-    assert raw.stat().st_size >= len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    # the value's pickle as it is after the checksum and the kind, nothing for zlib to copy back
+    assert raw.read_bytes()[32:] == cache.PLAIN + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     assert packed.stat().st_size < raw.stat().st_size - 100_000  # the repeated text shrinks
     again = cache.Store(tmp_path / "ns")
     assert again.get("a" * 64) == value == again.get("b" * 64)
     data = raw.read_bytes()
     raw.write_bytes(data[:1000] + bytes([data[1000] ^ 1]) + data[1001:])
+    assert cache.Store(tmp_path / "ns").get("a" * 64) is None
+    raw.write_bytes(data[:32] + cache.PACKED + data[33:])  # the kind is checked too
     assert cache.Store(tmp_path / "ns").get("a" * 64) is None
 
 
@@ -767,6 +770,13 @@ def test_unchanged_markdown_files_are_not_parsed_again(tmp_path, monkeypatch):
     assert len(parsed) == 1 and "courier" in parsed[0]
     build(config, tmp_path / "clean")
     assert differences(tmp_path / "site", tmp_path / "clean") == []
+    # the same text in another file (another category): its path is in the key, so parsed anew
+    edited = parsed[0]
+    parsed.clear()
+    project.write("content/returns/faq/lost.md", _faq("My parcel is lost?", "Wait for the courier."))
+    project.path("content/shipping/faq/lost.md").unlink()
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert parsed == [edited]
 
 
 def test_a_content_files_parse_from_the_cache_is_the_fresh_parse_without_pickling_its_path(tmp_path):
@@ -829,6 +839,29 @@ def test_the_key_names_functions_of_versioned_packages_and_refuses_others():
 
     with pytest.raises(incremental.Unstable):
         incremental.dumps({"format": own_format})
+
+
+def test_the_key_of_a_model_object_leaves_out_what_only_its_own_page_shows_each_time():
+    """A model's dataclasses are written down from the fields kept for them (kept once a class):
+    a body is in the site part's model only where its own page does not show it, every time."""
+    from kbgen import incremental
+    from kbgen.content.model import FaqEntry
+
+    entry = FaqEntry(
+        src="returns/faq/late.md",
+        path=Path("late.md"),
+        category="returns",
+        question="Late?",
+        body="The answer.",
+        body_line=4,
+    )
+    for _ in range(2):  # the second time from what the first kept
+        as_model = incremental.stable(entry, model=True)
+        as_value = incremental.stable([entry, (entry,)])
+        assert as_model["question"] == "Late?" and "body" not in as_model and "path" not in as_model
+        assert as_value[0]["body"] == "The answer." and as_value[1] == [as_value[0]]
+    entry.question = "Very late?"
+    assert incremental.stable(entry, model=True)["question"] == "Very late?"
 
 
 # -- two (market, language) pairs -----------------------------------------------------------

@@ -41,3 +41,22 @@ def test_only_an_id_or_only_an_attribute_list_or_a_first_line_heading_is_enough(
 
 def test_what_code_holds_is_no_heading_and_no_id():
     assert scan('```\n# not a heading\n<a id="no"></a>\n```\n') == ([], set())
+
+
+def test_texts_without_braces_have_no_placeholders_and_the_others_are_scanned():
+    """Most texts hold no ``{{`` or ``}}``: they are not scanned for placeholders; a text that
+    holds one is scanned as before (shortcodes, malformed ones, a stray ``}}``)."""
+    from kbgen.content.mdscan import _malformed_placeholders, _shortcodes, malformed_placeholders, shortcodes
+
+    texts = [
+        "A plain answer with {single} braces and a } or two.\n",
+        "Within {{ fact:return_window }} of delivery.\n",
+        "Broken {{ fact:return_window } here, and {{contact:chat}} there.\n",
+        "A stray }} alone.\n",
+        "`{{ fact:x }}` in code, {{ flow:lost }} outside.\n",
+    ]
+    for text in texts:
+        assert shortcodes(text, 3) == list(_shortcodes(text, 3))
+        assert malformed_placeholders(text, 3) == list(_malformed_placeholders(text, 3))
+    assert [len(shortcodes(t)) for t in texts] == [0, 1, 1, 0, 1]
+    assert [len(malformed_placeholders(t)) for t in texts] == [0, 0, 1, 1, 0]

@@ -136,7 +136,7 @@ def test_leaves_agrees_with_resolving_for_relative_and_linked_roots(tmp_path, ou
     """``leaves`` looks for links below the content folder only; every kind of path gives
     what resolving both paths in full gives (links inside and out, ``..`` after a link,
     missing files, the folder itself, a content folder reached through a link)."""
-    from kbgen.content.symlinks import leaves
+    from kbgen.content.symlinks import Inside, leaves
 
     content = tmp_path / "content"
     (content / "returns" / "faq").mkdir(parents=True)
@@ -164,10 +164,13 @@ def test_leaves_agrees_with_resolving_for_relative_and_linked_roots(tmp_path, ou
         "shipping",
     ]
     for root in (content, tmp_path / "linked-content", Path(os.path.relpath(content))):
+        inside = Inside(root)  # the same answers, each folder looked at once
         for rel in paths:
             for path in (os.path.join(root, rel), os.path.join(os.path.abspath(root), rel)):
                 assert leaves(path, root) == resolved(path, root), (path, root)
                 assert leaves(Path(path), root) == resolved(path, root), (path, root)
+                assert inside.leaves(path) == resolved(path, root), (path, root)
+                assert inside.leaves(Path(path)) == resolved(path, root), (path, root)
     assert leaves(content / "returns/faq/a.md", content) is False
     assert leaves(content / "returns/passwd.txt", content) is True
     assert leaves(content / "outside-link/passwd", content) is True
@@ -204,3 +207,93 @@ def test_the_scan_finds_links_from_the_folder_listing_without_looking_up_every_f
     assert [d.message.split(" (")[0] for d in report.items] == ["symlink points outside the content folder"]
     files = {os.fspath(p) for p in docs.rglob("q*.md")}
     assert len(files) == 40 and files.isdisjoint(map(os.fspath, looked_up))  # only the links are resolved
+
+
+def test_a_load_looks_at_each_folder_once_and_at_each_file(tmp_path, outside, monkeypatch):
+    """A load reads thousands of files from a few folders: each folder on the way is looked at
+    once, then each file (a link among them is still resolved and refused)."""
+    from kbgen.content.symlinks import Inside
+
+    content = tmp_path / "content"
+    faq = content / "returns" / "faq"
+    faq.mkdir(parents=True)
+    for n in range(20):
+        (faq / f"q{n}.md").write_text("x")
+    (faq / "leak.md").symlink_to(outside / "passwd")
+    looked_up = []
+    lstat = os.lstat
+
+    def counted_lstat(path, *args, **kwargs):
+        looked_up.append(os.fspath(path))
+        return lstat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "lstat", counted_lstat)
+    inside = Inside(content)
+    assert [inside.leaves(faq / f"q{n}.md") for n in range(20)] == [False] * 20
+    assert sorted(looked_up) == sorted(
+        [os.fspath(content / "returns"), os.fspath(faq)] + [os.fspath(faq / f"q{n}.md") for n in range(20)]
+    )
+    assert inside.leaves(faq / "leak.md") is True  # resolved in full
+    assert inside.leaves(faq / "missing.md") is True
+
+
+def test_reading_through_a_loads_check_gives_what_reading_alone_gives(tmp_path, outside, monkeypatch):
+    """A load opens each file of a folder without links without following a link (no lstat of
+    the file first): links inside are still read, links out never, a missing file is skipped
+    silently and an unreadable one is reported, as the plain read does."""
+    from kbgen.content import textfile
+    from kbgen.content.diagnostics import Report
+    from kbgen.content.symlinks import Inside
+
+    content = tmp_path / "content"
+    faq = content / "returns" / "faq"
+    faq.mkdir(parents=True)
+    (faq / "plain.md").write_text("plain\r\n")
+    (faq / "in.md").symlink_to(faq / "plain.md")
+    (faq / "out.md").symlink_to(outside / "passwd")
+    (faq / "folder.md").mkdir()
+    names = ["plain.md", "in.md", "out.md", "missing.md", "folder.md"]
+
+    def read_all(inside):
+        report = Report(base=tmp_path)
+        texts = [textfile.read(faq / name, report, content, inside) for name in names]
+        return texts, sorted((str(d.path), d.line, d.message) for d in report.items)
+
+    alone = read_all(None)
+    assert alone[0] == ["plain\n", "plain\n", None, None, None]
+    assert [message.split(":")[0] for _, _, message in alone[1]] == [
+        "cannot read",
+        "Windows line endings (CRLF)",
+        "Windows line endings (CRLF)",
+    ]
+    assert read_all(Inside(content)) == alone
+    looked_up = []
+    lstat = os.lstat
+
+    def counted_lstat(path, *args, **kwargs):
+        looked_up.append(os.fspath(path))
+        return lstat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "lstat", counted_lstat)
+    inside = Inside(content)
+    assert textfile.read(faq / "plain.md", Report(base=tmp_path), content, inside) == "plain\n"
+    assert os.fspath(faq / "plain.md") not in looked_up  # opened without a look first
+
+
+def test_a_folders_markdown_is_listed_as_rglob_lists_it(tmp_path, outside):
+    """The loader lists a FAQ or section folder with os.scandir: the paths and the order of
+    ``sorted(folder.rglob("*.md"))`` (nested folders, "a-b.md" against "a/b.md", a folder
+    named like a page, hidden files, a linked folder not followed, a link to a file kept)."""
+    from kbgen.content.loader import markdown_below
+
+    faq = tmp_path / "faq"
+    for rel in ("b.md", "a-b.md", "a/b.md", "a/c/d.md", "a/notes.txt", ".hidden.md", "_draft.md", "Z.md", "a.de.md"):
+        (faq / rel).parent.mkdir(parents=True, exist_ok=True)
+        (faq / rel).write_text("x")
+    (faq / "folder.md").mkdir()
+    (faq / "folder.md" / "inner.md").write_text("x")
+    (faq / "linked").symlink_to(faq / "a", target_is_directory=True)
+    (faq / "out.md").symlink_to(outside / "passwd")
+    listed = markdown_below(faq)
+    assert listed == sorted(faq.rglob("*.md"))
+    assert faq / "linked" / "b.md" not in listed and faq / "out.md" in listed

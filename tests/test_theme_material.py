@@ -100,3 +100,30 @@ def test_search_forms_point_at_materials_static_index(sample_site):
         assert found, url
         for target in found:
             assert urljoin(page_url, target) == "https://help.example.com/" + material.STATIC_SEARCH_INDEX
+
+
+def test_the_static_index_written_from_each_pages_entry_text_is_materials_bytes(tmp_path):
+    """A warm build writes Material's index from each page's entries kept as their JSON text:
+    the bytes Material's own ``json.dumps`` gives (non-ASCII text, pages without entries), and
+    an index of another shape written as a whole."""
+    import json
+
+    config = {
+        "lang": ["en"],
+        "separator": "[\\s\\-]+",
+        "pipeline": ["stopWordFilter"],
+        "fields": {"title": {"boost": 1000.0}},
+    }
+    pages = [
+        [{"location": "a/", "title": "Café <b>", "text": "Prix: 5 €"}, {"location": "a/#x", "title": "X", "text": ""}],
+        [],
+        [{"location": "b/", "title": "B", "text": '"quoted" \\ back', "tags": ["t"], "boost": 2}],
+    ]
+    docs = [entry for page in pages for entry in page]
+    texts = [material.entries_text(page) for page in pages]
+    (tmp_path / material.STATIC_SEARCH_INDEX).parent.mkdir(parents=True)
+    for index in ({"config": config, "docs": []}, {"docs": [], "config": config, "extra": 1}):
+        material.write_static_search(str(tmp_path), index, texts)
+        written = (tmp_path / material.STATIC_SEARCH_INDEX).read_bytes()
+        expected = json.dumps({**index, "docs": docs}, separators=(",", ":"), default=str).encode("utf-8")
+        assert written == expected

@@ -122,18 +122,22 @@ def _check_other_pages(center: HelpCenter, report: Report, refused, embed_hosts)
     """Markdown that MkDocs publishes but kbgen does not load (a ``_drafts/`` folder,
     a notices subfolder): still UTF-8 text, still under the content policy."""
     docs_dir = Path(center.docs_dir)
-    loaded = {d.path for d in center.written()}
+    # paths as the walk writes them (normalised, as a Path's): thousands of files, nearly all loaded
+    loaded = {os.fspath(d.path) for d in center.written() if d.path is not None}
+    refused_paths = set(map(os.fspath, refused))
     hosts = {h.strip().lower() for h in embed_hosts}
     for folder, dirs, files in os.walk(docs_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and Path(folder, d) not in refused)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.join(folder, d) not in refused_paths)
         for name in sorted(files):
-            path = Path(folder) / name
-            if name.endswith(".md") and not name.startswith(".") and path not in loaded and path not in refused:
+            if not name.endswith(".md") or name.startswith("."):
+                continue
+            path = os.path.join(folder, name)
+            if path not in loaded and path not in refused_paths:
                 if languages.is_translation(name):
                     continue  # read through its language's view
-                text = textfile.read(path, report, docs_dir)
+                text = textfile.read(Path(path), report, docs_dir)
                 if text is not None:
-                    htmlpolicy.scan(text, path, 1, report, hosts)
+                    htmlpolicy.scan(text, Path(path), 1, report, hosts)
 
 
 def check_icons(center: HelpCenter, known: Callable[[str], bool], report: Report, hint: str) -> None:

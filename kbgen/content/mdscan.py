@@ -164,6 +164,8 @@ class Shortcode:
 
 
 def shortcodes(body: str, first_line: int = 1) -> list[Shortcode]:
+    if "{{" not in body:  # most texts: no shortcode can start
+        return []
     return list(_shortcodes(body, first_line))
 
 
@@ -187,6 +189,8 @@ def malformed_placeholders(body: str, first_line: int = 1) -> list[tuple[int, st
     Such text is not replaced, so shoppers would read it as written: ``{{ fact:x }``,
     ``{{fact:x}}}``, ``{{ fact: }}``, ``{{ Fact:x }}``, or a ``}}`` without ``{{``.
     """
+    if "{{" not in body and "}}" not in body:  # most texts: nothing placeholder-like
+        return []
     return list(_malformed_placeholders(body, first_line))
 
 

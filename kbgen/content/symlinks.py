@@ -27,6 +27,50 @@ def leaves(path: Path | str, root: Path | str) -> bool:
     return not os.path.exists(real) or not (real == base or real.startswith(base.rstrip(os.sep) + os.sep))
 
 
+class Inside:
+    """:func:`leaves` for the many files one load reads under ``root``: each folder on the way
+    is looked at once (thousands of files live in a few dozen folders), then the file itself.
+    The same answers as :func:`leaves`, for the time of one load (a folder made a link after
+    it was looked at is not seen: :func:`scan`, at the start of the next load, is)."""
+
+    def __init__(self, root: Path | str):
+        self.root = os.fspath(root)
+        self._base = self.root.rstrip(os.sep)
+        self._folders: dict[str, bool | None] = {}  # folder -> _plainly_inside's answer
+
+    def plain_folder(self, path: Path | str) -> bool:
+        """Whether ``path`` is a name in a folder inside ``root`` with no link on the way: then
+        the file itself, opened without following a link, is inside."""
+        folder, name = os.path.split(os.fspath(path))
+        return self._folder(folder) is True and name not in ("", ".", "..")
+
+    def _folder(self, folder: str) -> bool | None:
+        if folder == self._base:
+            return True  # the root itself is never looked at (see _plainly_inside)
+        plain = self._folders.get(folder, _UNSEEN)
+        if plain is _UNSEEN:
+            plain = self._folders[folder] = _plainly_inside(folder, self.root)
+        return plain
+
+    def leaves(self, path: Path | str) -> bool:
+        path = os.fspath(path)
+        folder, name = os.path.split(path)
+        plain = self._folder(folder)
+        if plain and name not in ("", ".", ".."):
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError:
+                return True  # does not exist (or cannot be looked at): not read
+            if not stat.S_ISLNK(mode):
+                return False
+        elif plain is False:
+            return True  # a folder on the way does not exist
+        return leaves(path, self.root)
+
+
+_UNSEEN = object()
+
+
 def _plainly_inside(path: str, root: str) -> bool | None:
     """For ``path`` written as ``root`` and names below it, none of them a link (what a
     walk of the content folder gives): whether it exists, so is inside. None for any other

@@ -131,8 +131,20 @@ def split_static_search(docs: list[dict], urls: Iterable[str]) -> list[list[dict
     return found if position == len(docs) else None
 
 
-def write_static_search(site_dir: str, index: dict) -> None:
-    """The index written back as Material writes it (``SearchIndex.generate_search_index``)."""
-    data = json.dumps(index, separators=(",", ":"), default=str)
+def entries_text(entries: list[dict]) -> str:
+    """Entries of the index as Material writes them, one after the other ("" for none)."""
+    return ",".join(json.dumps(entry, separators=(",", ":"), default=str) for entry in entries)
+
+
+def write_static_search(site_dir: str, index: dict, docs: list[str]) -> None:
+    """``index`` written back as Material writes it (``SearchIndex.generate_search_index``),
+    its ``docs`` being the entries of ``docs`` (each page's, as :func:`entries_text` gives
+    them): the cached pages' entries are written from their text, not encoded again."""
+    entries = ",".join(text for text in docs if text)
+    if list(index) == ["config", "docs"]:  # Material's index: {"config": {...}, "docs": [...]}
+        head = json.dumps({"config": index["config"]}, separators=(",", ":"), default=str)
+        data = f'{head[:-1]},"docs":[{entries}]}}'
+    else:  # never expected: written as a whole
+        data = json.dumps({**index, "docs": json.loads(f"[{entries}]")}, separators=(",", ":"), default=str)
     with open(os.path.join(site_dir, STATIC_SEARCH_INDEX), "wb") as f:
         f.write(data.encode("utf-8"))
