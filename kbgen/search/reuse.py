@@ -169,7 +169,9 @@ class Reused:
         return self.analysis.kept.added
 
     def save(self) -> None:
-        self.store.put(self._analysis_key, self.analysis.kept.used)
+        # not compressed: zlib cost the index process 0.25 s at the save and 0.15 s at the read
+        # on the FAQ-heavy corpus (36 MB of marshalled postings, 10 MB compressed)
+        self.store.put(self._analysis_key, self.analysis.kept.used, compress=False)
         if self.rows is not None:
             self.store.put(VECTORS, self.rows.used, compress=False)  # float32 rows do not shrink
         self.store.put(SHARDS, self.shards.used, compress=False)  # Whoosh's postings are zlib already
