@@ -230,13 +230,15 @@ def document_text(doc: SearchDocument) -> str:
     return "\n".join(part for part in (doc.title, doc.summary, doc.tags, doc.headings, body) if part)
 
 
+def kinds(doc: SearchDocument) -> tuple[str, ...]:
+    """The kind of each vector a document gets, page first: an FAQ entry's question gets one of
+    its own, so a question typed in other words finds it."""
+    return ("page", "question") if doc.type == "faq" else ("page",)
+
+
 def texts(doc: SearchDocument) -> list[tuple[str, str]]:
-    """(kind, text) of each vector a document gets, page first."""
-    out = [("page", document_text(doc))]
-    if doc.type == "faq":
-        # the question alone, so a question typed in other words finds it
-        out.append(("question", doc.title))
-    return out
+    """(kind, text) of each vector a document gets, in :func:`kinds` order."""
+    return [(kind, document_text(doc) if kind == "page" else doc.title) for kind in kinds(doc)]
 
 
 def quantize(vectors):
@@ -282,9 +284,8 @@ def embed_cached(all_texts: list[str], cache: dict):
 def write(docs: Sequence[SearchDocument], target: Path, vectors=None) -> Path:
     """Write ``vectors.bin`` for ``docs`` into the index folder ``target``; ``vectors``: their
     float rows (:func:`embed_documents`), embedded here when None."""
-    rows_of_docs = rows_of(docs)
     if vectors is None:
-        vectors = embed([text for _, _, text in rows_of_docs])
+        vectors = embed([text for _, _, text in rows_of(docs)])
     rows, scales = quantize(vectors)
     payload = rows.tobytes() + scales.astype("<f4").tobytes()
     header = json.dumps(
@@ -292,7 +293,7 @@ def write(docs: Sequence[SearchDocument], target: Path, vectors=None) -> Path:
             "model": MODEL_ID,
             "dim": int(vectors.shape[1]) if len(vectors) else 256,
             "ids": [doc.id for doc in docs],
-            "rows": [[i, kind] for i, kind, _ in rows_of_docs],
+            "rows": [[i, kind] for i, doc in enumerate(docs) for kind in kinds(doc)],  # (no texts made again)
             "sha256": hashlib.sha256(payload).hexdigest(),
         },
         sort_keys=True,
