@@ -112,7 +112,9 @@ class Indexing:
         # the model, the cached analysis) and the adding of every unchanged document then
         # happen beside the page loop, not after the changed page (often a category page,
         # which MkDocs renders among the last).
-        self._backlog: list = []  # batches of cached pages, until the process starts
+        # cached pages' (first position, entries), until the process starts: their documents are
+        # made then (a build where no page changed never starts it, nor makes them)
+        self._backlog: list = []
         self._started = False
         self._early = early.take() if early is not None else None  # a process started before the plan
         if self.background and (cache is None or changes_expected):
@@ -128,7 +130,9 @@ class Indexing:
         worker.begin(self.site_dir, self.semantic, self.language, folder, self._documents)
         self._worker = worker
         self._started = True
-        for batch in self._backlog:
+        for first, entries in self._backlog:
+            batch = [(first + i, document(entry, self._url_for)) for i, entry in enumerate(entries)]
+            self._sent.update(batch)
             self._worker.put(("docs", batch))
         self._backlog = []
 
@@ -141,14 +145,14 @@ class Indexing:
             if len(entries) != count:
                 self._astray = True  # finish() writes it all here
                 return
-            batch = [(first + i, document(entry, self._url_for)) for i, entry in enumerate(entries)]
-            self._sent.update(batch)
             if self._worker is None and not self._started:
                 if cached:
-                    self._backlog.append(batch)
+                    self._backlog.append((first, entries))
                     return
                 self._start()
             if self._worker is not None:
+                batch = [(first + i, document(entry, self._url_for)) for i, entry in enumerate(entries)]
+                self._sent.update(batch)
                 self._worker.put(("docs", batch))
 
     def finish(
