@@ -137,3 +137,22 @@ def test_an_index_written_before_shards_is_served_as_before(tmp_path):
     engines = [open_engine(folder.parent.parent, semantic=False, cache_size=0) for folder in (old, new)]
     for q in ("parcel", "word1 word2", "wrod3", "arrive"):
         assert engines[0].search(q) == engines[1].search(q), q
+
+
+def test_the_whole_index_key_changes_with_any_field_of_any_document():
+    """A build where no document changed takes the whole index from the cache by this key."""
+    from kbgen.search.documents import SearchDocument
+    from kbgen.search.reuse import index_key
+
+    docs = _documents(3)
+    key = index_key(docs, [], None, False, "en")
+    assert index_key(list(docs), [], None, False, "en") == key
+    for field in dataclasses.fields(SearchDocument):
+        value = getattr(docs[1], field.name)
+        other = not value if isinstance(value, bool) else value + 1 if isinstance(value, float) else value + "x"
+        changed = [docs[0], dataclasses.replace(docs[1], **{field.name: other}), docs[2]]
+        assert index_key(changed, [], None, False, "en") != key, field.name
+    boundary = [docs[0], dataclasses.replace(docs[1], title="ab", summary="c"), docs[2]]
+    other_boundary = [docs[0], dataclasses.replace(docs[1], title="a", summary="bc"), docs[2]]
+    # "ab" then "c" is not "a" then "bc"
+    assert index_key(boundary, [], None, False, "en") != index_key(other_boundary, [], None, False, "en")
