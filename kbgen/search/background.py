@@ -131,10 +131,14 @@ class Indexing:
         self._worker = worker
         self._started = True
         for first, entries in self._backlog:
-            batch = [(first + i, document(entry, self._url_for)) for i, entry in enumerate(entries)]
-            self._sent.update(batch)
-            self._worker.put(("docs", batch))
+            self._send(first, entries)
         self._backlog = []
+
+    def _send(self, first: int, entries: list[SearchEntry]) -> None:
+        """The documents of ``entries`` (``first``: the position of the first one), to the process."""
+        batch = [(first + i, document(entry, self._url_for)) for i, entry in enumerate(entries)]
+        self._sent.update(batch)
+        self._worker.put(("docs", batch))
 
     def page(self, src: str, text: PageText, cached: bool = False) -> None:
         """A page has been rendered (``cached``: taken from the build cache): its documents
@@ -151,9 +155,7 @@ class Indexing:
                     return
                 self._start()
             if self._worker is not None:
-                batch = [(first + i, document(entry, self._url_for)) for i, entry in enumerate(entries)]
-                self._sent.update(batch)
-                self._worker.put(("docs", batch))
+                self._send(first, entries)
 
     def finish(
         self,
