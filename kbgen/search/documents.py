@@ -10,7 +10,7 @@ a source, text fields joined, times in epoch seconds. Plain data: no Whoosh here
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 from ..searchable import SearchEntry
 
@@ -35,6 +35,20 @@ class SearchDocument:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+# A document's fields, in the order :func:`encoded` writes them.
+FIELDS = tuple(field.name for field in fields(SearchDocument))
+
+
+def encoded(doc: SearchDocument) -> bytes:
+    """``doc``'s fields as bytes, each after its length: what the keys and digests of documents
+    hash (unambiguous, as sorted JSON is, in less than half its time)."""
+    parts = []
+    for value in vars(doc).values():
+        data = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else repr(value).encode()
+        parts += (len(data).to_bytes(8, "little"), data)
+    return b"".join(parts)
 
 
 def collect(entries: Iterable[SearchEntry], url_for: Callable[[str], str]) -> list[SearchDocument]:

@@ -23,7 +23,7 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 
 from . import impacts, languages, positions, shards, spelling, vectors
 from .analysis import FieldIndexer
-from .documents import SearchDocument
+from .documents import SearchDocument, encoded
 
 INDEX_DIR = "_kbgen/search"
 META_FILE = "meta.json"
@@ -143,7 +143,8 @@ class _Lengths:
 class _Given:
     """A text field's ``index`` while a shard is written: the items analysed before."""
 
-    items: list = []
+    def __init__(self):
+        self.items: list = []
 
     def __call__(self, value, **kwargs):
         return self.items
@@ -250,7 +251,7 @@ class IndexWriter:
         self._shard_files = shard_files
         self._shard_size = shard_size or shards.SIZE
         self._rows: list = []  # the shard being filled: [(index fields, {text field: items})]
-        self._name: shards.Name | None = None
+        self._name = shards.Name(self.lang.code)  # the digest of the shard being filled
         self._shards: list[str] = []  # the names of the shards written, in order
         self._ended = False
         self._sealed = self._scored = self._semantic = None  # what seal() leaves for complete()
@@ -290,16 +291,12 @@ class IndexWriter:
         self._added += 1
         if self._rows and shards.starts(doc.id, len(self._rows), self._shard_size):
             self._write_shard()
-        if self._name is None:
-            self._name = shards.Name(self.lang.code)
-        # (the fields in _values' order: the same documents, the same text)
-        self._name.add(json.dumps(values, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+        self._name.add(encoded(doc))
         self._rows.append((values, {name: analysed[name] for name in TEXT_FIELDS}))
 
     def _write_shard(self) -> None:
-        """The shard being filled, written into the index folder (or taken from ``shard_files``)."""
-        if self._name is None:
-            self._name = shards.Name(self.lang.code)  # no document at all: one empty shard
+        """The shard being filled (with no document at all, one empty shard), written into the
+        index folder (or taken from ``shard_files``)."""
         name = self._name.name()
         files = self._shard_files.get(name) if self._shard_files is not None else None
         if files is None:
@@ -309,7 +306,7 @@ class IndexWriter:
         for file, data in files.items():
             (self.target / file).write_bytes(data)
         self._shards.append(name)
-        self._rows, self._name = [], None
+        self._rows, self._name = [], shards.Name(self.lang.code)
 
     def end(self) -> None:
         """No more documents: the last shard is written (idempotent). After this, nothing this
@@ -391,7 +388,7 @@ def _write_meta(
 ) -> None:
     digest = hashlib.sha256()
     for doc in docs:
-        digest.update(json.dumps(vars(doc), sort_keys=True).encode())  # its fields: as_dict without the deep copy
+        digest.update(encoded(doc))
     digest.update(json.dumps([synonyms, definitions or []]).encode())
     if lang is not languages.ENGLISH:
         digest.update(lang.code.encode())

@@ -27,7 +27,7 @@ import threading
 from pathlib import Path
 
 from .. import cache as build_cache
-from . import index, positions, shards, spelling, vectors
+from . import documents, index, positions, shards, spelling, vectors
 
 # values, marshalled: [(term, freq, weight, encoded positions)], for the body with each term's
 # positions beside them, for the spelling words [(term, freq)]
@@ -110,18 +110,11 @@ def index_key(docs, synonyms, definitions, semantic: bool, language: str) -> str
     """The key of a whole index: its documents, synonyms, definitions, vectors and language
     (not how many processes wrote it: the bytes are the same)."""
     digest = hashlib.sha256()
-    names = None
     for doc in docs:
-        fields = vars(doc)
-        names = names or list(fields)
-        # each field's bytes after their length: unambiguous, as JSON is, in half its time
-        for value in fields.values():
-            data = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else repr(value).encode()
-            digest.update(len(data).to_bytes(8, "little"))
-            digest.update(data)
+        digest.update(documents.encoded(doc))
     return build_cache.digest(
         "search index",
-        json.dumps(names),  # the documents' fields, in the order hashed
+        json.dumps(documents.FIELDS),  # the documents' fields, in the order hashed
         str(index.FORMAT),
         f"{positions.FILE} {positions.VERSION}",  # an index remembered before it had its positions is not reused
         f"{spelling.FILE} {spelling.VERSION}",  # nor one remembered before its spelling words had a file

@@ -47,7 +47,7 @@ def starts(doc_id: str, held: int, size: int = SIZE) -> bool:
 
 
 class Name:
-    """A shard's name, from its documents (their index fields, as JSON) and the index's layout."""
+    """A shard's name, from its documents (:func:`.documents.encoded`) and the index's layout."""
 
     def __init__(self, layout: str):
         self._digest = hashlib.sha256(f"kbgen shard {VERSION} whoosh {whoosh.versionstring()} {layout}\0".encode())
@@ -71,9 +71,6 @@ class Joined:
 
     def searcher(self, **kwargs) -> Searcher:
         return Searcher(self.reader(), **kwargs)
-
-    def doc_count(self) -> int:
-        return sum(ix.doc_count() for ix in self._indexes)
 
     def close(self) -> None:
         for ix in self._indexes:
