@@ -11,6 +11,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from conftest import CATEGORY_FILES, ROOT, english
 
 from kbgen.build import BuildFailed, build
@@ -178,12 +179,8 @@ def test_failed_build_leaves_the_previous_site_untouched(make_site, tmp_path):
     site = build(project / "mkdocs.yml")
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     (project / "content/returns/broken.md").write_text("---\ntitle: [\n---\nx\n")
-    try:
+    with pytest.raises(BuildFailed):
         build(project / "mkdocs.yml")
-    except BuildFailed:
-        pass
-    else:
-        raise AssertionError("the build should have failed")
     after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == before
     leftovers = [p.name for p in site.parent.iterdir() if ".building-" in p.name]
@@ -313,12 +310,8 @@ def test_the_content_model_is_kept_out_of_full_collections_during_the_build_only
     assert seen and min(seen) > 1000  # the modules and the model, frozen while pages render
     assert gc.get_freeze_count() == 0
     monkeypatch.setenv("KBGEN_TEST_FAIL_PAGE", "returns/return-policy.md")
-    try:
+    with pytest.raises(BuildFailed):
         build(project / "mkdocs.yml")
-    except BuildFailed:
-        pass
-    else:
-        raise AssertionError("the build should have failed")
     assert gc.get_freeze_count() == 0
 
 

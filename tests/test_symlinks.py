@@ -209,6 +209,19 @@ def test_the_scan_finds_links_from_the_folder_listing_without_looking_up_every_f
     assert len(files) == 40 and files.isdisjoint(map(os.fspath, looked_up))  # only the links are resolved
 
 
+def _lstat_calls(monkeypatch) -> list[str]:
+    """The paths ``os.lstat`` is called with from now on, in order."""
+    calls: list[str] = []
+    lstat = os.lstat
+
+    def counted_lstat(path, *args, **kwargs):
+        calls.append(os.fspath(path))
+        return lstat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "lstat", counted_lstat)
+    return calls
+
+
 def test_a_load_looks_at_each_folder_once_and_at_each_file(tmp_path, outside, monkeypatch):
     """A load reads thousands of files from a few folders: each folder on the way is looked at
     once, then each file (a link among them is still resolved and refused)."""
@@ -220,14 +233,7 @@ def test_a_load_looks_at_each_folder_once_and_at_each_file(tmp_path, outside, mo
     for n in range(20):
         (faq / f"q{n}.md").write_text("x")
     (faq / "leak.md").symlink_to(outside / "passwd")
-    looked_up = []
-    lstat = os.lstat
-
-    def counted_lstat(path, *args, **kwargs):
-        looked_up.append(os.fspath(path))
-        return lstat(path, *args, **kwargs)
-
-    monkeypatch.setattr(os, "lstat", counted_lstat)
+    looked_up = _lstat_calls(monkeypatch)
     inside = Inside(content)
     assert [inside.leaves(faq / f"q{n}.md") for n in range(20)] == [False] * 20
     assert sorted(looked_up) == sorted(
@@ -267,14 +273,7 @@ def test_reading_through_a_loads_check_gives_what_reading_alone_gives(tmp_path, 
         "Windows line endings (CRLF)",
     ]
     assert read_all(Inside(content)) == alone
-    looked_up = []
-    lstat = os.lstat
-
-    def counted_lstat(path, *args, **kwargs):
-        looked_up.append(os.fspath(path))
-        return lstat(path, *args, **kwargs)
-
-    monkeypatch.setattr(os, "lstat", counted_lstat)
+    looked_up = _lstat_calls(monkeypatch)
     inside = Inside(content)
     assert textfile.read(faq / "plain.md", Report(base=tmp_path), content, inside) == "plain\n"
     assert os.fspath(faq / "plain.md") not in looked_up  # opened without a look first
