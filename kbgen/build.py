@@ -119,6 +119,7 @@ def build(
                     config_file,
                     config,
                     staging,
+                    target,
                     strict,
                     fail_on_overdue,
                     logged,
@@ -373,6 +374,7 @@ def _build_one(
     config_file,
     config,
     staging: Path,
+    target: Path,
     strict: bool,
     fail_on_overdue: bool,
     logged: _ErrorLines,
@@ -386,7 +388,7 @@ def _build_one(
     if later is not None and changed and cache_dir is not None:
         later.quick(config_file, strict, fail_on_overdue, logged, Path(cache_dir) / namespace, changed, open_pages)
     config["site_dir"] = str(staging)
-    _use_cache(config, cache_dir, namespace)
+    _use_cache(config, cache_dir, namespace, target)
     if later is not None:
         later.index_of(config, "", namespace)
     _mkdocs_build(config, staging, logged)
@@ -422,10 +424,13 @@ def _errors_only(record: logging.LogRecord) -> bool:
     return record.levelno >= logging.ERROR or not record.name.startswith("mkdocs")  # the server's own: kept
 
 
-def _use_cache(config, cache_dir, namespace: str) -> None:
+def _use_cache(config, cache_dir, namespace: str, live: Path | None = None) -> None:
+    """The build cache's namespace for this MkDocs build, and ``live``: the folder its site
+    will replace (its unchanged pages are linked from there, see kbgen.live_pages)."""
     plugin = config.plugins.get("kbgen")
     if plugin is not None:
         plugin.cache_folder = Path(cache_dir) / namespace if cache_dir is not None else None
+        plugin.live_folder = live
 
 
 def _load(config_file, strict: bool, fail_on_overdue: bool):
@@ -542,7 +547,9 @@ def _build_pairs(
             # each pair's headers allow the inline scripts of the pairs built before it; the
             # early build of a preview's pair (built again in its turn) does not count
             pair_plugin.shared_script_hashes = set() if early is not None and n == 0 else hashes
-            _use_cache(pair_config, cache_dir, pair.prefix or root_namespace)
+            _use_cache(
+                pair_config, cache_dir, pair.prefix or root_namespace, target / pair.prefix if pair.prefix else target
+            )
             if later is not None:
                 later.index_of(pair_config, pair.prefix, pair.prefix or root_namespace)
             _mkdocs_build(pair_config, staging, logged)

@@ -26,7 +26,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from . import bundle, content, headers, i18n, incremental, pages, quick, search
+from . import bundle, content, headers, i18n, incremental, live_pages, pages, quick, search
 from . import cache as build_cache
 from .compiled_templates import CompiledTemplates
 from .config import KbgenConfig, MarketError, option_line, site_of
@@ -76,6 +76,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     shared_script_hashes: set | None = None  # every pair's inline scripts: the root's CSP allows them all
     # The build cache's folder for this build (kbgen.build sets it; None: no cache).
     cache_folder: str | os.PathLike | None = None
+    # The live site this build's site will replace (kbgen.build sets it): unchanged pages are
+    # hard-linked from there (kbgen.live_pages). None: every page is written.
+    live_folder: str | os.PathLike | None = None
     # Set by kbgen.build for a preview (serve --watch), so the new pages go live before the
     # index: the index is written under ``index_dir`` instead of the site, by a call that
     # on_post_build appends to ``index_later`` instead of making.
@@ -114,6 +117,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.preview_state: dict | None = None  # what a quick step needs of this build (kbgen.quick)
         self._search_again: set[str] = set()  # cached pages whose static search entries Material makes
         self._unread: set[str] = set()  # cached pages whose content no plugin reads (their final HTML is stored)
+        self._live_pages: live_pages.LivePages | None = None  # the live site's pages to link, if any
         self.today = content.current_date()
         # notices are picked at the start of the build day (reproducible within a day);
         # the browser hides what has ended since
@@ -233,12 +237,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._page_total = len(files.documentation_pages())
         self._files = files
         if self._store is not None:
-            self._site_key = self._cache_site_key(files, config)
-            if self._site_key is None:
-                self._store.flush()  # the content's parses it put: right for their keys
-                self._store = None
-            elif self.quick is None and any(theme.is_static_search(plugin) for plugin in config.plugins.values()):
-                self._static_entries = self._store.get(STATIC_SEARCH_ENTRIES) or {}
+            self._use_page_cache(files, config)
         if self.quick is not None:  # no index: the whole build that follows writes it (no early process)
             if self._site_key is None:
                 raise quick.NotQuick("the build cache is off")
@@ -261,6 +260,22 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         )
         self._early = None  # the index's now: used or stopped
         return files
+
+    def _use_page_cache(self, files: Files, config) -> None:
+        """The pages' part of the build cache: their site key (no cache without one), Material's
+        static search entries and the live site's pages to link."""
+        self._site_key = self._cache_site_key(files, config)
+        if self._site_key is None:
+            self._store.flush()  # the content's parses it put: right for their keys
+            self._store = None
+            return
+        if self.quick is not None:
+            return
+        if any(theme.is_static_search(plugin) for plugin in config.plugins.values()):
+            self._static_entries = self._store.get(STATIC_SEARCH_ENTRIES) or {}
+        if self.live_folder is not None:
+            self._live_pages = live_pages.LivePages(self._store, self.live_folder)
+            _MKDOCS_BUILD_LOG.addFilter(_QUIET_SKIPS)
 
     def _index_early(self, config) -> search.Early | None:
         """The index's background process, started before the content loads when this build
@@ -541,8 +556,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         entry = self._hits.get(src)
         if entry is not None:
             self._script_hashes |= set(entry["script_hashes"])
-            output = zlib.decompress(entry["html"]).decode("utf-8")
             del self._hits[src]
+            if self._live_pages is not None and self._live_pages.link(
+                page.file.dest_uri, self._keys[src], page.file.abs_dest_path
+            ):
+                _QUIET_SKIPS.pages.add(src)
+                output = ""  # in place already: MkDocs writes nothing
+            else:
+                output = zlib.decompress(entry["html"]).decode("utf-8")
         else:
             # the template's inline scripts, never the writer's (content is left out)
             hashes = headers.inline_script_hashes(output.replace(page.content, "", 1) if page.content else output)
@@ -592,6 +613,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_post_build(self, config):
         if not self.config.enabled:
             return
+        _stop_quieting_skips()
         try:
             self._post_build(config)
         finally:
@@ -605,6 +627,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             return
         self._keep_preview_state()
         self._static_search(config)
+        if self._live_pages is not None:
+            files = self._files
+            self._live_pages.remember(
+                config.site_dir, {files.get_file_from_path(src).dest_uri: key for src, key in self._keys.items()}
+            )
         contact = self.center.contact
         chat_scripts = [c.script for c in contact.channels if c.script] if contact else []
         policy = headers.content_security_policy(
@@ -715,6 +742,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 
     def on_build_error(self, error):
         gc.unfreeze()  # see _keep_for_the_build
+        _stop_quieting_skips()
         try:
             self.close_indexing()
         finally:
@@ -905,6 +933,16 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def _url_for(self, src: str) -> str:
         file = self._files.get_file_from_path(src)
         return file.url if file is not None else src
+
+
+# MkDocs says "Page skipped" at info level for a page whose output is empty: a linked page's
+_MKDOCS_BUILD_LOG = logging.getLogger("mkdocs.commands.build")
+_QUIET_SKIPS = live_pages.QuietSkips()
+
+
+def _stop_quieting_skips() -> None:
+    _MKDOCS_BUILD_LOG.removeFilter(_QUIET_SKIPS)
+    _QUIET_SKIPS.pages.clear()
 
 
 def _keep_for_the_build() -> None:
