@@ -233,7 +233,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             in_nav = self.layout.classify(src)[0].in_nav
             inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, src, content="", inclusion=inclusion))
-        files = _category_pages_first(files, self.layout)
+        files = _render_order(files, self.layout)
         self._page_total = len(files.documentation_pages())
         self._files = files
         if self._store is not None:
@@ -982,20 +982,30 @@ def _toc_tokens(toc) -> list[dict]:
     ]
 
 
-def _category_pages_first(files: Files, layout: pages.Layout) -> Files:
-    """``files`` with the category pages first, so that MkDocs renders them first.
+def _render_order(files: Files, layout: pages.Layout) -> Files:
+    """``files`` in the order MkDocs should render them: the category pages first, then the
+    other pages that add to search in index order, then the rest.
 
     A category page holds its FAQ entries, most of a help center's search documents (8,000
     of 8,613 on a FAQ-heavy one): rendered first, the index process analyses them while the
     articles render, instead of all of them after the last Markdown page (where a generated
-    page would come). Nothing depends on the order MkDocs renders in (the navigation is
-    kbgen's own) but the order of the entries of Material's static search index and of a
-    one-pair site's ``sitemap.xml``, neither of which means anything."""
-    first = [file for file in files if layout.classify(file.src_uri)[0] is pages.kinds.CATEGORY]
-    if not first:
-        return files
-    taken = set(map(id, first))
-    return Files(first + [file for file in files if id(file) not in taken])
+    page would come). The index adds documents in its own order, holding those that come
+    early: with the articles in index order too, each one frees the documents held behind
+    it as it comes, instead of the last one freeing thousands at the end of the page loop
+    (1.4 s of a 10,000-article build where one page changed, in files' order). Nothing
+    depends on the order MkDocs renders in (the navigation is kbgen's own) but the order of
+    the entries of Material's static search index and of a one-pair site's
+    ``sitemap.xml``, neither of which means anything."""
+    planned = {src: n for n, (src, _) in enumerate(layout.search_plan())}
+    category = pages.kinds.CATEGORY
+    last = len(planned)
+
+    def rank(item: tuple[int, File]) -> tuple[int, int, int]:
+        position, file = item
+        first = 0 if layout.classify(file.src_uri)[0] is category else 1
+        return first, planned.get(file.src_uri, last), position
+
+    return Files([file for _, file in sorted(enumerate(files), key=rank)])
 
 
 def _markdown_files(docs_dir: str) -> int:

@@ -205,19 +205,37 @@ def test_a_build_whose_content_fails_stops_the_index_process_started_early(make_
     assert _background_children() == []
 
 
-def test_category_pages_are_rendered_first_so_their_faq_entries_reach_the_index_early(tmp_path):
+def test_category_pages_are_rendered_first_then_the_articles_in_index_order(tmp_path):
     """Material's static index lists pages in the order MkDocs rendered them: the category
-    pages (which hold the FAQ entries) come before every article."""
+    pages (which hold the FAQ entries) come before every article, and the articles come in
+    the search index's order (so each frees the documents the index holds behind it), which
+    is the categories' order, not their folders' alphabetical one."""
     import json
 
+    from whoosh.filedb.filestore import FileStorage
+
+    from kbgen.search import shards
+
     shutil.copytree(ROOT / "content", tmp_path / "content")
-    site = _build_with(tmp_path, "      search_semantic: false\n", "site").parent.parent
+    index_dir = _build_with(tmp_path, "      search_semantic: false\n", "site")
+    site = index_dir.parent.parent
     docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
     center, _ = content.load(tmp_path / "content", today=dt.date(2026, 11, 30))
     category_urls = {f"{category.slug}/" for category in center.categories}
     pages_in_order = list(dict.fromkeys(doc["location"].split("#")[0] for doc in docs))
     firsts = pages_in_order[: len(category_urls)]
     assert set(firsts) == category_urls
+    names = json.loads((index_dir / "meta.json").read_text(encoding="utf-8"))["shards"]
+    joined = shards.open_shards(FileStorage(str(index_dir), readonly=True), names)
+    try:
+        reader = joined.reader()
+        indexed = [reader.stored_fields(n)["url"].lstrip("/").split("#")[0] for n in range(reader.doc_count_all())]
+    finally:
+        joined.close()
+    articles = [url for url in pages_in_order[len(category_urls) :] if url in set(indexed)]
+    assert len(articles) > 10
+    assert articles == sorted(articles, key=indexed.index)
+    assert articles != sorted(articles)  # the sample's categories are not in alphabetical order
 
 
 def test_a_theme_language_search_does_not_know_is_said_once_when_the_index_process_starts_early(make_site, caplog):
