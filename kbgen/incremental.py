@@ -125,6 +125,26 @@ def dumps(value, model: bool = False) -> str:
     return json.dumps(stable(value, model), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def content_stamp(folder: str) -> tuple[int, str]:
+    """How many Markdown files ``folder`` holds, and a digest of every file's path, size and
+    modification time below it. Compared with the last build's before the content loads, it
+    tells whether a file may have changed (a checkout touching every file, say): a hint for
+    what to start early, never a key (keys hold the texts themselves)."""
+    found = []
+    markdown = 0
+    for root, dirs, names in os.walk(folder):
+        dirs.sort()
+        for name in sorted(names):
+            path = os.path.join(root, name)
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            markdown += name.endswith(".md")
+            found.append(f"{os.path.relpath(path, folder)}\0{info.st_size}\0{info.st_mtime_ns}")
+    return markdown, digest("\n".join(found))
+
+
 def uncached_plugins(plugin_names: Iterable[str]) -> list[str]:
     """Plugins the cache does not know: with any of them, every page is built."""
     return [name for name in plugin_names if name not in KNOWN_PLUGINS]

@@ -528,35 +528,48 @@ def test_the_background_index_reuses_unchanged_documents_too(tmp_path, caplog, m
 
 
 def test_the_background_index_starts_with_the_build_when_a_content_file_changed(tmp_path, caplog, monkeypatch):
-    """A changed Markdown file means pages will change: the index process starts when the
-    index is set up, so its start and the adding of unchanged documents overlap the page
-    loop, instead of waiting for the changed page. Nothing changed: no process at all."""
+    """A changed Markdown file means pages will change: the index process starts before the
+    content loads (its interpreter, Whoosh and the model load meanwhile), so its start and the
+    adding of unchanged documents overlap the page loop, instead of waiting for the changed
+    page. Nothing changed: no process at all."""
+    from kbgen import search
     from kbgen.search import background
 
     first_page: list[bool] = []  # was the process running when the first page came?
     page = background.Indexing.page
+    early: list[bool] = []  # started before the content loaded?
+    start_early = search.start_early
 
     def watched(self, src, text, cached=False):
         if not first_page:
             first_page.append(self._worker is not None)
         return page(self, src, text, cached)
 
+    def watched_early(*args):
+        found = start_early(*args)
+        early.append(found is not None)
+        return found
+
     monkeypatch.setattr(background.Indexing, "page", watched)
+    monkeypatch.setattr(search, "start_early", watched_early)
     project = Project(tmp_path / "project", random.Random(3))
     config = project.path("mkdocs.yml")
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace("  - kbgen:\n", "  - kbgen:\n      search_processes: 2\n"), "utf-8")
     caplog.set_level("INFO", logger="mkdocs.plugins.kbgen")
     build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
-    first_page.clear()
+    assert early == [True]  # a new cache: the whole index is written
+    first_page.clear(), early.clear()
     build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
     assert first_page == [False]  # nothing changed: not started (the whole index is remembered)
+    assert early == []
     # the last category's FAQ answer: its page comes late, after pages from the cache
     project.write("content/shipping/faq/lost.md", _faq("My parcel is lost?", "Wait for the courier."))
     first_page.clear()
     caplog.clear()
     build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
     assert first_page == [True]
+    assert early == [True]
     assert "in a second process" in caplog.text
     assert 0 < _analysed(caplog.text) <= 5
     build(config, tmp_path / "clean")
