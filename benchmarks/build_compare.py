@@ -15,8 +15,10 @@ and of the medians, and writes benchmarks/out/compare-results.json.
 
 Each kbgen round is a cold build: the project's build cache (``.kbgen/cache``) is emptied
 first. ``--incremental`` then measures, after the last round, kbgen builds with the cache
-that round filled: ``warm`` (nothing changed) and ``one-faq`` (one FAQ entry's answer got a
-sentence), as CPU ratios to that cold build (the CI run of issue 18's goal).
+that round filled: ``warm`` (nothing changed), ``one-faq`` (one FAQ entry's answer got a
+sentence) and ``ci-one-faq`` (another sentence, with the site folder removed first: a CI
+runner that keeps only the cache, so no unchanged page can be linked from the live site), as
+wall and CPU ratios to that cold build (the CI run of issue 18's goal).
 
 ``--code CHECKOUT`` measures the kbgen of another checkout (put first on PYTHONPATH), for
 before/after figures on one machine: e.g. ``git worktree``-free ``git archive <commit> | tar
@@ -69,9 +71,12 @@ def _incremental(project: Path, cmd: list[str], env: dict, cold: dict, args) -> 
     original = faq.read_text(encoding="utf-8")
     found = {}
     try:
-        for step in ("warm", "one-faq"):
+        for step in ("warm", "one-faq", "ci-one-faq"):
             if step == "one-faq":
                 faq.write_text(original + "\nOne more sentence.\n", encoding="utf-8")
+            if step == "ci-one-faq":  # a runner that keeps only the cache: no site to link pages from
+                faq.write_text(original + "\nOne more sentence, and another.\n", encoding="utf-8")
+                shutil.rmtree(project / "site")
             log = OUT / "logs" / f"faq-{args.pages}-kbgen-{step}.log"
             run = measure(cmd, project, env, log, args.timeout)
             if "error" in run:
@@ -81,8 +86,8 @@ def _incremental(project: Path, cmd: list[str], env: dict, cold: dict, args) -> 
             run["wall_vs_cold"] = round(run["wall_s"] / cold["wall_s"], 3)
             found[step] = run
             print(
-                f"  kbgen {step}: wall {run['wall_s']:.1f} s, CPU {cpu(run):.1f} s: "
-                f"{run['cpu_vs_cold']:.2f} of the cold build's CPU (load {run['load_avg_1min_before']})",
+                f"  kbgen {step}: wall {run['wall_s']:.1f} s, CPU {cpu(run):.1f} s: {run['wall_vs_cold']:.2f} "
+                f"/ {run['cpu_vs_cold']:.2f} of the cold build's wall / CPU (load {run['load_avg_1min_before']})",
                 file=sys.stderr,
             )
     finally:

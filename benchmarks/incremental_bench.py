@@ -8,7 +8,10 @@ as fresh child processes (measured as build_bench.py measures):
 - ``cold``: ``kbgen build --cache-dir cache`` with an empty cache (it fills it);
 - ``warm``: the same again, nothing changed;
 - ``one-faq``: one FAQ entry's answer changed (a sentence appended);
-- ``one-fact``: the value of ``reply_time`` changed (on every tenth file).
+- ``one-fact``: the value of ``reply_time`` changed (on every tenth file);
+- ``ci-one-faq``: one FAQ entry's answer changed again, the site folder removed first: a CI
+  runner that keeps only the cache folder between runs (the builds before keep the site, as a
+  writer's machine or a runner that keeps it too: unchanged pages are linked from it).
 
 Ratios are against ``cold`` and ``no-cache`` (wall and CPU time); results go to
 benchmarks/out/incremental-results.json.
@@ -35,7 +38,7 @@ import build_bench  # noqa: E402
 
 OUT = HERE / "out"
 RESULTS = OUT / "incremental-results.json"
-STEPS = ("no-cache", "cold", "warm", "one-faq", "one-fact")
+STEPS = ("no-cache", "cold", "warm", "one-faq", "one-fact", "ci-one-faq")
 FACTS = """\
 facts:
   reply_time:
@@ -68,9 +71,11 @@ def prepare(source: Path, pages: int) -> tuple[Path, Path, int]:
 
 
 def edit(step: str, project: Path, faq: Path, run: int) -> None:
-    if step == "one-faq":
+    if step in ("one-faq", "ci-one-faq"):
         with open(faq, "a", encoding="utf-8") as f:
-            f.write(f"\nOne more sentence ({run}).\n")
+            f.write(f"\nOne more sentence ({step}, {run}).\n")
+    if step == "ci-one-faq":
+        shutil.rmtree(project / "site")
     elif step == "one-fact":
         (project / "content" / "facts.yml").write_text(FACTS.format(days=3 + run), encoding="utf-8")
 
@@ -78,7 +83,7 @@ def edit(step: str, project: Path, faq: Path, run: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000", help="comma-separated page counts (default 1000)")
-    parser.add_argument("--repeat", type=int, default=1, help="rounds of the five builds")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of the six builds")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=3600)
     parser.add_argument("--python", default=sys.executable, help="the interpreter that runs kbgen")
