@@ -567,13 +567,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if entry is not None:
             self._script_hashes |= set(entry["script_hashes"])
             del self._hits[src]
-            if self._live_pages is not None and self._live_pages.link(
-                page.file.dest_uri, self._keys[src], page.file.abs_dest_path
+            html = entry["html"]
+            if self._live_pages is not None and self._live_pages.place(
+                page.file.dest_uri, self._keys[src], page.file.abs_dest_path, lambda: zlib.decompress(html)
             ):
                 _QUIET_SKIPS.pages.add(src)
                 output = ""  # in place already: MkDocs writes nothing
             else:
-                output = zlib.decompress(entry["html"]).decode("utf-8")
+                output = zlib.decompress(html).decode("utf-8")
         else:
             # the template's inline scripts, never the writer's (content is left out)
             hashes = headers.inline_script_hashes(output.replace(page.content, "", 1) if page.content else output)

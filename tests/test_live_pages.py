@@ -100,11 +100,14 @@ def test_pages_are_written_where_hard_links_fail(tmp_path, project, monkeypatch)
     assert differences(tmp_path / "site", tmp_path / "clean") == []
 
 
-def test_another_site_folder_links_nothing(tmp_path, project):
-    """The cache remembers the live files of one site folder: building into another writes all."""
+def test_another_site_folder_links_nothing_and_gets_the_cached_pages_bytes(tmp_path, project):
+    """The cache remembers the live files of one site folder: building into another (a CI
+    runner that keeps only the cache) writes every page, from the cache, as a clean build."""
     first = _inodes(tmp_path / "site")
     build(project.path("mkdocs.yml"), tmp_path / "elsewhere", cache_dir=tmp_path / "cache")
     assert not set(_inodes(tmp_path / "elsewhere").values()) & set(first.values())
+    build(project.path("mkdocs.yml"), tmp_path / "clean")
+    assert differences(tmp_path / "elsewhere", tmp_path / "clean") == []
 
 
 def test_linked_pages_are_not_reported_as_skipped(tmp_path, project, caplog):
