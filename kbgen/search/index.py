@@ -21,7 +21,7 @@ from pathlib import Path
 from whoosh import fields, scoring
 from whoosh.filedb.filestore import FileStorage, RamStorage
 
-from . import impacts, languages, positions, shards, spelling, vectors
+from . import impacts, languages, places, positions, shards, spelling, vectors
 from .analysis import FieldIndexer
 from .documents import SearchDocument, encoded
 
@@ -344,12 +344,22 @@ class IndexWriter:
         from .query import Vocabulary  # the query side decides which phrases it searches
 
         phrases = Vocabulary.from_groups(synonyms, self.lang).searched_phrases()
-        impacts.write(self._sealed, weighting(), phrases, self.target, self._scored)
+        impacts.write(self._sealed, weighting(), phrases, self.target, self._scored, self._places(docs))
         self._scored = None
         self._sealed.close()
         self._sealed = None
         _write_meta(self.target, docs, synonyms, definitions, self.lang, self._semantic, self._shards)
         return self.target
+
+    def _places(self, docs) -> dict:
+        """Each text field's positions of a term in some documents (``docs``: in index order),
+        for the phrases: the body's from ``positions.bin``, the others' analysed again."""
+        fields_ = schema(self.lang)
+        return {
+            "title": places.Reanalysed(fields_["title"], lambda docnum: docs[docnum].title),
+            "meta": places.Reanalysed(fields_["meta"], lambda docnum: _meta(docs[docnum])),
+            positions.FIELD: places.Body(self.target, len(docs)),
+        }
 
     def close(self) -> None:
         """Release what the writer holds (idempotent); an unfinished index is left half-written."""
@@ -373,9 +383,14 @@ def _values(doc: SearchDocument) -> dict:
         summary=doc.summary,
         window=(doc.starts, doc.ends, doc.severity) if doc.type == "notice" else None,
         # one space between words: snippets then cut the stored text as it is
-        meta="\n".join((doc.headings, doc.tags, doc.summary)),
+        meta=_meta(doc),
         body=" ".join(doc.body.split()),
     )
+
+
+def _meta(doc: SearchDocument) -> str:
+    """The text of the ``meta`` field."""
+    return "\n".join((doc.headings, doc.tags, doc.summary))
 
 
 def _spelt(doc: SearchDocument) -> str:
