@@ -253,6 +253,8 @@ class IndexWriter:
         self._rows: list = []  # the shard being filled: [(index fields, {text field: items})]
         self._name = shards.Name(self.lang.code)  # the digest of the shard being filled
         self._shards: list[str] = []  # the names of the shards written, in order
+        # meta.json's content hash, of the documents added (as they come: not after the last page)
+        self._documents = hashlib.sha256()
         self._ended = False
         self._sealed = self._scored = self._semantic = None  # what seal() leaves for complete()
 
@@ -291,7 +293,9 @@ class IndexWriter:
         self._added += 1
         if self._rows and shards.starts(doc.id, len(self._rows), self._shard_size):
             self._write_shard()
-        self._name.add(encoded(doc))
+        fields_ = encoded(doc)
+        self._name.add(fields_)
+        self._documents.update(fields_)
         self._rows.append((values, {name: analysed[name] for name in TEXT_FIELDS}))
 
     def _write_shard(self) -> None:
@@ -340,15 +344,21 @@ class IndexWriter:
 
     def complete(self, docs, synonyms, definitions=None) -> Path:
         """The rest of :meth:`finish` once :meth:`seal` is done: the synonym phrases' scores, the
-        scores file and ``meta.json``; returns the index folder."""
+        scores file and ``meta.json``; returns the index folder. ``docs``: those added, in order
+        (their content hash was taken as they were added)."""
         from .query import Vocabulary  # the query side decides which phrases it searches
+
+        if len(docs) != self._added:
+            raise RuntimeError(f"{len(docs)} documents given, {self._added} added")
 
         phrases = Vocabulary.from_groups(synonyms, self.lang).searched_phrases()
         impacts.write(self._sealed, weighting(), phrases, self.target, self._scored, self._places(docs))
         self._scored = None
         self._sealed.close()
         self._sealed = None
-        _write_meta(self.target, docs, synonyms, definitions, self.lang, self._semantic, self._shards)
+        _write_meta(
+            self.target, self._documents, len(docs), synonyms, definitions, self.lang, self._semantic, self._shards
+        )
         return self.target
 
     def _places(self, docs) -> dict:
@@ -399,18 +409,24 @@ def _spelt(doc: SearchDocument) -> str:
 
 
 def _write_meta(
-    target: Path, docs, synonyms, definitions, lang: languages.Language, semantic: bool, names: list[str]
+    target: Path,
+    documents,
+    count: int,
+    synonyms,
+    definitions,
+    lang: languages.Language,
+    semantic: bool,
+    names: list[str],
 ) -> None:
-    digest = hashlib.sha256()
-    for doc in docs:
-        digest.update(encoded(doc))
+    """``documents``: the digest of the ``count`` documents' :func:`.documents.encoded` bytes, in order."""
+    digest = documents.copy()
     digest.update(json.dumps([synonyms, definitions or []]).encode())
     if lang is not languages.ENGLISH:
         digest.update(lang.code.encode())
     meta = {
         "format": FORMAT,
         "language": lang.code,
-        "documents": len(docs),
+        "documents": count,
         "content_hash": digest.hexdigest()[:16],
         "synonyms": [list(g) for g in synonyms],
         "definitions": definitions or [],
