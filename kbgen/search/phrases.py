@@ -31,11 +31,17 @@ def matches(
     if not candidates:
         return []
     where = {word: places(word, candidates) for word in set(words)}
+    # the phrase may start where its first word stands, less the starts its later words rule out
+    shifts = [(-i).__add__ for i in range(len(words))]
     found = []
     for doc in candidates:
         each = [where[word][doc] for word in words]
-        after = [set(positions) for positions in each[1:]]
-        if any(all(start + i in later for i, later in enumerate(after, 1)) for start in each[0]):
+        starts = set(each[0])
+        for shift, later in zip(shifts[1:], each[1:], strict=True):
+            starts.intersection_update(map(shift, later))
+            if not starts:
+                break
+        else:
             found.append((doc, [len(positions) for positions in each]))
     return found
 
