@@ -186,3 +186,22 @@ def test_documents_analysed_out_of_order_and_added_in_order_give_the_same_bytes(
     assert names == sorted(p.name for p in ahead.iterdir())
     match, mismatch, errors = filecmp.cmpfiles(plain, ahead, names, shallow=False)
     assert (mismatch, errors) == ([], [])
+
+
+def test_the_content_hash_is_of_the_documents_in_order_then_the_synonyms_and_definitions(tmp_path):
+    """Taken as the documents are added (in several shards), it is the digest of them all."""
+    import hashlib
+
+    from kbgen.search.documents import encoded
+
+    docs = _documents(60)
+    synonyms = [("parcel", "package"), ("money back", "refund")]
+    definitions = [{"term": "RMA", "names": ["rma"], "definition": "A return.", "url": "/rma/"}]
+    target = index.write(docs, synonyms, tmp_path, definitions, shard_size=10)
+    digest = hashlib.sha256()
+    for doc in docs:
+        digest.update(encoded(doc))
+    digest.update(json.dumps([synonyms, definitions]).encode())
+    meta = json.loads((target / index.META_FILE).read_text(encoding="utf-8"))
+    assert len(meta["shards"]) > 1
+    assert meta["content_hash"] == digest.hexdigest()[:16]

@@ -12,7 +12,8 @@ The postings are scored as the writer added them (:class:`Postings`), in Whoosh'
 formula and order of operations (so the same float64 values, then rounded to float32 as
 Whoosh's scores were): all of a field at once with numpy when it is installed (the semantic
 extra), else term by term in Python, which gives the same bytes. Only the field lengths, as
-the index stores them, are read back. Phrases, few, are scored through Whoosh's phrase matcher.
+the index stores them, are read back. The synonym phrases are scored the same way: each word's
+score in the documents :mod:`.phrases` finds, added up as Whoosh's phrase matcher adds them.
 
 Files (in the index folder, swapped with the site like the rest):
 ``impacts.bin`` holds little-endian int32 document numbers followed by
@@ -29,8 +30,9 @@ from array import array
 from collections.abc import Iterable
 from pathlib import Path
 
-from whoosh import query as Q
 from whoosh import scoring
+
+from .phrases import matches, summed
 
 DATA_FILE = "impacts.bin"
 DIRECTORY_FILE = "impacts.json"
@@ -71,9 +73,10 @@ def score(ix, weighting, fields: Iterable[str], postings: Postings) -> dict[str,
         return {field: list(_scored(searcher, reader, weighting, field, postings)) for field in fields}
 
 
-def write(ix, weighting, phrases: Iterable[tuple[str, ...]], target: Path, scored: dict) -> int:
+def write(ix, weighting, phrases: Iterable[tuple[str, ...]], target: Path, scored: dict, places: dict) -> int:
     """Write the scored postings of each field (``scored``: from :func:`score`) and those of the
-    ``phrases`` into ``target``. Returns how many postings were written."""
+    ``phrases`` into ``target``. ``places``: per field, a word's positions in some documents
+    (``places[field](term, docnums)`` -> {docnum: positions}). Returns how many postings were written."""
     directory: dict[str, dict[str, list[int]]] = {}
     offset = 0
     written = 0
@@ -96,12 +99,46 @@ def write(ix, weighting, phrases: Iterable[tuple[str, ...]], target: Path, score
         for field, terms in scored.items():
             for key, ids, scores in terms:
                 add(field, key, ids, scores)
-            for phrase in phrases:
-                add(field, " ".join(phrase), *_drain(Q.Phrase(field, list(phrase)).matcher(searcher)))
+            if phrases:
+                phrased = _Phrased(searcher, weighting, field, terms, places[field])
+                for phrase in phrases:
+                    add(field, " ".join(phrase), *phrased.postings(phrase))
     (target / DIRECTORY_FILE).write_text(
         json.dumps({"format": FORMAT, "entries": directory}, sort_keys=True, separators=(",", ":")), encoding="utf-8"
     )
     return written
+
+
+class _Phrased:
+    """A field's phrase postings, as Whoosh's ``Phrase(field, words).matcher(searcher)`` gives
+    them (:mod:`.phrases` finds the documents): each scored as the sum of its words' BM25F
+    scores, computed as :func:`_scored` computes them (in float64, then rounded to float32 once)."""
+
+    def __init__(self, searcher, weighting, field: str, terms: list[tuple[str, array, array]], places):
+        self._documents = {key: ids for key, ids, _ in terms}
+        self._places = places
+        self._reader = searcher.reader()
+        self._field = field
+        self._count = searcher.doc_count_all()
+        self._avgfl = searcher.avg_field_length(field) or 1
+        # a posting's weight is its frequency times the field's boost (Whoosh's Positions format)
+        self._boost = searcher.schema[field].format.field_boost
+        self._B, self._K1 = weighting.B, weighting.K1
+
+    def postings(self, words: tuple[str, ...]) -> tuple[array, array]:
+        """The documents holding the phrase ``words``, ascending, and their scores."""
+        ids, scores = array("i"), array("f")
+        documents = self._documents
+        idf = {word: math.log(self._count / (len(documents[word]) + 1)) + 1 for word in set(words) & documents.keys()}
+        for doc, counts in matches(words, documents.get, self._places):
+            fl = float(self._reader.doc_field_length(doc, self._field, 1) or 0)
+            each = [
+                scoring.bm25(idf[word], count * self._boost, fl, self._avgfl, self._B, self._K1)
+                for word, count in zip(words, counts, strict=True)
+            ]
+            ids.append(doc)
+            scores.append(summed(each))
+        return ids, scores
 
 
 def _scored(searcher, reader, weighting, field: str, postings: Postings):
@@ -170,16 +207,6 @@ def _scored_python(order, numbers, ids, docs, weights, lengths, frequency, idf, 
             ],
         )
         yield term.decode("utf-8"), term_docs, scores
-
-
-def _drain(matcher) -> tuple[array, array]:
-    """Every document a matcher matches, with its score."""
-    ids, scores = array("i"), array("f")
-    while matcher.is_active():
-        ids.append(matcher.id())
-        scores.append(matcher.score())
-        matcher.next()
-    return ids, scores
 
 
 class Impacts:

@@ -21,7 +21,7 @@ from pathlib import Path
 from whoosh import fields, scoring
 from whoosh.filedb.filestore import FileStorage, RamStorage
 
-from . import impacts, languages, positions, shards, spelling, vectors
+from . import impacts, languages, places, positions, shards, spelling, vectors
 from .analysis import FieldIndexer
 from .documents import SearchDocument, encoded
 
@@ -253,6 +253,8 @@ class IndexWriter:
         self._rows: list = []  # the shard being filled: [(index fields, {text field: items})]
         self._name = shards.Name(self.lang.code)  # the digest of the shard being filled
         self._shards: list[str] = []  # the names of the shards written, in order
+        # meta.json's content hash, of the documents added (as they come: not after the last page)
+        self._documents = hashlib.sha256()
         self._ended = False
         self._sealed = self._scored = self._semantic = None  # what seal() leaves for complete()
 
@@ -291,7 +293,9 @@ class IndexWriter:
         self._added += 1
         if self._rows and shards.starts(doc.id, len(self._rows), self._shard_size):
             self._write_shard()
-        self._name.add(encoded(doc))
+        fields_ = encoded(doc)
+        self._name.add(fields_)
+        self._documents.update(fields_)
         self._rows.append((values, {name: analysed[name] for name in TEXT_FIELDS}))
 
     def _write_shard(self) -> None:
@@ -340,16 +344,32 @@ class IndexWriter:
 
     def complete(self, docs, synonyms, definitions=None) -> Path:
         """The rest of :meth:`finish` once :meth:`seal` is done: the synonym phrases' scores, the
-        scores file and ``meta.json``; returns the index folder."""
+        scores file and ``meta.json``; returns the index folder. ``docs``: those added, in order
+        (their content hash was taken as they were added)."""
         from .query import Vocabulary  # the query side decides which phrases it searches
 
+        if len(docs) != self._added:
+            raise RuntimeError(f"{len(docs)} documents given, {self._added} added")
+
         phrases = Vocabulary.from_groups(synonyms, self.lang).searched_phrases()
-        impacts.write(self._sealed, weighting(), phrases, self.target, self._scored)
+        impacts.write(self._sealed, weighting(), phrases, self.target, self._scored, self._places(docs))
         self._scored = None
         self._sealed.close()
         self._sealed = None
-        _write_meta(self.target, docs, synonyms, definitions, self.lang, self._semantic, self._shards)
+        _write_meta(
+            self.target, self._documents, len(docs), synonyms, definitions, self.lang, self._semantic, self._shards
+        )
         return self.target
+
+    def _places(self, docs) -> dict:
+        """Each text field's positions of a term in some documents (``docs``: in index order),
+        for the phrases: the body's from ``positions.bin``, the others' analysed again."""
+        fields_ = schema(self.lang)
+        return {
+            "title": places.Reanalysed(fields_["title"], lambda docnum: docs[docnum].title),
+            "meta": places.Reanalysed(fields_["meta"], lambda docnum: _meta(docs[docnum])),
+            positions.FIELD: places.Body(self.target, len(docs)),
+        }
 
     def close(self) -> None:
         """Release what the writer holds (idempotent); an unfinished index is left half-written."""
@@ -373,9 +393,14 @@ def _values(doc: SearchDocument) -> dict:
         summary=doc.summary,
         window=(doc.starts, doc.ends, doc.severity) if doc.type == "notice" else None,
         # one space between words: snippets then cut the stored text as it is
-        meta="\n".join((doc.headings, doc.tags, doc.summary)),
+        meta=_meta(doc),
         body=" ".join(doc.body.split()),
     )
+
+
+def _meta(doc: SearchDocument) -> str:
+    """The text of the ``meta`` field."""
+    return "\n".join((doc.headings, doc.tags, doc.summary))
 
 
 def _spelt(doc: SearchDocument) -> str:
@@ -384,18 +409,24 @@ def _spelt(doc: SearchDocument) -> str:
 
 
 def _write_meta(
-    target: Path, docs, synonyms, definitions, lang: languages.Language, semantic: bool, names: list[str]
+    target: Path,
+    documents,
+    count: int,
+    synonyms,
+    definitions,
+    lang: languages.Language,
+    semantic: bool,
+    names: list[str],
 ) -> None:
-    digest = hashlib.sha256()
-    for doc in docs:
-        digest.update(encoded(doc))
+    """``documents``: the digest of the ``count`` documents' :func:`.documents.encoded` bytes, in order."""
+    digest = documents.copy()
     digest.update(json.dumps([synonyms, definitions or []]).encode())
     if lang is not languages.ENGLISH:
         digest.update(lang.code.encode())
     meta = {
         "format": FORMAT,
         "language": lang.code,
-        "documents": len(docs),
+        "documents": count,
         "content_hash": digest.hexdigest()[:16],
         "synonyms": [list(g) for g in synonyms],
         "definitions": definitions or [],
