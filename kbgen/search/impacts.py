@@ -24,6 +24,7 @@ stems joined by spaces) to ``[offset, count]``.
 from __future__ import annotations
 
 import json
+import marshal
 import math
 import sys
 from array import array
@@ -56,6 +57,32 @@ class Postings:
         ids.extend([terms.setdefault(item[0], len(terms)) for item in items])
         docs.extend([docnum] * len(items))
         weights.extend([item[2] for item in items])
+
+    def extend(self, other: Postings, offset: int) -> None:
+        """Add ``other``'s postings (documents numbered from 0) as those of documents ``offset``
+        on: the same terms' numbers and rows as adding its documents here one by one."""
+        for field, (ids, docs, weights) in self._rows.items():
+            their_ids, their_docs, their_weights = other._rows[field]
+            terms = self._terms[field]
+            mine = [terms.setdefault(term, len(terms)) for term in other._terms[field]]  # in number order
+            ids.extend(array("i", map(mine.__getitem__, their_ids)))
+            docs.extend(array("i", [doc + offset for doc in their_docs]) if offset else their_docs)
+            weights.extend(their_weights)
+
+    def dumps(self) -> bytes:
+        """The postings, for :meth:`loads` (marshalled: the terms in number order, the rows' bytes)."""
+        rows = self._rows
+        return marshal.dumps([(f, list(terms), *(r.tobytes() for r in rows[f])) for f, terms in self._terms.items()])
+
+    @classmethod
+    def loads(cls, data: bytes) -> Postings:
+        fields = marshal.loads(data)
+        found = cls(field for field, *_ in fields)
+        for field, terms, *parts in fields:
+            found._terms[field] = {term: number for number, term in enumerate(terms)}
+            for mine, part in zip(found._rows[field], parts, strict=True):
+                mine.frombytes(part)
+        return found
 
     def rows(self, field: str) -> tuple[list[bytes], dict[bytes, int], array, array, array]:
         """(the terms in index order, each term's number, and per posting: its term's

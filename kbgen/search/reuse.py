@@ -33,7 +33,9 @@ from . import documents, index, positions, shards, spelling, vectors
 # positions beside them, for the spelling words [(term, freq)]
 ANALYSIS = build_cache.NAMED + "search-analysis"
 VECTORS = build_cache.NAMED + "search-vectors"
-# {shard name: {file name: bytes}}: the Whoosh files of each shard (kbgen.search.shards)
+# {shard name: (layout, {file name: bytes}, postings, positions, spelling counts, analysis keys)}:
+# the Whoosh files of each shard (kbgen.search.shards) and what the index-wide files take of its
+# documents (kbgen.search.index.IndexWriter._write_shard)
 SHARDS = build_cache.NAMED + "search-shards"
 
 
@@ -44,10 +46,12 @@ class Kept(dict):
         super().__init__(old or {})
         self.used: dict = {}
         self.added = 0  # keys that were not there
+        self.log: list = []  # the keys used, in order (a shard notes which ones its documents used)
 
     def __getitem__(self, key):
         value = super().__getitem__(key)
         self.used[key] = value
+        self.log.append(key)
         return value
 
     def __setitem__(self, key, value):
@@ -55,6 +59,17 @@ class Kept(dict):
             self.added += 1
         super().__setitem__(key, value)
         self.used[key] = value
+        self.log.append(key)
+
+    def keep(self, keys) -> None:
+        """Keep ``keys`` for the next build as if used (those still here): what a shard taken
+        whole from the cache would have used, so that when one of its documents changes the
+        next build analyses that one alone."""
+        get, used = super().get, self.used
+        for key in keys:
+            value = get(key)
+            if value is not None:
+                used[key] = value
 
 
 class Analysis:
