@@ -34,6 +34,7 @@ from bisect import bisect_left
 from pathlib import Path
 
 from . import framed
+from .impacts import shifted
 
 FILE = "positions.bin"
 MAGIC = b"KBPOS\x00"
@@ -77,12 +78,19 @@ class Gathered:
         on: the same as adding its documents here one by one."""
         base = len(self._docs)
         terms = self._terms
+        joined = array("I")  # every term's postings' numbers, moved by base at once
+        for numbers in other._terms.values():
+            joined.extend(numbers)
+        joined = shifted(joined, base)
+        start = 0
         for term, numbers in other._terms.items():
             found = terms.get(term)
             if found is None:
                 found = terms[term] = array("I")
-            found.extend(array("I", [number + base for number in numbers]) if base else numbers)
-        self._docs.extend(array("i", [doc + offset for doc in other._docs]) if offset else other._docs)
+            end = start + len(numbers)
+            found.extend(joined[start:end])
+            start = end
+        self._docs.extend(shifted(other._docs, offset))
         self._counts.extend(other._counts)
         self._positions.extend(other._positions)
         if other._documents:
