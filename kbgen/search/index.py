@@ -262,6 +262,7 @@ class IndexWriter:
         self.analyses_ahead = not shard_files
         self._rows: list = []  # the shard being filled: [(index fields, document, analysis or None)]
         self._first = 0  # the number of the shard's first document
+        self._shard_state()
         self._name = shards.Name(self.lang.code)  # the digest of the shard being filled
         self._shards: list[str] = []  # the names of the shards written, in order
         # meta.json's content hash, of the documents added (as they come: not after the last page)
@@ -304,6 +305,8 @@ class IndexWriter:
             analysed = self._analyse(values, _spelt(doc))
         self._rows.append((values, doc, analysed))
         self._added += 1
+        if analysed is not None and self._taken == len(self._rows) - 1:
+            self._take()  # now: an analysis held to the shard's end holds many objects (the GC walks them)
 
     def _write_shard(self) -> None:
         """The shard being filled (with no document at all, one empty shard): its Whoosh files
@@ -333,27 +336,49 @@ class IndexWriter:
         self._shards.append(name)
         self._first += len(self._rows)
         self._rows, self._name = [], shards.Name(self.lang.code)
+        self._shard_state()
+
+    def _shard_state(self) -> None:
+        """The structures of the shard being filled: empty."""
+        self._taken = 0  # how many of its documents are in them (the others wait for the shard's end)
+        self._shard_postings = impacts.Postings(TEXT_FIELDS)
+        self._shard_positions = positions.Gathered(schema(self.lang)[positions.FIELD].format)
+        self._shard_spelt: dict[bytes, int] = {}
+        self._shard_keys: list[bytes] = []
+
+    def _take(self) -> None:
+        """The next document of the shard being filled (analysed now if it was not) added to the
+        shard's postings, positions and spelling counts; only its text fields' items stay in its row."""
+        number = self._taken
+        values, doc, analysed = self._rows[number]
+        if analysed is None:
+            analysed = self._analyse(values, _spelt(doc))
+        for field in TEXT_FIELDS:
+            self._shard_postings.add(number, field, analysed[field])
+        self._shard_positions.add(number, analysed[positions.FIELD], analysed.get(PLACES))
+        spelt = self._shard_spelt
+        for term, count in analysed[SPELLING]:
+            spelt[term] = spelt.get(term, 0) + count
+        self._shard_keys += analysed[USED]
+        self._rows[number] = (values, doc, {field: analysed[field] for field in TEXT_FIELDS})
+        self._taken += 1
 
     def _shard(self, name: str) -> tuple:
         """The shard being filled, analysed and written: (what ``shard_files`` keeps of it, its
         postings, its positions, its spelling words' counts), its documents numbered from 0."""
-        shard_postings = impacts.Postings(TEXT_FIELDS)
-        shard_positions = positions.Gathered(schema(self.lang)[positions.FIELD].format)
-        spelt: dict[bytes, int] = {}
-        rows = []
-        keys: list[bytes] = []
-        for number, (values, doc, analysed) in enumerate(self._rows):
-            if analysed is None:
-                analysed = self._analyse(values, _spelt(doc))
-            for field in TEXT_FIELDS:
-                shard_postings.add(number, field, analysed[field])
-            shard_positions.add(number, analysed[positions.FIELD], analysed.get(PLACES))
-            for term, count in analysed[SPELLING]:
-                spelt[term] = spelt.get(term, 0) + count
-            rows.append((values, {field: analysed[field] for field in TEXT_FIELDS}))
-            keys += analysed[USED]
+        while self._taken < len(self._rows):
+            self._take()
+        rows = [(values, items) for values, _, items in self._rows]
         files = _shard_files(name, self.lang, rows, self.target)
-        kept = (_SHARD_LAYOUT, files, shard_postings.dumps(), shard_positions.dumps(), marshal.dumps(spelt), keys)
+        shard_postings, shard_positions, spelt = self._shard_postings, self._shard_positions, self._shard_spelt
+        kept = (
+            _SHARD_LAYOUT,
+            files,
+            shard_postings.dumps(),
+            shard_positions.dumps(),
+            marshal.dumps(spelt),
+            self._shard_keys,
+        )
         return kept, shard_postings, shard_positions, spelt
 
     def end(self) -> None:
