@@ -6,7 +6,9 @@ corpus statistics. What is reused:
 - the whole index folder, when the documents, synonyms and glossary definitions are
   exactly those of a build the cache remembers (a build where no page changed);
   ``Indexing.finish`` asks (:func:`remembered`) before it writes anything;
-- else each shard of the Whoosh index whose documents did not change (:mod:`.shards`), and
+- else each shard of the Whoosh index whose documents did not change (:mod:`.shards`), with
+  its documents' postings, positions and spelling words' counts, merged into the index's
+  (none of its documents is analysed; the analysis entries they used are kept), and
   each unchanged document's analysis (its terms and their encoded positions, per field
   and text, as the writer adds them, with the body's positions decoded beside them, and the
   spelling words' counts) and, with hybrid search, each unchanged text's vector,
