@@ -251,3 +251,46 @@ def test_a_theme_language_search_does_not_know_is_said_once_when_the_index_proce
     caplog.set_level("INFO", logger="mkdocs")
     build(project / "mkdocs.yml", project / "site")
     assert caplog.text.count("search analyses the pages as English") == 1
+
+
+def test_with_shards_in_the_cache_documents_are_not_analysed_ahead_and_reused_shards_not_at_all(tmp_path, monkeypatch):
+    """The background writer analyses documents that come before their turn only while no shard
+    can be reused: with the shards of an earlier build, only the changed shard's documents are
+    analysed (when it ends), the others' shards merged whole. The bytes are the one-process index's."""
+    import dataclasses
+
+    from kbgen.search import background, index
+
+    center, report = content.load(ROOT / "content", today=dt.date(2026, 11, 23))
+    layout = pages.Layout(center)
+    texts = {src: search.PageText(body=f"Words of {src}.", headings=[src]) for src, _make in layout.search_plan()}
+    docs = search.collect(layout.search_entries(texts), lambda src: "/" + src.removesuffix(".md") + "/")
+    analysed = []
+    real = index.IndexWriter._analyse
+
+    def counted(self, values, spelt):
+        analysed.append(values["id"])
+        return real(self, values, spelt)
+
+    monkeypatch.setattr(index.IndexWriter, "_analyse", counted)
+
+    def written(docs, site):
+        numbered = list(enumerate(docs))
+        messages = [("docs", numbered[len(docs) // 2 :]), ("docs", numbered[: len(docs) // 2])]  # second half first
+        found, _ = background._write(
+            lambda: messages.pop(0) if messages else ("finish", (len(docs), [], [])),
+            site,
+            False,
+            "en",
+            str(tmp_path / "cache"),
+            shard_size=4,
+        )
+        return found
+
+    written(docs, tmp_path / "first")
+    assert sorted(analysed) == sorted(doc.id for doc in docs)
+    analysed.clear()
+    docs[5] = dataclasses.replace(docs[5], body=docs[5].body + " one more sentence")
+    found = written(docs, tmp_path / "second")
+    assert docs[5].id in analysed and len(analysed) <= 12  # its shard's documents (at most 3 x 4)
+    _same_files(index.write(docs, [], tmp_path / "one", shard_size=4), found)

@@ -156,3 +156,55 @@ def test_the_whole_index_key_changes_with_any_field_of_any_document():
     other_boundary = [docs[0], dataclasses.replace(docs[1], title="a", summary="bc"), docs[2]]
     # "ab" then "c" is not "a" then "bc"
     assert index_key(boundary, [], None, False, "en") != index_key(other_boundary, [], None, False, "en")
+
+
+def _shard_of(docs, at: int) -> list[int]:
+    """The positions of the documents that share a shard with ``docs[at]``."""
+    groups: list[list[int]] = [[]]
+    for position, doc in enumerate(docs):
+        if groups[-1] and shards.starts(doc.id, len(groups[-1]), SIZE):
+            groups.append([])
+        groups[-1].append(position)
+    return next(group for group in groups if at in group)
+
+
+def test_a_reused_shards_documents_are_not_analysed_and_their_analysis_is_kept(tmp_path, monkeypatch):
+    """A shard taken from the cache brings its postings, positions and spelling counts: none of its
+    documents is analysed or added one by one, and the bytes are a clean build's. Its documents'
+    analysis entries are kept all the same, so a later change to one of them is analysed alone."""
+    from kbgen.search import impacts, positions
+    from kbgen.search.reuse import Analysis
+
+    calls = {"analyse": 0, "postings": 0, "positions": 0}
+
+    def counting(owner, method, key):
+        real = getattr(owner, method)
+
+        def counted(*args, **kwargs):
+            calls[key] += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, method, counted)
+
+    counting(index.IndexWriter, "_analyse", "analyse")
+    counting(impacts.Postings, "add", "postings")
+    counting(positions.Gathered, "add", "positions")
+
+    docs = _documents(400)
+    analysis, kept = Analysis(None), Kept({})
+    _write(docs, tmp_path / "first", analysis=analysis, shard_files=kept)
+    assert calls == {"analyse": 400, "postings": 3 * 400, "positions": 400}  # each to its shard's, merged
+
+    for build, at in (("second", 123), ("third", 321)):
+        changed = _shard_of(docs, at)
+        assert len(changed) < len(docs) / 4
+        docs[at] = dataclasses.replace(docs[at], title=docs[at].title + " refunds")
+        for key in calls:
+            calls[key] = 0
+        analysis, kept = Analysis(dict(analysis.kept.used)), Kept(dict(kept.used))
+        incremental = _write(docs, tmp_path / build, analysis=analysis, shard_files=kept)
+        # only the changed shard's documents: analysed (from the cache but one) and added
+        assert calls == {"analyse": len(changed), "postings": 3 * len(changed), "positions": len(changed)}
+        assert analysis.kept.added == 2  # the changed title, and the spelling words' text that holds it
+        _same_files(incremental, _write(docs, tmp_path / f"{build}-clean"))
+    assert _shard_of(docs, 123) != _shard_of(docs, 321)

@@ -445,10 +445,12 @@ class _InOrder:
             if position == self.added:  # its turn: added as analysed
                 writer.add(doc)
                 self.added += 1
-            else:
-                waiting[position] = marshal.dumps(writer.analyse(doc))
+            else:  # (analysed now, unless a shard of the last build may make it needless)
+                waiting[position] = marshal.dumps(writer.analyse(doc)) if writer.analyses_ahead else None
             while self.added in waiting:
-                writer.add(self.docs[self.added], _shared(marshal.loads(waiting.pop(self.added)), self._terms))
+                packed = waiting.pop(self.added)
+                analysed = None if packed is None else _shared(marshal.loads(packed), self._terms)
+                writer.add(self.docs[self.added], analysed)
                 self.added += 1
 
 
@@ -458,7 +460,7 @@ def _shared(analysis: dict[str, list], terms: dict[bytes, bytes]) -> dict[str, l
     bytes a posting). The positions stay new objects, as Whoosh's analysis makes them."""
     return {
         name: items
-        if name in (index.PLACES, index.SPELLING)  # the spelling words are only counted
+        if name in (index.PLACES, index.SPELLING, index.USED)  # the spelling words are only counted
         else [(terms.setdefault(term, term), freq, weight, value) for term, freq, weight, value in items]
         for name, items in analysis.items()
     }

@@ -24,6 +24,7 @@ stems joined by spaces) to ``[offset, count]``.
 from __future__ import annotations
 
 import json
+import marshal
 import math
 import sys
 from array import array
@@ -57,11 +58,62 @@ class Postings:
         docs.extend([docnum] * len(items))
         weights.extend([item[2] for item in items])
 
+    def extend(self, other: Postings, offset: int) -> None:
+        """Add ``other``'s postings (documents numbered from 0) as those of documents ``offset``
+        on: the same terms' numbers and rows as adding its documents here one by one."""
+        for field, (ids, docs, weights) in self._rows.items():
+            their_ids, their_docs, their_weights = other._rows[field]
+            terms = self._terms[field]
+            mine = [terms.setdefault(term, len(terms)) for term in other._terms[field]]  # in number order
+            ids.extend(renumbered(their_ids, mine))
+            docs.extend(shifted(their_docs, offset))
+            weights.extend(their_weights)
+
+    def dumps(self) -> bytes:
+        """The postings, for :meth:`loads` (marshalled: the terms in number order, the rows' bytes)."""
+        rows = self._rows
+        return marshal.dumps([(f, list(terms), *(r.tobytes() for r in rows[f])) for f, terms in self._terms.items()])
+
+    @classmethod
+    def loads(cls, data: bytes) -> Postings:
+        fields = marshal.loads(data)
+        found = cls(field for field, *_ in fields)
+        for field, terms, *parts in fields:
+            found._terms[field] = {term: number for number, term in enumerate(terms)}
+            for mine, part in zip(found._rows[field], parts, strict=True):
+                mine.frombytes(part)
+        return found
+
     def rows(self, field: str) -> tuple[list[bytes], dict[bytes, int], array, array, array]:
         """(the terms in index order, each term's number, and per posting: its term's
         number, its document, its weight), postings in the order they were added."""
         terms = self._terms[field]
         return sorted(terms), terms, *self._rows[field]
+
+
+def shifted(values: array, by: int) -> array:
+    """``values`` (an integer array) each plus ``by``, in an array of the same type (with numpy
+    when it is installed: merging a shard's postings moves hundreds of thousands of numbers)."""
+    if not by or not values:
+        return values
+    try:
+        import numpy as np
+    except ImportError:
+        return array(values.typecode, [value + by for value in values])
+    moved = np.frombuffer(values, dtype=values.typecode) + np.array(by, dtype=values.typecode)
+    return array(values.typecode, moved.tobytes())
+
+
+def renumbered(values: array, numbers: list[int]) -> array:
+    """``values`` (an integer array) each replaced by ``numbers[value]``, in an array of the same type."""
+    if not values:
+        return values
+    try:
+        import numpy as np
+    except ImportError:
+        return array(values.typecode, map(numbers.__getitem__, values))
+    table = np.array(numbers, dtype=values.typecode)
+    return array(values.typecode, table[np.frombuffer(values, dtype=values.typecode)].tobytes())
 
 
 def score(ix, weighting, fields: Iterable[str], postings: Postings) -> dict[str, list[tuple[str, array, array]]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import random
 import shutil
@@ -46,6 +47,11 @@ PLACES = "places"
 # The key of an analysis that holds the spelling words' (term, frequency) pairs: they are
 # counted for spelling.json, not added to Whoosh (kbgen.search.spelling says why).
 SPELLING = "spell"
+# The key of an analysis that holds the build cache's keys it used (reuse.Kept.log).
+USED = "used"
+# What the build cache keeps of a shard (IndexWriter._write_shard): this layout, its Whoosh files,
+# its postings, positions and spelling words' counts, and the analysis keys its documents used.
+_SHARD_LAYOUT = 1
 
 
 def weighting() -> scoring.WeightingModel:
@@ -244,13 +250,19 @@ class IndexWriter:
             shutil.rmtree(self.target)
         self.target.mkdir(parents=True)
         self._analysers = _analysers(self.lang, analysis)
+        self._kept = analysis.kept if analysis is not None else None  # the analysis' cache (reuse.Kept)
         self._spelling: dict[bytes, int] = {}  # each spelling word's occurrences in all documents
         self._postings = impacts.Postings(TEXT_FIELDS)
         self._positions = positions.Gathered(schema(self.lang)[positions.FIELD].format)
         self._added = 0
         self._shard_files = shard_files
         self._shard_size = shard_size or shards.SIZE
-        self._rows: list = []  # the shard being filled: [(index fields, {text field: items})]
+        # Whether a document's analysis is worth making before its shard is known: not when a
+        # shard of an earlier build may be taken whole (its documents are then never analysed).
+        self.analyses_ahead = not shard_files
+        self._rows: list = []  # the shard being filled: [(index fields, document, analysis or None)]
+        self._first = 0  # the number of the shard's first document
+        self._shard_state()
         self._name = shards.Name(self.lang.code)  # the digest of the shard being filled
         self._shards: list[str] = []  # the names of the shards written, in order
         # meta.json's content hash, of the documents added (as they come: not after the last page)
@@ -264,6 +276,7 @@ class IndexWriter:
         return self._analyse(_values(doc), _spelt(doc))
 
     def _analyse(self, values: dict, spelt: str) -> dict[str, list]:
+        logged = len(self._kept.log) if self._kept is not None else 0
         analysed: dict[str, list | None] = {PLACES: None}
         for name in TEXT_FIELDS:
             analyser = self._analysers[name]
@@ -275,6 +288,7 @@ class IndexWriter:
         text, spell = spelt, self._analysers[SPELLING]
         counts = getattr(spell, "counts", None)
         analysed[SPELLING] = counts(text) if counts is not None else [(t, f) for t, f, _, _ in spell(text)]
+        analysed[USED] = self._kept.log[logged:] if self._kept is not None else []
         return analysed
 
     def add(self, doc: SearchDocument, analysed: dict[str, list] | None = None) -> None:
@@ -282,35 +296,90 @@ class IndexWriter:
         if self._ended:
             raise RuntimeError("a document added after the last shard was written")
         values = _values(doc)
-        if analysed is None:
-            analysed = self._analyse(values, _spelt(doc))
-        for name in TEXT_FIELDS:  # kept for the precomputed scores
-            self._postings.add(self._added, name, analysed[name])
-        self._positions.add(self._added, analysed[positions.FIELD], analysed.get(PLACES))
-        spelt = self._spelling
-        for term, count in analysed[SPELLING]:
-            spelt[term] = spelt.get(term, 0) + count
-        self._added += 1
         if self._rows and shards.starts(doc.id, len(self._rows), self._shard_size):
             self._write_shard()
         fields_ = encoded(doc)
         self._name.add(fields_)
         self._documents.update(fields_)
-        self._rows.append((values, {name: analysed[name] for name in TEXT_FIELDS}))
+        if analysed is None and self.analyses_ahead:
+            analysed = self._analyse(values, _spelt(doc))
+        self._rows.append((values, doc, analysed))
+        self._added += 1
+        if analysed is not None and self._taken == len(self._rows) - 1:
+            self._take()  # now: an analysis held to the shard's end holds many objects (the GC walks them)
 
     def _write_shard(self) -> None:
-        """The shard being filled (with no document at all, one empty shard), written into the
-        index folder (or taken from ``shard_files``)."""
+        """The shard being filled (with no document at all, one empty shard): its Whoosh files
+        written into the index folder, and its documents' postings, positions and spelling words
+        added to the index's. A shard ``shard_files`` holds from an earlier build gives all of
+        them as they were: its documents are not analysed (their analysis entries are kept)."""
         name = self._name.name()
-        files = self._shard_files.get(name) if self._shard_files is not None else None
-        if files is None:
-            files = _shard_files(name, self.lang, self._rows, self.target)
+        kept = self._shard_files.get(name) if self._shard_files is not None else None
+        if isinstance(kept, tuple) and len(kept) == 6 and kept[0] == _SHARD_LAYOUT:
+            _, files, postings, places, spelt, keys = kept
+            shard_postings = impacts.Postings.loads(postings)
+            shard_positions = positions.Gathered.loads(places, schema(self.lang)[positions.FIELD].format)
+            spelt = marshal.loads(spelt)
+            if self._kept is not None:
+                self._kept.keep(keys)
+        else:  # (also a shard kept by an older layout: written again)
+            kept, shard_postings, shard_positions, spelt = self._shard(name)
         if self._shard_files is not None:
-            self._shard_files[name] = files
-        for file, data in files.items():
+            self._shard_files[name] = kept
+        self._postings.extend(shard_postings, self._first)
+        self._positions.extend(shard_positions, self._first)
+        spelling_ = self._spelling
+        for term, count in spelt.items():  # (first seen in the shard, first seen here)
+            spelling_[term] = spelling_.get(term, 0) + count
+        for file, data in kept[1].items():
             (self.target / file).write_bytes(data)
         self._shards.append(name)
+        self._first += len(self._rows)
         self._rows, self._name = [], shards.Name(self.lang.code)
+        self._shard_state()
+
+    def _shard_state(self) -> None:
+        """The structures of the shard being filled: empty."""
+        self._taken = 0  # how many of its documents are in them (the others wait for the shard's end)
+        self._shard_postings = impacts.Postings(TEXT_FIELDS)
+        self._shard_positions = positions.Gathered(schema(self.lang)[positions.FIELD].format)
+        self._shard_spelt: dict[bytes, int] = {}
+        self._shard_keys: list[bytes] = []
+
+    def _take(self) -> None:
+        """The next document of the shard being filled (analysed now if it was not) added to the
+        shard's postings, positions and spelling counts; only its text fields' items stay in its row."""
+        number = self._taken
+        values, doc, analysed = self._rows[number]
+        if analysed is None:
+            analysed = self._analyse(values, _spelt(doc))
+        for field in TEXT_FIELDS:
+            self._shard_postings.add(number, field, analysed[field])
+        self._shard_positions.add(number, analysed[positions.FIELD], analysed.get(PLACES))
+        spelt = self._shard_spelt
+        for term, count in analysed[SPELLING]:
+            spelt[term] = spelt.get(term, 0) + count
+        self._shard_keys += analysed[USED]
+        self._rows[number] = (values, doc, {field: analysed[field] for field in TEXT_FIELDS})
+        self._taken += 1
+
+    def _shard(self, name: str) -> tuple:
+        """The shard being filled, analysed and written: (what ``shard_files`` keeps of it, its
+        postings, its positions, its spelling words' counts), its documents numbered from 0."""
+        while self._taken < len(self._rows):
+            self._take()
+        rows = [(values, items) for values, _, items in self._rows]
+        files = _shard_files(name, self.lang, rows, self.target)
+        shard_postings, shard_positions, spelt = self._shard_postings, self._shard_positions, self._shard_spelt
+        kept = (
+            _SHARD_LAYOUT,
+            files,
+            shard_postings.dumps(),
+            shard_positions.dumps(),
+            marshal.dumps(spelt),
+            self._shard_keys,
+        )
+        return kept, shard_postings, shard_positions, spelt
 
     def end(self) -> None:
         """No more documents: the last shard is written (idempotent). After this, nothing this

@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import sys
 from array import array
 from bisect import bisect_left
 from pathlib import Path
 
 from . import framed
+from .impacts import shifted
 
 FILE = "positions.bin"
 MAGIC = b"KBPOS\x00"
@@ -70,6 +72,53 @@ class Gathered:
             self._docs.append(docnum)
             self._counts.append(len(places_))
             self._positions.extend(places_)
+
+    def extend(self, other: Gathered, offset: int) -> None:
+        """Add ``other``'s postings (documents numbered from 0) as those of documents ``offset``
+        on: the same as adding its documents here one by one."""
+        base = len(self._docs)
+        terms = self._terms
+        joined = array("I")  # every term's postings' numbers, moved by base at once
+        for numbers in other._terms.values():
+            joined.extend(numbers)
+        joined = shifted(joined, base)
+        start = 0
+        for term, numbers in other._terms.items():
+            found = terms.get(term)
+            if found is None:
+                found = terms[term] = array("I")
+            end = start + len(numbers)
+            found.extend(joined[start:end])
+            start = end
+        self._docs.extend(shifted(other._docs, offset))
+        self._counts.extend(other._counts)
+        self._positions.extend(other._positions)
+        if other._documents:
+            self._documents = max(self._documents, other._documents + offset)
+
+    def dumps(self) -> bytes:
+        """The postings, for :meth:`loads` (marshalled arrays' bytes)."""
+        return marshal.dumps(
+            (
+                [(term, numbers.tobytes()) for term, numbers in self._terms.items()],
+                self._docs.tobytes(),
+                self._counts.tobytes(),
+                self._positions.tobytes(),
+                self._documents,
+            )
+        )
+
+    @classmethod
+    def loads(cls, data: bytes, field_format) -> Gathered:
+        terms, docs, counts, places, documents = marshal.loads(data)
+        found = cls(field_format)
+        for term, numbers in terms:
+            found._terms[term] = array("I", numbers)
+        found._docs.frombytes(docs)
+        found._counts.frombytes(counts)
+        found._positions.frombytes(places)
+        found._documents = documents
+        return found
 
     def write(self, target: Path) -> Path:
         """Write ``positions.bin`` into the index folder ``target``."""

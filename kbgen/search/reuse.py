@@ -6,7 +6,9 @@ corpus statistics. What is reused:
 - the whole index folder, when the documents, synonyms and glossary definitions are
   exactly those of a build the cache remembers (a build where no page changed);
   ``Indexing.finish`` asks (:func:`remembered`) before it writes anything;
-- else each shard of the Whoosh index whose documents did not change (:mod:`.shards`), and
+- else each shard of the Whoosh index whose documents did not change (:mod:`.shards`), with
+  its documents' postings, positions and spelling words' counts, merged into the index's
+  (none of its documents is analysed; the analysis entries they used are kept), and
   each unchanged document's analysis (its terms and their encoded positions, per field
   and text, as the writer adds them, with the body's positions decoded beside them, and the
   spelling words' counts) and, with hybrid search, each unchanged text's vector,
@@ -33,7 +35,9 @@ from . import documents, index, positions, shards, spelling, vectors
 # positions beside them, for the spelling words [(term, freq)]
 ANALYSIS = build_cache.NAMED + "search-analysis"
 VECTORS = build_cache.NAMED + "search-vectors"
-# {shard name: {file name: bytes}}: the Whoosh files of each shard (kbgen.search.shards)
+# {shard name: (layout, {file name: bytes}, postings, positions, spelling counts, analysis keys)}:
+# the Whoosh files of each shard (kbgen.search.shards) and what the index-wide files take of its
+# documents (kbgen.search.index.IndexWriter._write_shard)
 SHARDS = build_cache.NAMED + "search-shards"
 
 
@@ -44,10 +48,12 @@ class Kept(dict):
         super().__init__(old or {})
         self.used: dict = {}
         self.added = 0  # keys that were not there
+        self.log: list = []  # the keys used, in order (a shard notes which ones its documents used)
 
     def __getitem__(self, key):
         value = super().__getitem__(key)
         self.used[key] = value
+        self.log.append(key)
         return value
 
     def __setitem__(self, key, value):
@@ -55,6 +61,17 @@ class Kept(dict):
             self.added += 1
         super().__setitem__(key, value)
         self.used[key] = value
+        self.log.append(key)
+
+    def keep(self, keys) -> None:
+        """Keep ``keys`` for the next build as if used (those still here): what a shard taken
+        whole from the cache would have used, so that when one of its documents changes the
+        next build analyses that one alone."""
+        get, used = super().get, self.used
+        for key in keys:
+            value = get(key)
+            if value is not None:
+                used[key] = value
 
 
 class Analysis:
