@@ -7,6 +7,7 @@ import filecmp
 import json
 import random
 
+import pytest
 from test_search_index_write import _documents
 
 from kbgen.search import index, open_engine, shards
@@ -208,3 +209,27 @@ def test_a_reused_shards_documents_are_not_analysed_and_their_analysis_is_kept(t
         assert analysis.kept.added == 2  # the changed title, and the spelling words' text that holds it
         _same_files(incremental, _write(docs, tmp_path / f"{build}-clean"))
     assert _shard_of(docs, 123) != _shard_of(docs, 321)
+
+
+def test_reused_shards_merge_to_the_same_bytes_without_numpy(tmp_path, monkeypatch):
+    """numpy comes with the semantic extra only: a plain install merges the shards' postings and
+    positions (and scores them) in plain Python, to the bytes numpy's way gives, cold and reused."""
+    import sys
+
+    from kbgen.search.reuse import Analysis
+
+    pytest.importorskip("numpy")
+    # each document's own word first: every shard numbers its terms in another order than the index
+    docs = [dataclasses.replace(doc, body=f"word{n} {doc.body}") for n, doc in enumerate(_documents(200))]
+    changed = list(docs)
+    changed[77] = dataclasses.replace(docs[77], body=docs[77].body + " parcel refunds")
+    with_numpy = _write(docs, tmp_path / "numpy"), _write(changed, tmp_path / "numpy-changed")
+    monkeypatch.setitem(sys.modules, "numpy", None)  # `import numpy` raises ImportError
+    with pytest.raises(ImportError):
+        import numpy  # noqa: F401
+    analysis, kept = Analysis(None), Kept({})
+    _same_files(_write(docs, tmp_path / "first", analysis=analysis, shard_files=kept), with_numpy[0])
+    analysis, kept = Analysis(dict(analysis.kept.used)), Kept(dict(kept.used))
+    incremental = _write(changed, tmp_path / "second", analysis=analysis, shard_files=kept)
+    assert len(_shards(incremental)) >= 3
+    _same_files(incremental, with_numpy[1])
