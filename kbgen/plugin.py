@@ -949,7 +949,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         return file.url if file is not None else src
 
 
-# MkDocs says "Page skipped" at info level for a page whose output is empty: a linked page's
+# MkDocs logs "Page skipped" (info) for a page whose output is empty: one kbgen put in place itself
 _MKDOCS_BUILD_LOG = logging.getLogger("mkdocs.commands.build")
 _QUIET_SKIPS = live_pages.QuietSkips()
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 from array import array
 
 import pytest
+from conftest import article_document
 from whoosh import query as Q
 from whoosh.filedb.filestore import FileStorage
 
@@ -28,20 +30,7 @@ def _text(rng: random.Random, most: int) -> str:
 
 
 def _document(n: int, title: str, meta: str, body: str) -> SearchDocument:
-    return SearchDocument(
-        id=f"c/{n}.md",
-        url=f"/c/{n}/",
-        type="faq",
-        title=title,
-        summary=meta,
-        headings="",
-        tags="",
-        body=body,
-        category="c",
-        category_title="C",
-        audience="all",
-        promoted=False,
-    )
+    return dataclasses.replace(article_document(n, body, summary=meta), title=title)
 
 
 def _corpus(seed: int, count: int) -> list[SearchDocument]:

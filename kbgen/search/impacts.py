@@ -181,7 +181,7 @@ class _Phrased:
         """The documents holding the phrase ``words``, ascending, and their scores."""
         ids, scores = array("i"), array("f")
         documents = self._documents
-        idf = {word: math.log(self._count / (len(documents[word]) + 1)) + 1 for word in set(words) & documents.keys()}
+        idf = {word: _idf(self._count, len(documents[word])) for word in set(words) & documents.keys()}
         for doc, counts in matches(words, documents.get, self._places):
             fl = float(self._reader.doc_field_length(doc, self._field, 1) or 0)
             each = [
@@ -210,14 +210,19 @@ def _scored(searcher, reader, weighting, field: str, postings: Postings):
     frequency = [0] * len(numbers)
     for number in ids:
         frequency[number] += 1
-    # as WeightingModel.idf: log(N / (n + 1)) + 1, with Python's log, term by term
-    idf = [math.log(count / (n + 1)) + 1 for n in frequency]
+    idf = [_idf(count, n) for n in frequency]
     try:
         import numpy
     except ImportError:
         numpy = None
     scored = _scored_numpy if numpy is not None else _scored_python
     yield from scored(order, numbers, ids, docs, weights, lengths, frequency, idf, avgfl, weighting.B, weighting.K1)
+
+
+def _idf(documents: int, holding: int) -> float:
+    """As Whoosh's ``WeightingModel.idf``: log(N / (n + 1)) + 1, with Python's log (the terms'
+    scores and the phrases' words must get the same float)."""
+    return math.log(documents / (holding + 1)) + 1
 
 
 def _scored_numpy(order, numbers, ids, docs, weights, lengths, frequency, idf, avgfl, B, K1):
