@@ -39,7 +39,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from build_bench import OUT, measure, site_stats  # noqa: E402
+from build_bench import OUT, compile_kbgen, measure, site_stats  # noqa: E402
 
 RESULTS = OUT / "compare-results.json"
 CACHE_DIR = ".kbgen/cache"  # kbgen's default build cache, beside mkdocs.yml
@@ -122,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     kb_env = dict(env)
     if args.code:
         kb_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(args.code.resolve()), env.get("PYTHONPATH")]))
+    compile_kbgen(args.python, kb_env)
     material_cmd = [args.python, "-m", "mkdocs", "build", "-q", "-f", "mkdocs-prune-search.yml"]
     kbgen_cmd = [args.python, "-m", "kbgen", "build"]
     rounds = []

@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     if args.code:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(args.code).resolve()), env.get("PYTHONPATH")]))
+    build_bench.compile_kbgen(args.python, env)
     results = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
     for pages in sizes:
         source, stamp = build_bench.ensure_corpus(pages, args.seed, force=False)

@@ -132,6 +132,7 @@ def measure(
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
     if code:  # another checkout first on the path (a frozen copy, or the code before a change)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(code).resolve()), env.get("PYTHONPATH")]))
+    build_bench.compile_kbgen(python, env)
     cmd = [python, "-m", "kbgen", "serve", "--watch", "--port", str(port), "-d", str(project / "site")]
     started = time.perf_counter()
     server = subprocess.Popen(cmd, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
