@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import jsmin
 from .jsmin import MinifyError, minify
 
 SOURCE_DIR = "assets/kbgen/js"
@@ -71,8 +72,11 @@ def sources(theme_dirs: Iterable[str | Path], modules: Iterable[str] = MODULES) 
     return found
 
 
-def build(theme_dirs: Iterable[str | Path], modules: Iterable[str] = MODULES, *, compress: bool = True) -> Bundle:
-    """The modules joined in order inside one function, each minified unless ``compress`` is false."""
+def build(
+    theme_dirs: Iterable[str | Path], modules: Iterable[str] = MODULES, *, compress: bool = True, memo=None
+) -> Bundle:
+    """The modules joined in order inside one function, each minified unless ``compress`` is false.
+    ``memo`` (``get``/``put`` by key, as the build cache's): modules minified by an earlier build."""
     parts = [_HEADER]
     for path in sources(theme_dirs, modules):
         try:
@@ -80,12 +84,31 @@ def build(theme_dirs: Iterable[str | Path], modules: Iterable[str] = MODULES, *,
         except (OSError, UnicodeDecodeError) as exc:
             raise BundleError(f"{path}:1: cannot be read: {exc}") from None
         try:
-            parts.append(_minified(text) if compress else text.rstrip() + "\n")
+            parts.append(_remembered(text, memo) if compress else text.rstrip() + "\n")
         except MinifyError as exc:
             line = text.count("\n", 0, exc.offset) + 1
             raise BundleError(f"{path}:{line}: {exc.message}") from None
     parts.append(_FOOTER)
     return Bundle("".join(parts))
+
+
+def _remembered(text: str, memo) -> str:
+    """``text`` minified, from ``memo`` when an earlier build minified the same text."""
+    if memo is None:
+        return _minified(text)
+    key = f"minified {_minifier()} " + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    found = memo.get(key)
+    if not isinstance(found, str):
+        found = _minified(text)
+        memo.put(key, found)
+    return found
+
+
+@functools.cache
+def _minifier() -> str:
+    """The minifier's own code, in the key of what it made: a changed kbgen.jsmin minifies anew
+    (an upgrade empties the cache anyway; a checkout's edits do not)."""
+    return hashlib.sha256(Path(jsmin.__file__).read_bytes()).hexdigest()[:16]
 
 
 @functools.lru_cache(maxsize=256)

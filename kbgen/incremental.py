@@ -129,19 +129,34 @@ def content_stamp(folder: str) -> tuple[int, str]:
     """How many Markdown files ``folder`` holds, and a digest of every file's path, size and
     modification time below it. Compared with the last build's before the content loads, it
     tells whether a file may have changed (a checkout touching every file, say): a hint for
-    what to start early, never a key (keys hold the texts themselves)."""
-    found = []
+    what to start early, never a key (keys hold the texts themselves). One ``scandir`` per
+    folder and one ``stat`` per file (as ``os.walk``, which does not follow folder links)."""
+    found: list[str] = []
     markdown = 0
-    for root, dirs, names in os.walk(folder):
-        dirs.sort()
-        for name in sorted(names):
-            path = os.path.join(root, name)
+
+    def visit(path: str, prefix: str) -> None:
+        nonlocal markdown
+        try:
+            with os.scandir(path) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            return
+        folders = []
+        for entry in entries:
             try:
-                info = os.stat(path)
+                if entry.is_dir():
+                    if not entry.is_symlink():
+                        folders.append(entry)
+                    continue
+                info = entry.stat()
             except OSError:
                 continue
-            markdown += name.endswith(".md")
-            found.append(f"{os.path.relpath(path, folder)}\0{info.st_size}\0{info.st_mtime_ns}")
+            markdown += entry.name.endswith(".md")
+            found.append(f"{prefix}{entry.name}\0{info.st_size}\0{info.st_mtime_ns}")
+        for entry in folders:
+            visit(entry.path, f"{prefix}{entry.name}/")
+
+    visit(folder, "")
     return markdown, digest("\n".join(found))
 
 

@@ -62,6 +62,7 @@ FEEDBACK_TEMPLATE = "partials/kbgen/feedback.html"  # under each FAQ answer
 # cache key holds both); the other kinds read the date only as which notices have ended.
 DATED_KINDS = {"home", "updates", "other"}
 CONTENT_FILES = "content-files"  # each Markdown file's parse (kbgen.content.loader.Memo)
+SCRIPT_WORK = "script-modules"  # each widget module minified, and the messages it asks for
 STATIC_SEARCH_ENTRIES = build_cache.NAMED + "static-search"  # page key -> Material's entries (their JSON text)
 CONTENT_STAMP = build_cache.NAMED + "content-stamp"  # the content folder as the last build found it (_index_early)
 TEMPLATES_FOLDER = "templates"  # Jinja's bytecode cache in the build cache's namespace
@@ -156,13 +157,19 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         )
         # the widget modules as one fingerprinted file, and kb.css fingerprinted too (after
         # the theme folders are set, so a module or kb.css in the user's custom_dir wins)
+        # (each module minified and its messages found by an earlier build: one named value)
+        scripts = build_cache.Bundle(self._store, SCRIPT_WORK) if self._store is not None else None
         try:
-            self._script = bundle.build(config.theme.dirs)
+            self._script = bundle.build(config.theme.dirs, memo=scripts)
             # the messages its widgets ask for, handed to them in the page's language (on_env)
-            self._script_msgids = i18n.script_msgids(p.read_text("utf-8") for p in bundle.sources(config.theme.dirs))
+            self._script_msgids = i18n.script_msgids(
+                (p.read_text("utf-8") for p in bundle.sources(config.theme.dirs)), memo=scripts
+            )
             self._style = bundle.stylesheet(config.theme.dirs)
         except bundle.BundleError as exc:
             raise PluginError(str(exc)) from exc
+        if scripts is not None:
+            scripts.save(later=True)
         config.extra_css.append(self._style.uri)
         config.extra_css.extend(theme.STYLESHEETS)  # after kb.css: maps the theme's colours onto it
         script = ExtraScriptValue(self._script.uri)

@@ -51,6 +51,40 @@ def test_the_name_follows_the_content(tmp_path):
     assert len(plain.text) < 0.8 * len(bundle.build([THEME], compress=False).text)
 
 
+class _Memo(dict):
+    """The build cache's get/put, in memory."""
+
+    def put(self, key, value):
+        self[key] = value
+
+
+def test_an_earlier_builds_minified_modules_and_messages_are_reused_until_a_module_changes(tmp_path, monkeypatch):
+    from kbgen import i18n
+
+    memo = _Memo()
+    first = bundle.build([THEME], memo=memo)
+    texts = [p.read_text("utf-8") for p in bundle.sources([THEME])]
+    asked = i18n.script_msgids(texts, memo=memo)
+    assert first == bundle.build([THEME]) and asked == i18n.script_msgids(texts)  # the same as without
+    assert len(memo) == 2 * len(bundle.MODULES)
+
+    def never(text):
+        raise AssertionError("minified or read again")
+
+    monkeypatch.setattr(bundle, "_minified", never)
+    monkeypatch.setattr(i18n.script, "_asked", never)
+    assert bundle.build([THEME], memo=memo) == first  # another build: nothing minified or read again
+    assert i18n.script_msgids(texts, memo=memo) == asked
+
+    override = tmp_path / bundle.SOURCE_DIR / "glossary.js"  # a changed module is minified anew
+    override.parent.mkdir(parents=True)
+    override.write_text("kb.widget('mine', function () { window.mine = kb.t('Mine now'); });\n")
+    with pytest.raises(AssertionError, match="minified or read again"):
+        bundle.build([tmp_path, THEME], memo=memo)
+    monkeypatch.undo()
+    assert "Mine now" in i18n.script_msgids([override.read_text("utf-8")], memo=memo)
+
+
 def test_a_broken_or_missing_module_is_a_path_line_error(tmp_path):
     broken = tmp_path / bundle.SOURCE_DIR / "flows.js"
     broken.parent.mkdir(parents=True)
