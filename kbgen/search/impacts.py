@@ -116,13 +116,20 @@ def renumbered(values: array, numbers: list[int]) -> array:
     return array(values.typecode, table[np.frombuffer(values, dtype=values.typecode)].tobytes())
 
 
-def score(ix, weighting, fields: Iterable[str], postings: Postings) -> dict[str, list[tuple[str, array, array]]]:
+def score(
+    ix, weighting, fields: Iterable[str], postings: Postings, lengths: dict[str, array] | None = None
+) -> dict[str, list[tuple[str, array, array]]]:
     """Every posting's score, per field of ``fields`` (``postings``: as the index was written from
     them): each term in index order with its documents and their scores, as :func:`write` writes them.
-    Apart from :func:`write`, which needs the synonym phrases, so that a writer can score before it has them."""
+    Apart from :func:`write`, which needs the synonym phrases, so that a writer can score before it has them.
+    ``lengths``: each field's length in every document, as ``float(reader.doc_field_length(doc,
+    field, 1) or 0)`` reads it from ``ix`` (the writer keeps them per shard), else read here."""
     with ix.searcher(weighting=weighting) as searcher:
         reader = searcher.reader()
-        return {field: list(_scored(searcher, reader, weighting, field, postings)) for field in fields}
+        given = lengths or {}
+        return {
+            field: list(_scored(searcher, reader, weighting, field, postings, given.get(field))) for field in fields
+        }
 
 
 def write(ix, weighting, phrases: Iterable[tuple[str, ...]], target: Path, scored: dict, places: dict) -> int:
@@ -193,7 +200,7 @@ class _Phrased:
         return ids, scores
 
 
-def _scored(searcher, reader, weighting, field: str, postings: Postings):
+def _scored(searcher, reader, weighting, field: str, postings: Postings, lengths: array | None = None):
     """Each term of ``field`` in index order, its documents and their BM25F scores: what
     ``searcher.postings(field, term)`` scores one posting at a time (``scoring.bm25`` with
     the term's idf, the field's average length and each document's stored length); with
@@ -204,17 +211,21 @@ def _scored(searcher, reader, weighting, field: str, postings: Postings):
         raise ValueError("impacts are precomputed for kbgen's BM25F on scorable fields")
     order, numbers, ids, docs, weights = postings.rows(field)
     count = searcher.doc_count_all()
-    # (None for a document without the field: it has no posting there to score)
-    lengths = [float(reader.doc_field_length(d, field, 1) or 0) for d in range(count)]
+    if lengths is None or len(lengths) != count:
+        # (None for a document without the field: it has no posting there to score)
+        lengths = [float(reader.doc_field_length(d, field, 1) or 0) for d in range(count)]
     avgfl = searcher.avg_field_length(field) or 1
-    frequency = [0] * len(numbers)
-    for number in ids:
-        frequency[number] += 1
-    idf = [_idf(count, n) for n in frequency]
     try:
         import numpy
     except ImportError:
         numpy = None
+    if numpy is not None and ids:
+        frequency = numpy.bincount(numpy.frombuffer(ids, dtype=ids.typecode), minlength=len(numbers)).tolist()
+    else:
+        frequency = [0] * len(numbers)
+        for number in ids:
+            frequency[number] += 1
+    idf = [_idf(count, n) for n in frequency]
     scored = _scored_numpy if numpy is not None else _scored_python
     yield from scored(order, numbers, ids, docs, weights, lengths, frequency, idf, avgfl, weighting.B, weighting.K1)
 

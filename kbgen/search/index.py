@@ -17,6 +17,7 @@ import os
 import random
 import shutil
 import tempfile
+from array import array
 from pathlib import Path
 
 from whoosh import fields, scoring
@@ -50,8 +51,9 @@ SPELLING = "spell"
 # The key of an analysis that holds the build cache's keys it used (reuse.Kept.log).
 USED = "used"
 # What the build cache keeps of a shard (IndexWriter._write_shard): this layout, its Whoosh files,
-# its postings, positions and spelling words' counts, and the analysis keys its documents used.
-_SHARD_LAYOUT = 1
+# its postings, positions and spelling words' counts, the analysis keys its documents used, and
+# its documents' text field lengths as the index stores them.
+_SHARD_LAYOUT = 2
 
 
 def weighting() -> scoring.WeightingModel:
@@ -156,9 +158,10 @@ class _Given:
         return self.items
 
 
-def _shard_files(name: str, lang: languages.Language, rows: list, temp_root: Path) -> dict[str, bytes]:
+def _shard_files(name: str, lang: languages.Language, rows: list, temp_root: Path) -> tuple[dict[str, bytes], bytes]:
     """The Whoosh files of the shard ``name``: ``rows`` ([(index fields, {text field: items})])
-    added in order and committed as one segment. The same rows, the same bytes."""
+    added in order and committed as one segment. The same rows, the same bytes. And its
+    documents' text field lengths as the index stores them (:func:`_field_lengths`)."""
     state = random.getstate()
     random.seed(0)  # Whoosh names segments randomly: the same seed for every shard and build
     # In memory: fast, and the files carry no timestamps.
@@ -183,12 +186,27 @@ def _shard_files(name: str, lang: languages.Language, rows: list, temp_root: Pat
         except BaseException:
             writer.cancel()
             raise
+        with ix.reader() as reader:
+            lengths = _field_lengths(reader, len(rows))
         ix.close()
         # (Whoosh leaves its lock file behind)
-        return {file: bytes(storage.open_file(file).read()) for file in storage.list() if not file.endswith("LOCK")}
+        files = {file: bytes(storage.open_file(file).read()) for file in storage.list() if not file.endswith("LOCK")}
+        return files, lengths
     finally:
         random.setstate(state)
         storage.cleanup()
+
+
+def _field_lengths(reader, count: int) -> bytes:
+    """Each text field's length in each of ``count`` documents, as the scores read it
+    (:func:`.impacts.score`): a shard's, read once when it is written, so the index's
+    scoring, after the last page, reads none (a shard kept by the build cache brings them)."""
+    return marshal.dumps(
+        {
+            field: array("d", [float(reader.doc_field_length(d, field, 1) or 0) for d in range(count)]).tobytes()
+            for field in TEXT_FIELDS
+        }
+    )
 
 
 def write(
@@ -254,6 +272,7 @@ class IndexWriter:
         self._spelling: dict[bytes, int] = {}  # each spelling word's occurrences in all documents
         self._postings = impacts.Postings(TEXT_FIELDS)
         self._positions = positions.Gathered(schema(self.lang)[positions.FIELD].format)
+        self._lengths = {field: array("d") for field in TEXT_FIELDS}  # each document's, as the shards store them
         self._added = 0
         self._shard_files = shard_files
         self._shard_size = shard_size or shards.SIZE
@@ -315,8 +334,8 @@ class IndexWriter:
         them as they were: its documents are not analysed (their analysis entries are kept)."""
         name = self._name.name()
         kept = self._shard_files.get(name) if self._shard_files is not None else None
-        if isinstance(kept, tuple) and len(kept) == 6 and kept[0] == _SHARD_LAYOUT:
-            _, files, postings, places, spelt, keys = kept
+        if isinstance(kept, tuple) and len(kept) == 7 and kept[0] == _SHARD_LAYOUT:
+            _, _files, postings, places, spelt, keys, _lengths = kept
             shard_postings = impacts.Postings.loads(postings)
             shard_positions = positions.Gathered.loads(places, schema(self.lang)[positions.FIELD].format)
             spelt = marshal.loads(spelt)
@@ -328,6 +347,8 @@ class IndexWriter:
             self._shard_files[name] = kept
         self._postings.extend(shard_postings, self._first)
         self._positions.extend(shard_positions, self._first)
+        for field, data in marshal.loads(kept[6]).items():
+            self._lengths[field].frombytes(data)
         spelling_ = self._spelling
         for term, count in spelt.items():  # (first seen in the shard, first seen here)
             spelling_[term] = spelling_.get(term, 0) + count
@@ -369,7 +390,7 @@ class IndexWriter:
         while self._taken < len(self._rows):
             self._take()
         rows = [(values, items) for values, _, items in self._rows]
-        files = _shard_files(name, self.lang, rows, self.target)
+        files, lengths = _shard_files(name, self.lang, rows, self.target)
         shard_postings, shard_positions, spelt = self._shard_postings, self._shard_positions, self._shard_spelt
         kept = (
             _SHARD_LAYOUT,
@@ -378,6 +399,7 @@ class IndexWriter:
             shard_positions.dumps(),
             marshal.dumps(spelt),
             self._shard_keys,
+            lengths,
         )
         return kept, shard_postings, shard_positions, spelt
 
@@ -401,8 +423,8 @@ class IndexWriter:
         background process seals as soon as its last document is added, while the build still renders."""
         self.end()
         self._sealed = shards.open_shards(FileStorage(str(self.target), readonly=True), self._shards)
-        self._scored = impacts.score(self._sealed, weighting(), TEXT_FIELDS, self._postings)
-        self._postings = None
+        self._scored = impacts.score(self._sealed, weighting(), TEXT_FIELDS, self._postings, self._lengths)
+        self._postings = self._lengths = None
         self._positions.write(self.target)
         self._positions = None
         spelling.write(self.target, self._spelling)
