@@ -279,7 +279,8 @@ class IndexWriter:
         # Whether a document's analysis is worth making before its shard is known: not when a
         # shard of an earlier build may be taken whole (its documents are then never analysed).
         self.analyses_ahead = not shard_files
-        self._rows: list = []  # the shard being filled: [(index fields, document, analysis or None)]
+        # the shard being filled: [(index fields or None until needed, document, analysis or None)]
+        self._rows: list = []
         self._first = 0  # the number of the shard's first document
         self._shard_state()
         self._name = shards.Name(self.lang.code)  # the digest of the shard being filled
@@ -314,13 +315,15 @@ class IndexWriter:
         """Add ``doc`` as the next document; ``analysed``: what :meth:`analyse` gave for it."""
         if self._ended:
             raise RuntimeError("a document added after the last shard was written")
-        values = _values(doc)
         if self._rows and shards.starts(doc.id, len(self._rows), self._shard_size):
             self._write_shard()
-        fields_ = encoded(doc)
+        # its fields hashed once, for the shard's name and the index's content hash
+        fields_ = hashlib.sha256(encoded(doc)).digest()
         self._name.add(fields_)
         self._documents.update(fields_)
+        values = None  # (a document of a shard the build cache keeps never needs them)
         if analysed is None and self.analyses_ahead:
+            values = _values(doc)
             analysed = self._analyse(values, _spelt(doc))
         self._rows.append((values, doc, analysed))
         self._added += 1
@@ -372,6 +375,8 @@ class IndexWriter:
         shard's postings, positions and spelling counts; only its text fields' items stay in its row."""
         number = self._taken
         values, doc, analysed = self._rows[number]
+        if values is None:
+            values = _values(doc)
         if analysed is None:
             analysed = self._analyse(values, _spelt(doc))
         for field in TEXT_FIELDS:
@@ -509,7 +514,8 @@ def _write_meta(
     semantic: bool,
     names: list[str],
 ) -> None:
-    """``documents``: the digest of the ``count`` documents' :func:`.documents.encoded` bytes, in order."""
+    """``documents``: the digest of the ``count`` documents' SHA-256 digests of their
+    :func:`.documents.encoded` bytes, in order."""
     digest = documents.copy()
     digest.update(json.dumps([synonyms, definitions or []]).encode())
     if lang is not languages.ENGLISH:

@@ -47,7 +47,8 @@ def starts(doc_id: str, held: int, size: int = SIZE) -> bool:
 
 
 class Name:
-    """A shard's name, from its documents (:func:`.documents.encoded`) and the index's layout."""
+    """A shard's name, from its documents (each one's SHA-256 of :func:`.documents.encoded`) and
+    the index's layout."""
 
     def __init__(self, layout: str):
         self._digest = hashlib.sha256(f"kbgen shard {VERSION} whoosh {whoosh.versionstring()} {layout}\0".encode())
