@@ -131,6 +131,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._language: str | None = None  # the search language, once asked (it may log why it is English)
         self._early = self._index_early(config)
         self._content_changed = False  # a Markdown file was parsed anew: pages will change
+        self._parsed_anew: set[str] | None = None  # the sources of those files (None: not known)
         center, report = self._content(config, pair)
         self.loaded = (center, report)
         content.check_icons(center, theme.known_icon([*config.theme.dirs, str(theme_dir())]), report, theme.ICON_HINT)
@@ -191,7 +192,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if self.reuse_content is not None:
             return self.reuse_content
         # unchanged Markdown files are not parsed again (their parses: one named value)
-        parsed = build_cache.Bundle(self._store, CONTENT_FILES) if self._store is not None else None
+        parsed = _Parses(self._store, CONTENT_FILES) if self._store is not None else None
         found = content.load(
             config.docs_dir,
             today=self.today,
@@ -203,6 +204,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if parsed is not None:
             parsed.save(later=True)
             self._content_changed = parsed.changed
+            self._parsed_anew = parsed.sources
         return found
 
     def _open_cache(self, config) -> build_cache.Store | None:
@@ -265,9 +267,53 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             cache=self._store,
             changes_expected=self._content_changed,
             early=self._early,
+            context=self._search_context(),
+            changed=self._changed_search_pages(),
+            vocabulary=self._search_vocabulary(),
         )
         self._early = None  # the index's now: used or stopped
         return files
+
+    def _search_vocabulary(self) -> tuple[list, list]:
+        """The index's synonym groups and glossary definitions (known before any page renders:
+        the index process completes the index with them as soon as its last document is added)."""
+        language = self._language
+        if language == "en":
+            writer_groups = [*self.center.synonyms]
+        else:
+            writer_groups = [*self.center.synonyms_by_language.get(language, [])]
+        if self.center.glossary:
+            writer_groups += self.center.glossary.synonym_groups()
+        groups = search.synonym_groups(writer_groups, self.config.search_builtin_synonyms, language)
+        definitions = []
+        if self.layout.has_glossary:
+            definitions = pages.search_definitions(self.center.glossary, self._document_url(pages.GLOSSARY_SRC))
+        return groups, definitions
+
+    def _search_context(self) -> str | None:
+        """What search documents depend on beyond their pages' Markdown files: the site key (the
+        content model but Markdown bodies and facts, the configuration, kbgen's version...) and
+        the facts as shown today. The index process takes the documents of pages whose files were
+        not parsed anew from the last build made in the same context (kbgen.search.Indexing)."""
+        if self._store is None or self._site_key is None or self.pair_content is not None:
+            return None
+        facts = self.center.facts.facts if self.center.facts is not None else {}
+        shown = {name: fact.render(self.today) for name, fact in facts.items()}
+        return build_cache.digest(self._site_key, incremental.dumps(shown))
+
+    def _changed_search_pages(self) -> set[str] | None:
+        """The pages that add to search whose documents a content file parsed anew may change:
+        an article's own file, a category page's FAQ entries (None: not known)."""
+        sources = self._parsed_anew
+        if sources is None:
+            return None
+        changed = set()
+        for src, _ in self.layout.search_plan():
+            _, model = self.layout.classify(src)
+            faqs = getattr(model, "faqs", None) or ()
+            if getattr(model, "src", None) in sources or any(entry.src in sources for entry in faqs):
+                changed.add(src)
+        return changed
 
     def _use_page_cache(self, files: Files, config) -> None:
         """The pages' part of the build cache: their site key (no cache without one), Material's
@@ -300,10 +346,13 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             if not self._store.fresh and self._store.get(CONTENT_STAMP) == stamp:
                 return None  # most likely nothing changed: no process unless a page does
         try:
-            semantic = self._semantic() and search.languages.get(self._search_language(config)).semantic
+            language = self._search_language(config)
+            semantic = self._semantic() and search.languages.get(language).semantic
         except PluginError:
             return None  # said again where the index is planned
-        return search.start_early(self.config.search_processes, markdown_files, semantic)
+        # (with the cache, the process reads what it may reuse meanwhile too)
+        folder = str(self._store.folder) if self._store is not None and self._store.writable else None
+        return search.start_early(self.config.search_processes, markdown_files, semantic, folder, language)
 
     def _cache_site_key(self, files: Files, config) -> str | None:
         """The part of every page's cache key the whole help center makes (kbgen.incremental)."""
@@ -666,18 +715,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         # every page kind declares what its pages add to search; the index has taken each
         # page's entries as it rendered (Indexing), this list is the whole to check them against
         docs = search.collect(self.layout.search_entries(self._texts), self._document_url)
-        language = self._language
-        if language == "en":
-            writer_groups = [*self.center.synonyms]
-        else:
-            writer_groups = [*self.center.synonyms_by_language.get(language, [])]
-        if self.center.glossary:
-            writer_groups += self.center.glossary.synonym_groups()
-        groups = search.synonym_groups(writer_groups, self.config.search_builtin_synonyms, language)
+        groups, definitions = self._search_vocabulary()
         started = time.perf_counter()
-        definitions = []
-        if self.layout.has_glossary:
-            definitions = pages.search_definitions(self.center.glossary, self._document_url(pages.GLOSSARY_SRC))
         indexing, self._indexing = self._indexing, None
         pages.feeds.write(
             self.layout, self.center, self._url_for, config.site_url or "/", config.site_name, config.site_dir
@@ -705,6 +744,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 where += ", unchanged: from the build cache"
             elif indexing.analysed is not None:
                 where += f", {indexing.analysed} text(s) analysed, the others' analysis from the build cache"
+            if indexing.speculated:
+                where += f", {indexing.speculated} document(s) of unchanged pages taken from the last build"
             waited = time.perf_counter() - started
             log.info(f"search index ({kind}{where}): {len(docs)} documents, {waited:.1f} s after the last page")
             if store is not None:  # once the cache's writer thread has written what this build put
@@ -983,6 +1024,25 @@ def _site_base(config) -> str:
     """The site's path on its host ("/", "/help/"): search results link from there."""
     base = urlsplit(config.site_url or "/").path or "/"
     return base if base.endswith("/") else base + "/"
+
+
+class _Parses(build_cache.Bundle):
+    """The content files' parses (kbgen.content.loader.Memo), noting the source of each file
+    parsed anew in :attr:`sources` (None once a parse without a source is put)."""
+
+    def __init__(self, store, name: str):
+        super().__init__(store, name)
+        self.sources: set[str] | None = set()
+
+    def put(self, key: str, value) -> None:
+        model = value[0] if isinstance(value, tuple) and value else None
+        src = getattr(model, "src", None)
+        if self.sources is not None:
+            if isinstance(src, str):
+                self.sources.add(src)
+            else:
+                self.sources = None
+        super().put(key, value)
 
 
 class _Warned(logging.Handler):

@@ -576,6 +576,106 @@ def test_the_background_index_starts_with_the_build_when_a_content_file_changed(
     assert differences(tmp_path / "site", tmp_path / "clean") == []
 
 
+def _speculated(text: str) -> int:
+    """How many documents the last build's log says the index process took from the build before."""
+    line = next(line for line in reversed(text.splitlines()) if "search index (" in line)
+    if "taken from the last build" not in line:
+        return 0
+    return int(line.split(" document(s) of unchanged pages")[0].rsplit(" ", 1)[1])
+
+
+def _two_processes(monkeypatch) -> dict:
+    """The index written by a second process whenever ``on["incremental"]`` is set (the fixture
+    is far below the size that gets one by default); the other builds in one process."""
+    from kbgen.search import background
+
+    on = {"incremental": False}
+    real = background.processes
+    monkeypatch.setattr(background, "processes", lambda c, d: 2 if on["incremental"] else real(c, d))
+    return on
+
+
+def test_the_index_process_takes_unchanged_pages_documents_from_the_last_build(tmp_path, caplog, monkeypatch):
+    """A changed FAQ answer: the process takes every other page's documents from the last
+    build's before any page renders (only the changed page's come from the rendering), and
+    the index has a clean build's bytes after each of a run of random edits, whichever they are
+    (an edit to the site as a whole, a fact or the configuration, takes none: the pages may all
+    change)."""
+    from kbgen.search import shards
+
+    monkeypatch.setattr(shards, "SIZE", 4)
+    on = _two_processes(monkeypatch)
+    caplog.set_level("INFO", logger="mkdocs.plugins.kbgen")
+    rng = random.Random(SEED + 1)
+    project = Project(tmp_path / "project", rng)
+    config = project.path("mkdocs.yml")
+    on["incremental"] = True
+    build(config, tmp_path / "incremental", cache_dir=tmp_path / "cache")
+    faq = sorted(project.path("content").glob("*/faq/*.md"))[0]
+    faq.write_text(faq.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")  # the answer only
+    caplog.clear()
+    build(config, tmp_path / "incremental", cache_dir=tmp_path / "cache")
+    meta = json.loads((tmp_path / "incremental/_kbgen/search/meta.json").read_text(encoding="utf-8"))
+    taken = _speculated(caplog.text)
+    assert "in a second process" in caplog.text and 0 < taken < meta["documents"]
+    on["incremental"] = False
+    build(config, tmp_path / "clean")
+    assert differences(tmp_path / "incremental", tmp_path / "clean") == []
+    history, speculated = [], []
+    for name in [*rng.sample(Project.EDITS, len(Project.EDITS)), *LOCAL_EDITS]:
+        history.append(getattr(project, name)())
+        on["incremental"] = True
+        caplog.clear()
+        build(config, tmp_path / "incremental", cache_dir=tmp_path / "cache")
+        speculated.append(_speculated(caplog.text))
+        on["incremental"] = False
+        build(config, tmp_path / "clean")
+        assert differences(tmp_path / "incremental", tmp_path / "clean") == [], history
+    # (the edits of a page's own text: an article's body, a FAQ answer)
+    assert sum(map(bool, speculated)) >= 3, list(zip(history, speculated, strict=True))
+
+
+def test_a_page_whose_documents_changed_unannounced_is_caught_and_indexed_right(tmp_path, caplog, monkeypatch):
+    """Told that no page changed while a FAQ answer did, the process takes the old documents;
+    the build sees that they are not this build's and writes the index itself, right."""
+    from kbgen.plugin import KbgenPlugin
+
+    on = _two_processes(monkeypatch)
+    caplog.set_level("INFO", logger="mkdocs.plugins.kbgen")
+    project = Project(tmp_path / "project", random.Random(5))
+    config = project.path("mkdocs.yml")
+    on["incremental"] = True
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    monkeypatch.setattr(KbgenPlugin, "_changed_search_pages", lambda self: set())
+    project.write("content/shipping/faq/lost.md", _faq("My parcel is lost?", "Ask the courier first."))
+    caplog.clear()
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert "in a second process" not in caplog.text and _speculated(caplog.text) == 0
+    on["incremental"] = False
+    build(config, tmp_path / "clean")
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
+
+
+def test_the_last_builds_documents_gone_from_the_cache_are_sent_by_the_build(tmp_path, caplog, monkeypatch):
+    """The process cannot take documents the cache no longer holds: it asks, the build sends them."""
+    from kbgen.search import reuse
+
+    on = _two_processes(monkeypatch)
+    caplog.set_level("INFO", logger="mkdocs.plugins.kbgen")
+    project = Project(tmp_path / "project", random.Random(5))
+    config = project.path("mkdocs.yml")
+    on["incremental"] = True
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    (tmp_path / "cache" / "root" / reuse.DOCUMENTS).unlink()
+    project.write("content/shipping/faq/lost.md", _faq("My parcel is lost?", "Ask the courier first."))
+    caplog.clear()
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert "in a second process" in caplog.text and _speculated(caplog.text) == 0
+    on["incremental"] = False
+    build(config, tmp_path / "clean")
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
+
+
 def test_values_stored_uncompressed_read_back_and_are_checked(tmp_path):
     """``compress=False`` (the remembered index, the page vectors: they do not shrink) stores
     the value as it is pickled, read back by the same ``get``; a damaged entry is a miss."""

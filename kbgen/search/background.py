@@ -19,6 +19,7 @@ a fork: ``kbgen serve --watch`` builds beside the server's threads.
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import os
 import pickle
@@ -27,9 +28,10 @@ import subprocess
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
+from .. import cache as build_cache
 from ..searchable import PageText, SearchEntry
 from . import index, languages, reuse, shards, vectors
 from .documents import SearchDocument, document
@@ -37,6 +39,11 @@ from .documents import SearchDocument, document
 # What the pages hand over before any is rendered (``kbgen.pages.Layout.search_plan``): in
 # index order, each page that adds to search and how to make its entries from its text.
 Plan = Sequence[tuple[str, Callable[[PageText], list[SearchEntry]]]]
+
+# {"context", "plan": [(page src, documents)], "digests": each document's SHA-256 (reuse.document_digests),
+# joined, "documents": their key (reuse.documents_key)}: what the last build indexed, for speculation
+RECORD = build_cache.NAMED + "search-record"
+DIGEST = 32  # bytes of a document's digest
 
 # Below this many documents a second process costs more than it saves (starting it,
 # importing Whoosh and the model there take about a second).
@@ -82,6 +89,9 @@ class Indexing:
         cache=None,
         changes_expected: bool = False,
         early: Early | None = None,
+        context: str | None = None,
+        changed: Collection[str] | None = None,
+        vocabulary: tuple[list, list] | None = None,
     ):
         self.language = languages.get(language).code
         self._cache = cache  # the build cache's namespace (kbgen.cache.Store), or None
@@ -100,8 +110,23 @@ class Indexing:
                 count = len(make(PageText()))
                 self._waiting[src] = (make, self._documents, count)
                 self._documents += count
+        self._plan = dict(self._waiting)  # (page() takes pages out of _waiting)
         self.processes = processes(configured_processes, self._documents)
+        # Speculation: the pages of ``changed`` (sources) may make other documents than in the last
+        # build; the others' documents the process takes from the last build before they render,
+        # and finish() checks them (see _speculate). ``context``: what else their documents may
+        # depend on (the plugin's site key and facts); None: no speculation, no record kept.
+        self._context = context
+        # (synonyms, definitions), if known before the pages: the process completes the index
+        # as soon as it has every document; finish() must then be given the same
+        self._vocabulary = vocabulary
+        self._record: dict | None = None  # the last build's (RECORD), if this build speculates from it
+        self._speculated: dict[str, tuple[int, int]] = {}  # page src -> (first position, count)
+        self.speculated = 0  # documents the process took from the last build (and finish() found right)
+        if self.processes >= 2 and cache is not None and context is not None:
+            self._speculate(changed)
         self._sent: dict[int, SearchDocument] = {}
+        self._speculated_wrong = False
         self.background = self.processes >= 2  # a background process writes the index
         self._worker: _Worker | None = None
         # With the build cache the process starts with the first page that is not from the
@@ -128,11 +153,52 @@ class Indexing:
         folder = str(cache.folder) if cache is not None and cache.writable else None
         worker, self._early = self._early or _Worker(), None
         worker.begin(self.site_dir, self.semantic, self.language, folder, self._documents)
+        if self._speculated:
+            worker.put(("speculate", (self._record["documents"], sorted(self._speculated.values()))))
+        if self._vocabulary is not None:
+            worker.put(("vocabulary", self._vocabulary))
         self._worker = worker
         self._started = True
         for first, entries in self._backlog:
             self._send(first, entries)
         self._backlog = []
+
+    def _speculate(self, changed: Collection[str] | None) -> None:
+        """Which pages' documents the process may take from the last build: those of every page
+        but ``changed`` when the last build's record (RECORD) was made in the same context and
+        with the same plan (the same pages, each with as many documents). A page that changes
+        nonetheless is found by finish(), which then writes the index here."""
+        record = self._cache.get(RECORD)
+        plan = [(src, count) for src, (_, _, count) in self._waiting.items()]
+        if (
+            changed is None
+            or not isinstance(record, dict)
+            or record.get("context") != self._context
+            or record.get("plan") != plan
+            or len(record.get("digests", b"")) != DIGEST * self._documents
+        ):
+            return
+        self._record = record
+        waiting = self._waiting.items()
+        self._speculated = {src: (first, count) for src, (_, first, count) in waiting if src not in changed}
+
+    def _speculation_holds(self, digests: list[bytes]) -> bool:
+        """Whether the documents the process took from the last build are this build's."""
+        old = self._record["digests"] if self._record is not None else b""
+        return all(
+            b"".join(digests[first : first + count]) == old[DIGEST * first : DIGEST * (first + count)]
+            for first, count in self._speculated.values()
+        )
+
+    def _keep_record(self, digests: list[bytes]) -> None:
+        """This build's record, for the next one to speculate from (when it changed)."""
+        if self._context is None or self._cache is None or not self._cache.writable or self.processes < 2:
+            return
+        plan = [(src, count) for src, (_, _, count) in self._plan.items()]
+        record = {"context": self._context, "plan": plan, "digests": b"".join(digests)}
+        record["documents"] = hashlib.sha256(record["digests"]).hexdigest()  # reuse.documents_key
+        if record != self._cache.get(RECORD):
+            self._cache.put_later(RECORD, lambda: record, compress=False)
 
     def _send(self, first: int, entries: list[SearchEntry]) -> None:
         """The documents of ``entries`` (``first``: the position of the first one), to the process."""
@@ -145,6 +211,8 @@ class Indexing:
         can be analysed now."""
         if self.background and not self._astray and src in self._waiting:
             make, first, count = self._waiting.pop(src)
+            if src in self._speculated:
+                return  # the process took its documents from the last build (finish() checks them)
             entries = make(text)
             if len(entries) != count:
                 self._astray = True  # finish() writes it all here
@@ -167,14 +235,20 @@ class Indexing:
 
         With the build cache: the whole index of a remembered build when no document changed,
         else the index written with the cached analysis and vectors of unchanged texts."""
+        if self._vocabulary is not None and (synonyms, definitions or []) != tuple(self._vocabulary):
+            raise ValueError("the synonyms or definitions differ from those given when the index started")
         key = None
         if self._cache is not None:
-            key = reuse.index_key(docs, synonyms, definitions, self.semantic, self.language)
+            digests = reuse.document_digests(docs)
+            key = reuse.index_key(digests, synonyms, definitions, self.semantic, self.language)
+            self._keep_record(digests)
             files = reuse.remembered(self._cache, key)
             if files is not None:
                 self.close()  # first: the background writer must not touch the folder any more
                 self.reused, self.background, self.analysed = True, False, 0
                 return reuse.restore(files, self.site_dir)
+            if not self._speculation_holds(digests):
+                self._speculated_wrong = True
         target = self._finish(docs, synonyms, definitions)
         if key is not None:
             reuse.remember(self._cache, key, target)
@@ -187,16 +261,30 @@ class Indexing:
             self._backlog = []
             return self._write(docs, synonyms, definitions)
         try:
-            if self._astray or len(docs) != self._documents or any(docs[pos] != doc for pos, doc in self._sent.items()):
-                # a document changed after it was sent (never expected): write it all here
+            if (
+                self._astray
+                or self._speculated_wrong
+                or len(docs) != self._documents
+                or any(docs[pos] != doc for pos, doc in self._sent.items())
+            ):
+                # a document changed after it was sent (never expected), or a page the process
+                # took from the last build changed after all: write it all here
                 worker.stop()
                 self.background = False
                 return self._write(docs, synonyms, definitions)
-            rest = [(pos, doc) for pos, doc in enumerate(docs) if pos not in self._sent]
+            taken = {pos for first, count in self._speculated.values() for pos in range(first, first + count)}
+            rest = [(pos, doc) for pos, doc in enumerate(docs) if pos not in self._sent and pos not in taken]
             if rest:
                 worker.put(("docs", rest))
             worker.put(("finish", (len(docs), synonyms, definitions)))
-            found, self.analysed = worker.result()
+            kind, value = worker.answer()
+            if kind == "need":  # it could not take the last build's documents: they come now
+                worker.put(("docs", [(pos, docs[pos]) for pos in sorted(taken)]))
+                worker.put(("finish", (len(docs), synonyms, definitions)))
+                kind, value = worker.answer()
+            else:
+                self.speculated = len(taken)
+            found, self.analysed = value
             return Path(found)
         finally:
             worker.stop()
@@ -218,6 +306,8 @@ class Indexing:
             shard_files=kept.shards if kept is not None else None,
         )
         if kept is not None:
+            if self._context is not None and self.processes >= 2:  # for the next build's process
+                kept.documents = (reuse.documents_key(reuse.document_digests(docs)), list(docs))
             kept.save()
             self.analysed = kept.analysed
         return target
@@ -236,9 +326,9 @@ class Early:
     load meanwhile, on the core the loading leaves idle, instead of after it. Handed to
     :class:`Indexing`, which uses it or stops it; :meth:`stop` if the build ends first."""
 
-    def __init__(self, semantic: bool):
+    def __init__(self, semantic: bool, cache_folder: str | None = None, language: str = languages.DEFAULT):
         self._worker: _Worker | None = _Worker()
-        self._worker.put(("warm", semantic))
+        self._worker.put(("warm", (semantic, cache_folder, languages.get(language).code)))
 
     def take(self) -> _Worker | None:
         worker, self._worker = self._worker, None
@@ -250,13 +340,21 @@ class Early:
             worker.stop()
 
 
-def start_early(configured: int | None, markdown_files: int, semantic: bool) -> Early | None:
+def start_early(
+    configured: int | None,
+    markdown_files: int,
+    semantic: bool,
+    cache_folder: str | None = None,
+    language: str = languages.DEFAULT,
+) -> Early | None:
     """An :class:`Early` process when the build will most likely want one: the help center
     has enough Markdown files for a background index (:func:`processes`; a FAQ entry is a
-    file of its own, so files are close to documents). None otherwise."""
+    file of its own, so files are close to documents). None otherwise. ``cache_folder``: the
+    build cache's namespace, whose reusable analysis, vectors, shards and documents the process
+    reads meanwhile (for ``language``)."""
     if processes(configured, markdown_files) < 2:
         return None
-    return Early(semantic)
+    return Early(semantic, cache_folder, language)
 
 
 class BackgroundError(RuntimeError):
@@ -303,7 +401,9 @@ class _Worker:
         except (BrokenPipeError, OSError, ValueError):
             pass  # the process is gone: result() says so
 
-    def result(self) -> str:
+    def answer(self) -> tuple[str, object]:
+        """The process's next answer: ("done", (index folder, texts analysed)), or ("need", None)
+        when it could not take the documents of a "speculate" message and wants them sent."""
         message = _read_frame(self._process.stdout)
         if message is None:
             code = self._process.wait()
@@ -311,7 +411,7 @@ class _Worker:
         kind, value = message
         if kind == "error":
             raise BackgroundError(value)
-        return value
+        return kind, value
 
     def stop(self) -> None:
         self._outgoing.put(None)
@@ -345,13 +445,28 @@ def main() -> None:
     sys.stdout = sys.stderr  # nothing but frames on the pipe
     try:
         kind, payload = _read_frame(inbox)
+        ready = None  # what the cache holds for this build, read while the build loads its content
         if kind == "warm":  # started early: load the model while the build loads its content
-            if payload and vectors.available():
+            semantic, folder, language = payload
+            if semantic and vectors.available():
                 vectors.embed([""])  # the model and its tokenizer's word table
+            if folder is not None:
+                ready = (folder, language, semantic), reuse.Reused(folder, language, semantic)
+                ready[1].preload_documents()
             kind, payload = _read_frame(inbox)
         site_dir, semantic, language, cache_folder, expected, shard_size = payload
+        if ready is not None and ready[0] != (cache_folder, language, semantic):
+            ready = None
         found, analysed = _write(
-            lambda: _read_frame(inbox), Path(site_dir), semantic, language, cache_folder, expected, shard_size
+            lambda: _read_frame(inbox),
+            Path(site_dir),
+            semantic,
+            language,
+            cache_folder,
+            expected,
+            shard_size,
+            ask=lambda: _write_frame(outbox, ("need", None)),
+            kept=ready[1] if ready is not None else None,
         )
         _write_frame(outbox, ("done", (str(found), analysed)))
     except BaseException:
@@ -366,15 +481,22 @@ def _write(
     cache_folder: str | None = None,
     expected: int | None = None,
     shard_size: int | None = None,
+    ask: Callable[[], None] | None = None,
+    kept: reuse.Reused | None = None,
 ) -> tuple[Path, int | None]:
     """The index and how many texts were analysed anew; ``cache_folder``: the build cache's
     namespace, whose analysis and vectors of unchanged texts are reused (and kept for the next).
+
+    A "speculate" message names the last build's documents (their key) and the positions to take
+    from them; if the cache no longer holds them, ``ask()`` tells the build, at "finish", to
+    send them (and "finish" again).
 
     ``expected``: the plan's number of documents. Once that many are added, the index is
     sealed (committed, scored, written: :meth:`.index.IndexWriter.seal`) at once, while the
     build renders its last pages, rather than when the synonyms and definitions come with
     ``finish``: then only the phrases and ``meta.json`` are left."""
-    kept = reuse.Reused(cache_folder, language, semantic) if cache_folder is not None else None
+    if kept is None and cache_folder is not None:  # (else read already, by the process started early)
+        kept = reuse.Reused(cache_folder, language, semantic)
     writer = index.IndexWriter(
         site_dir,
         language,
@@ -382,48 +504,113 @@ def _write(
         kept.shards if kept is not None else None,
         shard_size,
     )
-    saving = None
+    sealing = _Sealing(writer, kept, semantic)
     try:
-        adding = _InOrder(writer)
-        docs = adding.docs
-        rows: dict[int, object] = {}  # position -> its vector rows (float32)
-        ordered = None  # the documents in index order, once sealed
-
-        def seal() -> list[SearchDocument]:
-            nonlocal saving
-            found = [docs[position] for position in range(adding.added)]
-            page_vectors = None
-            if semantic:
-                import numpy as np
-
-                page_vectors = np.concatenate([rows[position] for position in range(adding.added)])
-            writer.end()  # the last shard: nothing changes the analysis or the shards any more,
-            saving = kept.saving() if kept is not None else None  # saved beside the scoring (see Reused.saving)
-            writer.seal(found, page_vectors)
-            return found
-
-        while True:
-            kind, payload = receive()
-            if kind == "finish":
-                break
-            if ordered is not None:
+        inbox = _Inbox(receive, kept, expected, ask)
+        found = None
+        for batch in inbox:
+            if sealing.ordered is not None:
                 raise RuntimeError(f"documents received after the {expected} expected")
-            adding.take(payload)
-            if semantic:
-                rows.update(_embedded(payload, kept.rows if kept is not None else None))
-            if adding.added == expected and len(docs) == expected:
-                ordered = seal()
-        count, synonyms, definitions = payload
-        if adding.added != count or len(docs) != count:
-            raise RuntimeError(f"{count} documents expected, {len(docs)} received, {adding.added} added")
-        if ordered is None:
-            ordered = seal()
-        found = writer.complete(ordered, synonyms, definitions)
+            sealing.take(batch)
+            if sealing.has(expected):
+                sealing.seal()
+                if inbox.vocabulary is not None:  # all of it now, while the build renders its last pages
+                    found = writer.complete(sealing.ordered, *inbox.vocabulary)
+        count, synonyms, definitions = inbox.finish
+        if not sealing.has(count):
+            raise RuntimeError(f"{count} documents expected, {sealing.counts()}")
+        if sealing.ordered is None:
+            sealing.seal()
+        if found is None:  # (a "vocabulary" message's are those of "finish": Indexing.finish checks)
+            found = writer.complete(sealing.ordered, synonyms, definitions)
         return found, kept.analysed if kept is not None else None
     finally:
-        if saving is not None:  # the analysis saved before the index is reported done (or failed)
-            saving.join()
-        writer.close()
+        sealing.close()
+
+
+class _Sealing:
+    """The documents as they come (analysed, embedded, added in order), then the index sealed."""
+
+    def __init__(self, writer: index.IndexWriter, kept: reuse.Reused | None, semantic: bool):
+        self._writer, self._kept, self._semantic = writer, kept, semantic
+        self._adding = _InOrder(writer)
+        self._rows: dict[int, object] = {}  # position -> its vector rows (float32)
+        self.ordered: list[SearchDocument] | None = None  # the documents in index order, once sealed
+        self._saving: threading.Thread | None = None
+
+    def take(self, batch: list[tuple[int, SearchDocument]]) -> None:
+        self._adding.take(batch)
+        if self._semantic:
+            self._rows.update(_embedded(batch, self._kept.rows if self._kept is not None else None))
+
+    def has(self, count: int | None) -> bool:
+        """Whether ``count`` documents came and were added (all of them)."""
+        return self._adding.added == count and len(self._adding.docs) == count
+
+    def counts(self) -> str:
+        return f"{len(self._adding.docs)} received, {self._adding.added} added"
+
+    def seal(self) -> None:
+        added, docs, kept = self._adding.added, self._adding.docs, self._kept
+        found = [docs[position] for position in range(added)]
+        page_vectors = None
+        if self._semantic:
+            import numpy as np
+
+            page_vectors = np.concatenate([self._rows[position] for position in range(added)])
+        self._writer.end()  # the last shard: nothing changes the analysis or the shards any more,
+        if kept is not None:  # and the documents, for the next build to speculate from
+            kept.documents = (self._writer.documents_key(), found)
+            self._saving = kept.saving()  # saved beside the scoring (see Reused.saving)
+        self._writer.seal(found, page_vectors)
+        self.ordered = found
+
+    def close(self) -> None:
+        if self._saving is not None:  # the analysis saved before the index is reported done (or failed)
+            self._saving.join()
+        self._writer.close()
+
+
+class _Inbox:
+    """The batches of documents the build sends, and those a "speculate" message names from the
+    last build's, until "finish" (its payload then in :attr:`finish`; a "vocabulary" message's in
+    :attr:`vocabulary`). When the cache no longer
+    holds the documents named, ``ask()`` has the build send them at "finish" (then "finish" again)."""
+
+    def __init__(self, receive: Callable[[], tuple], kept, expected: int | None, ask: Callable[[], None] | None):
+        self._receive, self._kept, self._expected, self._ask = receive, kept, expected, ask
+        self.finish = None
+        self.vocabulary = None  # (synonyms, definitions) of a "vocabulary" message
+
+    def __iter__(self):
+        missing = False  # documents a "speculate" message named that the cache no longer holds
+        while True:
+            kind, payload = self._receive()
+            if kind == "finish" and missing:
+                self._ask()
+                missing = False
+            elif kind == "finish":
+                self.finish = payload
+                return
+            elif kind == "vocabulary":
+                self.vocabulary = tuple(payload)
+            elif kind == "speculate":
+                batch = _last_documents(self._kept, payload, self._expected) if self._ask is not None else None
+                missing = batch is None
+                if batch is not None:
+                    yield batch
+            else:
+                yield payload
+
+
+def _last_documents(kept: reuse.Reused | None, payload: tuple, expected: int | None) -> list | None:
+    """The documents a "speculate" message asks for ((key, [(first, count)])), taken from the
+    last build's (None when the cache holds other ones, or none)."""
+    key, ranges = payload
+    last = reuse.last_documents(kept, key) if kept is not None else None
+    if last is None or len(last) != expected:
+        return None
+    return [(position, last[position]) for first, count in ranges for position in range(first, first + count)]
 
 
 class _InOrder:

@@ -408,6 +408,10 @@ class IndexWriter:
         )
         return kept, shard_postings, shard_positions, spelt
 
+    def documents_key(self) -> str:
+        """The key of the documents added so far (:func:`.reuse.documents_key` of their digests)."""
+        return self._documents.hexdigest()
+
     def end(self) -> None:
         """No more documents: the last shard is written (idempotent). After this, nothing this
         writer puts into ``shard_files`` (or its analysis' cache) changes any more."""

@@ -39,6 +39,10 @@ VECTORS = build_cache.NAMED + "search-vectors"
 # the Whoosh files of each shard (kbgen.search.shards) and what the index-wide files take of its
 # documents (kbgen.search.index.IndexWriter._write_shard)
 SHARDS = build_cache.NAMED + "search-shards"
+# {"key": the digest of their digests (:func:`documents_key`), "docs": [SearchDocument]}: the
+# documents of the last index written, for the next build's background process to take the
+# unchanged pages' documents from before they render (kbgen.search.background, "speculation")
+DOCUMENTS = build_cache.NAMED + "search-documents"
 
 
 class Kept(dict):
@@ -123,12 +127,20 @@ class Reusing:
         return found
 
 
-def index_key(docs, synonyms, definitions, semantic: bool, language: str) -> str:
-    """The key of a whole index: its documents, synonyms, definitions, vectors and language
-    (not how many processes wrote it: the bytes are the same)."""
-    digest = hashlib.sha256()
-    for doc in docs:
-        digest.update(documents.encoded(doc))
+def document_digests(docs) -> list[bytes]:
+    """Each document's SHA-256 of its :func:`.documents.encoded` fields, as the writer hashes them."""
+    return [hashlib.sha256(documents.encoded(doc)).digest() for doc in docs]
+
+
+def documents_key(digests: list[bytes]) -> str:
+    """The documents' key from their digests, in order: what the writer's content hash starts from
+    (:meth:`.index.IndexWriter.documents_key`)."""
+    return hashlib.sha256(b"".join(digests)).hexdigest()
+
+
+def index_key(digests: list[bytes], synonyms, definitions, semantic: bool, language: str) -> str:
+    """The key of a whole index: its documents (``digests``: :func:`document_digests`), synonyms,
+    definitions, vectors and language (not how many processes wrote it: the bytes are the same)."""
     return build_cache.digest(
         "search index",
         json.dumps(documents.FIELDS),  # the documents' fields, in the order hashed
@@ -136,9 +148,17 @@ def index_key(docs, synonyms, definitions, semantic: bool, language: str) -> str
         f"{positions.FILE} {positions.VERSION}",  # an index remembered before it had its positions is not reused
         f"{spelling.FILE} {spelling.VERSION}",  # nor one remembered before its spelling words had a file
         f"shards {shards.VERSION} {shards.SIZE}",  # nor one written in other shards
-        digest.hexdigest(),
+        documents_key(digests),
         json.dumps([synonyms, definitions or [], vectors.MODEL_ID if semantic else None, language]),
     )
+
+
+def last_documents(kept: Reused, key: str) -> list | None:
+    """The documents of the last index written, if their key is ``key``."""
+    found = kept.last if kept.last is not None else kept.store.get(DOCUMENTS)
+    if isinstance(found, dict) and found.get("key") == key and isinstance(found.get("docs"), list):
+        return found["docs"]
+    return None
 
 
 def remembered(store: build_cache.Store, key: str) -> dict[str, bytes] | None:
@@ -180,6 +200,12 @@ class Reused:
         self.analysis = Analysis(self.store.get(self._analysis_key))
         self.rows = Kept(self.store.get(VECTORS)) if semantic else None
         self.shards = Kept(self.store.get(SHARDS))
+        self.documents: tuple[str, list] | None = None  # (their key, the documents): saved for the next build
+        self.last: dict | None = None  # the last build's, once read (preload_documents)
+
+    def preload_documents(self) -> None:
+        """Read the last build's documents now (:func:`last_documents` then finds them read)."""
+        self.last = self.store.get(DOCUMENTS)
 
     @property
     def analysed(self) -> int:
@@ -193,6 +219,9 @@ class Reused:
         if self.rows is not None:
             self.store.put(VECTORS, self.rows.used, compress=False)  # float32 rows do not shrink
         self.store.put(SHARDS, self.shards.used, compress=False)  # Whoosh's postings are zlib already
+        if self.documents is not None:
+            key, docs = self.documents
+            self.store.put(DOCUMENTS, {"key": key, "docs": docs})
 
     def saving(self) -> threading.Thread:
         """:meth:`save` in a thread, started: the background writer saves while Whoosh commits
