@@ -132,6 +132,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._early = self._index_early(config)
         self._content_changed = False  # a Markdown file was parsed anew: pages will change
         self._parsed_anew: set[str] | None = None  # the sources of those files (None: not known)
+        self._vocabulary: tuple[list, list] | None = None  # the index's synonyms and definitions, once made
         center, report = self._content(config, pair)
         self.loaded = (center, report)
         content.check_icons(center, theme.known_icon([*config.theme.dirs, str(theme_dir())]), report, theme.ICON_HINT)
@@ -277,6 +278,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def _search_vocabulary(self) -> tuple[list, list]:
         """The index's synonym groups and glossary definitions (known before any page renders:
         the index process completes the index with them as soon as its last document is added)."""
+        if self._vocabulary is None:
+            self._vocabulary = self._vocabulary_now()
+        return self._vocabulary
+
+    def _vocabulary_now(self) -> tuple[list, list]:
         language = self._language
         if language == "en":
             writer_groups = [*self.center.synonyms]
