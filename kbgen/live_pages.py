@@ -13,14 +13,18 @@ changed, replaced or removed since (a deploy step rewriting pages, a site copied
 does not match, and the page is written from the cache as before. Any failure to link (a file
 system without hard links) writes it too: linking only ever saves time. A page written from
 the cache is written here too, as the bytes the cache holds (what MkDocs would write once they
-were decoded and encoded again: 670 MB each way at 10,000 articles).
+were decoded and encoded again: 670 MB each way at 10,000 articles), by a thread of its own
+(decompressing and writing leave the interpreter free: on a runner that keeps only the cache,
+60 MB of a FAQ-heavy help center's pages are written beside the page loop, not in it).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import queue
 import stat
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -45,20 +49,41 @@ class LivePages:
         self._known: dict[str, tuple] = known if isinstance(known, dict) else {}
         self._linked: dict[str, tuple] = {}  # dest_uri -> (key, *signature) of the files linked
         self._can_link = True
+        self._writing: queue.SimpleQueue | None = None  # (path, data) for the writer thread, once started
+        self._writer: threading.Thread | None = None
+        self._failed: list[tuple[str, OSError]] = []  # (dest_uri, why)
 
-    def place(self, dest_uri: str, key: str, path: str, data: Callable[[], bytes]) -> bool:
+    def place(self, dest_uri: str, key: str, path: str, data: Callable[[], bytes]) -> None:
         """Put the page built for ``key`` at ``path``: linked from the live site if it can be,
-        else ``data()`` written. False if it could not be written (MkDocs writes it then, and
-        says why it cannot)."""
+        else ``data()`` written by the writer thread (:meth:`finish` waits for it)."""
         if self.link(dest_uri, key, path):
-            return True
-        try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "wb") as f:
-                f.write(data())
-        except OSError:
-            return False
-        return True
+            return
+        if self._writer is None:
+            self._writing = queue.SimpleQueue()
+            self._writer = threading.Thread(target=self._write, args=(self._writing,), name="kbgen-pages", daemon=True)
+            self._writer.start()
+        self._writing.put((dest_uri, path, data))
+
+    def _write(self, jobs: queue.SimpleQueue) -> None:
+        while (job := jobs.get()) is not None:
+            dest_uri, path, data = job
+            try:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "wb") as f:
+                    f.write(data())
+            except OSError as exc:
+                self._failed.append((dest_uri, exc))
+
+    def finish(self) -> None:
+        """Wait for the pages given to the writer thread; raises an ``OSError`` whose filename
+        is the first page (its ``dest_uri``) it could not write."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            self._writing.put(None)
+            writer.join()
+        if self._failed:
+            dest_uri, exc = self._failed[0]
+            raise OSError(exc.errno, exc.strerror or str(exc), dest_uri)
 
     def link(self, dest_uri: str, key: str, path: str) -> bool:
         """Put the live site's file for ``dest_uri`` at ``path`` if it holds the page built for

@@ -630,11 +630,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             self._script_hashes |= set(entry["script_hashes"])
             del self._hits[src]
             html = entry["html"]
-            if self._live_pages is not None and self._live_pages.place(
-                page.file.dest_uri, self._keys[src], page.file.abs_dest_path, lambda: zlib.decompress(html)
-            ):
+            if self._live_pages is not None:
+                self._live_pages.place(
+                    page.file.dest_uri, self._keys[src], page.file.abs_dest_path, lambda: zlib.decompress(html)
+                )
                 _QUIET_SKIPS.pages.add(src)
-                output = ""  # in place already: MkDocs writes nothing
+                output = ""  # in place (or being written by kbgen): MkDocs writes nothing
             else:
                 output = zlib.decompress(html).decode("utf-8")
         else:
@@ -704,6 +705,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             stamp = self._content_stamp
             self._store.put_later(CONTENT_STAMP, lambda: stamp)
         if self._live_pages is not None:
+            try:
+                self._live_pages.finish()
+            except OSError as exc:
+                raise PluginError(f"cannot write the page {exc.filename}: {exc.strerror}") from None
             files = self._files
             self._live_pages.remember(
                 config.site_dir, {files.get_file_from_path(src).dest_uri: key for src, key in self._keys.items()}
@@ -812,6 +817,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         gc.unfreeze()  # see _keep_for_the_build
         _stop_quieting_skips()
         try:
+            live, self._live_pages = getattr(self, "_live_pages", None), None
+            if live is not None:  # its writer done before the new site is removed
+                try:
+                    live.finish()
+                except OSError:
+                    pass
             self.close_indexing()
         finally:
             store = getattr(self, "_store", None)

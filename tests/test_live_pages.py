@@ -115,3 +115,24 @@ def test_linked_pages_are_not_reported_as_skipped(tmp_path, project, caplog):
     build(project.path("mkdocs.yml"), tmp_path / "site", cache_dir=tmp_path / "cache")
     assert "Page skipped" not in caplog.text
     assert _inodes(tmp_path / "site")  # (the pages are there)
+
+
+def test_a_page_that_cannot_be_written_fails_the_build_and_leaves_the_live_site(tmp_path, project, monkeypatch, caplog):
+    """Pages from the cache are written by a thread of their own: a write that fails there (a
+    full disk) still fails the build, naming the page, and the live site stays as it was."""
+    from kbgen import live_pages
+
+    before = {page: (tmp_path / "site" / page).read_bytes() for page in _inodes(tmp_path / "site")}
+    real_open = open
+
+    def full_disk(path, *args, **kwargs):
+        if str(path).endswith(OTHER):
+            raise OSError(28, "No space left on device")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(live_pages, "open", full_disk, raising=False)
+    with pytest.raises(BuildFailed):  # into another folder: every page from the cache is written
+        build(project.path("mkdocs.yml"), tmp_path / "elsewhere", cache_dir=tmp_path / "cache")
+    assert f"cannot write the page {OTHER}: No space left on device" in caplog.text
+    assert not (tmp_path / "elsewhere").exists()
+    assert {page: (tmp_path / "site" / page).read_bytes() for page in before} == before
