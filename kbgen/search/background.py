@@ -595,7 +595,9 @@ class _Inbox:
             elif kind == "vocabulary":
                 self.vocabulary = tuple(payload)
             elif kind == "speculate":
-                batch = _last_documents(self._kept, payload, self._expected) if self._ask is not None else None
+                if self._ask is None:
+                    raise RuntimeError("told to take the last build's documents, with no way to ask for them")
+                batch = _last_documents(self._kept, payload, self._expected)
                 missing = batch is None
                 if batch is not None:
                     yield batch
