@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import jsmin
+from .cache import remembered
 from .jsmin import MinifyError, minify
 
 SOURCE_DIR = "assets/kbgen/js"
@@ -97,11 +98,7 @@ def _remembered(text: str, memo) -> str:
     if memo is None:
         return _minified(text)
     key = f"minified {_minifier()} " + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    found = memo.get(key)
-    if not isinstance(found, str):
-        found = _minified(text)
-        memo.put(key, found)
-    return found
+    return remembered(memo, key, lambda: _minified(text), str)
 
 
 @functools.cache

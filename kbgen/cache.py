@@ -315,6 +315,16 @@ class Bundle:
             self._store.put(self._name, self._used)
 
 
+def remembered(memo, key: str, make: Callable[[], object], kind: type):
+    """What ``memo`` (``get``/``put`` by key, as a :class:`Bundle`) holds under ``key``, when it is
+    a ``kind``; else ``make()``, put there for the next build."""
+    found = memo.get(key)
+    if not isinstance(found, kind):
+        found = make()
+        memo.put(key, found)
+    return found
+
+
 def write_atomic(path: Path, *parts: bytes) -> None:
     """``parts`` one after the other at ``path``, whole or not at all (a temporary file renamed;
     removed on failure)."""

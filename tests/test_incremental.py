@@ -635,45 +635,46 @@ def test_the_index_process_takes_unchanged_pages_documents_from_the_last_build(t
     assert sum(map(bool, speculated)) >= 3, list(zip(history, speculated, strict=True))
 
 
-def test_a_page_whose_documents_changed_unannounced_is_caught_and_indexed_right(tmp_path, caplog, monkeypatch):
-    """Told that no page changed while a FAQ answer did, the process takes the old documents;
-    the build sees that they are not this build's and writes the index itself, right."""
-    from kbgen.plugin import KbgenPlugin
-
+def _answer_changed_after(tmp_path, caplog, monkeypatch, meanwhile) -> str:
+    """A first build with two processes, ``meanwhile()``, a FAQ answer changed and a second
+    build, which must give a clean build's bytes; returns the second build's log."""
     on = _two_processes(monkeypatch)
     caplog.set_level("INFO", logger="mkdocs.plugins.kbgen")
     project = Project(tmp_path / "project", random.Random(5))
     config = project.path("mkdocs.yml")
     on["incremental"] = True
     build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
-    monkeypatch.setattr(KbgenPlugin, "_changed_search_pages", lambda self: set())
+    meanwhile()
     project.write("content/shipping/faq/lost.md", _faq("My parcel is lost?", "Ask the courier first."))
     caplog.clear()
     build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
-    assert "in a second process" not in caplog.text and _speculated(caplog.text) == 0
+    log = caplog.text
     on["incremental"] = False
     build(config, tmp_path / "clean")
     assert differences(tmp_path / "site", tmp_path / "clean") == []
+    return log
+
+
+def test_a_page_whose_documents_changed_unannounced_is_caught_and_indexed_right(tmp_path, caplog, monkeypatch):
+    """Told that no page changed while a FAQ answer did, the process takes the old documents;
+    the build sees that they are not this build's and writes the index itself, right."""
+    from kbgen.plugin import KbgenPlugin
+
+    def told_nothing_changed():
+        monkeypatch.setattr(KbgenPlugin, "_changed_search_pages", lambda self: set())
+
+    log = _answer_changed_after(tmp_path, caplog, monkeypatch, told_nothing_changed)
+    assert "in a second process" not in log and _speculated(log) == 0
 
 
 def test_the_last_builds_documents_gone_from_the_cache_are_sent_by_the_build(tmp_path, caplog, monkeypatch):
     """The process cannot take documents the cache no longer holds: it asks, the build sends them."""
     from kbgen.search import reuse
 
-    on = _two_processes(monkeypatch)
-    caplog.set_level("INFO", logger="mkdocs.plugins.kbgen")
-    project = Project(tmp_path / "project", random.Random(5))
-    config = project.path("mkdocs.yml")
-    on["incremental"] = True
-    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
-    (tmp_path / "cache" / "root" / reuse.DOCUMENTS).unlink()
-    project.write("content/shipping/faq/lost.md", _faq("My parcel is lost?", "Ask the courier first."))
-    caplog.clear()
-    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
-    assert "in a second process" in caplog.text and _speculated(caplog.text) == 0
-    on["incremental"] = False
-    build(config, tmp_path / "clean")
-    assert differences(tmp_path / "site", tmp_path / "clean") == []
+    log = _answer_changed_after(
+        tmp_path, caplog, monkeypatch, lambda: (tmp_path / "cache" / "root" / reuse.DOCUMENTS).unlink()
+    )
+    assert "in a second process" in log and _speculated(log) == 0
 
 
 def test_values_stored_uncompressed_read_back_and_are_checked(tmp_path):

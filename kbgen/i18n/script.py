@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 import babel
 
+from ..cache import remembered
+
 SCRIPT_KEYWORDS = {"kb.t": None, "kb.nt": (1, 2)}
 
 
@@ -31,11 +33,7 @@ def _remembered(text: str, memo) -> tuple:
     if memo is None:
         return _asked(text)
     key = f"asked {babel.__version__} " + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    asked = memo.get(key)
-    if not isinstance(asked, tuple):
-        asked = _asked(text)
-        memo.put(key, asked)
-    return asked
+    return remembered(memo, key, lambda: _asked(text), tuple)
 
 
 @functools.lru_cache(maxsize=256)
