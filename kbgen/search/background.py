@@ -19,7 +19,6 @@ a fork: ``kbgen serve --watch`` builds beside the server's threads.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import pickle
@@ -110,7 +109,8 @@ class Indexing:
                 count = len(make(PageText()))
                 self._waiting[src] = (make, self._documents, count)
                 self._documents += count
-        self._plan = dict(self._waiting)  # (page() takes pages out of _waiting)
+        # each planned page and its number of documents (what a build's record must match)
+        self._plan = [(src, count) for src, (_, _, count) in self._waiting.items()]
         self.processes = processes(configured_processes, self._documents)
         # Speculation: the pages of ``changed`` (sources) may make other documents than in the last
         # build; the others' documents the process takes from the last build before they render,
@@ -120,13 +120,13 @@ class Indexing:
         # (synonyms, definitions), if known before the pages: the process completes the index
         # as soon as it has every document; finish() must then be given the same
         self._vocabulary = vocabulary
-        self._record: dict | None = None  # the last build's (RECORD), if this build speculates from it
+        self._last_record = None  # the last build's record (RECORD), as read
+        self._record: dict | None = None  # the same, if this build speculates from it
         self._speculated: dict[str, tuple[int, int]] = {}  # page src -> (first position, count)
         self.speculated = 0  # documents the process took from the last build (and finish() found right)
         if self.processes >= 2 and cache is not None and context is not None:
             self._speculate(changed)
         self._sent: dict[int, SearchDocument] = {}
-        self._speculated_wrong = False
         self.background = self.processes >= 2  # a background process writes the index
         self._worker: _Worker | None = None
         # With the build cache the process starts with the first page that is not from the
@@ -168,13 +168,12 @@ class Indexing:
         but ``changed`` when the last build's record (RECORD) was made in the same context and
         with the same plan (the same pages, each with as many documents). A page that changes
         nonetheless is found by finish(), which then writes the index here."""
-        record = self._cache.get(RECORD)
-        plan = [(src, count) for src, (_, _, count) in self._waiting.items()]
+        record = self._last_record = self._cache.get(RECORD)
         if (
             changed is None
             or not isinstance(record, dict)
             or record.get("context") != self._context
-            or record.get("plan") != plan
+            or record.get("plan") != self._plan
             or len(record.get("digests", b"")) != DIGEST * self._documents
         ):
             return
@@ -184,7 +183,7 @@ class Indexing:
 
     def _speculation_holds(self, digests: list[bytes]) -> bool:
         """Whether the documents the process took from the last build are this build's."""
-        old = self._record["digests"] if self._record is not None else b""
+        old = self._record["digests"]
         return all(
             b"".join(digests[first : first + count]) == old[DIGEST * first : DIGEST * (first + count)]
             for first, count in self._speculated.values()
@@ -194,10 +193,13 @@ class Indexing:
         """This build's record, for the next one to speculate from (when it changed)."""
         if self._context is None or self._cache is None or not self._cache.writable or self.processes < 2:
             return
-        plan = [(src, count) for src, (_, _, count) in self._plan.items()]
-        record = {"context": self._context, "plan": plan, "digests": b"".join(digests)}
-        record["documents"] = hashlib.sha256(record["digests"]).hexdigest()  # reuse.documents_key
-        if record != self._cache.get(RECORD):
+        record = {
+            "context": self._context,
+            "plan": self._plan,
+            "digests": b"".join(digests),
+            "documents": reuse.documents_key(digests),
+        }
+        if record != self._last_record:
             self._cache.put_later(RECORD, lambda: record, compress=False)
 
     def _send(self, first: int, entries: list[SearchEntry]) -> None:
@@ -237,7 +239,7 @@ class Indexing:
         else the index written with the cached analysis and vectors of unchanged texts."""
         if self._vocabulary is not None and (synonyms, definitions or []) != tuple(self._vocabulary):
             raise ValueError("the synonyms or definitions differ from those given when the index started")
-        key = None
+        key = digests = None
         if self._cache is not None:
             digests = reuse.document_digests(docs)
             key = reuse.index_key(digests, synonyms, definitions, self.semantic, self.language)
@@ -247,23 +249,22 @@ class Indexing:
                 self.close()  # first: the background writer must not touch the folder any more
                 self.reused, self.background, self.analysed = True, False, 0
                 return reuse.restore(files, self.site_dir)
-            if not self._speculation_holds(digests):
-                self._speculated_wrong = True
-        target = self._finish(docs, synonyms, definitions)
+        target = self._finish(docs, synonyms, definitions, digests)
         if key is not None:
             reuse.remember(self._cache, key, target)
         return target
 
-    def _finish(self, docs, synonyms, definitions) -> Path:
+    def _finish(self, docs, synonyms, definitions, digests: list[bytes] | None) -> Path:
+        """``digests``: the documents' (:func:`.reuse.document_digests`), with the build cache."""
         worker, self._worker = self._worker, None
         if worker is None:
             self.background = False  # (every page came from the cache: no process was started)
             self._backlog = []
-            return self._write(docs, synonyms, definitions)
+            return self._write(docs, synonyms, definitions, digests)
         try:
             if (
                 self._astray
-                or self._speculated_wrong
+                or (self._speculated and not self._speculation_holds(digests))
                 or len(docs) != self._documents
                 or any(docs[pos] != doc for pos, doc in self._sent.items())
             ):
@@ -271,7 +272,7 @@ class Indexing:
                 # took from the last build changed after all: write it all here
                 worker.stop()
                 self.background = False
-                return self._write(docs, synonyms, definitions)
+                return self._write(docs, synonyms, definitions, digests)
             taken = {pos for first, count in self._speculated.values() for pos in range(first, first + count)}
             rest = [(pos, doc) for pos, doc in enumerate(docs) if pos not in self._sent and pos not in taken]
             if rest:
@@ -289,8 +290,8 @@ class Indexing:
         finally:
             worker.stop()
 
-    def _write(self, docs, synonyms, definitions) -> Path:
-        """The whole index in this process."""
+    def _write(self, docs, synonyms, definitions, digests: list[bytes] | None = None) -> Path:
+        """The whole index in this process (``digests``: as for :meth:`_finish`)."""
         kept = None
         if self._cache is not None and self._cache.writable:
             kept = reuse.Reused(self._cache.folder, self.language, self.semantic)
@@ -306,8 +307,8 @@ class Indexing:
             shard_files=kept.shards if kept is not None else None,
         )
         if kept is not None:
-            if self._context is not None and self.processes >= 2:  # for the next build's process
-                kept.documents = (reuse.documents_key(reuse.document_digests(docs)), list(docs))
+            if self._context is not None and self.processes >= 2 and digests is not None:  # for the next build
+                kept.documents = (reuse.documents_key(digests), list(docs))
             kept.save()
             self.analysed = kept.analysed
         return target

@@ -9,6 +9,7 @@ a source, text fields joined, times in epoch seconds. Plain data: no Whoosh here
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, fields
 
@@ -49,6 +50,12 @@ def encoded(doc: SearchDocument) -> bytes:
         data = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else repr(value).encode()
         parts += (len(data).to_bytes(8, "little"), data)
     return b"".join(parts)
+
+
+def digest(doc: SearchDocument) -> bytes:
+    """``doc``'s SHA-256 of its :func:`encoded` fields: what shard names, ``meta.json``'s content
+    hash and the build cache's keys of documents are made from."""
+    return hashlib.sha256(encoded(doc)).digest()
 
 
 def collect(entries: Iterable[SearchEntry], url_for: Callable[[str], str]) -> list[SearchDocument]:

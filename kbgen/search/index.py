@@ -25,7 +25,7 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 
 from . import impacts, languages, places, positions, shards, spelling, vectors
 from .analysis import FieldIndexer
-from .documents import SearchDocument, encoded
+from .documents import SearchDocument, digest
 
 INDEX_DIR = "_kbgen/search"
 META_FILE = "meta.json"
@@ -121,10 +121,18 @@ def _analysers(lang: languages.Language, analysis=None) -> dict:
     }
 
 
-def _lengths_once(writer) -> None:
-    """The commit of ``writer`` reads each document's field lengths once (same bytes)."""
+def _lengths_once(writer) -> list[_Lengths]:
+    """The commit of ``writer`` reads each document's field lengths once (same bytes); the
+    readers it made, whose lengths are the shard's (:func:`_field_lengths`)."""
     read = writer.per_document_reader
-    writer.per_document_reader = lambda: _Lengths(read(), TEXT_FIELDS, writer.docnum)
+    made: list[_Lengths] = []
+
+    def reader() -> _Lengths:
+        made.append(_Lengths(read(), TEXT_FIELDS, writer.docnum))
+        return made[-1]
+
+    writer.per_document_reader = reader
+    return made
 
 
 class _Lengths:
@@ -136,10 +144,10 @@ class _Lengths:
 
     def __init__(self, reader, fieldnames, doc_count: int):
         self._reader = reader
-        self._lengths = {name: [reader.doc_field_length(d, name) for d in range(doc_count)] for name in fieldnames}
+        self.lengths = {name: [reader.doc_field_length(d, name) for d in range(doc_count)] for name in fieldnames}
 
     def doc_field_length(self, docnum, fieldname, default=0):
-        lengths = self._lengths.get(fieldname)
+        lengths = self.lengths.get(fieldname)
         if lengths is None or default != 0 or docnum >= len(lengths):
             return self._reader.doc_field_length(docnum, fieldname, default)
         return lengths[docnum]
@@ -181,13 +189,12 @@ def _shard_files(name: str, lang: languages.Language, rows: list, temp_root: Pat
             finally:
                 for field in TEXT_FIELDS:
                     del writer.schema[field].index  # pickled with the schema at the commit: as before
-            _lengths_once(writer)
+            read = _lengths_once(writer)
             writer.commit(optimize=True)
         except BaseException:
             writer.cancel()
             raise
-        with ix.reader() as reader:
-            lengths = _field_lengths(reader, len(rows))
+        lengths = _field_lengths(read[-1] if read else None)  # (a shard without documents: none read)
         ix.close()
         # (Whoosh leaves its lock file behind)
         files = {file: bytes(storage.open_file(file).read()) for file in storage.list() if not file.endswith("LOCK")}
@@ -197,13 +204,15 @@ def _shard_files(name: str, lang: languages.Language, rows: list, temp_root: Pat
         storage.cleanup()
 
 
-def _field_lengths(reader, count: int) -> bytes:
-    """Each text field's length in each of ``count`` documents, as the scores read it
-    (:func:`.impacts.score`): a shard's, read once when it is written, so the index's
-    scoring, after the last page, reads none (a shard kept by the build cache brings them)."""
+def _field_lengths(read: _Lengths | None) -> bytes:
+    """Each text field's length in each of a shard's documents, as the commit read them and as
+    the scores use them (:func:`.impacts.score`: a document with postings in a field has its
+    length there; None, without the field, is 0): kept with the shard, so the index's scoring,
+    after the last page, reads none (lengths that do not add up to the index's documents are
+    read again there)."""
     return marshal.dumps(
         {
-            field: array("d", [float(reader.doc_field_length(d, field, 1) or 0) for d in range(count)]).tobytes()
+            field: array("d", [float(n or 0) for n in (read.lengths[field] if read else ())]).tobytes()
             for field in TEXT_FIELDS
         }
     )
@@ -318,7 +327,7 @@ class IndexWriter:
         if self._rows and shards.starts(doc.id, len(self._rows), self._shard_size):
             self._write_shard()
         # its fields hashed once, for the shard's name and the index's content hash
-        fields_ = hashlib.sha256(encoded(doc)).digest()
+        fields_ = digest(doc)
         self._name.add(fields_)
         self._documents.update(fields_)
         values = None  # (a document of a shard the build cache keeps never needs them)

@@ -129,7 +129,7 @@ class Reusing:
 
 def document_digests(docs) -> list[bytes]:
     """Each document's SHA-256 of its :func:`.documents.encoded` fields, as the writer hashes them."""
-    return [hashlib.sha256(documents.encoded(doc)).digest() for doc in docs]
+    return [documents.digest(doc) for doc in docs]
 
 
 def documents_key(digests: list[bytes]) -> str:
