@@ -53,8 +53,9 @@ log = logging.getLogger("mkdocs.plugins.kbgen.cache")
 # 2: marshalled search analysis; 3: compressed page HTML; 4: the analysis as postings; 5: content
 # files; 6: a page's entry holds its parts compressed each on its own; 7: values stored as pickled
 # (no zlib framing) when not compressed, a page's content apart from its other parts; 8: Material's
-# static search entries of each page as their JSON text
-FORMAT = 8
+# static search entries of each page as their JSON text; 9: each search shard an entry, with its
+# documents' analysis and vectors
+FORMAT = 9
 PACKED, PLAIN = b"z", b"p"  # how an entry's value follows its checksum: compressed, or as pickled
 VERSION_FILE = "VERSION"
 ENTRIES = "entries"
@@ -248,6 +249,10 @@ class Store:
             self.writable = False
             return
         self.used.add(key)
+
+    def keep(self, keys) -> None:
+        """Keep the entries of ``keys`` at :meth:`prune` (used by this build, as another store wrote them)."""
+        self.used.update(keys)
 
     def prune(self) -> int:
         """Remove the entries this build did not use (call after a successful build), once

@@ -148,13 +148,16 @@ def test_the_index_is_sealed_as_soon_as_the_planned_documents_are_in(tmp_path, e
         before_finish.extend(sorted(p.name for p in target.iterdir()))
         return ("finish", (len(docs), synonyms, []))
 
-    found, _ = background._write(receive, tmp_path / "two", False, "en", None, expected=len(docs) if expected else None)
+    # (one shard: none is complete before the last document)
+    found, _, _ = background._write(
+        receive, tmp_path / "two", False, "en", None, expected=len(docs) if expected else None, shard_size=4 * len(docs)
+    )
     if expected:
         assert any(name.endswith(".seg") for name in before_finish) and "positions.bin" in before_finish
         assert "impacts.bin" not in before_finish and "meta.json" not in before_finish  # they need the synonyms
     else:
         assert not any(name.endswith(".seg") for name in before_finish) and "positions.bin" not in before_finish
-    _same_files(search.write_index(docs, synonyms, tmp_path / "one"), found)
+    _same_files(search.write_index(docs, synonyms, tmp_path / "one", shard_size=4 * len(docs)), found)
 
 
 def test_a_build_without_a_cache_starts_its_index_process_before_the_content_loads(make_site, monkeypatch):
@@ -277,7 +280,7 @@ def test_with_shards_in_the_cache_documents_are_not_analysed_ahead_and_reused_sh
     def written(docs, site):
         numbered = list(enumerate(docs))
         messages = [("docs", numbered[len(docs) // 2 :]), ("docs", numbered[: len(docs) // 2])]  # second half first
-        found, _ = background._write(
+        found, _, _ = background._write(
             lambda: messages.pop(0) if messages else ("finish", (len(docs), [], [])),
             site,
             False,

@@ -205,3 +205,27 @@ def test_the_content_hash_is_of_the_documents_in_order_then_the_synonyms_and_def
     meta = json.loads((target / index.META_FILE).read_text(encoding="utf-8"))
     assert len(meta["shards"]) > 1
     assert meta["content_hash"] == digest.hexdigest()[:16]
+
+
+def test_a_documents_encoding_tells_its_fields_apart_and_is_the_same_in_any_process():
+    """What shard names and the cache's keys hash: a character moved from one field to the next
+    is another document, and the bytes do not depend on which objects the fields share."""
+    import dataclasses
+    import pickle
+    import subprocess
+    import sys
+
+    from kbgen.search.documents import encoded
+
+    doc = _documents(1)[0]
+    moved = dataclasses.replace(doc, title=doc.title + doc.summary[:1], summary=doc.summary[1:])
+    assert encoded(moved) != encoded(doc)
+    shared = dataclasses.replace(doc, summary=doc.title, headings=doc.title)  # one object, three fields
+    copies = dataclasses.replace(doc, summary="".join(doc.title), headings=(doc.title + ".")[:-1])
+    assert encoded(shared) == encoded(copies)
+    code = (
+        "import sys, pickle; from kbgen.search.documents import encoded; "
+        "sys.stdout.buffer.write(encoded(pickle.loads(sys.stdin.buffer.read())))"
+    )
+    fresh = subprocess.run([sys.executable, "-c", code], input=pickle.dumps(shared), capture_output=True, check=True)
+    assert fresh.stdout == encoded(shared)

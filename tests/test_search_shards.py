@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import filecmp
+import itertools
 import json
 import random
 
@@ -66,8 +67,10 @@ def test_changing_adding_or_removing_a_document_changes_its_shard_and_the_next_a
 def test_an_index_written_with_the_shards_of_an_earlier_build_is_the_bytes_of_a_clean_one(tmp_path, monkeypatch):
     docs = _documents(400)
     kept = Kept({})
-    _write(docs, tmp_path / "first", shard_files=kept)
-    assert set(kept.used) == set(_shards(tmp_path / "first" / index.INDEX_DIR))
+    spans = []
+    _write(docs, tmp_path / "first", shard_files=kept, spans=spans)
+    assert set(kept) == {name for name, _, _ in spans} == set(_shards(tmp_path / "first" / index.INDEX_DIR))
+    assert [first for _, first, _ in spans] == [0, *itertools.accumulate(count for _, _, count in spans[:-1])]
 
     written = []
     real = index._shard_files
@@ -78,10 +81,10 @@ def test_an_index_written_with_the_shards_of_an_earlier_build_is_the_bytes_of_a_
 
     monkeypatch.setattr(index, "_shard_files", counted)
     docs[123] = dataclasses.replace(docs[123], title=docs[123].title + " refunds")
-    again = Kept(dict(kept.used))
-    incremental = _write(docs, tmp_path / "incremental", shard_files=again)
+    again, spans = Kept(dict(kept)), []
+    incremental = _write(docs, tmp_path / "incremental", shard_files=again, spans=spans)
     assert len(written) == 1  # only the changed document's shard went through Whoosh's writer
-    assert set(again.used) == set(_shards(incremental))  # what the next build keeps
+    assert [name for name, _, _ in spans] == _shards(incremental)  # what the next build keeps
     written.clear()
     clean = _write(docs, tmp_path / "clean")
     assert len(written) == len(_shards(clean)) >= 6
@@ -102,7 +105,7 @@ def test_a_damaged_remembered_shard_is_never_taken_for_another(tmp_path):
 def test_a_search_over_many_shards_answers_as_over_one(tmp_path):
     docs = _documents(300)
     many = _write(docs, tmp_path / "many")
-    one = index.write(docs, [("parcel", "package")], tmp_path / "one")
+    one = index.write(docs, [("parcel", "package")], tmp_path / "one", shard_size=4 * len(docs))
     assert len(_shards(many)) >= 5 and len(_shards(one)) == 1
     for name in ("impacts.bin", "impacts.json", "positions.bin", "spelling.json"):
         assert (many / name).read_bytes() == (one / name).read_bytes(), name
@@ -205,7 +208,7 @@ def test_a_reused_shards_documents_are_not_analysed_and_their_analysis_is_kept(t
         docs[at] = dataclasses.replace(docs[at], title=docs[at].title + " refunds")
         for key in calls:
             calls[key] = 0
-        analysis, kept = Analysis(dict(analysis.kept.used)), Kept(dict(kept.used))
+        analysis, kept = Analysis(dict(analysis.kept)), Kept(dict(kept))
         incremental = _write(docs, tmp_path / build, analysis=analysis, shard_files=kept)
         # only the changed shard's documents: analysed (from the cache but one) and added
         assert calls == {"analyse": len(changed), "postings": 3 * len(changed), "positions": len(changed)}
@@ -232,7 +235,56 @@ def test_reused_shards_merge_to_the_same_bytes_without_numpy(tmp_path, monkeypat
         import numpy  # noqa: F401
     analysis, kept = Analysis(None), Kept({})
     _same_files(_write(docs, tmp_path / "first", analysis=analysis, shard_files=kept), with_numpy[0])
-    analysis, kept = Analysis(dict(analysis.kept.used)), Kept(dict(kept.used))
+    analysis, kept = Analysis(dict(analysis.kept)), Kept(dict(kept))
     incremental = _write(changed, tmp_path / "second", analysis=analysis, shard_files=kept)
     assert len(_shards(incremental)) >= 3
     _same_files(incremental, with_numpy[1])
+
+
+def test_the_cache_keeps_each_shard_as_an_entry_and_writes_only_the_changed_ones(tmp_path, monkeypatch):
+    """An incremental build saves the entries of the shards it wrote (one for one changed
+    document), not the whole index's analysis again; the pruned cache holds this index's shards."""
+    from kbgen import cache as build_cache
+    from kbgen.search.reuse import SHARDS, Reused
+
+    written: list[str] = []
+    real_write = build_cache.Store._write
+
+    def noted(store, key, data, compress):
+        written.append(key)
+        return real_write(store, key, data, compress)
+
+    monkeypatch.setattr(build_cache.Store, "_write", noted)
+    folder = tmp_path / "cache"
+
+    def build(docs, name):
+        kept, spans = Reused(folder, "en", semantic=False), []
+        target = _write(
+            docs, tmp_path / name, analysis=kept.analysis, shard_files=kept.shards, spans=spans, language="en"
+        )
+        kept.save(spans, docs)
+        store = build_cache.Store(folder)
+        store.keep(kept.entries)
+        store.prune()
+        return target, kept, spans
+
+    docs = _documents(400)
+    written.clear()
+    _, kept, spans = build(docs, "first")
+    assert len(spans) >= 6 and sorted(written) == sorted([*kept.entries, SHARDS])
+    entries = {path.name for path in (folder / build_cache.ENTRIES).glob("*/*")}
+    assert entries == set(kept.entries)
+
+    docs[123] = dataclasses.replace(docs[123], title=docs[123].title + " refunds")
+    written.clear()
+    incremental, kept, spans = build(docs, "second")
+    assert kept.analysed == 2  # the changed title, and the spelling words' text that holds it
+    assert len(written) == 2 and written[-1] == SHARDS  # the changed shard's entry, and the list
+    assert {path.name for path in (folder / build_cache.ENTRIES).glob("*/*")} == set(kept.entries)
+    assert len(set(kept.entries) - entries) == 1
+    _same_files(incremental, _write(docs, tmp_path / "clean"))
+
+    written.clear()
+    again, kept, _ = build(docs, "third")
+    assert kept.analysed == 0 and written == []  # nothing changed: nothing saved
+    _same_files(again, incremental)

@@ -285,7 +285,9 @@ class Indexing:
                 kind, value = worker.answer()
             else:
                 self.speculated = len(taken)
-            found, self.analysed = value
+            found, self.analysed, entries = value
+            if self._cache is not None:
+                self._cache.keep(entries)  # the entries of the shards the process saved
             return Path(found)
         finally:
             worker.stop()
@@ -295,6 +297,7 @@ class Indexing:
         kept = None
         if self._cache is not None and self._cache.writable:
             kept = reuse.Reused(self._cache.folder, self.language, self.semantic)
+        spans: list = []
         target = index.write(
             docs,
             synonyms,
@@ -305,11 +308,13 @@ class Indexing:
             analysis=kept.analysis if kept is not None else None,
             vector_cache=kept.rows if kept is not None else None,
             shard_files=kept.shards if kept is not None else None,
+            spans=spans,
         )
         if kept is not None:
             if self._context is not None and self.processes >= 2 and digests is not None:  # for the next build
                 kept.documents = (reuse.documents_key(digests), list(docs))
-            kept.save()
+            kept.save(spans, docs)
+            self._cache.keep(kept.entries)
             self.analysed = kept.analysed
         return target
 
@@ -403,7 +408,8 @@ class _Worker:
             pass  # the process is gone: result() says so
 
     def answer(self) -> tuple[str, object]:
-        """The process's next answer: ("done", (index folder, texts analysed)), or ("need", None)
+        """The process's next answer: ("done", (index folder, texts analysed, the cache entries of
+        its shards)), or ("need", None)
         when it could not take the documents of a "speculate" message and wants them sent."""
         message = _read_frame(self._process.stdout)
         if message is None:
@@ -458,7 +464,7 @@ def main() -> None:
         site_dir, semantic, language, cache_folder, expected, shard_size = payload
         if ready is not None and ready[0] != (cache_folder, language, semantic):
             ready = None
-        found, analysed = _write(
+        found, analysed, entries = _write(
             lambda: _read_frame(inbox),
             Path(site_dir),
             semantic,
@@ -469,7 +475,7 @@ def main() -> None:
             ask=lambda: _write_frame(outbox, ("need", None)),
             kept=ready[1] if ready is not None else None,
         )
-        _write_frame(outbox, ("done", (str(found), analysed)))
+        _write_frame(outbox, ("done", (str(found), analysed, entries)))
     except BaseException:
         _write_frame(outbox, ("error", traceback.format_exc()))
 
@@ -484,9 +490,10 @@ def _write(
     shard_size: int | None = None,
     ask: Callable[[], None] | None = None,
     kept: reuse.Reused | None = None,
-) -> tuple[Path, int | None]:
-    """The index and how many texts were analysed anew; ``cache_folder``: the build cache's
-    namespace, whose analysis and vectors of unchanged texts are reused (and kept for the next).
+) -> tuple[Path, int | None, list[str]]:
+    """The index, how many texts were analysed anew and the cache entries of its shards;
+    ``cache_folder``: the build cache's namespace, whose shards, analysis and vectors of unchanged
+    texts are reused (and kept for the next).
 
     A "speculate" message names the last build's documents (their key) and the positions to take
     from them; if the cache no longer holds them, ``ask()`` tells the build, at "finish", to
@@ -524,9 +531,11 @@ def _write(
             sealing.seal()
         if found is None:  # (a "vocabulary" message's are those of "finish": Indexing.finish checks)
             found = writer.complete(sealing.ordered, synonyms, definitions)
-        return found, kept.analysed if kept is not None else None
     finally:
-        sealing.close()
+        sealing.close()  # (the shards saved: their entries known)
+    if kept is None:
+        return found, None, []
+    return found, kept.analysed, kept.entries
 
 
 class _Sealing:
@@ -562,7 +571,7 @@ class _Sealing:
         self._writer.end()  # the last shard: nothing changes the analysis or the shards any more,
         if kept is not None:  # and the documents, for the next build to speculate from
             kept.documents = (self._writer.documents_key(), found)
-            self._saving = kept.saving()  # saved beside the scoring (see Reused.saving)
+            self._saving = kept.saving(self._writer.spans, found)  # saved beside the scoring (see Reused.saving)
         self._writer.seal(found, page_vectors)
         self.ordered = found
 

@@ -10,6 +10,7 @@ a source, text fields joined, times in epoch seconds. Plain data: no Whoosh here
 from __future__ import annotations
 
 import hashlib
+import marshal
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, fields
 
@@ -43,13 +44,12 @@ FIELDS = tuple(field.name for field in fields(SearchDocument))
 
 
 def encoded(doc: SearchDocument) -> bytes:
-    """``doc``'s fields as bytes, each after its length: what the keys and digests of documents
-    hash (unambiguous, as sorted JSON is, in less than half its time)."""
-    parts = []
-    for value in vars(doc).values():
-        data = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else repr(value).encode()
-        parts += (len(data).to_bytes(8, "little"), data)
-    return b"".join(parts)
+    """``doc``'s fields as bytes: what the keys and digests of documents hash. marshal's version
+    2, each value after its type and length: unambiguous, the same bytes for the same values in
+    any process (unlike later versions, it never refers back to an object it wrote), and in a
+    third of the time of the fields encoded one by one in Python (a FAQ-heavy build hashes every
+    document in both of its processes)."""
+    return marshal.dumps(tuple(vars(doc).values()), 2)
 
 
 def digest(doc: SearchDocument) -> bytes:

@@ -53,7 +53,7 @@ USED = "used"
 # What the build cache keeps of a shard (IndexWriter._write_shard): this layout, its Whoosh files,
 # its postings, positions and spelling words' counts, the analysis keys its documents used, and
 # its documents' text field lengths as the index stores them.
-_SHARD_LAYOUT = 2
+SHARD_LAYOUT = 2
 
 
 def weighting() -> scoring.WeightingModel:
@@ -229,6 +229,7 @@ def write(
     vector_cache: dict | None = None,
     shard_files: dict | None = None,
     shard_size: int | None = None,
+    spans: list | None = None,
 ) -> Path:
     """Write the index for ``docs`` into ``site_dir``; returns the index folder.
 
@@ -240,7 +241,8 @@ def write(
     :class:`~.languages.UnsupportedLanguage` for one search has no analysis for.
     ``analysis`` (a ``reuse.Analysis``), ``vector_cache`` and ``shard_files``: what earlier
     builds computed for unchanged texts and shards (an incremental build; the bytes are the
-    same). ``shard_size``: documents per shard (default :data:`.shards.SIZE`).
+    same). ``shard_size``: documents per shard (default :data:`.shards.SIZE`). ``spans``: a list
+    the shards written are appended to (:attr:`IndexWriter.spans`), for the cache to keep them.
     """
     writer = IndexWriter(site_dir, language, analysis, shard_files, shard_size)
     try:
@@ -248,7 +250,10 @@ def write(
             writer.add(doc)
         semantic = semantic and writer.lang.semantic
         page_vectors = vectors.embed_documents(docs, vector_cache) if semantic else None
-        return writer.finish(docs, synonyms, definitions, page_vectors)
+        found = writer.finish(docs, synonyms, definitions, page_vectors)
+        if spans is not None:
+            spans.extend(writer.spans)
+        return found
     finally:
         writer.close()
 
@@ -294,6 +299,7 @@ class IndexWriter:
         self._shard_state()
         self._name = shards.Name(self.lang.code)  # the digest of the shard being filled
         self._shards: list[str] = []  # the names of the shards written, in order
+        self.spans: list[tuple[str, int, int]] = []  # the same: (name, first document, documents)
         # meta.json's content hash, of the documents added (as they come: not after the last page)
         self._documents = hashlib.sha256()
         self._ended = False
@@ -343,16 +349,14 @@ class IndexWriter:
         """The shard being filled (with no document at all, one empty shard): its Whoosh files
         written into the index folder, and its documents' postings, positions and spelling words
         added to the index's. A shard ``shard_files`` holds from an earlier build gives all of
-        them as they were: its documents are not analysed (their analysis entries are kept)."""
+        them as they were: its documents are not analysed."""
         name = self._name.name()
         kept = self._shard_files.get(name) if self._shard_files is not None else None
-        if isinstance(kept, tuple) and len(kept) == 7 and kept[0] == _SHARD_LAYOUT:
-            _, _files, postings, places, spelt, keys, _lengths = kept
+        if isinstance(kept, tuple) and len(kept) == 7 and kept[0] == SHARD_LAYOUT:
+            _, _files, postings, places, spelt, _keys, _lengths = kept
             shard_postings = impacts.Postings.loads(postings)
             shard_positions = positions.Gathered.loads(places, schema(self.lang)[positions.FIELD].format)
             spelt = marshal.loads(spelt)
-            if self._kept is not None:
-                self._kept.keep(keys)
         else:  # (also a shard kept by an older layout: written again)
             kept, shard_postings, shard_positions, spelt = self._shard(name)
         if self._shard_files is not None:
@@ -367,6 +371,7 @@ class IndexWriter:
         for file, data in kept[1].items():
             (self.target / file).write_bytes(data)
         self._shards.append(name)
+        self.spans.append((name, self._first, len(self._rows)))
         self._first += len(self._rows)
         self._rows, self._name = [], shards.Name(self.lang.code)
         self._shard_state()
@@ -407,7 +412,7 @@ class IndexWriter:
         files, lengths = _shard_files(name, self.lang, rows, self.target)
         shard_postings, shard_positions, spelt = self._shard_postings, self._shard_positions, self._shard_spelt
         kept = (
-            _SHARD_LAYOUT,
+            SHARD_LAYOUT,
             files,
             shard_postings.dumps(),
             shard_positions.dumps(),

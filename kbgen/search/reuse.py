@@ -31,13 +31,16 @@ from pathlib import Path
 from .. import cache as build_cache
 from . import documents, index, positions, shards, spelling, vectors
 
-# values, marshalled: [(term, freq, weight, encoded positions)], for the body with each term's
-# positions beside them, for the spelling words [(term, freq)]
-ANALYSIS = build_cache.NAMED + "search-analysis"
-VECTORS = build_cache.NAMED + "search-vectors"
-# {shard name: (layout, {file name: bytes}, postings, positions, spelling counts, analysis keys)}:
-# the Whoosh files of each shard (kbgen.search.shards) and what the index-wide files take of its
-# documents (kbgen.search.index.IndexWriter._write_shard)
+# Each shard of the last index is an entry of the cache (:func:`shard_key`), the analysis of its
+# documents' texts and their vectors with it: an incremental build writes the entries of the shards
+# it wrote (one for one changed FAQ entry), never the whole analysis again. An entry holds
+# {"name": the shard's, "shard": (layout, {file name: bytes}, postings, positions, spelling counts,
+# analysis keys, field lengths) as kbgen.search.index.IndexWriter._write_shard keeps it,
+# "analysis": {key: [(term, freq, weight, encoded positions)], marshalled} (for the body with each
+# term's positions beside them, for the spelling words [(term, freq)]), "rows": {text key: float32
+# row} with hybrid search, else None}.
+SHARD_ENTRY = 1
+# [entry key]: the last index's shards, in order
 SHARDS = build_cache.NAMED + "search-shards"
 # {"key": the digest of their digests (:func:`documents_key`), "docs": [SearchDocument]}: the
 # documents of the last index written, for the next build's background process to take the
@@ -45,18 +48,22 @@ SHARDS = build_cache.NAMED + "search-shards"
 DOCUMENTS = build_cache.NAMED + "search-documents"
 
 
+def shard_key(name: str, language: str, semantic: bool) -> str:
+    """The cache key of a shard's entry (a shard's name is a digest of its documents)."""
+    model = vectors.MODEL_ID if semantic else ""
+    return build_cache.digest("search shard", str(SHARD_ENTRY), str(index.SHARD_LAYOUT), name, language, model)
+
+
 class Kept(dict):
-    """Values from the last build; remembers which ones this build used (and added)."""
+    """Values from the last build; notes the keys used, in order, and how many were added."""
 
     def __init__(self, old: dict | None):
         super().__init__(old or {})
-        self.used: dict = {}
         self.added = 0  # keys that were not there
         self.log: list = []  # the keys used, in order (a shard notes which ones its documents used)
 
     def __getitem__(self, key):
         value = super().__getitem__(key)
-        self.used[key] = value
         self.log.append(key)
         return value
 
@@ -64,18 +71,7 @@ class Kept(dict):
         if key not in self:
             self.added += 1
         super().__setitem__(key, value)
-        self.used[key] = value
         self.log.append(key)
-
-    def keep(self, keys) -> None:
-        """Keep ``keys`` for the next build as if used (those still here): what a shard taken
-        whole from the cache would have used, so that when one of its documents changes the
-        next build analyses that one alone."""
-        get, used = super().get, self.used
-        for key in keys:
-            value = get(key)
-            if value is not None:
-                used[key] = value
 
 
 class Analysis:
@@ -162,8 +158,14 @@ def last_documents(kept: Reused, key: str) -> list | None:
 
 
 def remembered(store: build_cache.Store, key: str) -> dict[str, bytes] | None:
-    """The files of the index of ``key``, if ``store`` remembers it."""
-    return store.get(key)
+    """The files of the index of ``key``, if ``store`` remembers it. The store then keeps the
+    entries of the last index's shards too (those of the index remembered: the cache remembers
+    the last index written alone), for the next build that writes one."""
+    files = store.get(key)
+    if files is not None:
+        listed = store.get(SHARDS)
+        store.keep(listed if isinstance(listed, list) else ())
+    return files
 
 
 def restore(files: dict[str, bytes], site_dir) -> Path:
@@ -190,18 +192,33 @@ def remember(store: build_cache.Store, key: str, target: Path) -> None:
 
 
 class Reused:
-    """The analysis and vectors of the texts of the last build of one namespace, for this
-    build's writer (in the build's process or the background one: both open the namespace
-    by its folder). :meth:`save` keeps what this build used and added, for the next."""
+    """The shards of the last build of one namespace, with the analysis and vectors of their
+    documents' texts, for this build's writer (in the build's process or the background one: both
+    open the namespace by its folder). :meth:`save` keeps this build's for the next."""
 
     def __init__(self, folder, language: str, semantic: bool):
         self.store = build_cache.Store(folder)
-        self._analysis_key = f"{ANALYSIS}-{language}"  # a text's analysis depends on the language
-        self.analysis = Analysis(self.store.get(self._analysis_key))
-        self.rows = Kept(self.store.get(VECTORS)) if semantic else None
-        self.shards = Kept(self.store.get(SHARDS))
+        self._language, self._semantic = language, semantic
+        analysis: dict = {}
+        rows: dict = {}
+        found: dict = {}
+        self._stored: set[str] = set()  # the entries of the shards the cache holds
+        self._listed = listed = self.store.get(SHARDS)
+        for key in listed if isinstance(listed, list) else ():
+            entry = self.store.get(key)
+            if not isinstance(entry, dict) or not isinstance(entry.get("shard"), tuple):
+                continue
+            found[entry["name"]] = entry["shard"]
+            analysis.update(entry["analysis"])
+            if semantic:
+                rows.update(entry["rows"])
+            self._stored.add(key)
+        self.analysis = Analysis(analysis)
+        self.rows = Kept(rows) if semantic else None
+        self.shards = Kept(found)
         self.documents: tuple[str, list] | None = None  # (their key, the documents): saved for the next build
         self.last: dict | None = None  # the last build's, once read (preload_documents)
+        self.entries: list[str] = []  # the entries of this build's shards, once saved
 
     def preload_documents(self) -> None:
         """Read the last build's documents now (:func:`last_documents` then finds them read)."""
@@ -212,21 +229,38 @@ class Reused:
         """Texts analysed by this build (not found in the cache)."""
         return self.analysis.kept.added
 
-    def save(self) -> None:
-        # not compressed: zlib cost the index process 0.25 s at the save and 0.15 s at the read
-        # on the FAQ-heavy corpus (36 MB of marshalled postings, 10 MB compressed)
-        self.store.put(self._analysis_key, self.analysis.kept.used, compress=False)
-        if self.rows is not None:
-            self.store.put(VECTORS, self.rows.used, compress=False)  # float32 rows do not shrink
-        self.store.put(SHARDS, self.shards.used, compress=False)  # Whoosh's postings are zlib already
+    def save(self, spans: list[tuple[str, int, int]], docs) -> None:
+        """Keep this build's shards (``spans``: each one's name, first document and number of
+        documents, as the writer wrote them; ``docs``: the index's documents): an entry for each
+        shard the cache does not hold yet. The build's own store must keep :attr:`entries` when it prunes."""
+        # not compressed: Whoosh's postings are zlib already, the analysis is marshalled postings
+        # (zlib cost the index process 0.25 s at the save and 0.15 s at the read on the FAQ-heavy
+        # corpus) and float32 rows do not shrink
+        analysis = self.analysis.kept.get  # (dict.get: not noted as used)
+        entries = []
+        for name, first, count in spans:
+            key = shard_key(name, self._language, self._semantic)
+            entries.append(key)
+            if key in self._stored:
+                continue
+            shard = self.shards.get(name)
+            entry = {"name": name, "shard": shard, "analysis": {k: analysis(k) for k in shard[5]}, "rows": None}
+            if self.rows is not None:
+                texts = (text for doc in docs[first : first + count] for _, text in vectors.texts(doc))
+                entry["rows"] = {k: self.rows.get(k) for k in map(vectors.text_key, texts)}
+            self.store.put(key, entry, compress=False)
+            self._stored.add(key)
+        if entries != self._listed:
+            self.store.put(SHARDS, entries)
+        self.entries = entries
         if self.documents is not None:
-            key, docs = self.documents
-            self.store.put(DOCUMENTS, {"key": key, "docs": docs})
+            key, docs_ = self.documents
+            self.store.put(DOCUMENTS, {"key": key, "docs": docs_})
 
-    def saving(self) -> threading.Thread:
+    def saving(self, spans: list[tuple[str, int, int]], docs) -> threading.Thread:
         """:meth:`save` in a thread, started: the background writer saves while Whoosh commits
-        (compressing and writing leave the interpreter free; nothing changes the values any
-        more once every document is added). ``join()`` it before the index is reported done."""
-        thread = threading.Thread(target=self.save, name="kbgen-search-cache", daemon=True)
+        (writing leaves the interpreter free; nothing changes the values any more once every
+        document is added). ``join()`` it before the index is reported done."""
+        thread = threading.Thread(target=self.save, args=(spans, docs), name="kbgen-search-cache", daemon=True)
         thread.start()
         return thread

@@ -26,11 +26,12 @@ import whoosh
 from whoosh.reading import MultiReader
 from whoosh.searching import Searcher
 
-# Documents per shard, on average: about ten shards at 10,000 documents, and one for a help
-# center of under 500. A changed document then costs about a tenth of the Whoosh writing of
-# a clean build at that size, and a search reads ten shards' term dictionaries instead of
-# one (about 0.1 ms of CPU per query at 10,000 pages, benchmarks/README.md).
-SIZE = 1000
+# Documents per shard, on average: about forty shards at 10,000 documents, and one for a help
+# center of under 125. A changed document then costs a shard of about 250 documents of Whoosh
+# writing (0.2 s on the FAQ-heavy corpus, against 0.45 s for shards of 1,000). Searches and
+# suggestions over 41 shards took the same time as over 11 at 10,000 pages, and the same
+# results; a worker holds about 10 MB more (benchmarks/README.md).
+SIZE = 250
 # A shard's name depends on this: shards written by another layout are never taken for these.
 VERSION = 1
 
@@ -66,6 +67,11 @@ class Joined:
 
     def __init__(self, indexes: list):
         self._indexes = indexes
+
+    @property
+    def schema(self):
+        """The shards' schema (one index's: every shard has the same; there is always one shard)."""
+        return self._indexes[0].schema
 
     def reader(self) -> MultiReader:
         return MultiReader([ix.reader() for ix in self._indexes])

@@ -266,11 +266,16 @@ def embed_documents(docs: Sequence[SearchDocument], cache: dict | None = None):
     return embed(texts_) if cache is None else embed_cached(texts_, cache)
 
 
+def text_key(text: str) -> bytes:
+    """A text's key in the cache of :func:`embed_cached`."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 def embed_cached(all_texts: list[str], cache: dict):
     """:func:`embed` of ``all_texts``, taking each text seen before from ``cache``."""
     import numpy as np
 
-    keys = [hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest() for text in all_texts]
+    keys = [text_key(text) for text in all_texts]
     missing = list(dict.fromkeys(k for k in keys if k not in cache))
     if missing:
         text_of = dict(zip(keys, all_texts, strict=True))
