@@ -5,8 +5,9 @@ market and language once a help center builds several), holding
 
 - ``VERSION``: the cache format and kbgen's version. Any other value (an upgrade,
   a folder from elsewhere, garbage) empties the namespace: the build is a clean one;
-- ``named-<name>``: a value each build replaces (each search text's analysis, Material's static
-  search entries of each page);
+- ``named-<name>``: a value each build replaces (the last search index's shards, its
+  documents), or one part of many values (:class:`Bundle`: ``named-<name>-<n>``, each Markdown
+  file's parse, Material's static search entries of each page);
 - ``templates/<version>/``: Jinja's own bytecode cache of the theme's compiled templates
   (Jinja checks each file against its template's source, so an edited template is compiled
   anew; the version folder names Jinja's version and the environment's options);
@@ -54,8 +55,8 @@ log = logging.getLogger("mkdocs.plugins.kbgen.cache")
 # files; 6: a page's entry holds its parts compressed each on its own; 7: values stored as pickled
 # (no zlib framing) when not compressed, a page's content apart from its other parts; 8: Material's
 # static search entries of each page as their JSON text; 9: each search shard an entry, with its
-# documents' analysis and vectors
-FORMAT = 9
+# documents' analysis and vectors; 10: the content files' parses and the static search entries in parts
+FORMAT = 10
 PACKED, PLAIN = b"z", b"p"  # how an entry's value follows its checksum: compressed, or as pickled
 VERSION_FILE = "VERSION"
 ENTRIES = "entries"
@@ -278,16 +279,35 @@ class Store:
 
 
 class Bundle:
-    """Many small values kept as one named value of a :class:`Store` (``get``/``put`` by key,
-    as the store): read once, written once by :meth:`save` and only when it changed. Each
-    value is pickled when it is put (a snapshot, whatever later happens to the object);
-    the values this build did not use are dropped."""
+    """Many small values kept as named values of a :class:`Store` (``get``/``put`` by key, as
+    the store): read once, written by :meth:`save` only when they changed. ``parts``: how many
+    named values share them, each key in one by a hash of it, so that a build that changes a
+    few values writes the parts that hold them, not all (one part: one named value). Each
+    value is pickled when it is put (a snapshot, whatever later happens to the object); the
+    values this build did not use are dropped."""
 
-    def __init__(self, store: Store, name: str):
-        self._store, self._name = store, NAMED + name
-        self._old: dict[str, bytes] = store.get(self._name) or {}
+    def __init__(self, store: Store, name: str, parts: int = 1):
+        self._store, self._parts = store, parts
+        self._names = [NAMED + name] if parts == 1 else [f"{NAMED}{name}-{n}" for n in range(parts)]
+        self._old: dict[str, bytes] = {}
+        self._counts = [0] * parts  # the values each part held
+        for n, part in enumerate(self._names):
+            found = store.get(part)
+            if isinstance(found, dict):
+                self._old.update(found)
+                self._counts[n] = len(found)
         self._used: dict[str, bytes] = {}
-        self._added = False
+        self._added: set[int] = set()  # the parts a value was put into
+
+    def _part(self, key) -> int:
+        if self._parts == 1:
+            return 0
+        data = key.encode("utf-8") if isinstance(key, str) else key
+        return zlib.crc32(data) % self._parts
+
+    def __contains__(self, key) -> bool:
+        """Whether the last build left a value under ``key`` (not noted as used)."""
+        return key in self._old
 
     def get(self, key: str):
         data = self._old.get(key)
@@ -302,22 +322,36 @@ class Bundle:
 
     def put(self, key: str, value) -> None:
         self._used[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        self._added = True
+        self._added.add(self._part(key))
+
+    def _changed(self) -> list[int]:
+        """The parts this build put a value into, or left one of the last build's unused."""
+        used = [0] * self._parts
+        for key in self._used:
+            used[self._part(key)] += 1
+        return [n for n in range(self._parts) if n in self._added or used[n] != self._counts[n]]
 
     @property
     def changed(self) -> bool:
         """Whether this build put a value the last one did not have, or left one unused."""
-        return self._added or len(self._used) != len(self._old)
+        return bool(self._changed())
 
     def save(self, later: bool = False) -> None:
-        """Write the values used and put (``later``: from the store's writer thread)."""
-        if not self.changed:
+        """Write the parts that changed, with the values used and put (``later``: from the
+        store's writer thread)."""
+        changed = self._changed()
+        if not changed:
             return
-        if later:
-            used = dict(self._used)
-            self._store.put_later(self._name, lambda: used)
-        else:
-            self._store.put(self._name, self._used)
+        parts: dict[int, dict[str, bytes]] = {n: {} for n in changed}
+        for key, data in self._used.items():
+            part = parts.get(self._part(key))
+            if part is not None:
+                part[key] = data
+        for n, values in parts.items():
+            if later:
+                self._store.put_later(self._names[n], lambda values=values: values)
+            else:
+                self._store.put(self._names[n], values)
 
 
 def remembered(memo, key: str, make: Callable[[], object], kind: type):

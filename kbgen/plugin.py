@@ -62,8 +62,11 @@ FEEDBACK_TEMPLATE = "partials/kbgen/feedback.html"  # under each FAQ answer
 # cache key holds both); the other kinds read the date only as which notices have ended.
 DATED_KINDS = {"home", "updates", "other"}
 CONTENT_FILES = "content-files"  # each Markdown file's parse (kbgen.content.loader.Memo)
+# A one-file change writes a part or two of these (kbgen.cache.Bundle): 0.8 MB of 12 MB of
+# parses on the FAQ-heavy corpus, while the build waits for its index
+CONTENT_PARTS = STATIC_SEARCH_PARTS = 16
 SCRIPT_WORK = "script-modules"  # each widget module minified, and the messages it asks for
-STATIC_SEARCH_ENTRIES = build_cache.NAMED + "static-search"  # page key -> Material's entries (their JSON text)
+STATIC_SEARCH_ENTRIES = "static-search"  # page key -> Material's entries (their JSON text)
 CONTENT_STAMP = build_cache.NAMED + "content-stamp"  # the content folder as the last build found it (_index_early)
 TEMPLATES_FOLDER = "templates"  # Jinja's bytecode cache in the build cache's namespace
 DATA_FILES = {CATEGORY_FILE, SYNONYMS_FILE, CONTACT_FILE, FACTS_FILE, GLOSSARY_FILE}
@@ -114,7 +117,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._records: dict[str, dict] = {}  # page src -> what a miss stores (filled as it is built)
         self._warned: _Warned | None = None  # MkDocs' warnings while the current page renders
         # Material's static search entries of cached pages (page key -> entries; None: not reused)
-        self._static_entries: dict[str, str] | None = None
+        self._static_entries: build_cache.Bundle | None = None
         self._built_order: list[tuple[str, str, bool]] = []  # (src, url, from the cache) as MkDocs builds
         self.preview_state: dict | None = None  # what a quick step needs of this build (kbgen.quick)
         self._search_again: set[str] = set()  # cached pages whose static search entries Material makes
@@ -193,7 +196,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if self.reuse_content is not None:
             return self.reuse_content
         # unchanged Markdown files are not parsed again (their parses: one named value)
-        parsed = _Parses(self._store, CONTENT_FILES) if self._store is not None else None
+        parsed = _Parses(self._store, CONTENT_FILES, CONTENT_PARTS) if self._store is not None else None
         found = content.load(
             config.docs_dir,
             today=self.today,
@@ -332,7 +335,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if self.quick is not None:
             return
         if any(theme.is_static_search(plugin) for plugin in config.plugins.values()):
-            self._static_entries = self._store.get(STATIC_SEARCH_ENTRIES) or {}
+            self._static_entries = build_cache.Bundle(self._store, STATIC_SEARCH_ENTRIES, STATIC_SEARCH_PARTS)
         if self.live_folder is not None:
             self._live_pages = live_pages.LivePages(self._store, self.live_folder)
             _MKDOCS_BUILD_LOG.addFilter(_QUIET_SKIPS)
@@ -800,18 +803,22 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             return
         # each page's entries as their text in the index: a cached page's is written as it is
         of_built = {src: theme.entries_text(group) for (src, _), group in zip(built, groups, strict=True)}
-        kept: dict[str, str] = {}
+        kept = self._static_entries
         docs: list[str] = []
         for src, _, hit in self._built_order:
             key = self._keys.get(src)
-            entries = self._static_entries[key] if hit else of_built[src]
+            if hit:
+                entries = kept.get(key)
+                if not isinstance(entries, str):  # (never expected: the value was checked in on_page_markdown)
+                    raise PluginError(f"{STATIC_SEARCH_ENTRIES}: unreadable; build again with --no-cache")
+            else:
+                entries = of_built[src]
+                if key is not None:
+                    kept.put(key, entries)
             docs.append(entries)
-            if key is not None:
-                kept[key] = entries
         if cached:
             theme.write_static_search(config.site_dir, index, docs)
-        if len(cached) < len(self._built_order):  # else the cache holds every page's entries already
-            self._store.put_later(STATIC_SEARCH_ENTRIES, lambda: kept)  # pickled while the build waits for its index
+        kept.save(later=True)  # the parts that changed, written while the build waits for its index
 
     def on_build_error(self, error):
         gc.unfreeze()  # see _keep_for_the_build
@@ -1047,8 +1054,8 @@ class _Parses(build_cache.Bundle):
     """The content files' parses (kbgen.content.loader.Memo), noting the source of each file
     parsed anew in :attr:`sources` (None once a parse without a source is put)."""
 
-    def __init__(self, store, name: str):
-        super().__init__(store, name)
+    def __init__(self, store, name: str, parts: int):
+        super().__init__(store, name, parts)
         self.sources: set[str] | None = set()
 
     def put(self, key: str, value) -> None:

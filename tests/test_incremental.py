@@ -914,6 +914,49 @@ def test_a_content_files_parse_from_the_cache_is_the_fresh_parse_without_picklin
     assert all(isinstance(entry.path, Path) for entry in again.written(notices=False))
 
 
+def test_a_bundle_in_parts_writes_only_the_parts_a_change_touches(tmp_path):
+    """Thousands of parses kept in parts: a build that changes one value writes the part of its
+    new key and the part its old one leaves; every value reads back; nothing changed, nothing written."""
+    from kbgen import cache
+
+    def written(store):
+        return sorted(path.name for path in store.folder.glob(cache.NAMED + "many-*"))
+
+    store = cache.Store(tmp_path / "cache")
+    first = cache.Bundle(store, "many", parts=16)
+    for n in range(500):
+        first.put(f"key{n}", {"value": n})
+    first.save()
+    assert len(written(store)) == 16
+    stamps = {
+        path.name: (path.stat().st_ino, path.stat().st_mtime_ns) for path in store.folder.glob(cache.NAMED + "many-*")
+    }
+
+    second = cache.Bundle(cache.Store(tmp_path / "cache"), "many", parts=16)
+    assert all(second.get(f"key{n}") == {"value": n} for n in range(500)) and not second.changed
+    second.save()  # nothing changed: nothing written
+    assert {
+        p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in store.folder.glob(cache.NAMED + "many-*")
+    } == stamps
+
+    third = cache.Bundle(cache.Store(tmp_path / "cache"), "many", parts=16)
+    for n in range(500):
+        if n != 123:
+            third.get(f"key{n}")
+    third.put("key123-edited", {"value": "edited"})
+    assert third.changed
+    third.save()
+    rewritten = [
+        p.name
+        for p in store.folder.glob(cache.NAMED + "many-*")
+        if (p.stat().st_ino, p.stat().st_mtime_ns) != stamps[p.name]
+    ]
+    assert 1 <= len(rewritten) <= 2
+    fourth = cache.Bundle(cache.Store(tmp_path / "cache"), "many", parts=16)
+    assert "key123" not in fourth and fourth.get("key123-edited") == {"value": "edited"}
+    assert all(fourth.get(f"key{n}") == {"value": n} for n in range(500) if n != 123)
+
+
 def test_a_files_mistake_is_reported_again_from_the_cache(tmp_path, invoke):
     """What a file's parse reported is kept with it: the second build says the same."""
     project = Project(tmp_path / "project", random.Random(11))
@@ -925,7 +968,7 @@ def test_a_files_mistake_is_reported_again_from_the_cache(tmp_path, invoke):
         outputs.append(result.output)
     assert "shipping/faq/lost.md:2:" in outputs[0]
     assert outputs[0] == outputs[1]
-    assert (tmp_path / "cache" / cache.DEFAULT_NAMESPACE / (cache.NAMED + "content-files")).is_file()
+    assert list((tmp_path / "cache" / cache.DEFAULT_NAMESPACE).glob(cache.NAMED + "content-files-*"))
 
 
 def test_a_cache_that_cannot_be_written_only_slows_the_build(tmp_path):
