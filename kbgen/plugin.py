@@ -67,6 +67,8 @@ CONTENT_FILES = "content-files"  # each Markdown file's parse (kbgen.content.loa
 CONTENT_PARTS = STATIC_SEARCH_PARTS = 16
 SCRIPT_WORK = "script-modules"  # each widget module minified, and the messages it asks for
 STATIC_SEARCH_ENTRIES = "static-search"  # page key -> Material's entries (their JSON text)
+# digest of a page's key and the search context -> its search documents' digests, joined
+SEARCH_DIGESTS = "search-digests"
 CONTENT_STAMP = build_cache.NAMED + "content-stamp"  # the content folder as the last build found it (_index_early)
 TEMPLATES_FOLDER = "templates"  # Jinja's bytecode cache in the build cache's namespace
 DATA_FILES = {CATEGORY_FILE, SYNONYMS_FILE, CONTACT_FILE, FACTS_FILE, GLOSSARY_FILE}
@@ -118,6 +120,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._warned: _Warned | None = None  # MkDocs' warnings while the current page renders
         # Material's static search entries of cached pages (page key -> entries; None: not reused)
         self._static_entries: build_cache.Bundle | None = None
+        self._search_digests: build_cache.Bundle | None = None  # see _search_documents
         self._built_order: list[tuple[str, str, bool]] = []  # (src, url, from the cache) as MkDocs builds
         self.preview_state: dict | None = None  # what a quick step needs of this build (kbgen.quick)
         self._search_again: set[str] = set()  # cached pages whose static search entries Material makes
@@ -334,6 +337,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             return
         if self.quick is not None:
             return
+        self._search_digests = build_cache.Bundle(self._store, SEARCH_DIGESTS, STATIC_SEARCH_PARTS)
         if any(theme.is_static_search(plugin) for plugin in config.plugins.values()):
             self._static_entries = build_cache.Bundle(self._store, STATIC_SEARCH_ENTRIES, STATIC_SEARCH_PARTS)
         if self.live_folder is not None:
@@ -728,14 +732,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         headers.write(config.site_dir, headers.page_headers(policy))
         # every page kind declares what its pages add to search; the index has taken each
         # page's entries as it rendered (Indexing), this list is the whole to check them against
-        docs = search.collect(self.layout.search_entries(self._texts), self._document_url)
+        docs, digests = self._search_documents()
         groups, definitions = self._search_vocabulary()
         started = time.perf_counter()
         indexing, self._indexing = self._indexing, None
         pages.feeds.write(
             self.layout, self.center, self._url_for, config.site_url or "/", config.site_name, config.site_dir
         )
-        write_index, close = self._index_steps(indexing, docs, groups, definitions, started)
+        write_index, close = self._index_steps(indexing, docs, digests, groups, definitions, started)
         if self.index_later is None:
             write_index()
         else:  # the preview writes it once the pages are live (kbgen.build)
@@ -744,14 +748,46 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if upcoming:  # a scheduled fact change or notice needs a build on its day
             log.info(upcoming)
 
-    def _index_steps(self, indexing, docs, groups, definitions, started: float):
+    def _search_documents(self) -> tuple[search.Documents, list[bytes] | None]:
+        """The index's documents, each page's made only when read, and with the build cache
+        their digests. A page from the cache has the digests it had when its key and the
+        search context (the site key and the facts as shown: what else a document may read)
+        were the same: a build where one page changed makes that page's documents alone, and
+        the index reads only those it sends (kbgen.search.Indexing.finish)."""
+        url, texts = self._document_url, self._texts
+        plan = self.layout.search_plan()
+        counts = [len(make(search.PageText())) for _, make in plan]  # (never depends on the text)
+        docs = search.Documents(
+            [
+                (count, lambda src=src, make=make: search.collect(make(texts.get(src) or search.PageText()), url))
+                for (src, make), count in zip(plan, counts, strict=True)
+            ]
+        )
+        if self._store is None:
+            return docs, None
+        memo, context = self._search_digests, self._search_context()
+        digests: list[bytes] = []
+        for number, ((src, _), count) in enumerate(zip(plan, counts, strict=True)):
+            key = self._keys.get(src)
+            memo_key = build_cache.digest(key, context) if memo is not None and key and context else None
+            known = memo.get(memo_key) if memo_key is not None else None
+            if not isinstance(known, bytes) or len(known) != search.DIGEST * count:
+                known = b"".join(search.digest(doc) for doc in docs.page(number))
+                if memo_key is not None:
+                    memo.put(memo_key, known)
+            digests += (known[i : i + search.DIGEST] for i in range(0, len(known), search.DIGEST))
+        if memo is not None:
+            memo.save(later=True)
+        return docs, digests
+
+    def _index_steps(self, indexing, docs, digests, groups, definitions, started: float):
         """Writing the index, then pruning the cache; and what stops both when the build fails."""
         store, reused, built = self._store, self._reused, len(self._keys) - self._reused
 
         def write_index():  # then prune the cache: the index takes its entries too
             if store is not None:  # the cache's values are written while the build waits for the index
                 store.start_writing()
-            indexing.finish(docs, groups, definitions=definitions)
+            indexing.finish(docs, groups, definitions=definitions, digests=digests)
             kind = "hybrid" if indexing.semantic else "lexical"
             where = ", in a second process beside the rendering" if indexing.background else ""
             if indexing.reused:

@@ -635,6 +635,41 @@ def test_the_index_process_takes_unchanged_pages_documents_from_the_last_build(t
     assert sum(map(bool, speculated)) >= 3, list(zip(history, speculated, strict=True))
 
 
+def test_a_changed_answer_makes_the_search_documents_of_its_page_alone(tmp_path, caplog, monkeypatch):
+    """The other pages' documents are known by their digests, remembered under each page's key:
+    the build makes (and the index process is sent) those of the changed page only, and the
+    index is a clean build's."""
+    from kbgen import search
+
+    made: list[str] = []
+    real = search.collect
+
+    def collect(entries, url_for):
+        found = real(entries, url_for)
+        made.extend(doc.id for doc in found)
+        return found
+
+    monkeypatch.setattr(search, "collect", collect)
+    on = _two_processes(monkeypatch)
+    on["incremental"] = True
+    caplog.set_level("INFO", logger="mkdocs.plugins.kbgen")
+    project = Project(tmp_path / "project", random.Random(3))
+    config = project.path("mkdocs.yml")
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert len(made) >= 8  # a clean build: every page's
+    made.clear()
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert made == []  # nothing changed: the remembered index, from the digests alone
+    project.write("content/shipping/faq/lost.md", _faq("My parcel is lost?", "Wait for the courier."))
+    caplog.clear()
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert "taken from the last build" in caplog.text
+    assert made and all(doc_id.startswith("shipping/faq/") for doc_id in made), made
+    on["incremental"] = False
+    build(config, tmp_path / "clean")
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
+
+
 def _answer_changed_after(tmp_path, caplog, monkeypatch, meanwhile) -> str:
     """A first build with two processes, ``meanwhile()``, a FAQ answer changed and a second
     build, which must give a clean build's bytes; returns the second build's log."""

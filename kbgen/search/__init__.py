@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from . import languages, reuse
 from .background import Early, Indexing, start_early
-from .documents import SearchDocument, collect
+from .documents import DIGEST, Documents, SearchDocument, collect, digest
 from .engine import IndexMissing, IndexUnreadable, SearchEngine, open_engine
 from .index import INDEX_DIR
 from .index import write as write_index
@@ -23,6 +23,8 @@ from .vocabulary import synonym_groups
 
 __all__ = [
     "INDEX_DIR",
+    "DIGEST",
+    "Documents",
     "Early",
     "Indexing",
     "IndexMissing",
@@ -34,6 +36,7 @@ __all__ = [
     "SearchRequest",
     "SuggestRequest",
     "collect",
+    "digest",
     "extract",
     "languages",
     "open_engine",

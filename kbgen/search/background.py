@@ -33,7 +33,7 @@ from pathlib import Path
 from .. import cache as build_cache
 from ..searchable import PageText, SearchEntry
 from . import index, languages, reuse, shards, vectors
-from .documents import SearchDocument, document
+from .documents import DIGEST, SearchDocument, document
 
 # What the pages hand over before any is rendered (``kbgen.pages.Layout.search_plan``): in
 # index order, each page that adds to search and how to make its entries from its text.
@@ -42,7 +42,6 @@ Plan = Sequence[tuple[str, Callable[[PageText], list[SearchEntry]]]]
 # {"context", "plan": [(page src, documents)], "digests": each document's SHA-256 (reuse.document_digests),
 # joined, "documents": their key (reuse.documents_key)}: what the last build indexed, for speculation
 RECORD = build_cache.NAMED + "search-record"
-DIGEST = 32  # bytes of a document's digest
 
 # Below this many documents a second process costs more than it saves (starting it,
 # importing Whoosh and the model there take about a second).
@@ -232,16 +231,24 @@ class Indexing:
         docs: Sequence[SearchDocument],
         synonyms: list[tuple[str, ...]],
         definitions: list[dict] | None = None,
+        digests: list[bytes] | None = None,
     ) -> Path:
-        """Write the index of ``docs`` (the whole list, as :func:`.documents.collect` makes it).
+        """Write the index of ``docs`` (the whole list, as :func:`.documents.collect` makes it, or
+        a :class:`.documents.Documents`, whose documents are read only when needed).
 
         With the build cache: the whole index of a remembered build when no document changed,
-        else the index written with the cached analysis and vectors of unchanged texts."""
+        else the index written with the cached analysis and vectors of unchanged texts.
+        ``digests``: the documents' (:func:`.reuse.document_digests`), if known."""
         if self._vocabulary is not None and (synonyms, definitions or []) != tuple(self._vocabulary):
             raise ValueError("the synonyms or definitions differ from those given when the index started")
-        key = digests = None
-        if self._cache is not None:
-            digests = reuse.document_digests(docs)
+        key = None
+        if self._cache is None:
+            digests = None
+        else:
+            if digests is None:
+                digests = reuse.document_digests(docs)
+            elif len(digests) != len(docs):
+                raise ValueError(f"{len(digests)} digests for {len(docs)} documents")
             key = reuse.index_key(digests, synonyms, definitions, self.semantic, self.language)
             self._keep_record(digests)
             files = reuse.remembered(self._cache, key)
@@ -274,7 +281,7 @@ class Indexing:
                 self.background = False
                 return self._write(docs, synonyms, definitions, digests)
             taken = {pos for first, count in self._speculated.values() for pos in range(first, first + count)}
-            rest = [(pos, doc) for pos, doc in enumerate(docs) if pos not in self._sent and pos not in taken]
+            rest = [(pos, docs[pos]) for pos in range(len(docs)) if pos not in self._sent and pos not in taken]
             if rest:
                 worker.put(("docs", rest))
             worker.put(("finish", (len(docs), synonyms, definitions)))

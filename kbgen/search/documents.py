@@ -9,9 +9,10 @@ a source, text fields joined, times in epoch seconds. Plain data: no Whoosh here
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import marshal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 
 from ..searchable import SearchEntry
@@ -52,10 +53,56 @@ def encoded(doc: SearchDocument) -> bytes:
     return marshal.dumps(tuple(vars(doc).values()), 2)
 
 
+DIGEST = 32  # bytes of a document's digest (:func:`digest`)
+
+
 def digest(doc: SearchDocument) -> bytes:
     """``doc``'s SHA-256 of its :func:`encoded` fields: what shard names, ``meta.json``'s content
     hash and the build cache's keys of documents are made from."""
     return hashlib.sha256(encoded(doc)).digest()
+
+
+class Documents(Sequence):
+    """The index's documents, page by page, each page's made the first time one of them is read.
+
+    ``pages``: in index order, each page's number of documents (known before its text:
+    ``kbgen.pages.kinds.search_plan``) and how to make them. A build with the cache that knows
+    the digests of unchanged pages' documents hands this to ``Indexing.finish``, which reads
+    only the documents it sends (those of the changed pages, most of the time)."""
+
+    def __init__(self, pages: list[tuple[int, Callable[[], list[SearchDocument]]]]):
+        self._firsts: list[int] = []
+        self._pages = pages
+        self._made: dict[int, list[SearchDocument]] = {}
+        count = 0
+        for n, _ in pages:
+            self._firsts.append(count)
+            count += n
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, position):
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(self._count))]
+        if position < 0:
+            position += self._count
+        if not 0 <= position < self._count:
+            raise IndexError(position)
+        number = bisect.bisect_right(self._firsts, position) - 1
+        return self.page(number)[position - self._firsts[number]]
+
+    def page(self, number: int) -> list[SearchDocument]:
+        """The documents of the ``number``-th page (made now, the first time)."""
+        made = self._made.get(number)
+        if made is None:
+            count, make = self._pages[number]
+            made = make()
+            if len(made) != count:  # a page kind broke its promise (kbgen.pages.kinds.search_plan)
+                raise RuntimeError(f"a page made {len(made)} search documents, {count} planned")
+            self._made[number] = made
+        return made
 
 
 def collect(entries: Iterable[SearchEntry], url_for: Callable[[str], str]) -> list[SearchDocument]:
