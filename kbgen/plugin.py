@@ -62,9 +62,9 @@ FEEDBACK_TEMPLATE = "partials/kbgen/feedback.html"  # under each FAQ answer
 # cache key holds both); the other kinds read the date only as which notices have ended.
 DATED_KINDS = {"home", "updates", "other"}
 CONTENT_FILES = "content-files"  # each Markdown file's parse (kbgen.content.loader.Memo)
-# A one-file change writes a part or two of these (kbgen.cache.Bundle): 0.8 MB of 12 MB of
-# parses on the FAQ-heavy corpus, while the build waits for its index
-CONTENT_PARTS = STATIC_SEARCH_PARTS = 16
+# The parts of each of the plugin's bundles (kbgen.cache.Bundle): a one-file change writes a
+# part or two (0.8 MB of 12 MB of parses on the FAQ-heavy corpus, while the build waits for its index)
+BUNDLE_PARTS = 16
 SCRIPT_WORK = "script-modules"  # each widget module minified, and the messages it asks for
 STATIC_SEARCH_ENTRIES = "static-search"  # page key -> Material's entries (their JSON text)
 # digest of a page's key and the search context -> its search documents' digests, joined
@@ -199,7 +199,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if self.reuse_content is not None:
             return self.reuse_content
         # unchanged Markdown files are not parsed again (their parses: one named value)
-        parsed = _Parses(self._store, CONTENT_FILES, CONTENT_PARTS) if self._store is not None else None
+        parsed = _Parses(self._store, CONTENT_FILES, BUNDLE_PARTS) if self._store is not None else None
         found = content.load(
             config.docs_dir,
             today=self.today,
@@ -337,9 +337,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             return
         if self.quick is not None:
             return
-        self._search_digests = build_cache.Bundle(self._store, SEARCH_DIGESTS, STATIC_SEARCH_PARTS)
+        self._search_digests = build_cache.Bundle(self._store, SEARCH_DIGESTS, BUNDLE_PARTS)
         if any(theme.is_static_search(plugin) for plugin in config.plugins.values()):
-            self._static_entries = build_cache.Bundle(self._store, STATIC_SEARCH_ENTRIES, STATIC_SEARCH_PARTS)
+            self._static_entries = build_cache.Bundle(self._store, STATIC_SEARCH_ENTRIES, BUNDLE_PARTS)
         if self.live_folder is not None:
             self._live_pages = live_pages.LivePages(self._store, self.live_folder)
             _MKDOCS_BUILD_LOG.addFilter(_QUIET_SKIPS)

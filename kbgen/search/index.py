@@ -56,6 +56,11 @@ USED = "used"
 SHARD_LAYOUT = 2
 
 
+def shard_analysis_keys(kept: tuple) -> list:
+    """The analysis keys the documents of a shard kept as above used (reuse keeps their analysis with it)."""
+    return kept[5]
+
+
 def weighting() -> scoring.WeightingModel:
     """The scoring model; impacts are computed with it at build time."""
     return scoring.BM25F(B=0.75, K1=1.2)

@@ -214,8 +214,8 @@ class Reused:
                 rows.update(entry["rows"])
             self._stored.add(key)
         self.analysis = Analysis(analysis)
-        self.rows = Kept(rows) if semantic else None
-        self.shards = Kept(found)
+        self.rows = rows if semantic else None  # text key -> float32 row (embed_cached adds the new)
+        self.shards = found  # shard name -> what the writer keeps of it (it adds the shards it writes)
         self.documents: tuple[str, list] | None = None  # (their key, the documents): saved for the next build
         self.last: dict | None = None  # the last build's, once read (preload_documents)
         self.entries: list[str] = []  # the entries of this build's shards, once saved
@@ -237,17 +237,19 @@ class Reused:
         # (zlib cost the index process 0.25 s at the save and 0.15 s at the read on the FAQ-heavy
         # corpus) and float32 rows do not shrink
         analysis = self.analysis.kept.get  # (dict.get: not noted as used)
+        rows = self.rows
         entries = []
         for name, first, count in spans:
             key = shard_key(name, self._language, self._semantic)
             entries.append(key)
             if key in self._stored:
                 continue
-            shard = self.shards.get(name)
-            entry = {"name": name, "shard": shard, "analysis": {k: analysis(k) for k in shard[5]}, "rows": None}
-            if self.rows is not None:
+            shard = self.shards[name]
+            keys = index.shard_analysis_keys(shard)
+            entry = {"name": name, "shard": shard, "analysis": {k: analysis(k) for k in keys}, "rows": None}
+            if rows is not None:
                 texts = (text for doc in docs[first : first + count] for _, text in vectors.texts(doc))
-                entry["rows"] = {k: self.rows.get(k) for k in map(vectors.text_key, texts)}
+                entry["rows"] = {k: rows[k] for k in map(vectors.text_key, texts)}
             self.store.put(key, entry, compress=False)
             self._stored.add(key)
         if entries != self._listed:
