@@ -49,6 +49,7 @@ from . import cache as build_cache
 from .compiled_templates import COMPILED
 from .config import MarketError, site_of
 from .content.markets import Site
+from .theme_listing import list_visible
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 log = logging.getLogger("mkdocs.plugins.kbgen")
@@ -447,12 +448,14 @@ def _load(config_file, strict: bool, fail_on_overdue: bool):
 
 def _keep_compiled_templates(theme) -> None:
     """Every Jinja environment of this config's theme (MkDocs' own, and the one Material's
-    search plugin makes to read its translations) keeps its compiled templates in COMPILED."""
+    search plugin makes to read its translations) keeps its compiled templates in COMPILED,
+    and lists its templates without the theme's hidden folders (kbgen.theme_listing)."""
     make_env = theme.get_env
 
     def get_env():
         env = make_env()
         env.bytecode_cache = COMPILED
+        list_visible(env)
         return env
 
     theme.get_env = get_env
@@ -516,9 +519,17 @@ def _build_pairs(
     try:
         views = pairs.materialize(site, docs_dir, sources)
         plugin = config.plugins["kbgen"]
+        parses = _content_parses(site, cache_dir, root_namespace)
         loaded = pairs.load(
-            site, views, today=content.current_date(), embed_hosts=plugin.config.embed_hosts, base_path=base_path
+            site,
+            views,
+            today=content.current_date(),
+            embed_hosts=plugin.config.embed_hosts,
+            base_path=base_path,
+            memo_for=lambda pair: parses.get(pair.prefix),
         )
+        for memo in parses.values():
+            memo.save()
         diagnostics = pairs.all_diagnostics(loaded)
         outdated = [d for d in diagnostics if d.message.startswith("outdated translation")]
         for d in outdated:
@@ -565,6 +576,20 @@ def _build_pairs(
             later.remove.append(sources)  # after the pages are live
         else:
             shutil.rmtree(sources, ignore_errors=True)
+
+
+def _content_parses(site: Site, cache_dir, root_namespace: str) -> dict[str, build_cache.Bundle]:
+    """Each pair's (by prefix) parses of the content files, kept in its namespace of the build
+    cache as a one-pair build's plugin keeps them (none without the cache)."""
+    if cache_dir is None:
+        return {}
+    from .plugin import BUNDLE_PARTS, CONTENT_FILES
+
+    found = {}
+    for pair in site.pairs:
+        store = build_cache.Store(Path(cache_dir) / (pair.prefix or root_namespace))
+        found[pair.prefix] = build_cache.Bundle(store, CONTENT_FILES, BUNDLE_PARTS)
+    return found
 
 
 def _build_order(loaded: list, early=None) -> list:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,8 +62,11 @@ def load(
     embed_hosts=(),
     check_icons=None,
     base_path: str = "/",
+    memo_for: Callable[[Pair], object] | None = None,
 ) -> list[PairContent]:
     """Every pair's content, checked for its market (``check_icons(center, report)`` too).
+    ``memo_for(pair)``: where the pair's unchanged Markdown files' parses are kept (the build
+    cache's, see :func:`.content.load`), or None.
 
     A link to a page not translated into a pair's language goes to that page in the default
     language: in the same market when it publishes it, else at the root."""
@@ -85,6 +88,7 @@ def load(
             market=pair.market,
             language=pair.language,
             fallbacks=fallbacks,
+            memo=memo_for(pair) if memo_for is not None else None,
         )
         if check_icons is not None:
             check_icons(center, report)

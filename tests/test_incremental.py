@@ -928,6 +928,62 @@ def test_unchanged_markdown_files_are_not_parsed_again(tmp_path, monkeypatch):
     assert parsed == [edited]
 
 
+def test_a_moved_project_parses_nothing_again_and_names_its_files_as_before(tmp_path, monkeypatch, invoke):
+    """The parses' keys name a file inside the content folder, not where the folder lies: the
+    project checked out elsewhere (another CI runner's folder) reuses them, and what a file's
+    parse reported names it as before."""
+    from kbgen.content import loader
+
+    project = Project(tmp_path / "here", random.Random(12))
+    project.write("content/shipping/faq/lost.md", "---\nquestion: Lost: what now?\nfoo: 1\n---\n\nWait.\n")
+    first = invoke("build", "-d", tmp_path / "site", "--cache-dir", tmp_path / "cache", cwd=project.root)
+    assert first.exit_code != 0 and "shipping/faq/lost.md:2:" in first.output
+    moved = tmp_path / "elsewhere" / "checkout"
+    shutil.copytree(project.root, moved)
+    parsed: list[str] = []
+    split = loader.front_matter
+
+    def counted(text, path, report):
+        parsed.append(text)
+        return split(text, path, report)
+
+    monkeypatch.setattr(loader, "front_matter", counted)
+    again = invoke("build", "-d", tmp_path / "site", "--cache-dir", tmp_path / "cache", cwd=moved)
+    assert parsed == []
+    assert again.output == first.output
+    (moved / "content/shipping/faq/lost.md").unlink()
+    assert invoke("build", "-d", tmp_path / "site", "--cache-dir", tmp_path / "cache", cwd=moved).exit_code == 0
+    assert parsed == []
+    build(moved / "mkdocs.yml", tmp_path / "clean")
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
+
+
+def test_each_languages_content_is_parsed_once(tmp_path, monkeypatch):
+    """A help center in two languages loads each pair's content from a view written anew for
+    each build: the pairs keep their parses in the cache too, so an unchanged file is not parsed
+    again, and a changed translation is the one file parsed."""
+    from kbgen.content import loader
+
+    project = PairsProject(tmp_path / "project", random.Random(13))
+    config = project.path("mkdocs.yml")
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    parsed: list[str] = []
+    split = loader.front_matter
+
+    def counted(text, path, report):
+        parsed.append(text)
+        return split(text, path, report)
+
+    monkeypatch.setattr(loader, "front_matter", counted)
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert parsed == []
+    project.translate("content/shipping/tracking.md", "Sendungen", "Öffnen Sie Ihre Bestellung.")
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert len(parsed) == 1 and "Öffnen Sie" in parsed[0]
+    build(config, tmp_path / "clean")
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
+
+
 def test_a_content_files_parse_from_the_cache_is_the_fresh_parse_without_pickling_its_path(tmp_path):
     """Each file's parse is kept without its path (the key has it; unpickling thousands of
     paths cost more than the rest of the entries): a hit gets it back, and the whole model

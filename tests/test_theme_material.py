@@ -127,3 +127,43 @@ def test_the_static_index_written_from_each_pages_entry_text_is_materials_bytes(
         written = (tmp_path / material.STATIC_SEARCH_INDEX).read_bytes()
         expected = json.dumps({**index, "docs": docs}, separators=(",", ":"), default=str).encode("utf-8")
         assert written == expected
+
+
+def test_the_theme_lists_the_files_mkdocs_copies_without_walking_hidden_folders(make_site):
+    """Material's 14,000 icons sit in a hidden folder MkDocs never copies from: listed without
+    it, the theme gives MkDocs the same files to copy (a writer's custom folder with its own
+    hidden folder too), and its templates still load."""
+    from mkdocs.structure.files import Files
+
+    from kbgen.theme_listing import VisibleTemplates, list_visible
+
+    project = make_site(
+        {
+            **CATEGORY,
+            "overrides/assets/extra.css": "body { color: black; }\n",
+            "overrides/.drafts/notes.css": "body { color: red; }\n",
+            "overrides/main.html": '{% extends "base.html" %}\n',
+        }
+    )
+    custom = project / "custom.yml"
+    custom.write_text(
+        (project / "mkdocs.yml")
+        .read_text()
+        .replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    )
+    config = load_config(str(custom))
+    material.add_templates(config.theme, str(theme_dir()))
+    plain, listed = config.theme.get_env(), config.theme.get_env()
+    list_visible(listed)
+    assert isinstance(listed.loader, VisibleTemplates)
+    copied = []
+    for env in (plain, listed):
+        files = Files([])
+        files.add_files_from_theme(env, config)
+        copied.append([(f.src_uri, f.abs_src_path) for f in files])
+    assert copied[0] == copied[1]
+    assert ("assets/extra.css", str(project / "overrides/assets/extra.css")) in copied[1]
+    assert any(name.startswith(".icons/") for name in plain.list_templates())
+    assert not any("/." in "/" + name for name in listed.list_templates())
+    assert listed.get_template("main.html").filename == str(project / "overrides/main.html")
+    assert listed.loader.get_source(listed, ".icons/material/home.svg")[0].startswith("<svg")

@@ -368,14 +368,18 @@ class Memo:
     text through ``memo`` (the build cache's ``get(key)`` and ``put(key, value)``, or None): a
     text parsed in an earlier build is not parsed again.
 
-    The key is everything the parse reads (the function, the text, the file's paths, its
-    category and section, where the report's paths start from); the value is the model object
-    as parsed (before any later step changes it) and the diagnostics the parse reported,
-    which are reported again. The value is kept without its ``path`` (``md``, in the key
-    already), which a hit gets back: a path costs more to unpickle than the rest of an entry.
+    The key is everything the parse reads (the function, the text, the file's path inside
+    ``docs_dir``, its category and section, where the report's paths start from as seen from
+    ``docs_dir``); the value is the model object as parsed (before any later step changes it)
+    and the diagnostics the parse reported, which are reported again. Nothing in the key
+    names where the content folder lies (unless the report's paths start outside it, where
+    the diagnostics name files by their whole path): a project moved, a CI runner's other
+    checkout folder, or a language's view of the content (written to a new folder for each
+    build, kbgen.pairs) reuse the parses. The value is kept without its ``path`` (``md``),
+    which a hit gets back: a path costs more to unpickle than the rest of an entry.
     """
 
-    VERSION = "2"
+    VERSION = "3"
 
     def __init__(self, memo, report: Report, docs_dir: Path):
         self._memo = memo
@@ -383,6 +387,7 @@ class Memo:
         self._docs_dir = docs_dir
         self._inside = symlinks.Inside(docs_dir)
         self._key_parts: dict[tuple, tuple[bytes, bytes]] = {}  # (parse, args) -> what comes before and after md
+        self._base_seen: str | None = None  # (see _base_seen_from_docs)
 
     def read(self, md: Path) -> str | None:
         """``md``'s text (see :func:`.textfile.read`)."""
@@ -408,19 +413,40 @@ class Memo:
         return value
 
     def _key(self, parse, text: str, md: Path, args: tuple) -> str:
-        """The SHA-256 of ``"\0".join(["content file", VERSION, parse's name, md, the report's
-        base, *map(repr, args), text])``, hashed part by part (the parts around ``md`` made once
-        for each parse and arguments: thousands of files share them; the text not copied)."""
+        """The SHA-256 of ``"\0".join(["content file", VERSION, parse's name, md inside the
+        content folder, the report's base seen from it, *map(repr, args), text])`` (the content
+        folder among ``args`` named by a mark), hashed part by part (the parts around ``md`` made
+        once for each parse and arguments: thousands of files share them; the text not copied)."""
         parts = self._key_parts.get((parse, args))
         if parts is None:
+            docs = self._docs_dir
             before = "\0".join(["content file", self.VERSION, parse.__name__, ""])
-            after = "\0".join(["", str(self._report.base), *map(repr, args), ""])
+            if self._base_seen is None:
+                self._base_seen = self._base_seen_from_docs()
+            # the content folder itself is an argument of every parse: named by a mark
+            after = "\0".join(["", self._base_seen, *("<docs>" if arg == docs else repr(arg) for arg in args), ""])
             parts = self._key_parts[parse, args] = (
                 before.encode("utf-8", "surrogatepass"),
                 after.encode("utf-8", "surrogatepass"),
             )
         h = hashlib.sha256(parts[0])
-        h.update(str(md).encode("utf-8", "surrogatepass"))
+        h.update(self._inside_docs(md).encode("utf-8", "surrogatepass"))
         h.update(parts[1])
         h.update(text.encode("utf-8", "surrogatepass"))
         return h.hexdigest()
+
+    def _inside_docs(self, md: Path) -> str:
+        """``md`` as a path inside the content folder (the whole path if it lies elsewhere)."""
+        path, docs = str(md), str(self._docs_dir)
+        return path[len(docs) + 1 :] if path.startswith(docs + os.sep) else "\0" + path
+
+    def _base_seen_from_docs(self) -> str:
+        """Where the report's paths start from, relative to the content folder; the whole
+        content folder's path too when it does not lie inside it (diagnostics then name files
+        by their whole path)."""
+        base = self._report.base
+        if base is None:
+            return "\0" + str(self._docs_dir)
+        docs, start = self._docs_dir.resolve(), base.resolve()
+        seen = os.path.relpath(start, docs)
+        return seen if docs.is_relative_to(start) else seen + "\0" + str(self._docs_dir)
