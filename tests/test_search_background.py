@@ -208,6 +208,26 @@ def test_a_build_whose_content_fails_stops_the_index_process_started_early(make_
     assert _background_children() == []
 
 
+@pytest.mark.parametrize("warmed", [False, True])
+def test_an_index_process_the_build_walks_away_from_ends_quietly(tmp_path, warmed):
+    """A process started early that the build then stops or leaves (a preview's quick step
+    needs no index, a writer's Ctrl-C) sees its input end: it exits without a word, never
+    with a traceback on the writer's terminal."""
+    import pickle
+    import subprocess
+    import sys
+
+    code = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from kbgen.search.background import main; main()"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    if warmed:
+        message = pickle.dumps(("warm", (False, None, "en")))
+        process.stdin.write(len(message).to_bytes(8, "little") + message)
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, out, err) == (0, b"", b"")
+
+
 def test_category_pages_are_rendered_first_then_the_articles_in_index_order(tmp_path):
     """Material's static index lists pages in the order MkDocs rendered them: the category
     pages (which hold the FAQ entries) come before every article, and the articles come in

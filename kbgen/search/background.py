@@ -458,7 +458,7 @@ def main() -> None:
     inbox, outbox = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but frames on the pipe
     try:
-        kind, payload = _read_frame(inbox)
+        kind, payload = _received(inbox)
         ready = None  # what the cache holds for this build, read while the build loads its content
         if kind == "warm":  # started early: load the model while the build loads its content
             semantic, folder, language = payload
@@ -467,12 +467,12 @@ def main() -> None:
             if folder is not None:
                 ready = (folder, language, semantic), reuse.Reused(folder, language, semantic)
                 ready[1].preload_documents()
-            kind, payload = _read_frame(inbox)
+            kind, payload = _received(inbox)
         site_dir, semantic, language, cache_folder, expected, shard_size = payload
         if ready is not None and ready[0] != (cache_folder, language, semantic):
             ready = None
         found, analysed, entries = _write(
-            lambda: _read_frame(inbox),
+            lambda: _received(inbox),
             Path(site_dir),
             semantic,
             language,
@@ -483,8 +483,25 @@ def main() -> None:
             kept=ready[1] if ready is not None else None,
         )
         _write_frame(outbox, ("done", (str(found), analysed, entries)))
+    except _Stopped:
+        return  # the build stopped this process (it needs no index), or ended: nothing to say
     except BaseException:
-        _write_frame(outbox, ("error", traceback.format_exc()))
+        try:
+            _write_frame(outbox, ("error", traceback.format_exc()))
+        except OSError:
+            pass  # nobody left to tell
+
+
+class _Stopped(Exception):
+    """The build closed the pipe: it wants nothing more from this process."""
+
+
+def _received(inbox):
+    """The next message from the build; :class:`_Stopped` when there is none."""
+    message = _read_frame(inbox)
+    if message is None:
+        raise _Stopped
+    return message
 
 
 def _write(
