@@ -317,3 +317,49 @@ def test_with_shards_in_the_cache_documents_are_not_analysed_ahead_and_reused_sh
     found = written(docs, tmp_path / "second")
     assert docs[5].id in analysed and len(analysed) <= 12  # its shard's documents (at most 3 x 4)
     _same_files(index.write(docs, [], tmp_path / "one", shard_size=4), found)
+
+
+@pytest.mark.skipif(not semantic_available(), reason="needs the semantic model")
+def test_a_reused_shard_gives_its_vector_rows_whole(tmp_path, monkeypatch):
+    """With hybrid search, a shard of the last build gives its documents' vector rows from its
+    cache entry in one piece: only the changed shard's documents have their texts made and
+    looked up (or embedded), and the vectors are the one-process index's bytes."""
+    import dataclasses
+
+    from kbgen.search import background, index, vectors
+
+    center, report = content.load(ROOT / "content", today=dt.date(2026, 11, 23))
+    layout = pages.Layout(center)
+    texts = {src: search.PageText(body=f"Words of {src}.", headings=[src]) for src, _make in layout.search_plan()}
+    docs = search.collect(layout.search_entries(texts), lambda src: "/" + src.removesuffix(".md") + "/")
+    made: list[str] = []
+    real = vectors.texts
+
+    def counted(doc):
+        made.append(doc.id)
+        return real(doc)
+
+    monkeypatch.setattr(vectors, "texts", counted)
+
+    def written(docs, site):
+        numbered = list(enumerate(docs))
+        messages = [("docs", numbered[len(docs) // 2 :]), ("docs", numbered[: len(docs) // 2])]
+        found, _, _ = background._write(
+            lambda: messages.pop(0) if messages else ("finish", (len(docs), [], [])),
+            site,
+            True,
+            "en",
+            str(tmp_path / "cache"),
+            shard_size=4,
+        )
+        return found
+
+    written(docs, tmp_path / "first")
+    assert set(made) == {doc.id for doc in docs}
+    made.clear()
+    docs[5] = dataclasses.replace(docs[5], body=docs[5].body + " one more sentence")
+    found = written(docs, tmp_path / "second")
+    assert docs[5].id in made and len(set(made)) <= 12  # its shard's documents (at most 3 x 4)
+    one = index.write(docs, [], tmp_path / "one", semantic=True, shard_size=4)
+    assert (found / "vectors.bin").read_bytes() == (one / "vectors.bin").read_bytes()
+    _same_files(one, found)

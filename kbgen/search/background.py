@@ -569,13 +569,35 @@ class _Sealing:
         self._writer, self._kept, self._semantic = writer, kept, semantic
         self._adding = _InOrder(writer)
         self._rows: dict[int, object] = {}  # position -> its vector rows (float32)
+        # With shards of the last build to reuse, the vector rows come shard by shard as the
+        # writer completes each one: a reused shard's all at once from the cache, a written
+        # one's embedded then (none of a reused shard's texts is made or looked up). Without,
+        # each document's are embedded as it comes, beside the rendering.
+        self._by_shard = semantic and kept is not None and bool(kept.shards)
+        self._shard_rows: list = []  # each completed shard's rows (float32), in order
         self.ordered: list[SearchDocument] | None = None  # the documents in index order, once sealed
         self._saving: threading.Thread | None = None
 
     def take(self, batch: list[tuple[int, SearchDocument]]) -> None:
         self._adding.take(batch)
-        if self._semantic:
+        if self._by_shard:
+            self._embed_shards()
+        elif self._semantic:
             self._rows.update(_embedded(batch, self._kept.rows if self._kept is not None else None))
+
+    def _embed_shards(self) -> None:
+        """The vector rows of the shards the writer completed since the last call."""
+        import numpy as np
+
+        docs, kept = self._adding.docs, self._kept
+        for name, first, count in self._writer.spans[len(self._shard_rows) :]:
+            found = kept.shard_vectors(name)
+            if found is not None:
+                self._shard_rows.append(np.frombuffer(found, dtype=np.float32).reshape(-1, vectors.DIMENSIONS))
+                continue
+            embedded = _embedded([(position, docs[position]) for position in range(first, first + count)], kept.rows)
+            parts = [embedded[position] for position in range(first, first + count)]
+            self._shard_rows.append(np.concatenate(parts) if parts else np.zeros((0, vectors.DIMENSIONS), np.float32))
 
     def has(self, count: int | None) -> bool:
         """Whether ``count`` documents came and were added (all of them)."""
@@ -587,12 +609,16 @@ class _Sealing:
     def seal(self) -> None:
         added, docs, kept = self._adding.added, self._adding.docs, self._kept
         found = [docs[position] for position in range(added)]
+        self._writer.end()  # the last shard: nothing changes the analysis or the shards any more,
         page_vectors = None
         if self._semantic:
             import numpy as np
 
-            page_vectors = np.concatenate([self._rows[position] for position in range(added)])
-        self._writer.end()  # the last shard: nothing changes the analysis or the shards any more,
+            if self._by_shard:
+                self._embed_shards()
+                page_vectors = np.concatenate(self._shard_rows)
+            else:
+                page_vectors = np.concatenate([self._rows[position] for position in range(added)])
         if kept is not None:  # and the documents, for the next build to speculate from
             kept.documents = (self._writer.documents_key(), found)
             self._saving = kept.saving(self._writer.spans, found)  # saved beside the scoring (see Reused.saving)

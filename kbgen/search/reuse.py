@@ -37,15 +37,22 @@ from . import documents, index, positions, shards, spelling, vectors
 # {"name": the shard's, "shard": (layout, {file name: bytes}, postings, positions, spelling counts,
 # analysis keys, field lengths) as kbgen.search.index.IndexWriter._write_shard keeps it,
 # "analysis": {key: [(term, freq, weight, encoded positions)], marshalled} (for the body with each
-# term's positions beside them, for the spelling words [(term, freq)]), "rows": {text key: float32
-# row} with hybrid search, else None}.
-SHARD_ENTRY = 1
+# term's positions beside them, for the spelling words [(term, freq)]), "vectors": with hybrid
+# search (the text keys of its documents' vector rows, joined; the rows, float32, in the same
+# order), else None}. A shard reused whole gives its rows in one piece: none of its documents'
+# texts is made, hashed or looked up.
+SHARD_ENTRY = 2
 # [entry key]: the last index's shards, in order
 SHARDS = build_cache.NAMED + "search-shards"
 # {"key": the digest of their digests (:func:`documents_key`), "docs": [SearchDocument]}: the
 # documents of the last index written, for the next build's background process to take the
 # unchanged pages' documents from before they render (kbgen.search.background, "speculation")
 DOCUMENTS = build_cache.NAMED + "search-documents"
+
+
+def _vectors_entry(value) -> bool:
+    """Whether ``value`` is a shard entry's "vectors" (text keys and rows, as bytes)."""
+    return isinstance(value, tuple) and len(value) == 2 and all(isinstance(part, bytes) for part in value)
 
 
 def shard_key(name: str, language: str, semantic: bool) -> str:
@@ -200,25 +207,49 @@ class Reused:
         self.store = build_cache.Store(folder)
         self._language, self._semantic = language, semantic
         analysis: dict = {}
-        rows: dict = {}
         found: dict = {}
+        self._vectors: dict[str, tuple[bytes, bytes]] = {}  # shard name -> its entry's "vectors"
         self._stored: set[str] = set()  # the entries of the shards the cache holds
         self._listed = listed = self.store.get(SHARDS)
         for key in listed if isinstance(listed, list) else ():
             entry = self.store.get(key)
             if not isinstance(entry, dict) or not isinstance(entry.get("shard"), tuple):
                 continue
+            if semantic and not _vectors_entry(entry.get("vectors")):
+                continue
             found[entry["name"]] = entry["shard"]
             analysis.update(entry["analysis"])
             if semantic:
-                rows.update(entry["rows"])
+                self._vectors[entry["name"]] = entry["vectors"]
             self._stored.add(key)
         self.analysis = Analysis(analysis)
-        self.rows = rows if semantic else None  # text key -> float32 row (embed_cached adds the new)
+        self._semantic_rows: dict | None = None  # (see rows)
         self.shards = found  # shard name -> what the writer keeps of it (it adds the shards it writes)
         self.documents: tuple[str, list] | None = None  # (their key, the documents): saved for the next build
         self.last: dict | None = None  # the last build's, once read (preload_documents)
         self.entries: list[str] = []  # the entries of this build's shards, once saved
+
+    @property
+    def rows(self) -> dict | None:
+        """Text key -> float32 row of every text of the kept shards (None without hybrid search),
+        made when first asked for (a build that reuses every shard it keeps never needs it);
+        :func:`.vectors.embed_cached` adds the rows it embeds."""
+        if not self._semantic:
+            return None
+        if self._semantic_rows is None:
+            rows: dict = {}
+            for keys, matrix in self._vectors.values():
+                size = len(matrix) // (len(keys) // vectors.KEY_SIZE) if keys else 0
+                for n in range(len(keys) // vectors.KEY_SIZE):
+                    rows[keys[n * vectors.KEY_SIZE : (n + 1) * vectors.KEY_SIZE]] = matrix[n * size : (n + 1) * size]
+            self._semantic_rows = rows
+        return self._semantic_rows
+
+    def shard_vectors(self, name: str) -> bytes | None:
+        """The float32 rows of the documents of the kept shard ``name``, in order (None when the
+        cache holds no such shard)."""
+        found = self._vectors.get(name)
+        return found[1] if found is not None else None
 
     def preload_documents(self) -> None:
         """Read the last build's documents now (:func:`last_documents` then finds them read)."""
@@ -246,10 +277,12 @@ class Reused:
                 continue
             shard = self.shards[name]
             keys = index.shard_analysis_keys(shard)
-            entry = {"name": name, "shard": shard, "analysis": {k: analysis(k) for k in keys}, "rows": None}
+            entry = {"name": name, "shard": shard, "analysis": {k: analysis(k) for k in keys}, "vectors": None}
             if rows is not None:
                 texts = (text for doc in docs[first : first + count] for _, text in vectors.texts(doc))
-                entry["rows"] = {k: rows[k] for k in map(vectors.text_key, texts)}
+                text_keys = list(map(vectors.text_key, texts))
+                entry["vectors"] = (b"".join(text_keys), b"".join(rows[k] for k in text_keys))
+                self._vectors[name] = entry["vectors"]
             self.store.put(key, entry, compress=False)
             self._stored.add(key)
         if entries != self._listed:

@@ -49,6 +49,7 @@ FILE = "vectors.bin"
 MAGIC = b"KBVEC\x00"
 VERSION = 1
 MODEL_ID = "wordllama-0.4-l2_supercat-256"
+DIMENSIONS = 256  # of the model's vectors
 BATCH = 64
 
 log = logging.getLogger("mkdocs.plugins.kbgen")
@@ -266,9 +267,12 @@ def embed_documents(docs: Sequence[SearchDocument], cache: dict | None = None):
     return embed(texts_) if cache is None else embed_cached(texts_, cache)
 
 
+KEY_SIZE = 16  # bytes of a text's key
+
+
 def text_key(text: str) -> bytes:
     """A text's key in the cache of :func:`embed_cached`."""
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=KEY_SIZE).digest()
 
 
 def embed_cached(all_texts: list[str], cache: dict):
@@ -296,7 +300,7 @@ def write(docs: Sequence[SearchDocument], target: Path, vectors=None) -> Path:
     header = json.dumps(
         {
             "model": MODEL_ID,
-            "dim": int(vectors.shape[1]) if len(vectors) else 256,
+            "dim": int(vectors.shape[1]) if len(vectors) else DIMENSIONS,
             "ids": [doc.id for doc in docs],
             "rows": [[i, kind] for i, doc in enumerate(docs) for kind in kinds(doc)],  # (no texts made again)
             "sha256": hashlib.sha256(payload).hexdigest(),
