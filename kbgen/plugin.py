@@ -38,7 +38,7 @@ from .content.flowfile import FLOWS_DIR
 from .content.glossary import GLOSSARY_FILE
 from .content.languages import is_translation
 from .content.links import Resolver
-from .content.loader import CATEGORY_FILE, FAQ_DIR, SYNONYMS_FILE
+from .content.loader import CATEGORY_FILE, FAQ_DIR, SYNONYMS_FILE, Memo
 from .content.markets import Site
 from .i18n.check import check_language
 from .pages import embeds
@@ -1087,14 +1087,25 @@ def _site_base(config) -> str:
 
 
 class _Parses(build_cache.Bundle):
-    """The content files' parses (kbgen.content.loader.Memo), noting the source of each file
-    parsed anew in :attr:`sources` (None once a parse without a source is put)."""
+    """The content files' parses (kbgen.content.loader.Memo) and their stat records, noting the
+    source of each file parsed anew in :attr:`sources` (None once a parse without a source is put)."""
 
     def __init__(self, store, name: str, parts: int):
         super().__init__(store, name, parts)
         self.sources: set[str] | None = set()
+        self._parsed = False  # a parse was put
+
+    @property
+    def changed(self) -> bool:
+        """Whether a file was parsed anew, or a parse of the last build left unused (a file
+        removed or changed); stat records alone do not count."""
+        return self._parsed or any(key not in self._used for key in self._old if not key.startswith(Memo.RECORD))
 
     def put(self, key: str, value) -> None:
+        if key.startswith(Memo.RECORD):  # a stat record: no parse
+            super().put(key, value)
+            return
+        self._parsed = True
         model = value[0] if isinstance(value, tuple) and value else None
         src = getattr(model, "src", None)
         if self.sources is not None:

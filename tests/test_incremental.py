@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import filecmp
 import json
+import os
 import random
 import shutil
 from pathlib import Path
@@ -982,6 +983,71 @@ def test_each_languages_content_is_parsed_once(tmp_path, monkeypatch):
     assert len(parsed) == 1 and "Öffnen Sie" in parsed[0]
     build(config, tmp_path / "clean")
     assert differences(tmp_path / "site", tmp_path / "clean") == []
+
+
+def _counted_reads(monkeypatch) -> list[str]:
+    """The Markdown files the content loader reads from now on (their names)."""
+    from kbgen.content import loader
+
+    names: list[str] = []
+    real = loader.read
+
+    def counted(path, *args):
+        if Path(path).suffix == ".md":
+            names.append(Path(path).name)
+        return real(path, *args)
+
+    monkeypatch.setattr(loader, "read", counted)
+    return names
+
+
+def test_an_unchanged_file_is_not_even_read_and_a_rewritten_one_always_is(tmp_path, monkeypatch):
+    """A file whose stat is the one recorded when it was last read is not read again (its parse
+    comes by the recorded key); a rewrite of the same size with its old modification time put
+    back still changes its change time, so it is read and parsed, and the site is a clean build's."""
+    from kbgen.content.loader import Memo
+
+    monkeypatch.setattr(Memo, "RACY_SECONDS", -60)  # every file counts as long unchanged (see below)
+    project = Project(tmp_path / "project", random.Random(14))
+    config = project.path("mkdocs.yml")
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    reads = _counted_reads(monkeypatch)
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert reads == []
+    path = project.path("content/shipping/faq/lost.md")
+    if not path.exists():
+        project.write("content/shipping/faq/lost.md", _faq("My parcel is lost?", "Wait for the courier."))
+        build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace("courier", "COURIER") if "courier" in text else text[:-2] + "!\n"
+    assert len(changed) == len(text) and changed != text
+    reads.clear()
+    path.write_text(changed, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # the old modification time back
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert reads == ["lost.md"]
+    build(config, tmp_path / "clean")
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
+
+
+def test_a_file_changed_just_before_it_was_read_is_read_again(tmp_path, monkeypatch):
+    """A read that comes within the clock's resolution of the file's last change (here: any, the
+    margin made huge) may have missed a later write of the same size and times: no record is
+    made, and every load reads the file again."""
+    from kbgen.content.loader import Memo
+
+    monkeypatch.setattr(Memo, "RACY_SECONDS", 3600)
+    project = Project(tmp_path / "project", random.Random(15))
+    config = project.path("mkdocs.yml")
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    reads = _counted_reads(monkeypatch)
+    build(config, tmp_path / "clean")
+    without_cache = sorted(reads)
+    reads.clear()
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert sorted(reads) == without_cache and len(without_cache) > 5
 
 
 def test_a_content_files_parse_from_the_cache_is_the_fresh_parse_without_pickling_its_path(tmp_path):

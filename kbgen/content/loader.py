@@ -10,6 +10,8 @@ import dataclasses
 import hashlib
 import os
 import re
+import stat
+import time
 from pathlib import Path
 
 from . import schema, slugs, symlinks
@@ -191,10 +193,7 @@ def _load_faqs(folder: Path, docs_dir: Path, category: str, report: Report, pars
     for md in markdown_below(folder):
         if md.name.startswith((".", "_")) or is_translation(md.name):
             continue
-        text = parse_markdown.read(md)
-        if text is None:
-            continue
-        entry = parse_markdown(_faq_from_text, text, md, docs_dir, category)
+        entry = parse_markdown.load(_faq_from_text, md, docs_dir, category)
         if entry is not None:
             entries.append(entry)
     return entries
@@ -237,11 +236,8 @@ def _faq_from_text(text: str, md: Path, docs_dir: Path, category: str, report: R
 def _load_article(
     md: Path, docs_dir: Path, category: str | None, section: str | None, report: Report, fields, parse_markdown: Memo
 ) -> Article | None:
-    text = parse_markdown.read(md)
-    if text is None:
-        return None
     kind = "index" if fields is schema.INDEX else "article"
-    return parse_markdown(_article_from_text, text, md, docs_dir, category, section, kind)
+    return parse_markdown.load(_article_from_text, md, docs_dir, category, section, kind)
 
 
 def _article_from_text(
@@ -377,9 +373,20 @@ class Memo:
     checkout folder, or a language's view of the content (written to a new folder for each
     build, kbgen.pairs) reuse the parses. The value is kept without its ``path`` (``md``),
     which a hit gets back: a path costs more to unpickle than the rest of an entry.
+
+    A file is not even read (:meth:`load`) when it is, by its ``lstat``, the file last read
+    under the same name (the same device, inode, size, modification and change times), and
+    that read came at least :data:`RACY_SECONDS` after the file's last change: its parse is
+    taken by the key recorded then (the stat record, kept in ``memo`` beside the parses). As
+    git's index does: a file changed again within the clock's resolution of the read that
+    recorded it (same size, same times) is read again; any write changes the change time, even
+    one that puts an old modification time back. Only a read that reported nothing is recorded
+    (a BOM or Windows line endings are reported at each load).
     """
 
     VERSION = "3"
+    RECORD = "stat\0"  # what a stat record's key starts with (the parses' keys are hex digests)
+    RACY_SECONDS = 2
 
     def __init__(self, memo, report: Report, docs_dir: Path):
         self._memo = memo
@@ -388,29 +395,86 @@ class Memo:
         self._inside = symlinks.Inside(docs_dir)
         self._key_parts: dict[tuple, tuple[bytes, bytes]] = {}  # (parse, args) -> what comes before and after md
         self._base_seen: str | None = None  # (see _base_seen_from_docs)
+        self._record_parts: dict[tuple, str] = {}  # (parse, args) -> what a stat record's key ends with
+        # files changed since this moment may change again unseen by a record this load makes
+        self._trusted_before = time.time_ns() - self.RACY_SECONDS * 1_000_000_000
 
     def read(self, md: Path) -> str | None:
         """``md``'s text (see :func:`.textfile.read`)."""
         return read(md, self._report, self._docs_dir, self._inside)
 
-    def __call__(self, parse, text: str, md: Path, *args):
-        report = self._report
-        if self._memo is None:
-            return parse(text, md, *args, report)
+    def load(self, parse, md: Path, *args):
+        """``parse(text, md, *args, report)`` of ``md``'s text (None when it cannot be read), from
+        the memo without reading the file when its stat record says it is the file read last
+        (see the class)."""
+        memo = self._memo
+        if memo is None:
+            text = self.read(md)
+            return None if text is None else parse(text, md, *args, self._report)
+        record_key = self._record_key(parse, md, args)
+        record = memo.get(record_key)
+        signature = self._signature(md)
+        if record is not None and signature is not None and record[0] == signature:
+            found = memo.get(record[1])
+            if found is not None:
+                return self._reported(found, md)
+        said = len(self._report.items)
+        text = self.read(md)
+        if text is None:
+            return None
+        quiet = len(self._report.items) == said
         key = self._key(parse, text, md, args)
+        value = self._parsed(key, parse, text, md, args)
+        if quiet and signature is not None and max(signature[3:]) < self._trusted_before:
+            memo.put(record_key, (signature, key))
+        return value
+
+    def __call__(self, parse, text: str, md: Path, *args):
+        if self._memo is None:
+            return parse(text, md, *args, self._report)
+        return self._parsed(self._key(parse, text, md, args), parse, text, md, args)
+
+    def _parsed(self, key: str, parse, text: str, md: Path, args: tuple):
+        report = self._report
         found = self._memo.get(key)
         if found is not None:
-            value, said, unloaded = found
-            if value is not None and getattr(value, "path", md) is None:
-                value.path = md
-            report.items.extend(said)
-            report.unloaded.update(unloaded)
-            return value
+            return self._reported(found, md)
         before, unloaded_before = len(report.items), set(report.unloaded)
         value = parse(text, md, *args, report)
         kept = dataclasses.replace(value, path=None) if getattr(value, "path", None) == md else value
         self._memo.put(key, (kept, report.items[before:], report.unloaded - unloaded_before))
         return value
+
+    def _reported(self, found: tuple, md: Path):
+        """The parse of a memo's entry, what it reported reported again."""
+        value, said, unloaded = found
+        if value is not None and getattr(value, "path", md) is None:
+            value.path = md
+        self._report.items.extend(said)
+        self._report.unloaded.update(unloaded)
+        return value
+
+    def _signature(self, md: Path) -> tuple | None:
+        """``md``'s device, inode, size, modification and change times, when it is a plain file
+        in folders with no link on the way (else None: no record is used or made)."""
+        if not self._inside.plain_folder(md):
+            return None
+        try:
+            found = os.lstat(md)
+        except OSError:
+            return None
+        if not stat.S_ISREG(found.st_mode):
+            return None
+        return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
+
+    def _record_key(self, parse, md: Path, args: tuple) -> str:
+        """The key of ``md``'s stat record for this parse and arguments."""
+        what = self._record_parts.get((parse, args))
+        if what is None:
+            self._key(parse, "", md, args)  # (makes the parts around md)
+            parts = self._key_parts[parse, args]
+            what = self._record_parts[parse, args] = "\0" + hashlib.sha256(parts[0] + parts[1]).hexdigest()
+        return self.RECORD + str(md) + what
 
     def _key(self, parse, text: str, md: Path, args: tuple) -> str:
         """The SHA-256 of ``"\0".join(["content file", VERSION, parse's name, md inside the
