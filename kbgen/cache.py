@@ -55,8 +55,10 @@ log = logging.getLogger("mkdocs.plugins.kbgen.cache")
 # files; 6: a page's entry holds its parts compressed each on its own; 7: values stored as pickled
 # (no zlib framing) when not compressed, a page's content apart from its other parts; 8: Material's
 # static search entries of each page as their JSON text; 9: each search shard an entry, with its
-# documents' analysis and vectors; 10: the content files' parses and the static search entries in parts
-FORMAT = 10
+# documents' analysis and vectors; 10: the content files' parses and the static search entries in parts;
+# 11: the parses' keys free of the content folder's place, their files' stat records, a shard's vector
+# rows in one piece
+FORMAT = 11
 PACKED, PLAIN = b"z", b"p"  # how an entry's value follows its checksum: compressed, or as pickled
 VERSION_FILE = "VERSION"
 ENTRIES = "entries"
