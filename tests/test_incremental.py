@@ -704,12 +704,15 @@ def test_a_page_whose_documents_changed_unannounced_is_caught_and_indexed_right(
 
 
 def test_the_last_builds_documents_gone_from_the_cache_are_sent_by_the_build(tmp_path, caplog, monkeypatch):
-    """The process cannot take documents the cache no longer holds: it asks, the build sends them."""
+    """The process cannot take documents the cache no longer holds (they are kept with their
+    shards: one shard's entry gone): it asks, the build sends them."""
     from kbgen.search import reuse
 
-    log = _answer_changed_after(
-        tmp_path, caplog, monkeypatch, lambda: (tmp_path / "cache" / "root" / reuse.DOCUMENTS).unlink()
-    )
+    def drop_a_shard():
+        key = cache.Store(tmp_path / "cache" / "root").get(reuse.SHARDS)["entries"][0]
+        (tmp_path / "cache" / "root" / cache.ENTRIES / key[:2] / key).unlink()
+
+    log = _answer_changed_after(tmp_path, caplog, monkeypatch, drop_a_shard)
     assert "in a second process" in log and _speculated(log) == 0
 
 

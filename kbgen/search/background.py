@@ -319,7 +319,7 @@ class Indexing:
         )
         if kept is not None:
             if self._context is not None and self.processes >= 2 and digests is not None:  # for the next build
-                kept.documents = (reuse.documents_key(digests), list(docs))
+                kept.documents_key = reuse.documents_key(digests)
             kept.save(spans, docs)
             self._cache.keep(kept.entries)
             self.analysed = kept.analysed
@@ -462,11 +462,11 @@ def main() -> None:
         ready = None  # what the cache holds for this build, read while the build loads its content
         if kind == "warm":  # started early: load the model while the build loads its content
             semantic, folder, language = payload
-            if semantic and vectors.available():
-                vectors.embed([""])  # the model and its tokenizer's word table
-            if folder is not None:
+            if semantic:  # in a thread: the cache's shards and documents are read meanwhile, and
+                # the documents the build sends are taken; the first text to embed waits for it
+                threading.Thread(target=_load_model, name="kbgen-model", daemon=True).start()
+            if folder is not None:  # (the last build's documents with its shards)
                 ready = (folder, language, semantic), reuse.Reused(folder, language, semantic)
-                ready[1].preload_documents()
             kind, payload = _received(inbox)
         site_dir, semantic, language, cache_folder, expected, shard_size = payload
         if ready is not None and ready[0] != (cache_folder, language, semantic):
@@ -490,6 +490,16 @@ def main() -> None:
             _write_frame(outbox, ("error", traceback.format_exc()))
         except OSError:
             pass  # nobody left to tell
+
+
+def _load_model() -> None:
+    """The model and its tokenizer's word table, loaded (a failure is met again, and reported,
+    where a text is embedded)."""
+    try:
+        if vectors.available():
+            vectors.embed([""])
+    except Exception:
+        pass
 
 
 class _Stopped(Exception):
@@ -620,7 +630,7 @@ class _Sealing:
             else:
                 page_vectors = np.concatenate([self._rows[position] for position in range(added)])
         if kept is not None:  # and the documents, for the next build to speculate from
-            kept.documents = (self._writer.documents_key(), found)
+            kept.documents_key = self._writer.documents_key()
             self._saving = kept.saving(self._writer.spans, found)  # saved beside the scoring (see Reused.saving)
         self._writer.seal(found, page_vectors)
         self.ordered = found

@@ -39,15 +39,15 @@ from . import documents, index, positions, shards, spelling, vectors
 # "analysis": {key: [(term, freq, weight, encoded positions)], marshalled} (for the body with each
 # term's positions beside them, for the spelling words [(term, freq)]), "vectors": with hybrid
 # search (the text keys of its documents' vector rows, joined; the rows, float32, in the same
-# order), else None}. A shard reused whole gives its rows in one piece: none of its documents'
-# texts is made, hashed or looked up.
+# order), else None, "docs": its documents}. A shard reused whole gives its rows in one piece: none
+# of its documents' texts is made, hashed or looked up.
 SHARD_ENTRY = 2
-# [entry key]: the last index's shards, in order
+# {"entries": [entry key], the last index's shards in order; "documents": the digest of their
+# documents' digests (:func:`documents_key`) or None}: the shards' documents, in order, are the
+# last index's, from which the next build's background process takes the unchanged pages'
+# documents before they render (kbgen.search.background, "speculation"). Kept in the shards'
+# entries, a one-change build writes its changed shard's documents, not all of them again.
 SHARDS = build_cache.NAMED + "search-shards"
-# {"key": the digest of their digests (:func:`documents_key`), "docs": [SearchDocument]}: the
-# documents of the last index written, for the next build's background process to take the
-# unchanged pages' documents from before they render (kbgen.search.background, "speculation")
-DOCUMENTS = build_cache.NAMED + "search-documents"
 
 
 def _vectors_entry(value) -> bool:
@@ -157,11 +157,19 @@ def index_key(digests: list[bytes], synonyms, definitions, semantic: bool, langu
 
 
 def last_documents(kept: Reused, key: str) -> list | None:
-    """The documents of the last index written, if their key is ``key``."""
-    found = kept.last if kept.last is not None else kept.store.get(DOCUMENTS)
-    if isinstance(found, dict) and found.get("key") == key and isinstance(found.get("docs"), list):
-        return found["docs"]
-    return None
+    """The documents of the last index written, if their key is ``key`` (and the cache holds
+    every one of its shards)."""
+    if kept.last_key is None or kept.last_key != key or kept.last_docs is None:
+        return None
+    return kept.last_docs
+
+
+def _listing(value) -> tuple[list[str], str | None]:
+    """The entries and documents' key of a :data:`SHARDS` value."""
+    if not isinstance(value, dict) or not isinstance(value.get("entries"), list):
+        return [], None
+    key = value.get("documents")
+    return value["entries"], key if isinstance(key, str) else None
 
 
 def remembered(store: build_cache.Store, key: str) -> dict[str, bytes] | None:
@@ -170,8 +178,7 @@ def remembered(store: build_cache.Store, key: str) -> dict[str, bytes] | None:
     the last index written alone), for the next build that writes one."""
     files = store.get(key)
     if files is not None:
-        listed = store.get(SHARDS)
-        store.keep(listed if isinstance(listed, list) else ())
+        store.keep(_listing(store.get(SHARDS))[0])
     return files
 
 
@@ -210,13 +217,21 @@ class Reused:
         found: dict = {}
         self._vectors: dict[str, tuple[bytes, bytes]] = {}  # shard name -> its entry's "vectors"
         self._stored: set[str] = set()  # the entries of the shards the cache holds
-        self._listed = listed = self.store.get(SHARDS)
-        for key in listed if isinstance(listed, list) else ():
+        self._listed = self.store.get(SHARDS)
+        entries, self.last_key = _listing(self._listed)
+        last_docs: list | None = []  # the last index's documents, from its shards' entries
+        for key in entries:
             entry = self.store.get(key)
             if not isinstance(entry, dict) or not isinstance(entry.get("shard"), tuple):
+                last_docs = None
                 continue
             if semantic and not _vectors_entry(entry.get("vectors")):
+                last_docs = None
                 continue
+            if last_docs is not None and isinstance(entry.get("docs"), list):
+                last_docs += entry["docs"]
+            else:
+                last_docs = None
             found[entry["name"]] = entry["shard"]
             analysis.update(entry["analysis"])
             if semantic:
@@ -225,8 +240,8 @@ class Reused:
         self.analysis = Analysis(analysis)
         self._semantic_rows: dict | None = None  # (see rows)
         self.shards = found  # shard name -> what the writer keeps of it (it adds the shards it writes)
-        self.documents: tuple[str, list] | None = None  # (their key, the documents): saved for the next build
-        self.last: dict | None = None  # the last build's, once read (preload_documents)
+        self.last_docs = last_docs if self.last_key is not None else None  # (see last_documents)
+        self.documents_key: str | None = None  # this build's documents' key: saved for the next build
         self.entries: list[str] = []  # the entries of this build's shards, once saved
 
     @property
@@ -251,10 +266,6 @@ class Reused:
         found = self._vectors.get(name)
         return found[1] if found is not None else None
 
-    def preload_documents(self) -> None:
-        """Read the last build's documents now (:func:`last_documents` then finds them read)."""
-        self.last = self.store.get(DOCUMENTS)
-
     @property
     def analysed(self) -> int:
         """Texts analysed by this build (not found in the cache)."""
@@ -277,7 +288,13 @@ class Reused:
                 continue
             shard = self.shards[name]
             keys = index.shard_analysis_keys(shard)
-            entry = {"name": name, "shard": shard, "analysis": {k: analysis(k) for k in keys}, "vectors": None}
+            entry = {
+                "name": name,
+                "shard": shard,
+                "analysis": {k: analysis(k) for k in keys},
+                "vectors": None,
+                "docs": list(docs[first : first + count]),
+            }
             if rows is not None:
                 texts = (text for doc in docs[first : first + count] for _, text in vectors.texts(doc))
                 text_keys = list(map(vectors.text_key, texts))
@@ -285,12 +302,10 @@ class Reused:
                 self._vectors[name] = entry["vectors"]
             self.store.put(key, entry, compress=False)
             self._stored.add(key)
-        if entries != self._listed:
-            self.store.put(SHARDS, entries)
+        listing = {"entries": entries, "documents": self.documents_key}
+        if listing != self._listed:
+            self.store.put(SHARDS, listing)
         self.entries = entries
-        if self.documents is not None:
-            key, docs_ = self.documents
-            self.store.put(DOCUMENTS, {"key": key, "docs": docs_})
 
     def saving(self, spans: list[tuple[str, int, int]], docs) -> threading.Thread:
         """:meth:`save` in a thread, started: the background writer saves while Whoosh commits
