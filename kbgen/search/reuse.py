@@ -41,7 +41,7 @@ from . import documents, index, positions, shards, spelling, vectors
 # search (the text keys of its documents' vector rows, joined; the rows, float32, in the same
 # order), else None, "docs": its documents}. A shard reused whole gives its rows in one piece: none
 # of its documents' texts is made, hashed or looked up.
-SHARD_ENTRY = 2
+SHARD_ENTRY = 3
 # {"entries": [entry key], the last index's shards in order; "documents": the digest of their
 # documents' digests (:func:`documents_key`) or None}: the shards' documents, in order, are the
 # last index's, from which the next build's background process takes the unchanged pages'
