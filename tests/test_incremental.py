@@ -900,14 +900,10 @@ def test_an_edited_template_is_compiled_again(tmp_path):
     assert differences(tmp_path / "site", tmp_path / "clean") == []
 
 
-def test_unchanged_markdown_files_are_not_parsed_again(tmp_path, monkeypatch):
-    """Articles and FAQ entries come from the cache while their text is the same: only the
-    edited file is parsed (the checks across files still run on the whole model)."""
+def _counted_parses(monkeypatch) -> list[str]:
+    """The texts of the Markdown files the content loader parses from now on."""
     from kbgen.content import loader
 
-    project = Project(tmp_path / "project", random.Random(10))
-    config = project.path("mkdocs.yml")
-    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
     parsed: list[str] = []
     split = loader.front_matter
 
@@ -916,6 +912,16 @@ def test_unchanged_markdown_files_are_not_parsed_again(tmp_path, monkeypatch):
         return split(text, path, report)
 
     monkeypatch.setattr(loader, "front_matter", counted)
+    return parsed
+
+
+def test_unchanged_markdown_files_are_not_parsed_again(tmp_path, monkeypatch):
+    """Articles and FAQ entries come from the cache while their text is the same: only the
+    edited file is parsed (the checks across files still run on the whole model)."""
+    project = Project(tmp_path / "project", random.Random(10))
+    config = project.path("mkdocs.yml")
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    parsed = _counted_parses(monkeypatch)
     build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
     assert parsed == []
     project.write("content/shipping/faq/lost.md", _faq("My parcel is lost?", "Wait for the courier."))
@@ -936,22 +942,13 @@ def test_a_moved_project_parses_nothing_again_and_names_its_files_as_before(tmp_
     """The parses' keys name a file inside the content folder, not where the folder lies: the
     project checked out elsewhere (another CI runner's folder) reuses them, and what a file's
     parse reported names it as before."""
-    from kbgen.content import loader
-
     project = Project(tmp_path / "here", random.Random(12))
     project.write("content/shipping/faq/lost.md", "---\nquestion: Lost: what now?\nfoo: 1\n---\n\nWait.\n")
     first = invoke("build", "-d", tmp_path / "site", "--cache-dir", tmp_path / "cache", cwd=project.root)
     assert first.exit_code != 0 and "shipping/faq/lost.md:2:" in first.output
     moved = tmp_path / "elsewhere" / "checkout"
     shutil.copytree(project.root, moved)
-    parsed: list[str] = []
-    split = loader.front_matter
-
-    def counted(text, path, report):
-        parsed.append(text)
-        return split(text, path, report)
-
-    monkeypatch.setattr(loader, "front_matter", counted)
+    parsed = _counted_parses(monkeypatch)
     again = invoke("build", "-d", tmp_path / "site", "--cache-dir", tmp_path / "cache", cwd=moved)
     assert parsed == []
     assert again.output == first.output
@@ -966,19 +963,10 @@ def test_each_languages_content_is_parsed_once(tmp_path, monkeypatch):
     """A help center in two languages loads each pair's content from a view written anew for
     each build: the pairs keep their parses in the cache too, so an unchanged file is not parsed
     again, and a changed translation is the one file parsed."""
-    from kbgen.content import loader
-
     project = PairsProject(tmp_path / "project", random.Random(13))
     config = project.path("mkdocs.yml")
     build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
-    parsed: list[str] = []
-    split = loader.front_matter
-
-    def counted(text, path, report):
-        parsed.append(text)
-        return split(text, path, report)
-
-    monkeypatch.setattr(loader, "front_matter", counted)
+    parsed = _counted_parses(monkeypatch)
     build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
     assert parsed == []
     project.translate("content/shipping/tracking.md", "Sendungen", "Öffnen Sie Ihre Bestellung.")

@@ -276,13 +276,30 @@ def test_a_theme_language_search_does_not_know_is_said_once_when_the_index_proce
     assert caplog.text.count("search analyses the pages as English") == 1
 
 
+def _written_in_the_background(docs, site: Path, cache_folder: Path, semantic: bool) -> Path:
+    """The background writer's index of ``docs`` (second half sent first, shards of 4), in this process."""
+    from kbgen.search import background
+
+    numbered = list(enumerate(docs))
+    messages = [("docs", numbered[len(docs) // 2 :]), ("docs", numbered[: len(docs) // 2])]
+    found, _, _ = background._write(
+        lambda: messages.pop(0) if messages else ("finish", (len(docs), [], [])),
+        site,
+        semantic,
+        "en",
+        str(cache_folder),
+        shard_size=4,
+    )
+    return found
+
+
 def test_with_shards_in_the_cache_documents_are_not_analysed_ahead_and_reused_shards_not_at_all(tmp_path, monkeypatch):
     """The background writer analyses documents that come before their turn only while no shard
     can be reused: with the shards of an earlier build, only the changed shard's documents are
     analysed (when it ends), the others' shards merged whole. The bytes are the one-process index's."""
     import dataclasses
 
-    from kbgen.search import background, index
+    from kbgen.search import index
 
     center, report = content.load(ROOT / "content", today=dt.date(2026, 11, 23))
     layout = pages.Layout(center)
@@ -298,17 +315,7 @@ def test_with_shards_in_the_cache_documents_are_not_analysed_ahead_and_reused_sh
     monkeypatch.setattr(index.IndexWriter, "_analyse", counted)
 
     def written(docs, site):
-        numbered = list(enumerate(docs))
-        messages = [("docs", numbered[len(docs) // 2 :]), ("docs", numbered[: len(docs) // 2])]  # second half first
-        found, _, _ = background._write(
-            lambda: messages.pop(0) if messages else ("finish", (len(docs), [], [])),
-            site,
-            False,
-            "en",
-            str(tmp_path / "cache"),
-            shard_size=4,
-        )
-        return found
+        return _written_in_the_background(docs, site, tmp_path / "cache", semantic=False)
 
     written(docs, tmp_path / "first")
     assert sorted(analysed) == sorted(doc.id for doc in docs)
@@ -326,7 +333,7 @@ def test_a_reused_shard_gives_its_vector_rows_whole(tmp_path, monkeypatch):
     looked up (or embedded), and the vectors are the one-process index's bytes."""
     import dataclasses
 
-    from kbgen.search import background, index, vectors
+    from kbgen.search import index, vectors
 
     center, report = content.load(ROOT / "content", today=dt.date(2026, 11, 23))
     layout = pages.Layout(center)
@@ -342,17 +349,7 @@ def test_a_reused_shard_gives_its_vector_rows_whole(tmp_path, monkeypatch):
     monkeypatch.setattr(vectors, "texts", counted)
 
     def written(docs, site):
-        numbered = list(enumerate(docs))
-        messages = [("docs", numbered[len(docs) // 2 :]), ("docs", numbered[: len(docs) // 2])]
-        found, _, _ = background._write(
-            lambda: messages.pop(0) if messages else ("finish", (len(docs), [], [])),
-            site,
-            True,
-            "en",
-            str(tmp_path / "cache"),
-            shard_size=4,
-        )
-        return found
+        return _written_in_the_background(docs, site, tmp_path / "cache", semantic=True)
 
     written(docs, tmp_path / "first")
     assert set(made) == {doc.id for doc in docs}

@@ -18,12 +18,8 @@ CATEGORY = {
 }
 
 
-def test_kbgen_templates_go_before_material_and_after_the_users_custom_dir(make_site):
-    project = make_site({**CATEGORY, "overrides/main.html": '{% extends "base.html" %}\n'})
-    config = load_config(str(project / "mkdocs.yml"))
-    material.add_templates(config.theme, str(theme_dir()))
-    assert config.theme.dirs[0] == str(theme_dir())
-    assert config.theme.dirs[1].endswith("/material/templates")
+def _with_custom_dir(project: Path):
+    """The project's config with ``custom_dir: overrides``, kbgen's templates added."""
     custom = project / "custom.yml"
     custom.write_text(
         (project / "mkdocs.yml")
@@ -32,6 +28,16 @@ def test_kbgen_templates_go_before_material_and_after_the_users_custom_dir(make_
     )
     config = load_config(str(custom))
     material.add_templates(config.theme, str(theme_dir()))
+    return config
+
+
+def test_kbgen_templates_go_before_material_and_after_the_users_custom_dir(make_site):
+    project = make_site({**CATEGORY, "overrides/main.html": '{% extends "base.html" %}\n'})
+    config = load_config(str(project / "mkdocs.yml"))
+    material.add_templates(config.theme, str(theme_dir()))
+    assert config.theme.dirs[0] == str(theme_dir())
+    assert config.theme.dirs[1].endswith("/material/templates")
+    config = _with_custom_dir(project)
     assert config.theme.dirs[0] == str(project / "overrides")
     assert config.theme.dirs[1] == str(theme_dir())
 
@@ -145,14 +151,7 @@ def test_the_theme_lists_the_files_mkdocs_copies_without_walking_hidden_folders(
             "overrides/main.html": '{% extends "base.html" %}\n',
         }
     )
-    custom = project / "custom.yml"
-    custom.write_text(
-        (project / "mkdocs.yml")
-        .read_text()
-        .replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
-    )
-    config = load_config(str(custom))
-    material.add_templates(config.theme, str(theme_dir()))
+    config = _with_custom_dir(project)
     plain, listed = config.theme.get_env(), config.theme.get_env()
     list_visible(listed)
     assert isinstance(listed.loader, VisibleTemplates)

@@ -40,17 +40,24 @@ class Resolver:
     def __init__(self, center: HelpCenter):
         self.center = center
         self.pages = center.by_src()
+        self._anchors: dict[str, frozenset[str] | None] = {}  # (see page_anchors)
 
-    def page_anchors(self, src: str) -> set[str] | None:
-        """Ids on the rendered page ``src``; None where any id is accepted."""
+    def page_anchors(self, src: str) -> frozenset[str] | None:
+        """Ids on the rendered page ``src``; None where any id is accepted. Made once per page
+        (a category page's are its FAQ entries' slugs: thousands of links point at them)."""
+        if src not in self._anchors:
+            self._anchors[src] = self._page_anchors(src)
+        return self._anchors[src]
+
+    def _page_anchors(self, src: str) -> frozenset[str] | None:
         page = self.pages.get(src)
         if isinstance(page, Category):
             ids = {f.slug for f in page.faqs} | CATEGORY_PAGE_IDS
             if page.intro is not None:
                 ids |= page.intro.anchors
-            return ids
+            return frozenset(ids)
         if isinstance(page, Article):
-            return page.anchors
+            return frozenset(page.anchors)
         return None
 
     def resolve(self, from_src: str, target: str) -> Target | None:
