@@ -979,15 +979,18 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         option, logo = "logo", self.config.logo
         if logo is None and config.theme.get("logo"):
             option, logo = "theme.logo", config.theme["logo"]
-        brand = pages.brand.resolve(
-            self.center,
-            site_name=config.site_name,
-            site_url=config.site_url,
-            roots=[Path(config.docs_dir), *map(Path, config.theme.dirs)],
-            logo=logo,
-            logo_option=option,
-            social_image=self.config.social_image,
-        )
+        try:
+            brand = pages.brand.resolve(
+                self.center,
+                site_name=config.site_name,
+                site_url=config.site_url,
+                roots=[Path(config.docs_dir), *map(Path, config.theme.dirs)],
+                logo=logo,
+                logo_option=option,
+                social_image=self.config.social_image,
+            )
+        except pages.images.ImageError as exc:  # kbgen's own default image: a broken installation
+            raise PluginError(f"kbgen's default images are missing ({exc}): reinstall kbgen") from None
         errors = []
         for problem in brand.problems:
             line = option_line(config.config_file_path, problem.option)

@@ -219,3 +219,19 @@ def test_disk_full_and_read_only_output_on_a_real_small_filesystem(make_site, tm
     for (code, stderr), reason in ((report["full"], "No space left on device"), (report["readonly"], "Read-only")):
         result = subprocess.CompletedProcess([], code, "", stderr)
         assert_one_clean_line(result, reason)
+
+
+def test_an_installation_missing_its_default_images_is_one_clean_error(make_site, monkeypatch):
+    """A kbgen whose theme folder lost its default logo (a broken installation) says so and
+    how to fix it, and leaves the site alone; never a traceback."""
+    from kbgen.build import BuildFailed, build
+    from kbgen.pages import brand
+
+    project = make_site(CATEGORY_FILES)
+    monkeypatch.setattr(brand, "DEFAULT_LOGO", "assets/kbgen/no-such-logo.png")
+    with pytest.raises(BuildFailed) as failed:
+        build(project / "mkdocs.yml", project / "site")
+    said = "\n".join(failed.value.errors)
+    assert "kbgen's default images are missing" in said and "reinstall kbgen" in said
+    assert "Traceback" not in said
+    assert not (project / "site").exists()
