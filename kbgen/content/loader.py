@@ -414,7 +414,7 @@ class Memo:
         record_key = self._record_key(parse, md, args)
         record = memo.get(record_key)
         signature = self._signature(md)
-        if record is not None and signature is not None and record[0] == signature:
+        if signature is not None and isinstance(record, tuple) and len(record) == 2 and record[0] == signature:
             found = memo.get(record[1])
             if found is not None:
                 return self._reported(found, md)
