@@ -42,7 +42,7 @@ STEPS = [
     ("kbgen.search.background", "_load_model", "index: model loaded"),
 ]
 
-SITECUSTOMIZE = '''
+SITECUSTOMIZE = """
 import importlib.abc, importlib.util, json, os, sys, time
 _OUT = os.environ.get("KBGEN_TIMELINE")
 _STEPS = {steps!r}
@@ -88,7 +88,7 @@ if _OUT:
 
     _record("process start", time.time(), time.time())
     sys.meta_path.insert(0, _Finder())
-'''
+"""
 
 
 def first_faq(project: Path) -> Path:
