@@ -583,13 +583,12 @@ def _content_parses(site: Site, cache_dir, root_namespace: str) -> dict[str, bui
     cache as a one-pair build's plugin keeps them (none without the cache)."""
     if cache_dir is None:
         return {}
-    from .plugin import BUNDLE_PARTS, CONTENT_FILES
+    from .plugin import content_parses
 
-    found = {}
-    for pair in site.pairs:
-        store = build_cache.Store(Path(cache_dir) / (pair.prefix or root_namespace))
-        found[pair.prefix] = build_cache.Bundle(store, CONTENT_FILES, BUNDLE_PARTS)
-    return found
+    return {
+        pair.prefix: content_parses(build_cache.Store(Path(cache_dir) / (pair.prefix or root_namespace)))
+        for pair in site.pairs
+    }
 
 
 def _build_order(loaded: list, early=None) -> list:

@@ -199,7 +199,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if self.reuse_content is not None:
             return self.reuse_content
         # unchanged Markdown files are not parsed again (their parses: one named value)
-        parsed = _Parses(self._store, CONTENT_FILES, BUNDLE_PARTS) if self._store is not None else None
+        parsed = content_parses(self._store) if self._store is not None else None
         found = content.load(
             config.docs_dir,
             today=self.today,
@@ -1087,6 +1087,12 @@ def _site_base(config) -> str:
     """The site's path on its host ("/", "/help/"): search results link from there."""
     base = urlsplit(config.site_url or "/").path or "/"
     return base if base.endswith("/") else base + "/"
+
+
+def content_parses(store: build_cache.Store) -> _Parses:
+    """The content files' parses and stat records kept in ``store``, a build's namespace (each
+    pair of a help center in several languages has its own: kbgen.build)."""
+    return _Parses(store, CONTENT_FILES, BUNDLE_PARTS)
 
 
 class _Parses(build_cache.Bundle):

@@ -360,9 +360,9 @@ def _check_slug(path: Path, report: Report, what: str) -> None:
 
 
 class Memo:
-    """Reads the Markdown files of one load of ``docs_dir`` (:meth:`read`), and parses a file's
-    text through ``memo`` (the build cache's ``get(key)`` and ``put(key, value)``, or None): a
-    text parsed in an earlier build is not parsed again.
+    """Loads the Markdown files of one load of ``docs_dir`` (:meth:`load`): each file's text is
+    parsed through ``memo`` (the build cache's ``get(key)`` and ``put(key, value)``, or None), so
+    a text parsed in an earlier build is not parsed again.
 
     The key is everything the parse reads (the function, the text, the file's path inside
     ``docs_dir``, its category and section, where the report's paths start from as seen from
@@ -428,11 +428,6 @@ class Memo:
         if quiet and signature is not None and max(signature[3:]) < self._trusted_before:
             memo.put(record_key, (signature, key))
         return value
-
-    def __call__(self, parse, text: str, md: Path, *args):
-        if self._memo is None:
-            return parse(text, md, *args, self._report)
-        return self._parsed(self._key(parse, text, md, args), parse, text, md, args)
 
     def _parsed(self, key: str, parse, text: str, md: Path, args: tuple):
         report = self._report

@@ -159,9 +159,7 @@ def index_key(digests: list[bytes], synonyms, definitions, semantic: bool, langu
 def last_documents(kept: Reused, key: str) -> list | None:
     """The documents of the last index written, if their key is ``key`` (and the cache holds
     every one of its shards)."""
-    if kept.last_key is None or kept.last_key != key or kept.last_docs is None:
-        return None
-    return kept.last_docs
+    return kept.last_docs if kept.last_key == key else None
 
 
 def _listing(value) -> tuple[list[str], str | None]:
