@@ -453,6 +453,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 self._hits[src] = entry
                 self._reused += 1
                 page.meta["template"] = CACHED_TEMPLATE
+                page.render = functools.partial(_render_restored, page)
                 if self.quick is not None or (self._static_entries is not None and key in self._static_entries):
                     theme.skip_static_search(page.meta)  # its entries come from the cache (on_post_build)
                     self._unread.add(src)  # so nothing reads its HTML before on_post_page
@@ -1134,6 +1135,18 @@ class _Warned(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.seen = True
+
+
+def _render_restored(page, config, files) -> None:
+    """``Page.render`` for a page the build cache restores: what MkDocs' render makes of the
+    empty Markdown such a page gets, without making a Markdown parser with every extension for
+    it (0.3-0.5 ms a page: 0.2-0.3 s of a one-change build of 600 pages). on_page_content then
+    restores its toc, anchors and title. Should MkDocs stop calling ``render``, the page is
+    simply rendered from its empty Markdown, as before."""
+    page.content = ""
+    page.toc = get_toc([])
+    page.present_anchor_ids = set()
+    page.links_to_anchors = {}
 
 
 def _toc_tokens(toc) -> list[dict]:

@@ -938,6 +938,31 @@ def test_unchanged_markdown_files_are_not_parsed_again(tmp_path, monkeypatch):
     assert parsed == [edited]
 
 
+def test_pages_restored_from_the_cache_get_no_markdown_pass(tmp_path, monkeypatch):
+    """A page the cache restores is not run through Python-Markdown (a parser with every
+    extension made for it costs more than restoring it); its bytes are a clean build's."""
+    import markdown
+
+    project = Project(tmp_path / "project", random.Random(11))
+    config = project.path("mkdocs.yml")
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    converted: list[str] = []
+    convert = markdown.Markdown.convert
+
+    def counted(self, source):
+        converted.append(source)
+        return convert(self, source)
+
+    monkeypatch.setattr(markdown.Markdown, "convert", counted)
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert converted == []
+    project.write("content/shipping/faq/lost.md", _faq("My parcel is lost?", "Wait for the courier."))
+    build(config, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert len(converted) == 1 and "courier" in converted[0]  # the category page holding it
+    build(config, tmp_path / "clean")
+    assert differences(tmp_path / "site", tmp_path / "clean") == []
+
+
 def test_a_moved_project_parses_nothing_again_and_names_its_files_as_before(tmp_path, monkeypatch, invoke):
     """The parses' keys name a file inside the content folder, not where the folder lies: the
     project checked out elsewhere (another CI runner's folder) reuses them, and what a file's
